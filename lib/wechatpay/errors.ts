@@ -112,6 +112,73 @@ const CODES: Record<string, CodeInfo> = {
     advice: "retry",
     message: { zh: "超出频率限制，请稍后重试。", en: "Rate limit exceeded. Retry later." },
   },
+  // APIv2 codes WeChat returns under these names (the v2 module maps the others onto the APIv3 names above).
+  INVALID_TRANSACTIONID: {
+    advice: "final",
+    message: {
+      zh: "微信订单号无效，请检查原支付交易是否存在。",
+      en: "The WeChat transaction ID is invalid. Check that the original payment exists.",
+    },
+  },
+  APPID_NOT_EXIST: {
+    advice: "final",
+    message: {
+      zh: "APPID 不存在或与商户号不匹配，请检查商户配置。",
+      en: "The APPID does not exist or does not belong to the merchant. Check the merchant settings.",
+    },
+  },
+  ORDERPAID: {
+    advice: "final",
+    message: {
+      zh: "订单状态不允许该操作（例如订单已全额退款），请先查询订单与退款状态。",
+      en: "The order's state does not allow this (for example it is already fully refunded). Query the order and its refunds first.",
+    },
+  },
+  XML_FORMAT_ERROR: {
+    advice: "final",
+    message: { zh: "微信支付无法解析请求的 XML。", en: "WeChat Pay could not parse the request XML." },
+  },
+  REQUIRE_POST_METHOD: {
+    advice: "final",
+    message: { zh: "请求未使用 POST 方法。", en: "The request was not sent with POST." },
+  },
+  POST_DATA_EMPTY: {
+    advice: "final",
+    message: { zh: "请求内容为空。", en: "The request body was empty." },
+  },
+  NOT_UTF8: {
+    advice: "final",
+    message: { zh: "请求编码不是 UTF-8。", en: "The request was not UTF-8 encoded." },
+  },
+  // APIv2 codes of the console's own.
+  XML_DTD_FORBIDDEN: {
+    advice: "final",
+    message: {
+      zh: "XML 报文含有 DTD、实体声明或处理指令，出于安全原因已拒绝。",
+      en: "The XML contains a DTD, an entity declaration or a processing instruction, and was refused for safety.",
+    },
+  },
+  REQ_INFO_LENGTH_INVALID: {
+    advice: "final",
+    message: {
+      zh: "退款通知的 req_info 密文长度不正确（可能被截断）。",
+      en: "The refund notification's req_info has an impossible length (it may be truncated).",
+    },
+  },
+  REQ_INFO_DECRYPT_FAILED: {
+    advice: "final",
+    message: {
+      zh: "退款通知的 req_info 无法解密，请检查 APIv2 密钥（API 密钥）。",
+      en: "The refund notification's req_info does not decrypt. Check the APIv2 key (API 密钥).",
+    },
+  },
+  CLIENT_CERT_INVALID: {
+    advice: "final",
+    message: {
+      zh: "商户 API 证书（apiclient_cert.p12）无法使用，请检查证书文件、密码（默认为商户号）及是否过期。",
+      en: "The merchant API certificate (apiclient_cert.p12) cannot be used. Check the file, its password (the merchant ID by default) and its expiry.",
+    },
+  },
   // Our own codes for failures that never reached a WeChat answer.
   TIMEOUT: {
     advice: "unknown",
@@ -140,6 +207,106 @@ const CODES: Record<string, CodeInfo> = {
       zh: "微信支付应答的签名无法验证，已作为错误处理。",
       en: "The signature of WeChat Pay's answer could not be verified, so the answer was treated as an error.",
     },
+  },
+  // APIv3 verification and decryption codes. Verification failures are `unknown`: when an answer to our own
+  // request cannot be trusted, the request may still have taken effect at WeChat.
+  HEADERS_MISSING: {
+    advice: "unknown",
+    message: {
+      zh: "微信支付应答或通知缺少签名头（或格式不正确），无法验证，已作为错误处理。",
+      en: "The answer or notification lacks usable WeChat Pay signature headers, so it was treated as an error.",
+    },
+  },
+  TIMESTAMP_SKEW: {
+    advice: "unknown",
+    message: {
+      zh: "签名时间戳与本机时间相差超过 5 分钟，可能是重放或本机时钟不准，已拒绝。",
+      en: "The signature timestamp is more than 5 minutes from local time (a replay, or a wrong clock), so it was refused.",
+    },
+  },
+  SIGNATURE_PROBE: {
+    advice: "final",
+    message: {
+      zh: "这是微信支付的签名探测请求，已按要求拒绝。",
+      en: "This is a WeChat Pay signature probe; it was refused, as WeChat expects.",
+    },
+  },
+  UNKNOWN_SERIAL: {
+    advice: "unknown",
+    message: {
+      zh: "签名使用了未知的平台证书序列号或公钥 ID，请检查平台证书或微信支付公钥配置。",
+      en: "The signature names an unknown platform certificate serial or public key ID. Check the platform certificate or WeChat Pay public key settings.",
+    },
+  },
+  AUTHORIZATION_INVALID: {
+    advice: "final",
+    message: {
+      zh: "Authorization 请求头格式不正确。",
+      en: "The Authorization header is not in the WECHATPAY2-SHA256-RSA2048 format.",
+    },
+  },
+  BODY_TOO_LARGE: {
+    advice: "unknown",
+    message: { zh: "报文超过大小上限，已拒绝。", en: "The message exceeds the size limit and was refused." },
+  },
+  UNEXPECTED_RESPONSE: {
+    advice: "unknown",
+    message: {
+      zh: "微信支付的应答格式与文档不符，结果未知，将先按退款单号查询后再决定是否重发。",
+      en: "WeChat Pay's answer does not have the documented shape. The outcome is unknown: the console queries by refund number before sending again.",
+    },
+  },
+  NOT_BASE64: {
+    advice: "final",
+    message: { zh: "密文或签名不是合法的 Base64。", en: "A ciphertext or signature is not valid base64." },
+  },
+  CIPHERTEXT_TOO_SHORT: {
+    advice: "final",
+    message: { zh: "密文长度不足（被截断）。", en: "The ciphertext is too short (truncated)." },
+  },
+  UNSUPPORTED_ALGORITHM: {
+    advice: "final",
+    message: { zh: "不支持的加密算法。", en: "Unsupported encryption algorithm." },
+  },
+  APIV3_KEY_INVALID: {
+    advice: "final",
+    message: { zh: "APIv3 密钥长度不正确（应为 32 字节）。", en: "The APIv3 key has the wrong length (it must be 32 bytes)." },
+  },
+  CERTIFICATE_INVALID: {
+    advice: "final",
+    message: {
+      zh: "平台证书无法解析，或其序列号与声明不一致。",
+      en: "A platform certificate cannot be parsed, or its serial number does not match the one declared.",
+    },
+  },
+  NO_PLATFORM_KEY: {
+    advice: "retry",
+    message: {
+      zh: "没有可用的微信支付平台证书或公钥，无法加密敏感信息，请求未发出。",
+      en: "No WeChat Pay platform certificate or public key is available to encrypt sensitive fields; nothing was sent.",
+    },
+  },
+  ENCRYPTION_FAILED: {
+    advice: "final",
+    message: {
+      zh: "敏感信息加密失败（内容过长或密钥不可用），请求未发出。",
+      en: "Encrypting a sensitive field failed (too long, or an unusable key); nothing was sent.",
+    },
+  },
+  REQUEST_INVALID: {
+    advice: "final",
+    message: {
+      zh: "请求参数不完整或格式不正确，请求未发出。",
+      en: "The request is incomplete or malformed; nothing was sent.",
+    },
+  },
+  UNEXPECTED_EVENT_TYPE: {
+    advice: "final",
+    message: { zh: "通知的事件类型与预期不符。", en: "The notification's event type is not the expected one." },
+  },
+  CONFIG_INVALID: {
+    advice: "final",
+    message: { zh: "商户配置无效。", en: "The merchant configuration is invalid." },
   },
   DECRYPTION_FAILED: {
     advice: "final",

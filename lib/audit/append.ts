@@ -1,0 +1,29 @@
+import type { Db } from "../db/client";
+import { auditLog } from "../db/schema";
+
+export interface AuditActor {
+  id: string | null;
+  label: string;
+  ip?: string | null;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { id: null, label: "system" };
+
+/** Append one audit row; pass the transaction that made the change so both commit together. */
+export async function appendAudit(
+  db: Db,
+  actor: AuditActor,
+  action: string,
+  target: { type: string; id: string | number } | null,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await db.insert(auditLog).values({
+    actorId: actor.id,
+    actorLabel: actor.label,
+    action,
+    targetType: target?.type ?? null,
+    targetId: target ? String(target.id) : null,
+    details,
+    ip: actor.ip ?? null,
+  });
+}

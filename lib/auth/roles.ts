@@ -1,0 +1,24 @@
+import type { UserRole } from "../db/schema";
+
+/** Roles are ordered: each one may do everything the ones before it may. */
+export const ROLES: readonly UserRole[] = ["viewer", "operator", "approver", "admin"];
+
+export function hasRole(role: UserRole, atLeast: UserRole): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(atLeast);
+}
+
+/** What each capability requires. Pages hide what a role cannot do; actions check it again on the server. */
+export const PERMISSIONS = {
+  read: "viewer",
+  requestRefund: "operator",
+  approveRefund: "approver",
+  manageUsers: "admin",
+  manageMerchants: "admin",
+  reapplyNotification: "admin",
+} as const satisfies Record<string, UserRole>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: UserRole, permission: Permission): boolean {
+  return hasRole(role, PERMISSIONS[permission]);
+}

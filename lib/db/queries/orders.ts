@@ -1,0 +1,86 @@
+import { and, desc, eq, gte, ilike, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../client";
+import { merchants, orders } from "../schema";
+import { decodeCursor, encodeCursor } from "./keyset";
+
+export const ORDER_REFUND_STATES = ["none", "partial", "full", "in_progress"] as const;
+export type OrderRefundState = (typeof ORDER_REFUND_STATES)[number];
+
+/** The orders list's filters, as they stand in the URL. Invalid values are dropped, not errors: a URL is shareable. */
+export const orderFiltersSchema = z.object({
+  q: z.string().trim().max(128).optional().catch(undefined),
+  state: z.enum(ORDER_REFUND_STATES).optional().catch(undefined),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  minFen: z.coerce.number().int().min(0).optional().catch(undefined),
+  maxFen: z.coerce.number().int().min(0).optional().catch(undefined),
+  merchant: z.string().uuid().optional().catch(undefined),
+  after: z.string().optional().catch(undefined),
+});
+export type OrderFilters = z.infer<typeof orderFiltersSchema>;
+
+export function refundState(o: { totalFen: number; refundedFen: number; inFlightFen: number }): OrderRefundState {
+  if (o.inFlightFen > 0) return "in_progress";
+  if (o.refundedFen === 0) return "none";
+  return o.refundedFen >= o.totalFen ? "full" : "partial";
+}
+
+const STATE_CONDITIONS: Record<OrderRefundState, SQL> = {
+  in_progress: sql`${orders.inFlightFen} > 0`,
+  none: sql`${orders.inFlightFen} = 0 and ${orders.refundedFen} = 0`,
+  full: sql`${orders.inFlightFen} = 0 and ${orders.refundedFen} = ${orders.totalFen}`,
+  partial: sql`${orders.inFlightFen} = 0 and ${orders.refundedFen} > 0 and ${orders.refundedFen} < ${orders.totalFen}`,
+};
+
+/** Dates in the filters are days in Beijing time, where WeChat's merchants live. */
+const beijingDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
+
+function searchCondition(q: string): SQL | undefined {
+  // Exact identifiers first (indexed b-tree lookups), then partial text through the trigram indexes.
+  const exact = or(eq(orders.outTradeNo, q), eq(orders.transactionId, q));
+  if (q.length < 3) return exact;
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return or(exact, ilike(orders.outTradeNo, pattern), ilike(orders.description, pattern));
+}
+
+export async function listOrders(db: Db, filters: OrderFilters, pageSize = 50) {
+  const conditions: (SQL | undefined)[] = [];
+  if (filters.q) conditions.push(searchCondition(filters.q));
+  if (filters.state) conditions.push(STATE_CONDITIONS[filters.state]);
+  if (filters.from) conditions.push(gte(orders.paidAt, beijingDayStart(filters.from)));
+  if (filters.to) conditions.push(lt(orders.paidAt, new Date(beijingDayStart(filters.to).getTime() + 86_400_000)));
+  if (filters.minFen !== undefined) conditions.push(gte(orders.totalFen, filters.minFen));
+  if (filters.maxFen !== undefined) conditions.push(lte(orders.totalFen, filters.maxFen));
+  if (filters.merchant) conditions.push(eq(orders.merchantId, filters.merchant));
+  const cursor = decodeCursor(filters.after);
+  if (cursor) {
+    conditions.push(sql`(${orders.paidAt}, ${orders.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`);
+  }
+  const rows = await db
+    .select({
+      id: orders.id,
+      outTradeNo: orders.outTradeNo,
+      transactionId: orders.transactionId,
+      description: orders.description,
+      totalFen: orders.totalFen,
+      refundedFen: orders.refundedFen,
+      inFlightFen: orders.inFlightFen,
+      refundCount: orders.refundCount,
+      paidAt: orders.paidAt,
+      merchantName: merchants.displayName,
+    })
+    .from(orders)
+    .innerJoin(merchants, eq(merchants.id, orders.merchantId))
+    .where(and(...conditions))
+    .orderBy(desc(orders.paidAt), desc(orders.id))
+    .limit(pageSize + 1);
+  const page = rows.slice(0, pageSize);
+  const last = page.at(-1);
+  return {
+    rows: page.map((r) => ({ ...r, state: refundState(r), remainingFen: r.totalFen - r.refundedFen - r.inFlightFen })),
+    nextCursor: rows.length > pageSize && last ? encodeCursor(last.paidAt, last.id) : null,
+  };
+}
+
+export type OrderListRow = Awaited<ReturnType<typeof listOrders>>["rows"][number];

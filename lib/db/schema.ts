@@ -1,0 +1,232 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/** Money is integer fen in `*_fen` columns. JS numbers hold integers exactly up to 2^53 fen (about 90 trillion yuan). */
+const fen = (name: string) => bigint(name, { mode: "number" });
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const userRole = pgEnum("user_role", ["viewer", "operator", "approver", "admin"]);
+export const merchantMode = pgEnum("merchant_mode", ["direct", "partner"]);
+export const apiVersion = pgEnum("api_version", ["v3", "v2"]);
+export const refundStatus = pgEnum("refund_status", [
+  "AWAITING_APPROVAL", // maker-checker: amount reserved, not yet sent
+  "PENDING", // recorded, amount reserved, not yet accepted by WeChat (queued, retrying, or outcome unknown)
+  "PROCESSING", // accepted by WeChat, outcome not final
+  "SUCCESS",
+  "CLOSED", // closed by WeChat; amount released
+  "ABNORMAL", // WeChat could not pay back the original way; needs an abnormal-refund application
+  "FAILED", // finally rejected by WeChat before acceptance; amount released, may be retried with the same number
+  "REJECTED", // refused by an approver; amount released
+]);
+export const eventSource = pgEnum("event_source", ["operator", "gateway", "notify", "reconciler", "system"]);
+export const notificationProtocol = pgEnum("notification_protocol", ["v3", "v2"]);
+export const verificationResult = pgEnum("verification_result", ["verified", "rejected"]);
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    role: userRole("role").notNull().default("viewer"),
+    disabled: boolean("disabled").notNull().default(false),
+    failedLoginCount: integer("failed_login_count").notNull().default(0),
+    lockedUntil: at("locked_until"),
+    locale: text("locale"),
+    dailyRefundLimitFen: fen("daily_refund_limit_fen"),
+    createdAt: at("created_at").notNull().defaultNow(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`)],
+);
+
+export const merchants = pgTable(
+  "merchants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    mchid: text("mchid").notNull(),
+    appid: text("appid").notNull(),
+    displayName: text("display_name").notNull(),
+    mode: merchantMode("mode").notNull().default("direct"),
+    subMchid: text("sub_mchid"),
+    subAppid: text("sub_appid"),
+    apiVersion: apiVersion("api_version").notNull().default("v3"),
+    /** Where the key material lives: `env` (WECHATPAY_* variables) or `simulator` (keys generated for the bundled simulator under .data/). */
+    credentialsRef: text("credentials_ref").notNull().default("env"),
+    merchantSerialNo: text("merchant_serial_no"),
+    approvalThresholdFen: fen("approval_threshold_fen").notNull().default(100_000),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    unique("merchants_mchid_sub_mchid_key").on(t.mchid, t.subMchid).nullsNotDistinct(),
+    check("merchants_partner_has_sub_mchid", sql`${t.mode} = 'direct' or ${t.subMchid} is not null`),
+  ],
+);
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    merchantId: uuid("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    outTradeNo: text("out_trade_no").notNull(),
+    transactionId: text("transaction_id").notNull(),
+    description: text("description").notNull().default(""),
+    payerOpenid: text("payer_openid"),
+    totalFen: fen("total_fen").notNull(),
+    currency: text("currency").notNull().default("CNY"),
+    paidAt: at("paid_at").notNull(),
+    /** Cached sums, maintained in the same transaction as every refund change (under the order's row lock). */
+    refundedFen: fen("refunded_fen").notNull().default(0),
+    inFlightFen: fen("in_flight_fen").notNull().default(0),
+    refundCount: integer("refund_count").notNull().default(0),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    unique("orders_merchant_out_trade_no_key").on(t.merchantId, t.outTradeNo),
+    index("orders_merchant_paid_at_idx").on(t.merchantId, t.paidAt.desc(), t.id.desc()),
+    index("orders_paid_at_idx").on(t.paidAt.desc(), t.id.desc()),
+    index("orders_out_trade_no_idx").on(t.outTradeNo),
+    index("orders_transaction_id_idx").on(t.transactionId),
+    check("orders_total_positive", sql`${t.totalFen} > 0`),
+    check("orders_currency_cny", sql`${t.currency} = 'CNY'`),
+    // The last line of defence for the money rules: even a bug above cannot refund beyond the total or past 50.
+    check(
+      "orders_refunds_within_total",
+      sql`${t.refundedFen} >= 0 and ${t.inFlightFen} >= 0 and ${t.refundedFen} + ${t.inFlightFen} <= ${t.totalFen}`,
+    ),
+    check("orders_refund_count_cap", sql`${t.refundCount} between 0 and 50`),
+  ],
+);
+
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: bigint("order_id", { mode: "number" })
+      .notNull()
+      .references(() => orders.id),
+    merchantId: uuid("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    outRefundNo: text("out_refund_no").notNull().unique(),
+    refundId: text("refund_id"),
+    amountFen: fen("amount_fen").notNull(),
+    reason: text("reason").notNull().default(""),
+    status: refundStatus("status").notNull().default("PENDING"),
+    channel: text("channel"),
+    userReceivedAccount: text("user_received_account"),
+    fundsAccount: text("funds_account"),
+    requestedBy: uuid("requested_by").references(() => users.id),
+    approvedBy: uuid("approved_by").references(() => users.id),
+    createdAt: at("created_at").notNull().defaultNow(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+    submittedAt: at("submitted_at"),
+    finishedAt: at("finished_at"),
+    lastErrorCode: text("last_error_code"),
+    lastErrorMessage: text("last_error_message"),
+    attemptCount: integer("attempt_count").notNull().default(0),
+  },
+  (t) => [
+    index("refunds_status_created_at_idx").on(t.status, t.createdAt.desc()),
+    index("refunds_created_at_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("refunds_order_id_idx").on(t.orderId),
+    index("refunds_merchant_created_at_idx").on(t.merchantId, t.createdAt.desc()),
+    check("refunds_amount_positive", sql`${t.amountFen} > 0`),
+    check("refunds_out_refund_no_format", sql`${t.outRefundNo} ~ '^[0-9A-Za-z_|*@-]{1,64}$'`),
+  ],
+);
+
+export const refundEvents = pgTable(
+  "refund_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    refundId: bigint("refund_id", { mode: "number" })
+      .notNull()
+      .references(() => refunds.id),
+    at: at("at").notNull().defaultNow(),
+    type: text("type").notNull(),
+    source: eventSource("source").notNull(),
+    actorId: uuid("actor_id").references(() => users.id),
+    statusFrom: refundStatus("status_from"),
+    statusTo: refundStatus("status_to"),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index("refund_events_refund_at_idx").on(t.refundId, t.at)],
+);
+
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    receivedAt: at("received_at").notNull().defaultNow(),
+    protocol: notificationProtocol("protocol").notNull(),
+    /** WeChat's notification id (v3 `id`); v2 carries none. */
+    notificationId: text("notification_id"),
+    eventType: text("event_type"),
+    verification: verificationResult("verification").notNull(),
+    rejectionCode: text("rejection_code"),
+    rejectionReason: text("rejection_reason"),
+    headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+    rawBody: text("raw_body").notNull(),
+    decrypted: jsonb("decrypted").$type<Record<string, unknown>>(),
+    merchantId: uuid("merchant_id").references(() => merchants.id),
+    refundId: bigint("refund_id", { mode: "number" }).references(() => refunds.id),
+    /** applied | duplicate | unmatched | rejected | stale | error */
+    outcome: text("outcome").notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+  },
+  (t) => [
+    index("notifications_received_at_idx").on(t.receivedAt.desc(), t.id.desc()),
+    index("notifications_outcome_idx").on(t.outcome, t.receivedAt.desc()),
+    index("notifications_notification_id_idx").on(t.notificationId),
+  ],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: at("at").notNull().defaultNow(),
+    actorId: uuid("actor_id").references(() => users.id),
+    /** Who acted, as shown: an email, `api-key:<prefix>`, `system`, or the email typed into a failed sign-in. */
+    actorLabel: text("actor_label").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    ip: text("ip"),
+  },
+  (t) => [
+    index("audit_log_at_idx").on(t.at.desc(), t.id.desc()),
+    index("audit_log_action_at_idx").on(t.action, t.at.desc()),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type Merchant = typeof merchants.$inferSelect;
+export type Order = typeof orders.$inferSelect;
+export type Refund = typeof refunds.$inferSelect;
+export type RefundEvent = typeof refundEvents.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
+export type UserRole = (typeof userRole.enumValues)[number];
+export type RefundStatus = (typeof refundStatus.enumValues)[number];
+export type EventSource = (typeof eventSource.enumValues)[number];

@@ -1,0 +1,197 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { inspect } from "node:util";
+import { z } from "zod";
+import { err, ok, type Result } from "../result";
+import { wechatPayError, type WechatPayError } from "./errors";
+
+export type SignType = "MD5" | "HMAC-SHA256";
+
+/** Everything that identifies the merchant to WeChat Pay, for both protocol versions. Secrets never serialise. */
+export interface MerchantCredentials {
+  mchid: string;
+  appid?: string;
+  /** Partner (服务商) mode: the sub-merchant refunds are made for. */
+  subMchid?: string;
+  /** Origin of the API, `https://api.mch.weixin.qq.com` unless pointed at a simulator. */
+  baseUrl: string;
+  // APIv3
+  merchantSerialNo?: string;
+  merchantPrivateKey?: KeyObject;
+  apiV3Key?: string;
+  /** WeChat Pay public key mode; without it, platform certificates are downloaded. */
+  publicKeyId?: string;
+  publicKey?: KeyObject;
+  // APIv2
+  apiV2Key?: string;
+  /** apiclient_cert.p12, for the v2 refund call that needs the merchant's TLS client certificate. */
+  p12?: Buffer;
+  p12Password?: string;
+  signType: SignType;
+  /** What JSON.stringify and loggers see: secrets replaced by "[redacted]". */
+  toJSON(): Record<string, unknown>;
+}
+
+/** The part of the credentials the APIv3 client cannot work without. */
+export type V3Credentials = MerchantCredentials & {
+  merchantSerialNo: string;
+  merchantPrivateKey: KeyObject;
+  apiV3Key: string;
+};
+
+export const DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com";
+
+const optionalText = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s === "" ? undefined : s));
+
+const envSchema = z.object({
+  WECHATPAY_MCHID: optionalText.pipe(z.string().regex(/^\d{8,12}$/, "must be the digits of a merchant ID").optional()),
+  WECHATPAY_APPID: optionalText,
+  WECHATPAY_SUB_MCHID: optionalText.pipe(z.string().regex(/^\d{8,12}$/, "must be the digits of a merchant ID").optional()),
+  WECHATPAY_MERCHANT_SERIAL_NO: optionalText.pipe(z.string().regex(/^[0-9A-Fa-f]{8,64}$/, "must be hex").optional()),
+  WECHATPAY_MERCHANT_PRIVATE_KEY: optionalText,
+  // Byte length, not characters: the key is an AES-256 key.
+  WECHATPAY_APIV3_KEY: z
+    .string()
+    .optional()
+    .refine((s) => s === undefined || s === "" || Buffer.byteLength(s, "utf8") === 32, "must be exactly 32 bytes"),
+  WECHATPAY_PUBLIC_KEY_ID: optionalText,
+  WECHATPAY_PUBLIC_KEY: optionalText,
+  WECHATPAY_APIV2_KEY: z
+    .string()
+    .optional()
+    .refine((s) => s === undefined || s === "" || s.length === 32, "must be exactly 32 characters"),
+  WECHATPAY_APIV2_SIGN_TYPE: optionalText.pipe(z.enum(["MD5", "HMAC-SHA256"]).optional()),
+  WECHATPAY_APICLIENT_P12: optionalText,
+  WECHATPAY_APICLIENT_P12_PASSWORD: z.string().optional(),
+  WECHATPAY_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+});
+
+function configError(detail: string): Result<never, WechatPayError> {
+  return err(wechatPayError("config", "CONFIG_INVALID", detail));
+}
+
+/**
+ * A PEM given inline (env files often carry it with literal "\n") or the path of a file holding it. Error details
+ * name the variable, never the content.
+ */
+function readPem(name: string, value: string, readFile: (path: string) => Buffer): Result<string, WechatPayError> {
+  if (value.includes("-----BEGIN")) return ok(value.replace(/\\n/g, "\n"));
+  try {
+    return ok(readFile(value).toString("utf8"));
+  } catch {
+    return configError(`${name}: no PEM text, and the file ${value} cannot be read`);
+  }
+}
+
+function keyFrom<T>(name: string, make: () => T): Result<T, WechatPayError> {
+  try {
+    return ok(make());
+  } catch {
+    return configError(`${name} does not hold a usable RSA key`);
+  }
+}
+
+/**
+ * Merchant credentials from the environment. `ok(undefined)` when WECHATPAY_MCHID is unset (WeChat Pay is not
+ * configured: the console runs without it); an error when something is set but unusable.
+ */
+export function loadMerchantCredentialsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => Buffer = readFileSync,
+): Result<MerchantCredentials | undefined, WechatPayError> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    // Issue messages are ours and never echo the value, so they are safe to show.
+    return configError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  }
+  const e = parsed.data;
+  if (!e.WECHATPAY_MCHID) return ok(undefined);
+
+  let merchantPrivateKey: KeyObject | undefined;
+  if (e.WECHATPAY_MERCHANT_PRIVATE_KEY) {
+    const pem = readPem("WECHATPAY_MERCHANT_PRIVATE_KEY", e.WECHATPAY_MERCHANT_PRIVATE_KEY, readFile);
+    if (!pem.ok) return pem;
+    const key = keyFrom("WECHATPAY_MERCHANT_PRIVATE_KEY", () => createPrivateKey(pem.value));
+    if (!key.ok) return key;
+    if (key.value.asymmetricKeyType !== "rsa") return configError("WECHATPAY_MERCHANT_PRIVATE_KEY is not an RSA key");
+    merchantPrivateKey = key.value;
+  }
+
+  if (Boolean(e.WECHATPAY_PUBLIC_KEY_ID) !== Boolean(e.WECHATPAY_PUBLIC_KEY)) {
+    return configError("WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY go together");
+  }
+  let publicKey: KeyObject | undefined;
+  if (e.WECHATPAY_PUBLIC_KEY) {
+    const pem = readPem("WECHATPAY_PUBLIC_KEY", e.WECHATPAY_PUBLIC_KEY, readFile);
+    if (!pem.ok) return pem;
+    const key = keyFrom("WECHATPAY_PUBLIC_KEY", () => createPublicKey(pem.value));
+    if (!key.ok) return key;
+    if (key.value.asymmetricKeyType !== "rsa") return configError("WECHATPAY_PUBLIC_KEY is not an RSA key");
+    publicKey = key.value;
+  }
+
+  let p12: Buffer | undefined;
+  if (e.WECHATPAY_APICLIENT_P12) {
+    try {
+      p12 = readFile(e.WECHATPAY_APICLIENT_P12);
+    } catch {
+      return configError(`WECHATPAY_APICLIENT_P12: the file ${e.WECHATPAY_APICLIENT_P12} cannot be read`);
+    }
+  }
+
+  return ok(
+    redacting({
+      mchid: e.WECHATPAY_MCHID,
+      appid: e.WECHATPAY_APPID,
+      subMchid: e.WECHATPAY_SUB_MCHID,
+      baseUrl: (e.WECHATPAY_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, ""),
+      merchantSerialNo: e.WECHATPAY_MERCHANT_SERIAL_NO?.toUpperCase(),
+      merchantPrivateKey,
+      apiV3Key: e.WECHATPAY_APIV3_KEY || undefined,
+      publicKeyId: e.WECHATPAY_PUBLIC_KEY_ID,
+      publicKey,
+      apiV2Key: e.WECHATPAY_APIV2_KEY || undefined,
+      p12,
+      // WeChat's documented default: the p12 password is the merchant ID.
+      p12Password: p12 ? (e.WECHATPAY_APICLIENT_P12_PASSWORD ?? e.WECHATPAY_MCHID) : undefined,
+      signType: e.WECHATPAY_APIV2_SIGN_TYPE ?? "HMAC-SHA256",
+    }),
+  );
+}
+
+/** Fields that are secret, or that give no use in a log. */
+const SECRET_FIELDS = ["merchantPrivateKey", "apiV3Key", "apiV2Key", "p12", "p12Password"] as const;
+
+/**
+ * Adds `toJSON` and `util.inspect` behaviour that replace secrets by "[redacted]" (or leave them out when unset),
+ * so credentials reach logs, error reports and `console.log` without leaking. Exported for credentials built in
+ * code (tests, the simulator).
+ */
+export function redacting(fields: Omit<MerchantCredentials, "toJSON">): MerchantCredentials {
+  const safe = (): Record<string, unknown> => {
+    const view: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      view[name] = (SECRET_FIELDS as readonly string[]).includes(name) ? "[redacted]" : name === "publicKey" ? "[public key]" : value;
+    }
+    return view;
+  };
+  const credentials: MerchantCredentials = { ...fields, toJSON: safe };
+  Object.defineProperty(credentials, inspect.custom, { value: () => safe(), enumerable: false });
+  return credentials;
+}
+
+/** Narrows credentials to what the APIv3 client needs, or says what is missing. */
+export function requireV3Credentials(credentials: MerchantCredentials): Result<V3Credentials, WechatPayError> {
+  const missing = [
+    credentials.merchantSerialNo ? undefined : "WECHATPAY_MERCHANT_SERIAL_NO",
+    credentials.merchantPrivateKey ? undefined : "WECHATPAY_MERCHANT_PRIVATE_KEY",
+    credentials.apiV3Key ? undefined : "WECHATPAY_APIV3_KEY",
+  ].filter((name) => name !== undefined);
+  if (missing.length > 0) return err(wechatPayError("config", "CONFIG_MISSING", `APIv3 needs ${missing.join(", ")}`));
+  return ok(credentials as V3Credentials);
+}

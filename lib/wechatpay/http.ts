@@ -1,0 +1,130 @@
+import { err, ok, type Result } from "../result";
+import { wechatPayError, type WechatPayError } from "./errors";
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** WeChat's answers are a few KiB; a larger body is refused rather than buffered. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+export const USER_AGENT = "wechatpay-refund-console/0.1 (node)";
+
+export interface HttpRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** The body text exactly as received (a BOM is kept), so that signatures can be checked over it. */
+  body: string;
+}
+
+/**
+ * Error codes that mean the connection never carried the request: DNS, refused or unreachable, connect timeout,
+ * and TLS certificate failures (the handshake precedes the request). Sending again cannot duplicate anything.
+ */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** undici hides the system error in `cause`, sometimes in an AggregateError (one per address tried). */
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  const visit = (e: unknown, depth: number): void => {
+    if (depth > 4 || typeof e !== "object" || e === null) return;
+    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === "string") codes.push(code);
+    visit(cause, depth + 1);
+    if (Array.isArray(errors)) for (const inner of errors) visit(inner, depth + 1);
+  };
+  visit(error, 0);
+  return codes;
+}
+
+/**
+ * Maps a failed exchange onto what the caller may do. Anything not known to have failed before sending is treated as
+ * possibly delivered (`unknown`), because resending a refund that WeChat already accepted is the costly mistake.
+ */
+export function networkError(error: unknown): WechatPayError {
+  const name = typeof error === "object" && error !== null ? (error as { name?: unknown }).name : undefined;
+  if (name === "TimeoutError" || name === "AbortError") {
+    return wechatPayError("network", "TIMEOUT", "no complete answer before the timeout");
+  }
+  const codes = errorCodes(error);
+  if (codes.length > 0 && codes.every((code) => NOT_SENT_CODES.has(code))) {
+    return wechatPayError("network", "CONNECTION_FAILED", `could not connect (${codes.join(", ")})`);
+  }
+  const what = codes.length > 0 ? codes.join(", ") : String((error as { message?: unknown })?.message ?? error).slice(0, 120);
+  return wechatPayError("network", "CONNECTION_RESET", `connection failed after it was opened (${what})`);
+}
+
+/** Reads at most `limit` bytes of the body; undefined when it is larger. */
+async function readLimited(response: Response, limit: number): Promise<Uint8Array | undefined> {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * One HTTP exchange with global fetch. Never throws: network failures become TIMEOUT (unknown), CONNECTION_RESET
+ * (unknown) or CONNECTION_FAILED (retry). The timeout covers the whole exchange, body included.
+ */
+export async function sendHttp(request: HttpRequest): Promise<Result<HttpResponse, WechatPayError>> {
+  const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  let response: Response;
+  let bytes: Uint8Array | undefined;
+  try {
+    response = await fetch(request.url, {
+      method: request.method,
+      headers: { "User-Agent": USER_AGENT, ...request.headers },
+      body: request.body,
+      // A redirect is not part of the API; following it would replay a signed request to another place.
+      redirect: "manual",
+      signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    });
+    bytes = await readLimited(response, limit);
+  } catch (error) {
+    return err(networkError(error));
+  }
+  if (bytes === undefined) {
+    return err(wechatPayError("malformed", "BODY_TOO_LARGE", `answer exceeds ${limit} bytes`, response.status));
+  }
+  let body: string;
+  try {
+    body = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", "answer body is not UTF-8", response.status));
+  }
+  return ok({ status: response.status, headers: response.headers, body });
+}

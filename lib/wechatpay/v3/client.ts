@@ -1,0 +1,219 @@
+import type { z } from "zod";
+import { err, ok, type Result } from "../../result";
+import type { V3Credentials } from "../config";
+import { wechatPayError, type WechatPayError } from "../errors";
+import { sendHttp, type HttpResponse } from "../http";
+import type { SignedBody } from "./certificates";
+import { PlatformKeyStore, type PlatformKeys } from "./key-store";
+import { encryptSensitive } from "./oaep";
+import {
+  abnormalRefundInputSchema,
+  applyRefundInputSchema,
+  checkInput,
+  outRefundNoSchema,
+  refundIdSchema,
+  subMchidSchema,
+  type AbnormalRefundInput,
+  type ApplyRefundInput,
+} from "./refund-requests";
+import { errorBodySchema, refundSchema, type Refund } from "./schemas";
+import { buildAuthorization, unixSeconds } from "./sign";
+import { verifySignature, type KeyResolver } from "./verify";
+
+export interface V3ClientOptions {
+  credentials: V3Credentials;
+  keys: PlatformKeys;
+  /** Whole-exchange timeout; default 10 s. */
+  timeoutMs?: number;
+  /** Milliseconds since the epoch, for signing and for the timestamp window. */
+  now?: () => number;
+}
+
+/** Typed calls to the APIv3 refund endpoints. Every answer, error answers included, is verified before it is read. */
+export class WechatPayV3Client {
+  private readonly options: V3ClientOptions;
+
+  constructor(options: V3ClientOptions) {
+    this.options = options;
+  }
+
+  /** POST /v3/refund/domestic/refunds. Idempotent per out_refund_no: resend with the same number, never a new one. */
+  async applyRefund(input: ApplyRefundInput): Promise<Result<Refund, WechatPayError>> {
+    const checked = checkInput(applyRefundInputSchema, input);
+    if (!checked.ok) return checked;
+    const { sub_mchid, ...rest } = checked.value;
+    const subMchid = sub_mchid ?? this.options.credentials.subMchid;
+    const body = JSON.stringify(subMchid ? { sub_mchid: subMchid, ...rest } : rest);
+    return this.call("POST", "/v3/refund/domestic/refunds", body, {}, refundSchema);
+  }
+
+  /** GET /v3/refund/domestic/refunds/{out_refund_no} (`?sub_mchid=` in partner mode). */
+  async queryRefund(outRefundNo: string, options: { sub_mchid?: string } = {}): Promise<Result<Refund, WechatPayError>> {
+    const no = checkInput(outRefundNoSchema, outRefundNo);
+    if (!no.ok) return no;
+    const sub = checkInput(subMchidSchema.optional(), options.sub_mchid ?? this.options.credentials.subMchid);
+    if (!sub.ok) return sub;
+    const query = sub.value ? `?sub_mchid=${sub.value}` : "";
+    return this.call("GET", `/v3/refund/domestic/refunds/${encodeURIComponent(no.value)}${query}`, "", {}, refundSchema);
+  }
+
+  /**
+   * POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund: where the money of an ABNORMAL refund goes.
+   * The payer's bank account and name travel RSA-OAEP encrypted, and `Wechatpay-Serial` names the key used.
+   */
+  async applyAbnormalRefund(refundId: string, input: AbnormalRefundInput): Promise<Result<Refund, WechatPayError>> {
+    const id = checkInput(refundIdSchema, refundId);
+    if (!id.ok) return id;
+    const checked = checkInput(abnormalRefundInputSchema, input);
+    if (!checked.ok) return checked;
+    const { sub_mchid, bank_account, real_name, ...rest } = checked.value;
+    const subMchid = sub_mchid ?? this.options.credentials.subMchid;
+    const headers: Record<string, string> = {};
+    const encrypted: { bank_account?: string; real_name?: string } = {};
+    if (bank_account !== undefined || real_name !== undefined) {
+      const target = await this.options.keys.encryptionKey();
+      if (!target) return err(wechatPayError("config", "NO_PLATFORM_KEY", "no platform key to encrypt bank details"));
+      for (const [field, value] of [
+        ["bank_account", bank_account],
+        ["real_name", real_name],
+      ] as const) {
+        if (value === undefined) continue;
+        const sealed = encryptSensitive(value, target.key);
+        if (!sealed.ok) return sealed;
+        encrypted[field] = sealed.value;
+      }
+      headers["Wechatpay-Serial"] = target.serial;
+    }
+    const body = JSON.stringify({ ...(subMchid ? { sub_mchid: subMchid } : {}), ...rest, ...encrypted });
+    const path = `/v3/refund/domestic/refunds/${id.value}/apply-abnormal-refund`;
+    return this.call("POST", path, body, headers, refundSchema);
+  }
+
+  /**
+   * GET /v3/certificates, for PlatformKeyStore. A 2xx answer is returned unverified on purpose: it can only be
+   * verified with the certificates inside it, which the store does after decrypting. Error answers are verified
+   * here with keys already held (never by downloading again, which would recurse).
+   */
+  async downloadCertificates(): Promise<Result<SignedBody, WechatPayError>> {
+    const response = await this.exchange("GET", "/v3/certificates", "", {});
+    if (!response.ok) return response;
+    if (response.value.status >= 200 && response.value.status < 300) return ok(response.value);
+    const lookup: KeyResolver = async (serial) => this.options.keys.lookup(serial);
+    return this.errorFrom(response.value, lookup);
+  }
+
+  private async exchange(
+    method: "GET" | "POST",
+    pathWithQuery: string,
+    body: string,
+    extraHeaders: Record<string, string>,
+  ): Promise<Result<HttpResponse, WechatPayError>> {
+    const { credentials } = this.options;
+    let url: URL;
+    try {
+      url = new URL(`${credentials.baseUrl}${pathWithQuery}`);
+    } catch {
+      return err(wechatPayError("config", "CONFIG_INVALID", "baseUrl is not a URL"));
+    }
+    const authorization = buildAuthorization({
+      mchid: credentials.mchid,
+      serialNo: credentials.merchantSerialNo,
+      privateKey: credentials.merchantPrivateKey,
+      method,
+      // Sign the path as it travels: a base URL with a path prefix (a simulator mount point) is part of it.
+      pathWithQuery: url.pathname + url.search,
+      body,
+      timestamp: unixSeconds(this.now()),
+    });
+    if (!authorization.ok) return authorization;
+    const headers: Record<string, string> = {
+      Authorization: authorization.value,
+      Accept: "application/json",
+      ...(method === "POST" ? { "Content-Type": "application/json" } : {}),
+      ...extraHeaders,
+    };
+    return sendHttp({ method, url: url.href, headers, body: method === "POST" ? body : undefined, timeoutMs: this.options.timeoutMs });
+  }
+
+  private async call<T>(
+    method: "GET" | "POST",
+    pathWithQuery: string,
+    body: string,
+    extraHeaders: Record<string, string>,
+    schema: z.ZodType<T>,
+  ): Promise<Result<T, WechatPayError>> {
+    const response = await this.exchange(method, pathWithQuery, body, extraHeaders);
+    if (!response.ok) return response;
+    const { status } = response.value;
+    if (status < 200 || status >= 300) return this.errorFrom(response.value, this.options.keys.resolve);
+
+    const verified = await this.verify(response.value, this.options.keys.resolve);
+    if (!verified.ok) return verified;
+    const parsed = schema.safeParse(parseJson(response.value.body));
+    if (!parsed.success) {
+      const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(root)"))].join(", ");
+      return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", `answer has unexpected fields: ${fields}`, status));
+    }
+    return ok(parsed.data);
+  }
+
+  /**
+   * Any verification failure of an answer becomes SIGNATURE_INVALID (advice unknown: the request reached WeChat and
+   * may have taken effect). The specific reason, and for an error status the code WeChat claimed, go into the detail
+   * for the operator, marked as unverified: WeChat does not sign answers to requests whose own signature failed.
+   */
+  private async verify(response: HttpResponse, resolve: KeyResolver): Promise<Result<true, WechatPayError>> {
+    const verified = await verifySignature(response, resolve, { now: this.options.now });
+    if (verified.ok) return ok(true);
+    const claimed = errorBodySchema.safeParse(parseJson(response.body));
+    const claim = claimed.success && /^[A-Z_]{1,64}$/.test(claimed.data.code) ? `, unverified code ${claimed.data.code}` : "";
+    const detail = `${verified.error.code}: ${verified.error.detail} (HTTP ${response.status}${claim})`;
+    return err(wechatPayError("verification", "SIGNATURE_INVALID", detail, response.status));
+  }
+
+  /** A non-2xx answer, once verified, is WeChat's business error `{code, message}` with its own retry advice. */
+  private async errorFrom(response: HttpResponse, resolve: KeyResolver): Promise<Result<never, WechatPayError>> {
+    const verified = await this.verify(response, resolve);
+    if (!verified.ok) return verified;
+    const parsed = errorBodySchema.safeParse(parseJson(response.body));
+    if (!parsed.success) {
+      return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", `HTTP ${response.status} without an error body`, response.status));
+    }
+    const requestId = response.headers.get("Request-ID");
+    const detail = requestId ? `${parsed.data.message} (Request-ID ${requestId.slice(0, 64)})` : parsed.data.message;
+    return err(wechatPayError("business", parsed.data.code, detail, response.status));
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Wires a client to its platform keys from merchant credentials: the WeChat Pay public key when configured, and
+ * platform certificates downloaded through the client itself when there is no public key (or when a migration
+ * needs both: pass `downloadCertificates: true`).
+ */
+export function createV3Client(
+  credentials: V3Credentials,
+  options: { timeoutMs?: number; now?: () => number; downloadCertificates?: boolean } = {},
+): { client: WechatPayV3Client; keys: PlatformKeyStore } {
+  const publicKey =
+    credentials.publicKeyId && credentials.publicKey ? { id: credentials.publicKeyId, key: credentials.publicKey } : undefined;
+  const download = options.downloadCertificates ?? publicKey === undefined;
+  const keys: PlatformKeyStore = new PlatformKeyStore({
+    publicKey,
+    certificates: download ? { fetch: () => client.downloadCertificates(), apiV3Key: credentials.apiV3Key } : undefined,
+    now: options.now,
+  });
+  const client: WechatPayV3Client = new WechatPayV3Client({ credentials, keys, timeoutMs: options.timeoutMs, now: options.now });
+  return { client, keys };
+}

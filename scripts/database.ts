@@ -1,0 +1,18 @@
+import path from "node:path";
+import { DATA_DIR } from "./local-secrets";
+import { ensureDatabase, startEmbeddedPostgres } from "./embedded-db";
+
+export interface DatabaseHandle {
+  url: string;
+  embedded: boolean;
+  stop: () => Promise<void>;
+}
+
+/** `DATABASE_URL` when set; otherwise the embedded PostgreSQL under .data/postgres with a `refund_console` database. */
+export async function openDatabase(): Promise<DatabaseHandle> {
+  const configured = process.env.DATABASE_URL;
+  if (configured) return { url: configured, embedded: false, stop: async () => {} };
+  const server = await startEmbeddedPostgres(path.join(DATA_DIR, "postgres"));
+  await ensureDatabase(server.url("postgres"), "refund_console");
+  return { url: server.url("refund_console"), embedded: true, stop: server.stop };
+}

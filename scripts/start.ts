@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { verifyPassword } from "../lib/auth/password";
+import { createDatabase } from "../lib/db/client";
+import { runMigrations } from "../lib/db/migrate";
+import { users } from "../lib/db/schema";
+import { ensureAdmin } from "../lib/setup/admin";
+import { seedDemoData } from "../lib/setup/demo-seed";
+import { buildIfNeeded, nextBin } from "./build-if-needed";
+import { openDatabase } from "./database";
+import { DATA_DIR, persistentSecret } from "./local-secrets";
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
+const INITIAL_ADMIN_FILE = path.join(DATA_DIR, "initial-admin-password");
+
+const children: ChildProcess[] = [];
+const database = await openDatabase();
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const child of children) child.kill("SIGTERM");
+    await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once("exit", resolve)))));
+    await database.stop();
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+try {
+  await runMigrations(database.url);
+  const { db, sql } = createDatabase(database.url, { max: 2 });
+  const admin = await ensureAdmin(db, process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
+  if (admin.kind === "generated") {
+    fs.mkdirSync(DATA_DIR, { recursive: true });
+    fs.writeFileSync(INITIAL_ADMIN_FILE, `${admin.email}\n${admin.password}\n`, { mode: 0o600 });
+  }
+  const seed = process.env.SEED_DEMO === "false" ? { seeded: false, orders: 0 } : await seedDemoData(db);
+  if (seed.seeded) console.log(`Seeded demo data: ${seed.orders} paid orders with refunds in every status.`);
+  const login = await initialLogin(db);
+  await sql.end();
+
+  if (!dev) buildIfNeeded();
+  const env = {
+    ...process.env,
+    NODE_ENV: (dev ? "development" : "production") as "development" | "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: database.url,
+    AUTH_SECRET: process.env.AUTH_SECRET ?? persistentSecret("auth-secret"),
+    APP_URL: appUrl,
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? appUrl,
+    PORT: String(port),
+  };
+  const app = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", "-p", String(port)], { stdio: ["ignore", "pipe", "inherit"], env });
+  children.push(app);
+  app.stdout?.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (/Ready in|started server/i.test(chunk.toString())) announce(login);
+  });
+  app.on("exit", (code: number | null) => void shutdown(code ?? 1));
+} catch (error) {
+  console.error(error);
+  await shutdown(1);
+}
+
+/** The sign-in to print: the generated admin's, while its password is still the generated one. */
+async function initialLogin(db: ReturnType<typeof createDatabase>["db"]): Promise<string> {
+  if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) return `${process.env.ADMIN_EMAIL} (password from ADMIN_PASSWORD)`;
+  if (!fs.existsSync(INITIAL_ADMIN_FILE)) return "your existing accounts";
+  const [email = "", password = ""] = fs.readFileSync(INITIAL_ADMIN_FILE, "utf8").split("\n");
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  if (!user || !(await verifyPassword(user.passwordHash, password))) {
+    fs.rmSync(INITIAL_ADMIN_FILE);
+    return "your existing accounts (the generated admin password has been changed)";
+  }
+  return `${email} / ${password}`;
+}
+
+function announce(login: string): void {
+  const database_ = database.embedded ? "embedded PostgreSQL in .data/postgres" : "DATABASE_URL";
+  console.log(
+    [
+      "",
+      "  WeChat Pay refund console is ready.",
+      `  Open      ${appUrl}`,
+      `  Sign in   ${login}`,
+      `  Database  ${database_}`,
+      "",
+    ].join("\n"),
+  );
+}
