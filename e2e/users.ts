@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { hashPassword } from "../lib/auth/password";
 import type { Db } from "../lib/db/client";
 import { users, type UserRole } from "../lib/db/schema";
@@ -18,6 +17,6 @@ export async function createE2eUsers(db: Db): Promise<void> {
     await db
       .insert(users)
       .values({ ...user, role, passwordHash })
-      .onConflictDoNothing({ target: sql`lower(${users.email})` as never });
+      .onConflictDoNothing();
   }
 }
