@@ -13,6 +13,7 @@ export default defineConfig({
     include: ["{lib,simulator,app,scripts,components}/**/*.test.ts", "tests/**/*.test.ts"],
     globalSetup: ["./tests/global-setup.ts"],
     testTimeout: 30_000,
+    env: { LOG_LEVEL: "silent" },
     hookTimeout: 60_000,
   },
 });

@@ -12,11 +12,14 @@ export function DataTable<Row>({
   columns,
   rows,
   rowKey,
+  rowClassName,
   empty,
 }: {
   columns: Column<Row>[];
   rows: Row[];
   rowKey: (row: Row) => string | number;
+  /** Replaces a row's default hover style, e.g. to flag rows that need someone's attention. */
+  rowClassName?: (row: Row) => string | undefined;
   empty: ReactNode;
 }) {
   return (
@@ -44,7 +47,7 @@ export function DataTable<Row>({
             </tr>
           ) : (
             rows.map((row) => (
-              <tr key={rowKey(row)} className="hover:bg-slate-50">
+              <tr key={rowKey(row)} className={rowClassName?.(row) ?? "hover:bg-slate-50"}>
                 {columns.map((c) => (
                   <td key={c.header} className={`px-3 py-1.5 ${c.align === "right" ? "text-right" : ""} ${c.className ?? ""}`}>
                     {c.cell(row)}

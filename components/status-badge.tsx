@@ -1,4 +1,4 @@
-import type { RefundStatus } from "@/lib/db/schema";
+import type { EventSource, RefundStatus } from "@/lib/db/schema";
 import type { OrderRefundState } from "@/lib/db/queries/orders";
 
 const TONES = {
@@ -10,7 +10,9 @@ const TONES = {
   violet: "bg-violet-50 text-violet-700 ring-violet-600/20",
 } as const;
 
-const REFUND: Record<RefundStatus, { tone: keyof typeof TONES; label: string }> = {
+export type BadgeTone = keyof typeof TONES;
+
+const REFUND: Record<RefundStatus, { tone: BadgeTone; label: string }> = {
   AWAITING_APPROVAL: { tone: "violet", label: "Awaiting approval" },
   PENDING: { tone: "amber", label: "Pending" },
   PROCESSING: { tone: "blue", label: "Processing" },
@@ -21,14 +23,22 @@ const REFUND: Record<RefundStatus, { tone: keyof typeof TONES; label: string }> 
   REJECTED: { tone: "slate", label: "Rejected" },
 };
 
-const ORDER: Record<OrderRefundState, { tone: keyof typeof TONES; label: string }> = {
+const SOURCE: Record<EventSource, { tone: BadgeTone; label: string }> = {
+  operator: { tone: "violet", label: "operator" },
+  gateway: { tone: "blue", label: "gateway" },
+  notify: { tone: "green", label: "notify" },
+  reconciler: { tone: "amber", label: "reconciler" },
+  system: { tone: "slate", label: "system" },
+};
+
+const ORDER: Record<OrderRefundState, { tone: BadgeTone; label: string }> = {
   none: { tone: "slate", label: "Not refunded" },
   partial: { tone: "amber", label: "Partly refunded" },
   full: { tone: "green", label: "Fully refunded" },
   in_progress: { tone: "blue", label: "Refund in progress" },
 };
 
-function Badge({ tone, label }: { tone: keyof typeof TONES; label: string }) {
+export function Badge({ tone, label }: { tone: BadgeTone; label: string }) {
   return (
     <span className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[tone]}`}>
       {label}
@@ -38,6 +48,15 @@ function Badge({ tone, label }: { tone: keyof typeof TONES; label: string }) {
 
 export function RefundStatusBadge({ status }: { status: RefundStatus }) {
   return <Badge {...REFUND[status]} />;
+}
+
+export function refundStatusLabel(status: RefundStatus): string {
+  return REFUND[status].label;
+}
+
+/** Who wrote a refund event: an operator, the gateway's answer, a callback, the reconciler, or the console itself. */
+export function EventSourceBadge({ source }: { source: EventSource }) {
+  return <Badge {...SOURCE[source]} />;
 }
 
 export function OrderStateBadge({ state }: { state: OrderRefundState }) {

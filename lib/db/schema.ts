@@ -137,8 +137,12 @@ export const refunds = pgTable(
     approvedBy: uuid("approved_by").references(() => users.id),
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
+    /** When the submission to WeChat is due: refunds of one order go at least a minute apart. */
+    scheduledAt: at("scheduled_at"),
     submittedAt: at("submitted_at"),
     finishedAt: at("finished_at"),
+    /** A request may have reached WeChat without an answer: query by out_refund_no before sending again. */
+    outcomeUnknown: boolean("outcome_unknown").notNull().default(false),
     lastErrorCode: text("last_error_code"),
     lastErrorMessage: text("last_error_message"),
     attemptCount: integer("attempt_count").notNull().default(0),
@@ -147,6 +151,7 @@ export const refunds = pgTable(
     index("refunds_status_created_at_idx").on(t.status, t.createdAt.desc()),
     index("refunds_created_at_idx").on(t.createdAt.desc(), t.id.desc()),
     index("refunds_order_id_idx").on(t.orderId),
+    index("refunds_pending_scheduled_idx").on(t.scheduledAt).where(sql`${t.status} = 'PENDING'`),
     index("refunds_merchant_created_at_idx").on(t.merchantId, t.createdAt.desc()),
     check("refunds_amount_positive", sql`${t.amountFen} > 0`),
     check("refunds_out_refund_no_format", sql`${t.outRefundNo} ~ '^[0-9A-Za-z_|*@-]{1,64}$'`),

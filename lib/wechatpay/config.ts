@@ -47,10 +47,12 @@ const optionalText = z
   .optional()
   .transform((s) => (s === "" ? undefined : s));
 
+const merchantId = optionalText.pipe(z.string().regex(/^\d{8,12}$/, "must be the digits of a merchant ID").optional());
+
 const envSchema = z.object({
-  WECHATPAY_MCHID: optionalText.pipe(z.string().regex(/^\d{8,12}$/, "must be the digits of a merchant ID").optional()),
+  WECHATPAY_MCHID: merchantId,
   WECHATPAY_APPID: optionalText,
-  WECHATPAY_SUB_MCHID: optionalText.pipe(z.string().regex(/^\d{8,12}$/, "must be the digits of a merchant ID").optional()),
+  WECHATPAY_SUB_MCHID: merchantId,
   WECHATPAY_MERCHANT_SERIAL_NO: optionalText.pipe(z.string().regex(/^[0-9A-Fa-f]{8,64}$/, "must be hex").optional()),
   WECHATPAY_MERCHANT_PRIVATE_KEY: optionalText,
   // Byte length, not characters: the key is an AES-256 key.
@@ -83,7 +85,8 @@ function readPem(name: string, value: string, readFile: (path: string) => Buffer
   try {
     return ok(readFile(value).toString("utf8"));
   } catch {
-    return configError(`${name}: no PEM text, and the file ${value} cannot be read`);
+    // The value is not echoed: a key pasted without its BEGIN line would otherwise land in the logs.
+    return configError(`${name}: neither PEM text nor a readable file`);
   }
 }
 
@@ -176,13 +179,14 @@ export function redacting(fields: Omit<MerchantCredentials, "toJSON">): Merchant
     const view: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(fields)) {
       if (value === undefined) continue;
-      view[name] = (SECRET_FIELDS as readonly string[]).includes(name) ? "[redacted]" : name === "publicKey" ? "[public key]" : value;
+      if ((SECRET_FIELDS as readonly string[]).includes(name)) view[name] = "[redacted]";
+      else view[name] = name === "publicKey" ? "[public key]" : value;
     }
     return view;
   };
+  // Both are own enumerable properties, so a spread copy (`{ ...credentials }`) stays redacted too.
   const credentials: MerchantCredentials = { ...fields, toJSON: safe };
-  Object.defineProperty(credentials, inspect.custom, { value: () => safe(), enumerable: false });
-  return credentials;
+  return Object.assign(credentials, { [inspect.custom]: safe });
 }
 
 /** Narrows credentials to what the APIv3 client needs, or says what is missing. */

@@ -249,6 +249,13 @@ const CODES: Record<string, CodeInfo> = {
     advice: "unknown",
     message: { zh: "报文超过大小上限，已拒绝。", en: "The message exceeds the size limit and was refused." },
   },
+  NOT_SUPPORTED: {
+    advice: "final",
+    message: {
+      zh: "该商户所用的接口版本不支持此操作（异常退款申请仅支持 APIv3）。",
+      en: "The merchant's API version does not support this (abnormal-refund applications exist only in APIv3).",
+    },
+  },
   UNEXPECTED_RESPONSE: {
     advice: "unknown",
     message: {

@@ -68,7 +68,8 @@ export function networkError(error: unknown): WechatPayError {
   if (codes.length > 0 && codes.every((code) => NOT_SENT_CODES.has(code))) {
     return wechatPayError("network", "CONNECTION_FAILED", `could not connect (${codes.join(", ")})`);
   }
-  const what = codes.length > 0 ? codes.join(", ") : String((error as { message?: unknown })?.message ?? error).slice(0, 120);
+  const message = (error as { message?: unknown } | undefined)?.message ?? error;
+  const what = codes.length > 0 ? codes.join(", ") : String(message).slice(0, 120);
   return wechatPayError("network", "CONNECTION_RESET", `connection failed after it was opened (${what})`);
 }
 

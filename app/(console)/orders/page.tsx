@@ -9,8 +9,8 @@ import { Pager } from "@/components/pager";
 import { OrderStateBadge } from "@/components/status-badge";
 import { requirePageUser } from "@/app/_server/session";
 import { getDb } from "@/lib/db/client";
+import { yuanParamToFen } from "@/lib/db/queries/filters";
 import { listOrders, orderFiltersSchema, type OrderListRow } from "@/lib/db/queries/orders";
-import { parseYuan } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Orders" };
 
@@ -37,11 +37,7 @@ type Search = Record<string, string | undefined>;
 export default async function OrdersPage({ searchParams }: { searchParams: Promise<Search> }) {
   await requirePageUser();
   const params = await searchParams;
-  const yuanToFen = (v?: string) => {
-    const parsed = v ? parseYuan(v) : undefined;
-    return parsed?.ok ? parsed.value : undefined;
-  };
-  const filters = orderFiltersSchema.parse({ ...params, minFen: yuanToFen(params.min), maxFen: yuanToFen(params.max) });
+  const filters = orderFiltersSchema.parse({ ...params, minFen: yuanParamToFen(params.min), maxFen: yuanParamToFen(params.max) });
   const { rows, nextCursor } = await listOrders(getDb(), filters);
 
   return (

@@ -1,8 +1,10 @@
-import { and, desc, eq, gte, ilike, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, ilike, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../client";
+import { remainingFen } from "../../refunds/status";
 import { merchants, orders } from "../schema";
-import { decodeCursor, encodeCursor } from "./keyset";
+import { beijingDayRange, containsPattern, dayParam } from "./filters";
+import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
 
 export const ORDER_REFUND_STATES = ["none", "partial", "full", "in_progress"] as const;
 export type OrderRefundState = (typeof ORDER_REFUND_STATES)[number];
@@ -11,8 +13,8 @@ export type OrderRefundState = (typeof ORDER_REFUND_STATES)[number];
 export const orderFiltersSchema = z.object({
   q: z.string().trim().max(128).optional().catch(undefined),
   state: z.enum(ORDER_REFUND_STATES).optional().catch(undefined),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  from: dayParam,
+  to: dayParam,
   minFen: z.coerce.number().int().min(0).optional().catch(undefined),
   maxFen: z.coerce.number().int().min(0).optional().catch(undefined),
   merchant: z.string().uuid().optional().catch(undefined),
@@ -33,14 +35,11 @@ const STATE_CONDITIONS: Record<OrderRefundState, SQL> = {
   partial: sql`${orders.inFlightFen} = 0 and ${orders.refundedFen} > 0 and ${orders.refundedFen} < ${orders.totalFen}`,
 };
 
-/** Dates in the filters are days in Beijing time, where WeChat's merchants live. */
-const beijingDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
-
 function searchCondition(q: string): SQL | undefined {
   // Exact identifiers first (indexed b-tree lookups), then partial text through the trigram indexes.
   const exact = or(eq(orders.outTradeNo, q), eq(orders.transactionId, q));
   if (q.length < 3) return exact;
-  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = containsPattern(q);
   return or(exact, ilike(orders.outTradeNo, pattern), ilike(orders.description, pattern));
 }
 
@@ -48,15 +47,12 @@ export async function listOrders(db: Db, filters: OrderFilters, pageSize = 50) {
   const conditions: (SQL | undefined)[] = [];
   if (filters.q) conditions.push(searchCondition(filters.q));
   if (filters.state) conditions.push(STATE_CONDITIONS[filters.state]);
-  if (filters.from) conditions.push(gte(orders.paidAt, beijingDayStart(filters.from)));
-  if (filters.to) conditions.push(lt(orders.paidAt, new Date(beijingDayStart(filters.to).getTime() + 86_400_000)));
+  conditions.push(...beijingDayRange(orders.paidAt, filters.from, filters.to));
   if (filters.minFen !== undefined) conditions.push(gte(orders.totalFen, filters.minFen));
   if (filters.maxFen !== undefined) conditions.push(lte(orders.totalFen, filters.maxFen));
   if (filters.merchant) conditions.push(eq(orders.merchantId, filters.merchant));
   const cursor = decodeCursor(filters.after);
-  if (cursor) {
-    conditions.push(sql`(${orders.paidAt}, ${orders.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`);
-  }
+  if (cursor) conditions.push(beforeCursor(orders.paidAt, orders.id, cursor));
   const rows = await db
     .select({
       id: orders.id,
@@ -69,18 +65,31 @@ export async function listOrders(db: Db, filters: OrderFilters, pageSize = 50) {
       refundCount: orders.refundCount,
       paidAt: orders.paidAt,
       merchantName: merchants.displayName,
+      cursorMicros: epochMicros(orders.paidAt),
     })
     .from(orders)
     .innerJoin(merchants, eq(merchants.id, orders.merchantId))
     .where(and(...conditions))
     .orderBy(desc(orders.paidAt), desc(orders.id))
     .limit(pageSize + 1);
-  const page = rows.slice(0, pageSize);
-  const last = page.at(-1);
-  return {
-    rows: page.map((r) => ({ ...r, state: refundState(r), remainingFen: r.totalFen - r.refundedFen - r.inFlightFen })),
-    nextCursor: rows.length > pageSize && last ? encodeCursor(last.paidAt, last.id) : null,
-  };
+  const page = toPage(rows, pageSize);
+  return { ...page, rows: page.rows.map((r) => ({ ...r, state: refundState(r), remainingFen: remainingFen(r) })) };
 }
 
 export type OrderListRow = Awaited<ReturnType<typeof listOrders>>["rows"][number];
+
+/** One order with its merchant, for the order page; null when there is no such order. */
+export async function getOrderDetail(db: Db, id: number) {
+  const [row] = await db
+    .select({
+      ...getTableColumns(orders),
+      merchantName: merchants.displayName,
+      mchid: merchants.mchid,
+      subMchid: merchants.subMchid,
+    })
+    .from(orders)
+    .innerJoin(merchants, eq(merchants.id, orders.merchantId))
+    .where(eq(orders.id, id))
+    .limit(1);
+  return row ? { ...row, state: refundState(row), remainingFen: remainingFen(row) } : null;
+}

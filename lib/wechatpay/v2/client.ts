@@ -56,7 +56,11 @@ const refundRequestSchema = z
     refundFee: amount,
     refundDesc: z.string().min(1).max(80).optional(),
     refundAccount: z.enum(["REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_RECHARGE_FUNDS"]).optional(),
-    notifyUrl: z.url({ protocol: /^https?$/ }).max(256).refine((u) => !u.includes("?"), "must not carry a query").optional(),
+    notifyUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(256)
+      .refine((u) => !u.includes("?"), "must not carry a query")
+      .optional(),
     opUserId: z.string().min(1).max(32).optional(),
   })
   .refine((r) => r.transactionId !== undefined || r.outTradeNo !== undefined, "transactionId or outTradeNo is required")
@@ -114,7 +118,8 @@ export async function applyRefundV2(
   const accepted = validateFields(refundAcceptedSchema, answer.value, "refund answer");
   if (!accepted.ok) return err(unexpectedAnswer(accepted.error.detail));
   if (accepted.value.out_refund_no !== r.outRefundNo || accepted.value.refund_fee !== r.refundFee) {
-    return err(unexpectedAnswer(`answer is for refund ${accepted.value.out_refund_no} of ${accepted.value.refund_fee} fen`));
+    const { out_refund_no, refund_fee } = accepted.value;
+    return err(unexpectedAnswer(`answer is for refund ${out_refund_no} of ${refund_fee} fen`));
   }
   return ok(accepted.value);
 }

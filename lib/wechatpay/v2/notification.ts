@@ -99,7 +99,8 @@ export function parseRefundNotification(
   return decryptRefundNotification(envelope.value, merchant.apiKey);
 }
 
-const SUCCESS_ANSWER = "<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>";
+const SUCCESS_ANSWER =
+  "<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>";
 
 /** The body that stops WeChat from re-sending the notification. */
 export function successAnswer(): string {

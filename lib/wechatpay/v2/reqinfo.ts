@@ -55,7 +55,8 @@ function aesKey(apiKey: string): Buffer {
 /** Decrypts and validates a refund notification's `req_info` (console side). */
 export function decryptReqInfo(reqInfo: string, apiKey: string): Result<RefundReqInfo, WechatPayError> {
   if (reqInfo.length > MAX_REQ_INFO_CHARS) {
-    return err(wechatPayError("malformed", "BODY_TOO_LARGE", `req_info is longer than ${MAX_REQ_INFO_CHARS} characters`));
+    const detail = `req_info is longer than ${MAX_REQ_INFO_CHARS} characters`;
+    return err(wechatPayError("malformed", "BODY_TOO_LARGE", detail));
   }
   // Buffer.from(…, "base64") skips invalid characters silently, so the alphabet is checked first.
   if (reqInfo === "" || !BASE64.test(reqInfo)) {
@@ -63,9 +64,8 @@ export function decryptReqInfo(reqInfo: string, apiKey: string): Result<RefundRe
   }
   const ciphertext = Buffer.from(reqInfo, "base64");
   if (ciphertext.length % 16 !== 0) {
-    return err(
-      wechatPayError("malformed", "REQ_INFO_LENGTH_INVALID", `ciphertext is ${ciphertext.length} bytes, not whole AES blocks`),
-    );
+    const detail = `ciphertext is ${ciphertext.length} bytes, not whole AES blocks`;
+    return err(wechatPayError("malformed", "REQ_INFO_LENGTH_INVALID", detail));
   }
 
   let plaintext: Buffer;
@@ -89,7 +89,10 @@ export function decryptReqInfo(reqInfo: string, apiKey: string): Result<RefundRe
   return validateFields(refundReqInfoSchema, fields.value, "req_info");
 }
 
-/** Encrypts a refund result into `req_info` (gateway side, for the simulator). Refuses values WeChat would never send. */
+/**
+ * Encrypts a refund result into `req_info` (gateway side, for the simulator).
+ * Refuses values WeChat would never send.
+ */
 export function encryptReqInfo(info: RefundReqInfo, apiKey: string): Result<string, WechatPayError> {
   // Amounts go back to text, then through the same schema the console uses, so the simulator cannot emit
   // a notification the console would refuse.

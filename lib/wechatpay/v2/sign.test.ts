@@ -42,19 +42,19 @@ describe("signV2 known answers", () => {
 describe("verifySign", () => {
   const signed = { ...official.params, sign: official.expected.MD5 };
 
-  it.each<[string, Record<string, string>, string, V2SignType, boolean]>([
-    ["the official example", signed, official.apiv2_key, "MD5", true],
-    ["lower-case hex of the same signature", { ...signed, sign: official.expected.MD5.toLowerCase() }, official.apiv2_key, "MD5", true],
-    ["HMAC answer checked as HMAC", { ...official.params, sign: official.expected["HMAC-SHA256"] }, official.apiv2_key, "HMAC-SHA256", true],
-    ["MD5 signature checked as HMAC", signed, official.apiv2_key, "HMAC-SHA256", false],
-    ["wrong key", signed, "0".repeat(32), "MD5", false],
-    ["tampered field", { ...signed, body: "test2" }, official.apiv2_key, "MD5", false],
-    ["extra unsigned field", { ...signed, refund_fee: "1" }, official.apiv2_key, "MD5", false],
-    ["missing sign", { ...official.params }, official.apiv2_key, "MD5", false],
-    ["empty sign", { ...signed, sign: "" }, official.apiv2_key, "MD5", false],
-    ["truncated sign", { ...signed, sign: official.expected.MD5.slice(0, 31) }, official.apiv2_key, "MD5", false],
-    ["non-ASCII sign", { ...signed, sign: "签".repeat(32) }, official.apiv2_key, "MD5", false],
-  ])("%s → %s", (_, params, key, type, expected) => {
+  it.each<[string, boolean, Record<string, string>, string, V2SignType]>([
+    ["the official example", true, signed, official.apiv2_key, "MD5"],
+    ["lower-case hex of the same signature", true, { ...signed, sign: official.expected.MD5.toLowerCase() }, official.apiv2_key, "MD5"],
+    ["HMAC answer checked as HMAC", true, { ...official.params, sign: official.expected["HMAC-SHA256"] }, official.apiv2_key, "HMAC-SHA256"],
+    ["MD5 signature checked as HMAC", false, signed, official.apiv2_key, "HMAC-SHA256"],
+    ["wrong key", false, signed, "0".repeat(32), "MD5"],
+    ["tampered field", false, { ...signed, body: "test2" }, official.apiv2_key, "MD5"],
+    ["extra unsigned field", false, { ...signed, refund_fee: "1" }, official.apiv2_key, "MD5"],
+    ["missing sign", false, { ...official.params }, official.apiv2_key, "MD5"],
+    ["empty sign", false, { ...signed, sign: "" }, official.apiv2_key, "MD5"],
+    ["truncated sign", false, { ...signed, sign: official.expected.MD5.slice(0, 31) }, official.apiv2_key, "MD5"],
+    ["non-ASCII sign", false, { ...signed, sign: "签".repeat(32) }, official.apiv2_key, "MD5"],
+  ])("%s → %s", (_, expected, params, key, type) => {
     expect(verifySign(params, key, type)).toBe(expected);
   });
 

@@ -25,7 +25,11 @@ export interface RawAnswer {
 }
 
 /** POSTs `body` to `url`. Never rejects; every failure is a typed error with retry advice. */
-export function postXml(url: string, body: string, options: PostXmlOptions): Promise<Result<RawAnswer, WechatPayError>> {
+export function postXml(
+  url: string,
+  body: string,
+  options: PostXmlOptions,
+): Promise<Result<RawAnswer, WechatPayError>> {
   return new Promise((resolve) => {
     let settled = false;
     // Once TLS is up, the request bytes follow immediately, so a failure after this point may have
@@ -87,7 +91,9 @@ export function postXml(url: string, body: string, options: PostXmlOptions): Pro
       });
       res.on("end", () => finish(ok({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) })));
       // The connection dropped in the middle of the answer: WeChat got the request.
-      res.on("error", (e) => finish(err(wechatPayError("network", "CONNECTION_RESET", `answer cut off: ${e.message}`))));
+      res.on("error", (e) => {
+        finish(err(wechatPayError("network", "CONNECTION_RESET", `answer cut off: ${e.message}`)));
+      });
       res.on("close", () => {
         if (!res.complete) finish(err(wechatPayError("network", "CONNECTION_RESET", "answer cut off")));
       });

@@ -5,7 +5,11 @@ import { decodeBase64Strict } from "./base64";
 
 export const AEAD_ALGORITHM = "AEAD_AES_256_GCM";
 const TAG_LENGTH = 16;
-const GCM_BY_KEY_LENGTH: Partial<Record<number, CipherGCMTypes>> = { 16: "aes-128-gcm", 24: "aes-192-gcm", 32: "aes-256-gcm" };
+const GCM_BY_KEY_LENGTH: Partial<Record<number, CipherGCMTypes>> = {
+  16: "aes-128-gcm",
+  24: "aes-192-gcm",
+  32: "aes-256-gcm",
+};
 /** Notifications and certificates are a few KiB; this bounds the work hostile input can cause. */
 const MAX_CIPHERTEXT_B64_LENGTH = 64 * 1024;
 
@@ -68,9 +72,8 @@ export function decryptResource(resource: EncryptedResource, apiV3Key: string): 
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_LENGTH));
     plain = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_LENGTH)), decipher.final()]);
   } catch {
-    return err(
-      wechatPayError("decryption", "DECRYPTION_FAILED", "GCM authentication failed (wrong key, associated data, tag or ciphertext)"),
-    );
+    const detail = "GCM authentication failed (wrong key, associated data, tag or ciphertext)";
+    return err(wechatPayError("decryption", "DECRYPTION_FAILED", detail));
   }
   try {
     return ok(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(plain));

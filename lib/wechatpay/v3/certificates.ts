@@ -7,7 +7,7 @@ import { signResponse, verifySignature, type HeaderSource, type KeyResolver, typ
 
 /** A platform certificate from GET /v3/certificates, decrypted and checked. */
 export interface PlatformCertificate {
-  /** Upper-case hex without leading zeros (see normalizeSerial). */
+  /** As WeChat declared it in serial_no; compare with normalizeSerial, send as is. */
   serialNo: string;
   publicKey: KeyObject;
   /** Milliseconds since the epoch, as declared by WeChat in effective_time / expire_time. */
@@ -53,7 +53,7 @@ export function parseCertificate(pem: string, declaredSerial: string): Result<Ke
   return ok(certificate.publicKey);
 }
 
-/** Decrypts every `encrypt_certificate` of a GET /v3/certificates body with the APIv3 key. Does not check signatures. */
+/** Decrypts every `encrypt_certificate` of a GET /v3/certificates body with the APIv3 key; no signature check. */
 export function decryptCertificates(body: string, apiV3Key: string): Result<PlatformCertificate[], WechatPayError> {
   if (Buffer.byteLength(body, "utf8") > MAX_CERTIFICATES_BODY_BYTES) {
     return err(wechatPayError("malformed", "BODY_TOO_LARGE", "certificates body exceeds 64 KiB"));
@@ -65,7 +65,9 @@ export function decryptCertificates(body: string, apiV3Key: string): Result<Plat
     return err(wechatPayError("malformed", "MALFORMED", "certificates body is not JSON"));
   }
   const parsed = certificatesBodySchema.safeParse(json);
-  if (!parsed.success) return err(wechatPayError("malformed", "MALFORMED", "certificates body has an unexpected shape"));
+  if (!parsed.success) {
+    return err(wechatPayError("malformed", "MALFORMED", "certificates body has an unexpected shape"));
+  }
 
   const certificates: PlatformCertificate[] = [];
   for (const entry of parsed.data.data) {
@@ -74,7 +76,7 @@ export function decryptCertificates(body: string, apiV3Key: string): Result<Plat
     const publicKey = parseCertificate(pem.value, entry.serial_no);
     if (!publicKey.ok) return publicKey;
     certificates.push({
-      serialNo: normalizeSerial(entry.serial_no),
+      serialNo: entry.serial_no,
       publicKey: publicKey.value,
       effectiveTime: Date.parse(entry.effective_time),
       expireTime: Date.parse(entry.expire_time),
@@ -97,8 +99,10 @@ export async function verifyCertificatesResponse(
 ): Promise<Result<PlatformCertificate[], WechatPayError>> {
   const certificates = decryptCertificates(response.body, apiV3Key);
   if (!certificates.ok) return certificates;
-  const resolve: KeyResolver = async (serial) =>
-    certificates.value.find((c) => c.serialNo === normalizeSerial(serial))?.publicKey ?? (await options.trusted?.(serial));
+  const resolve: KeyResolver = async (serial) => {
+    const inside = certificates.value.find((c) => normalizeSerial(c.serialNo) === normalizeSerial(serial));
+    return inside?.publicKey ?? (await options.trusted?.(serial));
+  };
   const verified = await verifySignature(response, resolve, { now: options.now });
   return verified.ok ? certificates : verified;
 }

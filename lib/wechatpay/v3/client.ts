@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import { err, ok, type Result } from "../../result";
 import type { V3Credentials } from "../config";
 import { wechatPayError, type WechatPayError } from "../errors";
@@ -44,17 +43,22 @@ export class WechatPayV3Client {
     const { sub_mchid, ...rest } = checked.value;
     const subMchid = sub_mchid ?? this.options.credentials.subMchid;
     const body = JSON.stringify(subMchid ? { sub_mchid: subMchid, ...rest } : rest);
-    return this.call("POST", "/v3/refund/domestic/refunds", body, {}, refundSchema);
+    const request = { method: "POST", path: "/v3/refund/domestic/refunds", body } as const;
+    return this.refundCall(request, { out_refund_no: rest.out_refund_no });
   }
 
   /** GET /v3/refund/domestic/refunds/{out_refund_no} (`?sub_mchid=` in partner mode). */
-  async queryRefund(outRefundNo: string, options: { sub_mchid?: string } = {}): Promise<Result<Refund, WechatPayError>> {
+  async queryRefund(
+    outRefundNo: string,
+    options: { sub_mchid?: string } = {},
+  ): Promise<Result<Refund, WechatPayError>> {
     const no = checkInput(outRefundNoSchema, outRefundNo);
     if (!no.ok) return no;
     const sub = checkInput(subMchidSchema.optional(), options.sub_mchid ?? this.options.credentials.subMchid);
     if (!sub.ok) return sub;
     const query = sub.value ? `?sub_mchid=${sub.value}` : "";
-    return this.call("GET", `/v3/refund/domestic/refunds/${encodeURIComponent(no.value)}${query}`, "", {}, refundSchema);
+    const path = `/v3/refund/domestic/refunds/${encodeURIComponent(no.value)}${query}`;
+    return this.refundCall({ method: "GET", path, body: "" }, { out_refund_no: no.value });
   }
 
   /**
@@ -86,7 +90,8 @@ export class WechatPayV3Client {
     }
     const body = JSON.stringify({ ...(subMchid ? { sub_mchid: subMchid } : {}), ...rest, ...encrypted });
     const path = `/v3/refund/domestic/refunds/${id.value}/apply-abnormal-refund`;
-    return this.call("POST", path, body, headers, refundSchema);
+    const expected = { out_refund_no: rest.out_refund_no, refund_id: id.value };
+    return this.refundCall({ method: "POST", path, body, headers }, expected);
   }
 
   /**
@@ -95,23 +100,19 @@ export class WechatPayV3Client {
    * here with keys already held (never by downloading again, which would recurse).
    */
   async downloadCertificates(): Promise<Result<SignedBody, WechatPayError>> {
-    const response = await this.exchange("GET", "/v3/certificates", "", {});
+    const response = await this.exchange({ method: "GET", path: "/v3/certificates", body: "" });
     if (!response.ok) return response;
     if (response.value.status >= 200 && response.value.status < 300) return ok(response.value);
     const lookup: KeyResolver = async (serial) => this.options.keys.lookup(serial);
     return this.errorFrom(response.value, lookup);
   }
 
-  private async exchange(
-    method: "GET" | "POST",
-    pathWithQuery: string,
-    body: string,
-    extraHeaders: Record<string, string>,
-  ): Promise<Result<HttpResponse, WechatPayError>> {
+  private async exchange(request: ApiRequest): Promise<Result<HttpResponse, WechatPayError>> {
+    const { method, path, body } = request;
     const { credentials } = this.options;
     let url: URL;
     try {
-      url = new URL(`${credentials.baseUrl}${pathWithQuery}`);
+      url = new URL(`${credentials.baseUrl}${path}`);
     } catch {
       return err(wechatPayError("config", "CONFIG_INVALID", "baseUrl is not a URL"));
     }
@@ -130,31 +131,36 @@ export class WechatPayV3Client {
       Authorization: authorization.value,
       Accept: "application/json",
       ...(method === "POST" ? { "Content-Type": "application/json" } : {}),
-      ...extraHeaders,
+      ...request.headers,
     };
-    return sendHttp({ method, url: url.href, headers, body: method === "POST" ? body : undefined, timeoutMs: this.options.timeoutMs });
+    const { timeoutMs } = this.options;
+    return sendHttp({ method, url: url.href, headers, body: method === "POST" ? body : undefined, timeoutMs });
   }
 
-  private async call<T>(
-    method: "GET" | "POST",
-    pathWithQuery: string,
-    body: string,
-    extraHeaders: Record<string, string>,
-    schema: z.ZodType<T>,
-  ): Promise<Result<T, WechatPayError>> {
-    const response = await this.exchange(method, pathWithQuery, body, extraHeaders);
+  /** Sends, verifies, and reads a refund object that must be the one asked about. */
+  private async refundCall(
+    request: ApiRequest,
+    expected: { out_refund_no: string; refund_id?: string },
+  ): Promise<Result<Refund, WechatPayError>> {
+    const response = await this.exchange(request);
     if (!response.ok) return response;
     const { status } = response.value;
     if (status < 200 || status >= 300) return this.errorFrom(response.value, this.options.keys.resolve);
 
     const verified = await this.verify(response.value, this.options.keys.resolve);
     if (!verified.ok) return verified;
-    const parsed = schema.safeParse(parseJson(response.value.body));
+    const parsed = refundSchema.safeParse(parseJson(response.value.body));
     if (!parsed.success) {
       const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(root)"))].join(", ");
-      return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", `answer has unexpected fields: ${fields}`, status));
+      return err(unexpected(`answer has unexpected fields: ${fields}`, status));
     }
-    return ok(parsed.data);
+    // Signed by WeChat, but about another refund: never let it update this one.
+    const refund = parsed.data;
+    const sameRefund = refund.out_refund_no === expected.out_refund_no;
+    if (!sameRefund || (expected.refund_id !== undefined && refund.refund_id !== expected.refund_id)) {
+      return err(unexpected(`answer is about refund ${refund.out_refund_no}, not ${expected.out_refund_no}`, status));
+    }
+    return ok(refund);
   }
 
   /**
@@ -166,7 +172,8 @@ export class WechatPayV3Client {
     const verified = await verifySignature(response, resolve, { now: this.options.now });
     if (verified.ok) return ok(true);
     const claimed = errorBodySchema.safeParse(parseJson(response.body));
-    const claim = claimed.success && /^[A-Z_]{1,64}$/.test(claimed.data.code) ? `, unverified code ${claimed.data.code}` : "";
+    const code = claimed.success && /^[A-Z_]{1,64}$/.test(claimed.data.code) ? claimed.data.code : undefined;
+    const claim = code ? `, unverified code ${code}` : "";
     const detail = `${verified.error.code}: ${verified.error.detail} (HTTP ${response.status}${claim})`;
     return err(wechatPayError("verification", "SIGNATURE_INVALID", detail, response.status));
   }
@@ -177,7 +184,7 @@ export class WechatPayV3Client {
     if (!verified.ok) return verified;
     const parsed = errorBodySchema.safeParse(parseJson(response.body));
     if (!parsed.success) {
-      return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", `HTTP ${response.status} without an error body`, response.status));
+      return err(unexpected(`HTTP ${response.status} without an error body`, response.status));
     }
     const requestId = response.headers.get("Request-ID");
     const detail = requestId ? `${parsed.data.message} (Request-ID ${requestId.slice(0, 64)})` : parsed.data.message;
@@ -187,6 +194,19 @@ export class WechatPayV3Client {
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
+}
+
+/** A request as the endpoint methods describe it; `path` includes the query string. */
+interface ApiRequest {
+  method: "GET" | "POST";
+  path: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/** A verified answer we cannot use: the request reached WeChat, so its effect is unknown. */
+function unexpected(detail: string, status: number): WechatPayError {
+  return wechatPayError("malformed", "UNEXPECTED_RESPONSE", detail, status);
 }
 
 function parseJson(text: string): unknown {
@@ -206,14 +226,15 @@ export function createV3Client(
   credentials: V3Credentials,
   options: { timeoutMs?: number; now?: () => number; downloadCertificates?: boolean } = {},
 ): { client: WechatPayV3Client; keys: PlatformKeyStore } {
-  const publicKey =
-    credentials.publicKeyId && credentials.publicKey ? { id: credentials.publicKeyId, key: credentials.publicKey } : undefined;
+  const { publicKeyId, publicKey: key } = credentials;
+  const publicKey = publicKeyId && key ? { id: publicKeyId, key } : undefined;
   const download = options.downloadCertificates ?? publicKey === undefined;
   const keys: PlatformKeyStore = new PlatformKeyStore({
     publicKey,
     certificates: download ? { fetch: () => client.downloadCertificates(), apiV3Key: credentials.apiV3Key } : undefined,
     now: options.now,
   });
-  const client: WechatPayV3Client = new WechatPayV3Client({ credentials, keys, timeoutMs: options.timeoutMs, now: options.now });
+  const { timeoutMs, now } = options;
+  const client: WechatPayV3Client = new WechatPayV3Client({ credentials, keys, timeoutMs, now });
   return { client, keys };
 }

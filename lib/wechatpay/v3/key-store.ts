@@ -60,7 +60,7 @@ export class PlatformKeyStore implements PlatformKeys {
     if (publicKey && serial === publicKey.id) return publicKey.key;
     const wanted = normalizeSerial(serial);
     const now = this.now();
-    return this.certificates.find((c) => c.serialNo === wanted && c.expireTime > now)?.publicKey;
+    return this.certificates.find((c) => normalizeSerial(c.serialNo) === wanted && c.expireTime > now)?.publicKey;
   }
 
   readonly resolve: KeyResolver = async (serial) => {
@@ -125,7 +125,8 @@ export class PlatformKeyStore implements PlatformKeys {
           })
         : fetched;
     } catch (e) {
-      result = err(wechatPayError("network", "CONNECTION_FAILED", `certificate download threw: ${String(e).slice(0, 200)}`));
+      const detail = `certificate download threw: ${String(e).slice(0, 200)}`;
+      result = err(wechatPayError("network", "CONNECTION_FAILED", detail));
     }
     const now = this.now();
     if (!result.ok) {

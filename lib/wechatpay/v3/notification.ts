@@ -81,7 +81,9 @@ export async function openNotification(
     return err(wechatPayError("malformed", "MALFORMED", "notification body is not JSON"));
   }
   const envelope = notificationSchema.safeParse(json);
-  if (!envelope.success) return err(wechatPayError("malformed", "MALFORMED", "notification envelope has an unexpected shape"));
+  if (!envelope.success) {
+    return err(wechatPayError("malformed", "MALFORMED", "notification envelope has an unexpected shape"));
+  }
 
   const plaintext = decryptResource(envelope.data.resource, apiV3Key);
   if (!plaintext.ok) return plaintext;
@@ -168,7 +170,9 @@ export interface NotificationDraft {
 }
 
 /** Gateway side (simulator, tests): a signed, encrypted callback exactly as WeChat Pay posts it. */
-export function buildNotification(draft: NotificationDraft): Result<{ headers: WechatpayHeaders; body: string }, WechatPayError> {
+export function buildNotification(
+  draft: NotificationDraft,
+): Result<{ headers: WechatpayHeaders; body: string }, WechatPayError> {
   const plaintext = typeof draft.resource === "string" ? draft.resource : JSON.stringify(draft.resource);
   const encrypted = encryptResource(plaintext, draft.apiV3Key, {
     associatedData: draft.associatedData ?? draft.originalType,

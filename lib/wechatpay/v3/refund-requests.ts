@@ -8,7 +8,9 @@ import { wechatPayError, type WechatPayError } from "../errors";
  */
 
 /** WeChat: out_refund_no is 1-64 of [0-9A-Za-z_-|*@]; out_trade_no 6-32 of [0-9A-Za-z_-|*] (we only require 1). */
-export const outRefundNoSchema = z.string().regex(/^[0-9A-Za-z_\-|*@]{1,64}$/, "out_refund_no: 1-64 of 0-9 A-Z a-z _ - | * @");
+export const outRefundNoSchema = z
+  .string()
+  .regex(/^[0-9A-Za-z_\-|*@]{1,64}$/, "out_refund_no: 1-64 of 0-9 A-Z a-z _ - | * @");
 const outTradeNo = z.string().regex(/^[0-9A-Za-z_\-|*]{1,32}$/, "out_trade_no: 1-32 of 0-9 A-Z a-z _ - | *");
 const digits = (max: number) => z.string().regex(new RegExp(`^\\d{1,${max}}$`), `1-${max} digits`);
 export const subMchidSchema = digits(32);
@@ -37,7 +39,10 @@ export const applyRefundInputSchema = z
     amount: z.object({ refund: positiveFen, total: positiveFen, currency: z.literal("CNY") }),
     goods_detail: z.array(goodsDetailSchema).min(1).max(100).optional(),
   })
-  .refine((r) => r.transaction_id !== undefined || r.out_trade_no !== undefined, "transaction_id or out_trade_no is required")
+  .refine(
+    (r) => r.transaction_id !== undefined || r.out_trade_no !== undefined,
+    "transaction_id or out_trade_no is required",
+  )
   .refine((r) => r.amount.refund <= r.amount.total, "amount.refund exceeds amount.total");
 export type ApplyRefundInput = z.input<typeof applyRefundInputSchema>;
 
@@ -66,6 +71,6 @@ export type AbnormalRefundInput = z.input<typeof abnormalRefundInputSchema>;
 export function checkInput<T>(schema: z.ZodType<T>, input: unknown): Result<T, WechatPayError> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return ok(parsed.data);
-  const problems = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message));
+  const problems = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message));
   return err(wechatPayError("malformed", "REQUEST_INVALID", problems.join("; ")));
 }

@@ -10,10 +10,10 @@ import { z } from "zod";
 const fen = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const id = z.string().min(1).max(64);
 /** RFC 3339 with offset, e.g. 2018-06-08T10:34:56+08:00; checked loosely (any parseable date). */
-export const wechatTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a date-time");
+const wechatTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a date-time");
 
 /** Status of a refund in apply/query answers. */
-export const refundStatusSchema = z.enum(["SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"]);
+const refundStatusSchema = z.enum(["SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"]);
 
 /** The refund object answered by apply, query and apply-abnormal-refund. */
 export const refundSchema = z.object({
@@ -44,7 +44,7 @@ export type Refund = z.infer<typeof refundSchema>;
 /** Body of every APIv3 error answer. */
 export const errorBodySchema = z.object({ code: z.string().min(1).max(64), message: z.string().max(2048) });
 
-export const encryptedResourceSchema = z.object({
+const encryptedResourceSchema = z.object({
   algorithm: z.string().max(64),
   ciphertext: z.string(),
   nonce: z.string().max(64),

@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, X509Certificate } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, X509Certificate, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import derived from "./fixtures/DERIVED.v3_request_signing.json";
 import { axiosKey, goKey, javaMerchantKey, javaPlatformKey, readOpenssl } from "./fixtures/keys";
@@ -36,11 +36,11 @@ describe("rsaSign / rsaVerify known answers", () => {
     message: readOpenssl("request_message.txt"),
     signature: readOpenssl("request_signature.b64").trim(),
   };
-  it.each([
+  it.each<[string, string, KeyObject, string]>([
     ["wechatpay-go signer test", goRsa.message, goKey.privateKey, goRsa.signature_base64],
     ["wechatpay-java RSAVerifierTest", javaPki.rsa_case.message, javaMerchantKey.privateKey, javaPki.rsa_case.signature_base64],
     ["openssl dgst -sha256 -sign (fixtures/openssl/make.sh)", openssl.message, axiosKey.privateKey, openssl.signature],
-    ...derived.cases.map((c) => [`DERIVED ${c.method} ${c.canonical_url}`, c.message, goKey.privateKey, c.signature_base64] as const),
+    ...derived.cases.map((c): [string, string, KeyObject, string] => [`DERIVED ${c.method} ${c.canonical_url}`, c.message, goKey.privateKey, c.signature_base64]),
   ])("%s", (_name, message, key, signature) => {
     expect(rsaSign(message, key)).toEqual({ ok: true, value: signature });
     expect(rsaVerify(message, signature, createPublicKey(key))).toBe(true);

@@ -83,10 +83,12 @@ export function buildAuthorization(input: AuthorizationInput): Result<string, We
     ["timestamp", timestamp],
   ] as const) {
     if (!HEADER_VALUE.test(value)) {
-      return err(wechatPayError("config", "CONFIG_INVALID", `${name} is empty or holds characters a header cannot carry`));
+      const detail = `${name} is empty or holds characters a header cannot carry`;
+      return err(wechatPayError("config", "CONFIG_INVALID", detail));
     }
   }
-  const signed = rsaSign(requestMessage(input.method, input.pathWithQuery, timestamp, nonce, input.body), input.privateKey);
+  const message = requestMessage(input.method, input.pathWithQuery, timestamp, nonce, input.body);
+  const signed = rsaSign(message, input.privateKey);
   if (!signed.ok) return signed;
   return ok(
     `${SIGNATURE_SCHEME} mchid="${input.mchid}",nonce_str="${nonce}",signature="${signed.value}",` +
@@ -102,7 +104,13 @@ export interface ParsedAuthorization {
   serialNo: string;
 }
 
-const AUTH_FIELDS = { mchid: "mchid", nonce_str: "nonceStr", signature: "signature", timestamp: "timestamp", serial_no: "serialNo" } as const;
+const AUTH_FIELDS = {
+  mchid: "mchid",
+  nonce_str: "nonceStr",
+  signature: "signature",
+  timestamp: "timestamp",
+  serial_no: "serialNo",
+} as const;
 const MAX_AUTHORIZATION_LENGTH = 2048;
 
 function invalidAuthorization(detail: string): Result<never, WechatPayError> {

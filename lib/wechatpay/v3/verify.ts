@@ -7,7 +7,7 @@ import { generateNonce, rsaSign, rsaVerify, SIGNATURE_SCHEME, signatureMessage, 
 /** Finds the public key WeChat signed with, by `Wechatpay-Serial` (certificate serial or `PUB_KEY_ID_…`). */
 export type KeyResolver = (serial: string) => Promise<KeyObject | undefined>;
 
-/** fetch `Headers`, or a plain record (node:http `IncomingHttpHeaders`, tests); names are matched case-insensitively. */
+/** fetch `Headers`, or a plain record (node:http `IncomingHttpHeaders`, tests); names match case-insensitively. */
 export type HeaderSource = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 export const SIGNATURE_PROBE_PREFIX = "WECHATPAY/SIGNTEST/";
@@ -61,7 +61,9 @@ export function readSignatureHeaders(headers: HeaderSource): Result<SignatureHea
   if (!timestamp || !nonce || !serial || !signature) {
     return verificationError("HEADERS_MISSING", "Wechatpay-Timestamp, -Nonce, -Serial and -Signature are all required");
   }
-  if (!/^\d{1,12}$/.test(timestamp)) return verificationError("HEADERS_MISSING", "Wechatpay-Timestamp is not unix seconds");
+  if (!/^\d{1,12}$/.test(timestamp)) {
+    return verificationError("HEADERS_MISSING", "Wechatpay-Timestamp is not unix seconds");
+  }
   // Absent on older answers; when present it must name the scheme we verify, not e.g. SM2.
   const type = headerValue(headers, "Wechatpay-Signature-Type");
   if (type !== undefined && type !== SIGNATURE_SCHEME) {
@@ -89,7 +91,8 @@ export async function verifySignature(
   }
   const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000);
   if (Math.abs(nowSeconds - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
-    return verificationError("TIMESTAMP_SKEW", `Wechatpay-Timestamp ${timestamp} is more than 300 s from ${nowSeconds}`);
+    const detail = `Wechatpay-Timestamp ${timestamp} is more than ${MAX_CLOCK_SKEW_SECONDS} s from ${nowSeconds}`;
+    return verificationError("TIMESTAMP_SKEW", detail);
   }
   if (!decodeBase64Strict(signature)) return verificationError("NOT_BASE64", "Wechatpay-Signature is not base64");
 

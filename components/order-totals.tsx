@@ -1,0 +1,70 @@
+import { formatBeijing } from "@/components/date-time";
+import { Money } from "@/components/money";
+import { formatFen } from "@/lib/money";
+import { MAX_REFUNDS_PER_ORDER, remainingFen } from "@/lib/refunds/status";
+import { refundWindow } from "@/lib/refunds/window";
+
+interface OrderAmounts {
+  totalFen: number;
+  refundedFen: number;
+  inFlightFen: number;
+  refundCount: number;
+  paidAt: Date;
+}
+
+function Tile({ label, fen, tone }: { label: string; fen: number; tone: string }) {
+  return (
+    <div className="rounded-md border border-slate-200 px-3 py-2">
+      <div className="text-xs font-medium text-slate-500">{label}</div>
+      <Money fen={fen} className={`text-base font-semibold ${tone}`} />
+    </div>
+  );
+}
+
+/** Share of the total as a CSS width; only for drawing the bar, never for amounts. */
+const share = (fen: number, totalFen: number) => `${Math.min(100, (fen / totalFen) * 100)}%`;
+
+/**
+ * What an order has paid, given back and still reserved, and how much room is left: in money, in WeChat's 50-refund
+ * cap, and in its one-year refund window. `now` comes from the page, so this component stays a pure function of props.
+ */
+export function OrderTotals({ order, now }: { order: OrderAmounts; now: Date }) {
+  const remaining = remainingFen(order);
+  const period = refundWindow(order.paidAt, now);
+  const capReached = order.refundCount >= MAX_REFUNDS_PER_ORDER;
+  return (
+    <div className="space-y-3">
+      <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+        <Tile label="Paid" fen={order.totalFen} tone="text-slate-900" />
+        <Tile label="Refunded" fen={order.refundedFen} tone={order.refundedFen ? "text-emerald-700" : "text-slate-400"} />
+        <Tile label="In flight" fen={order.inFlightFen} tone={order.inFlightFen ? "text-sky-700" : "text-slate-400"} />
+        <Tile label="Remaining" fen={remaining} tone="text-slate-900" />
+      </div>
+      <div
+        className="flex h-2 overflow-hidden rounded-full bg-slate-100"
+        role="img"
+        aria-label={`Refunded ${formatFen(order.refundedFen)} and ${formatFen(order.inFlightFen)} in flight of ${formatFen(order.totalFen)}`}
+      >
+        <div className="bg-emerald-500" style={{ width: share(order.refundedFen, order.totalFen) }} />
+        <div className="bg-sky-500" style={{ width: share(order.inFlightFen, order.totalFen) }} />
+      </div>
+      <div className="flex flex-wrap items-center gap-x-6 gap-y-1 text-sm text-slate-600">
+        <span className="flex items-center gap-3 text-xs">
+          <span className="flex items-center gap-1">
+            <span className="h-2 w-2 rounded-full bg-emerald-500" /> Refunded
+          </span>
+          <span className="flex items-center gap-1">
+            <span className="h-2 w-2 rounded-full bg-sky-500" /> In flight
+          </span>
+        </span>
+        <span className={`tabular-nums ${capReached ? "font-medium text-red-700" : ""}`}>
+          {order.refundCount} / {MAX_REFUNDS_PER_ORDER} refunds
+        </span>
+        <span className="tabular-nums" title={`Refund window closes ${formatBeijing(period.closesAt)} Beijing time`}>
+          {period.daysLeft} {period.daysLeft === 1 ? "day" : "days"} left to refund
+        </span>
+        {period.closed && <span className="font-medium text-red-700">Paid more than a year ago: WeChat Pay no longer accepts refunds.</span>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+ALTER TABLE "refunds" ADD COLUMN "scheduled_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "refunds" ADD COLUMN "outcome_unknown" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX "refunds_pending_scheduled_idx" ON "refunds" USING btree ("scheduled_at") WHERE "refunds"."status" = 'PENDING';

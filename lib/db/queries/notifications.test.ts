@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDatabase } from "../../../tests/db";
+import { merchants, notifications, orders, refunds } from "../schema";
+import { listNotifications, notificationFiltersSchema, type NotificationFilters } from "./notifications";
+
+describe("notification queries", () => {
+  let t: TestDatabase;
+  const noFilters: NotificationFilters = notificationFiltersSchema.parse({});
+  const ids = async (filters: Partial<NotificationFilters>) =>
+    (await listNotifications(t.db, { ...noFilters, ...filters })).rows.map((r) => r.notificationId);
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    const [m] = await t.db.insert(merchants).values({ mchid: "1900000109", appid: "wx1", displayName: "M" }).returning();
+    const [o] = await t.db
+      .insert(orders)
+      .values({ merchantId: m!.id, outTradeNo: "T1", transactionId: "4201", totalFen: 1000, paidAt: new Date("2024-04-01T00:00:00Z") })
+      .returning();
+    const [r] = await t.db
+      .insert(refunds)
+      .values({ orderId: o!.id, merchantId: m!.id, outRefundNo: "R1", amountFen: 500, status: "SUCCESS" })
+      .returning();
+    const base = { protocol: "v3" as const, headers: { "wechatpay-serial": "ABC" }, rawBody: "{}", responseStatus: 200 };
+    await t.db.insert(notifications).values([
+      { ...base, notificationId: "N-APPLIED", receivedAt: new Date("2024-05-01T02:00:00Z"), eventType: "REFUND.SUCCESS", verification: "verified", outcome: "applied", refundId: r!.id, decrypted: { out_refund_no: "R1" } },
+      { ...base, notificationId: "N-DUP", receivedAt: new Date("2024-05-01T02:00:00Z"), eventType: "REFUND.SUCCESS", verification: "verified", outcome: "duplicate", refundId: r!.id },
+      { ...base, notificationId: "N-BAD-SIG", receivedAt: new Date("2024-05-01T17:00:00Z"), verification: "rejected", rejectionCode: "SIGN_ERROR", rejectionReason: "signature mismatch", outcome: "rejected", responseStatus: 401, rawBody: "退".repeat(2000) },
+      { ...base, notificationId: "N-CLOSED", receivedAt: new Date("2024-04-30T15:00:00Z"), eventType: "REFUND.CLOSED", verification: "verified", outcome: "unmatched" },
+    ]);
+  });
+  afterAll(() => t.drop());
+
+  it("lists newest first, with the linked refund number", async () => {
+    const { rows, nextCursor } = await listNotifications(t.db, noFilters);
+    expect(rows.map((r) => r.notificationId)).toEqual(["N-BAD-SIG", "N-DUP", "N-APPLIED", "N-CLOSED"]);
+    expect(nextCursor).toBeNull();
+    expect(rows[2]).toMatchObject({ outRefundNo: "R1", decrypted: { out_refund_no: "R1" }, headers: { "wechatpay-serial": "ABC" } });
+    expect(rows[3]?.outRefundNo).toBeNull();
+  });
+
+  it("sends only the head of a raw body, with its full size in bytes", async () => {
+    const { rows } = await listNotifications(t.db, { ...noFilters, verification: "rejected" });
+    expect(rows[0]?.rawBodyBytes).toBe(6000);
+    expect(rows[0]?.rawBodyHead).toBe("退".repeat(2000));
+    expect(rows[0]).toMatchObject({ rejectionCode: "SIGN_ERROR", rejectionReason: "signature mismatch", responseStatus: 401 });
+  });
+
+  it("filters by verification, outcome, event type and Beijing day", async () => {
+    expect(await ids({ verification: "verified" })).toEqual(["N-DUP", "N-APPLIED", "N-CLOSED"]);
+    expect(await ids({ outcome: "duplicate" })).toEqual(["N-DUP"]);
+    expect(await ids({ event: "REFUND.CLOSED" })).toEqual(["N-CLOSED"]);
+    // 2024-04-30T15:00Z is 23:00 on 30 April in Beijing; 17:00Z on 1 May is already 2 May there.
+    expect(await ids({ from: "2024-05-01", to: "2024-05-01" })).toEqual(["N-DUP", "N-APPLIED"]);
+    expect(await ids({ to: "2024-04-30" })).toEqual(["N-CLOSED"]);
+  });
+
+  it("pages through equal timestamps by id", async () => {
+    const first = await listNotifications(t.db, noFilters, 2);
+    expect(first.rows.map((r) => r.notificationId)).toEqual(["N-BAD-SIG", "N-DUP"]);
+    const second = await listNotifications(t.db, { ...noFilters, after: first.nextCursor ?? undefined }, 2);
+    expect(second.rows.map((r) => r.notificationId)).toEqual(["N-APPLIED", "N-CLOSED"]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it("drops unknown filter values", () => {
+    expect(notificationFiltersSchema.parse({ verification: "maybe", outcome: "lost", event: "" })).toMatchObject({
+      verification: undefined,
+      outcome: undefined,
+      event: undefined,
+    });
+  });
+});

@@ -1,0 +1,62 @@
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../client";
+import { notifications, refunds, verificationResult } from "../schema";
+import { beijingDayRange, dayParam } from "./filters";
+import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
+
+/** What the callback handler did with a notification (the `outcome` column). */
+export const NOTIFICATION_OUTCOMES = ["applied", "duplicate", "unmatched", "rejected", "stale", "error"] as const;
+export type NotificationOutcome = (typeof NOTIFICATION_OUTCOMES)[number];
+
+/** Raw bodies are shown up to this many bytes; WeChat's callbacks are a few KiB, anything longer is noise or abuse. */
+export const RAW_BODY_PREVIEW_BYTES = 4096;
+
+/** The callback log's filters, as they stand in the URL. Invalid values are dropped, not errors: a URL is shareable. */
+export const notificationFiltersSchema = z.object({
+  verification: z.enum(verificationResult.enumValues).optional().catch(undefined),
+  outcome: z.enum(NOTIFICATION_OUTCOMES).optional().catch(undefined),
+  event: z.string().trim().min(1).max(64).optional().catch(undefined),
+  from: dayParam,
+  to: dayParam,
+  after: z.string().optional().catch(undefined),
+});
+export type NotificationFilters = z.infer<typeof notificationFiltersSchema>;
+
+export async function listNotifications(db: Db, filters: NotificationFilters, pageSize = 50) {
+  const conditions: (SQL | undefined)[] = [];
+  if (filters.verification) conditions.push(eq(notifications.verification, filters.verification));
+  if (filters.outcome) conditions.push(eq(notifications.outcome, filters.outcome));
+  if (filters.event) conditions.push(eq(notifications.eventType, filters.event));
+  conditions.push(...beijingDayRange(notifications.receivedAt, filters.from, filters.to));
+  const cursor = decodeCursor(filters.after);
+  if (cursor) conditions.push(beforeCursor(notifications.receivedAt, notifications.id, cursor));
+  const rows = await db
+    .select({
+      id: notifications.id,
+      receivedAt: notifications.receivedAt,
+      protocol: notifications.protocol,
+      notificationId: notifications.notificationId,
+      eventType: notifications.eventType,
+      verification: notifications.verification,
+      rejectionCode: notifications.rejectionCode,
+      rejectionReason: notifications.rejectionReason,
+      headers: notifications.headers,
+      // Characters, not bytes: enough to cut the 4 KiB preview from without sending whole bodies to the page.
+      rawBodyHead: sql<string>`left(${notifications.rawBody}, ${RAW_BODY_PREVIEW_BYTES})`,
+      rawBodyBytes: sql<number>`octet_length(${notifications.rawBody})`.mapWith(Number),
+      decrypted: notifications.decrypted,
+      outcome: notifications.outcome,
+      responseStatus: notifications.responseStatus,
+      outRefundNo: refunds.outRefundNo,
+      cursorMicros: epochMicros(notifications.receivedAt),
+    })
+    .from(notifications)
+    .leftJoin(refunds, eq(refunds.id, notifications.refundId))
+    .where(and(...conditions))
+    .orderBy(desc(notifications.receivedAt), desc(notifications.id))
+    .limit(pageSize + 1);
+  return toPage(rows, pageSize);
+}
+
+export type NotificationListRow = Awaited<ReturnType<typeof listNotifications>>["rows"][number];

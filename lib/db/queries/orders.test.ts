@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDatabase } from "../../../tests/db";
+import { merchants, orders } from "../schema";
+import { getOrderDetail, listOrders, orderFiltersSchema } from "./orders";
+
+describe("order queries", () => {
+  let t: TestDatabase;
+  let partialId: number;
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    const [m] = await t.db.insert(merchants).values({ mchid: "1900000109", appid: "wx1", displayName: "Demo", subMchid: null }).returning();
+    const paidAt = new Date("2024-05-01T02:00:00Z");
+    const rows = await t.db
+      .insert(orders)
+      .values([
+        { merchantId: m!.id, outTradeNo: "T1", transactionId: "4201", totalFen: 1000, paidAt, description: "Latte", payerOpenid: "oPayer" },
+        { merchantId: m!.id, outTradeNo: "T2", transactionId: "4202", totalFen: 1000, paidAt, refundedFen: 300, inFlightFen: 200, refundCount: 2 },
+        { merchantId: m!.id, outTradeNo: "T3", transactionId: "4203", totalFen: 1000, paidAt },
+      ])
+      .returning();
+    partialId = rows[1]!.id;
+  });
+  afterAll(() => t.drop());
+
+  it("reads one order with its merchant, refund state and remaining amount", async () => {
+    const order = await getOrderDetail(t.db, partialId);
+    expect(order).toMatchObject({
+      outTradeNo: "T2",
+      merchantName: "Demo",
+      mchid: "1900000109",
+      subMchid: null,
+      totalFen: 1000,
+      refundedFen: 300,
+      inFlightFen: 200,
+      refundCount: 2,
+      state: "in_progress",
+      remainingFen: 500,
+    });
+    expect(await getOrderDetail(t.db, 999_999)).toBeNull();
+  });
+
+  it("pages orders paid at the same instant by id", async () => {
+    const filters = orderFiltersSchema.parse({});
+    const first = await listOrders(t.db, filters, 2);
+    expect(first.rows.map((o) => o.outTradeNo)).toEqual(["T3", "T2"]);
+    const second = await listOrders(t.db, { ...filters, after: first.nextCursor ?? undefined }, 2);
+    expect(second.rows.map((o) => o.outTradeNo)).toEqual(["T1"]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it("ignores a day that matches the format but does not exist", async () => {
+    const filters = orderFiltersSchema.parse({ from: "2024-13-01" });
+    expect((await listOrders(t.db, filters)).rows).toHaveLength(3);
+  });
+});

@@ -1,0 +1,165 @@
+import { and, asc, desc, eq, exists, getTableColumns, gte, inArray, lte, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { z } from "zod";
+import type { Db } from "../client";
+import { merchants, orders, refundEvents, refunds, refundStatus, users, type EventSource, type RefundStatus } from "../schema";
+import { beijingDayRange, dayParam } from "./filters";
+import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
+
+/** The refunds list's filters, as they stand in the URL. Invalid values are dropped, not errors: a URL is shareable. */
+export const refundFiltersSchema = z.object({
+  status: z.enum(refundStatus.enumValues).optional().catch(undefined),
+  from: dayParam,
+  to: dayParam,
+  operator: z.string().uuid().optional().catch(undefined),
+  minFen: z.coerce.number().int().min(0).optional().catch(undefined),
+  maxFen: z.coerce.number().int().min(0).optional().catch(undefined),
+  q: z.string().trim().min(1).max(64).optional().catch(undefined),
+  after: z.string().optional().catch(undefined),
+});
+export type RefundFilters = z.infer<typeof refundFiltersSchema>;
+
+/**
+ * Refunds with this exact refund number or order number. Exact on purpose: both are b-tree lookups (the unique
+ * out_refund_no index, orders_out_trade_no_idx), and the union keeps each one an index lookup where an OR across the
+ * join would walk every refund. A partial match on out_refund_no would need a trigram index first.
+ */
+function numberCondition(db: Db, q: string): SQL {
+  const byRefundNo = db.select({ id: refunds.id }).from(refunds).where(eq(refunds.outRefundNo, q));
+  const byOrderNo = db
+    .select({ id: refunds.id })
+    .from(refunds)
+    .innerJoin(orders, eq(orders.id, refunds.orderId))
+    .where(eq(orders.outTradeNo, q));
+  return inArray(refunds.id, byRefundNo.unionAll(byOrderNo));
+}
+
+export async function listRefunds(db: Db, filters: RefundFilters, pageSize = 50) {
+  const conditions: (SQL | undefined)[] = [];
+  // With a status, refunds_status_created_at_idx narrows the walk; without, refunds_created_at_idx serves the order.
+  if (filters.status) conditions.push(eq(refunds.status, filters.status));
+  conditions.push(...beijingDayRange(refunds.createdAt, filters.from, filters.to));
+  if (filters.operator) conditions.push(eq(refunds.requestedBy, filters.operator));
+  if (filters.minFen !== undefined) conditions.push(gte(refunds.amountFen, filters.minFen));
+  if (filters.maxFen !== undefined) conditions.push(lte(refunds.amountFen, filters.maxFen));
+  if (filters.q) conditions.push(numberCondition(db, filters.q));
+  const cursor = decodeCursor(filters.after);
+  if (cursor) conditions.push(beforeCursor(refunds.createdAt, refunds.id, cursor));
+  const rows = await db
+    .select({
+      id: refunds.id,
+      outRefundNo: refunds.outRefundNo,
+      orderId: refunds.orderId,
+      outTradeNo: orders.outTradeNo,
+      amountFen: refunds.amountFen,
+      status: refunds.status,
+      createdAt: refunds.createdAt,
+      lastErrorCode: refunds.lastErrorCode,
+      requesterName: users.name,
+      requesterEmail: users.email,
+      cursorMicros: epochMicros(refunds.createdAt),
+    })
+    .from(refunds)
+    .innerJoin(orders, eq(orders.id, refunds.orderId))
+    .leftJoin(users, eq(users.id, refunds.requestedBy))
+    .where(and(...conditions))
+    .orderBy(desc(refunds.createdAt), desc(refunds.id))
+    .limit(pageSize + 1);
+  return toPage(rows, pageSize);
+}
+
+export type RefundListRow = Awaited<ReturnType<typeof listRefunds>>["rows"][number];
+
+/** Users who have requested at least one refund: the choices of the refunds list's operator filter. */
+export async function listRefundRequesters(db: Db) {
+  return db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(exists(db.select({ id: refunds.id }).from(refunds).where(eq(refunds.requestedBy, users.id))))
+    .orderBy(asc(users.name), asc(users.email));
+}
+
+const approvers = alias(users, "approvers");
+
+/** One refund with its order, merchant, requester and approver; null for an unknown number. */
+export async function getRefundDetail(db: Db, outRefundNo: string) {
+  const [row] = await db
+    .select({
+      refund: getTableColumns(refunds),
+      order: {
+        id: orders.id,
+        outTradeNo: orders.outTradeNo,
+        transactionId: orders.transactionId,
+        description: orders.description,
+        totalFen: orders.totalFen,
+        refundedFen: orders.refundedFen,
+        inFlightFen: orders.inFlightFen,
+        refundCount: orders.refundCount,
+        paidAt: orders.paidAt,
+      },
+      merchantName: merchants.displayName,
+      requesterName: users.name,
+      requesterEmail: users.email,
+      approverName: approvers.name,
+      approverEmail: approvers.email,
+    })
+    .from(refunds)
+    .innerJoin(orders, eq(orders.id, refunds.orderId))
+    .innerJoin(merchants, eq(merchants.id, refunds.merchantId))
+    .leftJoin(users, eq(users.id, refunds.requestedBy))
+    .leftJoin(approvers, eq(approvers.id, refunds.approvedBy))
+    .where(eq(refunds.outRefundNo, outRefundNo))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Every refund of one order, newest first, with who requested it. No paging: WeChat's cap keeps an order at 50
+ * refunds, plus the few an approver may have rejected before they were sent.
+ */
+export async function listOrderRefunds(db: Db, orderId: number) {
+  return db
+    .select({ ...getTableColumns(refunds), requesterName: users.name, requesterEmail: users.email })
+    .from(refunds)
+    .leftJoin(users, eq(users.id, refunds.requestedBy))
+    .where(eq(refunds.orderId, orderId))
+    .orderBy(desc(refunds.createdAt), desc(refunds.id));
+}
+
+export type OrderRefundRow = Awaited<ReturnType<typeof listOrderRefunds>>[number];
+
+/** The timelines of some refunds, oldest event first, keyed by refund id (refund_events_refund_at_idx). */
+export async function listRefundEvents(db: Db, refundIds: readonly number[]) {
+  const byRefund = new Map<number, RefundEventRow[]>(refundIds.map((id) => [id, []]));
+  if (refundIds.length === 0) return byRefund;
+  const rows = await db
+    .select({
+      id: refundEvents.id,
+      refundId: refundEvents.refundId,
+      at: refundEvents.at,
+      type: refundEvents.type,
+      source: refundEvents.source,
+      statusFrom: refundEvents.statusFrom,
+      statusTo: refundEvents.statusTo,
+      payload: refundEvents.payload,
+      actorName: users.name,
+    })
+    .from(refundEvents)
+    .leftJoin(users, eq(users.id, refundEvents.actorId))
+    .where(inArray(refundEvents.refundId, [...refundIds]))
+    .orderBy(asc(refundEvents.refundId), asc(refundEvents.at), asc(refundEvents.id));
+  for (const row of rows) byRefund.get(row.refundId)?.push(row);
+  return byRefund;
+}
+
+export interface RefundEventRow {
+  id: number;
+  refundId: number;
+  at: Date;
+  type: string;
+  source: EventSource;
+  statusFrom: RefundStatus | null;
+  statusTo: RefundStatus | null;
+  payload: Record<string, unknown>;
+  actorName: string | null;
+}

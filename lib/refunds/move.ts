@@ -1,0 +1,75 @@
+import { eq, sql } from "drizzle-orm";
+import type { Transaction } from "../db/client";
+import { orders, refundEvents, refunds, type EventSource, type Refund, type RefundStatus } from "../db/schema";
+import { sumsDelta } from "./transitions";
+
+export interface RefundEventInput {
+  type: string;
+  source: EventSource;
+  actorId?: string | null;
+  payload?: Record<string, unknown>;
+  at?: Date;
+}
+
+/**
+ * Change a refund's status inside the caller's transaction (which holds the refund's row lock): update the refund,
+ * shift the order's cached sums by the same amount, and append the timeline event. The order's CHECK constraints
+ * refuse any result beyond the total or past 50 refunds.
+ */
+export async function moveRefund(
+  tx: Transaction,
+  refund: Pick<Refund, "id" | "orderId" | "amountFen" | "status">,
+  to: RefundStatus,
+  event: RefundEventInput,
+  fields: Partial<typeof refunds.$inferInsert> = {},
+): Promise<void> {
+  const at = event.at ?? new Date();
+  await tx
+    .update(refunds)
+    .set({ ...fields, status: to, updatedAt: at })
+    .where(eq(refunds.id, refund.id));
+  const delta = sumsDelta(refund.amountFen, refund.status, to);
+  if (delta.refundedFen || delta.inFlightFen || delta.refundCount) {
+    await tx
+      .update(orders)
+      .set({
+        refundedFen: sql`${orders.refundedFen} + ${delta.refundedFen}`,
+        inFlightFen: sql`${orders.inFlightFen} + ${delta.inFlightFen}`,
+        refundCount: sql`${orders.refundCount} + ${delta.refundCount}`,
+      })
+      .where(eq(orders.id, refund.orderId));
+  }
+  await appendRefundEvent(tx, refund.id, event, refund.status, to);
+}
+
+export async function appendRefundEvent(
+  tx: Transaction,
+  refundId: number,
+  event: RefundEventInput,
+  statusFrom: RefundStatus | null = null,
+  statusTo: RefundStatus | null = null,
+): Promise<void> {
+  await tx.insert(refundEvents).values({
+    refundId,
+    at: event.at ?? new Date(),
+    type: event.type,
+    source: event.source,
+    actorId: event.actorId ?? null,
+    statusFrom,
+    statusTo,
+    payload: event.payload ?? {},
+  });
+}
+
+/**
+ * Lock a refund for the rest of the transaction. Its order is locked first: every writer takes the order's lock
+ * before the refund's, so two writers of one order never deadlock, and the order's sums cannot move meanwhile.
+ */
+export async function lockRefund(tx: Transaction, where: { id: number } | { outRefundNo: string }): Promise<Refund | undefined> {
+  const condition = "id" in where ? eq(refunds.id, where.id) : eq(refunds.outRefundNo, where.outRefundNo);
+  const [target] = await tx.select({ orderId: refunds.orderId }).from(refunds).where(condition);
+  if (!target) return undefined;
+  await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, target.orderId)).for("update");
+  const [row] = await tx.select().from(refunds).where(condition).for("update");
+  return row;
+}

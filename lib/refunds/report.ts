@@ -1,0 +1,64 @@
+import type { Transaction } from "../db/client";
+import type { EventSource, Refund } from "../db/schema";
+import type { GatewayRefund } from "./gateway";
+import { appendRefundEvent, moveRefund } from "./move";
+import { isForwardReport } from "./transitions";
+
+export type ReportOutcome = "applied" | "stale";
+
+/**
+ * Apply what WeChat reported about a refund (an apply answer, a query, a callback) inside the caller's transaction,
+ * which holds the refund's row lock. A report that would move the status backwards or sideways is recorded on the
+ * timeline as stale and changes nothing else; the same report twice is therefore harmless.
+ */
+export async function applyGatewayReport(
+  tx: Transaction,
+  refund: Refund,
+  report: GatewayRefund,
+  source: EventSource,
+  payload: Record<string, unknown> = {},
+  now = new Date(),
+): Promise<ReportOutcome> {
+  const details = {
+    refundId: report.refundId,
+    channel: report.channel,
+    userReceivedAccount: report.userReceivedAccount,
+    successTime: report.successTime,
+    ...payload,
+  };
+  if (!isForwardReport(refund.status, report.status)) {
+    if (refund.status !== report.status) {
+      await appendRefundEvent(tx, refund.id, { type: "stale_report", source, at: now, payload: { reported: report.status, ...details } });
+    }
+    return "stale";
+  }
+  const final = report.status === "SUCCESS" || report.status === "CLOSED";
+  await moveRefund(
+    tx,
+    refund,
+    report.status,
+    { type: eventType(report.status), source, at: now, payload: details },
+    {
+      refundId: report.refundId || refund.refundId,
+      channel: report.channel ?? refund.channel,
+      userReceivedAccount: report.userReceivedAccount ?? refund.userReceivedAccount,
+      fundsAccount: report.fundsAccount ?? refund.fundsAccount,
+      outcomeUnknown: false,
+      finishedAt: final ? (report.successTime ? new Date(report.successTime) : now) : null,
+    },
+  );
+  return "applied";
+}
+
+function eventType(status: GatewayRefund["status"]): string {
+  switch (status) {
+    case "PROCESSING":
+      return "accepted";
+    case "SUCCESS":
+      return "succeeded";
+    case "CLOSED":
+      return "closed";
+    case "ABNORMAL":
+      return "abnormal";
+  }
+}

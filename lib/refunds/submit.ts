@@ -1,0 +1,137 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { orders, refunds, type Refund } from "../db/schema";
+import { log } from "../log";
+import type { Result } from "../result";
+import type { WechatPayError } from "../wechatpay/errors";
+import type { GatewayRefund, RefundGateway } from "./gateway";
+import { appendRefundEvent, lockRefund, moveRefund } from "./move";
+import { applyGatewayReport } from "./report";
+
+export type GatewayResolver = (merchantId: string) => Promise<Result<RefundGateway, WechatPayError>>;
+
+export type SubmitOutcome =
+  | { kind: "settled"; status: Refund["status"] }
+  | { kind: "retry"; afterMs: number; reason: string };
+
+export interface SubmitOptions {
+  notifyUrl?: string;
+  now?: () => Date;
+}
+
+const MINUTE = 60_000;
+
+/** Back-off for retries with the same out_refund_no: 5 s, 10 s, 20 s … capped at 10 minutes. */
+export function retryDelayMs(attempt: number, code: string): number {
+  const base = Math.min(10 * MINUTE, 5_000 * 2 ** Math.max(0, attempt - 1));
+  // WeChat's rate limit per order is a minute: retrying sooner only trips it again.
+  return code === "FREQUENCY_LIMITED" ? Math.max(base, MINUTE) : base;
+}
+
+function errorPayload(error: WechatPayError) {
+  return { code: error.code, message: error.detail, advice: error.advice, httpStatus: error.httpStatus, operatorMessage: error.message };
+}
+
+/**
+ * Send a PENDING refund to WeChat Pay with its stored out_refund_no and content. The transaction that marks the
+ * attempt commits before the network call; the answer is applied in a second transaction under the refund's lock.
+ * When an earlier attempt's outcome is unknown, WeChat is asked first and the refund resent only if WeChat does
+ * not know it. The console never marks failed what WeChat may have accepted.
+ */
+export async function submitRefund(
+  db: Database,
+  resolveGateway: GatewayResolver,
+  refundId: number,
+  options: SubmitOptions = {},
+): Promise<SubmitOutcome> {
+  const now = options.now ?? (() => new Date());
+  const prepared = await db.transaction(async (tx) => {
+    const refund = await lockRefund(tx, { id: refundId });
+    if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
+    const due = refund.scheduledAt?.getTime() ?? 0;
+    if (due > now().getTime()) return { kind: "retry" as const, afterMs: due - now().getTime(), reason: "scheduled" };
+    const [order] = await tx.select().from(orders).where(eq(orders.id, refund.orderId));
+    return { kind: "ready" as const, refund, order: order! };
+  });
+  if (prepared.kind !== "ready") return prepared;
+  const { refund, order } = prepared;
+
+  const gateway = await resolveGateway(refund.merchantId);
+  if (!gateway.ok) {
+    await db.transaction((tx) => appendRefundEvent(tx, refund.id, { type: "gateway_unavailable", source: "system", payload: errorPayload(gateway.error) }));
+    return { kind: "retry", afterMs: retryDelayMs(refund.attemptCount + 1, gateway.error.code), reason: gateway.error.code };
+  }
+
+  if (refund.outcomeUnknown) {
+    const known = await gateway.value.query(refund.outRefundNo);
+    if (known.ok) return applyReport(db, refundId, known.value, "reconciler", now());
+    if (known.error.code !== "RESOURCE_NOT_EXISTS") {
+      await db.transaction((tx) => appendRefundEvent(tx, refund.id, { type: "query_failed", source: "reconciler", payload: errorPayload(known.error) }));
+      return { kind: "retry", afterMs: retryDelayMs(refund.attemptCount, known.error.code), reason: known.error.code };
+    }
+    // WeChat does not know the number: the lost request never arrived, so sending it again is safe.
+  }
+
+  const attempt = await db.transaction(async (tx) => {
+    const locked = await lockRefund(tx, { id: refundId });
+    if (!locked || locked.status !== "PENDING") return null;
+    const attemptCount = locked.attemptCount + 1;
+    await tx
+      .update(refunds)
+      .set({ attemptCount, submittedAt: now(), outcomeUnknown: false, updatedAt: now() })
+      .where(eq(refunds.id, refundId));
+    await appendRefundEvent(tx, refundId, { type: "submitted", source: "system", at: now(), payload: { attempt: attemptCount } });
+    return attemptCount;
+  });
+  if (attempt === null) return { kind: "settled", status: refund.status };
+
+  const answer = await gateway.value.apply({
+    outRefundNo: refund.outRefundNo,
+    transactionId: order.transactionId,
+    outTradeNo: order.outTradeNo,
+    amountFen: refund.amountFen,
+    totalFen: order.totalFen,
+    reason: refund.reason,
+    notifyUrl: options.notifyUrl,
+    fundsAccount: refund.fundsAccount === "AVAILABLE" ? "AVAILABLE" : undefined,
+  });
+  if (answer.ok) return applyReport(db, refundId, answer.value, "gateway", now());
+  return recordFailure(db, refundId, answer.error, attempt, now());
+}
+
+async function applyReport(db: Database, refundId: number, report: GatewayRefund, source: "gateway" | "reconciler", at: Date): Promise<SubmitOutcome> {
+  return db.transaction(async (tx) => {
+    const refund = await lockRefund(tx, { id: refundId });
+    if (!refund) return { kind: "settled" as const, status: "FAILED" as const };
+    await applyGatewayReport(tx, refund, report, source, {}, at);
+    const after = await lockRefund(tx, { id: refundId });
+    return { kind: "settled" as const, status: after!.status };
+  });
+}
+
+async function recordFailure(db: Database, refundId: number, error: WechatPayError, attempt: number, at: Date): Promise<SubmitOutcome> {
+  log.warn({ refundId, code: error.code, advice: error.advice }, "refund submission failed");
+  return db.transaction(async (tx) => {
+    const refund = await lockRefund(tx, { id: refundId });
+    // A callback may have settled it while we waited for the answer.
+    if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
+    const fields = { lastErrorCode: error.code, lastErrorMessage: error.detail };
+    if (error.advice === "final") {
+      await moveRefund(tx, refund, "FAILED", { type: "rejected", source: "gateway", at, payload: errorPayload(error) }, { ...fields, finishedAt: at });
+      return { kind: "settled" as const, status: "FAILED" as const };
+    }
+    const unknown = error.advice === "unknown";
+    await tx
+      .update(refunds)
+      .set({ ...fields, outcomeUnknown: unknown || refund.outcomeUnknown, updatedAt: at })
+      .where(eq(refunds.id, refundId));
+    const afterMs = retryDelayMs(attempt, error.code);
+    await appendRefundEvent(tx, refundId, {
+      type: unknown ? "outcome_unknown" : "retry_scheduled",
+      source: "gateway",
+      at,
+      payload: { ...errorPayload(error), attempt, retryAt: new Date(at.getTime() + afterMs).toISOString() },
+    });
+    return { kind: "retry" as const, afterMs, reason: error.code };
+  });
+}

@@ -1,0 +1,102 @@
+import type { AbnormalRefundRequest, GatewayRefund, RefundGateway, RefundSubmission } from "../refunds/gateway";
+import { err, ok, type Result } from "../result";
+import { requireV3Credentials, type MerchantCredentials } from "./config";
+import { wechatPayError, type WechatPayError } from "./errors";
+import { applyRefundV2, queryRefundV2, type V2Credentials } from "./v2/client";
+import { createV3Client } from "./v3/client";
+import type { Refund } from "./v3/schemas";
+
+function fromV3(refund: Refund): GatewayRefund {
+  return {
+    refundId: refund.refund_id,
+    status: refund.status,
+    channel: refund.channel,
+    userReceivedAccount: refund.user_received_account,
+    fundsAccount: refund.funds_account,
+    successTime: refund.success_time,
+  };
+}
+
+function v3Gateway(credentials: MerchantCredentials): Result<RefundGateway, WechatPayError> {
+  const checked = requireV3Credentials(credentials);
+  if (!checked.ok) return checked;
+  const { client } = createV3Client(checked.value);
+  const mapped = async (call: Promise<Result<Refund, WechatPayError>>) => {
+    const result = await call;
+    return result.ok ? ok(fromV3(result.value)) : result;
+  };
+  return ok({
+    apply: (s: RefundSubmission) =>
+      mapped(
+        client.applyRefund({
+          transaction_id: s.transactionId,
+          out_refund_no: s.outRefundNo,
+          reason: s.reason || undefined,
+          notify_url: s.notifyUrl,
+          funds_account: s.fundsAccount,
+          amount: { refund: s.amountFen, total: s.totalFen, currency: "CNY" },
+        }),
+      ),
+    query: (outRefundNo: string) => mapped(client.queryRefund(outRefundNo)),
+    applyAbnormal: (r: AbnormalRefundRequest) =>
+      mapped(
+        client.applyAbnormalRefund(r.refundId, {
+          out_refund_no: r.outRefundNo,
+          type: r.type,
+          bank_type: r.bankType,
+          bank_account: r.bankAccount,
+          real_name: r.realName,
+        }),
+      ),
+  });
+}
+
+function v2Gateway(credentials: MerchantCredentials): Result<RefundGateway, WechatPayError> {
+  if (!credentials.apiV2Key || !credentials.appid) {
+    return err(wechatPayError("config", "CONFIG_MISSING", "APIv2 needs WECHATPAY_APPID and WECHATPAY_APIV2_KEY"));
+  }
+  const v2: V2Credentials = {
+    mchid: credentials.mchid,
+    appid: credentials.appid,
+    apiKey: credentials.apiV2Key,
+    signType: credentials.signType,
+    p12: credentials.p12,
+    p12Password: credentials.p12Password,
+    baseUrl: credentials.baseUrl,
+    subMchid: credentials.subMchid,
+  };
+  return ok({
+    apply: async (s: RefundSubmission) => {
+      const result = await applyRefundV2(v2, {
+        transactionId: s.transactionId,
+        outRefundNo: s.outRefundNo,
+        totalFee: s.totalFen,
+        refundFee: s.amountFen,
+        refundDesc: s.reason || undefined,
+        notifyUrl: s.notifyUrl,
+        refundAccount: s.fundsAccount === "AVAILABLE" ? "REFUND_SOURCE_RECHARGE_FUNDS" : undefined,
+      });
+      // APIv2 answers "accepted" without a status: the refund is processing until the callback or a query says more.
+      return result.ok ? ok({ refundId: result.value.refund_id, status: "PROCESSING", channel: result.value.refund_channel }) : result;
+    },
+    query: async (outRefundNo: string) => {
+      const result = await queryRefundV2(v2, { outRefundNo });
+      if (!result.ok) return result;
+      const r = result.value.refund;
+      return ok({
+        refundId: r.refund_id,
+        status: r.status,
+        channel: r.refund_channel,
+        userReceivedAccount: r.refund_recv_accout,
+        successTime: r.refund_success_time,
+      });
+    },
+    applyAbnormal: async () =>
+      err(wechatPayError("config", "NOT_SUPPORTED", "abnormal-refund applications exist only in APIv3")),
+  });
+}
+
+/** The gateway for a merchant's configured protocol. */
+export function createRefundGateway(credentials: MerchantCredentials, apiVersion: "v3" | "v2"): Result<RefundGateway, WechatPayError> {
+  return apiVersion === "v3" ? v3Gateway(credentials) : v2Gateway(credentials);
+}
