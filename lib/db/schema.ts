@@ -66,7 +66,7 @@ export const merchants = pgTable(
     subMchid: text("sub_mchid"),
     subAppid: text("sub_appid"),
     apiVersion: apiVersion("api_version").notNull().default("v3"),
-    /** Where the key material lives: `env` (WECHATPAY_* variables) or `simulator` (keys generated for the bundled simulator under .data/). */
+    /** Where the key material lives: `env` (the WECHATPAY_* variables; for the demo, `npm start` points them at the simulator's keys). */
     credentialsRef: text("credentials_ref").notNull().default("env"),
     merchantSerialNo: text("merchant_serial_no"),
     approvalThresholdFen: fen("approval_threshold_fen").notNull().default(100_000),
@@ -143,6 +143,8 @@ export const refunds = pgTable(
     finishedAt: at("finished_at"),
     /** A request may have reached WeChat without an answer: query by out_refund_no before sending again. */
     outcomeUnknown: boolean("outcome_unknown").notNull().default(false),
+    /** While set in the future, one worker is talking to WeChat about this refund; others leave it alone. */
+    submittingUntil: at("submitting_until"),
     lastErrorCode: text("last_error_code"),
     lastErrorMessage: text("last_error_message"),
     attemptCount: integer("attempt_count").notNull().default(0),

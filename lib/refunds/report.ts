@@ -44,6 +44,7 @@ export async function applyGatewayReport(
       userReceivedAccount: report.userReceivedAccount ?? refund.userReceivedAccount,
       fundsAccount: report.fundsAccount ?? refund.fundsAccount,
       outcomeUnknown: false,
+      submittingUntil: null,
       finishedAt: final ? (report.successTime ? new Date(report.successTime) : now) : null,
     },
   );

@@ -20,6 +20,8 @@ export interface SubmitOptions {
 }
 
 const MINUTE = 60_000;
+/** Longer than the gateway's request timeout, so a lease only lapses when its worker is gone. */
+const SUBMISSION_LEASE_MS = 30_000;
 
 /** Back-off for retries with the same out_refund_no: 5 s, 10 s, 20 s … capped at 10 minutes. */
 export function retryDelayMs(attempt: number, code: string): number {
@@ -72,18 +74,21 @@ export async function submitRefund(
     // WeChat does not know the number: the lost request never arrived, so sending it again is safe.
   }
 
+  // Write before the call: if this process dies while WeChat has the request, the refund already says the outcome
+  // is unknown, and whoever picks it up next asks WeChat before sending again.
   const attempt = await db.transaction(async (tx) => {
     const locked = await lockRefund(tx, { id: refundId });
     if (!locked || locked.status !== "PENDING") return null;
+    if (locked.submittingUntil && locked.submittingUntil > now()) return null;
     const attemptCount = locked.attemptCount + 1;
     await tx
       .update(refunds)
-      .set({ attemptCount, submittedAt: now(), outcomeUnknown: false, updatedAt: now() })
+      .set({ attemptCount, submittedAt: now(), outcomeUnknown: true, submittingUntil: new Date(now().getTime() + SUBMISSION_LEASE_MS), updatedAt: now() })
       .where(eq(refunds.id, refundId));
     await appendRefundEvent(tx, refundId, { type: "submitted", source: "system", at: now(), payload: { attempt: attemptCount } });
     return attemptCount;
   });
-  if (attempt === null) return { kind: "settled", status: refund.status };
+  if (attempt === null) return { kind: "retry", afterMs: SUBMISSION_LEASE_MS, reason: "in_progress_elsewhere" };
 
   const answer = await gateway.value.apply({
     outRefundNo: refund.outRefundNo,
@@ -115,15 +120,15 @@ async function recordFailure(db: Database, refundId: number, error: WechatPayErr
     const refund = await lockRefund(tx, { id: refundId });
     // A callback may have settled it while we waited for the answer.
     if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
-    const fields = { lastErrorCode: error.code, lastErrorMessage: error.detail };
+    const fields = { lastErrorCode: error.code, lastErrorMessage: error.detail, submittingUntil: null };
     if (error.advice === "final") {
-      await moveRefund(tx, refund, "FAILED", { type: "rejected", source: "gateway", at, payload: errorPayload(error) }, { ...fields, finishedAt: at });
+      await moveRefund(tx, refund, "FAILED", { type: "rejected", source: "gateway", at, payload: errorPayload(error) }, { ...fields, outcomeUnknown: false, finishedAt: at });
       return { kind: "settled" as const, status: "FAILED" as const };
     }
     const unknown = error.advice === "unknown";
     await tx
       .update(refunds)
-      .set({ ...fields, outcomeUnknown: unknown || refund.outcomeUnknown, updatedAt: at })
+      .set({ ...fields, outcomeUnknown: unknown, updatedAt: at })
       .where(eq(refunds.id, refundId));
     const afterMs = retryDelayMs(attempt, error.code);
     await appendRefundEvent(tx, refundId, {

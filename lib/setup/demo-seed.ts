@@ -100,7 +100,7 @@ export async function seedDemoData(db: Db, now = new Date()): Promise<{ seeded: 
     if (count > 0) return { seeded: false, orders: 0 };
     const [merchant] = await tx
       .insert(merchants)
-      .values({ ...DEMO_MERCHANT, credentialsRef: "simulator" })
+      .values({ ...DEMO_MERCHANT, credentialsRef: "env" })
       .returning({ id: merchants.id });
     if (!merchant) throw new Error("demo merchant not created");
 

@@ -133,7 +133,8 @@ export class RefundDesk {
     }
   }
 
-  stop(): void {
+  /** Forgets every planned settlement (reset, shutdown); the state keeps them for the next start. */
+  clearTimers(): void {
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
   }

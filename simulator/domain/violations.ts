@@ -18,7 +18,8 @@ export type ViolationKind =
   | "ERROR_RATE_LIMITED"
   | "NOT_ABNORMAL"
   | "SYSTEM_ERROR"
-  | "SIGN";
+  | "SIGN"
+  | "APPID_MISMATCH";
 
 export interface Violation {
   kind: ViolationKind;
@@ -92,6 +93,11 @@ const WORDING: Record<ViolationKind, Wording> = {
   },
   SYSTEM_ERROR: { v3: { status: 500, code: "SYSTEM_ERROR" }, v2: { errCode: "SYSTEMERROR" }, message: "系统超时" },
   SIGN: { v3: { status: 401, code: "SIGN_ERROR" }, v2: { errCode: "SIGNERROR" }, message: "签名错误" },
+  APPID_MISMATCH: {
+    v3: { status: 400, code: "PARAM_ERROR" },
+    v2: { errCode: "APPID_NOT_EXIST" },
+    message: "appid与商户号不匹配",
+  },
 };
 
 export const violation = (kind: ViolationKind, message?: string): Violation => ({ kind, message });

@@ -6,7 +6,13 @@ import { Detail, DetailList } from "@/components/detail-list";
 import { OrderTotals } from "@/components/order-totals";
 import { PageHeader } from "@/components/page-header";
 import { OrderStateBadge } from "@/components/status-badge";
+import { LiveRefresh } from "@/components/live-refresh";
 import { requirePageUser } from "@/app/_server/session";
+import { can } from "@/lib/auth/roles";
+import { orderRefundsVersion } from "@/lib/db/queries/live";
+import { REFUND_REASONS } from "@/lib/refunds/reasons";
+import { checkNewRefund } from "@/lib/refunds/rules";
+import { RefundForm } from "./refund-form";
 import { getDb } from "@/lib/db/client";
 import { getOrderDetail } from "@/lib/db/queries/orders";
 import { listOrderRefunds, listRefundEvents } from "@/lib/db/queries/refunds";
@@ -22,13 +28,16 @@ function parseOrderId(raw: string): number | null {
 }
 
 export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePageUser();
+  const user = await requirePageUser();
   const id = parseOrderId((await params).id);
   if (id === null) notFound();
   const db = getDb();
   const [order, refunds] = await Promise.all([getOrderDetail(db, id), listOrderRefunds(db, id)]);
   if (!order) notFound();
-  const events = await listRefundEvents(db, refunds.map((r) => r.id));
+  const [events, live] = await Promise.all([listRefundEvents(db, refunds.map((r) => r.id)), orderRefundsVersion(db, id)]);
+  const remaining = order.totalFen - order.refundedFen - order.inFlightFen;
+  // The same rules the service enforces under the lock, asked here only to explain why the form is closed.
+  const blocked = checkNewRefund(order, Math.max(1, remaining), new Date());
 
   return (
     <>
@@ -75,9 +84,27 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
         <OrderTotals order={order} now={new Date()} />
       </section>
 
+      {can(user.role, "requestRefund") && (
+        <section aria-labelledby="refund-form" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="refund-form" className="mb-3 text-sm font-semibold text-slate-900">
+            New refund
+          </h2>
+          {blocked.ok ? (
+            <RefundForm orderId={order.id} remainingFen={remaining} reasons={REFUND_REASONS} />
+          ) : (
+            <p className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700" data-testid="refund-form-disabled">
+              Refunds are closed for this order: {blocked.error.message.en}
+            </p>
+          )}
+        </section>
+      )}
+
       <section aria-labelledby="order-refunds">
-        <h2 id="order-refunds" className="mb-3 text-sm font-semibold text-slate-900">
-          Refunds <span className="font-normal text-slate-500">({refunds.length})</span>
+        <h2 id="order-refunds" className="mb-3 flex items-center gap-3 text-sm font-semibold text-slate-900">
+          <span>
+            Refunds <span className="font-normal text-slate-500">({refunds.length})</span>
+          </span>
+          <LiveRefresh url={`/api/orders/${order.id}/refund-status`} initial={live} />
         </h2>
         {refunds.length === 0 ? (
           <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-500">

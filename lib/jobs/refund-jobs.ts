@@ -1,0 +1,112 @@
+import type PgBoss from "pg-boss";
+import { and, eq, lt, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { refunds } from "../db/schema";
+import { log } from "../log";
+import { reconcileRefund } from "../refunds/reconcile";
+import { submitRefund, type GatewayResolver } from "../refunds/submit";
+
+export const QUEUES = {
+  submit: "refund-submit",
+  reconcile: "refund-reconcile",
+  sweep: "refund-sweep",
+  dead: "refund-dead",
+} as const;
+
+interface SubmitJob {
+  refundId: number;
+}
+interface ReconcileJob {
+  refundId: number;
+  round: number;
+}
+
+/** Jobs that keep failing end in the dead-letter queue, visible on the jobs page, never silently. */
+export async function createRefundQueues(boss: PgBoss): Promise<void> {
+  await boss.createQueue(QUEUES.dead, { name: QUEUES.dead, retentionDays: 30 });
+  // "stately": per refund (singletonKey) at most one job waiting and one running, however often the sweep or a
+  // retry asks; a running job may queue its own follow-up.
+  for (const name of [QUEUES.submit, QUEUES.reconcile]) {
+    await boss.createQueue(name, { name, policy: "stately", retryLimit: 5, retryDelay: 30, retryBackoff: true, deadLetter: QUEUES.dead });
+  }
+  await boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "singleton", deadLetter: QUEUES.dead });
+}
+
+const secondsUntil = (at: Date | null | undefined) => Math.max(0, Math.ceil(((at?.getTime() ?? 0) - Date.now()) / 1000));
+
+/**
+ * Queue a refund's submission for its scheduled time. `immediate` (an operator's "Retry now") gets its own key so a
+ * back-off already waiting does not swallow it; two submissions at once are harmless because each is leased.
+ */
+export async function enqueueSubmission(boss: PgBoss, refund: { id: number; scheduledAt: Date | null }, options: { immediate?: boolean } = {}): Promise<void> {
+  await boss.send(QUEUES.submit, { refundId: refund.id } satisfies SubmitJob, {
+    startAfter: secondsUntil(refund.scheduledAt),
+    singletonKey: options.immediate ? `refund:${refund.id}:now:${Date.now()}` : `refund:${refund.id}`,
+  });
+}
+
+export async function enqueueReconcile(boss: PgBoss, refundId: number, round: number, afterMs: number): Promise<void> {
+  await boss.send(QUEUES.reconcile, { refundId, round } satisfies ReconcileJob, {
+    startAfter: Math.ceil(afterMs / 1000),
+    singletonKey: `refund:${refundId}`,
+  });
+}
+
+export interface WorkerDependencies {
+  db: Database;
+  resolveGateway: GatewayResolver;
+  notifyUrl?: string;
+}
+
+/** Register this process's workers: submissions, reconciliation, and the sweep that finds anything left behind. */
+export async function startRefundWorkers(boss: PgBoss, deps: WorkerDependencies): Promise<void> {
+  await createRefundQueues(boss);
+
+  await boss.work<SubmitJob>(QUEUES.submit, { batchSize: 5 }, async (jobs) => {
+    await Promise.all(
+      jobs.map(async (job) => {
+        const outcome = await submitRefund(deps.db, deps.resolveGateway, job.data.refundId, { notifyUrl: deps.notifyUrl });
+        if (outcome.kind === "retry") {
+          await boss.send(QUEUES.submit, job.data, { startAfter: Math.ceil(outcome.afterMs / 1000), singletonKey: `refund:${job.data.refundId}` });
+        } else if (outcome.status === "PROCESSING") {
+          await enqueueReconcile(boss, job.data.refundId, 0, 60_000);
+        }
+      }),
+    );
+  });
+
+  await boss.work<ReconcileJob>(QUEUES.reconcile, { batchSize: 5 }, async (jobs) => {
+    await Promise.all(
+      jobs.map(async (job) => {
+        const outcome = await reconcileRefund(deps.db, deps.resolveGateway, job.data.refundId, job.data.round);
+        if (outcome.kind === "again") await enqueueReconcile(boss, job.data.refundId, job.data.round + 1, outcome.afterMs);
+      }),
+    );
+  });
+
+  await boss.work(QUEUES.sweep, async () => sweep(boss, deps.db));
+  await boss.schedule(QUEUES.sweep, "*/5 * * * *");
+  await sweep(boss, deps.db);
+}
+
+/**
+ * Pick up refunds whose job was lost (a crash between commit and enqueue, a worker killed mid-call): PENDING ones
+ * past their time, and PROCESSING ones that nothing has reconciled for a while.
+ */
+export async function sweep(boss: PgBoss, db: Database): Promise<void> {
+  const stalePending = await db
+    .select({ id: refunds.id, scheduledAt: refunds.scheduledAt })
+    .from(refunds)
+    .where(and(eq(refunds.status, "PENDING"), lt(refunds.scheduledAt, sql`now() - interval '2 minutes'`), lt(refunds.updatedAt, sql`now() - interval '2 minutes'`)))
+    .limit(1000);
+  for (const refund of stalePending) await enqueueSubmission(boss, refund);
+  const staleProcessing = await db
+    .select({ id: refunds.id })
+    .from(refunds)
+    .where(and(eq(refunds.status, "PROCESSING"), lt(refunds.updatedAt, sql`now() - interval '10 minutes'`)))
+    .limit(1000);
+  for (const refund of staleProcessing) await enqueueReconcile(boss, refund.id, 3, 0);
+  if (stalePending.length || staleProcessing.length) {
+    log.info({ pending: stalePending.length, processing: staleProcessing.length }, "sweep re-queued refunds");
+  }
+}

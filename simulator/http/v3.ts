@@ -1,0 +1,192 @@
+/**
+ * The APIv3 refund surface: apply, query, apply-abnormal-refund and the platform certificate download.
+ * Order of work per request: route, authenticate, injected fault, the endpoint itself.
+ */
+import { X509Certificate } from "node:crypto";
+import { z } from "zod";
+import { buildCertificatesResponse, normalizeSerial } from "../../lib/wechatpay/v3/certificates";
+import { beijingTime } from "../../lib/wechatpay/v3/notification";
+import { decryptSensitive } from "../../lib/wechatpay/v3/oaep";
+import { violation } from "../domain/violations";
+import { v3RefundObject } from "../domain/wire";
+import { privateKeyOf } from "../keys";
+import type { Merchant } from "../state/schema";
+import type { ApiContext } from "./context";
+import { header, json, type ApiRequest, type Handled } from "./io";
+import { authenticate, errorAnswer, signedAnswer } from "./v3-auth";
+
+const REFUNDS = "/v3/refund/domestic/refunds";
+const QUERY = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/;
+const ABNORMAL = /^\/v3\/refund\/domestic\/refunds\/([^/]+)\/apply-abnormal-refund$/;
+
+const applySchema = z.object({
+  sub_mchid: z.string().max(32).optional(),
+  transaction_id: z.string().min(1).max(32).optional(),
+  out_trade_no: z.string().min(1).max(32).optional(),
+  out_refund_no: z.string().regex(/^[0-9A-Za-z_\-|*@]{1,64}$/),
+  reason: z.string().max(80).optional(),
+  notify_url: z.url({ protocol: /^https?$/ }).max(256).optional(),
+  funds_account: z.literal("AVAILABLE").optional(),
+  amount: z.object({
+    refund: z.number().int(),
+    total: z.number().int(),
+    currency: z.literal("CNY"),
+    from: z.array(z.unknown()).optional(),
+  }),
+  goods_detail: z.array(z.unknown()).optional(),
+});
+
+const abnormalSchema = z.object({
+  sub_mchid: z.string().max(32).optional(),
+  out_refund_no: z.string().min(1).max(64),
+  type: z.enum(["USER_BANK_CARD", "MERCHANT_BANK_CARD"]),
+  bank_type: z.string().max(32).optional(),
+  bank_account: z.string().optional(),
+  real_name: z.string().optional(),
+});
+
+/** JSON checked against a schema; the PARAM_ERROR message names the fields, as WeChat's does. */
+function parseBody<T>(schema: z.ZodType<T>, body: string): { ok: true; value: T } | { ok: false; message: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, message: "请求体不是合法的JSON" };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(body)"))].join(", ");
+  return { ok: false, message: `参数错误: ${fields}` };
+}
+
+type Endpoint = (ctx: ApiContext, merchant: Merchant, req: ApiRequest, match: RegExpExecArray) => Handled;
+
+function apply(ctx: ApiContext, merchant: Merchant, req: ApiRequest): Handled {
+  const now = ctx.scheduler.now();
+  const limited = ctx.limiter.admit(merchant.mchid, now);
+  if (limited) return errorAnswer(merchant, limited, now);
+  const handled = applyAdmitted(ctx, merchant, req, now);
+  if (handled.answer.status >= 400) ctx.limiter.recordError(merchant.mchid, now);
+  return handled;
+}
+
+function applyAdmitted(ctx: ApiContext, merchant: Merchant, req: ApiRequest, now: number): Handled {
+  const body = parseBody(applySchema, req.body);
+  if (!body.ok) return errorAnswer(merchant, violation("PARAM", body.message), now);
+  const input = body.value;
+  if (input.transaction_id === undefined && input.out_trade_no === undefined) {
+    return errorAnswer(merchant, violation("PARAM", "transaction_id 和 out_trade_no 必须二选一"), now);
+  }
+  const result = ctx.desk.apply(merchant, {
+    mchid: merchant.mchid,
+    protocol: "v3",
+    transactionId: input.transaction_id,
+    outTradeNo: input.out_trade_no,
+    outRefundNo: input.out_refund_no,
+    refundFen: input.amount.refund,
+    totalFen: input.amount.total,
+    reason: input.reason,
+    notifyUrl: input.notify_url,
+    fundsAccount: input.funds_account ?? "UNSETTLED",
+  });
+  if (!result.ok) return errorAnswer(merchant, result.error, now);
+  return { answer: signedAnswer(merchant, 200, v3RefundObject(result.value.refund), now), mchid: merchant.mchid };
+}
+
+function query(ctx: ApiContext, merchant: Merchant, _req: ApiRequest, match: RegExpExecArray): Handled {
+  const now = ctx.scheduler.now();
+  let outRefundNo: string;
+  try {
+    outRefundNo = decodeURIComponent(match[1] ?? "");
+  } catch {
+    return errorAnswer(merchant, violation("PARAM", "out_refund_no 编码错误"), now);
+  }
+  const refund = ctx.desk.find(merchant.mchid, outRefundNo);
+  if (!refund) return errorAnswer(merchant, violation("REFUND_NOT_FOUND"), now);
+  return { answer: signedAnswer(merchant, 200, v3RefundObject(refund), now), mchid: merchant.mchid };
+}
+
+function applyAbnormal(ctx: ApiContext, merchant: Merchant, req: ApiRequest, match: RegExpExecArray): Handled {
+  const now = ctx.scheduler.now();
+  const refuse = (message: string) => errorAnswer(merchant, violation("PARAM", message), now);
+  const body = parseBody(abnormalSchema, req.body);
+  if (!body.ok) return refuse(body.message);
+  const input = body.value;
+  const sealed = [input.bank_account, input.real_name].filter((v) => v !== undefined);
+  if (input.type === "USER_BANK_CARD" && (sealed.length < 2 || !input.bank_type)) {
+    return refuse("USER_BANK_CARD 需要 bank_type、bank_account 和 real_name");
+  }
+  let bankAccount: string | undefined;
+  if (sealed.length > 0) {
+    // Encrypted fields must be sealed to the key named in Wechatpay-Serial, which must be this merchant's.
+    const serial = header(req, "wechatpay-serial") ?? "";
+    const { publicKeyId, certificateSerial, privateKeyPem } = merchant.platform;
+    if (serial !== publicKeyId && normalizeSerial(serial) !== normalizeSerial(certificateSerial)) {
+      return refuse("Wechatpay-Serial 不是有效的平台证书序列号或微信支付公钥ID");
+    }
+    const key = privateKeyOf(privateKeyPem);
+    for (const field of ["bank_account", "real_name"] as const) {
+      const value = input[field];
+      if (value === undefined) continue;
+      const plain = decryptSensitive(value, key);
+      if (!plain.ok) return refuse(`${field} 解密失败`);
+      if (field === "bank_account") bankAccount = plain.value;
+    }
+  }
+  const result = ctx.desk.applyAbnormal(merchant, match[1] ?? "", {
+    outRefundNo: input.out_refund_no,
+    type: input.type,
+    bankAccount,
+  });
+  if (!result.ok) return errorAnswer(merchant, result.error, now);
+  return { answer: signedAnswer(merchant, 200, v3RefundObject(result.value), now), mchid: merchant.mchid };
+}
+
+/**
+ * The merchant's platform certificate, encrypted under its APIv3 key. Always signed with the certificate's own
+ * key and serial, whatever the signing mode: a client bootstrapping from this list can only verify it that way.
+ */
+function certificates(ctx: ApiContext, merchant: Merchant): Handled {
+  const now = ctx.scheduler.now();
+  const { certificatePem, certificateSerial, privateKeyPem } = merchant.platform;
+  const certificate = new X509Certificate(certificatePem);
+  const built = buildCertificatesResponse({
+    certificates: [
+      {
+        pem: certificatePem,
+        effectiveTime: beijingTime(Date.parse(certificate.validFrom)),
+        expireTime: beijingTime(Date.parse(certificate.validTo)),
+      },
+    ],
+    apiV3Key: merchant.apiV3Key,
+    signer: { privateKey: privateKeyOf(privateKeyPem), serial: certificateSerial },
+    timestamp: String(Math.floor(now / 1000)),
+  });
+  if (!built.ok) throw new Error(`cannot build certificates of ${merchant.mchid}: ${built.error.detail}`);
+  return { answer: { status: 200, headers: { ...built.value.headers, "Content-Type": "application/json" }, body: built.value.body }, mchid: merchant.mchid };
+}
+
+const ROUTES: { method: string; pattern: RegExp; endpoint: Endpoint }[] = [
+  { method: "POST", pattern: /^\/v3\/refund\/domestic\/refunds$/, endpoint: apply },
+  { method: "GET", pattern: QUERY, endpoint: query },
+  { method: "POST", pattern: ABNORMAL, endpoint: applyAbnormal },
+  { method: "GET", pattern: /^\/v3\/certificates$/, endpoint: certificates },
+];
+
+/** Whether this request is for the APIv3 surface at all. */
+export function isV3(path: string): boolean {
+  return path === REFUNDS || path.startsWith(`${REFUNDS}/`) || path === "/v3/certificates";
+}
+
+export function handleV3(ctx: ApiContext, req: ApiRequest): Handled | "reset" {
+  const now = ctx.scheduler.now();
+  const route = ROUTES.map((r) => ({ r, match: r.method === req.method ? r.pattern.exec(req.path) : null })).find((x) => x.match);
+  if (!route?.match) return { answer: json(404, { code: "NOT_FOUND", message: "接口不存在" }), code: "NOT_FOUND" };
+
+  const merchant = authenticate(ctx.store.state, req, now);
+  if (!merchant.ok) return merchant.error;
+  const fault = ctx.faults.take(req.method, req.path);
+  if (fault?.kind === "reset_before") return "reset";
+  if (fault?.kind === "system_error") return { ...errorAnswer(merchant.value, violation("SYSTEM_ERROR"), now), fault };
+  return { ...route.r.endpoint(ctx, merchant.value, req, route.match), fault };
+}
