@@ -204,6 +204,8 @@ export const notifications = pgTable(
     index("notifications_received_at_idx").on(t.receivedAt.desc(), t.id.desc()),
     index("notifications_outcome_idx").on(t.outcome, t.receivedAt.desc()),
     index("notifications_notification_id_idx").on(t.notificationId),
+    // Exactly once, enforced by the database: one applied row per WeChat notification id.
+    uniqueIndex("notifications_applied_once").on(t.notificationId).where(sql`${t.outcome} = 'applied' and ${t.notificationId} is not null`),
   ],
 );
 
@@ -237,3 +239,39 @@ export type AuditEntry = typeof auditLog.$inferSelect;
 export type UserRole = (typeof userRole.enumValues)[number];
 export type RefundStatus = (typeof refundStatus.enumValues)[number];
 export type EventSource = (typeof eventSource.enumValues)[number];
+
+/** Keys for the merchant API (`/api/v1`). Only a SHA-256 of the key is stored; the key is shown once. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    /** The first characters of the key, to tell keys apart in lists and logs. */
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull(),
+    merchantId: uuid("merchant_id").references(() => merchants.id),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: at("created_at").notNull().defaultNow(),
+    lastUsedAt: at("last_used_at"),
+    revokedAt: at("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_key_hash_key").on(t.keyHash)],
+);
+
+/** First answers to merchant API requests by Idempotency-Key, replayed for repeats. */
+export const apiIdempotency = pgTable(
+  "api_idempotency",
+  {
+    apiKeyId: uuid("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    responseStatus: integer("response_status").notNull(),
+    responseBody: jsonb("response_body").$type<unknown>().notNull(),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (t) => [unique("api_idempotency_key").on(t.apiKeyId, t.key)],
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;
