@@ -56,26 +56,31 @@ export interface WorkerDependencies {
   db: Database;
   resolveGateway: GatewayResolver;
   notifyUrl?: string;
+  /** WeChat advises the first query about a minute after acceptance. */
+  firstReconcileMs?: number;
+  /** How often an idle worker looks for jobs. */
+  pollingIntervalSeconds?: number;
 }
 
 /** Register this process's workers: submissions, reconciliation, and the sweep that finds anything left behind. */
 export async function startRefundWorkers(boss: PgBoss, deps: WorkerDependencies): Promise<void> {
   await createRefundQueues(boss);
 
-  await boss.work<SubmitJob>(QUEUES.submit, { batchSize: 5 }, async (jobs) => {
+  const polling = { pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1 };
+  await boss.work<SubmitJob>(QUEUES.submit, { batchSize: 5, ...polling }, async (jobs) => {
     await Promise.all(
       jobs.map(async (job) => {
         const outcome = await submitRefund(deps.db, deps.resolveGateway, job.data.refundId, { notifyUrl: deps.notifyUrl });
         if (outcome.kind === "retry") {
           await boss.send(QUEUES.submit, job.data, { startAfter: Math.ceil(outcome.afterMs / 1000), singletonKey: `refund:${job.data.refundId}` });
         } else if (outcome.status === "PROCESSING") {
-          await enqueueReconcile(boss, job.data.refundId, 0, 60_000);
+          await enqueueReconcile(boss, job.data.refundId, 0, deps.firstReconcileMs ?? 60_000);
         }
       }),
     );
   });
 
-  await boss.work<ReconcileJob>(QUEUES.reconcile, { batchSize: 5 }, async (jobs) => {
+  await boss.work<ReconcileJob>(QUEUES.reconcile, { batchSize: 5, ...polling }, async (jobs) => {
     await Promise.all(
       jobs.map(async (job) => {
         const outcome = await reconcileRefund(deps.db, deps.resolveGateway, job.data.refundId, job.data.round);

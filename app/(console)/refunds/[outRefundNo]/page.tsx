@@ -10,6 +10,9 @@ import { PageHeader } from "@/components/page-header";
 import { RefundTimeline } from "@/components/refund-timeline";
 import { RefundStatusBadge } from "@/components/status-badge";
 import { requirePageUser } from "@/app/_server/session";
+import { can } from "@/lib/auth/roles";
+import { describeCode } from "@/lib/wechatpay/errors";
+import { RetryButton } from "./retry-button";
 import { getDb } from "@/lib/db/client";
 import { getRefundDetail, listRefundEvents } from "@/lib/db/queries/refunds";
 import { OUT_REFUND_NO_PATTERN } from "@/lib/refunds/out-refund-no";
@@ -33,7 +36,7 @@ function parseOutRefundNo(raw: string): string | null {
 }
 
 export default async function RefundPage({ params }: { params: Promise<{ outRefundNo: string }> }) {
-  await requirePageUser();
+  const user = await requirePageUser();
   const outRefundNo = parseOutRefundNo((await params).outRefundNo);
   if (outRefundNo === null) notFound();
   const db = getDb();
@@ -54,6 +57,11 @@ export default async function RefundPage({ params }: { params: Promise<{ outRefu
         }
       />
       {refund.status === "ABNORMAL" && <AbnormalRefundNote className="mb-4" />}
+      {can(user.role, "requestRefund") && retryExplanation(refund) && (
+        <section aria-label="Retry" className="mb-4 rounded-lg border border-amber-200 bg-amber-50 p-3">
+          <RetryButton outRefundNo={refund.outRefundNo} explanation={retryExplanation(refund) ?? ""} />
+        </section>
+      )}
       <section aria-labelledby="refund-facts" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="refund-facts" className="mb-3 flex flex-wrap items-center gap-3">
           <Money fen={refund.amountFen} className="text-lg font-semibold" />
@@ -132,4 +140,15 @@ export default async function RefundPage({ params }: { params: Promise<{ outRefu
       </section>
     </>
   );
+}
+
+/** Why a retry is offered, or null when it is not: failed refunds, and pending ones waiting for a back-off. */
+function retryExplanation(refund: { status: string; lastErrorCode: string | null }): string | null {
+  if (refund.status === "FAILED") {
+    return refund.lastErrorCode ? describeCode(refund.lastErrorCode).message.en : "WeChat Pay refused this refund.";
+  }
+  if (refund.status === "PENDING" && refund.lastErrorCode) {
+    return `Waiting to retry after ${refund.lastErrorCode}; you can send it now.`;
+  }
+  return null;
 }

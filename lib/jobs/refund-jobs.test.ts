@@ -1,0 +1,81 @@
+import { eq } from "drizzle-orm";
+import PgBoss from "pg-boss";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDatabase } from "../../tests/db";
+import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
+import { ScriptedGateway } from "../../tests/fixtures/scripted-gateway";
+import { refunds } from "../db/schema";
+import { requestRefund, type RequestContext } from "../refunds/request";
+import { ok } from "../result";
+import { enqueueSubmission, startRefundWorkers } from "./refund-jobs";
+
+async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe("refund jobs on pg-boss", () => {
+  let t: TestDatabase;
+  let context: RequestContext;
+  const instances: PgBoss[] = [];
+
+  async function instance(gateway: ScriptedGateway): Promise<PgBoss> {
+    const boss = new PgBoss({ connectionString: t.url, schema: "pgboss", max: 3, supervise: false, schedule: false });
+    await boss.start();
+    instances.push(boss);
+    await startRefundWorkers(boss, { db: t.db, resolveGateway: async () => ok(gateway), firstReconcileMs: 500, pollingIntervalSeconds: 0.5 });
+    return boss;
+  }
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    const operator = await createUser(t.db, "operator");
+    context = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 };
+  });
+  afterAll(async () => {
+    for (const boss of instances) await boss.stop({ graceful: false, wait: true });
+    await t.drop();
+  });
+
+  it("submits a queued refund and reconciles it to its final state without any callback", async () => {
+    const gateway = new ScriptedGateway();
+    const boss = await instance(gateway);
+    const order = await createPaidOrder(t.db, { totalFen: 5000 });
+    const requested = await requestRefund(t.db, { orderId: order.id, amountFen: 1200, reason: "jobs" }, context);
+    if (!requested.ok) throw new Error(requested.error.code);
+    await enqueueSubmission(boss, requested.value);
+    const status = async () => (await t.db.select().from(refunds).where(eq(refunds.id, requested.value.id)))[0]!.status;
+    await until(async () => (await status()) === "PROCESSING");
+    // WeChat finishes the refund; no notification ever arrives, the reconciler finds out.
+    gateway.executed.get(requested.value.outRefundNo)!.status = "SUCCESS";
+    await until(async () => (await status()) === "SUCCESS");
+    expect(gateway.calls.filter((c) => c.startsWith("apply"))).toEqual([`apply ${requested.value.outRefundNo}`]);
+  });
+
+  it("with two instances on one database, submits every refund exactly once", async () => {
+    for (const earlier of instances.splice(0)) await earlier.stop({ graceful: false, wait: true });
+    const gateway = new ScriptedGateway();
+    const [a, b] = [await instance(gateway), await instance(gateway)];
+    const created = [];
+    for (let i = 0; i < 12; i++) {
+      const order = await createPaidOrder(t.db, { totalFen: 1000 });
+      const r = await requestRefund(t.db, { orderId: order.id, amountFen: 100 + i, reason: "two instances" }, context);
+      if (!r.ok) throw new Error(r.error.code);
+      created.push(r.value);
+      // Both instances are asked to submit each refund, as after a sweep racing a fresh request.
+      await enqueueSubmission(a, r.value);
+      await enqueueSubmission(b, r.value, { immediate: true });
+    }
+    const ids = created.map((r) => r.id);
+    await until(async () => (await t.db.select().from(refunds)).filter((r) => ids.includes(r.id) && r.status === "PROCESSING").length === ids.length);
+    const applies = gateway.calls.filter((c) => c.startsWith("apply"));
+    expect(new Set(applies).size).toBe(12);
+    expect(gateway.executed.size).toBe(12);
+    for (const r of created) expect(applies.filter((c) => c === `apply ${r.outRefundNo}`).length).toBeLessThanOrEqual(2);
+    const rows = await t.db.select().from(refunds);
+    for (const r of rows.filter((x) => ids.includes(x.id))) expect(r.attemptCount).toBe(1);
+  });
+});
