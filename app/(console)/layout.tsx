@@ -4,6 +4,7 @@ import { NavLink } from "@/components/nav-link";
 import { QueryProvider } from "@/components/query-provider";
 import { SignOutButton } from "@/components/sign-out-button";
 import { requirePageUser } from "@/app/_server/session";
+import { can } from "@/lib/auth/roles";
 
 const NAV = [
   { href: "/orders", label: "Orders" },
@@ -12,6 +13,7 @@ const NAV = [
   { href: "/audit", label: "Audit log" },
   { href: "/settings", label: "Settings" },
 ];
+const ADMIN_NAV = [{ href: "/jobs", label: "Jobs" }];
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser();
@@ -24,7 +26,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             Refund console
           </Link>
           <nav className="flex flex-1 items-center gap-1" aria-label="Main">
-            {NAV.map((item) => (
+            {[...NAV, ...(can(user.role, "manageMerchants") ? ADMIN_NAV : [])].map((item) => (
               <NavLink key={item.href} href={item.href}>
                 {item.label}
               </NavLink>
