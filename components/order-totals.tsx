@@ -14,7 +14,7 @@ interface OrderAmounts {
 
 function Tile({ label, fen, tone }: { label: string; fen: number; tone: string }) {
   return (
-    <div className="rounded-md border border-slate-200 px-3 py-2">
+    <div className="rounded-md border border-slate-200 px-3 py-2" data-testid={`amount-${label.toLowerCase().replace(/\s+/g, "-")}`}>
       <div className="text-xs font-medium text-slate-500">{label}</div>
       <Money fen={fen} className={`text-base font-semibold ${tone}`} />
     </div>

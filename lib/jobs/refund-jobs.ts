@@ -5,6 +5,7 @@ import { refunds } from "../db/schema";
 import { log } from "../log";
 import { reconcileRefund } from "../refunds/reconcile";
 import { submitRefund, type GatewayResolver } from "../refunds/submit";
+import { SharedRateLimiter } from "../wechatpay/rate-limit";
 
 export const QUEUES = {
   submit: "refund-submit",
@@ -89,7 +90,10 @@ export async function startRefundWorkers(boss: PgBoss, deps: WorkerDependencies)
     );
   });
 
-  await boss.work(QUEUES.sweep, async () => sweep(boss, deps.db));
+  await boss.work(QUEUES.sweep, async () => {
+    await sweep(boss, deps.db);
+    await SharedRateLimiter.prune(deps.db);
+  });
   await boss.schedule(QUEUES.sweep, "*/5 * * * *");
   await sweep(boss, deps.db);
 }

@@ -1,7 +1,9 @@
 import { getDb } from "../db/client";
 import { serverEnv } from "../env";
 import { log } from "../log";
+import { ok } from "../result";
 import { gatewayForMerchant } from "../wechatpay/merchant-gateways";
+import { rateLimited } from "../wechatpay/rate-limited-gateway";
 import { getBoss } from "./boss";
 import { startRefundWorkers } from "./refund-jobs";
 
@@ -15,6 +17,10 @@ export function refundNotifyUrl(): string {
 export async function startJobs(): Promise<void> {
   const db = getDb();
   const boss = await getBoss();
-  await startRefundWorkers(boss, { db, resolveGateway: (merchantId) => gatewayForMerchant(db, merchantId), notifyUrl: refundNotifyUrl() });
+  const resolveGateway = async (merchantId: string) => {
+    const gateway = await gatewayForMerchant(db, merchantId);
+    return gateway.ok ? ok(rateLimited(db, merchantId, gateway.value)) : gateway;
+  };
+  await startRefundWorkers(boss, { db, resolveGateway, notifyUrl: refundNotifyUrl() });
   log.info("refund job workers started");
 }
