@@ -32,7 +32,7 @@ export class SimControl {
     return this.call("POST", "/_sim/merchants", input);
   }
 
-  patchMerchant(mchid: string, patch: Omit<Partial<MerchantInput>, "mchid">): Promise<Record<string, unknown>> {
+  patchMerchant(mchid: string, patch: Omit<Partial<MerchantInput>, "mchid" | "merchantPublicKey" | "merchantSerialNo">): Promise<Record<string, unknown>> {
     return this.call("PATCH", `/_sim/merchants/${mchid}`, patch);
   }
 

@@ -41,7 +41,7 @@ export function randomApiKey(): string {
 }
 
 /** `PUB_KEY_ID_` + 32 digits, shaped like WeChat's (which embed the mchid). */
-export function publicKeyIdFor(mchid: string): string {
+function publicKeyIdFor(mchid: string): string {
   const digits = Array.from({ length: 32 }, () => randomInt(10)).join("");
   return `PUB_KEY_ID_01${(mchid + digits).slice(0, 30)}`;
 }

@@ -16,13 +16,22 @@ export function createDatabase(url: string, options: { max?: number } = {}): { d
 }
 
 // One client per process, kept across hot reloads in development.
-const globalForDb = globalThis as unknown as { appDb?: { db: Database; sql: postgres.Sql } };
+const globalForDb = globalThis as unknown as { appDb?: { db: Database; sql: postgres.Sql }; testDb?: Database };
 
 export function getDb(): Database {
+  if (globalForDb.testDb) return globalForDb.testDb;
   if (!globalForDb.appDb) {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set; start the console with `npm start`.");
     globalForDb.appDb = createDatabase(url);
   }
   return globalForDb.appDb.db;
+}
+
+/**
+ * Test seam: route-level tests call exported handlers, which use `getDb()`; this points it at the test's own
+ * database (`undefined` restores the default). Never called by application code.
+ */
+export function setDbForTests(db: Database | undefined): void {
+  globalForDb.testDb = db;
 }

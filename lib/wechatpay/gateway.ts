@@ -4,7 +4,18 @@ import { requireV3Credentials, type MerchantCredentials } from "./config";
 import { wechatPayError, type WechatPayError } from "./errors";
 import { applyRefundV2, queryRefundV2, type V2Credentials } from "./v2/client";
 import { createV3Client } from "./v3/client";
+import type { PlatformKeyStore } from "./v3/key-store";
 import type { Refund } from "./v3/schemas";
+
+/**
+ * A merchant's connection to WeChat Pay: the refund gateway and, for APIv3, the platform key store it verifies
+ * answers with. Callbacks are verified with the same store, so its certificate cache and once-a-minute refresh
+ * limit are shared.
+ */
+export interface WiredGateway {
+  gateway: RefundGateway;
+  keys?: PlatformKeyStore;
+}
 
 function fromV3(refund: Refund): GatewayRefund {
   return {
@@ -17,15 +28,21 @@ function fromV3(refund: Refund): GatewayRefund {
   };
 }
 
-function v3Gateway(credentials: MerchantCredentials): Result<RefundGateway, WechatPayError> {
+/** APIv2 writes times in Beijing time without a zone (`2021-10-24 18:30:07`); the console stores instants. */
+function beijingInstant(time: string | undefined): string | undefined {
+  const match = time && /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(time);
+  return match ? `${match[1]}T${match[2]}+08:00` : undefined;
+}
+
+function v3Gateway(credentials: MerchantCredentials): Result<WiredGateway, WechatPayError> {
   const checked = requireV3Credentials(credentials);
   if (!checked.ok) return checked;
-  const { client } = createV3Client(checked.value);
+  const { client, keys } = createV3Client(checked.value);
   const mapped = async (call: Promise<Result<Refund, WechatPayError>>) => {
     const result = await call;
     return result.ok ? ok(fromV3(result.value)) : result;
   };
-  return ok({
+  const gateway: RefundGateway = {
     apply: (s: RefundSubmission) =>
       mapped(
         client.applyRefund({
@@ -48,10 +65,11 @@ function v3Gateway(credentials: MerchantCredentials): Result<RefundGateway, Wech
           real_name: r.realName,
         }),
       ),
-  });
+  };
+  return ok({ gateway, keys });
 }
 
-function v2Gateway(credentials: MerchantCredentials): Result<RefundGateway, WechatPayError> {
+function v2Gateway(credentials: MerchantCredentials): Result<WiredGateway, WechatPayError> {
   if (!credentials.apiV2Key || !credentials.appid) {
     return err(wechatPayError("config", "CONFIG_MISSING", "APIv2 needs WECHATPAY_APPID and WECHATPAY_APIV2_KEY"));
   }
@@ -65,7 +83,7 @@ function v2Gateway(credentials: MerchantCredentials): Result<RefundGateway, Wech
     baseUrl: credentials.baseUrl,
     subMchid: credentials.subMchid,
   };
-  return ok({
+  const gateway: RefundGateway = {
     apply: async (s: RefundSubmission) => {
       const result = await applyRefundV2(v2, {
         transactionId: s.transactionId,
@@ -88,15 +106,16 @@ function v2Gateway(credentials: MerchantCredentials): Result<RefundGateway, Wech
         status: r.status,
         channel: r.refund_channel,
         userReceivedAccount: r.refund_recv_accout,
-        successTime: r.refund_success_time,
+        successTime: beijingInstant(r.refund_success_time),
       });
     },
     applyAbnormal: async () =>
       err(wechatPayError("config", "NOT_SUPPORTED", "abnormal-refund applications exist only in APIv3")),
-  });
+  };
+  return ok({ gateway });
 }
 
-/** The gateway for a merchant's configured protocol. */
-export function createRefundGateway(credentials: MerchantCredentials, apiVersion: "v3" | "v2"): Result<RefundGateway, WechatPayError> {
+/** The gateway for a merchant's configured protocol, with the APIv3 platform keys when the protocol is APIv3. */
+export function createRefundGateway(credentials: MerchantCredentials, apiVersion: "v3" | "v2"): Result<WiredGateway, WechatPayError> {
   return apiVersion === "v3" ? v3Gateway(credentials) : v2Gateway(credentials);
 }

@@ -16,6 +16,9 @@ export interface Announcer {
   announce(refund: Refund, status: FinalStatus): void;
 }
 
+/** Keys scripts stored for a refund number of whichever merchant makes it (never a valid mchid). */
+const ANY_MERCHANT = "*";
+
 export interface DeskSettings {
   /** SIM_SETTLE_MS: how long a refund stays PROCESSING unless scripted. */
   settleMs: number;
@@ -101,8 +104,8 @@ export class RefundDesk {
     refund.channel = "OTHER_BANKCARD";
     refund.userReceivedAccount =
       instruction.type === "USER_BANK_CARD" ? `用户银行卡${(instruction.bankAccount ?? "").slice(-4)}` : "商户银行账户";
-    const scripted = this.store.state.scripts.byRefund[entityKey(refund.mchid, refund.outRefundNo)];
-    this.planSettlement(refund, scripted ? this.takeScript(refund) : { status: "SUCCESS" });
+    // Only a script for this very refund applies; "next refund" scripts wait for a new refund.
+    this.planSettlement(refund, this.takeScript(refund, false));
     this.store.commit();
     return ok(refund);
   }
@@ -121,7 +124,7 @@ export class RefundDesk {
       this.store.commit();
       return ok("rescheduled");
     }
-    this.store.state.scripts.byRefund[mchid === undefined ? outRefundNo : entityKey(mchid, outRefundNo)] = script;
+    this.store.state.scripts.byRefund[entityKey(mchid ?? ANY_MERCHANT, outRefundNo)] = script;
     this.store.commit();
     return ok("stored");
   }
@@ -139,16 +142,17 @@ export class RefundDesk {
     this.timers.clear();
   }
 
-  /** A scripted outcome for this refund by number, else the next "next refund" script, else none. */
-  private takeScript(refund: Refund): Script | undefined {
+  /** A scripted outcome for this refund by number, else (when `useNext`) the next "next refund" script. */
+  private takeScript(refund: Refund, useNext = true): Script | undefined {
     const { scripts } = this.store.state;
-    for (const key of [entityKey(refund.mchid, refund.outRefundNo), refund.outRefundNo]) {
+    for (const key of [entityKey(refund.mchid, refund.outRefundNo), entityKey(ANY_MERCHANT, refund.outRefundNo)]) {
       const script = scripts.byRefund[key];
       if (script) {
         delete scripts.byRefund[key];
         return script;
       }
     }
+    if (!useNext) return undefined;
     const index = scripts.next.findIndex((s) => s.mchid === undefined || s.mchid === refund.mchid);
     if (index < 0) return undefined;
     const [next] = scripts.next.splice(index, 1);

@@ -28,7 +28,8 @@ export const merchantInputSchema = z.object({
 });
 export type MerchantInput = z.infer<typeof merchantInputSchema>;
 
-export const merchantPatchSchema = merchantInputSchema.omit({ mchid: true });
+/** Key material changes through POST /_sim/merchants; a patch changes settings only. */
+export const merchantPatchSchema = merchantInputSchema.omit({ mchid: true, merchantPublicKey: true, merchantSerialNo: true });
 
 /** Everything the merchant side needs to talk to the simulator, secrets included (control API only). */
 export interface MerchantMaterial {
@@ -123,7 +124,7 @@ export function upsertMerchant(state: SimState, input: MerchantInput): Result<Me
   return ok({ ...material(merchant), created: !existing, ...(generatedPrivateKey ? { merchantPrivateKey: generatedPrivateKey } : {}) });
 }
 
-/** The settings that may change at any time (balance, interval, mode, notify URL, appid, API keys). */
+/** The settings that may change at any time: appid, API keys, signing mode, balance, interval, notify URL. */
 export function applyPatch(merchant: Merchant, patch: z.infer<typeof merchantPatchSchema>): void {
   if (patch.appid !== undefined) merchant.appid = patch.appid;
   if (patch.apiV3Key !== undefined) merchant.apiV3Key = patch.apiV3Key;

@@ -23,11 +23,11 @@ export interface RefundApplication {
 
 export type Decision = { kind: "replay"; refund: Refund } | { kind: "create"; transaction: Transaction };
 
-export const MAX_REFUNDS_PER_ORDER = 50;
+const MAX_REFUNDS_PER_ORDER = 50;
 /** "交易时间超过一年的订单无法提交退款". */
-export const REFUND_PERIOD_MS = 365 * 86_400_000;
+const REFUND_PERIOD_MS = 365 * 86_400_000;
 
-export function findTransaction(
+function findTransaction(
   state: SimState,
   mchid: string,
   ids: { transactionId?: string; outTradeNo?: string },
@@ -39,7 +39,7 @@ export function findTransaction(
   return ids.outTradeNo === undefined ? undefined : state.transactions[entityKey(mchid, ids.outTradeNo)];
 }
 
-export function refundsOf(state: SimState, transaction: Transaction): Refund[] {
+function refundsOf(state: SimState, transaction: Transaction): Refund[] {
   return Object.values(state.refunds).filter(
     (r) => r.mchid === transaction.mchid && r.transactionId === transaction.transactionId,
   );

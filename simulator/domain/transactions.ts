@@ -8,7 +8,7 @@ import { err, ok, type Result } from "../../lib/result";
 import { entityKey, type SimState, type Transaction } from "../state/schema";
 import { beijingPlain } from "./wire";
 
-export const transactionInputSchema = z.object({
+const transactionInputSchema = z.object({
   outTradeNo: z.string().regex(/^[0-9A-Za-z_\-|*]{1,32}$/, "outTradeNo: 1-32 of 0-9 A-Z a-z _ - | *"),
   transactionId: z.string().regex(/^\d{1,32}$/, "transactionId: digits").optional(),
   totalFen: z.number().int().positive(),

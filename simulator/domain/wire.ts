@@ -70,7 +70,7 @@ const V2_STATUS: Record<RefundStatus, "SUCCESS" | "REFUNDCLOSE" | "CHANGE" | "PR
 };
 
 /** APIv2 names the funds source differently: RECHARGE is the available balance, UNSETTLED the pending funds. */
-export function v2RefundAccount(fundsAccount: string): string {
+function v2RefundAccount(fundsAccount: string): string {
   return fundsAccount === "AVAILABLE" ? "REFUND_SOURCE_RECHARGE_FUNDS" : "REFUND_SOURCE_UNSETTLED_FUNDS";
 }
 

@@ -9,7 +9,7 @@ import type { Scheduler } from "../clock";
 import type { RefundDesk } from "../domain/desk";
 import { applyPatch, merchantInputSchema, merchantPatchSchema, publicView, upsertMerchant } from "../domain/merchants";
 import { registerTransactions, transactionsBodySchema } from "../domain/transactions";
-import { faultKindSchema, finalStatusSchema, notifySettingsSchema, scriptSchema } from "../state/schema";
+import { faultKindSchema, notifySettingsSchema, scriptSchema } from "../state/schema";
 import type { StateStore } from "../state/store";
 import type { FaultBox } from "./faults";
 import { header, json, type Answer, type ApiRequest } from "./io";
@@ -55,7 +55,7 @@ const filterBy = <T extends { mchid: string; outRefundNo?: string }>(items: T[],
   );
 
 const outcomeSchema = scriptSchema.extend({ mchid: z.string().optional(), outRefundNo: z.string().min(1).optional() });
-const faultSchema = z
+const faultInputSchema = z
   .object({
     kind: faultKindSchema,
     count: z.number().int().min(1).max(1000).optional(),
@@ -124,7 +124,7 @@ const ROUTES: [string, RegExp, Handler][] = [
   }],
   ["GET", /^\/_sim\/faults$/, (ctx) => json(200, ctx.faults.list())],
   ["POST", /^\/_sim\/faults$/, (ctx, req) => {
-    const input = body(req, faultSchema);
+    const input = body(req, faultInputSchema);
     return input.ok ? json(201, ctx.faults.add(input.value)) : input.answer;
   }],
   ["DELETE", /^\/_sim\/faults$/, (ctx) => {
@@ -133,7 +133,7 @@ const ROUTES: [string, RegExp, Handler][] = [
   }],
   ["GET", /^\/_sim\/notify-settings$/, (ctx) => json(200, ctx.store.state.notify)],
   ["PATCH", /^\/_sim\/notify-settings$/, (ctx, req) => {
-    const input = body(req, notifySettingsSchema.partial().extend({ followWith: finalStatusSchema.nullable().optional() }));
+    const input = body(req, notifySettingsSchema.partial());
     if (!input.ok) return input.answer;
     const defined = Object.fromEntries(Object.entries(input.value).filter(([, v]) => v !== undefined));
     ctx.store.state.notify = { ...ctx.store.state.notify, ...defined };

@@ -34,7 +34,7 @@ export interface Handled {
 }
 
 /** WeChat's requests and answers are a few KiB; the simulator refuses bodies beyond this. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 export class BodyTooLarge extends Error {}
 
@@ -75,7 +75,7 @@ export function json(status: number, payload: unknown, headers: Record<string, s
   };
 }
 
-/** One header as a string; repeated headers are refused (undefined) like the lib does on the other side. */
+/** One request header as a string (node:http already folds or drops repeated ones). */
 export function header(req: ApiRequest, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
   return typeof value === "string" ? value : undefined;

@@ -10,7 +10,7 @@ import type { SimState } from "../state/schema";
 /** Rows shown per table; the JSON endpoints list everything. */
 const MAX_ROWS = 200;
 
-export function escapeHtml(value: unknown): string {
+function escapeHtml(value: unknown): string {
   return String(value ?? "")
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")
@@ -19,7 +19,7 @@ export function escapeHtml(value: unknown): string {
     .replaceAll("'", "&#39;");
 }
 
-const time = (ms: number | undefined) => (ms === undefined ? "" : `${beijingPlain(ms)}`);
+const time = (ms: number | undefined) => (ms === undefined ? "" : beijingPlain(ms));
 
 function table(title: string, headers: string[], rows: unknown[][], total: number): string {
   const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join("");

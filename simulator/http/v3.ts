@@ -47,13 +47,13 @@ const abnormalSchema = z.object({
 
 /** JSON checked against a schema; the PARAM_ERROR message names the fields, as WeChat's does. */
 function parseBody<T>(schema: z.ZodType<T>, body: string): { ok: true; value: T } | { ok: false; message: string } {
-  let json: unknown;
+  let value: unknown;
   try {
-    json = JSON.parse(body);
+    value = JSON.parse(body);
   } catch {
     return { ok: false, message: "请求体不是合法的JSON" };
   }
-  const parsed = schema.safeParse(json);
+  const parsed = schema.safeParse(value);
   if (parsed.success) return { ok: true, value: parsed.data };
   const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(body)"))].join(", ");
   return { ok: false, message: `参数错误: ${fields}` };

@@ -8,10 +8,10 @@ import { z } from "zod";
 const fen = z.number().int().nonnegative();
 const ms = z.number().int().nonnegative();
 
-export const refundStatusSchema = z.enum(["PROCESSING", "SUCCESS", "CLOSED", "ABNORMAL"]);
+const refundStatusSchema = z.enum(["PROCESSING", "SUCCESS", "CLOSED", "ABNORMAL"]);
 export type RefundStatus = z.infer<typeof refundStatusSchema>;
 /** The statuses a refund can settle to, and that notifications announce. */
-export const finalStatusSchema = z.enum(["SUCCESS", "CLOSED", "ABNORMAL"]);
+const finalStatusSchema = z.enum(["SUCCESS", "CLOSED", "ABNORMAL"]);
 export type FinalStatus = z.infer<typeof finalStatusSchema>;
 
 export const signingModeSchema = z.enum(["public_key", "certificate"]);
@@ -27,7 +27,7 @@ const platformSchema = z.object({
   certificateSerial: z.string(),
 });
 
-export const merchantSchema = z.object({
+const merchantSchema = z.object({
   mchid: z.string(),
   appid: z.string(),
   merchantSerialNo: z.string(),
@@ -44,7 +44,7 @@ export const merchantSchema = z.object({
 });
 export type Merchant = z.infer<typeof merchantSchema>;
 
-export const transactionSchema = z.object({
+const transactionSchema = z.object({
   mchid: z.string(),
   outTradeNo: z.string(),
   transactionId: z.string(),
@@ -54,7 +54,7 @@ export const transactionSchema = z.object({
 });
 export type Transaction = z.infer<typeof transactionSchema>;
 
-export const refundSchema = z.object({
+const refundSchema = z.object({
   mchid: z.string(),
   refundId: z.string(),
   outRefundNo: z.string(),
@@ -78,7 +78,7 @@ export const refundSchema = z.object({
 });
 export type Refund = z.infer<typeof refundSchema>;
 
-export const attemptSchema = z.object({
+const attemptSchema = z.object({
   at: ms,
   /** Index of the copy when notifications are duplicated. */
   copy: z.number().int().nonnegative(),
@@ -89,7 +89,7 @@ export const attemptSchema = z.object({
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
-export const deliverySchema = z.object({
+const deliverySchema = z.object({
   id: z.string(),
   /** The notification id (`id` of the APIv3 envelope); the same on every retry. */
   notificationId: z.string(),
@@ -120,7 +120,7 @@ export type Script = z.infer<typeof scriptSchema>;
 export const faultKindSchema = z.enum(["system_error", "timeout_after_accept", "reset_before", "reset_after", "slow"]);
 export type FaultKind = z.infer<typeof faultKindSchema>;
 
-export const faultSchema = z.object({
+const faultSchema = z.object({
   id: z.string(),
   kind: faultKindSchema,
   /** How many more requests it applies to. */
@@ -153,7 +153,7 @@ export const stateSchema = z.object({
   refunds: z.record(z.string(), refundSchema),
   deliveries: z.array(deliverySchema),
   scripts: z.object({
-    /** Keyed by `mchid/out_refund_no`, or by out_refund_no alone for any merchant. */
+    /** Keyed by `mchid/out_refund_no`; the mchid is `*` for a script that applies to any merchant. */
     byRefund: z.record(z.string(), scriptSchema),
     next: z.array(scriptSchema.extend({ mchid: z.string().optional() })),
   }),

@@ -7,6 +7,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { redacting, requireV3Credentials, type V3Credentials } from "../../lib/wechatpay/config";
 import { createV3Client } from "../../lib/wechatpay/v3/client";
+import { buildAuthorization } from "../../lib/wechatpay/v3/sign";
 import { SimControl } from "../control-client";
 import type { MerchantInput, MerchantMaterial } from "../domain/merchants";
 import { createSimulator, type Simulator, type SimulatorOptions } from "../server";
@@ -49,7 +50,7 @@ export async function addMerchant(h: Harness, input: Partial<MerchantInput> = {}
   return material as MerchantMaterial & { merchantPrivateKey: string };
 }
 
-export function v3Credentials(h: Harness, m: MerchantMaterial & { merchantPrivateKey: string }, mode: SigningMode): V3Credentials {
+function v3Credentials(h: Harness, m: MerchantMaterial & { merchantPrivateKey: string }, mode: SigningMode): V3Credentials {
   const loaded = requireV3Credentials(
     redacting({
       mchid: m.mchid,
@@ -109,4 +110,30 @@ export async function startReceiver(clock: ManualScheduler): Promise<Receiver> {
       server.close(() => resolve());
     });
   return receiver;
+}
+
+/** A hand-made APIv3 request, for what the project's client refuses to send (and for broken signatures). */
+export async function rawV3(
+  h: Harness,
+  m: MerchantMaterial & { merchantPrivateKey: string },
+  request: { method: "GET" | "POST"; path: string; body?: unknown },
+  sabotage: { privateKeyPem?: string; mchid?: string; serialNo?: string; timestamp?: number; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; body: string }> {
+  const body = request.body === undefined ? "" : typeof request.body === "string" ? request.body : JSON.stringify(request.body);
+  const authorization = buildAuthorization({
+    mchid: sabotage.mchid ?? m.mchid,
+    serialNo: sabotage.serialNo ?? m.merchantSerialNo,
+    privateKey: createPrivateKey(sabotage.privateKeyPem ?? m.merchantPrivateKey),
+    method: request.method,
+    pathWithQuery: request.path,
+    body,
+    timestamp: String(Math.floor((sabotage.timestamp ?? h.clock.now()) / 1000)),
+  });
+  if (!authorization.ok) throw new Error(authorization.error.detail);
+  const response = await fetch(`${h.baseUrl}${request.path}`, {
+    method: request.method,
+    headers: { Authorization: authorization.value, "Content-Type": "application/json", ...sabotage.headers },
+    body: request.method === "POST" ? body : undefined,
+  });
+  return { status: response.status, headers: response.headers, body: await response.text() };
 }

@@ -1,0 +1,52 @@
+import type { BilingualText } from "../i18n-text";
+
+/** Every error code the merchant API answers with, and its HTTP status. docs/merchant-api.md lists them all. */
+export const API_ERROR_STATUS = {
+  INVALID_JSON: 400,
+  INVALID_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  ORDER_NOT_FOUND: 404,
+  REFUND_NOT_FOUND: 404,
+  ORDER_CONFLICT: 409,
+  OUT_REFUND_NO_CONFLICT: 409,
+  IDEMPOTENCY_KEY_IN_USE: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  MERCHANT_REQUIRED: 422,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  INVALID_AMOUNT: 422,
+  AMOUNT_EXCEEDS_REMAINING: 422,
+  REFUND_LIMIT_REACHED: 422,
+  ORDER_TOO_OLD: 422,
+  INTERNAL_ERROR: 500,
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
+
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  message: string;
+  message_zh?: string;
+  field_errors?: Record<string, string[]>;
+  [detail: string]: unknown;
+}
+
+/** An answer ready to send: the status and the JSON body. Services return these so replays can be stored as sent. */
+export interface ApiReply<T = unknown> {
+  status: number;
+  body: T | ApiErrorBody;
+  /** A repeat answered with the first request's result, not a new one. */
+  replayed?: boolean;
+}
+
+export function apiError(code: ApiErrorCode, message: string | BilingualText, details: Record<string, unknown> = {}): ApiReply<never> {
+  const text = typeof message === "string" ? { message } : { message: message.en, message_zh: message.zh };
+  return { status: API_ERROR_STATUS[code], body: { code, ...text, ...details } };
+}
+
+export const ORDER_NOT_FOUND = () => apiError("ORDER_NOT_FOUND", { en: "Order not found.", zh: "找不到该订单。" });
+
+export const MERCHANT_REQUIRED = () =>
+  apiError("MERCHANT_REQUIRED", {
+    en: "This API key is not tied to a merchant and the request could belong to more than one. Use a key scoped to the merchant.",
+    zh: "该 API 密钥未绑定商户，无法确定请求属于哪个商户。请使用绑定到该商户的密钥。",
+  });

@@ -1,0 +1,110 @@
+import { and, eq } from "drizzle-orm";
+import { appendAudit } from "../audit/append";
+import type { Database, Db } from "../db/client";
+import { listOrderRefunds } from "../db/queries/refunds";
+import { merchants, orders, type Order } from "../db/schema";
+import { err, ok, type Result } from "../result";
+import { apiActor, type ApiContext } from "./context";
+import { apiError, MERCHANT_REQUIRED, ORDER_NOT_FOUND, type ApiReply } from "./errors";
+import { orderJson, refundJson, type OrderJson, type RefundJson } from "./format";
+import type { RecordOrderInput } from "./schemas";
+
+export type OrderWithRefundsJson = OrderJson & { refunds: Omit<RefundJson, "out_trade_no">[] };
+
+/** The merchant new orders belong to: the key's own, or the only one there is for an unscoped key. */
+async function merchantForNewOrder(db: Db, context: ApiContext): Promise<string | null> {
+  if (context.principal.merchantId) return context.principal.merchantId;
+  const rows = await db.select({ id: merchants.id }).from(merchants).limit(2);
+  return rows.length === 1 ? rows[0]!.id : null;
+}
+
+/**
+ * The order with this out_trade_no that the key may see. out_trade_no is unique per merchant only, so an unscoped key
+ * that matches orders of two merchants cannot tell which one is meant.
+ */
+export async function findOrderForKey(db: Db, context: ApiContext, outTradeNo: string): Promise<Result<Order, ApiReply<never>>> {
+  const { merchantId } = context.principal;
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.outTradeNo, outTradeNo), merchantId ? eq(orders.merchantId, merchantId) : undefined))
+    .limit(2);
+  if (rows.length === 0) return err(ORDER_NOT_FOUND());
+  if (rows.length > 1) return err(MERCHANT_REQUIRED());
+  return ok(rows[0]!);
+}
+
+/** The fields a repeat must match exactly to count as the same order. */
+function conflictingFields(existing: Order, wanted: typeof orders.$inferInsert): string[] {
+  const differs: [string, boolean][] = [
+    ["transaction_id", existing.transactionId !== wanted.transactionId],
+    ["total", existing.totalFen !== wanted.totalFen],
+    ["currency", existing.currency !== wanted.currency],
+    ["paid_at", existing.paidAt.getTime() !== wanted.paidAt.getTime()],
+    ["description", existing.description !== wanted.description],
+    ["payer_openid", existing.payerOpenid !== wanted.payerOpenid],
+  ];
+  return differs.filter(([, d]) => d).map(([field]) => field);
+}
+
+/**
+ * Record an order the shop has been paid for, so it can be refunded. Idempotent by out_trade_no: the same order again
+ * answers 200 with the stored one; different details for a known out_trade_no are a conflict, never an overwrite.
+ */
+export async function recordOrder(db: Database, context: ApiContext, input: RecordOrderInput): Promise<ApiReply<OrderJson>> {
+  const merchantId = await merchantForNewOrder(db, context);
+  if (!merchantId) return MERCHANT_REQUIRED();
+  const wanted = {
+    merchantId,
+    outTradeNo: input.out_trade_no,
+    transactionId: input.transaction_id,
+    totalFen: input.total,
+    currency: input.currency,
+    paidAt: new Date(input.paid_at),
+    description: input.description ?? "",
+    payerOpenid: input.payer_openid ?? null,
+  };
+  return db.transaction(async (tx) => {
+    // A concurrent insert of the same order waits here for the other to commit, then finds its row below.
+    const [inserted] = await tx.insert(orders).values(wanted).onConflictDoNothing({ target: [orders.merchantId, orders.outTradeNo] }).returning();
+    if (inserted) {
+      await appendAudit(tx, apiActor(context), "order.recorded", { type: "order", id: inserted.id }, {
+        outTradeNo: inserted.outTradeNo,
+        transactionId: inserted.transactionId,
+        totalFen: inserted.totalFen,
+      });
+      return { status: 201, body: orderJson(inserted) };
+    }
+    const [existing] = await tx.select().from(orders).where(and(eq(orders.merchantId, merchantId), eq(orders.outTradeNo, wanted.outTradeNo)));
+    const conflicts = conflictingFields(existing!, wanted);
+    if (conflicts.length > 0) {
+      return apiError(
+        "ORDER_CONFLICT",
+        {
+          en: `Order ${wanted.outTradeNo} is already recorded with a different ${conflicts.join(", ")}.`,
+          zh: `订单 ${wanted.outTradeNo} 已记录，但 ${conflicts.join("、")} 不同。`,
+        },
+        { conflicting_fields: conflicts },
+      );
+    }
+    return { status: 200, body: orderJson(existing!), replayed: true };
+  });
+}
+
+/** An order with its sums and every refund of it, newest first. */
+export async function getOrder(db: Database, context: ApiContext, outTradeNo: string): Promise<ApiReply<OrderWithRefundsJson>> {
+  const found = await findOrderForKey(db, context, outTradeNo);
+  if (!found.ok) return found.error;
+  const order = found.value;
+  const refunds = await listOrderRefunds(db, order.id);
+  return {
+    status: 200,
+    body: {
+      ...orderJson(order),
+      refunds: refunds.map((r) => {
+        const { out_trade_no: _same, ...rest } = refundJson(r, order.outTradeNo);
+        return rest;
+      }),
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { getRefundDetail, listRefundEvents } from "../db/queries/refunds";
+import { refunds, type Order, type Refund } from "../db/schema";
+import { log } from "../log";
+import { requestRefund } from "../refunds/request";
+import { orderIntervalMs } from "../refunds/settings";
+import { apiActor, type ApiContext } from "./context";
+import { apiError, ORDER_NOT_FOUND, type ApiReply } from "./errors";
+import { eventJson, refundJson, type RefundEventJson, type RefundJson } from "./format";
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  outRefundNoForIdempotencyKey,
+  releaseIdempotencyKey,
+  requestHash,
+  type ClaimOptions,
+} from "./idempotency";
+import { findOrderForKey } from "./orders";
+import type { CreateRefundInput } from "./schemas";
+
+export interface CreateRefundDependencies {
+  /** Queue the submission to WeChat; called once per new refund, after it is committed. */
+  enqueue: (refund: Refund) => Promise<void>;
+  orderIntervalMs?: number;
+  idempotency?: ClaimOptions;
+}
+
+const IDEMPOTENCY_KEY_REUSED = () =>
+  apiError("IDEMPOTENCY_KEY_REUSED", {
+    en: "This Idempotency-Key was already used for a different request. Use a new key for a new refund.",
+    zh: "该 Idempotency-Key 已用于另一个不同的请求。新的退款请使用新的密钥。",
+  });
+
+/** The refund that already has this number: the same request again, or a conflict. Null while the number is free. */
+async function repeatOf(db: Database, order: Order, amountFen: number, outRefundNo: string, numberFromKey: boolean): Promise<ApiReply<RefundJson> | null> {
+  const [existing] = await db.select().from(refunds).where(eq(refunds.outRefundNo, outRefundNo)).limit(1);
+  if (!existing) return null;
+  // Same order and amount is how WeChat itself recognises a repeated out_refund_no; the reason is only descriptive.
+  if (existing.orderId === order.id && existing.amountFen === amountFen) {
+    return { status: 202, body: refundJson(existing, order.outTradeNo), replayed: true };
+  }
+  if (numberFromKey) return IDEMPOTENCY_KEY_REUSED();
+  return apiError("OUT_REFUND_NO_CONFLICT", {
+    en: `Refund number ${outRefundNo} is already used for a different refund.`,
+    zh: `退款单号 ${outRefundNo} 已用于另一笔退款。`,
+  });
+}
+
+/** One attempt at the refund; `created` is set only when this call recorded a new one. */
+async function requestOnce(
+  db: Database,
+  context: ApiContext,
+  input: CreateRefundInput,
+  outRefundNo: string | undefined,
+  numberFromKey: boolean,
+  intervalMs: number,
+): Promise<{ reply: ApiReply<RefundJson>; created?: Refund }> {
+  const found = await findOrderForKey(db, context, input.out_trade_no);
+  if (!found.ok) return { reply: found.error };
+  const order = found.value;
+  if (outRefundNo) {
+    const repeat = await repeatOf(db, order, input.amount, outRefundNo, numberFromKey);
+    if (repeat) return { reply: repeat };
+  }
+  const result = await requestRefund(
+    db,
+    { orderId: order.id, amountFen: input.amount, reason: input.reason ?? "", fundsAccount: input.funds_account, outRefundNo },
+    { actor: apiActor(context), userId: null, orderIntervalMs: intervalMs },
+  );
+  if (result.ok) return { reply: { status: 202, body: refundJson(result.value, order.outTradeNo) }, created: result.value };
+  if (outRefundNo) {
+    // A concurrent repeat may have won while this one waited for the order's lock: then this one's rule check saw
+    // the amount the winner reserved (or its number), and the honest answer is the winner's refund.
+    const repeat = await repeatOf(db, order, input.amount, outRefundNo, numberFromKey);
+    if (repeat) return { reply: repeat };
+  }
+  const { code, message } = result.error;
+  if (code === "ORDER_NOT_FOUND") return { reply: ORDER_NOT_FOUND() };
+  // Not reached in practice (repeatOf has just found no refund with the number), but never a 500.
+  if (code === "DUPLICATE_OUT_REFUND_NO") return { reply: apiError("OUT_REFUND_NO_CONFLICT", message) };
+  return { reply: apiError(code, message) };
+}
+
+/**
+ * Request a refund for a shop back end. Safe to retry: with an Idempotency-Key the first answer is stored and replayed;
+ * with an out_refund_no the refund of that number is the answer to every repeat. Without either, each call is a new
+ * refund. The submission to WeChat is queued after the refund is committed, once.
+ */
+export async function createRefund(
+  db: Database,
+  context: ApiContext,
+  input: CreateRefundInput,
+  idempotencyKey: string | null,
+  deps: CreateRefundDependencies,
+): Promise<ApiReply<RefundJson>> {
+  const intervalMs = deps.orderIntervalMs ?? orderIntervalMs();
+  const keyId = context.principal.keyId;
+  let outcome: { reply: ApiReply<RefundJson>; created?: Refund };
+  if (!idempotencyKey) {
+    outcome = await requestOnce(db, context, input, input.out_refund_no, false, intervalMs);
+  } else {
+    const hash = requestHash(["POST /api/v1/refunds", input.out_trade_no, input.amount, input.reason ?? "", input.out_refund_no ?? null, input.funds_account ?? null]);
+    const claim = await claimIdempotencyKey(db, keyId, idempotencyKey, hash, deps.idempotency);
+    if (claim.kind === "replay") return { ...(claim.reply as ApiReply<RefundJson>), replayed: true };
+    if (claim.kind === "reused") return IDEMPOTENCY_KEY_REUSED();
+    if (claim.kind === "busy") {
+      return apiError("IDEMPOTENCY_KEY_IN_USE", {
+        en: "A request with this Idempotency-Key is still being processed. Retry in a moment.",
+        zh: "使用该 Idempotency-Key 的请求仍在处理中，请稍后重试。",
+      });
+    }
+    const outRefundNo = input.out_refund_no ?? outRefundNoForIdempotencyKey(keyId, idempotencyKey);
+    try {
+      outcome = await requestOnce(db, context, input, outRefundNo, !input.out_refund_no, intervalMs);
+    } catch (error) {
+      await releaseIdempotencyKey(db, keyId, idempotencyKey).catch(() => {});
+      throw error;
+    }
+    // Only an answer about a refund is kept; a refusal changed nothing, and a corrected retry may use the same key.
+    if (outcome.reply.status < 300) await completeIdempotencyKey(db, keyId, idempotencyKey, outcome.reply);
+    else await releaseIdempotencyKey(db, keyId, idempotencyKey);
+  }
+  if (outcome.created) {
+    try {
+      await deps.enqueue(outcome.created);
+    } catch (error) {
+      // The refund is recorded and its amount reserved; the sweep queues PENDING refunds whose job went missing.
+      log.warn({ err: error, refundId: outcome.created.id }, "could not queue a refund from the merchant API; the sweep will pick it up");
+    }
+  }
+  return outcome.reply;
+}
+
+export type RefundWithEventsJson = RefundJson & { events: RefundEventJson[] };
+
+/** A refund and its timeline, oldest event first; 404 for a refund of another merchant than a scoped key's. */
+export async function getRefund(db: Database, context: ApiContext, outRefundNo: string): Promise<ApiReply<RefundWithEventsJson>> {
+  const detail = await getRefundDetail(db, outRefundNo);
+  const { merchantId } = context.principal;
+  if (!detail || (merchantId && detail.refund.merchantId !== merchantId)) {
+    return apiError("REFUND_NOT_FOUND", { en: "Refund not found.", zh: "找不到该退款。" });
+  }
+  const events = (await listRefundEvents(db, [detail.refund.id])).get(detail.refund.id) ?? [];
+  return { status: 200, body: { ...refundJson(detail.refund, detail.order.outTradeNo), events: events.map(eventJson) } };
+}

@@ -1,0 +1,83 @@
+import { eq } from "drizzle-orm";
+import { appendAudit, type AuditActor } from "../audit/append";
+import type { Database } from "../db/client";
+import { notifications, refunds, type Notification as StoredNotification } from "../db/schema";
+import type { BilingualText } from "../i18n-text";
+import { err, ok, type Result } from "../result";
+import { configuredMerchants, type MerchantWechatPay } from "../wechatpay/merchant-gateways";
+import { refundResourceSchema } from "../wechatpay/v3/schemas";
+import type { Settled } from "./answer";
+import { openV2 } from "./open";
+import type { CallbackOptions } from "./receive";
+import { applyRefundNotice, confirmByQuery, v2RefundNotice, v3RefundNotice, type RefundNotice } from "./refund";
+
+export type ReapplyError = {
+  code: "NOT_FOUND" | "NOT_REAPPLICABLE" | "MERCHANT_NOT_CONFIGURED" | "REFUND_NOT_FOUND" | "QUERY_FAILED";
+  message: BilingualText;
+};
+
+const failure = (code: ReapplyError["code"], zh: string, en: string) => err<ReapplyError>({ code, message: { zh, en } });
+
+/** The notice a stored, verified refund callback carried. */
+function storedNotice(stored: StoredNotification, wechatPay: MerchantWechatPay): RefundNotice | undefined {
+  if (stored.protocol === "v2") {
+    // APIv2 is re-opened from the raw body with the merchant's key (and confirmed by query again before applying).
+    const opened = openV2([wechatPay], Buffer.from(stored.rawBody, "utf8"));
+    return opened.ok ? v2RefundNotice(wechatPay.merchant.id, opened.value.notification) : undefined;
+  }
+  // APIv3: the stored resource was decrypted from a verified callback; its signature cannot be checked again later
+  // (the timestamp window has passed), so the row's verification result is what vouches for it.
+  const resource = refundResourceSchema.safeParse(stored.decrypted);
+  if (!resource.success || !stored.notificationId || !stored.eventType?.startsWith("REFUND.")) return undefined;
+  return v3RefundNotice(wechatPay.merchant.id, { id: stored.notificationId, eventType: stored.eventType, resource: resource.data });
+}
+
+/**
+ * An admin's re-apply of a refund callback that arrived before its refund was known (`unmatched`): once the refund
+ * exists, the stored verified notification goes through the same exactly-once path as a live one. The row keeps
+ * the answer WeChat got; its outcome and the audit entry `notification.reapplied` commit together.
+ */
+export async function reapplyNotification(
+  db: Database,
+  notificationId: number,
+  actor: AuditActor,
+  options: Pick<CallbackOptions, "merchants"> = {},
+): Promise<Result<Settled, ReapplyError>> {
+  const [stored] = await db.select().from(notifications).where(eq(notifications.id, notificationId));
+  if (!stored) return failure("NOT_FOUND", "找不到该通知。", "Notification not found.");
+  if (stored.verification !== "verified" || stored.outcome !== "unmatched" || !stored.merchantId) {
+    return failure("NOT_REAPPLICABLE", "只有已验证且未匹配的退款通知可以重新应用。", "Only verified, unmatched refund notifications can be re-applied.");
+  }
+  const candidates = await (options.merchants ?? (() => configuredMerchants(db)))();
+  const wechatPay = candidates.find((c) => c.merchant.id === stored.merchantId);
+  if (!wechatPay) {
+    return failure("MERCHANT_NOT_CONFIGURED", "该商户的微信支付凭据未配置。", "WeChat Pay credentials for this merchant are not configured.");
+  }
+  const notice = storedNotice(stored, wechatPay);
+  if (!notice) {
+    return failure("NOT_REAPPLICABLE", "该通知的内容无法再次读取。", "The notification's content cannot be read again.");
+  }
+  const [refund] = await db.select({ id: refunds.id }).from(refunds).where(eq(refunds.outRefundNo, notice.outRefundNo));
+  if (!refund) {
+    return failure("REFUND_NOT_FOUND", `退款 ${notice.outRefundNo} 仍不存在。`, `Refund ${notice.outRefundNo} still does not exist.`);
+  }
+  let report = notice.report;
+  if (notice.confirm) {
+    const confirmed = await confirmByQuery(db, notice, wechatPay.gateway);
+    if (!confirmed.ok && confirmed.error.outcome === "error") {
+      return failure("QUERY_FAILED", "向微信支付查询退款失败，请稍后重试。", `Querying WeChat Pay failed (${confirmed.error.reason}). Try again later.`);
+    }
+    // A refusal (another merchant's refund, another amount) is found again under the lock and recorded there.
+    if (confirmed.ok) report = confirmed.value;
+  }
+  const row = { id: stored.id, protocol: stored.protocol, recordAnswer: false };
+  const settled = await applyRefundNotice(db, row, notice, report, (tx, s) =>
+    appendAudit(tx, actor, "notification.reapplied", { type: "notification", id: stored.id }, {
+      outRefundNo: notice.outRefundNo,
+      notificationId: notice.notificationId,
+      outcome: s.outcome,
+      ...(s.code ? { code: s.code } : {}),
+    }),
+  );
+  return ok(settled);
+}

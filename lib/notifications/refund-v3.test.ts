@@ -1,0 +1,163 @@
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDatabase } from "../../tests/db";
+import {
+  moneyState,
+  post,
+  processingRefund,
+  refundResource,
+  testMerchants,
+  v3Callback,
+} from "../../tests/fixtures/notifications";
+import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
+import { merchants, notifications, orders, refundEvents, refunds, type Refund } from "../db/schema";
+import type { RequestContext } from "../refunds/request";
+import { receiveRefundNotification } from "./receive";
+
+describe("APIv3 refund callbacks", () => {
+  let t: TestDatabase;
+  let context: RequestContext;
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    await createPaidOrder(t.db); // creates the configured merchant (mchid 1900000109)
+    const operator = await createUser(t.db, "operator");
+    context = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 };
+  });
+  afterAll(() => t.drop());
+
+  const send = (callback: { headers: Record<string, string>; body: string }) =>
+    receiveRefundNotification(t.db, post("/api/notify/refund", callback.body, callback.headers), { merchants: testMerchants(t.db) });
+
+  const state = async (refund: Refund) => {
+    const [r] = await t.db.select().from(refunds).where(eq(refunds.id, refund.id));
+    const [o] = await t.db.select().from(orders).where(eq(orders.id, refund.orderId));
+    const events = await t.db.select().from(refundEvents).where(and(eq(refundEvents.refundId, refund.id), eq(refundEvents.source, "notify")));
+    const rows = await t.db.select().from(notifications).where(eq(notifications.refundId, refund.id)).orderBy(notifications.id);
+    return { refund: r!, order: o!, events, rows };
+  };
+
+  it("applies REFUND.SUCCESS: the amount moves from in flight to refunded; answers 204 without a body", async () => {
+    const refund = await processingRefund(t.db, context);
+    const callback = v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS");
+    const answer = await send(callback);
+    expect(answer).toEqual({ status: 204, body: "" });
+    const s = await state(refund);
+    expect(s.refund).toMatchObject({ status: "SUCCESS", userReceivedAccount: "支付用户零钱" });
+    expect(s.refund.finishedAt?.toISOString()).toBe("2024-05-01T02:00:00.000Z");
+    expect(s.order).toMatchObject({ inFlightFen: 0, refundedFen: 600 });
+    expect(s.events).toHaveLength(1);
+    expect(s.events[0]).toMatchObject({ type: "succeeded", statusFrom: "PROCESSING", statusTo: "SUCCESS" });
+    expect(s.events[0]!.payload).toMatchObject({ notificationId: JSON.parse(callback.body).id, eventType: "REFUND.SUCCESS" });
+    expect(s.rows).toHaveLength(1);
+    expect(s.rows[0]).toMatchObject({
+      protocol: "v3",
+      verification: "verified",
+      outcome: "applied",
+      eventType: "REFUND.SUCCESS",
+      notificationId: JSON.parse(callback.body).id,
+      responseStatus: 204,
+      rawBody: callback.body,
+      decrypted: { out_refund_no: refund.outRefundNo, refund_status: "SUCCESS" },
+    });
+    expect(s.rows[0]!.headers["wechatpay-serial"]).toBe(callback.headers["Wechatpay-Serial"]);
+  });
+
+  it("applies REFUND.CLOSED: the amount is released, nothing refunded", async () => {
+    const refund = await processingRefund(t.db, context);
+    expect((await send(v3Callback(refundResource(refund, "CLOSED"), "REFUND.CLOSED"))).status).toBe(204);
+    const s = await state(refund);
+    expect(s.refund.status).toBe("CLOSED");
+    expect(s.order).toMatchObject({ inFlightFen: 0, refundedFen: 0 });
+    expect(s.events.map((e) => e.type)).toEqual(["closed"]);
+  });
+
+  it("applies REFUND.ABNORMAL: the amount stays reserved", async () => {
+    const refund = await processingRefund(t.db, context);
+    expect((await send(v3Callback(refundResource(refund, "ABNORMAL"), "REFUND.ABNORMAL"))).status).toBe(204);
+    const s = await state(refund);
+    expect(s.refund.status).toBe("ABNORMAL");
+    expect(s.order).toMatchObject({ inFlightFen: 600, refundedFen: 0 });
+    expect(s.events.map((e) => e.type)).toEqual(["abnormal"]);
+  });
+
+  it("applies a notification sent five times once; the repeats are answered with success", async () => {
+    const refund = await processingRefund(t.db, context);
+    const id = randomUUID();
+    for (let i = 0; i < 5; i++) {
+      // Each delivery is signed afresh (new timestamp and nonce), with the same notification id, as WeChat does.
+      expect((await send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { id }))).status).toBe(204);
+    }
+    const s = await state(refund);
+    expect(s.rows.map((r) => r.outcome)).toEqual(["applied", "duplicate", "duplicate", "duplicate", "duplicate"]);
+    expect(s.events).toHaveLength(1);
+    expect(s.order).toMatchObject({ inFlightFen: 0, refundedFen: 600 });
+  });
+
+  it("applies two concurrent deliveries of one notification once", async () => {
+    const refund = await processingRefund(t.db, context);
+    const id = randomUUID();
+    const answers = await Promise.all([0, 1].map(() => send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { id }))));
+    expect(answers.map((a) => a.status)).toEqual([204, 204]);
+    const s = await state(refund);
+    expect(s.rows.map((r) => r.outcome).sort()).toEqual(["applied", "duplicate"]);
+    expect(s.events).toHaveLength(1);
+    expect(s.order).toMatchObject({ inFlightFen: 0, refundedFen: 600 });
+  });
+
+  it("changes nothing on a CLOSED arriving after SUCCESS: stale, recorded on the timeline, answered with success", async () => {
+    const refund = await processingRefund(t.db, context);
+    await send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"));
+    const before = await state(refund);
+    expect(await send(v3Callback(refundResource(refund, "CLOSED"), "REFUND.CLOSED"))).toEqual({ status: 204, body: "" });
+    const after = await state(refund);
+    expect(after.refund).toEqual(before.refund);
+    expect(after.order).toEqual(before.order);
+    expect(after.events.map((e) => e.type)).toEqual(["succeeded", "stale_report"]);
+    expect(after.rows.map((r) => r.outcome)).toEqual(["applied", "stale"]);
+  });
+
+  it("stores a notification for an unknown refund as unmatched and answers 404 so WeChat sends it again", async () => {
+    const callback = v3Callback(refundResource({ outRefundNo: "R-NOT-YET", refundId: null, amountFen: 300 }, "SUCCESS"), "REFUND.SUCCESS");
+    const before = await moneyState(t.db);
+    const answer = await send(callback);
+    expect(answer).toMatchObject({ status: 404, contentType: "application/json" });
+    expect(JSON.parse(answer.body)).toEqual({ code: "FAIL", message: "refund not found" });
+    const [row] = await t.db.select().from(notifications).where(eq(notifications.notificationId, JSON.parse(callback.body).id));
+    expect(row).toMatchObject({ verification: "verified", outcome: "unmatched", refundId: null, responseStatus: 404 });
+    expect(row!.decrypted).toMatchObject({ out_refund_no: "R-NOT-YET" });
+    expect(await moneyState(t.db)).toEqual(before);
+  });
+
+  it("rejects a notification whose amount differs from the refund's, without change", async () => {
+    const refund = await processingRefund(t.db, context);
+    const before = await moneyState(t.db);
+    const answer = await send(v3Callback(refundResource({ ...refund, amountFen: 601 }, "SUCCESS"), "REFUND.SUCCESS"));
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toEqual({ code: "FAIL", message: "AMOUNT_MISMATCH" });
+    expect(await moneyState(t.db)).toEqual(before);
+    const s = await state(refund);
+    expect(s.rows[0]).toMatchObject({ verification: "verified", outcome: "rejected", rejectionCode: "AMOUNT_MISMATCH" });
+  });
+
+  it("rejects a notification about another merchant's refund", async () => {
+    const [other] = await t.db.insert(merchants).values({ mchid: "1900000999", appid: "wx9", displayName: "Other" }).returning();
+    const refund = await processingRefund(t.db, context, { merchantId: other!.id });
+    const before = await moneyState(t.db);
+    const answer = await send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"));
+    expect(answer.status).toBe(400);
+    expect(await moneyState(t.db)).toEqual(before);
+  });
+
+  it("rejects a verified notification that names a merchant the console does not have", async () => {
+    const refund = await processingRefund(t.db, context);
+    const before = await moneyState(t.db);
+    const callback = v3Callback(refundResource(refund, "SUCCESS", { mchid: "1900000777" }), "REFUND.SUCCESS");
+    expect((await send(callback)).status).toBe(400);
+    expect(await moneyState(t.db)).toEqual(before);
+    const [row] = await t.db.select().from(notifications).where(eq(notifications.notificationId, JSON.parse(callback.body).id));
+    expect(row).toMatchObject({ verification: "rejected", outcome: "rejected", rejectionCode: "MERCHANT_MISMATCH", eventType: "REFUND.SUCCESS" });
+    expect(row!.decrypted).toMatchObject({ mchid: "1900000777" });
+  });
+});

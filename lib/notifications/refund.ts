@@ -1,0 +1,152 @@
+import { eq, sql } from "drizzle-orm";
+import type { Database, Db, Transaction } from "../db/client";
+import { refunds, type Refund } from "../db/schema";
+import { log } from "../log";
+import type { GatewayRefund, RefundGateway } from "../refunds/gateway";
+import { lockRefund } from "../refunds/move";
+import { applyGatewayReport } from "../refunds/report";
+import { err, ok, type Result } from "../result";
+import { rateLimited } from "../wechatpay/rate-limited-gateway";
+import type { V2RefundNotification } from "../wechatpay/v2/notification";
+import type { Notification } from "../wechatpay/v3/notification";
+import type { RefundResource } from "../wechatpay/v3/schemas";
+import type { Settled } from "./answer";
+import { alreadyApplied, isAppliedOnceViolation, settleNotification, type NotificationRow } from "./record";
+
+/** A refund callback of either protocol, once opened: what it says about which refund of which merchant. */
+export interface RefundNotice {
+  merchantId: string;
+  outRefundNo: string;
+  amountFen: number;
+  report: GatewayRefund;
+  /** WeChat's notification id (APIv3); APIv2 has none. */
+  notificationId: string | null;
+  eventType: string;
+  /**
+   * APIv2 callbacks are unsigned and AES-ECB has no integrity (blocks of older callbacks can be spliced), so their
+   * report is confirmed by the merchant's signed refund query before anything is applied.
+   */
+  confirm: boolean;
+}
+
+/** WeChat must answer within 5 s; a query that takes longer is abandoned and WeChat re-sends later. */
+const QUERY_BUDGET_MS = 3_000;
+
+export function v3RefundNotice(merchantId: string, notification: Pick<Notification<RefundResource>, "id" | "eventType" | "resource">): RefundNotice {
+  const r = notification.resource;
+  return {
+    merchantId,
+    outRefundNo: r.out_refund_no,
+    amountFen: r.amount.refund,
+    report: { refundId: r.refund_id, status: r.refund_status, userReceivedAccount: r.user_received_account, successTime: r.success_time },
+    notificationId: notification.id,
+    eventType: notification.eventType,
+    confirm: false,
+  };
+}
+
+export function v2RefundNotice(merchantId: string, notification: V2RefundNotification): RefundNotice {
+  const r = notification.refund;
+  return {
+    merchantId,
+    outRefundNo: r.out_refund_no,
+    amountFen: r.refund_fee,
+    report: { refundId: r.refund_id, status: notification.status, userReceivedAccount: r.refund_recv_accout },
+    notificationId: null,
+    // APIv2 has no event type; the APIv3 name of the same event lets the log filter both protocols alike.
+    eventType: `REFUND.${notification.status}`,
+    confirm: true,
+  };
+}
+
+/** The refund a notice is about, or why it cannot apply: unknown refund, another merchant's, another amount. */
+export function matchRefund(refund: Refund | undefined, notice: RefundNotice): Result<Refund, Settled> {
+  if (!refund) return err({ outcome: "unmatched" });
+  if (refund.merchantId !== notice.merchantId) {
+    return err({ outcome: "rejected", code: "MERCHANT_MISMATCH", reason: `refund ${notice.outRefundNo} belongs to another merchant` });
+  }
+  if (refund.amountFen !== notice.amountFen) {
+    const reason = `notification says ${notice.amountFen} fen, refund ${notice.outRefundNo} is ${refund.amountFen} fen`;
+    return err({ outcome: "rejected", refundId: refund.id, code: "AMOUNT_MISMATCH", reason });
+  }
+  return ok(refund);
+}
+
+/**
+ * The report to apply for an APIv2 notice: what the signed query says, which wins when it disagrees with the
+ * notification. A failed query is an `error`, so WeChat re-sends and the query is tried again.
+ */
+export async function confirmByQuery(db: Database, notice: RefundNotice, gateway: RefundGateway): Promise<Result<GatewayRefund, Settled>> {
+  const [found] = await db.select().from(refunds).where(eq(refunds.outRefundNo, notice.outRefundNo));
+  const refund = matchRefund(found, notice);
+  if (!refund.ok) return refund;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), QUERY_BUDGET_MS);
+  });
+  // The query counts against the merchant's request limits like any other call to WeChat.
+  const query = rateLimited(db, notice.merchantId, gateway).query(notice.outRefundNo);
+  const answer = await Promise.race([query, timeout]).finally(() => clearTimeout(timer));
+  if (answer === "timeout" || !answer.ok) {
+    const reason = answer === "timeout" ? `no answer within ${QUERY_BUDGET_MS} ms` : `${answer.error.code}: ${answer.error.detail}`;
+    return err({ outcome: "error", refundId: refund.value.id, code: "QUERY_FAILED", reason: `confirming query failed: ${reason}` });
+  }
+  if (answer.value.status !== notice.report.status) {
+    log.warn({ outRefundNo: notice.outRefundNo, notified: notice.report.status, queried: answer.value.status }, "APIv2 notification disagrees with the refund query; applying the query");
+  }
+  return ok(answer.value);
+}
+
+/**
+ * Applies a notice exactly once, in one transaction: lock the refund (order first), skip a notification id that was
+ * already applied, apply the report through the path shared with submission and reconciliation, and record the
+ * outcome on the notification row. `audit` runs in the same transaction (an admin's re-apply).
+ */
+export async function applyRefundNotice(
+  db: Database,
+  row: NotificationRow,
+  notice: RefundNotice,
+  report: GatewayRefund,
+  audit?: (db: Db, settled: Settled) => Promise<void>,
+): Promise<Settled> {
+  try {
+    return await db.transaction(async (tx) => {
+      // Answer WeChat in time even when another writer holds the refund: a lock wait ends as an error, and a retry.
+      await tx.execute(sql`set local lock_timeout = '2s'`);
+      const refund = matchRefund(await lockRefund(tx, { outRefundNo: notice.outRefundNo }), notice);
+      const settled = refund.ok ? await applyOnce(tx, refund.value, notice, report) : refund.error;
+      await settleNotification(tx, row, settled);
+      await audit?.(tx, settled);
+      return settled;
+    });
+  } catch (error) {
+    if (!isAppliedOnceViolation(error)) throw error;
+    // A concurrent delivery of the same notification committed first; this one changed nothing.
+    const settled: Settled = { outcome: "duplicate" };
+    await settleNotification(db, row, settled);
+    await audit?.(db, settled);
+    return settled;
+  }
+}
+
+async function applyOnce(tx: Transaction, refund: Refund, notice: RefundNotice, report: GatewayRefund): Promise<Settled> {
+  if (notice.notificationId && (await alreadyApplied(tx, notice.notificationId))) return { outcome: "duplicate", refundId: refund.id };
+  const payload: Record<string, unknown> = { notificationId: notice.notificationId, eventType: notice.eventType };
+  if (notice.confirm) Object.assign(payload, { notified: notice.report.status, confirmedByQuery: true });
+  const result = await applyGatewayReport(tx, refund, report, "notify", payload);
+  return { outcome: result, refundId: refund.id };
+}
+
+/** A live refund callback: confirm (APIv2), then apply; the row always ends with the outcome. */
+export async function handleRefundNotice(db: Database, row: NotificationRow, notice: RefundNotice, gateway: RefundGateway): Promise<Settled> {
+  let report = notice.report;
+  if (notice.confirm) {
+    const confirmed = await confirmByQuery(db, notice, gateway);
+    if (!confirmed.ok) {
+      await settleNotification(db, row, confirmed.error);
+      return confirmed.error;
+    }
+    report = confirmed.value;
+  }
+  return applyRefundNotice(db, row, notice, report);
+}
