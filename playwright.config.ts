@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
@@ -42,6 +43,12 @@ export default defineConfig({
       APP_URL: baseURL,
       AUTH_SECRET: "e2e-auth-secret-at-least-32-characters-long",
       LOG_LEVEL: "warn",
+      // A simulator of its own for the run, fast enough for a browser test to watch a refund settle.
+      SIMULATOR_DATA_DIR: `${os.tmpdir()}/refund-console-e2e-${process.pid}`,
+      SIM_PORT: "4110",
+      SIM_SETTLE_MS: "1500",
+      SIM_ORDER_INTERVAL_MS: "1000",
+      REFUND_ORDER_INTERVAL_SECONDS: "1",
     },
   },
 });

@@ -55,27 +55,38 @@ test.describe("operator", () => {
 });
 
 test.describe("viewer", () => {
-  test("sees no refund form, and a forged refund action is refused", async ({ browser }) => {
+  test("sees no refund form, and a forged refund action is refused by the server", async ({ browser }) => {
     const operator = await browser.newContext(signedInAs("operator"));
     const operatorPage = await operator.newPage();
     await openUnrefundedOrder(operatorPage);
     const url = operatorPage.url();
-    // The action's id as the operator's page carries it.
-    const actionField = await operatorPage.locator('form input[name^="$ACTION_ID_"]').first().getAttribute("name");
-    expect(actionField).toBeTruthy();
-    const orderId = url.split("/").pop() ?? "";
+    // Capture a genuine refund action request (one the rules refuse, so it changes nothing) to forge it as a viewer.
+    await operatorPage.getByLabel("Amount (¥)").fill("99999999");
+    await operatorPage.getByRole("button", { name: "Review refund…" }).click();
+    const [genuine] = await Promise.all([
+      operatorPage.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"])),
+      operatorPage.getByRole("button", { name: /Confirm refund of/ }).click(),
+    ]);
+    await expect(operatorPage.getByRole("alert").filter({ hasText: "remaining" })).toBeVisible();
 
     const viewer = await browser.newContext(signedInAs("viewer"));
     const viewerPage = await viewer.newPage();
     await viewerPage.goto(url);
-    await expect(viewerPage.getByRole("heading", { name: /^Order / })).toBeVisible();
+    await expect(viewerPage.getByRole("heading", { name: /^Order /, level: 1 })).toBeVisible();
     await expect(viewerPage.getByRole("button", { name: "Review refund…" })).toHaveCount(0);
 
+    const headers = genuine.headers();
     const forged = await viewer.request.post(url, {
-      multipart: { [actionField!]: "", orderId, amount: "1.00", reason: "Customer request 顾客申请退款", note: "", fundsAccount: "" },
-      headers: { Origin: new URL(url).origin },
+      headers: {
+        "next-action": headers["next-action"]!,
+        "content-type": headers["content-type"]!,
+        accept: "text/x-component",
+        origin: new URL(url).origin,
+      },
+      data: (genuine.postData() ?? "").replace("99999999", "1.00"),
     });
-    expect(forged.status()).toBeLessThan(500);
+    // The action itself checks the role: it answers FORBIDDEN and records nothing.
+    expect(await forged.text()).toContain("FORBIDDEN");
     await operatorPage.reload();
     await expect(operatorPage.getByText("0 / 50 refunds")).toBeVisible();
     await operator.close();

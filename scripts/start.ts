@@ -5,9 +5,11 @@ import { eq } from "drizzle-orm";
 import { verifyPassword } from "../lib/auth/password";
 import { createDatabase } from "../lib/db/client";
 import { runMigrations } from "../lib/db/migrate";
-import { users } from "../lib/db/schema";
+import { ensureBootstrapApiKey } from "../lib/api-keys/keys";
+import { merchants, orders, users } from "../lib/db/schema";
+import { ensureDemoGateway } from "../simulator/demo";
 import { ensureAdmin } from "../lib/setup/admin";
-import { seedDemoData } from "../lib/setup/demo-seed";
+import { DEMO_MERCHANT, seedDemoData } from "../lib/setup/demo-seed";
 import { buildIfNeeded, nextBin } from "./build-if-needed";
 import { openDatabase } from "./database";
 import { DATA_DIR, persistentSecret } from "./local-secrets";
@@ -20,12 +22,14 @@ const INITIAL_ADMIN_FILE = path.join(DATA_DIR, "initial-admin-password");
 const children: ChildProcess[] = [];
 const database = await openDatabase();
 let stopping = false;
+let stopSimulator: () => Promise<void> = async () => {};
 
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     for (const child of children) child.kill("SIGTERM");
     await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once("exit", resolve)))));
+    await stopSimulator().catch(() => {});
     await database.stop();
   }
   process.exit(code);
@@ -44,6 +48,10 @@ try {
   const seed = process.env.SEED_DEMO === "false" ? { seeded: false, orders: 0 } : await seedDemoData(db);
   if (seed.seeded) console.log(`Seeded demo data: ${seed.orders} paid orders with refunds in every status.`);
   const login = await initialLogin(db);
+  const apiKey = await ensureBootstrapApiKey(db, process.env.MERCHANT_API_KEY);
+  if (apiKey.kind === "created") console.log("Merchant API key from MERCHANT_API_KEY registered.");
+  // Without a real gateway configured, the bundled simulator plays WeChat Pay for the demo merchant.
+  const gatewayEnv = process.env.WECHATPAY_BASE_URL ? {} : await startSimulator(db);
   await sql.end();
 
   if (!dev) buildIfNeeded();
@@ -56,6 +64,7 @@ try {
     APP_URL: appUrl,
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? appUrl,
     PORT: String(port),
+    ...gatewayEnv,
   };
   const app = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", "-p", String(port)], { stdio: ["ignore", "pipe", "inherit"], env });
   children.push(app);
@@ -67,6 +76,25 @@ try {
 } catch (error) {
   console.error(error);
   await shutdown(1);
+}
+
+async function startSimulator(db: ReturnType<typeof createDatabase>["db"]): Promise<Record<string, string>> {
+  const [merchant] = await db.select().from(merchants).where(eq(merchants.mchid, DEMO_MERCHANT.mchid));
+  const paid = merchant
+    ? await db
+        .select({ outTradeNo: orders.outTradeNo, transactionId: orders.transactionId, totalFen: orders.totalFen, paidAt: orders.paidAt, payerOpenid: orders.payerOpenid })
+        .from(orders)
+        .where(eq(orders.merchantId, merchant.id))
+    : [];
+  const simulator = await ensureDemoGateway({
+    dataDir: process.env.SIMULATOR_DATA_DIR ?? DATA_DIR,
+    port: Number(process.env.SIM_PORT ?? 4010),
+    appUrl,
+    orders: paid.map((o) => ({ ...o, payerOpenid: o.payerOpenid ?? "" })),
+  });
+  stopSimulator = simulator.stop;
+  console.log(`WeChat Pay simulator running on ${simulator.env.WECHATPAY_BASE_URL} (its page: ${simulator.env.WECHATPAY_BASE_URL}/_sim/).`);
+  return simulator.env;
 }
 
 /** The sign-in to print: the generated admin's, while its password is still the generated one. */
