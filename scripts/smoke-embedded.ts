@@ -37,8 +37,20 @@ async function startAndProbe(): Promise<void> {
   }
 }
 
+/** The previous server may still be shutting down for a moment after its process exited: try a few times. */
+async function openWithRetry(): Promise<Awaited<ReturnType<typeof openDatabase>>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openDatabase();
+    } catch (error) {
+      if (attempt >= 10) throw new Error(`embedded PostgreSQL did not start again: ${String(error)}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 async function countOrders(): Promise<number> {
-  const database = await openDatabase();
+  const database = await openWithRetry();
   const { db, sql: client } = createDatabase(database.url, { max: 1 });
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(orders);
   await client.end();
