@@ -44,3 +44,31 @@ export function FilterSelect({ name, defaultValue, options }: { name: string; de
     </select>
   );
 }
+
+/** Beijing-day range (`from`, `to`) as every list filters it. */
+export function DateRangeFields({ label, params }: { label: string; params: { from?: string; to?: string } }) {
+  return (
+    <>
+      <FilterField label={`${label} from`}>
+        <FilterInput name="from" type="date" defaultValue={params.from} />
+      </FilterField>
+      <FilterField label={`${label} to`}>
+        <FilterInput name="to" type="date" defaultValue={params.to} />
+      </FilterField>
+    </>
+  );
+}
+
+/** Amount range in yuan (`min`, `max`); the pages turn it into fen with `parseYuan`. */
+export function AmountRangeFields({ params }: { params: { min?: string; max?: string } }) {
+  return (
+    <>
+      <FilterField label="Min ¥">
+        <FilterInput name="min" defaultValue={params.min} placeholder="0.00" className="w-24" />
+      </FilterField>
+      <FilterField label="Max ¥">
+        <FilterInput name="max" defaultValue={params.max} placeholder="0.00" className="w-24" />
+      </FilterField>
+    </>
+  );
+}

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable, type Column } from "@/components/data-table";
 import { DateTime } from "@/components/date-time";
-import { FilterBar, FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
+import { AmountRangeFields, DateRangeFields, FilterBar, FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
 import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
@@ -60,18 +60,8 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
             ]}
           />
         </FilterField>
-        <FilterField label="Paid from">
-          <FilterInput name="from" type="date" defaultValue={params.from} />
-        </FilterField>
-        <FilterField label="Paid to">
-          <FilterInput name="to" type="date" defaultValue={params.to} />
-        </FilterField>
-        <FilterField label="Min ¥">
-          <FilterInput name="min" defaultValue={params.min} placeholder="0.00" className="w-24" />
-        </FilterField>
-        <FilterField label="Max ¥">
-          <FilterInput name="max" defaultValue={params.max} placeholder="0.00" className="w-24" />
-        </FilterField>
+        <DateRangeFields label="Paid" params={params} />
+        <AmountRangeFields params={params} />
       </FilterBar>
       <DataTable columns={COLUMNS} rows={rows} rowKey={(o) => o.id} empty="No orders match these filters." />
       <Pager path="/orders" params={params} nextCursor={nextCursor} />

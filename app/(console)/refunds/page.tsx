@@ -3,7 +3,7 @@ import Link from "next/link";
 import { TriangleAlert } from "lucide-react";
 import { DataTable, type Column } from "@/components/data-table";
 import { DateTime } from "@/components/date-time";
-import { FilterBar, FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
+import { AmountRangeFields, DateRangeFields, FilterBar, FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
 import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
@@ -89,18 +89,8 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
             options={[{ value: "", label: "Anyone" }, ...requesters.map((u) => ({ value: u.id, label: `${u.name} (${u.email})` }))]}
           />
         </FilterField>
-        <FilterField label="Created from">
-          <FilterInput name="from" type="date" defaultValue={params.from} />
-        </FilterField>
-        <FilterField label="Created to">
-          <FilterInput name="to" type="date" defaultValue={params.to} />
-        </FilterField>
-        <FilterField label="Min ¥">
-          <FilterInput name="min" defaultValue={params.min} placeholder="0.00" className="w-24" />
-        </FilterField>
-        <FilterField label="Max ¥">
-          <FilterInput name="max" defaultValue={params.max} placeholder="0.00" className="w-24" />
-        </FilterField>
+        <DateRangeFields label="Created" params={params} />
+        <AmountRangeFields params={params} />
       </FilterBar>
       <DataTable
         columns={COLUMNS}
