@@ -17,8 +17,8 @@ import {
 } from "drizzle-orm/pg-core";
 
 /** Money is integer fen in `*_fen` columns. JS numbers hold integers exactly up to 2^53 fen (about 90 trillion yuan). */
-const fen = (name: string) => bigint(name, { mode: "number" });
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+export const fen = (name: string) => bigint(name, { mode: "number" });
+export const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const userRole = pgEnum("user_role", ["viewer", "operator", "approver", "admin"]);
 export const merchantMode = pgEnum("merchant_mode", ["direct", "partner"]);
@@ -67,10 +67,15 @@ export const merchants = pgTable(
     subMchid: text("sub_mchid"),
     subAppid: text("sub_appid"),
     apiVersion: apiVersion("api_version").notNull().default("v3"),
-    /** Where the key material lives: `env` (the WECHATPAY_* variables; for the demo, `npm start` points them at the simulator's keys). */
+    /**
+     * Where the key material lives: `env` (the WECHATPAY_* variables; for the demo, `npm start` points them at the
+     * simulator's keys) or `db` (encrypted rows in `merchant_credentials`, uploaded in the browser).
+     */
     credentialsRef: text("credentials_ref").notNull().default("env"),
     merchantSerialNo: text("merchant_serial_no"),
     approvalThresholdFen: fen("approval_threshold_fen").notNull().default(100_000),
+    /** A disabled merchant keeps its history but takes no new refunds. */
+    active: boolean("active").notNull().default(true),
     createdAt: at("created_at").notNull().defaultNow(),
   },
   (t) => [
@@ -136,6 +141,7 @@ export const refunds = pgTable(
     fundsAccount: text("funds_account"),
     requestedBy: uuid("requested_by").references(() => users.id),
     approvedBy: uuid("approved_by").references(() => users.id),
+    approvedAt: at("approved_at"),
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
     /** When the submission to WeChat is due: refunds of one order go at least a minute apart. */
@@ -156,6 +162,8 @@ export const refunds = pgTable(
     index("refunds_order_id_idx").on(t.orderId),
     index("refunds_pending_scheduled_idx").on(t.scheduledAt).where(sql`${t.status} = 'PENDING'`),
     index("refunds_merchant_created_at_idx").on(t.merchantId, t.createdAt.desc()),
+    // The per-operator daily limit sums an operator's refunds of the day.
+    index("refunds_requested_by_created_at_idx").on(t.requestedBy, t.createdAt),
     check("refunds_amount_positive", sql`${t.amountFen} > 0`),
     check("refunds_out_refund_no_format", sql`${t.outRefundNo} ~ '^[0-9A-Za-z_|*@-]{1,64}$'`),
   ],
