@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["{lib,simulator,app,scripts,components}/**/*.test.ts", "tests/**/*.test.ts"],
+    include: ["{lib,simulator,app,scripts,components,i18n,bench}/**/*.test.ts", "tests/**/*.test.ts"],
     globalSetup: ["./tests/global-setup.ts"],
     testTimeout: 30_000,
     env: { LOG_LEVEL: "silent" },

@@ -1,9 +1,5 @@
 import path from "node:path";
-import postgres from "postgres";
-import { createE2eUsers } from "../e2e/users";
-import { createDatabase } from "../lib/db/client";
-import { runMigrations } from "../lib/db/migrate";
-import { buildIfNeeded } from "./build-if-needed";
+import { runBrowserTests, withDatabase } from "./browser-tests";
 import { startEmbeddedPostgres } from "./embedded-db";
 import { DATA_DIR } from "./local-secrets";
 import { bin, run } from "./run";
@@ -28,25 +24,8 @@ try {
 
   await step("Type check", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
   await step("Unit and integration tests", bin("vitest"), ["run"], { ...process.env, TEST_DATABASE_URL: serverUrl });
-
-  console.log("\n▶ Production build");
-  buildIfNeeded();
-
-  const e2eDatabase = `rc_e2e_${process.pid}`;
-  const admin = postgres(withDatabase(serverUrl, "postgres"), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${e2eDatabase} with (force)`);
-  await admin.unsafe(`create database ${e2eDatabase}`);
-  const e2eUrl = withDatabase(serverUrl, e2eDatabase);
-  try {
-    await runMigrations(e2eUrl);
-    const { db, sql } = createDatabase(e2eUrl, { max: 1 });
-    await createE2eUsers(db);
-    await sql.end();
-    await step("Browser tests", bin("playwright"), ["test"], { ...process.env, E2E_DATABASE_URL: e2eUrl });
-  } finally {
-    await admin.unsafe(`drop database if exists ${e2eDatabase} with (force)`).catch(() => {});
-    await admin.end();
-  }
+  const code = await runBrowserTests(serverUrl);
+  if (code !== 0) throw new Error(`Browser tests failed (exit code ${code})`);
 } catch (error) {
   console.error(`\n✗ ${(error as Error).message}`);
   exitCode = 1;
@@ -54,9 +33,3 @@ try {
   await server.stop();
 }
 process.exit(exitCode);
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}

@@ -1,41 +1,49 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
+import { LanguageSwitcher } from "@/components/language-switcher";
 import { NavLink } from "@/components/nav-link";
 import { QueryProvider } from "@/components/query-provider";
 import { SignOutButton } from "@/components/sign-out-button";
 import { requirePageUser } from "@/app/_server/session";
-import { can } from "@/lib/auth/roles";
+import { can, type Permission } from "@/lib/auth/roles";
 
-const NAV = [
-  { href: "/orders", label: "Orders" },
-  { href: "/refunds", label: "Refunds" },
-  { href: "/notifications", label: "Notifications" },
-  { href: "/audit", label: "Audit log" },
-  { href: "/settings", label: "Settings" },
+/** The main navigation; each entry is shown only to the roles that may use it (the pages check again). */
+const NAV: { href: string; key: string; permission: Permission }[] = [
+  { href: "/", key: "dashboard", permission: "read" },
+  { href: "/orders", key: "orders", permission: "read" },
+  { href: "/refunds", key: "refunds", permission: "read" },
+  { href: "/approvals", key: "approvals", permission: "read" },
+  { href: "/reconciliation", key: "reconciliation", permission: "read" },
+  { href: "/notifications", key: "notifications", permission: "read" },
+  { href: "/audit", key: "audit", permission: "read" },
+  { href: "/admin", key: "admin", permission: "manageUsers" },
+  { href: "/settings", key: "settings", permission: "read" },
 ];
-const ADMIN_NAV = [{ href: "/jobs", label: "Jobs" }];
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser();
+  const t = await getTranslations("common");
   return (
     <div className="min-h-screen">
       <header className="bg-slate-900">
-        <div className="mx-auto flex h-12 max-w-7xl items-center gap-6 px-4">
-          <Link href="/orders" className="flex items-center gap-2 text-sm font-semibold text-white">
+        <div className="mx-auto flex h-12 max-w-7xl items-center gap-4 px-4">
+          <Link href="/" className="flex shrink-0 items-center gap-2 text-sm font-semibold text-white">
             <span className="flex h-6 w-6 items-center justify-center rounded bg-brand-500 text-xs">¥</span>
-            Refund console
+            {t("appName")}
           </Link>
-          <nav className="flex flex-1 items-center gap-1" aria-label="Main">
-            {[...NAV, ...(can(user.role, "manageMerchants") ? ADMIN_NAV : [])].map((item) => (
+          <nav className="flex flex-1 items-center gap-0.5 overflow-x-auto" aria-label={t("nav.main")}>
+            {NAV.filter((item) => can(user.role, item.permission)).map((item) => (
               <NavLink key={item.href} href={item.href}>
-                {item.label}
+                {t(`nav.${item.key}`)}
               </NavLink>
             ))}
           </nav>
-          <div className="flex items-center gap-3 text-sm">
+          <div className="flex shrink-0 items-center gap-3 text-sm">
+            <LanguageSwitcher />
             <span className="text-slate-300" data-testid="current-user">
               {user.name} <span className="text-slate-500">·</span>{" "}
-              <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs text-slate-200 uppercase">{user.role}</span>
+              <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs text-slate-200 uppercase">{t(`roles.${user.role}`)}</span>
             </span>
             <SignOutButton />
           </div>

@@ -4,6 +4,7 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { headers } from "next/headers";
 import { connection } from "next/server";
+import { cache } from "react";
 import { can, type Permission } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { users, type UserRole } from "@/lib/db/schema";
@@ -20,9 +21,9 @@ export interface CurrentUser {
 
 /**
  * The signed-in user, re-read from the database on every request so that a disabled account or a changed role takes
- * effect at once, not when the session token expires.
+ * effect at once, not when the session token expires. Read once per request (layout, page and translations share it).
  */
-export async function currentUser(): Promise<CurrentUser | null> {
+export const currentUser = cache(async function currentUser(): Promise<CurrentUser | null> {
   // Session-dependent: never prerendered at build time, when there is neither a request nor a database.
   await connection();
   const session = await getServerSession(authOptions());
@@ -35,7 +36,7 @@ export async function currentUser(): Promise<CurrentUser | null> {
     .limit(1);
   if (!user || user.disabled) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role, locale: user.locale };
-}
+});
 
 /** For pages: the signed-in user, or a redirect to the login page. */
 export async function requirePageUser(permission: Permission = "read"): Promise<CurrentUser> {

@@ -11,9 +11,14 @@ export function hasRole(role: UserRole, atLeast: UserRole): boolean {
 export const PERMISSIONS = {
   read: "viewer",
   requestRefund: "operator",
+  bulkRefund: "operator",
   approveRefund: "approver",
+  applyAbnormalRefund: "approver",
+  resolveReconciliation: "approver",
   manageUsers: "admin",
+  manageApiKeys: "admin",
   manageMerchants: "admin",
+  manageSettings: "admin",
   reapplyNotification: "admin",
 } as const satisfies Record<string, UserRole>;
 

@@ -16,9 +16,14 @@ export const metadata: Metadata = { title: "Settings" };
 const PERMISSION_LABELS: Record<Permission, string> = {
   read: "See orders, refunds, callbacks and the audit log",
   requestRefund: "Request refunds",
+  bulkRefund: "Upload and run bulk refunds",
   approveRefund: "Approve or reject refunds above a merchant's approval threshold",
+  applyAbnormalRefund: "Apply an abnormal refund to a bank card or the merchant's account",
+  resolveReconciliation: "Resolve differences with WeChat Pay's refund bill",
   manageUsers: "Manage users and their roles",
-  manageMerchants: "Manage merchants",
+  manageApiKeys: "Create and revoke merchant API keys",
+  manageMerchants: "Manage merchants and their WeChat Pay keys",
+  manageSettings: "Edit refund reasons and approval thresholds",
   reapplyNotification: "Re-apply a stored WeChat Pay callback",
 };
 
