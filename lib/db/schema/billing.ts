@@ -99,7 +99,7 @@ export const reconciliationMismatches = pgTable(
   },
   (t) => [
     unique("reconciliation_mismatches_key").on(t.billDayId, t.outRefundNo, t.kind),
-    index("reconciliation_mismatches_status_idx").on(t.status, t.createdAt.desc()),
+    index("reconciliation_mismatches_status_idx").on(t.status, t.createdAt.desc().nullsFirst()),
     index("reconciliation_mismatches_refund_idx").on(t.refundId),
   ],
 );
@@ -127,7 +127,7 @@ export const gatewayExchanges = pgTable(
   (t) => [
     index("gateway_exchanges_refund_idx").on(t.refundId, t.at),
     index("gateway_exchanges_out_refund_no_idx").on(t.outRefundNo),
-    index("gateway_exchanges_at_idx").on(t.at.desc()),
+    index("gateway_exchanges_at_idx").on(t.at.desc().nullsFirst()),
   ],
 );
 

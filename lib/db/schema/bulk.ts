@@ -43,7 +43,7 @@ export const bulkBatches = pgTable(
     startedAt: at("started_at"),
     finishedAt: at("finished_at"),
   },
-  (t) => [index("bulk_batches_created_at_idx").on(t.createdAt.desc(), t.id.desc())],
+  (t) => [index("bulk_batches_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())],
 );
 
 /** One line of a bulk CSV, with its validation result and, once run, the refund it became. */

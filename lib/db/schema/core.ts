@@ -16,6 +16,11 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
+/*
+ * List indexes are `DESC NULLS FIRST`: that is what `ORDER BY x DESC` means, and only an index in exactly that order
+ * serves the lists' keyset pages (drizzle's plain `.desc()` writes NULLS LAST, which PostgreSQL cannot use for them).
+ */
+
 /** Money is integer fen in `*_fen` columns. JS numbers hold integers exactly up to 2^53 fen (about 90 trillion yuan). */
 export const fen = (name: string) => bigint(name, { mode: "number" });
 export const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -106,8 +111,8 @@ export const orders = pgTable(
   },
   (t) => [
     unique("orders_merchant_out_trade_no_key").on(t.merchantId, t.outTradeNo),
-    index("orders_merchant_paid_at_idx").on(t.merchantId, t.paidAt.desc(), t.id.desc()),
-    index("orders_paid_at_idx").on(t.paidAt.desc(), t.id.desc()),
+    index("orders_merchant_paid_at_idx").on(t.merchantId, t.paidAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("orders_paid_at_idx").on(t.paidAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("orders_out_trade_no_idx").on(t.outTradeNo),
     index("orders_transaction_id_idx").on(t.transactionId),
     check("orders_total_positive", sql`${t.totalFen} > 0`),
@@ -157,11 +162,11 @@ export const refunds = pgTable(
     attemptCount: integer("attempt_count").notNull().default(0),
   },
   (t) => [
-    index("refunds_status_created_at_idx").on(t.status, t.createdAt.desc()),
-    index("refunds_created_at_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("refunds_status_created_at_idx").on(t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("refunds_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("refunds_order_id_idx").on(t.orderId),
     index("refunds_pending_scheduled_idx").on(t.scheduledAt).where(sql`${t.status} = 'PENDING'`),
-    index("refunds_merchant_created_at_idx").on(t.merchantId, t.createdAt.desc()),
+    index("refunds_merchant_created_at_idx").on(t.merchantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // The per-operator daily limit sums an operator's refunds of the day.
     index("refunds_requested_by_created_at_idx").on(t.requestedBy, t.createdAt),
     check("refunds_amount_positive", sql`${t.amountFen} > 0`),
@@ -210,8 +215,8 @@ export const notifications = pgTable(
     responseBody: text("response_body"),
   },
   (t) => [
-    index("notifications_received_at_idx").on(t.receivedAt.desc(), t.id.desc()),
-    index("notifications_outcome_idx").on(t.outcome, t.receivedAt.desc()),
+    index("notifications_received_at_idx").on(t.receivedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("notifications_outcome_idx").on(t.outcome, t.receivedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("notifications_notification_id_idx").on(t.notificationId),
     // Exactly once, enforced by the database: one applied row per WeChat notification id.
     uniqueIndex("notifications_applied_once").on(t.notificationId).where(sql`${t.outcome} = 'applied' and ${t.notificationId} is not null`),
@@ -233,8 +238,8 @@ export const auditLog = pgTable(
     ip: text("ip"),
   },
   (t) => [
-    index("audit_log_at_idx").on(t.at.desc(), t.id.desc()),
-    index("audit_log_action_at_idx").on(t.action, t.at.desc()),
+    index("audit_log_at_idx").on(t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("audit_log_action_at_idx").on(t.action, t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 

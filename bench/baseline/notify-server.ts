@@ -1,0 +1,72 @@
+/**
+ * The ceiling for benchmark 1: a bare `node:http` server doing what the console's notify route does for a refund
+ * callback — read the raw body, verify the signature, decrypt and validate the resource — and the same SQL: store the
+ * request, then one transaction that locks the order and the refund, checks exactly-once, moves the refund, updates
+ * the order's sums, appends the timeline event and settles the notification. No framework, no ORM.
+ *
+ * Run as its own process by bench/callbacks.ts: `tsx bench/baseline/notify-server.ts <port>` with DATABASE_URL.
+ */
+import { createServer } from "node:http";
+import postgres from "postgres";
+import { decryptResource } from "../../lib/wechatpay/v3/aead";
+import { refundResourceSchema } from "../../lib/wechatpay/v3/schemas";
+import { verifySignature } from "../../lib/wechatpay/v3/verify";
+import { axiosKey } from "../../lib/wechatpay/v3/fixtures/keys";
+import { API_V3_KEY, PLATFORM } from "../../tests/fixtures/notifications";
+
+const sql = postgres(process.env.DATABASE_URL!, { max: 10, onnotice: () => {} });
+const resolveKey = async (serial: string) => (serial === PLATFORM.serial ? axiosKey.publicKey : undefined);
+const FAIL = JSON.stringify({ code: "FAIL", message: "失败" });
+
+async function handle(headers: Record<string, string | string[] | undefined>, body: string): Promise<number> {
+  const signed = await verifySignature({ headers, body }, resolveKey);
+  if (!signed.ok) return 401;
+  const envelope = JSON.parse(body) as { id: string; event_type: string; resource: { algorithm: string; ciphertext: string; nonce: string; associated_data: string } };
+  const plaintext = decryptResource(envelope.resource, API_V3_KEY);
+  if (!plaintext.ok) return 400;
+  const resource = refundResourceSchema.safeParse(JSON.parse(plaintext.value));
+  if (!resource.success) return 400;
+  const r = resource.data;
+  const [row] = await sql<{ id: number }[]>`
+    insert into notifications (protocol, notification_id, event_type, verification, headers, raw_body, decrypted, outcome)
+    values ('v3', ${envelope.id}, ${envelope.event_type}, 'verified', ${sql.json(headers as Record<string, string>)}, ${body}, ${sql.json(r as never)}, 'error')
+    returning id`;
+  await sql.begin(async (tx) => {
+    const [refund] = await tx<{ id: number; order_id: number; status: string; amount_fen: number }[]>`
+      select r.id, r.order_id, r.status, r.amount_fen from refunds r where r.out_refund_no = ${r.out_refund_no}`;
+    if (!refund) throw new Error("unknown refund");
+    await tx`select id from orders where id = ${refund.order_id} for update`;
+    await tx`select id from refunds where id = ${refund.id} for update`;
+    const [applied] = await tx`select id from notifications where notification_id = ${envelope.id} and outcome = 'applied' limit 1`;
+    if (applied || refund.status !== "PROCESSING") {
+      await tx`update notifications set outcome = 'duplicate', refund_id = ${refund.id} where id = ${row!.id}`;
+      return;
+    }
+    await tx`update refunds set status = 'SUCCESS', refund_id = ${r.refund_id}, user_received_account = ${r.user_received_account ?? null},
+             finished_at = ${r.success_time ?? new Date().toISOString()}, outcome_unknown = false, submitting_until = null, updated_at = now()
+             where id = ${refund.id}`;
+    await tx`update orders set refunded_fen = refunded_fen + ${refund.amount_fen}, in_flight_fen = in_flight_fen - ${refund.amount_fen} where id = ${refund.order_id}`;
+    await tx`insert into refund_events (refund_id, type, source, status_from, status_to, payload)
+             values (${refund.id}, 'succeeded', 'notify', 'PROCESSING', 'SUCCESS', ${sql.json({ notificationId: envelope.id, eventType: envelope.event_type })})`;
+    await tx`update notifications set outcome = 'applied', refund_id = ${refund.id}, response_status = 204 where id = ${row!.id}`;
+  });
+  return 204;
+}
+
+const server = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on("data", (chunk: Buffer) => chunks.push(chunk));
+  request.on("end", () => {
+    handle(request.headers, Buffer.concat(chunks).toString("utf8")).then(
+      (status) => {
+        response.writeHead(status, status === 204 ? {} : { "content-type": "application/json" });
+        response.end(status === 204 ? undefined : FAIL);
+      },
+      () => {
+        response.writeHead(500, { "content-type": "application/json" });
+        response.end(FAIL);
+      },
+    );
+  });
+});
+server.listen(Number(process.argv[2] ?? 3300), "127.0.0.1", () => process.send?.("ready"));

@@ -1,0 +1,85 @@
+/**
+ * Benchmark 1: callback throughput. Distinct, valid, signed and encrypted APIv3 REFUND.SUCCESS callbacks for existing
+ * PROCESSING refunds, sent by autocannon to the production build's /api/notify/refund, then the same load against the
+ * baseline (bench/baseline/notify-server.ts: bare node:http, same verification, decryption and SQL) in the same run.
+ */
+import { fork } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+import { startApp, peakSampler, treeRssKiB } from "./support/app";
+import { createBenchMerchant, createProcessingRefunds } from "./support/data";
+import type { BenchDatabase } from "./support/database";
+import { refundSuccessCallbacks } from "./support/callbacks";
+import { sendAll, type LoadResult } from "./support/load";
+import { table, type BenchSection } from "./support/report";
+import { round, verdict } from "./support/stats";
+import { MERCHANT_ENV } from "../tests/fixtures/notifications";
+
+const COUNT = Number(process.env.BENCH_CALLBACKS ?? 12_000);
+const WARM_UP = 500;
+
+async function applied(bench: BenchDatabase, prefix: string): Promise<number> {
+  const [row] = await bench.sql<{ n: number }[]>`select count(*)::int as n from refunds where out_refund_no like ${`${prefix}R%`} and status = 'SUCCESS'`;
+  return row!.n;
+}
+
+async function measureTarget(bench: BenchDatabase, url: string, rss: () => number, prefix: string): Promise<LoadResult & { rssMiB: number; applied: number }> {
+  const sampler = peakSampler(rss);
+  const load = await sendAll(url, refundSuccessCallbacks(prefix, COUNT));
+  const rssMiB = sampler.stop();
+  return { ...load, rssMiB, applied: await applied(bench, prefix) };
+}
+
+export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSection> {
+  const merchantId = await createBenchMerchant(bench.sql);
+  for (const prefix of ["W", "A", "B"]) await createProcessingRefunds(bench.sql, merchantId, prefix, prefix === "W" ? WARM_UP : COUNT);
+  await bench.sql`analyze`;
+
+  // The console, as deployed: production build, job workers off so only callbacks load the machine.
+  const app = await startApp(bench.url, { ...MERCHANT_ENV, JOBS_ENABLED: "false" });
+  let appResult;
+  try {
+    await sendAll(app.url, refundSuccessCallbacks("W", WARM_UP), 20);
+    appResult = await measureTarget(bench, app.url, app.rssMiB, "A");
+  } finally {
+    await app.stop();
+  }
+
+  const baseline = fork(path.join(import.meta.dirname, "baseline", "notify-server.ts"), ["3300"], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, DATABASE_URL: bench.url, LOG_LEVEL: "silent" },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  let baseResult;
+  try {
+    await once(baseline, "message");
+    const baseUrl = "http://127.0.0.1:3300";
+    baseResult = await measureTarget(bench, baseUrl, () => treeRssKiB(baseline.pid!) / 1024, "B");
+  } finally {
+    baseline.kill("SIGTERM");
+  }
+
+  const share = appResult.requestsPerSecond / baseResult.requestsPerSecond;
+  const row = (name: string, r: typeof appResult) => [
+    name,
+    round(r.requestsPerSecond, 0),
+    r.p50Ms,
+    r.p99Ms,
+    round(r.rssMiB, 0),
+    `${r.applied} / ${COUNT}`,
+    r.non2xx + r.errors,
+  ];
+  return {
+    title: "1. Refund callback throughput",
+    body: [
+      table(["target", "callbacks/s", "p50 ms", "p99 ms", "peak RSS MiB", "applied", "non-2xx / errors"], [row("console: next start, /api/notify/refund", appResult), row("baseline: node:http + postgres.js", baseResult)]),
+      "",
+      `${COUNT.toLocaleString("en")} distinct callbacks per target (each for its own PROCESSING refund), 50 keep-alive connections from autocannon on the same machine; ${WARM_UP} warm-up callbacks first. "applied" counts refunds that reached SUCCESS afterwards.`,
+      "",
+      `- Throughput ≥ 2,000/s: ${verdict(appResult.requestsPerSecond >= 2000, `${round(appResult.requestsPerSecond, 0)}/s`)}`,
+      `- p99 ≤ 50 ms: ${verdict(appResult.p99Ms <= 50, `${appResult.p99Ms} ms`)}`,
+      `- ≥ 60 % of the baseline: ${verdict(share >= 0.6, `${round(share * 100, 0)} %`)}`,
+      `- Every callback applied exactly once: ${verdict(appResult.applied === COUNT && appResult.non2xx === 0, `${appResult.applied} of ${COUNT}`)}`,
+    ].join("\n"),
+  };
+}
