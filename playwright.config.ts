@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_SIMULATOR } from "./e2e/simulator";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${PORT}`;
@@ -45,7 +46,8 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       // A simulator of its own for the run, fast enough for a browser test to watch a refund settle.
       SIMULATOR_DATA_DIR: `${os.tmpdir()}/refund-console-e2e-${process.pid}`,
-      SIM_PORT: "4110",
+      SIM_PORT: String(E2E_SIMULATOR.port),
+      SIM_CONTROL_TOKEN: E2E_SIMULATOR.controlToken,
       SIM_SETTLE_MS: "1500",
       SIM_ORDER_INTERVAL_MS: "1000",
       REFUND_ORDER_INTERVAL_SECONDS: "1",

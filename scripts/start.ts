@@ -6,10 +6,11 @@ import { verifyPassword } from "../lib/auth/password";
 import { createDatabase } from "../lib/db/client";
 import { runMigrations } from "../lib/db/migrate";
 import { ensureBootstrapApiKey } from "../lib/api-keys/keys";
-import { merchants, orders, users } from "../lib/db/schema";
+import { merchants, users } from "../lib/db/schema";
 import { ensureDemoGateway } from "../simulator/demo";
 import { ensureAdmin } from "../lib/setup/admin";
 import { DEMO_MERCHANT, seedDemoData } from "../lib/setup/demo-seed";
+import { demoGatewayHistory } from "../lib/setup/demo-gateway-history";
 import { buildIfNeeded, nextBin } from "./build-if-needed";
 import { openDatabase } from "./database";
 import { DATA_DIR, persistentSecret } from "./local-secrets";
@@ -61,6 +62,8 @@ try {
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: database.url,
     AUTH_SECRET: process.env.AUTH_SECRET ?? persistentSecret("auth-secret"),
+    // Seals merchant secrets uploaded in the browser; losing .data/encryption-key makes them unreadable.
+    APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY ?? persistentSecret("encryption-key"),
     APP_URL: appUrl,
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? appUrl,
     PORT: String(port),
@@ -80,17 +83,13 @@ try {
 
 async function startSimulator(db: ReturnType<typeof createDatabase>["db"]): Promise<Record<string, string>> {
   const [merchant] = await db.select().from(merchants).where(eq(merchants.mchid, DEMO_MERCHANT.mchid));
-  const paid = merchant
-    ? await db
-        .select({ outTradeNo: orders.outTradeNo, transactionId: orders.transactionId, totalFen: orders.totalFen, paidAt: orders.paidAt, payerOpenid: orders.payerOpenid })
-        .from(orders)
-        .where(eq(orders.merchantId, merchant.id))
-    : [];
+  // The simulator learns the console's orders and accepted refunds, so its queries and bills agree with them.
+  const history = merchant ? await demoGatewayHistory(db, merchant.id) : { orders: [] };
   const simulator = await ensureDemoGateway({
     dataDir: process.env.SIMULATOR_DATA_DIR ?? DATA_DIR,
     port: Number(process.env.SIM_PORT ?? 4010),
     appUrl,
-    orders: paid.map((o) => ({ ...o, payerOpenid: o.payerOpenid ?? "" })),
+    ...history,
   });
   stopSimulator = simulator.stop;
   console.log(`WeChat Pay simulator running on ${simulator.env.WECHATPAY_BASE_URL} (its page: ${simulator.env.WECHATPAY_BASE_URL}/_sim/).`);

@@ -1,8 +1,10 @@
 /** A typed client of the control API, for the console's start script (demo.ts) and the simulator's tests. */
 import type { MerchantInput, MerchantMaterial } from "./domain/merchants";
+import type { BillOutcome } from "./domain/bills";
+import type { ImportedRefundInput, ImportedRefunds } from "./domain/refund-import";
 import type { Registered, TransactionInput } from "./domain/transactions";
 import type { LoggedRequest } from "./http/request-log";
-import type { Delivery, Fault, FaultKind, NotifySettings, Refund, Script } from "./state/schema";
+import type { BillAdjustment, BillAdjustmentInput, Delivery, Fault, FaultKind, NotifySettings, Refund, Script } from "./state/schema";
 
 export class SimControl {
   constructor(
@@ -38,6 +40,24 @@ export class SimControl {
 
   addTransactions(mchid: string, transactions: TransactionInput[]): Promise<Registered> {
     return this.call("POST", "/_sim/transactions", { mchid, transactions });
+  }
+
+  /** Refunds recorded as given: the console's history (`import`), or refunds made by hand in the merchant platform. */
+  importRefunds(mchid: string, refunds: ImportedRefundInput[], origin: "import" | "merchant_platform" = "import"): Promise<ImportedRefunds> {
+    return this.call("POST", "/_sim/refunds", { mchid, origin, refunds });
+  }
+
+  /** Makes a day's bill disagree with the state: omit, change or add a line, corrupt the hash, withhold the bill. */
+  adjustBill(adjustment: BillAdjustmentInput): Promise<BillAdjustment> {
+    return this.call("POST", "/_sim/bills/adjustments", adjustment);
+  }
+
+  clearBillAdjustments(): Promise<BillAdjustment[]> {
+    return this.call("DELETE", "/_sim/bills/adjustments");
+  }
+
+  bill(mchid: string, billDate: string): Promise<BillOutcome> {
+    return this.call("GET", `/_sim/bills?${new URLSearchParams({ mchid, billDate })}`);
   }
 
   /** The outcome of a refund by number, or of the next refund when `outRefundNo` is left out. */

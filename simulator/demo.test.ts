@@ -21,9 +21,16 @@ function clientFrom(env: Record<string, string>) {
 describe("ensureDemoGateway", () => {
   it("starts the simulator as a child process with the demo merchant and orders, and keeps both across restarts", async () => {
     const orders = demoOrders(new Date(), 5);
-    const [order] = orders;
-    if (!order) throw new Error("no demo order");
-    const first = await ensureDemoGateway({ dataDir, port: 0, appUrl: "http://localhost:3000", orders });
+    const [order, other] = orders;
+    if (!order || !other) throw new Error("no demo order");
+    const refundedAt = new Date(Date.now() - 3_600_000);
+    const history = {
+      orders,
+      // The console's history: queries and bills must agree with it.
+      refunds: [{ outRefundNo: "RDEMO-IMPORTED", outTradeNo: order.outTradeNo, refundId: "50300000000000000000000000001", refundFen: 2, status: "SUCCESS" as const, createTime: refundedAt, successTime: refundedAt }],
+      handMadeRefund: { outTradeNo: other.outTradeNo, refundFen: 1, at: refundedAt },
+    };
+    const first = await ensureDemoGateway({ dataDir, port: 0, appUrl: "http://localhost:3000", ...history });
     let env: Record<string, string>;
     try {
       env = first.env;
@@ -49,12 +56,13 @@ describe("ensureDemoGateway", () => {
         amount: { refund: 1, total: order.totalFen, currency: "CNY" },
       });
       expect(applied).toMatchObject({ ok: true, value: { status: "PROCESSING", transaction_id: order.transactionId } });
+      expect(await clientFrom(env).queryRefund("RDEMO-IMPORTED")).toMatchObject({ ok: true, value: { status: "SUCCESS", amount: { refund: 2 } } });
     } finally {
       await first.stop();
     }
     await first.stop(); // stopping twice is harmless
 
-    const second = await ensureDemoGateway({ dataDir, port: 0, appUrl: "http://localhost:3000", orders });
+    const second = await ensureDemoGateway({ dataDir, port: 0, appUrl: "http://localhost:3000", ...history });
     try {
       for (const name of ["WECHATPAY_MERCHANT_SERIAL_NO", "WECHATPAY_APIV3_KEY", "WECHATPAY_APIV2_KEY", "WECHATPAY_PUBLIC_KEY_ID"]) {
         expect(second.env[name]).toBe(env[name]);
@@ -63,8 +71,13 @@ describe("ensureDemoGateway", () => {
     } finally {
       await second.stop();
     }
-    const state = JSON.parse(readFileSync(join(dataDir, "simulator", "state.json"), "utf8")) as { transactions: object; merchants: Record<string, { notifyUrl: string }> };
+    const state = JSON.parse(readFileSync(join(dataDir, "simulator", "state.json"), "utf8")) as {
+      transactions: object;
+      refunds: Record<string, { origin?: string }>;
+      merchants: Record<string, { notifyUrl: string }>;
+    };
     expect(Object.keys(state.transactions)).toHaveLength(5); // registered again, not twice
+    expect(Object.values(state.refunds).map((r) => r.origin ?? "api").sort()).toEqual(["api", "import", "merchant_platform"]);
     expect(state.merchants["1900000109"]?.notifyUrl).toBe("http://localhost:3000/api/notify/refund");
   });
 });

@@ -25,6 +25,43 @@ export interface DemoGatewayOptions {
   /** The console's own URL, for the notify URL. */
   appUrl: string;
   orders: { outTradeNo: string; transactionId: string; totalFen: number; paidAt: Date; payerOpenid: string }[];
+  /** The console's refunds that reached WeChat, so that queries and bills agree with the console's history. */
+  refunds?: DemoRefund[];
+  /** A refund made by hand in the merchant platform, unknown to the console: the demo's reconciliation mismatch. */
+  handMadeRefund?: { outTradeNo: string; refundFen: number; at: Date };
+}
+
+export interface DemoRefund {
+  outRefundNo: string;
+  outTradeNo: string;
+  refundId: string;
+  refundFen: number;
+  status: "PROCESSING" | "SUCCESS" | "CLOSED" | "ABNORMAL";
+  createTime: Date;
+  successTime: Date | null;
+}
+
+/** WeChat uses a merchant-platform refund's id as its out_refund_no; one per Beijing day keeps restarts idempotent. */
+function handMadeRefundId(at: Date): string {
+  const day = new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
+  return `50300${day}9000000000000001`;
+}
+
+/** Registers the console's history and the hand-made refund; numbers already known keep their first registration. */
+async function importHistory(control: SimControl, options: DemoGatewayOptions): Promise<void> {
+  const { refunds = [], handMadeRefund } = options;
+  if (refunds.length > 0) {
+    await control.importRefunds(
+      DEMO_MERCHANT.mchid,
+      refunds.map((r) => ({ ...r, createTime: r.createTime.getTime(), successTime: r.successTime?.getTime() })),
+    );
+  }
+  if (handMadeRefund) {
+    const id = handMadeRefundId(handMadeRefund.at);
+    const at = handMadeRefund.at.getTime();
+    const refund = { outRefundNo: id, refundId: id, outTradeNo: handMadeRefund.outTradeNo, refundFen: handMadeRefund.refundFen, createTime: at, successTime: at };
+    await control.importRefunds(DEMO_MERCHANT.mchid, [refund], "merchant_platform");
+  }
 }
 
 interface MerchantSecrets {
@@ -87,8 +124,8 @@ export async function ensureDemoGateway(options: DemoGatewayOptions): Promise<{ 
   const dir = join(options.dataDir, "simulator");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const merchant = merchantMaterial(dir);
-  // Fresh per run: only this process drives the control API.
-  const token = randomBytes(24).toString("hex");
+  // Fresh per run, so only this process drives the control API, unless SIM_CONTROL_TOKEN names one (browser tests).
+  const token = process.env.SIM_CONTROL_TOKEN || randomBytes(24).toString("hex");
 
   const child = spawn(process.execPath, ["--import", "tsx", "simulator/main.ts"], {
     cwd: PROJECT_ROOT,
@@ -123,6 +160,7 @@ export async function ensureDemoGateway(options: DemoGatewayOptions): Promise<{ 
         options.orders.map((o) => ({ ...o, paidAt: o.paidAt.getTime() })),
       );
     }
+    await importHistory(control, options);
     const publicKeyFile = join(dir, "wechatpay_public_key.pem");
     writeFileSync(publicKeyFile, registered.platformPublicKey, { mode: 0o600 });
     return {

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { systemScheduler, type Scheduler } from "./clock";
 import { RefundDesk } from "./domain/desk";
 import type { ApiContext } from "./http/context";
+import { BillDownloads } from "./http/bills";
 import { handleControl, type ControlContext } from "./http/control";
 import { FaultBox } from "./http/faults";
 import { BodyTooLarge, json, readRequest, type ApiRequest, type Handled } from "./http/io";
@@ -66,7 +67,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const faults = new FaultBox(store);
   const limiter = new RateLimiter();
   const requests = new RequestLog();
-  const api: ApiContext = { store, desk, faults, limiter, scheduler, tlsMode: options.tls !== undefined };
+  const bills = new BillDownloads();
+  const api: ApiContext = { store, desk, faults, limiter, scheduler, bills, tlsMode: options.tls !== undefined };
   const control: ControlContext = {
     store,
     desk,
@@ -81,6 +83,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       faults.releaseHeld();
       limiter.clear();
       requests.clear();
+      bills.clear();
       const { merchants, sequence } = store.state;
       store.state = { ...emptyState(), merchants: keepMerchants ? merchants : {}, sequence };
       store.commit();

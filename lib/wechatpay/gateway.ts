@@ -69,11 +69,12 @@ function v3Gateway(credentials: MerchantCredentials): Result<WiredGateway, Wecha
   return ok({ gateway, keys });
 }
 
-function v2Gateway(credentials: MerchantCredentials): Result<WiredGateway, WechatPayError> {
+/** The APIv2 client's view of a merchant's credentials (refunds, and bills). */
+export function v2CredentialsOf(credentials: MerchantCredentials): Result<V2Credentials, WechatPayError> {
   if (!credentials.apiV2Key || !credentials.appid) {
     return err(wechatPayError("config", "CONFIG_MISSING", "APIv2 needs WECHATPAY_APPID and WECHATPAY_APIV2_KEY"));
   }
-  const v2: V2Credentials = {
+  return ok({
     mchid: credentials.mchid,
     appid: credentials.appid,
     apiKey: credentials.apiV2Key,
@@ -82,7 +83,13 @@ function v2Gateway(credentials: MerchantCredentials): Result<WiredGateway, Wecha
     p12Password: credentials.p12Password,
     baseUrl: credentials.baseUrl,
     subMchid: credentials.subMchid,
-  };
+  });
+}
+
+function v2Gateway(credentials: MerchantCredentials): Result<WiredGateway, WechatPayError> {
+  const checked = v2CredentialsOf(credentials);
+  if (!checked.ok) return checked;
+  const v2 = checked.value;
   const gateway: RefundGateway = {
     apply: async (s: RefundSubmission) => {
       const result = await applyRefundV2(v2, {

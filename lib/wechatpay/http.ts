@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { err, ok, type Result } from "../result";
 import { wechatPayError, type WechatPayError } from "./errors";
 
@@ -97,11 +98,64 @@ async function readLimited(response: Response, limit: number): Promise<Uint8Arra
   return Buffer.concat(chunks);
 }
 
+/** One exchange as it went over the wire, for the evidence trail (secrets are still in it: redact before storing). */
+export interface ObservedExchange {
+  request: HttpRequest;
+  result: Result<HttpResponse, WechatPayError>;
+  startedAt: Date;
+  durationMs: number;
+}
+
+export type ExchangeObserver = (exchange: ObservedExchange) => void;
+
+const observers = new AsyncLocalStorage<ExchangeObserver>();
+
+/**
+ * Runs `work` with every HTTP exchange it makes (in the same async context) reported to `observe`, so a caller that
+ * knows the merchant and the refund can record the real request and answer. Code outside `work` reports to nobody.
+ */
+export function observeHttp<T>(observe: ExchangeObserver, work: () => Promise<T>): Promise<T> {
+  return observers.run(observe, work);
+}
+
 /**
  * One HTTP exchange with global fetch. Never throws: network failures become TIMEOUT (unknown), CONNECTION_RESET
  * (unknown) or CONNECTION_FAILED (retry). The timeout covers the whole exchange, body included.
  */
 export async function sendHttp(request: HttpRequest): Promise<Result<HttpResponse, WechatPayError>> {
+  const observe = observers.getStore();
+  if (!observe) return sendOnce(request);
+  const startedAt = new Date();
+  const result = await sendOnce(request);
+  try {
+    observe({ request, result, startedAt, durationMs: Date.now() - startedAt.getTime() });
+  } catch {
+    // An observer's failure is the observer's business: the exchange itself has happened and is returned as is.
+  }
+  return result;
+}
+
+async function sendOnce(request: HttpRequest): Promise<Result<HttpResponse, WechatPayError>> {
+  const answer = await sendHttpBytes(request);
+  if (!answer.ok) return answer;
+  const { status, headers, bytes } = answer.value;
+  let body: string;
+  try {
+    body = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", "answer body is not UTF-8", status));
+  }
+  return ok({ status, headers, body });
+}
+
+export interface HttpBytesResponse {
+  status: number;
+  headers: Headers;
+  bytes: Uint8Array;
+}
+
+/** One exchange with the body as bytes, for files (bills, possibly gzipped); not reported to observers. */
+export async function sendHttpBytes(request: HttpRequest): Promise<Result<HttpBytesResponse, WechatPayError>> {
   const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   let response: Response;
   let bytes: Uint8Array | undefined;
@@ -121,11 +175,5 @@ export async function sendHttp(request: HttpRequest): Promise<Result<HttpRespons
   if (bytes === undefined) {
     return err(wechatPayError("malformed", "BODY_TOO_LARGE", `answer exceeds ${limit} bytes`, response.status));
   }
-  let body: string;
-  try {
-    body = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", "answer body is not UTF-8", response.status));
-  }
-  return ok({ status: response.status, headers: response.headers, body });
+  return ok({ status: response.status, headers: response.headers, bytes });
 }

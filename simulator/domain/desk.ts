@@ -194,11 +194,14 @@ export class RefundDesk {
     this.announcer.announce(refund, status);
   }
 
-  /** 29 digits like WeChat's refund ids: a prefix, the Beijing date, the persisted sequence and a random tail. */
   private newRefundId(now: number): string {
-    const day = beijingPlain(now).slice(0, 10).replaceAll("-", "");
-    const sequence = String(this.store.nextSequence()).padStart(8, "0");
-    const tail = String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
-    return `50300${day}${sequence}${tail}`;
+    return newRefundId(now, this.store.nextSequence());
   }
+}
+
+/** 29 digits like WeChat's refund ids: a prefix, the Beijing date, the persisted sequence and a random tail. */
+export function newRefundId(now: number, sequence: number): string {
+  const day = beijingPlain(now).slice(0, 10).replaceAll("-", "");
+  const tail = String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
+  return `50300${day}${String(sequence).padStart(8, "0")}${tail}`;
 }

@@ -19,7 +19,10 @@ export type ViolationKind =
   | "NOT_ABNORMAL"
   | "SYSTEM_ERROR"
   | "SIGN"
-  | "APPID_MISMATCH";
+  | "APPID_MISMATCH"
+  | "NO_STATEMENT"
+  | "STATEMENT_CREATING"
+  | "DOWNLOAD_EXPIRED";
 
 export interface Violation {
   kind: ViolationKind;
@@ -98,6 +101,10 @@ const WORDING: Record<ViolationKind, Wording> = {
     v2: { errCode: "APPID_NOT_EXIST" },
     message: "appid与商户号不匹配",
   },
+  // Bills: APIv2 refuses these with return_code FAIL and a return_msg instead (see http/bills.ts).
+  NO_STATEMENT: { v3: { status: 400, code: "NO_STATEMENT_EXIST" }, v2: { errCode: "20002" }, message: "账单文件不存在" },
+  STATEMENT_CREATING: { v3: { status: 400, code: "STATEMENT_CREATING" }, v2: { errCode: "20001" }, message: "账单生成中，请稍后再试" },
+  DOWNLOAD_EXPIRED: { v3: { status: 400, code: "INVALID_REQUEST" }, v2: { errCode: "INVALID_REQUEST" }, message: "账单下载链接已失效，请重新申请" },
 };
 
 export const violation = (kind: ViolationKind, message?: string): Violation => ({ kind, message });

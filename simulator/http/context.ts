@@ -1,4 +1,5 @@
 import type { Scheduler } from "../clock";
+import type { BillDownloads } from "./bills";
 import type { RefundDesk } from "../domain/desk";
 import type { StateStore } from "../state/store";
 import type { FaultBox } from "./faults";
@@ -11,6 +12,8 @@ export interface ApiContext {
   faults: FaultBox;
   limiter: RateLimiter;
   scheduler: Scheduler;
+  /** Bill files waiting behind their download_url. */
+  bills: BillDownloads;
   /** TLS mode: APIv2 refunds must come over TLS with the merchant's client certificate. */
   tlsMode: boolean;
 }

@@ -3,13 +3,15 @@
  * simulator up and look inside. Only answers requests from this machine, and asks for a bearer token when one is
  * configured (SIM_CONTROL_TOKEN).
  */
-import { timingSafeEqual } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { Scheduler } from "../clock";
 import type { RefundDesk } from "../domain/desk";
 import { applyPatch, merchantInputSchema, merchantPatchSchema, publicView, upsertMerchant } from "../domain/merchants";
+import { buildRefundBill } from "../domain/bills";
+import { importRefunds, refundsBodySchema } from "../domain/refund-import";
 import { registerTransactions, transactionsBodySchema } from "../domain/transactions";
-import { faultKindSchema, notifySettingsSchema, scriptSchema } from "../state/schema";
+import { billAdjustmentInputSchema, faultKindSchema, notifySettingsSchema, scriptSchema } from "../state/schema";
 import type { StateStore } from "../state/store";
 import type { FaultBox } from "./faults";
 import { header, json, type Answer, type ApiRequest } from "./io";
@@ -109,6 +111,34 @@ const ROUTES: [string, RegExp, Handler][] = [
     return json(200, result.value);
   }],
   ["GET", /^\/_sim\/refunds$/, (ctx, req) => json(200, filterBy(Object.values(ctx.store.state.refunds), req.query))],
+  ["POST", /^\/_sim\/refunds$/, (ctx, req) => {
+    const input = body(req, refundsBodySchema);
+    if (!input.ok) return input.answer;
+    const result = importRefunds(ctx.store.state, input.value, ctx.scheduler.now(), () => ctx.store.nextSequence());
+    if (!result.ok) return problem(409, result.error);
+    ctx.store.commit();
+    return json(200, result.value);
+  }],
+  ["GET", /^\/_sim\/bills$/, (ctx, req) => {
+    const mchid = req.query.get("mchid") ?? "";
+    const billDate = req.query.get("billDate") ?? "";
+    return json(200, buildRefundBill(ctx.store.state, mchid, billDate));
+  }],
+  ["GET", /^\/_sim\/bills\/adjustments$/, (ctx) => json(200, ctx.store.state.billAdjustments)],
+  ["POST", /^\/_sim\/bills\/adjustments$/, (ctx, req) => {
+    const input = body(req, billAdjustmentInputSchema);
+    if (!input.ok) return input.answer;
+    const adjustment = { ...input.value, id: randomUUID() };
+    ctx.store.state.billAdjustments.push(adjustment);
+    ctx.store.commit();
+    return json(201, adjustment);
+  }],
+  ["DELETE", /^\/_sim\/bills\/adjustments$/, (ctx, req) => {
+    const id = req.query.get("id");
+    ctx.store.state.billAdjustments = id ? ctx.store.state.billAdjustments.filter((a) => a.id !== id) : [];
+    ctx.store.commit();
+    return json(200, ctx.store.state.billAdjustments);
+  }],
   ["GET", /^\/_sim\/outcomes$/, (ctx) => json(200, ctx.store.state.scripts)],
   ["POST", /^\/_sim\/outcomes$/, (ctx, req) => {
     const input = body(req, outcomeSchema);

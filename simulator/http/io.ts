@@ -21,7 +21,8 @@ export interface ApiRequest {
 export interface Answer {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Bytes for files (a gzipped bill). */
+  body: string | Uint8Array;
 }
 
 /** A protocol handler's result: the answer, how to (mis)deliver it, and what to log. */

@@ -49,9 +49,9 @@ export function renderPage(state: SimState): string {
     ),
     table(
       "Refunds",
-      ["mchid", "out_refund_no", "refund_id", "out_trade_no", "amount", "status", "channel", "account", "protocol", "created", "succeeded", "settles"],
+      ["mchid", "out_refund_no", "refund_id", "out_trade_no", "amount", "status", "channel", "account", "protocol / origin", "created", "succeeded", "settles"],
       latest(refunds, (r) => r.createTime).map((r) => [
-        r.mchid, r.outRefundNo, r.refundId, r.outTradeNo, formatFen(r.refundFen), r.status, r.channel, r.userReceivedAccount, r.protocol,
+        r.mchid, r.outRefundNo, r.refundId, r.outTradeNo, formatFen(r.refundFen), r.status, r.channel, r.userReceivedAccount, r.origin ?? r.protocol,
         time(r.createTime), time(r.successTime), r.settle ? `${r.settle.status} at ${time(r.settle.at)}` : "",
       ]),
       refunds.length,

@@ -10,6 +10,7 @@ import { buildXml, parseXml, type V2Params } from "../../lib/wechatpay/v2/xml";
 import { v2Error, violation, type Violation } from "../domain/violations";
 import { fundsAccountFromV2, v2QueryEntry } from "../domain/wire";
 import type { Merchant, Refund } from "../state/schema";
+import { downloadBillV2, V2_BILL_PATH } from "./bills";
 import type { ApiContext } from "./context";
 import type { Answer, ApiRequest, Handled } from "./io";
 
@@ -17,7 +18,7 @@ const REFUND_PATH = "/secapi/pay/refund";
 const QUERY_PATH = "/pay/refundquery";
 
 export function isV2(path: string): boolean {
-  return path === REFUND_PATH || path === QUERY_PATH;
+  return path === REFUND_PATH || path === QUERY_PATH || path === V2_BILL_PATH;
 }
 
 function xmlAnswer(fields: Record<string, string>): Answer {
@@ -173,6 +174,11 @@ export function handleV2(ctx: ApiContext, req: ApiRequest): Handled | "reset" {
   const fault = ctx.faults.take(req.method, req.path);
   if (fault?.kind === "reset_before") return "reset";
   if (fault?.kind === "system_error") return { ...signedAnswer(caller, { violation: violation("SYSTEM_ERROR") }), fault };
+  if (req.path === V2_BILL_PATH) {
+    const bill = downloadBillV2(ctx, mchid, params);
+    if ("answer" in bill) return { answer: bill.answer, mchid, fault };
+    return { answer: xmlAnswer({ return_code: "FAIL", ...bill.fail }), mchid, code: `FAIL:${bill.fail.return_msg}`, fault };
+  }
   const handled = req.path === REFUND_PATH ? refund(ctx, caller, params) : query(ctx, caller, params);
   return { ...handled, fault };
 }

@@ -11,6 +11,7 @@ import { violation } from "../domain/violations";
 import { v3RefundObject } from "../domain/wire";
 import { privateKeyOf } from "../keys";
 import type { Merchant } from "../state/schema";
+import { BILL_FILE_PATH, billFile, TRADE_BILL_PATH, tradeBill } from "./bills";
 import type { ApiContext } from "./context";
 import { header, json, type ApiRequest, type Handled } from "./io";
 import { authenticate, errorAnswer, signedAnswer } from "./v3-auth";
@@ -171,11 +172,13 @@ const ROUTES: { method: string; pattern: RegExp; endpoint: Endpoint }[] = [
   { method: "GET", pattern: QUERY, endpoint: query },
   { method: "POST", pattern: ABNORMAL, endpoint: applyAbnormal },
   { method: "GET", pattern: /^\/v3\/certificates$/, endpoint: certificates },
+  { method: "GET", pattern: /^\/v3\/bill\/tradebill$/, endpoint: tradeBill },
+  { method: "GET", pattern: /^\/v3\/billdownload\/file$/, endpoint: billFile },
 ];
 
 /** Whether this request is for the APIv3 surface at all. */
 export function isV3(path: string): boolean {
-  return path === REFUNDS || path.startsWith(`${REFUNDS}/`) || path === "/v3/certificates";
+  return path === REFUNDS || path.startsWith(`${REFUNDS}/`) || path === "/v3/certificates" || path === TRADE_BILL_PATH || path === BILL_FILE_PATH;
 }
 
 export function handleV3(ctx: ApiContext, req: ApiRequest): Handled | "reset" {

@@ -73,6 +73,8 @@ const refundSchema = z.object({
   notifyUrl: z.string().optional(),
   createTime: ms,
   successTime: ms.optional(),
+  /** How it came about: an API request (absent), imported history, or made by hand in the merchant platform. */
+  origin: z.enum(["import", "merchant_platform"]).optional(),
   /** A settlement that has not happened yet: rescheduled on start. */
   settle: z.object({ at: ms, status: finalStatusSchema }).optional(),
 });
@@ -132,6 +134,46 @@ const faultSchema = z.object({
 });
 export type Fault = z.infer<typeof faultSchema>;
 
+const billDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "billDate: YYYY-MM-DD");
+const adjustmentTarget = { mchid: z.string(), billDate };
+/** Amount columns of a bill line, in fen. */
+export const billLineAmountsSchema = z.object({
+  refundFen: fen.optional(),
+  settlementRefundFen: fen.optional(),
+  couponRefundFen: fen.optional(),
+});
+
+/** How a bill is made to disagree with the simulator's own state (tests, demos). */
+export const billAdjustmentInputSchema = z.discriminatedUnion("kind", [
+  /** The refund's line is left out. */
+  z.object({ kind: z.literal("omit"), ...adjustmentTarget, outRefundNo: z.string().min(1) }),
+  /** The refund's line states other amounts or another status. */
+  z.object({
+    kind: z.literal("change"),
+    ...adjustmentTarget,
+    outRefundNo: z.string().min(1),
+    ...billLineAmountsSchema.shape,
+    refundStatus: z.string().min(1).optional(),
+  }),
+  /** An extra line for a refund the simulator does not hold. */
+  z.object({
+    kind: z.literal("add"),
+    ...adjustmentTarget,
+    outRefundNo: z.string().min(1),
+    outTradeNo: z.string().optional(),
+    refundFen: fen.pipe(z.number().min(1)),
+    ...billLineAmountsSchema.omit({ refundFen: true }).shape,
+    refundStatus: z.string().min(1).optional(),
+  }),
+  /** The stated hash_value is not the file's. */
+  z.object({ kind: z.literal("corrupt_hash"), ...adjustmentTarget }),
+  /** No bill: NO_STATEMENT_EXIST, or STATEMENT_CREATING (WeChat publishes the previous day's bill after 10:00). */
+  z.object({ kind: z.literal("missing"), ...adjustmentTarget, code: z.enum(["NO_STATEMENT_EXIST", "STATEMENT_CREATING"]).default("STATEMENT_CREATING") }),
+]);
+export type BillAdjustmentInput = z.input<typeof billAdjustmentInputSchema>;
+const billAdjustmentSchema = z.intersection(billAdjustmentInputSchema, z.object({ id: z.string() }));
+export type BillAdjustment = z.infer<typeof billAdjustmentSchema>;
+
 export const notifySettingsSchema = z.object({
   enabled: z.boolean(),
   /** Each delivery round sends the notification this many times. */
@@ -158,6 +200,8 @@ export const stateSchema = z.object({
     next: z.array(scriptSchema.extend({ mchid: z.string().optional() })),
   }),
   faults: z.array(faultSchema),
+  /** Kept until deleted; absent from state files written before bills existed. */
+  billAdjustments: z.array(billAdjustmentSchema).default([]),
   notify: notifySettingsSchema,
   /** Runtime overrides of SIM_SETTLE_MS / SIM_ORDER_INTERVAL_MS. */
   config: z.object({ settleMs: ms.optional(), orderIntervalMs: ms.optional() }),
@@ -183,6 +227,7 @@ export function emptyState(): SimState {
     deliveries: [],
     scripts: { byRefund: {}, next: [] },
     faults: [],
+    billAdjustments: [],
     notify: { ...DEFAULT_NOTIFY_SETTINGS },
     config: {},
     sequence: 0,

@@ -50,7 +50,8 @@ export async function addMerchant(h: Harness, input: Partial<MerchantInput> = {}
   return material as MerchantMaterial & { merchantPrivateKey: string };
 }
 
-function v3Credentials(h: Harness, m: MerchantMaterial & { merchantPrivateKey: string }, mode: SigningMode): V3Credentials {
+/** The merchant's APIv3 credentials against this simulator, as the console would load them. */
+export function v3Credentials(h: Harness, m: MerchantMaterial & { merchantPrivateKey: string }, mode: SigningMode): V3Credentials {
   const loaded = requireV3Credentials(
     redacting({
       mchid: m.mchid,

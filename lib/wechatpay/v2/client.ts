@@ -11,7 +11,7 @@ import { errorFromErrCode, errorFromReturnMsg } from "./codes";
 import { toCommonRefundStatus, type CommonRefundStatus } from "./notification";
 import { fen, id, validateFields } from "./schema";
 import { nonceStr, signV2, verifySign, type V2SignType } from "./sign";
-import { postXml } from "./transport";
+import { postXml, type RawAnswer } from "./transport";
 import { buildXml, parseXml, type V2Params } from "./xml";
 
 /** What the APIv2 client needs from the merchant configuration (the lead maps MerchantCredentials onto it). */
@@ -189,6 +189,21 @@ async function call(
   options: V2CallOptions,
   fields: RequestFields,
 ): Promise<Result<V2Params, WechatPayError>> {
+  const raw = await sendSignedV2(credentials, path, options, fields);
+  if (!raw.ok) return raw;
+  if (raw.value.status !== 200) {
+    return err(wechatPayError("network", "UNEXPECTED_RESPONSE", `HTTP ${raw.value.status}`, raw.value.status));
+  }
+  return readAnswer(raw.value.body, credentials);
+}
+
+/** Signs `fields` with the merchant's ids and sends them; the raw answer, for calls whose answer is not XML (bills). */
+export async function sendSignedV2(
+  credentials: V2Credentials,
+  path: string,
+  options: V2CallOptions & { maxBytes?: number },
+  fields: RequestFields,
+): Promise<Result<RawAnswer, WechatPayError>> {
   const url = endpoint(credentials.baseUrl, path);
   if (!url.ok) return url;
   if (credentials.apiKey === "") return err(wechatPayError("config", "CONFIG_MISSING", "APIv2 key is empty"));
@@ -214,20 +229,16 @@ async function call(
   const body = buildXml(signed);
   if (!body.ok) return err(wechatPayError("config", "REQUEST_INVALID", body.error.detail));
 
-  const raw = await postXml(url.value, body.value, {
+  return postXml(url.value, body.value, {
     pfx: credentials.p12,
     passphrase,
     ca: options.ca,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxBytes: options.maxBytes,
   });
-  if (!raw.ok) return raw;
-  if (raw.value.status !== 200) {
-    return err(wechatPayError("network", "UNEXPECTED_RESPONSE", `HTTP ${raw.value.status}`, raw.value.status));
-  }
-  return readAnswer(raw.value.body, credentials);
 }
 
-function readAnswer(body: Buffer, credentials: V2Credentials): Result<V2Params, WechatPayError> {
+export function readAnswer(body: Buffer, credentials: V2Credentials): Result<V2Params, WechatPayError> {
   const parsed = parseXml(body, "xml");
   if (!parsed.ok) return err(unexpectedAnswer(`${parsed.error.code}: ${parsed.error.detail}`));
   const answer = parsed.value;

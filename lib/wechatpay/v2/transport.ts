@@ -17,6 +17,8 @@ export interface PostXmlOptions {
   ca?: string | Buffer;
   /** Whole-exchange deadline: connect, send, and read the answer. */
   timeoutMs: number;
+  /** Largest answer accepted; default MAX_XML_BYTES (a bill file is larger). */
+  maxBytes?: number;
 }
 
 export interface RawAnswer {
@@ -82,8 +84,9 @@ export function postXml(
       let size = 0;
       res.on("data", (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_XML_BYTES) {
-          finish(err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", `answer larger than ${MAX_XML_BYTES} bytes`)));
+        const limit = options.maxBytes ?? MAX_XML_BYTES;
+        if (size > limit) {
+          finish(err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", `answer larger than ${limit} bytes`)));
           req.destroy();
           return;
         }

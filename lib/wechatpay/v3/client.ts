@@ -1,7 +1,7 @@
 import { err, ok, type Result } from "../../result";
 import type { V3Credentials } from "../config";
 import { wechatPayError, type WechatPayError } from "../errors";
-import { sendHttp, type HttpResponse } from "../http";
+import { sendHttp, sendHttpBytes, type HttpRequest, type HttpResponse } from "../http";
 import type { SignedBody } from "./certificates";
 import { PlatformKeyStore, type PlatformKeys } from "./key-store";
 import { encryptSensitive } from "./oaep";
@@ -107,7 +107,50 @@ export class WechatPayV3Client {
     return this.errorFrom(response.value, lookup);
   }
 
+  /** GET of a signed JSON answer other than a refund (the tradebill answer): verified, then parsed. */
+  async getJson(path: string): Promise<Result<unknown, WechatPayError>> {
+    const response = await this.exchange({ method: "GET", path, body: "" });
+    if (!response.ok) return response;
+    const { resolve } = this.options.keys;
+    if (response.value.status < 200 || response.value.status >= 300) return this.errorFrom(response.value, resolve);
+    const verified = await this.verify(response.value, resolve);
+    return verified.ok ? ok(parseJson(response.value.body)) : verified;
+  }
+
+  /**
+   * GET of a file behind a download_url (a bill). The request is signed like every other; WeChat does not sign the
+   * file, so the caller checks it against the hash of the signed answer that gave the URL. The URL must be on the
+   * API's own origin: a signed request never goes anywhere else.
+   */
+  async downloadFile(downloadUrl: string, maxResponseBytes: number): Promise<Result<Uint8Array, WechatPayError>> {
+    let base: URL;
+    let url: URL;
+    try {
+      base = new URL(this.options.credentials.baseUrl);
+      url = new URL(downloadUrl);
+    } catch {
+      return err(unexpected("download_url is not a URL", 200));
+    }
+    const prefix = base.pathname.replace(/\/+$/, "");
+    if (url.origin !== base.origin || !url.pathname.startsWith(`${prefix}/`)) {
+      return err(unexpected(`download_url ${url.origin} is not the API's origin`, 200));
+    }
+    const signed = this.signedRequest({ method: "GET", path: url.pathname.slice(prefix.length) + url.search, body: "" });
+    if (!signed.ok) return signed;
+    const response = await sendHttpBytes({ ...signed.value, maxResponseBytes });
+    if (!response.ok) return response;
+    const { status, headers, bytes } = response.value;
+    if (status >= 200 && status < 300) return ok(bytes);
+    return this.errorFrom({ status, headers, body: Buffer.from(bytes).toString("utf8") }, this.options.keys.resolve);
+  }
+
   private async exchange(request: ApiRequest): Promise<Result<HttpResponse, WechatPayError>> {
+    const signed = this.signedRequest(request);
+    return signed.ok ? sendHttp(signed.value) : signed;
+  }
+
+  /** The request with its `Authorization`, ready to send. */
+  private signedRequest(request: ApiRequest): Result<HttpRequest, WechatPayError> {
     const { method, path, body } = request;
     const { credentials } = this.options;
     let url: URL;
@@ -134,7 +177,7 @@ export class WechatPayV3Client {
       ...request.headers,
     };
     const { timeoutMs } = this.options;
-    return sendHttp({ method, url: url.href, headers, body: method === "POST" ? body : undefined, timeoutMs });
+    return ok({ method, url: url.href, headers, body: method === "POST" ? body : undefined, timeoutMs });
   }
 
   /** Sends, verifies, and reads a refund object that must be the one asked about. */

@@ -1,0 +1,81 @@
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { billDays, billLines, merchants, reconciliationMismatches, type BillDay, type BillLine, type ReconciliationMismatch } from "../db/schema";
+
+export interface BillDayRow extends BillDay {
+  merchantName: string;
+  openMismatches: number;
+}
+
+const openCountSql = sql<number>`(select count(*)::int from ${reconciliationMismatches} m where m.bill_day_id = ${billDays.id} and m.status = 'OPEN')`;
+
+/** The newest bill days of every merchant, with how many mismatches each still has open. */
+export async function listBillDays(db: Db, limit = 60): Promise<BillDayRow[]> {
+  return db
+    .select({ ...getTableColumns(billDays), merchantName: merchants.displayName, openMismatches: openCountSql })
+    .from(billDays)
+    .innerJoin(merchants, eq(merchants.id, billDays.merchantId))
+    .orderBy(desc(billDays.billDate), asc(merchants.displayName))
+    .limit(limit);
+}
+
+export async function getBillDay(db: Db, id: number): Promise<BillDayRow | undefined> {
+  const [row] = await db
+    .select({ ...getTableColumns(billDays), merchantName: merchants.displayName, openMismatches: openCountSql })
+    .from(billDays)
+    .innerJoin(merchants, eq(merchants.id, billDays.merchantId))
+    .where(eq(billDays.id, id));
+  return row;
+}
+
+export interface MismatchRow extends ReconciliationMismatch {
+  billDate: string;
+  merchantName: string;
+  resolvedByEmail: string | null;
+}
+
+/** The mismatch queue: open ones first (oldest day first), then resolved ones; optionally of one day. */
+export async function listMismatches(db: Db, options: { billDayId?: number; openOnly?: boolean; limit?: number } = {}): Promise<MismatchRow[]> {
+  const conditions = [
+    options.billDayId === undefined ? undefined : eq(reconciliationMismatches.billDayId, options.billDayId),
+    options.openOnly ? eq(reconciliationMismatches.status, "OPEN") : undefined,
+  ].filter((c) => c !== undefined);
+  const rows = await db
+    .select({
+      mismatch: reconciliationMismatches,
+      billDate: billDays.billDate,
+      merchantName: merchants.displayName,
+      resolvedByEmail: sql<string | null>`(select email from users u where u.id = ${reconciliationMismatches.resolvedBy})`,
+    })
+    .from(reconciliationMismatches)
+    .innerJoin(billDays, eq(billDays.id, reconciliationMismatches.billDayId))
+    .innerJoin(merchants, eq(merchants.id, reconciliationMismatches.merchantId))
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(sql`${reconciliationMismatches.status} = 'OPEN'`), asc(billDays.billDate), asc(reconciliationMismatches.id))
+    .limit(options.limit ?? 200);
+  return rows.map((r) => ({ ...r.mismatch, billDate: r.billDate, merchantName: r.merchantName, resolvedByEmail: r.resolvedByEmail }));
+}
+
+export async function listBillLines(db: Db, billDayId: number): Promise<BillLine[]> {
+  return db.select().from(billLines).where(eq(billLines.billDayId, billDayId)).orderBy(asc(billLines.lineNo));
+}
+
+/** Days whose bill was missing or unusable and whose next automatic attempt is due. */
+export async function dueBillDays(db: Db, now: Date): Promise<{ merchantId: string; billDate: string }[]> {
+  return db
+    .select({ merchantId: billDays.merchantId, billDate: billDays.billDate })
+    .from(billDays)
+    .where(and(inArray(billDays.status, ["PENDING", "MISSING", "ERROR"]), isNotNull(billDays.nextAttemptAt), lte(billDays.nextAttemptAt, now)));
+}
+
+/** The merchants whose bills are fetched every day. */
+export async function activeMerchantIds(db: Db): Promise<string[]> {
+  const rows = await db.select({ id: merchants.id }).from(merchants).where(eq(merchants.active, true));
+  return rows.map((r) => r.id);
+}
+
+/** Whether a merchant's day has been reconciled (or tried) already. */
+export async function hasBillDay(db: Db, merchantId: string, billDate: string): Promise<boolean> {
+  const [row] = await db.select({ id: billDays.id }).from(billDays).where(and(eq(billDays.merchantId, merchantId), eq(billDays.billDate, billDate)));
+  return row !== undefined;
+}

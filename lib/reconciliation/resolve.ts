@@ -1,0 +1,171 @@
+import { eq } from "drizzle-orm";
+import type { Database, Transaction } from "../db/client";
+import { billDays, reconciliationMismatches, type ReconciliationMismatch } from "../db/schema";
+import { appendAudit, type AuditActor } from "../audit/append";
+import type { BilingualText } from "../i18n-text";
+import type { GatewayRefund } from "../refunds/gateway";
+import { lockRefund } from "../refunds/move";
+import { applyGatewayReport } from "../refunds/report";
+import type { GatewayResolver } from "../refunds/submit";
+import { err, ok, type Result } from "../result";
+import { settleDayStatus } from "./run";
+
+export type Resolution = "queried" | "accepted_bill" | "explained";
+
+export interface ResolveError {
+  code: string;
+  message: BilingualText;
+}
+
+export interface Resolved {
+  resolved: boolean;
+  /** What WeChat answered to "query WeChat now". */
+  wechatStatus?: string;
+}
+
+interface Context {
+  actor: AuditActor;
+  now?: Date;
+}
+
+const fail = (code: string, zh: string, en: string) => err<ResolveError>({ code, message: { zh, en } });
+const NOT_OPEN = () => fail("MISMATCH_NOT_OPEN", "该差异已处理。", "This mismatch has already been resolved.");
+
+/** The bill writes 交易时间 in Beijing time without a zone. */
+function billTime(value: unknown): string | undefined {
+  const match = typeof value === "string" ? /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(value) : null;
+  return match ? `${match[1]}T${match[2]}+08:00` : undefined;
+}
+
+async function lockOpenMismatch(tx: Transaction, id: number): Promise<ReconciliationMismatch | undefined> {
+  const [row] = await tx.select().from(reconciliationMismatches).where(eq(reconciliationMismatches.id, id)).for("update");
+  return row?.status === "OPEN" ? row : undefined;
+}
+
+async function findMismatch(db: Database, id: number): Promise<ReconciliationMismatch | undefined> {
+  const [row] = await db.select().from(reconciliationMismatches).where(eq(reconciliationMismatches.id, id));
+  return row;
+}
+
+/** Marks a locked, open mismatch resolved, writes the audit row and settles the day, in the caller's transaction. */
+async function close(
+  tx: Transaction,
+  mismatch: ReconciliationMismatch,
+  resolution: Resolution,
+  note: string | null,
+  context: Context,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  const now = context.now ?? new Date();
+  const after = { status: "RESOLVED" as const, resolution, note };
+  await tx
+    .update(reconciliationMismatches)
+    .set({ ...after, resolvedBy: context.actor.id, resolvedAt: now })
+    .where(eq(reconciliationMismatches.id, mismatch.id));
+  const dayStatus = await settleDayStatus(tx, mismatch.billDayId, now);
+  const [day] = await tx.select({ billDate: billDays.billDate }).from(billDays).where(eq(billDays.id, mismatch.billDayId));
+  await appendAudit(tx, context.actor, "reconciliation.resolved", { type: "reconciliation_mismatch", id: mismatch.id }, {
+    billDate: day?.billDate,
+    kind: mismatch.kind,
+    outRefundNo: mismatch.outRefundNo,
+    before: { status: "OPEN" },
+    after,
+    dayStatus,
+    ...details,
+  });
+}
+
+/** "Mark explained": a person says why the difference is fine; the note is required and kept. */
+export async function explainMismatch(db: Database, id: number, note: string, context: Context): Promise<Result<Resolved, ResolveError>> {
+  const text = note.trim();
+  if (text === "") return fail("NOTE_REQUIRED", "请填写说明。", "Write a note that explains the difference.");
+  return db.transaction(async (tx) => {
+    const mismatch = await lockOpenMismatch(tx, id);
+    if (!mismatch) return NOT_OPEN();
+    await close(tx, mismatch, "explained", text, context);
+    return ok({ resolved: true });
+  });
+}
+
+/**
+ * "Accept WeChat's value". A refund the bill shows successful becomes SUCCESS through the same exactly-once path as
+ * callbacks and queries (source reconciler); amount differences are recorded as accepted with the bill's values,
+ * and no money moves. Refunds the console never made, or that the bill lacks, have no value to accept.
+ */
+export async function acceptBillValue(db: Database, id: number, context: Context): Promise<Result<Resolved, ResolveError>> {
+  const found = await findMismatch(db, id);
+  if (!found || found.status !== "OPEN") return NOT_OPEN();
+  if (found.kind === "AMOUNT_DIFFERS") {
+    return db.transaction(async (tx) => {
+      const mismatch = await lockOpenMismatch(tx, id);
+      if (!mismatch) return NOT_OPEN();
+      await close(tx, mismatch, "accepted_bill", null, context, { accepted: mismatch.billValue, console: mismatch.consoleValue });
+      return ok({ resolved: true });
+    });
+  }
+  const bill = found.billValue ?? {};
+  if (found.kind !== "NOT_SUCCESS_IN_CONSOLE" || found.refundId === null || bill.refundStatus !== "SUCCESS") {
+    return fail("NOTHING_TO_ACCEPT", "此类差异没有可采纳的微信支付数据，请查询微信支付或填写说明。", "There is no WeChat value to accept for this kind of mismatch: query WeChat or explain it.");
+  }
+  const refundId = found.refundId;
+  return db.transaction(async (tx) => {
+    const refund = await lockRefund(tx, { id: refundId });
+    const mismatch = await lockOpenMismatch(tx, id);
+    if (!refund || !mismatch) return NOT_OPEN();
+    const report: GatewayRefund = {
+      refundId: typeof bill.refundId === "string" ? bill.refundId : (refund.refundId ?? ""),
+      status: "SUCCESS",
+      successTime: billTime(bill.time),
+    };
+    const applied = await applyGatewayReport(tx, refund, report, "reconciler", { reconciliation: { mismatchId: id, acceptedBill: true, actor: context.actor.label } });
+    if (applied !== "applied") {
+      return fail("CANNOT_ACCEPT", `退款在控制台中为 ${refund.status}，不能改为成功。请查询微信支付或填写说明。`, `The refund is ${refund.status} in the console and cannot become SUCCESS. Query WeChat or explain the difference.`);
+    }
+    await close(tx, mismatch, "accepted_bill", null, context, { before: { status: "OPEN", refundStatus: refund.status }, accepted: bill });
+    return ok({ resolved: true });
+  });
+}
+
+/**
+ * "Query WeChat now": asks WeChat where the refund stands, applies the answer through the exactly-once report path
+ * (source reconciler), then checks again. A refund that is now SUCCESS in the console, or that WeChat confirms
+ * succeeded although the bill lacks it, resolves the mismatch; otherwise it stays open with WeChat's answer audited.
+ */
+export async function queryWechatForMismatch(
+  db: Database,
+  resolveGateway: GatewayResolver,
+  id: number,
+  context: Context,
+): Promise<Result<Resolved, ResolveError>> {
+  const found = await findMismatch(db, id);
+  if (!found || found.status !== "OPEN") return NOT_OPEN();
+  const gateway = await resolveGateway(found.merchantId);
+  const answer = gateway.ok ? await gateway.value.query(found.outRefundNo) : gateway;
+  if (!answer.ok) {
+    return err({ code: answer.error.code, message: answer.error.message });
+  }
+  const report = answer.value;
+  return db.transaction(async (tx) => {
+    const refund = found.refundId === null ? undefined : await lockRefund(tx, { id: found.refundId });
+    const mismatch = await lockOpenMismatch(tx, id);
+    if (!mismatch) return NOT_OPEN();
+    const payload = { reconciliation: { mismatchId: id, actor: context.actor.label } };
+    if (refund) await applyGatewayReport(tx, refund, report, "reconciler", payload);
+    const after = refund ? await lockRefund(tx, { id: refund.id }) : undefined;
+    const wechat = { status: report.status, refundId: report.refundId, successTime: report.successTime };
+    const resolved =
+      (mismatch.kind === "NOT_SUCCESS_IN_CONSOLE" && after?.status === "SUCCESS") ||
+      (mismatch.kind === "MISSING_FROM_BILL" && report.status === "SUCCESS" && after?.status === "SUCCESS");
+    if (resolved) {
+      await close(tx, mismatch, "queried", null, context, { wechat });
+    } else {
+      await appendAudit(tx, context.actor, "reconciliation.queried", { type: "reconciliation_mismatch", id }, {
+        kind: mismatch.kind,
+        outRefundNo: mismatch.outRefundNo,
+        wechat,
+        consoleStatus: after?.status ?? null,
+      });
+    }
+    return ok({ resolved, wechatStatus: report.status });
+  });
+}

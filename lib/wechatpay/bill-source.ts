@@ -1,0 +1,36 @@
+import type { Db } from "../db/client";
+import type { RefundBillSource } from "../reconciliation/bill-source";
+import { err, ok, type Result } from "../result";
+import { requireV3Credentials } from "./config";
+import { wechatPayError, type WechatPayError } from "./errors";
+import { v2CredentialsOf } from "./gateway";
+import { merchantWechatPay, type MerchantWechatPay } from "./merchant-gateways";
+import { downloadRefundBillV2 } from "./v2/bill";
+import { downloadRefundBillV3 } from "./v3/bill";
+import { WechatPayV3Client } from "./v3/client";
+
+/** Bill downloads for a wired merchant, in its protocol; APIv3 verifies with the merchant's shared platform keys. */
+export function createBillSource(wired: MerchantWechatPay): Result<RefundBillSource, WechatPayError> {
+  const { merchant, credentials, keys } = wired;
+  const subMchid = merchant.subMchid ?? credentials.subMchid;
+  if (merchant.apiVersion === "v2") {
+    const v2 = v2CredentialsOf(credentials);
+    if (!v2.ok) return v2;
+    const refundBill: RefundBillSource["refundBill"] = async (billDate) => {
+      const bill = await downloadRefundBillV2({ ...v2.value, subMchid }, { billDate });
+      return bill.ok ? ok({ bill: bill.value }) : bill;
+    };
+    return ok({ refundBill });
+  }
+  const v3 = requireV3Credentials(credentials);
+  if (!v3.ok) return v3;
+  if (!keys) return err(wechatPayError("config", "NO_PLATFORM_KEY", `no platform keys for merchant ${merchant.mchid}`));
+  const client = new WechatPayV3Client({ credentials: v3.value, keys });
+  return ok({ refundBill: (billDate) => downloadRefundBillV3(client, { billDate, subMchid }) });
+}
+
+/** The bill source of a merchant, from where its credentials live. */
+export async function billSourceForMerchant(db: Db, merchantId: string): Promise<Result<RefundBillSource, WechatPayError>> {
+  const wired = await merchantWechatPay(db, merchantId);
+  return wired.ok ? createBillSource(wired.value) : wired;
+}

@@ -1,0 +1,115 @@
+/**
+ * Bill downloads. APIv3: `GET /v3/bill/tradebill` answers a signed `{hash_type, hash_value, download_url}`, and the
+ * file itself comes from `GET /v3/billdownload/file?token=…` (signed request, unsigned answer: the hash is what
+ * proves it). APIv2: `POST /pay/downloadbill` answers the file itself, or an unsigned `return_code FAIL`.
+ */
+import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { buildRefundBill, beijingDate } from "../domain/bills";
+import { violation } from "../domain/violations";
+import type { Merchant } from "../state/schema";
+import type { ApiContext } from "./context";
+import { header, type Answer, type ApiRequest, type Handled } from "./io";
+import { errorAnswer, signedAnswer } from "./v3-auth";
+
+export const TRADE_BILL_PATH = "/v3/bill/tradebill";
+export const BILL_FILE_PATH = "/v3/billdownload/file";
+export const V2_BILL_PATH = "/pay/downloadbill";
+
+/** WeChat's download_url stays valid for a short while; long enough for a client to fetch it at once. */
+const DOWNLOAD_VALID_MS = 5 * 60_000;
+
+interface BillFile {
+  mchid: string;
+  bytes: Uint8Array;
+  gzip: boolean;
+  expiresAt: number;
+}
+
+/** Files behind download tokens, in memory only: a restart invalidates them, as an expiry would. */
+export class BillDownloads {
+  private readonly files = new Map<string, BillFile>();
+
+  put(file: Omit<BillFile, "expiresAt">, now: number): string {
+    for (const [token, f] of this.files) if (f.expiresAt <= now) this.files.delete(token);
+    const token = randomBytes(24).toString("base64url");
+    this.files.set(token, { ...file, expiresAt: now + DOWNLOAD_VALID_MS });
+    return token;
+  }
+
+  find(token: string, mchid: string, now: number): BillFile | undefined {
+    const file = this.files.get(token);
+    return file && file.mchid === mchid && file.expiresAt > now ? file : undefined;
+  }
+
+  clear(): void {
+    this.files.clear();
+  }
+}
+
+function fileAnswer(bytes: Uint8Array, gzip: boolean): Answer {
+  return {
+    status: 200,
+    headers: { "Content-Type": gzip ? "application/octet-stream" : "text/plain; charset=utf-8" },
+    body: bytes,
+  };
+}
+
+/** The bill of a date for a merchant as bytes, or WeChat's reason for having none. */
+function billFor(ctx: ApiContext, mchid: string, billDate: string, gzip: boolean) {
+  const outcome = buildRefundBill(ctx.store.state, mchid, billDate);
+  if (outcome.kind === "missing") return outcome;
+  const plain = Buffer.from(outcome.csv, "utf8");
+  return { ...outcome, bytes: gzip ? gzipSync(plain) : plain };
+}
+
+/** A past Beijing day: WeChat publishes a day's bill the next morning, never today's. */
+function pastDay(ctx: ApiContext, billDate: string): boolean {
+  return !Number.isNaN(Date.parse(`${billDate}T00:00:00+08:00`)) && billDate < beijingDate(ctx.scheduler.now());
+}
+
+export function tradeBill(ctx: ApiContext, merchant: Merchant, req: ApiRequest): Handled {
+  const now = ctx.scheduler.now();
+  const refuse = (message: string) => errorAnswer(merchant, violation("PARAM", message), now);
+  const billDate = req.query.get("bill_date") ?? "";
+  const tarType = req.query.get("tar_type");
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate)) return refuse("bill_date 格式应为 yyyy-MM-DD");
+  if ((req.query.get("bill_type") ?? "ALL") !== "REFUND") return refuse("模拟器只提供 bill_type=REFUND 的退款账单");
+  if (tarType !== null && tarType !== "GZIP") return refuse("tar_type 只能是 GZIP");
+  if (!pastDay(ctx, billDate)) return refuse("bill_date 只能是今天以前的日期");
+  const bill = billFor(ctx, merchant.mchid, billDate, tarType === "GZIP");
+  if (bill.kind === "missing") {
+    return errorAnswer(merchant, violation(bill.code === "NO_STATEMENT_EXIST" ? "NO_STATEMENT" : "STATEMENT_CREATING"), now);
+  }
+  const token = ctx.bills.put({ mchid: merchant.mchid, bytes: bill.bytes, gzip: tarType === "GZIP" }, now);
+  const origin = `${req.tls ? "https" : "http"}://${header(req, "host") ?? "127.0.0.1"}`;
+  const payload = { hash_type: "SHA1", hash_value: bill.hashValue, download_url: `${origin}${BILL_FILE_PATH}?token=${token}` };
+  return { answer: signedAnswer(merchant, 200, payload, now), mchid: merchant.mchid };
+}
+
+export function billFile(ctx: ApiContext, merchant: Merchant, req: ApiRequest): Handled {
+  const now = ctx.scheduler.now();
+  const file = ctx.bills.find(req.query.get("token") ?? "", merchant.mchid, now);
+  if (!file) return errorAnswer(merchant, violation("DOWNLOAD_EXPIRED"), now);
+  return { answer: fileAnswer(file.bytes, file.gzip), mchid: merchant.mchid };
+}
+
+/** APIv2 下载对账单: the file, or the `return_msg` / `error_code` WeChat refuses with. */
+export function downloadBillV2(
+  ctx: ApiContext,
+  mchid: string,
+  params: Record<string, string>,
+): { answer: Answer } | { fail: { return_msg: string; error_code: string } } {
+  const date = /^(\d{4})(\d{2})(\d{2})$/.exec(params.bill_date ?? "");
+  const billDate = date ? `${date[1]}-${date[2]}-${date[3]}` : "";
+  if (!date || !pastDay(ctx, billDate)) return { fail: { return_msg: "invalid bill_date", error_code: "20001" } };
+  if (params.bill_type !== "REFUND") return { fail: { return_msg: "invalid bill_type", error_code: "20001" } };
+  if (params.tar_type !== undefined && params.tar_type !== "GZIP") return { fail: { return_msg: "invalid tar_type", error_code: "20001" } };
+  const bill = billFor(ctx, mchid, billDate, params.tar_type === "GZIP");
+  if (bill.kind === "missing") {
+    return bill.code === "NO_STATEMENT_EXIST"
+      ? { fail: { return_msg: "No Bill Exist", error_code: "20002" } }
+      : { fail: { return_msg: "Bill Creating", error_code: "20001" } };
+  }
+  return { answer: fileAnswer(bill.bytes, params.tar_type === "GZIP") };
+}
