@@ -1,24 +1,14 @@
-const FORMAT = new Intl.DateTimeFormat("zh-CN", {
-  timeZone: "Asia/Shanghai",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hour12: false,
-});
+import { useLocale, useTranslations } from "next-intl";
+import { formatBeijing } from "@/lib/beijing-time";
 
-/** Beijing time, as WeChat Pay and the merchant platform show it. */
-export function formatBeijing(date: Date): string {
-  return FORMAT.format(date).replace(/\//g, "-");
-}
-
+/** Beijing time, as WeChat Pay and the merchant platform show it, in the reader's locale. */
 export function DateTime({ value }: { value: Date | null }) {
+  const locale = useLocale();
+  const t = useTranslations("components.dateTime");
   if (!value) return <span className="text-slate-400">—</span>;
   return (
-    <time dateTime={value.toISOString()} className="tabular-nums whitespace-nowrap">
-      {formatBeijing(value)}
+    <time dateTime={value.toISOString()} title={t("beijing")} className="tabular-nums whitespace-nowrap">
+      {formatBeijing(value, locale)}
     </time>
   );
 }

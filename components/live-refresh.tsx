@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 
@@ -14,6 +15,7 @@ interface Snapshot {
  * re-renders the page when the version changes. Polling stops once nothing is in flight.
  */
 export function LiveRefresh({ url, initial, intervalMs = 2000 }: { url: string; initial: Snapshot; intervalMs?: number }) {
+  const t = useTranslations("components.liveRefresh");
   const router = useRouter();
   const seen = useRef(initial.version);
   const { data } = useQuery<Snapshot>({
@@ -35,7 +37,7 @@ export function LiveRefresh({ url, initial, intervalMs = 2000 }: { url: string; 
   }, [data, router]);
   return (
     <span className="text-xs text-slate-500" aria-live="polite">
-      {data?.active ? "● Live: updates as WeChat Pay answers" : ""}
+      {data?.active ? t("live") : ""}
     </span>
   );
 }

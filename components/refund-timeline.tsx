@@ -1,5 +1,7 @@
+import { useTranslations } from "next-intl";
 import { DateTime } from "@/components/date-time";
 import { EventSourceBadge, RefundStatusBadge } from "@/components/status-badge";
+import { useCodeLabel } from "@/components/use-code-label";
 import type { RefundEventRow } from "@/lib/db/queries/refunds";
 
 /** WeChat's error code and message, when the event recorded one (gateway answers, callbacks, reconciler queries). */
@@ -14,9 +16,11 @@ function wechatCode(payload: Record<string, unknown>): { code: string; message: 
  * later render events pushed to the page as they happen.
  */
 export function RefundTimeline({ events }: { events: readonly RefundEventRow[] }) {
-  if (events.length === 0) return <p className="text-sm text-slate-500">No events recorded.</p>;
+  const t = useTranslations("components.refundTimeline");
+  const eventLabel = useCodeLabel("components.refundTimeline.events");
+  if (events.length === 0) return <p className="text-sm text-slate-500">{t("empty")}</p>;
   return (
-    <ol className="relative ml-1.5 border-l border-slate-200" aria-label="Refund timeline">
+    <ol className="relative ml-1.5 border-l border-slate-200" aria-label={t("label")}>
       {events.map((e) => {
         const wechat = wechatCode(e.payload);
         const to = e.statusTo;
@@ -32,13 +36,13 @@ export function RefundTimeline({ events }: { events: readonly RefundEventRow[] }
               <span className="text-xs text-slate-500">
                 <DateTime value={e.at} />
               </span>
-              <span className="font-medium text-slate-900">{e.type}</span>
+              <span className="font-medium text-slate-900">{eventLabel(e.type)}</span>
               <EventSourceBadge source={e.source} />
-              {e.actorName && <span className="text-slate-600">by {e.actorName}</span>}
+              {e.actorName && <span className="text-slate-600">{t("by", { name: e.actorName })}</span>}
               {changed && (
                 <span className="flex items-center gap-1">
                   {e.statusFrom && <RefundStatusBadge status={e.statusFrom} />}
-                  {e.statusFrom && <span className="text-slate-400" aria-label="to">→</span>}
+                  {e.statusFrom && <span className="text-slate-400" aria-label={t("to")}>→</span>}
                   <RefundStatusBadge status={to} />
                 </span>
               )}

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { EventSource, RefundStatus } from "@/lib/db/schema";
 import type { OrderRefundState } from "@/lib/db/queries/orders";
 
@@ -12,30 +13,31 @@ const TONES = {
 
 export type BadgeTone = keyof typeof TONES;
 
-const REFUND: Record<RefundStatus, { tone: BadgeTone; label: string }> = {
-  AWAITING_APPROVAL: { tone: "violet", label: "Awaiting approval" },
-  PENDING: { tone: "amber", label: "Pending" },
-  PROCESSING: { tone: "blue", label: "Processing" },
-  SUCCESS: { tone: "green", label: "Succeeded" },
-  CLOSED: { tone: "slate", label: "Closed" },
-  ABNORMAL: { tone: "red", label: "Abnormal" },
-  FAILED: { tone: "red", label: "Failed" },
-  REJECTED: { tone: "slate", label: "Rejected" },
+// Labels come from the `status` messages (status.refund.X, status.order.X, status.source.X); only the tones live here.
+const REFUND: Record<RefundStatus, BadgeTone> = {
+  AWAITING_APPROVAL: "violet",
+  PENDING: "amber",
+  PROCESSING: "blue",
+  SUCCESS: "green",
+  CLOSED: "slate",
+  ABNORMAL: "red",
+  FAILED: "red",
+  REJECTED: "slate",
 };
 
-const SOURCE: Record<EventSource, { tone: BadgeTone; label: string }> = {
-  operator: { tone: "violet", label: "operator" },
-  gateway: { tone: "blue", label: "gateway" },
-  notify: { tone: "green", label: "notify" },
-  reconciler: { tone: "amber", label: "reconciler" },
-  system: { tone: "slate", label: "system" },
+const SOURCE: Record<EventSource, BadgeTone> = {
+  operator: "violet",
+  gateway: "blue",
+  notify: "green",
+  reconciler: "amber",
+  system: "slate",
 };
 
-const ORDER: Record<OrderRefundState, { tone: BadgeTone; label: string }> = {
-  none: { tone: "slate", label: "Not refunded" },
-  partial: { tone: "amber", label: "Partly refunded" },
-  full: { tone: "green", label: "Fully refunded" },
-  in_progress: { tone: "blue", label: "Refund in progress" },
+const ORDER: Record<OrderRefundState, BadgeTone> = {
+  none: "slate",
+  partial: "amber",
+  full: "green",
+  in_progress: "blue",
 };
 
 export function Badge({ tone, label }: { tone: BadgeTone; label: string }) {
@@ -47,18 +49,17 @@ export function Badge({ tone, label }: { tone: BadgeTone; label: string }) {
 }
 
 export function RefundStatusBadge({ status }: { status: RefundStatus }) {
-  return <Badge {...REFUND[status]} />;
-}
-
-export function refundStatusLabel(status: RefundStatus): string {
-  return REFUND[status].label;
+  const t = useTranslations("status.refund");
+  return <Badge tone={REFUND[status]} label={t(status)} />;
 }
 
 /** Who wrote a refund event: an operator, the gateway's answer, a callback, the reconciler, or the console itself. */
 export function EventSourceBadge({ source }: { source: EventSource }) {
-  return <Badge {...SOURCE[source]} />;
+  const t = useTranslations("status.source");
+  return <Badge tone={SOURCE[source]} label={t(source)} />;
 }
 
 export function OrderStateBadge({ state }: { state: OrderRefundState }) {
-  return <Badge {...ORDER[state]} />;
+  const t = useTranslations("status.order");
+  return <Badge tone={ORDER[state]} label={t(state)} />;
 }

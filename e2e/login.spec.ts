@@ -10,6 +10,9 @@ test.describe("signed out", () => {
     await page.getByLabel("Password").fill(E2E_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/refunds\?status=SUCCESS$/);
+    // Scripts cannot read the session, other sites' POSTs do not carry it; Secure only behind https (this is http).
+    const session = (await page.context().cookies()).find((c) => c.name === "next-auth.session-token");
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: false, path: "/" });
   });
 
   test("a wrong password shows one neutral error and signs nobody in", async ({ page }) => {

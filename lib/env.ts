@@ -1,6 +1,25 @@
 import { z } from "zod";
 
 /**
+ * APP_ENCRYPTION_KEY: the 32-byte master key that seals merchant secrets in the database, written as 64 hex digits
+ * or as base64 / base64url. `npm start` generates one into .data/ when it is unset.
+ */
+export const encryptionKeySchema = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const key = /^[0-9a-fA-F]{64}$/.test(text)
+      ? Buffer.from(text, "hex")
+      : /^[A-Za-z0-9+/_-]{43}=?$/.test(text)
+        ? Buffer.from(text, "base64")
+        : undefined;
+    if (key?.length === 32) return key;
+    // The value itself is never echoed: it is a secret.
+    ctx.addIssue({ code: "custom", message: "APP_ENCRYPTION_KEY must be 32 bytes, as 64 hex digits or base64" });
+    return z.NEVER;
+  });
+
+/**
  * The server's environment, validated once. `scripts/start.ts` fills in what a fresh machine lacks
  * (DATABASE_URL from the embedded database, AUTH_SECRET from .data/) before the app starts, so inside the app
  * both are required.
@@ -15,6 +34,8 @@ const serverEnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** Optional here: only merchants whose credentials are uploaded in the browser need it. */
+  APP_ENCRYPTION_KEY: encryptionKeySchema.optional(),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

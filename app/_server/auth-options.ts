@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authenticate } from "@/lib/auth/login";
+import { sessionCookie } from "@/lib/auth/session-cookie";
 import { getDb } from "@/lib/db/client";
 import type { UserRole } from "@/lib/db/schema";
 import { serverEnv } from "@/lib/env";
@@ -20,9 +21,13 @@ function clientIp(headers: Record<string, string | string[] | undefined> | undef
 
 export function authOptions(): NextAuthOptions {
   const env = serverEnv();
+  const cookie = sessionCookie(env.APP_URL);
   return {
     secret: env.AUTH_SECRET,
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    // Secure cookies (session, CSRF, callback URL) exactly when APP_URL is https; the session cookie's flags explicit.
+    useSecureCookies: cookie.secure,
+    cookies: { sessionToken: { name: cookie.name, options: cookie.options } },
     pages: { signIn: "/login", error: "/login" },
     providers: [
       CredentialsProvider({

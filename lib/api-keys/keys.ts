@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { appendAudit, SYSTEM_ACTOR, type AuditActor } from "../audit/append";
 import type { Database } from "../db/client";
-import { apiKeys, type ApiKey } from "../db/schema";
+import { apiKeys, merchants, type ApiKey } from "../db/schema";
 import { err, ok, type Result } from "../result";
 
 export const API_KEY_PREFIX = "rk_live_";
@@ -66,10 +66,14 @@ export async function createApiKey(
   });
 }
 
-/** Keys for the settings page, newest first, without their hashes. */
-export async function listApiKeys(db: Database): Promise<ApiKeySummary[]> {
-  const rows = await db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
-  return rows.map(summary);
+/** Keys for the admin page, newest first, without their hashes, with the name of the merchant each is limited to. */
+export async function listApiKeys(db: Database): Promise<(ApiKeySummary & { merchantName: string | null })[]> {
+  const rows = await db
+    .select({ key: apiKeys, merchantName: merchants.displayName })
+    .from(apiKeys)
+    .leftJoin(merchants, eq(merchants.id, apiKeys.merchantId))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  return rows.map((r) => ({ ...summary(r.key), merchantName: r.merchantName }));
 }
 
 export type RevokeError = { code: "API_KEY_NOT_FOUND" | "ALREADY_REVOKED" };

@@ -33,6 +33,8 @@ export async function createRefundQueues(boss: PgBoss): Promise<void> {
   await boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "singleton", deadLetter: QUEUES.dead });
 }
 
+const SUBMIT_BATCH_SIZE = 5;
+
 const secondsUntil = (at: Date | null | undefined) => Math.max(0, Math.ceil(((at?.getTime() ?? 0) - Date.now()) / 1000));
 
 /**
@@ -68,7 +70,11 @@ export async function startRefundWorkers(boss: PgBoss, deps: WorkerDependencies)
   await createRefundQueues(boss);
 
   const polling = { pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1 };
-  await boss.work<SubmitJob>(QUEUES.submit, { batchSize: 5, ...polling }, async (jobs) => {
+  let submitWorker = "";
+  submitWorker = await boss.work<SubmitJob>(QUEUES.submit, { batchSize: SUBMIT_BATCH_SIZE, ...polling }, async (jobs) => {
+    // A full batch means more are waiting (a bulk run): fetch again at once rather than after the polling interval,
+    // or the queue would drain at 5 per second. The shared rate limiter still caps what reaches WeChat.
+    if (jobs.length === SUBMIT_BATCH_SIZE) boss.notifyWorker(submitWorker);
     await Promise.all(
       jobs.map(async (job) => {
         const outcome = await submitRefund(deps.db, deps.resolveGateway, job.data.refundId, { notifyUrl: deps.notifyUrl });

@@ -79,6 +79,8 @@ async function requestOnce(
   if (code === "ORDER_NOT_FOUND") return { reply: ORDER_NOT_FOUND() };
   // Not reached in practice (repeatOf has just found no refund with the number), but never a 500.
   if (code === "DUPLICATE_OUT_REFUND_NO") return { reply: apiError("OUT_REFUND_NO_CONFLICT", message) };
+  // A daily limit is a person's (userId is null for API keys): not reached either, and a 422 like the other limits.
+  if (code === "DAILY_LIMIT_EXCEEDED") return { reply: apiError("REFUND_LIMIT_REACHED", message) };
   return { reply: apiError(code, message) };
 }
 
@@ -121,7 +123,8 @@ export async function createRefund(
     if (outcome.reply.status < 300) await completeIdempotencyKey(db, keyId, idempotencyKey, outcome.reply);
     else await releaseIdempotencyKey(db, keyId, idempotencyKey);
   }
-  if (outcome.created) {
+  // A refund above the merchant's approval threshold waits for an approver (202, AWAITING_APPROVAL): nothing to queue.
+  if (outcome.created?.status === "PENDING") {
     try {
       await deps.enqueue(outcome.created);
     } catch (error) {

@@ -7,6 +7,7 @@ import {
   type V2RefundNotification,
 } from "../wechatpay/v2/notification";
 import type { IncomingNotification, Notification } from "../wechatpay/v3/notification";
+import type { PlatformKeyStore } from "../wechatpay/v3/key-store";
 import { headerValue, type KeyResolver } from "../wechatpay/v3/verify";
 
 /** Why a callback was not taken as coming from WeChat for one of our merchants. */
@@ -42,10 +43,38 @@ function progress(refusal: Refusal): number {
 }
 
 /**
+ * One merchant's candidates, in the order given (for `db` merchants: active version first, then standby ones). The
+ * first set is the one to act with; every set's keys are tried to open a callback, so a rotation needs no downtime.
+ */
+function byMerchant(candidates: readonly MerchantWechatPay[]): MerchantWechatPay[][] {
+  const groups = new Map<string, MerchantWechatPay[]>();
+  for (const candidate of candidates) {
+    const group = groups.get(candidate.merchant.id);
+    if (group) group.push(candidate);
+    else groups.set(candidate.merchant.id, [candidate]);
+  }
+  return [...groups.values()];
+}
+
+/** The platform key named by `Wechatpay-Serial` in any of a merchant's stores: held keys first, then downloads. */
+function resolverOf(stores: readonly PlatformKeyStore[]): KeyResolver {
+  return async (serial) => {
+    const holding = stores.find((store) => store.lookup(serial));
+    if (holding) return holding.resolve(serial);
+    for (const store of stores) {
+      const key = await store.resolve(serial);
+      if (key) return key;
+    }
+    return undefined;
+  };
+}
+
+/**
  * An APIv3 callback names its merchant only inside the encrypted resource, so it is opened with each configured
- * merchant's key store and APIv3 key in turn; the decrypted mchid (or sp_mchid + sub_mchid) must then be that
- * merchant's. Merchants whose store already holds the `Wechatpay-Serial` key go first; only when none does may
- * stores download certificates (each at most once a minute for unknown serials).
+ * merchant's platform keys and each of its APIv3 keys in turn (the signature names its key by `Wechatpay-Serial`;
+ * the APIv3 key is whichever decrypts); the decrypted mchid (or sp_mchid + sub_mchid) must then be that merchant's.
+ * Merchants whose stores already hold the `Wechatpay-Serial` key go first; only when none does may stores download
+ * certificates (each at most once a minute for unknown serials).
  */
 export async function openV3<T extends MerchantNamed>(
   candidates: readonly MerchantWechatPay[],
@@ -53,31 +82,37 @@ export async function openV3<T extends MerchantNamed>(
   open: V3Opener<T>,
 ): Promise<Result<Opened<Notification<T>>, Refusal>> {
   const serial = headerValue(input.headers, "Wechatpay-Serial") ?? "";
-  const usable = candidates.flatMap((wechatPay) => {
-    const { keys, credentials } = wechatPay;
-    return keys && credentials.apiV3Key ? [{ wechatPay, keys, apiV3Key: credentials.apiV3Key }] : [];
+  const usable = byMerchant(candidates).flatMap((group) => {
+    const sets = group.flatMap(({ keys, credentials }) => (keys && credentials.apiV3Key ? [{ keys, apiV3Key: credentials.apiV3Key }] : []));
+    if (sets.length === 0) return [];
+    const stores = sets.map((s) => s.keys);
+    return [{ wechatPay: group[0]!, stores, resolve: resolverOf(stores), apiV3Keys: [...new Set(sets.map((s) => s.apiV3Key))] }];
   });
-  const holding = usable.filter((c) => c.keys.lookup(serial));
+  const holding = usable.filter((c) => c.stores.some((store) => store.lookup(serial)));
   let closest: Refusal | undefined;
-  for (const { wechatPay, keys, apiV3Key } of holding.length > 0 ? holding : usable) {
-    const opened = await open(input, keys.resolve, apiV3Key);
-    let refusal: Refusal;
-    if (opened.ok) {
-      const named = namedMerchant(opened.value.resource);
-      if (isMerchant(wechatPay.merchant, named)) return ok({ wechatPay, notification: opened.value });
-      refusal = {
-        code: "MERCHANT_MISMATCH",
-        reason: `resource names merchant ${named.mchid}${named.subMchid ? `/${named.subMchid}` : ""}, which is not configured`,
-        opened: {
-          notificationId: opened.value.id,
-          eventType: opened.value.eventType,
-          decrypted: opened.value.resource as Record<string, unknown>,
-        },
-      };
-    } else {
-      refusal = refusalOf(opened.error);
+  for (const { wechatPay, resolve, apiV3Keys } of holding.length > 0 ? holding : usable) {
+    for (const apiV3Key of apiV3Keys) {
+      const opened = await open(input, resolve, apiV3Key);
+      let refusal: Refusal;
+      if (opened.ok) {
+        const named = namedMerchant(opened.value.resource);
+        if (isMerchant(wechatPay.merchant, named)) return ok({ wechatPay, notification: opened.value });
+        refusal = {
+          code: "MERCHANT_MISMATCH",
+          reason: `resource names merchant ${named.mchid}${named.subMchid ? `/${named.subMchid}` : ""}, which is not configured`,
+          opened: {
+            notificationId: opened.value.id,
+            eventType: opened.value.eventType,
+            decrypted: opened.value.resource as Record<string, unknown>,
+          },
+        };
+      } else {
+        refusal = refusalOf(opened.error);
+      }
+      if (!closest || progress(refusal) > progress(closest)) closest = refusal;
+      // Only a key that does not decrypt is worth following with the merchant's next APIv3 key.
+      if (opened.ok || opened.error.code !== "DECRYPTION_FAILED") break;
     }
-    if (!closest || progress(refusal) > progress(closest)) closest = refusal;
   }
   return err(closest ?? { code: "NOT_CONFIGURED", reason: "no merchant has APIv3 credentials configured" });
 }
@@ -93,11 +128,17 @@ export function openV2(
   const envelope = parseRefundNotificationEnvelope(body);
   if (!envelope.ok) return err(refusalOf(envelope.error));
   const named = { mchid: envelope.value.mch_id, subMchid: envelope.value.sub_mch_id };
-  const wechatPay = candidates.find((c) => isMerchant(c.merchant, named));
-  const apiKey = wechatPay?.credentials.apiV2Key;
-  if (!wechatPay || !apiKey) {
+  const group = byMerchant(candidates).find((g) => isMerchant(g[0]!.merchant, named));
+  const apiKeys = [...new Set(group?.flatMap((c) => (c.credentials.apiV2Key ? [c.credentials.apiV2Key] : [])))];
+  if (!group || apiKeys.length === 0) {
     return err({ code: "MERCHANT_MISMATCH", reason: `no merchant ${named.mchid} with an APIv2 key is configured` });
   }
-  const opened = decryptRefundNotification(envelope.value, apiKey);
-  return opened.ok ? ok({ wechatPay, notification: opened.value }) : err(refusalOf(opened.error));
+  // During a rotation the old key may still be the one WeChat used: each of the merchant's keys is tried.
+  let refusal: Refusal | undefined;
+  for (const apiKey of apiKeys) {
+    const opened = decryptRefundNotification(envelope.value, apiKey);
+    if (opened.ok) return ok({ wechatPay: group[0]!, notification: opened.value });
+    refusal ??= refusalOf(opened.error);
+  }
+  return err(refusal!);
 }

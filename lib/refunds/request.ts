@@ -1,12 +1,14 @@
 import { eq, sql } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
-import type { Database } from "../db/client";
-import { orders, refunds, type Refund } from "../db/schema";
+import type { Database, Transaction } from "../db/client";
+import { merchants, orders, refunds, type Refund } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
 import { appendRefundEvent } from "./move";
 import { newOutRefundNo } from "./out-refund-no";
+import { checkDailyLimitLocked, type DailyLimitViolation } from "./limits";
 import { checkNewRefund, type RefundRuleCode } from "./rules";
+import { approvalReason } from "./threshold";
 import { sumsDelta } from "./transitions";
 
 export interface RefundRequestInput {
@@ -25,14 +27,34 @@ export interface RequestContext {
   /** WeChat requires refunds of one order to be at least this far apart. */
   orderIntervalMs: number;
   now?: Date;
+  /**
+   * Already approved as part of something larger (a bulk batch approved as a whole): the refund skips the approval
+   * threshold and the requester's daily limit, and is recorded with approvedBy (this user id) and approvedAt set.
+   */
+  preApproved?: { by: string };
 }
 
-export type RefundRequestError = { code: RefundRuleCode | "ORDER_NOT_FOUND" | "DUPLICATE_OUT_REFUND_NO"; message: BilingualText };
+export type RefundRequestError = {
+  code: RefundRuleCode | DailyLimitViolation["code"] | "ORDER_NOT_FOUND" | "DUPLICATE_OUT_REFUND_NO";
+  message: BilingualText;
+};
+
+/** When a refund of this order may go to WeChat: no earlier than the interval after the order's previous submission. */
+export async function nextSubmissionSlot(tx: Transaction, orderId: number, orderIntervalMs: number, now: Date): Promise<Date> {
+  const [previous] = await tx
+    .select({ last: sql<Date | null>`max(coalesce(${refunds.submittedAt}, ${refunds.scheduledAt}))` })
+    .from(refunds)
+    .where(eq(refunds.orderId, orderId));
+  const last = previous?.last ? new Date(previous.last) : null;
+  return last && last.getTime() + orderIntervalMs > now.getTime() ? new Date(last.getTime() + orderIntervalMs) : now;
+}
 
 /**
- * Record a refund: lock the order row, check WeChat's rules against its sums, insert the refund as PENDING with its
- * first timeline event and an audit entry, reserve its amount — all in one transaction. Nothing is sent to WeChat
- * here: the caller schedules the submission after commit, no earlier than `scheduledAt`.
+ * Record a refund: lock the order row, check WeChat's rules against its sums and the requester's daily limit, insert
+ * the refund with its first timeline event and an audit entry, reserve its amount — all in one transaction.
+ * A refund above the merchant's approval threshold is recorded as AWAITING_APPROVAL (amount reserved, no submission
+ * time) until a second person approves it; otherwise PENDING. Nothing is sent to WeChat here: for a PENDING refund
+ * the caller schedules the submission after commit, no earlier than `scheduledAt`.
  */
 export async function requestRefund(
   db: Database,
@@ -47,14 +69,17 @@ export async function requestRefund(
     }
     const allowed = checkNewRefund(order, input.amountFen, now);
     if (!allowed.ok) return allowed;
+    if (context.userId && !context.preApproved) {
+      const withinLimit = await checkDailyLimitLocked(tx, context.userId, input.amountFen, now);
+      if (!withinLimit.ok) return withinLimit;
+    }
 
-    // Pacing: no earlier than the interval after this order's previous submission.
-    const [previous] = await tx
-      .select({ last: sql<Date | null>`max(coalesce(${refunds.submittedAt}, ${refunds.scheduledAt}))` })
-      .from(refunds)
-      .where(eq(refunds.orderId, order.id));
-    const last = previous?.last ? new Date(previous.last) : null;
-    const scheduledAt = last && last.getTime() + context.orderIntervalMs > now.getTime() ? new Date(last.getTime() + context.orderIntervalMs) : now;
+    const [merchant] = await tx.select({ thresholdFen: merchants.approvalThresholdFen }).from(merchants).where(eq(merchants.id, order.merchantId));
+    const thresholdFen = merchant?.thresholdFen ?? 0;
+    const waitsBecause = context.preApproved ? null : approvalReason(order, input.amountFen, thresholdFen);
+    const status = waitsBecause ? "AWAITING_APPROVAL" : "PENDING";
+    // A refund waiting for approval gets its submission time when it is approved, so it holds up no other refund.
+    const scheduledAt = status === "PENDING" ? await nextSubmissionSlot(tx, order.id, context.orderIntervalMs, now) : null;
 
     const outRefundNo = input.outRefundNo ?? newOutRefundNo(now);
     const [refund] = await tx
@@ -66,8 +91,10 @@ export async function requestRefund(
         amountFen: input.amountFen,
         reason: input.reason,
         fundsAccount: input.fundsAccount ?? null,
-        status: "PENDING",
+        status,
         requestedBy: context.userId,
+        approvedBy: context.preApproved?.by ?? null,
+        approvedAt: context.preApproved ? now : null,
         createdAt: now,
         updatedAt: now,
         scheduledAt,
@@ -80,7 +107,7 @@ export async function requestRefund(
         message: { zh: "该退款单号已被使用。", en: "This refund number is already in use." },
       });
     }
-    const delta = sumsDelta(refund.amountFen, null, "PENDING");
+    const delta = sumsDelta(refund.amountFen, null, status);
     await tx
       .update(orders)
       .set({
@@ -88,6 +115,7 @@ export async function requestRefund(
         refundCount: sql`${orders.refundCount} + ${delta.refundCount}`,
       })
       .where(eq(orders.id, order.id));
+    const approval = waitsBecause ? { approvalReason: waitsBecause, thresholdFen } : context.preApproved ? { preApprovedBy: context.preApproved.by } : {};
     await appendRefundEvent(
       tx,
       refund.id,
@@ -96,17 +124,18 @@ export async function requestRefund(
         source: context.userId ? "operator" : "system",
         actorId: context.userId,
         at: now,
-        payload: { amountFen: refund.amountFen, reason: refund.reason, scheduledAt: scheduledAt.toISOString(), by: context.actor.label },
+        payload: { amountFen: refund.amountFen, reason: refund.reason, scheduledAt: scheduledAt?.toISOString() ?? null, by: context.actor.label, ...approval },
       },
       null,
-      "PENDING",
+      status,
     );
     await appendAudit(tx, context.actor, "refund.requested", { type: "refund", id: outRefundNo }, {
       orderId: order.id,
       outTradeNo: order.outTradeNo,
       amountFen: refund.amountFen,
       reason: refund.reason,
-      after: { status: "PENDING", remainingFen: order.totalFen - order.refundedFen - order.inFlightFen - refund.amountFen },
+      ...approval,
+      after: { status, remainingFen: order.totalFen - order.refundedFen - order.inFlightFen - refund.amountFen },
     });
     return ok(refund);
   });

@@ -40,7 +40,7 @@ describe("start-up bootstrap", () => {
     expect(await t.db.$count(merchants)).toBe(1);
     const allRefunds = await t.db.select().from(refunds);
     expect(new Set(allRefunds.map((r) => r.status))).toEqual(
-      new Set(["PENDING", "PROCESSING", "SUCCESS", "CLOSED", "ABNORMAL", "FAILED"]),
+      new Set(["AWAITING_APPROVAL", "PENDING", "PROCESSING", "SUCCESS", "CLOSED", "ABNORMAL", "FAILED"]),
     );
     for (const order of await t.db.select().from(orders)) {
       const own = allRefunds.filter((r) => r.orderId === order.id);

@@ -86,6 +86,8 @@ function planRefunds(order: DemoOrder, random: () => number): PlannedRefund[] {
   return planned;
 }
 
+const AWAITING_APPROVAL_DEMOS = 3;
+
 const FAILURES: Partial<Record<RefundStatus, { code: string; message: string }>> = {
   FAILED: { code: "NOT_ENOUGH", message: "基本账户余额不足，请充值后重新发起" },
 };
@@ -106,6 +108,11 @@ export async function seedDemoData(db: Db, now = new Date()): Promise<{ seeded: 
 
     const random = mulberry32(7);
     const planned = demoOrders(now).map((order) => ({ order, refunds: planRefunds(order, random) }));
+    // A few large refunds of recent orders wait for an approver, so the approvals queue has something to show.
+    planned
+      .filter(({ order, refunds: rs }) => rs.length === 0 && order.totalFen > 100_000)
+      .slice(-AWAITING_APPROVAL_DEMOS)
+      .forEach((p) => p.refunds.push({ status: "AWAITING_APPROVAL", amountFen: Math.floor(p.order.totalFen * 0.6) }));
     const inserted = await tx
       .insert(orders)
       .values(
@@ -128,7 +135,8 @@ export async function seedDemoData(db: Db, now = new Date()): Promise<{ seeded: 
       for (const plan of rs) {
         sequence += 1;
         const createdAt = new Date(Math.min(now.getTime() - 60_000, order.paidAt.getTime() + 86_400_000 * (1 + (sequence % 5))));
-        const accepted = plan.status !== "PENDING" && plan.status !== "FAILED";
+        const sent = plan.status !== "AWAITING_APPROVAL";
+        const accepted = sent && plan.status !== "PENDING" && plan.status !== "FAILED";
         const final = plan.status === "SUCCESS" || plan.status === "CLOSED";
         const failure = FAILURES[plan.status];
         const [refund] = await tx
@@ -145,16 +153,16 @@ export async function seedDemoData(db: Db, now = new Date()): Promise<{ seeded: 
             userReceivedAccount: accepted ? "支付用户零钱" : null,
             createdAt,
             updatedAt: createdAt,
-            submittedAt: plan.status === "PENDING" ? null : createdAt,
+            submittedAt: plan.status === "PENDING" || !sent ? null : createdAt,
             finishedAt: final ? new Date(createdAt.getTime() + 90_000) : null,
             lastErrorCode: failure?.code ?? null,
             lastErrorMessage: failure?.message ?? null,
-            attemptCount: plan.status === "PENDING" ? 0 : 1,
+            attemptCount: plan.status === "PENDING" || !sent ? 0 : 1,
           })
           .returning({ id: refunds.id });
         if (!refund) continue;
         const events: (typeof refundEvents.$inferInsert)[] = [
-          { refundId: refund.id, at: createdAt, type: "requested", source: "system", statusTo: "PENDING", payload: { seed: true } },
+          { refundId: refund.id, at: createdAt, type: "requested", source: "system", statusTo: sent ? "PENDING" : "AWAITING_APPROVAL", payload: { seed: true } },
         ];
         if (failure) {
           events.push({ refundId: refund.id, at: new Date(createdAt.getTime() + 2_000), type: "rejected", source: "gateway", statusFrom: "PENDING", statusTo: "FAILED", payload: failure });

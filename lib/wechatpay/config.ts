@@ -166,6 +166,70 @@ export function loadMerchantCredentialsFromEnv(
   );
 }
 
+/** The secret parts of a credential version uploaded in the console, as they are sealed in the database. */
+export interface StoredSecrets {
+  merchantPrivateKeyPem?: string;
+  apiV3Key?: string;
+  apiV2Key?: string;
+  /** apiclient_cert.p12, base64. */
+  p12Base64?: string;
+  p12Password?: string;
+}
+
+/** A credential version from `merchant_credentials`, its secrets already opened (in memory only). */
+export interface StoredCredentials {
+  merchant: { mchid: string; appid: string; subMchid: string | null };
+  merchantSerialNo: string | null;
+  /** WeChat Pay public key mode; both null means platform-certificate mode. */
+  publicKeyId: string | null;
+  publicKeyPem: string | null;
+  secrets: StoredSecrets;
+}
+
+/**
+ * Merchant credentials from a version uploaded in the console (`credentials_ref = 'db'`). The parts were validated
+ * on upload; they are parsed again here because a row is only trusted as far as it opens and parses. The API origin
+ * is the deployment's (WECHATPAY_BASE_URL, else WeChat's), shared with the env merchant.
+ */
+export function loadMerchantCredentialsFromStored(
+  stored: StoredCredentials,
+  env: Readonly<Record<string, string | undefined>>,
+): Result<MerchantCredentials, WechatPayError> {
+  const baseUrl = envSchema.shape.WECHATPAY_BASE_URL.safeParse(env.WECHATPAY_BASE_URL);
+  if (!baseUrl.success) return configError("WECHATPAY_BASE_URL: must be an http(s) URL");
+  const { merchant, secrets } = stored;
+  let merchantPrivateKey: KeyObject | undefined;
+  if (secrets.merchantPrivateKeyPem) {
+    const key = keyFrom("the merchant private key", () => createPrivateKey(secrets.merchantPrivateKeyPem!));
+    if (!key.ok) return key;
+    merchantPrivateKey = key.value;
+  }
+  let publicKey: KeyObject | undefined;
+  if (stored.publicKeyPem) {
+    const key = keyFrom("the WeChat Pay public key", () => createPublicKey(stored.publicKeyPem!));
+    if (!key.ok) return key;
+    publicKey = key.value;
+  }
+  const p12 = secrets.p12Base64 ? Buffer.from(secrets.p12Base64, "base64") : undefined;
+  return ok(
+    redacting({
+      mchid: merchant.mchid,
+      appid: merchant.appid,
+      subMchid: merchant.subMchid ?? undefined,
+      baseUrl: (baseUrl.data ?? DEFAULT_BASE_URL).replace(/\/+$/, ""),
+      merchantSerialNo: stored.merchantSerialNo?.toUpperCase(),
+      merchantPrivateKey,
+      apiV3Key: secrets.apiV3Key,
+      publicKeyId: stored.publicKeyId ?? undefined,
+      publicKey,
+      apiV2Key: secrets.apiV2Key,
+      p12,
+      p12Password: p12 ? (secrets.p12Password || merchant.mchid) : undefined,
+      signType: "HMAC-SHA256",
+    }),
+  );
+}
+
 /** Fields that are secret, or that give no use in a log. */
 const SECRET_FIELDS = ["merchantPrivateKey", "apiV3Key", "apiV2Key", "p12", "p12Password"] as const;
 

@@ -1,9 +1,13 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
+import { encryptionKeyFrom } from "../crypto/seal";
 import type { Db } from "../db/client";
-import { merchants, type Merchant } from "../db/schema";
+import { merchantCredentials, merchants, type CredentialStatus, type Merchant, type MerchantCredentialRow } from "../db/schema";
+import { log } from "../log";
+import { openSecrets } from "../merchants/credential-secrets";
+import { usableCredentialRows } from "../merchants/credentials";
 import type { RefundGateway } from "../refunds/gateway";
 import { err, ok, type Result } from "../result";
-import { loadMerchantCredentialsFromEnv, type MerchantCredentials } from "./config";
+import { loadMerchantCredentialsFromEnv, loadMerchantCredentialsFromStored, type MerchantCredentials } from "./config";
 import { wechatPayError, type WechatPayError } from "./errors";
 import { createRefundGateway } from "./gateway";
 import type { PlatformKeyStore } from "./v3/key-store";
@@ -15,33 +19,76 @@ export interface MerchantWechatPay {
   gateway: RefundGateway;
   /** APIv3 merchants only: the platform keys the gateway verifies answers with, and callbacks are verified with. */
   keys?: PlatformKeyStore;
+  /** Credentials uploaded in the console (`credentials_ref = 'db'`): which version, and whether it is the active one. */
+  credentialVersion?: { version: number; status: CredentialStatus };
 }
 
 /** Where `env` credentials come from: `process.env`, or a test's own variables. */
 type Env = Readonly<Record<string, string | undefined>>;
 
-// One entry per merchant per process: its platform key store's certificate cache and once-a-minute refresh limit
-// must be shared by every call and every callback.
-const cache = new Map<string, Omit<MerchantWechatPay, "merchant">>();
+type Wiring = Omit<MerchantWechatPay, "merchant">;
 
-/** Wires a merchant row to its credentials (`env`: the WECHATPAY_* variables), reusing this process's wiring. */
-function wire(merchant: Merchant, env: Env): Result<MerchantWechatPay, WechatPayError> {
-  const cached = cache.get(merchant.id);
-  // The row is always the caller's fresh one; only the wiring (credentials, gateway, keys) is kept.
-  if (cached) return ok({ ...cached, merchant });
-  const credentials = loadMerchantCredentialsFromEnv(env);
-  if (!credentials.ok) return credentials;
-  if (!credentials.value || credentials.value.mchid !== merchant.mchid) {
-    return err(wechatPayError("config", "CONFIG_MISSING", `no WeChat Pay credentials for merchant ${merchant.mchid}`));
+/**
+ * One entry per merchant and credential version per process: a platform key store's certificate cache and
+ * once-a-minute refresh limit must be shared by every call and every callback. The key holds what the wiring is made
+ * of (the merchant's ids and API version, the credential version's row id), so an edit or a new version wires anew
+ * while other processes, reading the same rows, do the same.
+ */
+const cache = new Map<string, Wiring>();
+
+const wiringKey = (merchant: Merchant, source: string) =>
+  [merchant.id, merchant.apiVersion, merchant.mchid, merchant.subMchid ?? "", merchant.appid, source].join(":");
+
+function cached(key: string, merchant: Merchant, make: () => Result<Wiring, WechatPayError>): Result<MerchantWechatPay, WechatPayError> {
+  let wiring = cache.get(key);
+  if (!wiring) {
+    const made = make();
+    if (!made.ok) return made;
+    cache.set(key, (wiring = made.value));
   }
-  const wired = createRefundGateway(credentials.value, merchant.apiVersion);
-  if (!wired.ok) return wired;
-  const entry = { credentials: credentials.value, gateway: wired.value.gateway, keys: wired.value.keys };
-  cache.set(merchant.id, entry);
-  return ok({ ...entry, merchant });
+  // The row is always the caller's fresh one; only the wiring (credentials, gateway, keys) is kept.
+  return ok({ ...wiring, merchant });
 }
 
-/** A merchant's gateway, credentials and platform keys. */
+function wired(credentials: MerchantCredentials, merchant: Merchant): Result<Wiring, WechatPayError> {
+  const gateway = createRefundGateway(credentials, merchant.apiVersion);
+  return gateway.ok ? ok({ credentials, gateway: gateway.value.gateway, keys: gateway.value.keys }) : gateway;
+}
+
+/** `credentials_ref = 'env'`: the WECHATPAY_* variables, for the one merchant they name. */
+function wireFromEnv(merchant: Merchant, env: Env): Result<MerchantWechatPay, WechatPayError> {
+  return cached(wiringKey(merchant, "env"), merchant, () => {
+    const credentials = loadMerchantCredentialsFromEnv(env);
+    if (!credentials.ok) return credentials;
+    if (!credentials.value || credentials.value.mchid !== merchant.mchid) {
+      return err(wechatPayError("config", "CONFIG_MISSING", `no WeChat Pay credentials for merchant ${merchant.mchid}`));
+    }
+    return wired(credentials.value, merchant);
+  });
+}
+
+/** `credentials_ref = 'db'`: one uploaded version, its secrets opened in memory only, on first use in this process. */
+function wireFromRow(merchant: Merchant, row: MerchantCredentialRow, env: Env): Result<MerchantWechatPay, WechatPayError> {
+  const made = cached(wiringKey(merchant, `db:${row.id}:${row.version}`), merchant, () => {
+    const masterKey = encryptionKeyFrom(env);
+    if (!masterKey.ok) {
+      return err(wechatPayError("config", "CONFIG_INVALID", `APP_ENCRYPTION_KEY is ${masterKey.error === "MISSING" ? "not set" : "invalid"}`));
+    }
+    const secrets = openSecrets(masterKey.value, row);
+    if (!secrets.ok) {
+      const detail = `credential version ${row.version} of merchant ${merchant.mchid} does not open with APP_ENCRYPTION_KEY`;
+      return err(wechatPayError("config", "CONFIG_INVALID", detail));
+    }
+    const credentials = loadMerchantCredentialsFromStored(
+      { merchant, merchantSerialNo: row.merchantSerialNo, publicKeyId: row.publicKeyId, publicKeyPem: row.publicKeyPem, secrets: secrets.value },
+      env,
+    );
+    return credentials.ok ? wired(credentials.value, merchant) : credentials;
+  });
+  return made.ok ? ok({ ...made.value, credentialVersion: { version: row.version, status: row.status } }) : made;
+}
+
+/** A merchant's gateway, credentials and platform keys: for `db` merchants, those of the active version. */
 export async function merchantWechatPay(
   db: Db,
   merchantId: string,
@@ -49,7 +96,13 @@ export async function merchantWechatPay(
 ): Promise<Result<MerchantWechatPay, WechatPayError>> {
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId));
   if (!merchant) return err(wechatPayError("config", "MCH_NOT_EXISTS", `merchant ${merchantId} is not configured`));
-  return wire(merchant, env);
+  if (merchant.credentialsRef !== "db") return wireFromEnv(merchant, env);
+  const [active] = await db
+    .select()
+    .from(merchantCredentials)
+    .where(and(eq(merchantCredentials.merchantId, merchant.id), eq(merchantCredentials.status, "active")));
+  if (!active) return err(wechatPayError("config", "CONFIG_MISSING", `merchant ${merchant.mchid} has no active credentials`));
+  return wireFromRow(merchant, active, env);
 }
 
 /** The gateway for a merchant, from where its credentials live. */
@@ -58,19 +111,34 @@ export async function gatewayForMerchant(
   merchantId: string,
   env: Env = process.env,
 ): Promise<Result<RefundGateway, WechatPayError>> {
-  const wired = await merchantWechatPay(db, merchantId, env);
-  return wired.ok ? ok(wired.value.gateway) : wired;
+  const wiredMerchant = await merchantWechatPay(db, merchantId, env);
+  return wiredMerchant.ok ? ok(wiredMerchant.value.gateway) : wiredMerchant;
 }
 
 /**
- * Every merchant whose credentials are usable: the candidates a callback may be addressed to (WeChat's callbacks
- * name the merchant only inside the signed or encrypted part). Merchants without credentials are left out.
+ * Every usable credential set: the candidates a callback may be addressed to (WeChat's callbacks name the merchant
+ * only inside the signed or encrypted part). A `db` merchant gives its active version first, then its standby ones,
+ * which are still accepted while a rotation is under way; merchants without usable credentials are left out.
  */
 export async function configuredMerchants(db: Db, env: Env = process.env): Promise<MerchantWechatPay[]> {
   const rows = await db.select().from(merchants).orderBy(merchants.createdAt);
-  return rows.flatMap((row) => {
-    const wired = wire(row, env);
-    return wired.ok ? [wired.value] : [];
+  const versions = await usableCredentialRows(
+    db,
+    rows.filter((m) => m.credentialsRef === "db").map((m) => m.id),
+  );
+  return rows.flatMap((merchant) => {
+    if (merchant.credentialsRef !== "db") {
+      const fromEnv = wireFromEnv(merchant, env);
+      return fromEnv.ok ? [fromEnv.value] : [];
+    }
+    return versions
+      .filter((row) => row.merchantId === merchant.id)
+      .flatMap((row) => {
+        const fromRow = wireFromRow(merchant, row, env);
+        if (fromRow.ok) return [fromRow.value];
+        log.warn({ merchant: merchant.id, version: row.version, code: fromRow.error.code, detail: fromRow.error.detail }, "credential version unusable");
+        return [];
+      });
   });
 }
 

@@ -1,72 +1,70 @@
 import type { Metadata } from "next";
-import { FilterBar, FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
+import { getTranslations } from "next-intl/server";
+import { DateRangeFields, FilterBar, FilterField, FilterSelect } from "@/components/filter-bar";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
 import { requirePageUser } from "@/app/_server/session";
+import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
-import { listNotifications, NOTIFICATION_OUTCOMES, notificationFiltersSchema } from "@/lib/db/queries/notifications";
+import { listNotifications, NOTIFICATION_EVENT_TYPES, NOTIFICATION_OUTCOMES, notificationFiltersSchema } from "@/lib/db/queries/notifications";
+import { verificationResult } from "@/lib/db/schema";
 import { NotificationList } from "./notification-list";
+import { ReapplyProvider } from "./reapply";
 
-export const metadata: Metadata = { title: "Notifications" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("notifications");
+  return { title: t("title") };
+}
 
 type Search = Record<string, string | undefined>;
 
 export default async function NotificationsPage({ searchParams }: { searchParams: Promise<Search> }) {
-  await requirePageUser();
+  const user = await requirePageUser();
+  const t = await getTranslations("notifications");
   const params = await searchParams;
   const filters = notificationFiltersSchema.parse(params);
   const { rows, nextCursor } = await listNotifications(getDb(), filters);
   const filtered = Object.entries(filters).some(([key, value]) => key !== "after" && value !== undefined);
+  const any = { value: "", label: t("filters.any") };
+  // A shared URL may name an event type not in the list; it stays selectable so the filter shows what is applied.
+  const events = filters.event && !(NOTIFICATION_EVENT_TYPES as readonly string[]).includes(filters.event) ? [...NOTIFICATION_EVENT_TYPES, filters.event] : NOTIFICATION_EVENT_TYPES;
 
   return (
     <>
-      <PageHeader
-        title="Notifications"
-        subtitle="Every callback WeChat Pay sent, whether its signature held or not, newest first. Times are Beijing time."
-      />
+      <PageHeader title={t("title")} subtitle={t("subtitle")} />
       <FilterBar action="/notifications">
-        <FilterField label="Signature">
+        <FilterField label={t("filters.verification")}>
           <FilterSelect
             name="verification"
-            defaultValue={params.verification}
-            options={[
-              { value: "", label: "Any" },
-              { value: "verified", label: "Verified" },
-              { value: "rejected", label: "Rejected" },
-            ]}
+            defaultValue={filters.verification}
+            options={[any, ...verificationResult.enumValues.map((v) => ({ value: v, label: t(`verification.${v}`) }))]}
           />
         </FilterField>
-        <FilterField label="Outcome">
+        <FilterField label={t("filters.outcome")}>
+          <FilterSelect name="outcome" defaultValue={filters.outcome} options={[any, ...NOTIFICATION_OUTCOMES.map((o) => ({ value: o, label: t(`outcomes.${o}`) }))]} />
+        </FilterField>
+        <FilterField label={t("filters.event")}>
           <FilterSelect
-            name="outcome"
-            defaultValue={params.outcome}
-            options={[{ value: "", label: "Any" }, ...NOTIFICATION_OUTCOMES.map((o) => ({ value: o, label: o }))]}
+            name="event"
+            defaultValue={filters.event}
+            options={[any, ...events.map((e) => ({ value: e, label: t.has(`events.${e}`) ? `${t(`events.${e}`)} · ${e}` : e }))]}
           />
         </FilterField>
-        <FilterField label="Event type">
-          <FilterInput name="event" defaultValue={params.event} placeholder="REFUND.SUCCESS" className="w-44 font-mono" />
-        </FilterField>
-        <FilterField label="Received from">
-          <FilterInput name="from" type="date" defaultValue={params.from} />
-        </FilterField>
-        <FilterField label="Received to">
-          <FilterInput name="to" type="date" defaultValue={params.to} />
-        </FilterField>
+        <DateRangeFields label={t("filters.received")} params={filters} />
       </FilterBar>
-      <NotificationList
-        rows={rows}
-        empty={
-          filtered ? (
-            "No callbacks match these filters."
-          ) : (
-            <>
-              No callbacks yet. WeChat Pay&apos;s refund result callbacks to{" "}
-              <code className="rounded bg-slate-100 px-1 font-mono text-xs">/api/notify/refund</code> appear here as they arrive,
-              including those whose signature or decryption failed.
-            </>
-          )
-        }
-      />
+      <ReapplyProvider>
+        <NotificationList
+          rows={rows}
+          canReapply={can(user.role, "reapplyNotification")}
+          empty={
+            filtered
+              ? t("empty.filtered")
+              : t.rich("empty.none", {
+                  path: (chunks) => <code className="rounded bg-slate-100 px-1 font-mono text-xs">{chunks}</code>,
+                })
+          }
+        />
+      </ReapplyProvider>
       <Pager path="/notifications" params={params} nextCursor={nextCursor} />
     </>
   );

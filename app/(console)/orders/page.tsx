@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { DataTable, type Column } from "@/components/data-table";
 import { DateTime } from "@/components/date-time";
 import { AmountRangeFields, DateRangeFields, FilterBar, FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
@@ -9,61 +10,106 @@ import { Pager } from "@/components/pager";
 import { OrderStateBadge } from "@/components/status-badge";
 import { requirePageUser } from "@/app/_server/session";
 import { getDb } from "@/lib/db/client";
-import { yuanParamToFen } from "@/lib/db/queries/filters";
-import { listOrders, orderFiltersSchema, type OrderListRow } from "@/lib/db/queries/orders";
+import { listMerchants } from "@/lib/db/queries/merchants";
+import { listOrders, ORDER_REFUND_STATES, parseOrderFilters, type OrderListRow } from "@/lib/db/queries/orders";
+import { MAX_REFUNDS_PER_ORDER } from "@/lib/refunds/status";
 
-export const metadata: Metadata = { title: "Orders" };
-
-const COLUMNS: Column<OrderListRow>[] = [
-  { header: "Paid at", cell: (o) => <DateTime value={o.paidAt} /> },
-  {
-    header: "Order no.",
-    cell: (o) => (
-      <Link href={`/orders/${o.id}`} className="font-mono text-xs text-brand-700 hover:underline">
-        {o.outTradeNo}
-      </Link>
-    ),
-  },
-  { header: "Description", cell: (o) => <span className="line-clamp-1 max-w-64 text-slate-600">{o.description}</span> },
-  { header: "Amount", align: "right", cell: (o) => <Money fen={o.totalFen} /> },
-  { header: "Refunded", align: "right", cell: (o) => <Money fen={o.refundedFen} className={o.refundedFen ? "" : "text-slate-400"} /> },
-  { header: "Remaining", align: "right", cell: (o) => <Money fen={o.remainingFen} className="font-medium" /> },
-  { header: "Refunds", align: "right", cell: (o) => <span className="tabular-nums text-slate-600">{o.refundCount} / 50</span> },
-  { header: "State", cell: (o) => <OrderStateBadge state={o.state} /> },
-];
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("orders.list"))("title") };
+}
 
 type Search = Record<string, string | undefined>;
+type Translate = Awaited<ReturnType<typeof getTranslations<"orders.list">>>;
+
+function columns(t: Translate, showMerchant: boolean): Column<OrderListRow>[] {
+  return [
+    { header: t("columns.paidAt"), cell: (o) => <DateTime value={o.paidAt} /> },
+    {
+      header: t("columns.outTradeNo"),
+      cell: (o) => (
+        <Link href={`/orders/${o.id}`} className="font-mono text-xs text-brand-700 hover:underline">
+          {o.outTradeNo}
+        </Link>
+      ),
+    },
+    ...(showMerchant ? [{ header: t("columns.merchant"), cell: (o: OrderListRow) => <span className="text-slate-600">{o.merchantName}</span> }] : []),
+    { header: t("columns.description"), cell: (o) => <span className="line-clamp-1 max-w-64 text-slate-600">{o.description}</span> },
+    { header: t("columns.total"), align: "right", cell: (o) => <Money fen={o.totalFen} /> },
+    { header: t("columns.refunded"), align: "right", cell: (o) => <Money fen={o.refundedFen} className={o.refundedFen ? "" : "text-slate-400"} /> },
+    { header: t("columns.remaining"), align: "right", cell: (o) => <Money fen={o.remainingFen} className="font-medium" /> },
+    {
+      header: t("columns.refundCount"),
+      align: "right",
+      cell: (o) => (
+        <span className="tabular-nums text-slate-600">
+          {o.refundCount} / {MAX_REFUNDS_PER_ORDER}
+        </span>
+      ),
+    },
+    { header: t("columns.state"), cell: (o) => <OrderStateBadge state={o.state} /> },
+  ];
+}
+
+/** The current filters as a query string (without the page cursor), for the CSV export of exactly this view. */
+function filterQuery(params: Search): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value && key !== "after") query.set(key, value);
+  return query.toString();
+}
 
 export default async function OrdersPage({ searchParams }: { searchParams: Promise<Search> }) {
   await requirePageUser();
   const params = await searchParams;
-  const filters = orderFiltersSchema.parse({ ...params, minFen: yuanParamToFen(params.min), maxFen: yuanParamToFen(params.max) });
-  const { rows, nextCursor } = await listOrders(getDb(), filters);
+  const filters = parseOrderFilters(params);
+  const db = getDb();
+  const [{ rows, nextCursor }, merchants, t, tStatus] = await Promise.all([
+    listOrders(db, filters),
+    listMerchants(db),
+    getTranslations("orders.list"),
+    getTranslations("status.order"),
+  ]);
+  // With one merchant a merchant filter (and column) would only add noise.
+  const manyMerchants = merchants.length > 1;
 
   return (
     <>
-      <PageHeader title="Orders" subtitle="Paid WeChat Pay orders, newest first. Times are Beijing time." />
+      <PageHeader
+        title={t("title")}
+        subtitle={t("subtitle")}
+        actions={
+          <a
+            href={`/api/export/orders?${filterQuery(params)}`}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+            download
+          >
+            {t("exportCsv")}
+          </a>
+        }
+      />
       <FilterBar action="/orders">
-        <FilterField label="Search">
-          <FilterInput name="q" defaultValue={params.q} placeholder="Order no., transaction ID or description" className="w-72" />
+        <FilterField label={t("search")}>
+          <FilterInput name="q" defaultValue={params.q} placeholder={t("searchPlaceholder")} className="w-72" />
         </FilterField>
-        <FilterField label="Refund state">
+        {manyMerchants && (
+          <FilterField label={t("merchant")}>
+            <FilterSelect
+              name="merchant"
+              defaultValue={filters.merchant}
+              options={[{ value: "", label: t("anyMerchant") }, ...merchants.map((m) => ({ value: m.id, label: m.displayName }))]}
+            />
+          </FilterField>
+        )}
+        <FilterField label={t("refundState")}>
           <FilterSelect
             name="state"
             defaultValue={params.state}
-            options={[
-              { value: "", label: "Any" },
-              { value: "none", label: "Not refunded" },
-              { value: "partial", label: "Partly refunded" },
-              { value: "full", label: "Fully refunded" },
-              { value: "in_progress", label: "Refund in progress" },
-            ]}
+            options={[{ value: "", label: t("anyState") }, ...ORDER_REFUND_STATES.map((state) => ({ value: state, label: tStatus(state) }))]}
           />
         </FilterField>
-        <DateRangeFields label="Paid" params={params} />
+        <DateRangeFields label={t("paid")} params={params} />
         <AmountRangeFields params={params} />
       </FilterBar>
-      <DataTable columns={COLUMNS} rows={rows} rowKey={(o) => o.id} empty="No orders match these filters." />
+      <DataTable columns={columns(t, manyMerchants)} rows={rows} rowKey={(o) => o.id} empty={t("empty")} />
       <Pager path="/orders" params={params} nextCursor={nextCursor} />
     </>
   );

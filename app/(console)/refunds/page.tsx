@@ -1,103 +1,187 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { TriangleAlert } from "lucide-react";
+import { Download, Files, TriangleAlert } from "lucide-react";
+import { getTranslations } from "next-intl/server";
 import { DataTable, type Column } from "@/components/data-table";
 import { DateTime } from "@/components/date-time";
 import { AmountRangeFields, DateRangeFields, FilterBar, FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
 import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
-import { RefundStatusBadge, refundStatusLabel } from "@/components/status-badge";
+import { RefundStatusBadge } from "@/components/status-badge";
 import { requirePageUser } from "@/app/_server/session";
+import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
-import { yuanParamToFen } from "@/lib/db/queries/filters";
-import { listRefundRequesters, listRefunds, refundFiltersSchema, type RefundListRow } from "@/lib/db/queries/refunds";
+import { listMerchants } from "@/lib/db/queries/merchants";
+import { countNeedingAttention, listRefundRequesters, listRefunds, parseRefundFilters, type RefundListRow } from "@/lib/db/queries/refunds";
 import { refundStatus } from "@/lib/db/schema";
 
-export const metadata: Metadata = { title: "Refunds" };
-
-const COLUMNS: Column<RefundListRow>[] = [
-  { header: "Created at", cell: (r) => <DateTime value={r.createdAt} /> },
-  {
-    header: "Refund no.",
-    cell: (r) => (
-      <Link href={`/refunds/${encodeURIComponent(r.outRefundNo)}`} className="font-mono text-xs text-brand-700 hover:underline">
-        {r.outRefundNo}
-      </Link>
-    ),
-  },
-  {
-    header: "Order",
-    cell: (r) => (
-      <Link href={`/orders/${r.orderId}`} className="font-mono text-xs text-slate-700 hover:text-brand-700 hover:underline">
-        {r.outTradeNo}
-      </Link>
-    ),
-  },
-  { header: "Amount", align: "right", cell: (r) => <Money fen={r.amountFen} /> },
-  {
-    header: "Status",
-    cell: (r) => (
-      <span className="flex items-center gap-1.5">
-        <RefundStatusBadge status={r.status} />
-        {r.status === "ABNORMAL" && (
-          <span className="flex items-center gap-1 text-xs font-medium whitespace-nowrap text-red-700">
-            <TriangleAlert className="h-3.5 w-3.5" aria-hidden />
-            Needs abnormal-refund application
-          </span>
-        )}
-      </span>
-    ),
-  },
-  {
-    header: "Requested by",
-    cell: (r) => (r.requesterName ? <span title={r.requesterEmail ?? undefined}>{r.requesterName}</span> : <span className="text-slate-400">—</span>),
-  },
-  {
-    header: "Last error",
-    cell: (r) => (r.lastErrorCode ? <span className="font-mono text-xs text-red-700">{r.lastErrorCode}</span> : <span className="text-slate-400">—</span>),
-  },
-];
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("refunds.list");
+  return { title: t("title") };
+}
 
 type Search = Record<string, string | undefined>;
+type Translate = Awaited<ReturnType<typeof getTranslations<"refunds.list">>>;
+
+/** Why a refund needs a person, if it does: the same three cases as the "Needs attention" tab. */
+function attentionReason(r: RefundListRow): "abnormal" | "unknown" | "retrying" | null {
+  if (r.status === "ABNORMAL") return "abnormal";
+  if (r.outcomeUnknown) return "unknown";
+  if (r.status === "PENDING" && r.lastErrorCode) return "retrying";
+  return null;
+}
+
+function columns(t: Translate, showMerchant: boolean): Column<RefundListRow>[] {
+  return [
+    { header: t("columns.createdAt"), cell: (r) => <DateTime value={r.createdAt} /> },
+    {
+      header: t("columns.outRefundNo"),
+      cell: (r) => (
+        <Link href={`/refunds/${encodeURIComponent(r.outRefundNo)}`} className="font-mono text-xs text-brand-700 hover:underline">
+          {r.outRefundNo}
+        </Link>
+      ),
+    },
+    {
+      header: t("columns.order"),
+      cell: (r) => (
+        <Link href={`/orders/${r.orderId}`} className="font-mono text-xs text-slate-700 hover:text-brand-700 hover:underline">
+          {r.outTradeNo}
+        </Link>
+      ),
+    },
+    ...(showMerchant ? [{ header: t("columns.merchant"), cell: (r: RefundListRow) => <span className="text-slate-600">{r.merchantName}</span> }] : []),
+    { header: t("columns.amount"), align: "right", cell: (r) => <Money fen={r.amountFen} /> },
+    {
+      header: t("columns.status"),
+      cell: (r) => {
+        const reason = attentionReason(r);
+        return (
+          <span className="flex items-center gap-1.5">
+            <RefundStatusBadge status={r.status} />
+            {reason && (
+              <span
+                data-testid="needs-attention"
+                className="inline-flex items-center gap-1 rounded-md bg-red-600 px-1.5 py-0.5 text-xs font-semibold whitespace-nowrap text-white"
+              >
+                <TriangleAlert className="h-3.5 w-3.5" aria-hidden />
+                {t(`attention.${reason}`)}
+              </span>
+            )}
+          </span>
+        );
+      },
+    },
+    {
+      header: t("columns.requestedBy"),
+      cell: (r) => (r.requesterName ? <span title={r.requesterEmail ?? undefined}>{r.requesterName}</span> : <span className="text-slate-400">—</span>),
+    },
+    {
+      header: t("columns.lastError"),
+      cell: (r) => (r.lastErrorCode ? <span className="font-mono text-xs text-red-700">{r.lastErrorCode}</span> : <span className="text-slate-400">—</span>),
+    },
+  ];
+}
+
+/** The current query string without the page cursor: what the tabs and the CSV export keep. */
+function queryWithout(params: Search, ...drop: string[]): URLSearchParams {
+  return new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1]) && !drop.includes(e[0]) && e[0] !== "after"));
+}
+
+const TAB = "rounded-md px-3 py-1.5 text-sm font-medium";
 
 export default async function RefundsPage({ searchParams }: { searchParams: Promise<Search> }) {
-  await requirePageUser();
+  const user = await requirePageUser();
+  const [t, tStatus, tBulk] = await Promise.all([getTranslations("refunds.list"), getTranslations("status.refund"), getTranslations("bulk")]);
   const params = await searchParams;
-  const filters = refundFiltersSchema.parse({ ...params, minFen: yuanParamToFen(params.min), maxFen: yuanParamToFen(params.max) });
+  const filters = parseRefundFilters(params);
   const db = getDb();
-  const [{ rows, nextCursor }, requesters] = await Promise.all([listRefunds(db, filters), listRefundRequesters(db)]);
+  const [{ rows, nextCursor }, requesters, merchants, attentionCount] = await Promise.all([
+    listRefunds(db, filters),
+    listRefundRequesters(db),
+    listMerchants(db),
+    countNeedingAttention(db),
+  ]);
+  const showMerchant = merchants.length > 1;
+  const attention = filters.attention === "1";
+  const all = queryWithout(params, "attention").toString();
+  const flagged = new URLSearchParams([...queryWithout(params, "attention"), ["attention", "1"]]).toString();
 
   return (
     <>
-      <PageHeader title="Refunds" subtitle="Every refund requested through the console, newest first. Times are Beijing time." />
+      <PageHeader
+        title={t("title")}
+        subtitle={t("subtitle")}
+        actions={
+          <>
+            {can(user.role, "bulkRefund") && (
+              <Link href="/refunds/bulk" className="inline-flex items-center gap-1.5 rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700">
+                <Files className="h-4 w-4" aria-hidden />
+                {tBulk("link")}
+              </Link>
+            )}
+            <a
+              href={`/api/export/refunds?${queryWithout(params).toString()}`}
+              className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
+            >
+              <Download className="h-4 w-4" aria-hidden />
+              {t("exportCsv")}
+            </a>
+          </>
+        }
+      />
+      <nav aria-label={t("tabs.label")} className="mb-3 flex gap-1">
+        <Link href={all ? `/refunds?${all}` : "/refunds"} aria-current={attention ? undefined : "page"} className={`${TAB} ${attention ? "text-slate-600 hover:bg-slate-100" : "bg-slate-900 text-white"}`}>
+          {t("tabs.all")}
+        </Link>
+        <Link
+          href={`/refunds?${flagged}`}
+          aria-current={attention ? "page" : undefined}
+          className={`${TAB} inline-flex items-center gap-1.5 ${attention ? "bg-red-700 text-white" : "text-red-700 hover:bg-red-50"}`}
+        >
+          <TriangleAlert className="h-4 w-4" aria-hidden />
+          {t("tabs.attention")}
+          <span className={`rounded-full px-1.5 text-xs tabular-nums ${attention ? "bg-white/20" : "bg-red-100"}`}>{attentionCount}</span>
+        </Link>
+      </nav>
       <FilterBar action="/refunds">
-        <FilterField label="Refund or order no.">
-          <FilterInput name="q" defaultValue={params.q} placeholder="Exact out_refund_no or out_trade_no" className="w-64" />
+        {attention && <input type="hidden" name="attention" value="1" />}
+        <FilterField label={t("filters.number")}>
+          <FilterInput name="q" defaultValue={params.q} placeholder={t("filters.numberPlaceholder")} className="w-64" />
         </FilterField>
-        <FilterField label="Status">
+        <FilterField label={t("filters.status")}>
           <FilterSelect
             name="status"
             defaultValue={params.status}
-            options={[{ value: "", label: "Any" }, ...refundStatus.enumValues.map((s) => ({ value: s, label: refundStatusLabel(s) }))]}
+            options={[{ value: "", label: t("filters.anyStatus") }, ...refundStatus.enumValues.map((s) => ({ value: s, label: tStatus(s) }))]}
           />
         </FilterField>
-        <FilterField label="Requested by">
+        {showMerchant && (
+          <FilterField label={t("filters.merchant")}>
+            <FilterSelect
+              name="merchant"
+              defaultValue={params.merchant}
+              options={[{ value: "", label: t("filters.anyMerchant") }, ...merchants.map((m) => ({ value: m.id, label: `${m.displayName} (${m.mchid})` }))]}
+            />
+          </FilterField>
+        )}
+        <FilterField label={t("filters.requestedBy")}>
           <FilterSelect
             name="operator"
             defaultValue={params.operator}
-            options={[{ value: "", label: "Anyone" }, ...requesters.map((u) => ({ value: u.id, label: `${u.name} (${u.email})` }))]}
+            options={[{ value: "", label: t("filters.anyone") }, ...requesters.map((u) => ({ value: u.id, label: `${u.name} (${u.email})` }))]}
           />
         </FilterField>
-        <DateRangeFields label="Created" params={params} />
+        <DateRangeFields label={t("filters.created")} params={params} />
         <AmountRangeFields params={params} />
       </FilterBar>
       <DataTable
-        columns={COLUMNS}
+        columns={columns(t, showMerchant)}
         rows={rows}
         rowKey={(r) => r.id}
-        rowClassName={(r) => (r.status === "ABNORMAL" ? "bg-red-50/70 hover:bg-red-50" : undefined)}
-        empty="No refunds match these filters."
+        rowClassName={(r) => (attentionReason(r) ? "bg-red-50/70 hover:bg-red-50" : undefined)}
+        empty={attention ? t("emptyAttention") : t("empty")}
       />
       <Pager path="/refunds" params={params} nextCursor={nextCursor} />
     </>

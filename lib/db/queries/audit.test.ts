@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../../tests/db";
+import { createUser } from "../../../tests/fixtures/orders";
 import { appendAudit, SYSTEM_ACTOR } from "../../audit/append";
 import { auditLog } from "../schema";
 import { auditFiltersSchema, listAuditActions, listAuditEntries, type AuditFilters } from "./audit";
 
 describe("audit queries", () => {
   let t: TestDatabase;
+  let olgaId: string;
   const noFilters: AuditFilters = auditFiltersSchema.parse({});
   const actions = async (filters: Partial<AuditFilters>, pageSize = 50) =>
     (await listAuditEntries(t.db, { ...noFilters, ...filters }, pageSize)).rows.map((r) => r.action);
@@ -13,7 +15,13 @@ describe("audit queries", () => {
   beforeAll(async () => {
     t = await createTestDb();
     const admin = { id: null, label: "Admin@Example.com", ip: "10.0.0.1" };
-    await t.db.insert(auditLog).values({ actorLabel: "50%_off@example.com", action: "auth.login_failed", at: new Date("2024-04-30T15:00:00Z") });
+    const olga = await createUser(t.db, "operator", "olga@example.com");
+    olgaId = olga.id;
+    await t.db.insert(auditLog).values([
+      { actorLabel: "50%_off@example.com", action: "auth.login_failed", at: new Date("2024-04-30T15:00:00Z") },
+      // 16:30Z is already 1 May in Beijing. The actor's name (`operator`) is joined in; a `user` target shows its email.
+      { actorId: olga.id, actorLabel: olga.email, action: "auth.sign_in", targetType: "user", targetId: olga.id, ip: "10.0.0.9", at: new Date("2024-04-30T16:30:00Z") },
+    ]);
     // One transaction: every row gets the same now(), so only the id orders them.
     await t.db.transaction(async (tx) => {
       await appendAudit(tx, admin, "refund.requested", { type: "refund", id: "R1" }, { amountFen: 500 });
@@ -24,10 +32,12 @@ describe("audit queries", () => {
   });
   afterAll(() => t.drop());
 
-  it("lists newest first, ties broken by id, with target and details", async () => {
+  it("lists newest first, ties broken by id, with target, details, the actor's name and a target user's email", async () => {
     const { rows } = await listAuditEntries(t.db, noFilters);
-    expect(rows.map((r) => r.action)).toEqual(["notification.rejected", "refund.requested", "refund.approved", "refund.requested", "auth.login_failed"]);
-    expect(rows[3]).toMatchObject({ actorLabel: "Admin@Example.com", targetType: "refund", targetId: "R1", ip: "10.0.0.1", details: { amountFen: 500 } });
+    expect(rows.map((r) => r.action)).toEqual(["notification.rejected", "refund.requested", "refund.approved", "refund.requested", "auth.sign_in", "auth.login_failed"]);
+    expect(rows[3]).toMatchObject({ actorLabel: "Admin@Example.com", actorName: null, targetType: "refund", targetId: "R1", ip: "10.0.0.1", details: { amountFen: 500 } });
+    expect(rows[4]).toMatchObject({ actorLabel: "olga@example.com", actorName: "operator", targetType: "user", targetId: olgaId, targetUserEmail: "olga@example.com", ip: "10.0.0.9" });
+    expect(rows[3]?.targetUserEmail).toBeNull();
   });
 
   it("pages through equal timestamps without skipping or repeating", async () => {
@@ -44,17 +54,40 @@ describe("audit queries", () => {
     }
   });
 
-  it("filters by action, by part of the actor in any case, and by Beijing day", async () => {
+  it("filters by action, by part of the actor's email or name in any case, and by Beijing day", async () => {
     expect(await actions({ action: "refund.requested" })).toEqual(["refund.requested", "refund.requested"]);
     expect(await actions({ actor: "admin@EXAMPLE" })).toEqual(["refund.approved", "refund.requested"]);
+    expect(await actions({ actor: "OPERATOR" })).toEqual(["auth.sign_in"]);
     // `%` and `_` typed into the filter are literal characters, not wildcards.
     expect(await actions({ actor: "50%_" })).toEqual(["auth.login_failed"]);
     expect(await actions({ actor: "%" })).toEqual(["auth.login_failed"]);
     expect(await actions({ to: "2024-04-30" })).toEqual(["auth.login_failed"]);
-    expect(await actions({ from: "2024-05-01" })).toHaveLength(4);
+    expect(await actions({ from: "2024-05-01", to: "2024-05-01" })).toEqual(["auth.sign_in"]);
+    expect(await actions({ from: "2024-05-01" })).toHaveLength(5);
+  });
+
+  it("filters by target: its id, its type, both, or a target user's email", async () => {
+    expect(await actions({ target: "R1" })).toEqual(["refund.approved", "refund.requested"]);
+    expect(await actions({ target: "refund:r2" })).toEqual(["refund.requested"]);
+    expect(await actions({ target: "refund" })).toHaveLength(3);
+    expect(await actions({ target: "olga@" })).toEqual(["auth.sign_in"]);
+    expect(await actions({ target: olgaId })).toEqual(["auth.sign_in"]);
+    expect(await actions({ target: "R1", action: "refund.approved", actor: "admin" })).toEqual(["refund.approved"]);
+    expect(await actions({ target: "nothing-like-it" })).toEqual([]);
+  });
+
+  it("drops filter values that cannot be used", () => {
+    expect(auditFiltersSchema.parse({ action: "", actor: "  ", target: "x".repeat(201), from: "yesterday" })).toEqual({
+      action: undefined,
+      actor: undefined,
+      target: undefined,
+      from: undefined,
+      to: undefined,
+      after: undefined,
+    });
   });
 
   it("offers each distinct action once, sorted", async () => {
-    expect(await listAuditActions(t.db)).toEqual(["auth.login_failed", "notification.rejected", "refund.approved", "refund.requested"]);
+    expect(await listAuditActions(t.db)).toEqual(["auth.login_failed", "auth.sign_in", "notification.rejected", "refund.approved", "refund.requested"]);
   });
 });

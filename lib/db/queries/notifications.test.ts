@@ -26,13 +26,16 @@ describe("notification queries", () => {
       { ...base, notificationId: "N-DUP", receivedAt: new Date("2024-05-01T02:00:00Z"), eventType: "REFUND.SUCCESS", verification: "verified", outcome: "duplicate", refundId: r!.id },
       { ...base, notificationId: "N-BAD-SIG", receivedAt: new Date("2024-05-01T17:00:00Z"), verification: "rejected", rejectionCode: "SIGN_ERROR", rejectionReason: "signature mismatch", outcome: "rejected", responseStatus: 401, rawBody: "退".repeat(2000) },
       { ...base, notificationId: "N-CLOSED", receivedAt: new Date("2024-04-30T15:00:00Z"), eventType: "REFUND.CLOSED", verification: "verified", outcome: "unmatched" },
+      // Arrived before R1 was recorded; R1 exists now, so an admin may re-apply it.
+      { ...base, notificationId: "N-EARLY", receivedAt: new Date("2024-04-30T14:00:00Z"), eventType: "REFUND.ABNORMAL", verification: "verified", outcome: "unmatched", merchantId: m!.id, decrypted: { out_refund_no: "R1", refund_status: "ABNORMAL" } },
+      { ...base, notificationId: "N-ORPHAN", receivedAt: new Date("2024-04-30T13:00:00Z"), eventType: "REFUND.SUCCESS", verification: "verified", outcome: "unmatched", merchantId: m!.id, decrypted: { out_refund_no: "R-NEVER", refund_status: "SUCCESS" } },
     ]);
   });
   afterAll(() => t.drop());
 
   it("lists newest first, with the linked refund number", async () => {
     const { rows, nextCursor } = await listNotifications(t.db, noFilters);
-    expect(rows.map((r) => r.notificationId)).toEqual(["N-BAD-SIG", "N-DUP", "N-APPLIED", "N-CLOSED"]);
+    expect(rows.map((r) => r.notificationId)).toEqual(["N-BAD-SIG", "N-DUP", "N-APPLIED", "N-CLOSED", "N-EARLY", "N-ORPHAN"]);
     expect(nextCursor).toBeNull();
     expect(rows[2]).toMatchObject({ outRefundNo: "R1", decrypted: { out_refund_no: "R1" }, headers: { "wechatpay-serial": "ABC" } });
     expect(rows[3]?.outRefundNo).toBeNull();
@@ -46,12 +49,32 @@ describe("notification queries", () => {
   });
 
   it("filters by verification, outcome, event type and Beijing day", async () => {
-    expect(await ids({ verification: "verified" })).toEqual(["N-DUP", "N-APPLIED", "N-CLOSED"]);
+    expect(await ids({ verification: "verified" })).toEqual(["N-DUP", "N-APPLIED", "N-CLOSED", "N-EARLY", "N-ORPHAN"]);
+    expect(await ids({ verification: "rejected" })).toEqual(["N-BAD-SIG"]);
     expect(await ids({ outcome: "duplicate" })).toEqual(["N-DUP"]);
+    expect(await ids({ outcome: "unmatched" })).toEqual(["N-CLOSED", "N-EARLY", "N-ORPHAN"]);
     expect(await ids({ event: "REFUND.CLOSED" })).toEqual(["N-CLOSED"]);
+    expect(await ids({ event: "REFUND.SUCCESS", outcome: "unmatched" })).toEqual(["N-ORPHAN"]);
     // 2024-04-30T15:00Z is 23:00 on 30 April in Beijing; 17:00Z on 1 May is already 2 May there.
     expect(await ids({ from: "2024-05-01", to: "2024-05-01" })).toEqual(["N-DUP", "N-APPLIED"]);
-    expect(await ids({ to: "2024-04-30" })).toEqual(["N-CLOSED"]);
+    expect(await ids({ to: "2024-04-30" })).toEqual(["N-CLOSED", "N-EARLY", "N-ORPHAN"]);
+    expect(await ids({ from: "2024-05-02" })).toEqual(["N-BAD-SIG"]);
+    expect(await ids({ verification: "verified", outcome: "unmatched", from: "2024-04-30", to: "2024-04-30" })).toEqual(["N-CLOSED", "N-EARLY", "N-ORPHAN"]);
+  });
+
+  it("marks the unmatched rows whose refund exists now as re-applicable, and ABNORMAL reports", async () => {
+    const { rows } = await listNotifications(t.db, noFilters);
+    const flags = Object.fromEntries(rows.map((r) => [r.notificationId, { reapplicable: r.reapplicable, abnormal: r.abnormal, noticeRefundNo: r.noticeRefundNo }]));
+    expect(flags).toEqual({
+      "N-BAD-SIG": { reapplicable: false, abnormal: false, noticeRefundNo: null },
+      "N-DUP": { reapplicable: false, abnormal: false, noticeRefundNo: null },
+      // Applied already: its refund exists, but there is nothing left to re-apply.
+      "N-APPLIED": { reapplicable: false, abnormal: false, noticeRefundNo: "R1" },
+      // Unmatched without a merchant or content to re-read.
+      "N-CLOSED": { reapplicable: false, abnormal: false, noticeRefundNo: null },
+      "N-EARLY": { reapplicable: true, abnormal: true, noticeRefundNo: "R1" },
+      "N-ORPHAN": { reapplicable: false, abnormal: false, noticeRefundNo: "R-NEVER" },
+    });
   });
 
   it("pages through equal timestamps by id", async () => {
@@ -59,7 +82,9 @@ describe("notification queries", () => {
     expect(first.rows.map((r) => r.notificationId)).toEqual(["N-BAD-SIG", "N-DUP"]);
     const second = await listNotifications(t.db, { ...noFilters, after: first.nextCursor ?? undefined }, 2);
     expect(second.rows.map((r) => r.notificationId)).toEqual(["N-APPLIED", "N-CLOSED"]);
-    expect(second.nextCursor).toBeNull();
+    const third = await listNotifications(t.db, { ...noFilters, after: second.nextCursor ?? undefined }, 2);
+    expect(third.rows.map((r) => r.notificationId)).toEqual(["N-EARLY", "N-ORPHAN"]);
+    expect(third.nextCursor).toBeNull();
   });
 
   it("drops unknown filter values", () => {

@@ -9,6 +9,9 @@ import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
 export const NOTIFICATION_OUTCOMES = ["applied", "duplicate", "unmatched", "rejected", "stale", "error"] as const;
 export type NotificationOutcome = (typeof NOTIFICATION_OUTCOMES)[number];
 
+/** The event types WeChat Pay sends to the console (APIv2 refund callbacks are logged under the APIv3 names). */
+export const NOTIFICATION_EVENT_TYPES = ["REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED", "TRANSACTION.SUCCESS"] as const;
+
 /** Raw bodies are shown up to this many bytes; WeChat's callbacks are a few KiB, anything longer is noise or abuse. */
 export const RAW_BODY_PREVIEW_BYTES = 4096;
 
@@ -22,6 +25,21 @@ export const notificationFiltersSchema = z.object({
   after: z.string().optional().catch(undefined),
 });
 export type NotificationFilters = z.infer<typeof notificationFiltersSchema>;
+
+/** The refund a callback names, from its decrypted content (APIv3 resource and APIv2 `req_info` alike). */
+const noticeRefundNo = sql<string | null>`${notifications.decrypted}->>'out_refund_no'`;
+
+/**
+ * A verified callback that arrived before its refund was known (`unmatched`) and whose refund exists now: the rows an
+ * admin may re-apply (`reapplyNotification` checks all of it again). One index probe on refunds.out_refund_no per row.
+ */
+const reapplicable = sql<boolean>`(${notifications.verification} = 'verified' and ${notifications.outcome} = 'unmatched'
+  and ${notifications.merchantId} is not null
+  and exists (select 1 from ${refunds} r where r.out_refund_no = ${noticeRefundNo}))`;
+
+/** WeChat reports the refund ABNORMAL (the payer's account could not take it back): someone must act on it. */
+const abnormal = sql<boolean>`(coalesce(${notifications.eventType} = 'REFUND.ABNORMAL', false)
+  or coalesce(${notifications.decrypted}->>'refund_status' = 'ABNORMAL', false))`;
 
 export async function listNotifications(db: Db, filters: NotificationFilters, pageSize = 50) {
   const conditions: (SQL | undefined)[] = [];
@@ -49,6 +67,9 @@ export async function listNotifications(db: Db, filters: NotificationFilters, pa
       outcome: notifications.outcome,
       responseStatus: notifications.responseStatus,
       outRefundNo: refunds.outRefundNo,
+      noticeRefundNo,
+      reapplicable,
+      abnormal,
       cursorMicros: epochMicros(notifications.receivedAt),
     })
     .from(notifications)

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../client";
 import { remainingFen } from "../../refunds/status";
 import { merchants, orders } from "../schema";
-import { beijingDayRange, containsPattern, dayParam } from "./filters";
+import { beijingDayRange, containsPattern, dayParam, yuanParamToFen } from "./filters";
 import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
 
 export const ORDER_REFUND_STATES = ["none", "partial", "full", "in_progress"] as const;
@@ -21,6 +21,11 @@ export const orderFiltersSchema = z.object({
   after: z.string().optional().catch(undefined),
 });
 export type OrderFilters = z.infer<typeof orderFiltersSchema>;
+
+/** The orders list's URL (`min`/`max` in yuan) as filters; the list page and the CSV export both read it so. */
+export function parseOrderFilters(params: Record<string, string | undefined>): OrderFilters {
+  return orderFiltersSchema.parse({ ...params, minFen: yuanParamToFen(params.min), maxFen: yuanParamToFen(params.max) });
+}
 
 export function refundState(o: { totalFen: number; refundedFen: number; inFlightFen: number }): OrderRefundState {
   if (o.inFlightFen > 0) return "in_progress";
@@ -43,7 +48,8 @@ function searchCondition(q: string): SQL | undefined {
   return or(exact, ilike(orders.outTradeNo, pattern), ilike(orders.description, pattern));
 }
 
-export async function listOrders(db: Db, filters: OrderFilters, pageSize = 50) {
+/** The list's filters (all but the page cursor) as conditions, shared by the list and the CSV export. */
+export function orderListConditions(filters: OrderFilters): (SQL | undefined)[] {
   const conditions: (SQL | undefined)[] = [];
   if (filters.q) conditions.push(searchCondition(filters.q));
   if (filters.state) conditions.push(STATE_CONDITIONS[filters.state]);
@@ -51,6 +57,11 @@ export async function listOrders(db: Db, filters: OrderFilters, pageSize = 50) {
   if (filters.minFen !== undefined) conditions.push(gte(orders.totalFen, filters.minFen));
   if (filters.maxFen !== undefined) conditions.push(lte(orders.totalFen, filters.maxFen));
   if (filters.merchant) conditions.push(eq(orders.merchantId, filters.merchant));
+  return conditions;
+}
+
+export async function listOrders(db: Db, filters: OrderFilters, pageSize = 50) {
+  const conditions = orderListConditions(filters);
   const cursor = decodeCursor(filters.after);
   if (cursor) conditions.push(beforeCursor(orders.paidAt, orders.id, cursor));
   const rows = await db
@@ -86,6 +97,7 @@ export async function getOrderDetail(db: Db, id: number) {
       merchantName: merchants.displayName,
       mchid: merchants.mchid,
       subMchid: merchants.subMchid,
+      approvalThresholdFen: merchants.approvalThresholdFen,
     })
     .from(orders)
     .innerJoin(merchants, eq(merchants.id, orders.merchantId))

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../../tests/db";
 import { merchants, orders, refundEvents, refunds, users, type RefundStatus } from "../schema";
 import {
+  countNeedingAttention,
   getRefundDetail,
   listOrderRefunds,
   listRefundEvents,
@@ -153,12 +154,37 @@ describe("refund queries", () => {
     expect((await listRefunds(t.db, filters)).rows).toHaveLength(7);
   });
 
+  it("finds what needs attention (abnormal, pending after an error, outcome unknown) and filters by merchant", async () => {
+    const [other] = await t.db.insert(merchants).values({ mchid: "1900000110", appid: "wx2", displayName: "Other" }).returning();
+    const [otherOrder] = await t.db
+      .insert(orders)
+      .values({ merchantId: other!.id, outTradeNo: "T9", transactionId: "4209", totalFen: 100_000, paidAt: new Date("2024-04-01T00:00:00Z") })
+      .returning();
+    const at = new Date("2024-07-01T00:00:00Z");
+    const rows = [
+      { outRefundNo: "R-ATT-RETRY", status: "PENDING" as const, lastErrorCode: "SYSTEM_ERROR" },
+      { outRefundNo: "R-ATT-UNKNOWN", status: "PENDING" as const, outcomeUnknown: true },
+      { outRefundNo: "R-ATT-QUEUED", status: "PENDING" as const },
+    ];
+    for (const [i, row] of rows.entries()) {
+      await t.db.insert(refunds).values({ orderId: otherOrder!.id, merchantId: other!.id, amountFen: 1, createdAt: new Date(at.getTime() + i), ...row });
+    }
+    expect(await allPages({ attention: "1" }, 2)).toEqual(["R-ATT-UNKNOWN", "R-ATT-RETRY", "R-EARLY"]);
+    expect(await countNeedingAttention(t.db)).toBe(3);
+    expect(await allPages({ merchant: other!.id }, 50)).toEqual(["R-ATT-QUEUED", "R-ATT-UNKNOWN", "R-ATT-RETRY"]);
+    expect((await listRefunds(t.db, { ...noFilters, merchant: other!.id })).rows[0]).toMatchObject({ merchantName: "Other", outcomeUnknown: false });
+    const invalid = refundFiltersSchema.parse({ attention: "yes", merchant: "x" });
+    expect([invalid.attention, invalid.merchant]).toEqual([undefined, undefined]);
+    await t.db.delete(refunds).where(sql`${refunds.outRefundNo} like 'R-ATT-%'`);
+  });
+
   it("reads one refund with its order, requester and approver", async () => {
     const detail = await getRefundDetail(t.db, "R-EARLY");
     expect(detail).toMatchObject({
       refund: { outRefundNo: "R-EARLY", amountFen: 5_000, status: "ABNORMAL", orderId: order2 },
       order: { id: order2, outTradeNo: "T2", totalFen: 100_000 },
       merchantName: "M",
+      merchantApiVersion: "v3",
       requesterName: "Bob",
       approverName: "Alice",
       approverEmail: "alice@example.com",

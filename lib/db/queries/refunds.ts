@@ -1,10 +1,18 @@
-import { and, asc, desc, eq, exists, getTableColumns, gte, inArray, lte, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, getTableColumns, gte, inArray, isNotNull, lte, or, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Db } from "../client";
 import { merchants, orders, refundEvents, refunds, refundStatus, users, type EventSource, type RefundStatus } from "../schema";
-import { beijingDayRange, dayParam } from "./filters";
+import { beijingDayRange, dayParam, yuanParamToFen } from "./filters";
 import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
+
+/** Refunds that need someone's attention beyond their status: WeChat's answer never arrived, or the last try failed. */
+export const REFUND_PROBLEMS = ["outcome_unknown", "with_error"] as const;
+
+const PROBLEM_CONDITIONS: Record<(typeof REFUND_PROBLEMS)[number], SQL> = {
+  outcome_unknown: eq(refunds.outcomeUnknown, true),
+  with_error: isNotNull(refunds.lastErrorCode),
+};
 
 /** The refunds list's filters, as they stand in the URL. Invalid values are dropped, not errors: a URL is shareable. */
 export const refundFiltersSchema = z.object({
@@ -12,12 +20,22 @@ export const refundFiltersSchema = z.object({
   from: dayParam,
   to: dayParam,
   operator: z.string().uuid().optional().catch(undefined),
+  merchant: z.string().uuid().optional().catch(undefined),
+  /** `1`: only refunds that need a person (the "Needs attention" tab). */
+  attention: z.literal("1").optional().catch(undefined),
   minFen: z.coerce.number().int().min(0).optional().catch(undefined),
   maxFen: z.coerce.number().int().min(0).optional().catch(undefined),
   q: z.string().trim().min(1).max(64).optional().catch(undefined),
+  /** One kind of trouble, for the dashboard's "needs attention" links. */
+  problem: z.enum(REFUND_PROBLEMS).optional().catch(undefined),
   after: z.string().optional().catch(undefined),
 });
 export type RefundFilters = z.infer<typeof refundFiltersSchema>;
+
+/** The refunds list's URL (`min`/`max` in yuan) as filters; the list page and the CSV export both read it so. */
+export function parseRefundFilters(params: Record<string, string | undefined>): RefundFilters {
+  return refundFiltersSchema.parse({ ...params, minFen: yuanParamToFen(params.min), maxFen: yuanParamToFen(params.max) });
+}
 
 /**
  * Refunds with this exact refund number or order number. Exact on purpose: both are b-tree lookups (the unique
@@ -34,7 +52,8 @@ function numberCondition(db: Db, q: string): SQL {
   return inArray(refunds.id, byRefundNo.unionAll(byOrderNo));
 }
 
-export async function listRefunds(db: Db, filters: RefundFilters, pageSize = 50) {
+/** The list's filters (all but the page cursor) as conditions, shared by the list and the CSV export. */
+export function refundListConditions(db: Db, filters: RefundFilters): (SQL | undefined)[] {
   const conditions: (SQL | undefined)[] = [];
   // With a status, refunds_status_created_at_idx narrows the walk; without, refunds_created_at_idx serves the order.
   if (filters.status) conditions.push(eq(refunds.status, filters.status));
@@ -43,6 +62,27 @@ export async function listRefunds(db: Db, filters: RefundFilters, pageSize = 50)
   if (filters.minFen !== undefined) conditions.push(gte(refunds.amountFen, filters.minFen));
   if (filters.maxFen !== undefined) conditions.push(lte(refunds.amountFen, filters.maxFen));
   if (filters.q) conditions.push(numberCondition(db, filters.q));
+  if (filters.merchant) conditions.push(eq(refunds.merchantId, filters.merchant));
+  if (filters.problem) conditions.push(PROBLEM_CONDITIONS[filters.problem]);
+  if (filters.attention) conditions.push(needsAttention());
+  return conditions;
+}
+
+/**
+ * Refunds a person must look at: ABNORMAL (needs an abnormal-refund application), PENDING after an error (waiting for a
+ * retry, or refused in a way a person may fix), and any whose last request's outcome is unknown.
+ */
+export function needsAttention(): SQL {
+  return or(eq(refunds.status, "ABNORMAL"), and(eq(refunds.status, "PENDING"), isNotNull(refunds.lastErrorCode)), eq(refunds.outcomeUnknown, true))!;
+}
+
+export async function countNeedingAttention(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(refunds).where(needsAttention());
+  return row?.n ?? 0;
+}
+
+export async function listRefunds(db: Db, filters: RefundFilters, pageSize = 50) {
+  const conditions = refundListConditions(db, filters);
   const cursor = decodeCursor(filters.after);
   if (cursor) conditions.push(beforeCursor(refunds.createdAt, refunds.id, cursor));
   const rows = await db
@@ -55,12 +95,15 @@ export async function listRefunds(db: Db, filters: RefundFilters, pageSize = 50)
       status: refunds.status,
       createdAt: refunds.createdAt,
       lastErrorCode: refunds.lastErrorCode,
+      outcomeUnknown: refunds.outcomeUnknown,
+      merchantName: merchants.displayName,
       requesterName: users.name,
       requesterEmail: users.email,
       cursorMicros: epochMicros(refunds.createdAt),
     })
     .from(refunds)
     .innerJoin(orders, eq(orders.id, refunds.orderId))
+    .innerJoin(merchants, eq(merchants.id, refunds.merchantId))
     .leftJoin(users, eq(users.id, refunds.requestedBy))
     .where(and(...conditions))
     .orderBy(desc(refunds.createdAt), desc(refunds.id))
@@ -98,6 +141,7 @@ export async function getRefundDetail(db: Db, outRefundNo: string) {
         paidAt: orders.paidAt,
       },
       merchantName: merchants.displayName,
+      merchantApiVersion: merchants.apiVersion,
       requesterName: users.name,
       requesterEmail: users.email,
       approverName: approvers.name,

@@ -1,41 +1,61 @@
 "use server";
 
+import { eq } from "drizzle-orm";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/app/_server/action";
 import { failure, INVALID_INPUT, type ActionResult } from "@/lib/action-result";
+import { appendAudit } from "@/lib/audit/append";
+import { verifyPassword } from "@/lib/auth/password";
 import { getDb } from "@/lib/db/client";
+import { getOrderDetail } from "@/lib/db/queries/orders";
+import { users, type RefundStatus } from "@/lib/db/schema";
 import { getBoss } from "@/lib/jobs/boss";
 import { enqueueSubmission } from "@/lib/jobs/refund-jobs";
 import { parseYuan } from "@/lib/money";
-import { MAX_REASON_LENGTH } from "@/lib/refunds/reasons";
+import { listActiveReasons, MAX_REASON_LENGTH } from "@/lib/refunds/reasons";
 import { requestRefund } from "@/lib/refunds/request";
+import { checkNewRefund } from "@/lib/refunds/rules";
 import { orderIntervalMs } from "@/lib/refunds/settings";
+import { approvalReason } from "@/lib/refunds/threshold";
 
-const YUAN_ERRORS: Record<string, string> = {
-  EMPTY: "Enter an amount.",
-  FORMAT: "Enter an amount in yuan, like 12.50.",
-  TOO_MANY_DECIMALS: "At most two decimals (fen).",
-  TOO_LARGE: "That amount is too large.",
-};
-
+// Field errors are message keys (orders.form.errors.*): the form shows them in the operator's language.
 const refundFormSchema = z
   .object({
     orderId: z.coerce.number().int().positive(),
     amount: z.string(),
-    reason: z.string().trim().min(1, "Choose a reason."),
+    reason: z.string().trim().min(1, "reasonRequired"),
     note: z.string().trim().default(""),
     fundsAccount: z.enum(["", "AVAILABLE"]).default(""),
+    password: z.string().default(""),
   })
-  .refine((f) => [f.reason, f.note].filter(Boolean).join(" · ").length <= MAX_REASON_LENGTH, {
-    path: ["note"],
-    message: `Reason and note together must fit WeChat's ${MAX_REASON_LENGTH} characters.`,
-  });
+  .refine((f) => [f.reason, f.note].filter(Boolean).join(" · ").length <= MAX_REASON_LENGTH, { path: ["note"], message: "tooLong" });
 
-export const requestRefundAction = defineAction("requestRefund", refundFormSchema, async (input, { user, actor }): Promise<ActionResult<{ outRefundNo: string }>> => {
+export interface RefundRequested {
+  outRefundNo: string;
+  status: RefundStatus;
+}
+
+export const requestRefundAction = defineAction("requestRefund", refundFormSchema, async (input, { user, actor }): Promise<ActionResult<RefundRequested>> => {
   const amount = parseYuan(input.amount);
-  if (!amount.ok) return INVALID_INPUT({ amount: [YUAN_ERRORS[amount.error] ?? "Invalid amount."] });
+  if (!amount.ok) return INVALID_INPUT({ amount: [`amount${amount.error}`] });
   const db = getDb();
+  // A retired reason (or a forged one) is not offered any more: the payer sees only reasons an admin keeps.
+  if (!(await listActiveReasons(db)).some((r) => r.label === input.reason)) return INVALID_INPUT({ reason: ["reasonRequired"] });
+
+  // Refunds that need an approver ask for the password again; one the rules refuse anyway is refused for that reason.
+  // Checked before the request (outside its lock): if the order's sums change meanwhile, the refund still waits for
+  // an approver, which is the safeguard that matters.
+  const order = await getOrderDetail(db, input.orderId);
+  if (order && checkNewRefund(order, amount.value, new Date()).ok && approvalReason(order, amount.value, order.approvalThresholdFen)) {
+    if (!input.password) return INVALID_INPUT({ password: ["passwordRequired"] });
+    const [own] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id));
+    if (!own || !(await verifyPassword(own.passwordHash, input.password))) {
+      await appendAudit(db, actor, "refund.reauth_failed", { type: "order", id: input.orderId }, { amountFen: amount.value });
+      return failure("REAUTH_FAILED", { zh: "密码不正确，退款未提交。", en: "Wrong password: the refund was not requested." }, { password: ["wrongPassword"] });
+    }
+  }
+
   const result = await requestRefund(
     db,
     {
@@ -46,13 +66,11 @@ export const requestRefundAction = defineAction("requestRefund", refundFormSchem
     },
     { actor, userId: user.id, orderIntervalMs: orderIntervalMs() },
   );
-  if (!result.ok) {
-    const field = result.error.code === "AMOUNT_EXCEEDS_REMAINING" || result.error.code === "INVALID_AMOUNT" ? { amount: [result.error.message.en] } : undefined;
-    return failure(result.error.code, result.error.message, field);
-  }
+  if (!result.ok) return failure(result.error.code, result.error.message);
+  const refund = result.value;
   // After commit: the refund is recorded and its amount reserved whatever happens to this queue call; the sweep
-  // picks it up if the process dies right here.
-  await enqueueSubmission(await getBoss(), result.value);
+  // picks it up if the process dies right here. A refund awaiting approval is queued when it is approved.
+  if (refund.status === "PENDING") await enqueueSubmission(await getBoss(), refund);
   revalidatePath(`/orders/${input.orderId}`);
-  return { ok: true, data: { outRefundNo: result.value.outRefundNo } };
+  return { ok: true, data: { outRefundNo: refund.outRefundNo, status: refund.status } };
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
 import { DateTime } from "@/components/date-time";
 import { Detail, DetailList } from "@/components/detail-list";
 import { OrderTotals } from "@/components/order-totals";
@@ -10,7 +11,8 @@ import { LiveRefresh } from "@/components/live-refresh";
 import { requirePageUser } from "@/app/_server/session";
 import { can } from "@/lib/auth/roles";
 import { orderRefundsVersion } from "@/lib/db/queries/live";
-import { REFUND_REASONS } from "@/lib/refunds/reasons";
+import { textIn } from "@/lib/i18n-text";
+import { listActiveReasons } from "@/lib/refunds/reasons";
 import { checkNewRefund } from "@/lib/refunds/rules";
 import { RefundForm } from "./refund-form";
 import { getDb } from "@/lib/db/client";
@@ -18,7 +20,9 @@ import { getOrderDetail } from "@/lib/db/queries/orders";
 import { listOrderRefunds, listRefundEvents } from "@/lib/db/queries/refunds";
 import { RefundCard } from "./refund-card";
 
-export const metadata: Metadata = { title: "Order" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("orders.detail"))("metaTitle") };
+}
 
 /** Order ids are positive bigint identities; anything else in the URL is a page that does not exist. */
 function parseOrderId(raw: string): number | null {
@@ -34,7 +38,13 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
   const db = getDb();
   const [order, refunds] = await Promise.all([getOrderDetail(db, id), listOrderRefunds(db, id)]);
   if (!order) notFound();
-  const [events, live] = await Promise.all([listRefundEvents(db, refunds.map((r) => r.id)), orderRefundsVersion(db, id)]);
+  const mayRefund = can(user.role, "requestRefund");
+  const [events, live, reasons] = await Promise.all([
+    listRefundEvents(db, refunds.map((r) => r.id)),
+    orderRefundsVersion(db, id),
+    mayRefund ? listActiveReasons(db) : [],
+  ]);
+  const [t, locale] = await Promise.all([getTranslations("orders.detail"), getLocale()]);
   const remaining = order.totalFen - order.refundedFen - order.inFlightFen;
   // The same rules the service enforces under the lock, asked here only to explain why the form is closed.
   const blocked = checkNewRefund(order, Math.max(1, remaining), new Date());
@@ -42,58 +52,64 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
   return (
     <>
       <PageHeader
-        title={`Order ${order.outTradeNo}`}
+        title={t("title", { outTradeNo: order.outTradeNo })}
         subtitle={order.description || undefined}
         actions={
           <Link href="/orders" className="rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100">
-            ← All orders
+            {t("back")}
           </Link>
         }
       />
       <section aria-labelledby="order-facts" className="mb-6 space-y-4 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="order-facts" className="sr-only">
-          Order details
+          {t("facts")}
         </h2>
         <DetailList>
-          <Detail label="Order no. (out_trade_no)" mono>
+          <Detail label={t("outTradeNo")} mono>
             {order.outTradeNo}
           </Detail>
-          <Detail label="WeChat transaction ID" mono>
+          <Detail label={t("transactionId")} mono>
             {order.transactionId}
           </Detail>
-          <Detail label="Merchant">
+          <Detail label={t("merchant")}>
             {order.merchantName}{" "}
             <span className="font-mono text-xs text-slate-500">
               {order.mchid}
               {order.subMchid && ` / ${order.subMchid}`}
             </span>
           </Detail>
-          <Detail label="Paid at">
+          <Detail label={t("paidAt")}>
             <DateTime value={order.paidAt} />
           </Detail>
-          <Detail label="Description" wide>
+          <Detail label={t("description")} wide>
             {order.description}
           </Detail>
-          <Detail label="Payer openid" mono>
+          <Detail label={t("payerOpenid")} mono>
             {order.payerOpenid}
           </Detail>
-          <Detail label="Refund state">
+          <Detail label={t("refundState")}>
             <OrderStateBadge state={order.state} />
           </Detail>
         </DetailList>
         <OrderTotals order={order} now={new Date()} />
       </section>
 
-      {can(user.role, "requestRefund") && (
+      {mayRefund && (
         <section aria-labelledby="refund-form" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="refund-form" className="mb-3 text-sm font-semibold text-slate-900">
-            New refund
+            {t("newRefund")}
           </h2>
           {blocked.ok ? (
-            <RefundForm orderId={order.id} remainingFen={remaining} reasons={REFUND_REASONS} />
+            <RefundForm
+              orderId={order.id}
+              remainingFen={remaining}
+              reasons={reasons.map((r) => r.label)}
+              sums={{ refundedFen: order.refundedFen, inFlightFen: order.inFlightFen }}
+              thresholdFen={order.approvalThresholdFen}
+            />
           ) : (
             <p className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700" data-testid="refund-form-disabled">
-              Refunds are closed for this order: {blocked.error.message.en}
+              {t("refundsClosed", { why: textIn(blocked.error.message, locale) })}
             </p>
           )}
         </section>
@@ -102,18 +118,16 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
       <section aria-labelledby="order-refunds">
         <h2 id="order-refunds" className="mb-3 flex items-center gap-3 text-sm font-semibold text-slate-900">
           <span>
-            Refunds <span className="font-normal text-slate-500">({refunds.length})</span>
+            {t("refunds")} <span className="font-normal text-slate-500">({refunds.length})</span>
           </span>
           <LiveRefresh url={`/api/orders/${order.id}/refund-status`} initial={live} />
         </h2>
         {refunds.length === 0 ? (
-          <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-500">
-            No refunds for this order yet.
-          </p>
+          <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-500">{t("noRefunds")}</p>
         ) : (
           <div className="space-y-3">
             {refunds.map((r) => (
-              <RefundCard key={r.id} refund={r} events={events.get(r.id) ?? []} />
+              <RefundCard key={r.id} refund={r} events={events.get(r.id) ?? []} viewerId={user.id} viewerMayApprove={can(user.role, "approveRefund")} />
             ))}
           </div>
         )}

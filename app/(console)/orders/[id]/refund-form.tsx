@@ -1,19 +1,45 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useRef, useState } from "react";
+import { Bilingual } from "@/components/bilingual";
 import type { ActionResult } from "@/lib/action-result";
 import { fenToYuan, formatFen, parseYuan } from "@/lib/money";
-import { requestRefundAction } from "./actions";
+import { approvalReason, type OrderRefundSums } from "@/lib/refunds/threshold";
+import { requestRefundAction, type RefundRequested } from "./actions";
 
 const FIELD = "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
 
-export function RefundForm({ orderId, remainingFen, reasons }: { orderId: number; remainingFen: number; reasons: readonly string[] }) {
-  const [state, action, pending] = useActionState<ActionResult<{ outRefundNo: string }> | null, FormData>(requestRefundAction, null);
+export interface RefundFormProps {
+  orderId: number;
+  remainingFen: number;
+  reasons: readonly string[];
+  /** The order's sums and its merchant's threshold: the form tells, before sending, whether an approver must act. */
+  sums: OrderRefundSums;
+  thresholdFen: number;
+}
+
+export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen }: RefundFormProps) {
+  const t = useTranslations("orders.form");
+  const [state, action, pending] = useActionState<ActionResult<RefundRequested> | null, FormData>(requestRefundAction, null);
   const [amount, setAmount] = useState("");
   const [confirming, setConfirming] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  // The amount stays after a refusal (to correct it, or the password); a recorded refund clears the form.
+  const [answered, setAnswered] = useState(state);
+  if (state !== answered) {
+    setAnswered(state);
+    if (state?.ok) setAmount("");
+  }
   const parsed = parseYuan(amount);
-  const errors = state && !state.ok ? state.fieldErrors ?? {} : {};
+  // An amount beyond what remains is refused whatever the threshold: no password is asked for it.
+  const needsApproval = parsed.ok && parsed.value <= remainingFen && approvalReason(sums, parsed.value, thresholdFen) !== null;
+  const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
+  // Field errors arrive as message keys; anything else (a message from elsewhere) is shown as it is.
+  const fieldError = (name: string) =>
+    errors[name] && (
+      <span className="mt-1 block text-xs font-normal text-red-700">{errors[name].map((m) => (t.has(`errors.${m}`) ? t(`errors.${m}`) : m)).join(" ")}</span>
+    );
 
   return (
     <form
@@ -21,7 +47,6 @@ export function RefundForm({ orderId, remainingFen, reasons }: { orderId: number
       action={(data) => {
         setConfirming(false);
         action(data);
-        if (parsed.ok) setAmount("");
       }}
       className="space-y-3"
       noValidate
@@ -29,7 +54,7 @@ export function RefundForm({ orderId, remainingFen, reasons }: { orderId: number
       <input type="hidden" name="orderId" value={orderId} />
       <div className="grid gap-3 sm:grid-cols-2">
         <label className="block text-sm font-medium text-slate-700">
-          Amount (¥)
+          {t("amount")}
           <div className="flex gap-2">
             <input
               name="amount"
@@ -50,62 +75,70 @@ export function RefundForm({ orderId, remainingFen, reasons }: { orderId: number
               onClick={() => setAmount(fenToYuan(remainingFen))}
               className="mt-1 shrink-0 rounded-md border border-slate-300 px-2.5 text-xs font-medium text-slate-700 hover:bg-slate-50"
             >
-              Full remaining
+              {t("fullRemaining")}
             </button>
           </div>
           <span id="amount-help" className="mt-1 block text-xs font-normal text-slate-500">
-            Up to {formatFen(remainingFen)}, at most two decimals.
+            {t("amountHelp", { remaining: formatFen(remainingFen) })}
           </span>
-          {errors.amount && <span className="mt-1 block text-xs font-normal text-red-700">{errors.amount.join(" ")}</span>}
+          {fieldError("amount")}
         </label>
         <label className="block text-sm font-medium text-slate-700">
-          Reason (shown to the payer)
-          <select name="reason" defaultValue={reasons[0]} className={FIELD}>
+          {t("reason")}
+          <select name="reason" defaultValue={reasons[0]} className={FIELD} aria-invalid={Boolean(errors.reason)}>
             {reasons.map((r) => (
               <option key={r}>{r}</option>
             ))}
           </select>
+          {fieldError("reason")}
         </label>
         <label className="block text-sm font-medium text-slate-700">
-          Note (optional, added to the reason)
+          {t("note")}
           <input name="note" maxLength={60} className={FIELD} aria-invalid={Boolean(errors.note)} />
-          {errors.note && <span className="mt-1 block text-xs font-normal text-red-700">{errors.note.join(" ")}</span>}
+          {fieldError("note")}
         </label>
         <label className="block text-sm font-medium text-slate-700">
-          Funds from
+          {t("fundsAccount")}
           <select name="fundsAccount" defaultValue="" className={FIELD}>
-            <option value="">Unsettled funds (default)</option>
-            <option value="AVAILABLE">Available balance</option>
+            <option value="">{t("fundsUnsettled")}</option>
+            <option value="AVAILABLE">{t("fundsAvailable")}</option>
           </select>
-          <span className="mt-1 block text-xs font-normal text-slate-500">
-            By default WeChat refunds from funds not yet settled to you. Choose the available balance when those run short (error NOT_ENOUGH).
-          </span>
+          <span className="mt-1 block text-xs font-normal text-slate-500">{t("fundsHelp")}</span>
         </label>
       </div>
 
+      {needsApproval && (
+        <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="approval-needed">
+          <p className="text-amber-900">{t("approvalNeeded", { threshold: formatFen(thresholdFen) })}</p>
+          <label className="mt-2 block max-w-sm font-medium text-amber-900">
+            {t("password")}
+            <input name="password" type="password" autoComplete="current-password" className={`${FIELD} bg-white`} aria-invalid={Boolean(errors.password)} />
+            {fieldError("password")}
+          </label>
+        </div>
+      )}
+
       {state && !state.ok && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          {state.error.en} <span className="text-red-600/80">{state.error.zh}</span>
+          <Bilingual text={state.error} />
         </p>
       )}
       {state?.ok && (
         <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-          Refund {state.data.outRefundNo} recorded. Its status updates below as WeChat Pay answers.
+          {state.data.status === "AWAITING_APPROVAL" ? t("recordedAwaiting", { outRefundNo: state.data.outRefundNo }) : t("recorded", { outRefundNo: state.data.outRefundNo })}
         </p>
       )}
 
       {confirming && parsed.ok ? (
-        <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm" role="dialog" aria-label="Confirm refund">
-          <p className="font-medium text-amber-900">
-            Refund <span className="tabular-nums">{formatFen(parsed.value)}</span> to the payer?
-          </p>
-          <p className="mt-1 text-amber-800">Once sent to WeChat Pay a refund cannot be cancelled.</p>
+        <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm" role="dialog" aria-label={t("confirmDialog")}>
+          <p className="font-medium text-amber-900">{t("confirmQuestion", { amount: formatFen(parsed.value) })}</p>
+          <p className="mt-1 text-amber-800">{needsApproval ? t("confirmApprovalWarning") : t("confirmWarning")}</p>
           <div className="mt-3 flex gap-2">
             <button type="submit" disabled={pending} className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-700 disabled:opacity-60">
-              {pending ? "Recording…" : `Confirm refund of ${formatFen(parsed.value)}`}
+              {pending ? t("recording") : t("confirm", { amount: formatFen(parsed.value) })}
             </button>
             <button type="button" onClick={() => setConfirming(false)} className="rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-amber-100">
-              Back
+              {t("back")}
             </button>
           </div>
         </div>
@@ -116,7 +149,7 @@ export function RefundForm({ orderId, remainingFen, reasons }: { orderId: number
           disabled={pending}
           className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
         >
-          Review refund…
+          {t("review")}
         </button>
       )}
     </form>

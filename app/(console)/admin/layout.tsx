@@ -1,0 +1,27 @@
+import { getTranslations } from "next-intl/server";
+import type { ReactNode } from "react";
+import { requirePageUser } from "@/app/_server/session";
+import { can, type Permission } from "@/lib/auth/roles";
+import { AdminTabs } from "./admin-tabs";
+
+/** Each tab is shown to the roles that may use it; every page checks its own permission again. */
+const TABS: { href: string; key: string; permission: Permission }[] = [
+  { href: "/admin/users", key: "users", permission: "manageUsers" },
+  { href: "/admin/merchants", key: "merchants", permission: "manageMerchants" },
+  { href: "/admin/api-keys", key: "apiKeys", permission: "manageApiKeys" },
+  { href: "/admin/reasons", key: "reasons", permission: "manageSettings" },
+  // The jobs page lives outside /admin; its tab is a plain link there.
+  { href: "/jobs", key: "jobs", permission: "manageMerchants" },
+];
+
+export default async function AdminLayout({ children }: { children: ReactNode }) {
+  const user = await requirePageUser("manageUsers");
+  const t = await getTranslations("admin.tabs");
+  const tabs = TABS.filter((tab) => can(user.role, tab.permission)).map((tab) => ({ href: tab.href, label: t(tab.key) }));
+  return (
+    <>
+      <AdminTabs tabs={tabs} label={t("label")} />
+      {children}
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { defineAction } from "@/app/_server/action";
+import { failure, type ActionResult } from "@/lib/action-result";
+import { encryptionKeyFrom } from "@/lib/crypto/seal";
+import { getDb } from "@/lib/db/client";
+import { activateCredentials, addCredentials, retireCredentials, type CredentialError } from "@/lib/merchants/credentials";
+import { createMerchant, merchantInputSchema, updateMerchant, type MerchantError } from "@/lib/merchants/merchants";
+
+function refused(error: MerchantError | CredentialError): ActionResult<never> {
+  const fieldErrors = "fieldErrors" in error ? error.fieldErrors : "field" in error && error.field ? { [error.field]: [error.code] } : undefined;
+  return failure(error.code, error.message, fieldErrors as Record<string, string[]> | undefined);
+}
+
+function done<T>(data: T, merchantId?: string): ActionResult<T> {
+  revalidatePath("/admin/merchants");
+  if (merchantId) revalidatePath(`/admin/merchants/${merchantId}`);
+  return { ok: true, data };
+}
+
+export const createMerchantAction = defineAction("manageMerchants", merchantInputSchema, async (input, { actor }): Promise<ActionResult<{ id: string }>> => {
+  const created = await createMerchant(getDb(), input, actor);
+  return created.ok ? done({ id: created.value.id }) : refused(created.error);
+});
+
+export const updateMerchantAction = defineAction(
+  "manageMerchants",
+  z.object({ merchantId: z.uuid() }).and(merchantInputSchema),
+  async ({ merchantId, ...input }, { actor }): Promise<ActionResult<{ id: string }>> => {
+    const updated = await updateMerchant(getDb(), merchantId, input, actor);
+    return updated.ok ? done({ id: merchantId }, merchantId) : refused(updated.error);
+  },
+);
+
+/** An uploaded file as text or bytes; a file input left empty arrives as an empty file. */
+const file = z
+  .custom<Blob>((v) => v instanceof Blob)
+  .optional()
+  .transform((f) => (f && f.size > 0 ? f : undefined));
+const text = z.string().optional();
+
+export const addCredentialsAction = defineAction(
+  "manageMerchants",
+  z.object({
+    merchantId: z.uuid(),
+    merchantSerialNo: text,
+    merchantPrivateKeyPem: file,
+    apiV3Key: text,
+    verification: z.enum(["publicKey", "certificates"]),
+    publicKeyId: text,
+    publicKeyPem: file,
+    apiV2Key: text,
+    p12: file,
+    p12Password: text,
+  }),
+  async ({ merchantId, merchantPrivateKeyPem, publicKeyPem, p12, ...fields }, { user, actor }): Promise<ActionResult<{ version: number }>> => {
+    const masterKey = encryptionKeyFrom(process.env);
+    if (!masterKey.ok) {
+      return failure("ENCRYPTION_KEY_MISSING", {
+        zh: "未配置 APP_ENCRYPTION_KEY，无法加密保存密钥。",
+        en: "APP_ENCRYPTION_KEY is not configured, so keys cannot be stored encrypted.",
+      });
+    }
+    const upload = {
+      ...fields,
+      merchantPrivateKeyPem: await merchantPrivateKeyPem?.text(),
+      publicKeyPem: await publicKeyPem?.text(),
+      p12: p12 ? Buffer.from(await p12.arrayBuffer()) : undefined,
+    };
+    const added = await addCredentials(getDb(), { merchantId, upload, masterKey: masterKey.value, createdBy: user.id, actor });
+    return added.ok ? done({ version: added.value.version }, merchantId) : refused(added.error);
+  },
+);
+
+const versionInput = z.object({ merchantId: z.uuid(), version: z.coerce.number().int().positive() });
+
+export const activateCredentialsAction = defineAction("manageMerchants", versionInput, async (input, { actor }): Promise<ActionResult<null>> => {
+  const activated = await activateCredentials(getDb(), { ...input, actor });
+  return activated.ok ? done(null, input.merchantId) : refused(activated.error);
+});
+
+export const retireCredentialsAction = defineAction("manageMerchants", versionInput, async (input, { actor }): Promise<ActionResult<null>> => {
+  const retired = await retireCredentials(getDb(), { ...input, actor });
+  return retired.ok ? done(null, input.merchantId) : refused(retired.error);
+});

@@ -1,0 +1,69 @@
+import { expect, test, type Page } from "@playwright/test";
+import { signedInAs } from "./session";
+
+const CHINESE = /[\u4e00-\u9fff]/;
+
+/** The operator's choice is saved on their account in the shared e2e database: put English back for other specs. */
+async function restoreEnglish(page: Page) {
+  await page.goto("/orders");
+  const english = page.getByRole("button", { name: "English" });
+  if ((await english.getAttribute("aria-pressed")) !== "true") {
+    await english.click();
+    await expect(english).toHaveAttribute("aria-pressed", "true");
+  }
+}
+
+test.describe("operator", () => {
+  test.use(signedInAs("operator"));
+  test.afterEach(async ({ page }) => restoreEnglish(page));
+
+  test("switches the console to Chinese, keeps it after a reload, and switches back to English", async ({ page }) => {
+    await page.goto("/orders");
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Orders" })).toBeVisible();
+
+    await page.getByRole("button", { name: "中文" }).click();
+    const nav = page.getByRole("navigation", { name: "主导航" });
+    await expect(nav.getByRole("link", { name: "订单" })).toBeVisible();
+    await expect(nav.getByRole("link", { name: "退款", exact: true })).toBeVisible();
+    await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+    await expect(page.getByRole("button", { name: "查询" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "下一页 →" })).toBeVisible();
+    // Every column header of the orders list is in Chinese, not just the navigation.
+    const headers = page.locator("thead th");
+    await expect(headers.first()).toHaveText(CHINESE);
+    for (const header of await headers.allTextContents()) expect(header).toMatch(CHINESE);
+
+    await page.reload();
+    await expect(nav.getByRole("link", { name: "订单" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "中文" })).toHaveAttribute("aria-pressed", "true");
+    await expect(page.getByTestId("current-user")).toContainText("操作员");
+
+    // Another page, reached through the navigation, speaks Chinese too.
+    await nav.getByRole("link", { name: "审计日志" }).click();
+    await expect(page.getByRole("heading", { name: "审计日志", level: 1 })).toBeVisible();
+
+    await page.getByRole("button", { name: "English" }).click();
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Orders" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Audit log", level: 1 })).toBeVisible();
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  });
+});
+
+test.describe("signed out", () => {
+  test.use({ locale: "zh-CN" });
+
+  test("the login page follows the browser's language, and its switcher is remembered", async ({ page }) => {
+    await page.goto("/login");
+    await expect(page.getByLabel("邮箱")).toBeVisible();
+    await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
+
+    await page.getByRole("button", { name: "English" }).click();
+    await expect(page.getByLabel("Email")).toBeVisible();
+    await page.reload();
+    await expect(page.getByLabel("Email")).toBeVisible();
+
+    await page.getByRole("button", { name: "中文" }).click();
+    await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
+    await expect(page.getByLabel("密码")).toBeVisible();
+  });
+});

@@ -1,0 +1,110 @@
+import { CsvError, parse } from "csv-parse/sync";
+import type { BilingualText } from "../i18n-text";
+import { err, ok, type Result } from "../result";
+import { MAX_BULK_BYTES, MAX_BULK_ROWS } from "./limits";
+
+
+/** How the file's bytes were read: UTF-8 (with or without BOM), or GBK/GB18030 as Excel saves CSV on Chinese Windows. */
+export type BulkEncoding = "utf-8" | "gb18030";
+
+/** One data line of the file, as written (trimmed). */
+export interface BulkLine {
+  /** The file's line number (1-based, the header included), as a spreadsheet shows it. */
+  lineNo: number;
+  outTradeNo: string;
+  amountText: string;
+  reason: string;
+  /** More than three non-empty columns: most likely a reason with an unquoted comma. */
+  extraColumns: boolean;
+}
+
+export interface ParsedBulkFile {
+  encoding: BulkEncoding;
+  lines: BulkLine[];
+}
+
+export type BulkFileErrorCode = "FILE_EMPTY" | "FILE_TOO_LARGE" | "TOO_MANY_ROWS" | "NOT_TEXT" | "CSV_SYNTAX";
+
+export interface BulkFileError {
+  code: BulkFileErrorCode;
+  message: BilingualText;
+}
+
+const HEADER_NAMES = new Set(["out_trade_no", "商户订单号"]);
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * UTF-8 first (a BOM is dropped); a file that is not valid UTF-8 is read as GB18030, the superset of GBK that Excel
+ * writes on Chinese Windows. Text with control characters is neither, so it is refused rather than misread.
+ */
+function decode(bytes: Uint8Array): Result<{ text: string; encoding: BulkEncoding }, BulkFileError> {
+  const body = UTF8_BOM.every((b, i) => bytes[i] === b) ? bytes.subarray(3) : bytes;
+  for (const encoding of ["utf-8", "gb18030"] as const) {
+    try {
+      const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body);
+      // NUL and other C0 controls (except tab and line breaks) mean a binary file, e.g. an .xlsx renamed to .csv.
+      if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text)) break;
+      return ok({ text, encoding });
+    } catch {
+      // not this encoding; try the next
+    }
+  }
+  return err({
+    code: "NOT_TEXT",
+    message: {
+      zh: "文件不是有效的 UTF-8 或 GBK 文本。请在 Excel 中选择“另存为 → CSV UTF-8（逗号分隔）”后重新上传。",
+      en: "The file is not valid UTF-8 (nor GBK) text. In Excel, use Save As → “CSV UTF-8 (Comma delimited)” and upload it again.",
+    },
+  });
+}
+
+/**
+ * Parse an uploaded bulk refund file: `out_trade_no,amount,reason`, header optional, reason optional.
+ * Only the file as a whole is judged here (size, encoding, CSV syntax, row count); each line is checked later.
+ */
+export function parseBulkCsv(bytes: Uint8Array): Result<ParsedBulkFile, BulkFileError> {
+  if (bytes.byteLength > MAX_BULK_BYTES) {
+    return err({ code: "FILE_TOO_LARGE", message: { zh: "文件超过 2 MB 上限，请拆分后分批上传。", en: "The file is larger than 2 MB. Split it and upload the parts as separate batches." } });
+  }
+  const decoded = decode(bytes);
+  if (!decoded.ok) return decoded;
+
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    // With `info`, each record comes with where it was read (the typings do not follow that option).
+    records = parse(decoded.value.text, {
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      trim: true,
+    }) as unknown as typeof records;
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const line = (error as CsvError & { lines?: number }).lines ?? 0;
+    return err({
+      code: "CSV_SYNTAX",
+      message: { zh: `第 ${line} 行附近的 CSV 格式有误（多半是引号未闭合）。`, en: `The CSV is malformed near line ${line} (most likely an unclosed quote).` },
+    });
+  }
+
+  const first = records[0]?.record[0]?.replace(/^\uFEFF/, "").toLowerCase();
+  const data = first !== undefined && HEADER_NAMES.has(first) ? records.slice(1) : records;
+  if (data.length === 0) {
+    return err({ code: "FILE_EMPTY", message: { zh: "文件中没有退款行。", en: "The file has no refund lines." } });
+  }
+  if (data.length > MAX_BULK_ROWS) {
+    return err({
+      code: "TOO_MANY_ROWS",
+      message: {
+        zh: `文件有 ${data.length} 行，单次最多 ${MAX_BULK_ROWS} 行，请拆分后分批上传。`,
+        en: `The file has ${data.length} lines; one batch takes at most ${MAX_BULK_ROWS}. Split it into several batches.`,
+      },
+    });
+  }
+  const lines = data.map(({ record, info }) => {
+    const [outTradeNo = "", amountText = "", reason = "", ...rest] = record;
+    return { lineNo: info.lines, outTradeNo, amountText, reason, extraColumns: rest.some((field) => field !== "") };
+  });
+  return ok({ encoding: decoded.value.encoding, lines });
+}

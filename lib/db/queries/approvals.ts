@@ -1,0 +1,56 @@
+import { asc, eq } from "drizzle-orm";
+import type { Db } from "../client";
+import { bulkBatches, merchants, orders, refunds, users } from "../schema";
+
+/**
+ * Refunds waiting for an approver, oldest first (the longest wait is decided first). No paging: the queue is what
+ * approvers work through, and refunds_status_created_at_idx serves it.
+ */
+export async function listAwaitingApproval(db: Db) {
+  return db
+    .select({
+      id: refunds.id,
+      outRefundNo: refunds.outRefundNo,
+      amountFen: refunds.amountFen,
+      reason: refunds.reason,
+      createdAt: refunds.createdAt,
+      requestedBy: refunds.requestedBy,
+      requesterName: users.name,
+      requesterEmail: users.email,
+      orderId: orders.id,
+      outTradeNo: orders.outTradeNo,
+      orderTotalFen: orders.totalFen,
+      merchantName: merchants.displayName,
+    })
+    .from(refunds)
+    .innerJoin(orders, eq(orders.id, refunds.orderId))
+    .innerJoin(merchants, eq(merchants.id, refunds.merchantId))
+    .leftJoin(users, eq(users.id, refunds.requestedBy))
+    .where(eq(refunds.status, "AWAITING_APPROVAL"))
+    .orderBy(asc(refunds.createdAt), asc(refunds.id));
+}
+
+export type AwaitingApprovalRow = Awaited<ReturnType<typeof listAwaitingApproval>>[number];
+
+/** Bulk batches an approver decides on as a whole, oldest first. */
+export async function listBatchesAwaitingApproval(db: Db) {
+  return db
+    .select({
+      id: bulkBatches.id,
+      fileName: bulkBatches.fileName,
+      validRows: bulkBatches.validRows,
+      validAmountFen: bulkBatches.validAmountFen,
+      createdBy: bulkBatches.createdBy,
+      createdAt: bulkBatches.createdAt,
+      confirmedAt: bulkBatches.confirmedAt,
+      creatorName: users.name,
+      merchantName: merchants.displayName,
+    })
+    .from(bulkBatches)
+    .innerJoin(merchants, eq(merchants.id, bulkBatches.merchantId))
+    .leftJoin(users, eq(users.id, bulkBatches.createdBy))
+    .where(eq(bulkBatches.status, "AWAITING_APPROVAL"))
+    .orderBy(asc(bulkBatches.createdAt), asc(bulkBatches.id));
+}
+
+export type BatchAwaitingApprovalRow = Awaited<ReturnType<typeof listBatchesAwaitingApproval>>[number];

@@ -1,0 +1,81 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { orderListConditions, refundState, type OrderFilters, type OrderRefundState } from "../db/queries/orders";
+import { merchants, orders } from "../db/schema";
+import { fenToYuan } from "../money";
+import { remainingFen } from "../refunds/status";
+import { beijingText, csvStream, cursorBatches, plainText } from "./csv-stream";
+
+/** The orders file's columns, in order; their headers come from the `exports` messages in the reader's language. */
+export const ORDER_EXPORT_COLUMNS = [
+  "paidAt",
+  "outTradeNo",
+  "transactionId",
+  "merchant",
+  "description",
+  "total",
+  "refunded",
+  "inFlight",
+  "remaining",
+  "refundCount",
+  "state",
+] as const;
+export type OrderExportColumn = (typeof ORDER_EXPORT_COLUMNS)[number];
+
+export interface OrderExportText {
+  header: (column: OrderExportColumn) => string;
+  state: (state: OrderRefundState) => string;
+}
+
+interface OrderExportRow {
+  paidAt: string;
+  outTradeNo: string;
+  transactionId: string;
+  merchant: string;
+  description: string;
+  totalFen: string;
+  refundedFen: string;
+  inFlightFen: string;
+  refundCount: number;
+}
+
+/** The orders list's own conditions and order, without its page cursor: the file holds every matching order. */
+function orderExportQuery(db: Database, filters: OrderFilters) {
+  return db
+    .select({
+      paidAt: beijingText(orders.paidAt).as("paidAt"),
+      outTradeNo: sql<string>`${orders.outTradeNo}`.as("outTradeNo"),
+      transactionId: sql<string>`${orders.transactionId}`.as("transactionId"),
+      merchant: sql<string>`${merchants.displayName}`.as("merchant"),
+      description: sql<string>`${orders.description}`.as("description"),
+      totalFen: sql<string>`${orders.totalFen}::text`.as("totalFen"),
+      refundedFen: sql<string>`${orders.refundedFen}::text`.as("refundedFen"),
+      inFlightFen: sql<string>`${orders.inFlightFen}::text`.as("inFlightFen"),
+      refundCount: sql<number>`${orders.refundCount}`.as("refundCount"),
+    })
+    .from(orders)
+    .innerJoin(merchants, eq(merchants.id, orders.merchantId))
+    .where(and(...orderListConditions(filters)))
+    .orderBy(desc(orders.paidAt), desc(orders.id));
+}
+
+/** Every order matching the list's filters as a CSV stream, newest first, amounts in yuan, times in Beijing time. */
+export function exportOrdersCsv(db: Database, filters: OrderFilters, t: OrderExportText): ReadableStream<Uint8Array> {
+  const batches = cursorBatches(db, orderExportQuery(db, filters)) as AsyncIterable<OrderExportRow[]>;
+  return csvStream(ORDER_EXPORT_COLUMNS.map(t.header), batches, (r) => {
+    const sums = { totalFen: Number(r.totalFen), refundedFen: Number(r.refundedFen), inFlightFen: Number(r.inFlightFen) };
+    return [
+      r.paidAt,
+      r.outTradeNo,
+      r.transactionId,
+      plainText(r.merchant),
+      plainText(r.description),
+      fenToYuan(sums.totalFen),
+      fenToYuan(sums.refundedFen),
+      fenToYuan(sums.inFlightFen),
+      fenToYuan(remainingFen(sums)),
+      String(r.refundCount),
+      t.state(refundState(sums)),
+    ];
+  });
+}

@@ -1,0 +1,127 @@
+import { asc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDatabase } from "../../tests/db";
+import { createUser } from "../../tests/fixtures/orders";
+import { simulatedMerchant, type SimulatedMerchant } from "../../tests/fixtures/simulator-merchant";
+import type { AuditActor } from "../audit/append";
+import { auditLog, gatewayExchanges, merchants, refundEvents, refunds } from "../db/schema";
+import { ok } from "../result";
+import { recorded } from "../wechatpay/recorded-gateway";
+import { abnormalApplicationSchema, applyAbnormalRefund } from "./abnormal";
+import { reconcileRefund } from "./reconcile";
+import { requestRefund, type RequestContext } from "./request";
+import { submitRefund } from "./submit";
+
+describe("applyAbnormalRefund against the simulator", () => {
+  let t: TestDatabase;
+  let sim: SimulatedMerchant;
+  let context: RequestContext;
+  let approver: { actor: AuditActor; userId: string };
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    sim = await simulatedMerchant(t.db);
+    const operator = await createUser(t.db, "operator");
+    const person = await createUser(t.db, "approver");
+    context = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 };
+    approver = { actor: { id: person.id, label: person.email }, userId: person.id };
+  });
+  afterAll(async () => {
+    await sim.close();
+    await t.drop();
+  });
+
+  const resolver = (actorId: string | null = null) => async () =>
+    ok(recorded(t.db, { merchantId: sim.merchant.id, actorId, apiVersion: "v3", secrets: [sim.credentials.apiV3Key] }, sim.gateway));
+
+  /** A refund the simulator makes ABNORMAL, as the console learns it: accepted, then ABNORMAL by query. */
+  async function abnormalRefund() {
+    const order = await sim.paidOrder(1000);
+    const requested = await requestRefund(t.db, { orderId: order.id, amountFen: 400, reason: "card cancelled" }, context);
+    if (!requested.ok) throw new Error(requested.error.code);
+    const refund = requested.value;
+    await sim.harness.control.script({ outRefundNo: refund.outRefundNo, status: "ABNORMAL", delayMs: 10 });
+    expect(await submitRefund(t.db, resolver(), refund.id)).toEqual({ kind: "settled", status: "PROCESSING" });
+    await sim.harness.clock.advance(10);
+    await reconcileRefund(t.db, resolver(), refund.id, 0);
+    return refund;
+  }
+  const stateOf = async (id: number) => {
+    const [refund] = await t.db.select().from(refunds).where(eq(refunds.id, id));
+    const events = await t.db.select().from(refundEvents).where(eq(refundEvents.refundId, id)).orderBy(asc(refundEvents.id));
+    return { refund: refund!, events };
+  };
+  const application = (outRefundNo: string) =>
+    abnormalApplicationSchema.parse({ outRefundNo, type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: "6214 8309 0123 4567", realName: "张三" });
+
+  it("sends an ABNORMAL refund to the payer's bank card: PROCESSING, then SUCCESS, with events, audit and evidence", async () => {
+    const refund = await abnormalRefund();
+    expect((await stateOf(refund.id)).refund.status).toBe("ABNORMAL");
+
+    const applied = await applyAbnormalRefund(t.db, resolver(approver.userId), application(refund.outRefundNo), approver);
+    expect(applied).toMatchObject({ ok: true, value: { status: "PROCESSING", channel: "OTHER_BANKCARD", userReceivedAccount: "用户银行卡4567", submittingUntil: null } });
+
+    await sim.harness.clock.advance(3000);
+    expect(await reconcileRefund(t.db, resolver(), refund.id, 0)).toEqual({ kind: "final" });
+    const { refund: after, events } = await stateOf(refund.id);
+    expect(after).toMatchObject({ status: "SUCCESS", channel: "OTHER_BANKCARD" });
+    expect(events.map((e) => e.type)).toEqual(["requested", "submitted", "accepted", "abnormal", "abnormal_applied", "abnormal_accepted", "succeeded"]);
+    const appliedEvent = events.find((e) => e.type === "abnormal_applied")!;
+    expect(appliedEvent).toMatchObject({ source: "operator", actorId: approver.userId, payload: { type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: "************4567", realName: "*三" } });
+    expect(events.find((e) => e.type === "abnormal_accepted")).toMatchObject({ statusFrom: "ABNORMAL", statusTo: "PROCESSING" });
+
+    const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.action, "refund.abnormal_applied"));
+    expect(audit).toMatchObject({ actorId: approver.userId, targetId: refund.outRefundNo, details: { bankAccount: "************4567", before: { status: "ABNORMAL" } } });
+
+    const exchanges = await t.db.select().from(gatewayExchanges).where(eq(gatewayExchanges.refundId, refund.id)).orderBy(asc(gatewayExchanges.id));
+    expect(exchanges.map((e) => e.operation)).toEqual(["apply", "query", "abnormal", "query"]);
+    const abnormal = exchanges[2]!;
+    expect(abnormal).toMatchObject({
+      actorId: approver.userId,
+      path: `/v3/refund/domestic/refunds/${after.refundId}/apply-abnormal-refund`,
+      request: { headers: { "wechatpay-serial": expect.any(String) }, body: { type: "USER_BANK_CARD", bank_type: "ICBC_DEBIT", bank_account: "[encrypted]", real_name: "[encrypted]" } },
+      responseStatus: 200,
+    });
+    const everything = JSON.stringify({ events, audit, exchanges });
+    expect(everything).not.toContain("6214830901234567");
+    expect(everything).not.toContain("张三");
+  });
+
+  it("sends the money to the merchant's bank account without any payer details", async () => {
+    const refund = await abnormalRefund();
+    const applied = await applyAbnormalRefund(t.db, resolver(approver.userId), abnormalApplicationSchema.parse({ outRefundNo: refund.outRefundNo, type: "MERCHANT_BANK_CARD" }), approver);
+    expect(applied).toMatchObject({ ok: true, value: { status: "PROCESSING" } });
+  });
+
+  it("refuses a refund that is not ABNORMAL, and an APIv2 merchant's, without calling WeChat", async () => {
+    const order = await sim.paidOrder(1000);
+    const requested = await requestRefund(t.db, { orderId: order.id, amountFen: 100, reason: "fine" }, context);
+    if (!requested.ok) throw new Error(requested.error.code);
+    const pending = await applyAbnormalRefund(t.db, resolver(), application(requested.value.outRefundNo), approver);
+    expect(pending).toMatchObject({ ok: false, error: { code: "NOT_ABNORMAL" } });
+
+    const refund = await abnormalRefund();
+    await t.db.update(merchants).set({ apiVersion: "v2" }).where(eq(merchants.id, sim.merchant.id));
+    try {
+      const v2 = await applyAbnormalRefund(t.db, resolver(), application(refund.outRefundNo), approver);
+      expect(v2).toMatchObject({ ok: false, error: { code: "NOT_SUPPORTED" } });
+    } finally {
+      await t.db.update(merchants).set({ apiVersion: "v3" }).where(eq(merchants.id, sim.merchant.id));
+    }
+    const calls = await t.db.select().from(gatewayExchanges).where(eq(gatewayExchanges.operation, "abnormal"));
+    expect(calls.map((c) => c.outRefundNo)).not.toContain(refund.outRefundNo);
+    expect((await stateOf(refund.id)).events.map((e) => e.type)).not.toContain("abnormal_applied");
+  });
+
+  it("reads card numbers typed in groups and refuses bank details that cannot be right", () => {
+    expect(application("R1")).toMatchObject({ bankAccount: "6214830901234567" });
+    for (const bad of [
+      { outRefundNo: "R1", type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: "62148309012345x7", realName: "张三" },
+      { outRefundNo: "R1", type: "USER_BANK_CARD", bankType: "NOT_A_BANK", bankAccount: "6214830901234567", realName: "张三" },
+      { outRefundNo: "R1", type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: "6214830901234567", realName: " " },
+      { outRefundNo: "R1", type: "SOMEWHERE_ELSE" },
+    ]) {
+      expect(abnormalApplicationSchema.safeParse(bad).success).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,123 @@
+import { eq } from "drizzle-orm";
+import { appendAudit, type AuditActor } from "../audit/append";
+import { can } from "../auth/roles";
+import type { Database, Transaction } from "../db/client";
+import { refunds, type Refund, type UserRole } from "../db/schema";
+import type { BilingualText } from "../i18n-text";
+import { err, ok, type Result } from "../result";
+import { lockRefund, moveRefund } from "./move";
+import { nextSubmissionSlot } from "./request";
+
+/**
+ * Maker-checker decisions on refunds recorded as AWAITING_APPROVAL (see `approvalReason`).
+ *
+ * While it waits, a refund reserves its amount (in flight) and one of the order's 50 places, so approving it can never
+ * break the order's total or WeChat's cap. A rejection releases both: the refund never reached WeChat, and WeChat
+ * counts only the refunds it was sent (`countsTowardCap`).
+ */
+
+export interface ApprovalContext {
+  actor: AuditActor;
+  /** The approver. */
+  userId: string;
+  role: UserRole;
+  /** Pacing of one order's submissions, as for a new refund. */
+  orderIntervalMs: number;
+  now?: Date;
+}
+
+export type ApprovalErrorCode = "FORBIDDEN" | "REFUND_NOT_FOUND" | "NOT_AWAITING_APPROVAL" | "SELF_APPROVAL" | "NOTE_REQUIRED";
+export interface ApprovalError {
+  code: ApprovalErrorCode;
+  message: BilingualText;
+}
+
+export const MAX_REJECTION_NOTE_LENGTH = 500;
+
+const fail = (code: ApprovalErrorCode, message: BilingualText) => err<ApprovalError>({ code, message });
+
+/** Lock the order, then the refund, and check that this user may decide on it now. */
+async function lockForDecision(tx: Transaction, outRefundNo: string, context: ApprovalContext): Promise<Result<Refund, ApprovalError>> {
+  if (!can(context.role, "approveRefund")) {
+    return fail("FORBIDDEN", { zh: "只有审批人可以审批退款。", en: "Only approvers may decide on refunds." });
+  }
+  const refund = await lockRefund(tx, { outRefundNo });
+  if (!refund) return fail("REFUND_NOT_FOUND", { zh: "找不到该退款。", en: "Refund not found." });
+  if (refund.status !== "AWAITING_APPROVAL") {
+    return fail("NOT_AWAITING_APPROVAL", {
+      zh: `退款 ${outRefundNo} 已不在待审批状态（当前：${refund.status}）。`,
+      en: `Refund ${outRefundNo} is no longer awaiting approval (now ${refund.status}).`,
+    });
+  }
+  return ok(refund);
+}
+
+/**
+ * Approve a waiting refund: it becomes PENDING with a submission time paced like a new refund's, and records who
+ * approved it. The requester can never approve their own refund. After commit the caller queues the submission.
+ */
+export async function approveRefund(db: Database, outRefundNo: string, context: ApprovalContext): Promise<Result<Refund, ApprovalError>> {
+  const now = context.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const locked = await lockForDecision(tx, outRefundNo, context);
+    if (!locked.ok) return locked;
+    const refund = locked.value;
+    if (refund.requestedBy === context.userId) {
+      return fail("SELF_APPROVAL", {
+        zh: "不能审批自己发起的退款，需由另一位审批人审批。",
+        en: "You cannot approve a refund you requested yourself: another approver must approve it.",
+      });
+    }
+    const scheduledAt = await nextSubmissionSlot(tx, refund.orderId, context.orderIntervalMs, now);
+    await moveRefund(
+      tx,
+      refund,
+      "PENDING",
+      { type: "approved", source: "operator", actorId: context.userId, at: now, payload: { by: context.actor.label, scheduledAt: scheduledAt.toISOString() } },
+      { approvedBy: context.userId, approvedAt: now, scheduledAt },
+    );
+    await appendAudit(tx, context.actor, "refund.approved", { type: "refund", id: refund.outRefundNo }, {
+      orderId: refund.orderId,
+      amountFen: refund.amountFen,
+      requestedBy: refund.requestedBy,
+      before: { status: refund.status, approvedBy: null },
+      after: { status: "PENDING", approvedBy: context.userId, scheduledAt: scheduledAt.toISOString() },
+    });
+    const [approved] = await tx.select().from(refunds).where(eq(refunds.id, refund.id));
+    return ok(approved!);
+  });
+}
+
+/** Reject a waiting refund with a note saying why: REJECTED (final), its amount and its place on the order released. */
+export async function rejectRefund(db: Database, outRefundNo: string, note: string, context: ApprovalContext): Promise<Result<Refund, ApprovalError>> {
+  const now = context.now ?? new Date();
+  const reason = note.trim();
+  if (!reason || reason.length > MAX_REJECTION_NOTE_LENGTH) {
+    return fail("NOTE_REQUIRED", {
+      zh: `请填写驳回原因（不超过 ${MAX_REJECTION_NOTE_LENGTH} 个字符）。`,
+      en: `Say why the refund is rejected (up to ${MAX_REJECTION_NOTE_LENGTH} characters).`,
+    });
+  }
+  return db.transaction(async (tx) => {
+    const locked = await lockForDecision(tx, outRefundNo, context);
+    if (!locked.ok) return locked;
+    const refund = locked.value;
+    await moveRefund(
+      tx,
+      refund,
+      "REJECTED",
+      { type: "rejected_by_approver", source: "operator", actorId: context.userId, at: now, payload: { by: context.actor.label, note: reason } },
+      { finishedAt: now },
+    );
+    await appendAudit(tx, context.actor, "refund.rejected", { type: "refund", id: refund.outRefundNo }, {
+      orderId: refund.orderId,
+      amountFen: refund.amountFen,
+      requestedBy: refund.requestedBy,
+      note: reason,
+      before: { status: refund.status },
+      after: { status: "REJECTED" },
+    });
+    const [rejected] = await tx.select().from(refunds).where(eq(refunds.id, refund.id));
+    return ok(rejected!);
+  });
+}

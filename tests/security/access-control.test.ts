@@ -1,0 +1,220 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { CurrentUser } from "@/app/_server/session";
+import { ROLES, can, type Permission } from "@/lib/auth/roles";
+import { setDbForTests } from "@/lib/db/client";
+import type { UserRole } from "@/lib/db/schema";
+import { createTestDb, type TestDatabase } from "@/tests/db";
+import { apiRequest, createMerchant, createTestKey } from "@/tests/fixtures/merchant-api";
+import { processingRefund } from "@/tests/fixtures/notifications";
+import { createPaidOrder, createUser } from "@/tests/fixtures/orders";
+import { routeHandlers, serverActions, type Callable } from "./server-modules";
+
+/**
+ * Who may call each server action: its minimal permission (lib/auth/roles.ts), or `public` for the few that work
+ * signed out by design. A new action without an entry fails this test, so nobody forgets to decide.
+ */
+const ACTIONS: Record<string, Permission | "public"> = {
+  "app/_server/locale-actions.ts#setLocaleAction": "public",
+  "app/(console)/orders/[id]/actions.ts#requestRefundAction": "requestRefund",
+  "app/(console)/refunds/[outRefundNo]/actions.ts#retryRefundAction": "requestRefund",
+  "app/(console)/refunds/[outRefundNo]/actions.ts#applyAbnormalRefundAction": "applyAbnormalRefund",
+  "app/(console)/approvals/actions.ts#approveRefundAction": "approveRefund",
+  "app/(console)/approvals/actions.ts#rejectRefundAction": "approveRefund",
+  "app/(console)/notifications/actions.ts#reapplyNotificationAction": "reapplyNotification",
+  "app/(console)/refunds/bulk/actions.ts#uploadBatchAction": "bulkRefund",
+  "app/(console)/refunds/bulk/actions.ts#confirmBatchAction": "bulkRefund",
+  "app/(console)/refunds/bulk/actions.ts#decideBatchAction": "approveRefund",
+  "app/(console)/refunds/bulk/actions.ts#pauseBatchAction": "bulkRefund",
+  "app/(console)/refunds/bulk/actions.ts#resumeBatchAction": "bulkRefund",
+  "app/(console)/refunds/bulk/actions.ts#cancelBatchAction": "bulkRefund",
+  "app/(console)/reconciliation/actions.ts#runReconciliationAction": "resolveReconciliation",
+  "app/(console)/reconciliation/actions.ts#queryMismatchAction": "resolveReconciliation",
+  "app/(console)/reconciliation/actions.ts#acceptMismatchAction": "resolveReconciliation",
+  "app/(console)/reconciliation/actions.ts#explainMismatchAction": "resolveReconciliation",
+  "app/(console)/admin/users/actions.ts#createUserAction": "manageUsers",
+  "app/(console)/admin/users/actions.ts#changeRoleAction": "manageUsers",
+  "app/(console)/admin/users/actions.ts#setDisabledAction": "manageUsers",
+  "app/(console)/admin/users/actions.ts#setDailyLimitAction": "manageUsers",
+  "app/(console)/admin/users/actions.ts#resetPasswordAction": "manageUsers",
+  "app/(console)/admin/api-keys/actions.ts#createApiKeyAction": "manageApiKeys",
+  "app/(console)/admin/api-keys/actions.ts#revokeApiKeyAction": "manageApiKeys",
+  "app/(console)/admin/merchants/actions.ts#createMerchantAction": "manageMerchants",
+  "app/(console)/admin/merchants/actions.ts#updateMerchantAction": "manageMerchants",
+  "app/(console)/admin/merchants/actions.ts#addCredentialsAction": "manageMerchants",
+  "app/(console)/admin/merchants/actions.ts#activateCredentialsAction": "manageMerchants",
+  "app/(console)/admin/merchants/actions.ts#retireCredentialsAction": "manageMerchants",
+  "app/(console)/admin/reasons/actions.ts#addReasonAction": "manageSettings",
+  "app/(console)/admin/reasons/actions.ts#renameReasonAction": "manageSettings",
+  "app/(console)/admin/reasons/actions.ts#moveReasonAction": "manageSettings",
+  "app/(console)/admin/reasons/actions.ts#setReasonActiveAction": "manageSettings",
+};
+
+/** How each route handler authenticates its caller. */
+type RouteAccess = "session" | "api-key" | "wechat-signature" | "public" | "nextauth";
+const ROUTES: Record<string, RouteAccess> = {
+  "app/api/auth/[...nextauth]/route.ts#GET": "nextauth",
+  "app/api/auth/[...nextauth]/route.ts#POST": "nextauth",
+  "app/api/health/route.ts#GET": "public",
+  "app/api/notify/refund/route.ts#POST": "wechat-signature",
+  "app/api/notify/payment/route.ts#POST": "wechat-signature",
+  "app/api/orders/[id]/refund-status/route.ts#GET": "session",
+  "app/api/refunds/[outRefundNo]/evidence/route.ts#GET": "session",
+  "app/api/export/orders/route.ts#GET": "session",
+  "app/api/export/refunds/route.ts#GET": "session",
+  "app/(console)/refunds/bulk/[id]/progress/route.ts#GET": "session",
+  "app/(console)/refunds/bulk/[id]/results/route.ts#GET": "session",
+  "app/api/v1/orders/route.ts#POST": "api-key",
+  "app/api/v1/orders/[outTradeNo]/route.ts#GET": "api-key",
+  "app/api/v1/refunds/route.ts#POST": "api-key",
+  "app/api/v1/refunds/[outRefundNo]/route.ts#GET": "api-key",
+};
+
+const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
+vi.mock("@/app/_server/session", () => ({
+  currentUser: async () => session.user,
+  requirePageUser: async () => {
+    throw new Error("pages are not under test here");
+  },
+  requestIp: async () => "127.0.0.1",
+  auditActor: async (user: CurrentUser) => ({ id: user.id, label: user.email, ip: "127.0.0.1" }),
+}));
+vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {}, updateTag: () => {} }));
+vi.mock("@/lib/jobs/boss", () => ({
+  getBoss: async () => ({ send: async () => "job", notifyWorker: () => {} }),
+  stopBoss: async () => {},
+}));
+
+describe("access control, enumerated", () => {
+  let t: TestDatabase;
+  let actions: Callable[];
+  let routes: Callable[];
+  const users = {} as Record<UserRole, CurrentUser>;
+  let fields: Record<string, string>;
+
+  /** Row counts of every table, the audit log without sign-in rows: what a refused call must leave alone. */
+  async function footprint(): Promise<Record<string, number>> {
+    const tables = await t.db.execute<{ name: string }>(sql`select tablename as name from pg_tables where schemaname = 'public'`);
+    const counts: Record<string, number> = {};
+    for (const { name } of tables) {
+      const where = name === "audit_log" ? sql` where action not like 'auth.%'` : sql``;
+      const [row] = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(name)}${where}`);
+      counts[name] = row!.n;
+    }
+    return counts;
+  }
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    setDbForTests(t.db);
+    for (const role of ROLES) {
+      const u = await createUser(t.db, role);
+      users[role] = { id: u.id, email: u.email, name: u.name, role, locale: null };
+    }
+    const order = await createPaidOrder(t.db);
+    const refund = await processingRefund(t.db, { actor: { id: users.operator.id, label: "operator" }, userId: users.operator.id, orderIntervalMs: 0 });
+    // Plausible values for whatever fields an action reads: a forged call looks like a real one.
+    fields = {
+      orderId: String(order.id),
+      amount: "1.00",
+      reason: "forged",
+      outRefundNo: refund.outRefundNo,
+      refundId: String(refund.id),
+      id: "1",
+      userId: users.admin.id,
+      role: "admin",
+      email: "intruder@example.com",
+      name: "Intruder",
+      password: "intruder-password-1",
+      label: "forged",
+      mchid: "1900000999",
+      active: "false",
+    };
+    actions = await serverActions();
+    routes = await routeHandlers();
+  });
+  afterAll(async () => {
+    setDbForTests(undefined);
+    await t.drop();
+  });
+
+  const form = () => {
+    const data = new FormData();
+    for (const [k, v] of Object.entries(fields)) data.set(k, v);
+    return data;
+  };
+  const callAction = (action: Callable) => (action.fn as unknown as (prev: null, data: FormData) => Promise<{ ok: boolean; code?: string }>)(null, form());
+
+  it("knows every server action and every route handler", () => {
+    expect(actions.map((a) => a.id).filter((id) => !(id in ACTIONS))).toEqual([]);
+    expect(routes.map((r) => r.id).filter((id) => !(id in ROUTES))).toEqual([]);
+    expect(Object.keys(ACTIONS).filter((id) => !actions.some((a) => a.id === id))).toEqual([]);
+    expect(Object.keys(ROUTES).filter((id) => !routes.some((r) => r.id === id))).toEqual([]);
+  });
+
+  it("refuses every action to the signed out and to each role below its permission, changing nothing", async () => {
+    const refusals: string[] = [];
+    for (const action of actions) {
+      const permission = ACTIONS[action.id];
+      if (!permission || permission === "public") continue;
+      const callers: [string, CurrentUser | null][] = [["signed out", null], ...ROLES.filter((r) => !can(r, permission)).map((r) => [r, users[r]] as [string, CurrentUser])];
+      for (const [who, user] of callers) {
+        session.user = user;
+        const before = await footprint();
+        const result = await callAction(action);
+        expect(result, `${action.id} as ${who}`).toMatchObject({ ok: false, code: user ? "FORBIDDEN" : "UNAUTHENTICATED" });
+        expect(await footprint(), `${action.id} as ${who} changed something`).toEqual(before);
+        refusals.push(`${action.id} ${who}`);
+      }
+    }
+    expect(refusals.length).toBeGreaterThanOrEqual(actions.length);
+  });
+
+  it("lets the least role that holds the permission past the role check (the table says what the code does)", async () => {
+    for (const action of actions) {
+      const permission = ACTIONS[action.id];
+      if (!permission || permission === "public") continue;
+      const least = ROLES.find((r) => can(r, permission))!;
+      session.user = users[least];
+      const result = await callAction(action);
+      expect(["FORBIDDEN", "UNAUTHENTICATED"], `${action.id} as ${least}`).not.toContain(result.code);
+    }
+  });
+
+  it("answers 401 to signed-out callers of session routes, and 401 without a valid API key", async () => {
+    session.user = null;
+    const params = { params: Promise.resolve({ id: "1", outRefundNo: "R1", outTradeNo: "T1", nextauth: [] }) };
+    for (const route of routes) {
+      const access = ROUTES[route.id];
+      const url = "http://localhost:3000/api/anything?x=1";
+      if (access === "session") {
+        const before = await footprint();
+        const response = (await (route.fn as unknown as (r: Request, p: unknown) => Promise<Response>)(Object.assign(new Request(url), { nextUrl: new URL(url), cookies: new Map() }), params));
+        expect(response.status, route.id).toBe(401);
+        expect(await footprint(), route.id).toEqual(before);
+      } else if (access === "api-key") {
+        for (const key of [null, "rk_live_00000000000000000000000000000000"]) {
+          const before = await footprint();
+          const method = route.id.endsWith("#POST") ? "POST" : "GET";
+          const response = await (route.fn as unknown as (r: Request, p: unknown) => Promise<Response>)(apiRequest(method, "/api/v1/x", { key, body: method === "POST" ? { out_trade_no: "T1", amount: 1 } : undefined }), params);
+          expect(response.status, `${route.id} key ${key}`).toBe(401);
+          expect(await footprint()).toEqual(before);
+        }
+      }
+    }
+  });
+
+  it("keeps an API key to its own merchant: another merchant's order and refund are not found, nor refundable", async () => {
+    const other = await createMerchant(t.db, "Other shop");
+    const otherKey = await createTestKey(t.db, other.id);
+    const order = await createPaidOrder(t.db);
+    const refund = await processingRefund(t.db, { actor: { id: users.operator.id, label: "operator" }, userId: users.operator.id, orderIntervalMs: 0 });
+    const handler = (id: string) => routes.find((r) => r.id === id)!.fn as unknown as (r: Request, p: unknown) => Promise<Response>;
+    const before = await footprint();
+    const getOrder = await handler("app/api/v1/orders/[outTradeNo]/route.ts#GET")(apiRequest("GET", `/api/v1/orders/${order.outTradeNo}`, { key: otherKey }), { params: Promise.resolve({ outTradeNo: order.outTradeNo }) });
+    const getRefund = await handler("app/api/v1/refunds/[outRefundNo]/route.ts#GET")(apiRequest("GET", `/api/v1/refunds/${refund.outRefundNo}`, { key: otherKey }), { params: Promise.resolve({ outRefundNo: refund.outRefundNo }) });
+    const post = await handler("app/api/v1/refunds/route.ts#POST")(apiRequest("POST", "/api/v1/refunds", { key: otherKey, body: { out_trade_no: order.outTradeNo, amount: 1 } }), undefined);
+    expect([getOrder.status, getRefund.status, post.status]).toEqual([404, 404, 404]);
+    expect(await footprint()).toEqual(before);
+  });
+});
