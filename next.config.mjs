@@ -9,6 +9,8 @@ const nextConfig = {
   poweredByHeader: false,
   // `npm test` type-checks the whole project with tsc first; the build need not repeat it on every start.
   typescript: { ignoreBuildErrors: true },
+  // Bulk refund files may be up to 2 MB (lib/bulk/csv.ts); a server action's body is 1 MB unless raised.
+  experimental: { serverActions: { bodySizeLimit: "3mb" } },
   // Pages get their Content-Security-Policy (with a per-request nonce) from proxy.ts; everything else that is not a
   // page (JSON, XML, CSV, files) may run nothing and be framed by nobody.
   async headers() {

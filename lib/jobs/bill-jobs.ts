@@ -1,4 +1,5 @@
 import type PgBoss from "pg-boss";
+import { ensureQueue } from "./boss";
 import { SYSTEM_ACTOR } from "../audit/append";
 import { BEIJING_TIME_ZONE } from "../beijing-time";
 import type { Database } from "../db/client";
@@ -56,9 +57,9 @@ export interface BillWorkerDependencies {
  * instance has fetched it yet (a fresh install, or a console that was down at 10:30).
  */
 export async function startBillWorkers(boss: PgBoss, deps: BillWorkerDependencies): Promise<void> {
-  await boss.createQueue(BILL_QUEUES.run, { name: BILL_QUEUES.run, policy: "stately", retryLimit: 3, retryDelay: 300, retryBackoff: true, deadLetter: QUEUES.dead });
+  await ensureQueue(boss, { name: BILL_QUEUES.run, policy: "stately", retryLimit: 3, retryDelay: 300, retryBackoff: true, deadLetter: QUEUES.dead });
   for (const name of [BILL_QUEUES.daily, BILL_QUEUES.retry]) {
-    await boss.createQueue(name, { name, policy: "singleton", deadLetter: QUEUES.dead });
+    await ensureQueue(boss, { name, policy: "singleton", deadLetter: QUEUES.dead });
   }
   const polling = { pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 2 };
   await boss.work<BillJob>(BILL_QUEUES.run, polling, async (jobs) => {

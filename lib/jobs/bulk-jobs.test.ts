@@ -1,4 +1,3 @@
-import { createPrivateKey, createPublicKey } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { parse } from "csv-parse/sync";
 import PgBoss from "pg-boss";
@@ -8,14 +7,13 @@ import type { LoggedRequest } from "../../simulator/http/request-log";
 import { createSimulator, type Simulator } from "../../simulator/server";
 import { createTestDb, type TestDatabase } from "../../tests/db";
 import { createUser } from "../../tests/fixtures/orders";
+import { simulatorGateway } from "../../tests/fixtures/simulator-merchant";
 import { confirmBatch, decideBatch } from "../bulk/lifecycle";
 import { allBatchRows } from "../bulk/queries";
 import { resultsCsv } from "../bulk/results-csv";
 import { uploadBatch } from "../bulk/upload";
 import { bulkBatches, merchants, orders, refunds } from "../db/schema";
 import { ok } from "../result";
-import { redacting } from "../wechatpay/config";
-import { createRefundGateway } from "../wechatpay/gateway";
 import { rateLimited } from "../wechatpay/rate-limited-gateway";
 import { enqueueBulkRun, startBulkWorkers } from "./bulk-jobs";
 import { startRefundWorkers } from "./refund-jobs";
@@ -49,20 +47,7 @@ describe("a bulk run of 2,000 refunds against the simulator", () => {
     const { url } = await simulator.listen(0);
     control = new SimControl(url);
     const m = await control.upsertMerchant({ mchid: MCHID, appid: APPID });
-    const credentials = redacting({
-      mchid: MCHID,
-      appid: APPID,
-      baseUrl: url,
-      merchantSerialNo: m.merchantSerialNo,
-      merchantPrivateKey: createPrivateKey(m.merchantPrivateKey!),
-      apiV3Key: m.apiV3Key,
-      apiV2Key: m.apiV2Key,
-      signType: "HMAC-SHA256",
-      publicKeyId: m.publicKeyId,
-      publicKey: createPublicKey(m.platformPublicKey),
-    });
-    const wired = createRefundGateway(credentials, "v3");
-    if (!wired.ok) throw new Error(wired.error.detail);
+    const { gateway: simulatorApi } = simulatorGateway(m, url);
 
     const [merchant] = await t.db.insert(merchants).values({ mchid: MCHID, appid: APPID, displayName: "Bulk merchant", approvalThresholdFen: 100_000 }).returning();
     // Two orders per payer, so the run also has to space payers apart.
@@ -83,7 +68,7 @@ describe("a bulk run of 2,000 refunds against the simulator", () => {
 
     boss = new PgBoss({ connectionString: t.url, schema: "pgboss", max: 4, supervise: false, schedule: false });
     await boss.start();
-    const gateway = rateLimited(t.db, merchant!.id, wired.value.gateway);
+    const gateway = rateLimited(t.db, merchant!.id, simulatorApi);
     await startRefundWorkers(boss, { db: t.db, resolveGateway: async () => ok(gateway), pollingIntervalSeconds: 0.5 });
     await startBulkWorkers(boss, {
       db: t.db,

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
+import { ensureQueue } from "./boss";
 import type { Database } from "../db/client";
 import { log } from "../log";
 import { runBatch, type RunSettings } from "../bulk/run";
@@ -17,8 +18,8 @@ interface RunJob {
 
 /** "stately" per batch: however often a run is asked for, at most one waits and one runs. */
 export async function createBulkQueues(boss: PgBoss): Promise<void> {
-  await boss.createQueue(QUEUES.dead, { name: QUEUES.dead, retentionDays: 30 });
-  await boss.createQueue(BULK_QUEUES.run, {
+  await ensureQueue(boss, { name: QUEUES.dead, retentionDays: 30 });
+  await ensureQueue(boss, {
     name: BULK_QUEUES.run,
     policy: "stately",
     retryLimit: 10,
@@ -27,7 +28,7 @@ export async function createBulkQueues(boss: PgBoss): Promise<void> {
     expireInSeconds: 120,
     deadLetter: QUEUES.dead,
   });
-  await boss.createQueue(BULK_QUEUES.sweep, { name: BULK_QUEUES.sweep, policy: "singleton", deadLetter: QUEUES.dead });
+  await ensureQueue(boss, { name: BULK_QUEUES.sweep, policy: "singleton", deadLetter: QUEUES.dead });
 }
 
 /** Queue a batch's run; `afterSeconds` lets a running job finish before its follow-up can be taken. */

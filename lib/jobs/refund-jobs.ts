@@ -1,4 +1,5 @@
 import type PgBoss from "pg-boss";
+import { ensureQueue } from "./boss";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { refunds } from "../db/schema";
@@ -24,16 +25,21 @@ interface ReconcileJob {
 
 /** Jobs that keep failing end in the dead-letter queue, visible on the jobs page, never silently. */
 export async function createRefundQueues(boss: PgBoss): Promise<void> {
-  await boss.createQueue(QUEUES.dead, { name: QUEUES.dead, retentionDays: 30 });
+  await ensureQueue(boss, { name: QUEUES.dead, retentionDays: 30 });
   // "stately": per refund (singletonKey) at most one job waiting and one running, however often the sweep or a
   // retry asks; a running job may queue its own follow-up.
+  //
+  // A job whose worker died (SIGKILL, crash) stays "active" until it expires, and while it does, stately blocks the
+  // refund's next job — and pg-boss's fetch then hands out nothing at all. A submission or query ends well within a
+  // minute (HTTP timeouts, the submission lease), so an active job older than two minutes is a dead worker's.
   for (const name of [QUEUES.submit, QUEUES.reconcile]) {
-    await boss.createQueue(name, { name, policy: "stately", retryLimit: 5, retryDelay: 30, retryBackoff: true, deadLetter: QUEUES.dead });
+    await ensureQueue(boss, { name, policy: "stately", retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 120, deadLetter: QUEUES.dead });
   }
-  await boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "singleton", deadLetter: QUEUES.dead });
+  await ensureQueue(boss, { name: QUEUES.sweep, policy: "singleton", deadLetter: QUEUES.dead });
 }
 
-const SUBMIT_BATCH_SIZE = 5;
+const SUBMIT_BATCH_SIZE = 10;
+const SUBMIT_LOOPS = 3;
 
 const secondsUntil = (at: Date | null | undefined) => Math.max(0, Math.ceil(((at?.getTime() ?? 0) - Date.now()) / 1000));
 
@@ -70,22 +76,26 @@ export async function startRefundWorkers(boss: PgBoss, deps: WorkerDependencies)
   await createRefundQueues(boss);
 
   const polling = { pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1 };
-  let submitWorker = "";
-  submitWorker = await boss.work<SubmitJob>(QUEUES.submit, { batchSize: SUBMIT_BATCH_SIZE, ...polling }, async (jobs) => {
-    // A full batch means more are waiting (a bulk run): fetch again at once rather than after the polling interval,
-    // or the queue would drain at 5 per second. The shared rate limiter still caps what reaches WeChat.
-    if (jobs.length === SUBMIT_BATCH_SIZE) boss.notifyWorker(submitWorker);
-    await Promise.all(
-      jobs.map(async (job) => {
-        const outcome = await submitRefund(deps.db, deps.resolveGateway, job.data.refundId, { notifyUrl: deps.notifyUrl });
-        if (outcome.kind === "retry") {
-          await boss.send(QUEUES.submit, job.data, { startAfter: Math.ceil(outcome.afterMs / 1000), singletonKey: `refund:${job.data.refundId}` });
-        } else if (outcome.status === "PROCESSING") {
-          await enqueueReconcile(boss, job.data.refundId, 0, deps.firstReconcileMs ?? 60_000);
-        }
-      }),
-    );
-  });
+  // Several polling loops, each taking a batch: a loop fetches again only when its batch is done, so one loop alone
+  // would cap submissions at a batch per round trip — far below WeChat's 150/s in a bulk run. The shared rate
+  // limiter, not the loops, decides what reaches WeChat.
+  for (let loop = 0; loop < SUBMIT_LOOPS; loop++) {
+    let submitWorker = "";
+    submitWorker = await boss.work<SubmitJob>(QUEUES.submit, { batchSize: SUBMIT_BATCH_SIZE, ...polling }, async (jobs) => {
+      // A full batch means more are waiting: fetch again at once rather than after the polling interval.
+      if (jobs.length === SUBMIT_BATCH_SIZE) boss.notifyWorker(submitWorker);
+      await Promise.all(
+        jobs.map(async (job) => {
+          const outcome = await submitRefund(deps.db, deps.resolveGateway, job.data.refundId, { notifyUrl: deps.notifyUrl });
+          if (outcome.kind === "retry") {
+            await boss.send(QUEUES.submit, job.data, { startAfter: Math.ceil(outcome.afterMs / 1000), singletonKey: `refund:${job.data.refundId}` });
+          } else if (outcome.status === "PROCESSING") {
+            await enqueueReconcile(boss, job.data.refundId, 0, deps.firstReconcileMs ?? 60_000);
+          }
+        }),
+      );
+    });
+  }
 
   await boss.work<ReconcileJob>(QUEUES.reconcile, { batchSize: 5, ...polling }, async (jobs) => {
     await Promise.all(

@@ -11,6 +11,7 @@ import {
   v3Callback,
 } from "../../tests/fixtures/notifications";
 import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
+import { ScriptedGateway } from "../../tests/fixtures/scripted-gateway";
 import { merchants, notifications, orders, refundEvents, refunds, type Refund } from "../db/schema";
 import type { RequestContext } from "../refunds/request";
 import { receiveRefundNotification } from "./receive";
@@ -64,13 +65,32 @@ describe("APIv3 refund callbacks", () => {
     expect(s.rows[0]!.headers["wechatpay-serial"]).toBe(callback.headers["Wechatpay-Serial"]);
   });
 
-  it("applies REFUND.CLOSED: the amount is released, nothing refunded", async () => {
+  /** WeChat's side for the confirming query of a CLOSED callback: the refund as WeChat's query reports it. */
+  const sendWithWechatSaying = (refund: Refund, status: "CLOSED" | "SUCCESS", callback: { headers: Record<string, string>; body: string }) => {
+    const gateway = new ScriptedGateway();
+    gateway.executed.set(refund.outRefundNo, { refundId: refund.refundId!, status, amountFen: refund.amountFen });
+    const answer = receiveRefundNotification(t.db, post("/api/notify/refund", callback.body, callback.headers), { merchants: testMerchants(t.db, gateway) });
+    return { answer, gateway };
+  };
+
+  it("applies REFUND.CLOSED once WeChat's query confirms it: the amount is released, nothing refunded", async () => {
     const refund = await processingRefund(t.db, context);
-    expect((await send(v3Callback(refundResource(refund, "CLOSED"), "REFUND.CLOSED"))).status).toBe(204);
+    const { answer, gateway } = sendWithWechatSaying(refund, "CLOSED", v3Callback(refundResource(refund, "CLOSED"), "REFUND.CLOSED"));
+    expect((await answer).status).toBe(204);
+    expect(gateway.calls).toEqual([`query ${refund.outRefundNo}`]);
     const s = await state(refund);
     expect(s.refund.status).toBe("CLOSED");
     expect(s.order).toMatchObject({ inFlightFen: 0, refundedFen: 0 });
     expect(s.events.map((e) => e.type)).toEqual(["closed"]);
+  });
+
+  it("believes WeChat's query over a signed CLOSED that contradicts it: the refund succeeds, no amount is released", async () => {
+    const refund = await processingRefund(t.db, context);
+    const { answer } = sendWithWechatSaying(refund, "SUCCESS", v3Callback(refundResource(refund, "CLOSED"), "REFUND.CLOSED"));
+    expect((await answer).status).toBe(204);
+    const s = await state(refund);
+    expect(s.refund.status).toBe("SUCCESS");
+    expect(s.order).toMatchObject({ inFlightFen: 0, refundedFen: 600 });
   });
 
   it("applies REFUND.ABNORMAL: the amount stays reserved", async () => {

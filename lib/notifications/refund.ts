@@ -24,7 +24,7 @@ export interface RefundNotice {
   eventType: string;
   /**
    * APIv2 callbacks are unsigned and AES-ECB has no integrity (blocks of older callbacks can be spliced), so their
-   * report is confirmed by the merchant's signed refund query before anything is applied.
+   * report is confirmed by the merchant's signed refund query before anything is applied; so is any CLOSED.
    */
   confirm: boolean;
 }
@@ -41,7 +41,9 @@ export function v3RefundNotice(merchantId: string, notification: Pick<Notificati
     report: { refundId: r.refund_id, status: r.refund_status, userReceivedAccount: r.user_received_account, successTime: r.success_time },
     notificationId: notification.id,
     eventType: notification.eventType,
-    confirm: false,
+    // A CLOSED releases the amount for new refunds: believe it only once WeChat's own query says so, as a
+    // contradicting SUCCESS may be on its way (the chaos run saw CLOSED-then-SUCCESS leave the console's sums wrong).
+    confirm: r.refund_status === "CLOSED",
   };
 }
 
@@ -137,10 +139,16 @@ async function applyOnce(tx: Transaction, refund: Refund, notice: RefundNotice, 
   return { outcome: result, refundId: refund.id };
 }
 
+/** Whether WeChat already gave this refund its final word; no report can change it, so none needs confirming. */
+async function settledAtWechat(db: Database, outRefundNo: string): Promise<boolean> {
+  const [row] = await db.select({ status: refunds.status }).from(refunds).where(eq(refunds.outRefundNo, outRefundNo));
+  return row?.status === "SUCCESS" || row?.status === "CLOSED";
+}
+
 /** A live refund callback: confirm (APIv2), then apply; the row always ends with the outcome. */
 export async function handleRefundNotice(db: Database, row: NotificationRow, notice: RefundNotice, gateway: RefundGateway): Promise<Settled> {
   let report = notice.report;
-  if (notice.confirm) {
+  if (notice.confirm && !(await settledAtWechat(db, notice.outRefundNo))) {
     const confirmed = await confirmByQuery(db, notice, gateway);
     if (!confirmed.ok) {
       await settleNotification(db, row, confirmed.error);

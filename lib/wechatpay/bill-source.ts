@@ -5,6 +5,7 @@ import { requireV3Credentials } from "./config";
 import { wechatPayError, type WechatPayError } from "./errors";
 import { v2CredentialsOf } from "./gateway";
 import { merchantWechatPay, type MerchantWechatPay } from "./merchant-gateways";
+import { recordGatewayCall } from "./recorded-gateway";
 import { downloadRefundBillV2 } from "./v2/bill";
 import { downloadRefundBillV3 } from "./v3/bill";
 import { WechatPayV3Client } from "./v3/client";
@@ -29,8 +30,29 @@ export function createBillSource(wired: MerchantWechatPay): Result<RefundBillSou
   return ok({ refundBill: (billDate) => downloadRefundBillV3(client, { billDate, subMchid }) });
 }
 
-/** The bill source of a merchant, from where its credentials live. */
+/** A downloaded bill as evidence of the request: how many lines it had, not the lines (they are in bill_lines). */
+function summarizeBill(value: unknown): unknown {
+  const bill = (value as { bill?: { lines?: unknown[] } | null }).bill;
+  return { lines: bill?.lines?.length ?? null };
+}
+
+/**
+ * The bill source of a merchant, from where its credentials live. Each request for a bill is recorded as evidence
+ * (`gateway_exchanges`, operation `bill`); the file download itself is not observed, so no bill body is stored there.
+ */
 export async function billSourceForMerchant(db: Db, merchantId: string): Promise<Result<RefundBillSource, WechatPayError>> {
   const wired = await merchantWechatPay(db, merchantId);
-  return wired.ok ? createBillSource(wired.value) : wired;
+  if (!wired.ok) return wired;
+  const source = createBillSource(wired.value);
+  if (!source.ok) return source;
+  const { merchant, credentials } = wired.value;
+  const path = merchant.apiVersion === "v2" ? "/pay/downloadbill" : "/v3/bill/tradebill";
+  return ok({
+    refundBill: (billDate) =>
+      recordGatewayCall(
+        db,
+        { merchantId, secrets: [credentials.apiV3Key, credentials.apiV2Key], operation: "bill", method: merchant.apiVersion === "v2" ? "POST" : "GET", path, input: { billDate, billType: "REFUND" }, summarize: summarizeBill },
+        () => source.value.refundBill(billDate),
+      ),
+  });
 }

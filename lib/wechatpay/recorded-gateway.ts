@@ -29,6 +29,8 @@ export interface RecordedCall extends RecordingContext {
   path: string;
   /** What was asked, in the console's terms, for that same row. */
   input: unknown;
+  /** What of a successful result that row keeps (a bill is kept as its size, not its lines); all of it by default. */
+  summarize?: (value: unknown) => unknown;
 }
 
 /** A recording that takes longer than this is left to finish on its own: the refund path never waits for evidence. */
@@ -152,7 +154,7 @@ function callRow(db: Db, call: RecordedCall, result: Result<unknown, WechatPayEr
     path: call.path,
     request: { observed: "call", body: redactJson(call.input, call) },
     responseStatus: result.ok ? null : (result.error.httpStatus ?? null),
-    response: result.ok ? { body: redactJson(result.value, call) } : errorJson(result.error, call),
+    response: result.ok ? { body: redactJson(call.summarize ? call.summarize(result.value) : result.value, call) } : errorJson(result.error, call),
     errorCode: result.ok ? null : result.error.code,
     durationMs: Math.round(durationMs),
     actorId: call.actorId ?? null,

@@ -90,6 +90,8 @@ export async function runChaos(world: World, options: ChaosOptions): Promise<Cha
           copies: 1 + Math.floor(Math.random() * 3),
           badSignature: chance(0.1),
           tamperCiphertext: chance(0.1),
+          // A correctly signed REFUND.CLOSED after the final callback: the console must confirm it by query.
+          followWith: chance(0.1) ? "CLOSED" : null,
         });
       } else if (roll < 0.5) {
         await world.control.script({ status: pick(["CLOSED", "ABNORMAL", "SUCCESS"] as const), delayMs: Math.floor(Math.random() * 3_000) });

@@ -1,0 +1,51 @@
+/**
+ * `npm run bench [-- callbacks crypto lists bulk concurrency]`: runs the benchmarks (all by default), each on its own
+ * fresh database, prints their tables and appends them to docs/benchmarks.md with the machine, date and commit.
+ */
+import { runBulkBench } from "./bulk";
+import { runCallbacksBench } from "./callbacks";
+import { runConcurrencyBench } from "./concurrency";
+import { runCryptoBench } from "./crypto";
+import { runListsBench } from "./lists";
+import { freshDatabase, stopBenchServer, type BenchDatabase } from "./support/database";
+import { publish, type BenchSection } from "./support/report";
+
+const BENCHES: Record<string, (bench: BenchDatabase) => Promise<BenchSection>> = {
+  callbacks: runCallbacksBench,
+  crypto: () => runCryptoBench(),
+  lists: runListsBench,
+  bulk: runBulkBench,
+  concurrency: runConcurrencyBench,
+};
+
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const unknown = chosen.filter((name) => !(name in BENCHES));
+if (unknown.length) {
+  console.error(`Unknown benchmark(s): ${unknown.join(", ")}. Choose from: ${Object.keys(BENCHES).join(", ")}.`);
+  process.exit(2);
+}
+
+const sections: BenchSection[] = [];
+let server = "";
+let failed = false;
+const started = performance.now();
+for (const name of chosen.length ? chosen : Object.keys(BENCHES)) {
+  console.log(`\n▶ bench: ${name}`);
+  const bench = await freshDatabase(name);
+  server = bench.server;
+  const t0 = performance.now();
+  try {
+    const section = await BENCHES[name]!(bench);
+    sections.push({ ...section, body: `${section.body}\n\n(${Math.round((performance.now() - t0) / 1000)} s)` });
+  } catch (error) {
+    failed = true;
+    console.error(error);
+    sections.push({ title: name, body: `Failed: ${(error as Error).message}` });
+  } finally {
+    await bench.drop();
+  }
+}
+await stopBenchServer();
+sections.push({ title: "Whole run", body: `${Math.round((performance.now() - started) / 1000)} s. Reproduce: \`npm run bench\` (optionally with \`DATABASE_URL\`).` });
+publish(sections, server);
+process.exit(failed ? 1 : 0);
