@@ -6,8 +6,14 @@
 import PgBoss from "pg-boss";
 import { eq, inArray } from "drizzle-orm";
 import { SimControl } from "../simulator/control-client";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ensureDemoGateway } from "../simulator/demo";
 import type { LoggedRequest } from "../simulator/http/request-log";
-import { createSimulator } from "../simulator/server";
+import { loadMerchantCredentialsFromEnv } from "../lib/wechatpay/config";
+import { createRefundGateway } from "../lib/wechatpay/gateway";
 import { confirmBatch, decideBatch } from "../lib/bulk/lifecycle";
 import { uploadBatch } from "../lib/bulk/upload";
 import { refunds, users } from "../lib/db/schema";
@@ -15,9 +21,8 @@ import { enqueueBulkRun, startBulkWorkers } from "../lib/jobs/bulk-jobs";
 import { startRefundWorkers } from "../lib/jobs/refund-jobs";
 import { ok } from "../lib/result";
 import { rateLimited } from "../lib/wechatpay/rate-limited-gateway";
-import { simulatorGateway } from "../tests/fixtures/simulator-merchant";
 import { createE2eUsers, E2E_USERS } from "../e2e/users";
-import { APPID, MCHID } from "../tests/fixtures/notifications";
+import { MCHID } from "../tests/fixtures/notifications";
 import { createBenchMerchant } from "./support/data";
 import type { BenchDatabase } from "./support/database";
 import { table, type BenchSection } from "./support/report";
@@ -28,12 +33,17 @@ const APPLY_PATH = "/v3/refund/domestic/refunds";
 const CEILING = 150;
 
 export async function runBulkBench(bench: BenchDatabase): Promise<BenchSection> {
-  // The simulator with WeChat's real limits; refunds settle after half a second.
-  const simulator = createSimulator({ settleMs: 500, orderIntervalMs: 1000, onError: (error) => console.error(error) });
-  const { url } = await simulator.listen(0);
-  const control = new SimControl(url);
-  const material = await control.upsertMerchant({ mchid: MCHID, appid: APPID });
-  const { gateway } = simulatorGateway(material, url);
+  // The simulator in its own process, as `npm start` runs it, with WeChat's real limits (150 requests/s).
+  process.env.SIM_CONTROL_TOKEN ||= randomBytes(24).toString("hex");
+  const simulatorDir = mkdtempSync(path.join(os.tmpdir(), "bench-sim-"));
+  const simulator = await ensureDemoGateway({ dataDir: simulatorDir, port: 4210, appUrl: "http://127.0.0.1:9", orders: [] });
+  const url = simulator.env.WECHATPAY_BASE_URL!;
+  const control = new SimControl(url, process.env.SIM_CONTROL_TOKEN);
+  const credentials = loadMerchantCredentialsFromEnv(simulator.env);
+  if (!credentials.ok || !credentials.value) throw new Error("the simulator's merchant credentials do not load");
+  const wired = createRefundGateway(credentials.value, "v3");
+  if (!wired.ok) throw new Error(wired.error.code);
+  const gateway = wired.value.gateway;
 
   const merchantId = await createBenchMerchant(bench.sql);
   await bench.sql`update merchants set approval_threshold_fen = 100000 where id = ${merchantId}`;
@@ -121,6 +131,7 @@ export async function runBulkBench(bench: BenchDatabase): Promise<BenchSection> 
     };
   } finally {
     await boss.stop({ graceful: false, wait: true });
-    await simulator.close();
+    await simulator.stop();
+    rmSync(simulatorDir, { recursive: true, force: true });
   }
 }

@@ -2,6 +2,7 @@
  * `npm run bench [-- callbacks crypto lists bulk concurrency]`: runs the benchmarks (all by default), each on its own
  * fresh database, prints their tables and appends them to docs/benchmarks.md with the machine, date and commit.
  */
+import "./support/quiet";
 import { runBulkBench } from "./bulk";
 import { runCallbacksBench } from "./callbacks";
 import { runConcurrencyBench } from "./concurrency";

@@ -46,6 +46,8 @@ describe("ensureDemoGateway", () => {
         "WECHATPAY_PUBLIC_KEY_ID",
       ]);
       expect(env).toMatchObject({ WECHATPAY_MCHID: "1900000109", WECHATPAY_APPID: "wx8888888888888888", WECHATPAY_BASE_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+      // The simulator writes its state shortly after a change, not before answering.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       for (const name of ["merchant_private_key.pem", "merchant.json", "state.json"]) {
         expect(statSync(join(dataDir, "simulator", name)).mode & 0o777).toBe(0o600);
       }

@@ -161,6 +161,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       desk.clearTimers();
       notifier.stop();
       faults.releaseHeld();
+      store.flush();
       await Promise.all(
         servers.map(
           (server) =>

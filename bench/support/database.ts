@@ -41,7 +41,7 @@ export async function freshDatabase(name: string): Promise<BenchDatabase> {
   await admin.unsafe(`create database ${database}`);
   const url = withDatabase(base, database);
   await runMigrations(url);
-  const { db, sql } = createDatabase(url, { max: 10 });
+  const { db, sql } = createDatabase(url, { max: 20 });
   return {
     url,
     db,

@@ -21,7 +21,7 @@ export type Enqueue = (refund: Pick<Refund, "id" | "scheduledAt">) => Promise<vo
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 /** Rows recorded at the same time; each is its own short transaction on its own order. */
-const PARALLEL_ROWS = 6;
+const PARALLEL_ROWS = 8;
 
 /** A payer without an openid is only known by the order. */
 const payerKey = sql<string>`coalesce(${bulkRows.payerOpenid}, 'order:' || ${bulkRows.orderId}::text)`;

@@ -14,6 +14,7 @@ describe("StateStore", () => {
     expect(store.state.merchants).toEqual({});
     store.nextSequence();
     store.commit();
+    store.flush();
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(new StateStore(file).state.sequence).toBe(1);
   });
@@ -22,9 +23,11 @@ describe("StateStore", () => {
     const file = join(dir, "atomic.json");
     const store = new StateStore(file);
     store.commit();
+    store.flush();
     const before = readFileSync(file, "utf8");
     (store.state as unknown as { sequence: unknown }).sequence = 1n; // JSON.stringify throws on a BigInt
-    expect(() => store.commit()).toThrow();
+    store.commit();
+    expect(() => store.flush()).toThrow();
     expect(readFileSync(file, "utf8")).toBe(before);
     expect(readdirSync(dir).filter((name) => name.startsWith("atomic"))).toEqual(["atomic.json"]);
   });
@@ -34,6 +37,18 @@ describe("StateStore", () => {
     mkdirSync(join(target, "inside"), { recursive: true }); // a non-empty directory cannot be renamed over
     expect(() => new StateStore(target).commit()).toThrow();
     expect(readdirSync(dir).filter((name) => name.startsWith("occupied"))).toEqual(["occupied"]);
+  });
+
+  it("coalesces changes: written shortly after, not on every change", async () => {
+    const file = join(dir, "coalesced.json");
+    const store = new StateStore(file);
+    store.nextSequence();
+    store.commit();
+    store.nextSequence();
+    store.commit();
+    expect(() => statSync(file)).toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(new StateStore(file).state.sequence).toBe(2);
   });
 
   it("refuses a state file that is not the documented shape, saying where", () => {

@@ -3,13 +3,20 @@ import { dirname } from "node:path";
 import { emptyState, stateSchema, type SimState } from "./schema";
 
 /**
- * The simulator's state, held in memory and written to one JSON file after every change. Writing a temporary file
+ * The simulator's state, held in memory and written to one JSON file shortly after changes. Writing a temporary file
  * and renaming it over the old one means a crash mid-write leaves the previous state, never half a document. The
  * file holds private keys and API keys, hence mode 600.
+ *
+ * Writes are coalesced: the whole state is one document, so writing it after every request made a run of thousands
+ * of refunds quadratic (and stalled the event loop long enough for clients to see connection resets). A change is
+ * on disk within FLUSH_DELAY_MS, and `flush()` (called on close) writes at once.
  */
+const FLUSH_DELAY_MS = 50;
+
 export class StateStore {
   state: SimState;
   private readonly file: string | undefined;
+  private pending: NodeJS.Timeout | undefined;
 
   /** `file` undefined keeps the state in memory only. */
   constructor(file?: string) {
@@ -17,9 +24,18 @@ export class StateStore {
     this.state = file ? load(file) : emptyState();
   }
 
-  /** Persists the current state; call after every change, before answering the request that made it. */
+  /** Marks the state changed; it is written within FLUSH_DELAY_MS. */
   commit(): void {
-    if (!this.file) return;
+    if (!this.file || this.pending) return;
+    this.pending = setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    this.pending.unref();
+  }
+
+  /** Writes the state now, if anything changed since the last write. */
+  flush(): void {
+    if (!this.file || !this.pending) return;
+    clearTimeout(this.pending);
+    this.pending = undefined;
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
