@@ -91,14 +91,14 @@ export async function runListsBench(bench: BenchDatabase): Promise<BenchSection>
 
   const app = await startApp(bench.url, { ...MERCHANT_ENV, JOBS_ENABLED: "false" });
   const rows: (string | number)[][] = [];
-  let allMet = true;
+  let met = 0;
   try {
     const cookie = await signIn(bench.db, app.url);
     for (const listCase of cases) {
       const samples = await timePage(`${app.url}${listCase.path}`, cookie);
       const plan = await explain(bench, listCase);
       const p95 = percentile(samples, 95);
-      allMet &&= p95 <= 100;
+      if (p95 <= 100) met += 1;
       rows.push([listCase.name, round(percentile(samples, 50)), round(p95), round(plan.executionMs, 2), plan.indexes, p95 <= 100 ? "✅" : "❌"]);
     }
   } finally {
@@ -111,7 +111,7 @@ export async function runListsBench(bench: BenchDatabase): Promise<BenchSection>
       "",
       `${ORDERS.toLocaleString("en")} orders and ${REFUNDS.toLocaleString("en")} refunds generated in ${round(generationSeconds, 0)} s. Each page requested ${REPEATS} times after 3 warm-up requests, signed in, through \`next start\`; times are the full server-rendered HTML on loopback. "SQL execution" is PostgreSQL's EXPLAIN ANALYZE of the list's own query (captured from drizzle).`,
       "",
-      `- Target p95 ≤ 100 ms on every list, with index use: ${verdict(allMet, "all five")}`,
+      `- Target p95 ≤ 100 ms on every list, with index use: ${verdict(met === cases.length, `${met} of ${cases.length}`)}`,
     ].join("\n"),
   };
 }
