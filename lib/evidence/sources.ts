@@ -1,7 +1,8 @@
 import { and, asc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client";
-import { billDays, billLines, gatewayExchanges, notifications, refundEvents, refunds, users } from "../db/schema";
+import { listRefundEvents } from "../db/queries/refunds";
+import { billDays, billLines, gatewayExchanges, notifications, refunds, users } from "../db/schema";
 
 /**
  * The rows that together tell what happened to one refund, each from where it is kept: the console's own timeline,
@@ -27,22 +28,9 @@ export async function findRefundForEvidence(db: Db, outRefundNo: string) {
 
 export type EvidenceRefund = NonNullable<Awaited<ReturnType<typeof findRefundForEvidence>>>;
 
-export function refundEventRows(db: Db, refundId: number) {
-  return db
-    .select({
-      id: refundEvents.id,
-      at: refundEvents.at,
-      type: refundEvents.type,
-      source: refundEvents.source,
-      statusFrom: refundEvents.statusFrom,
-      statusTo: refundEvents.statusTo,
-      payload: refundEvents.payload,
-      actorName: users.name,
-    })
-    .from(refundEvents)
-    .leftJoin(users, eq(users.id, refundEvents.actorId))
-    .where(eq(refundEvents.refundId, refundId))
-    .orderBy(asc(refundEvents.at), asc(refundEvents.id));
+/** The refund's timeline, as the refund pages read it. */
+export async function refundEventRows(db: Db, refundId: number) {
+  return (await listRefundEvents(db, [refundId])).get(refundId) ?? [];
 }
 
 const exchangeActors = alias(users, "exchange_actors");

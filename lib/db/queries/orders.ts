@@ -60,21 +60,26 @@ export function orderListConditions(filters: OrderFilters): (SQL | undefined)[] 
   return conditions;
 }
 
+/** An order as lists and refund pages show it: numbers, description, amounts and the cached refund sums. */
+export const orderSummaryColumns = {
+  id: orders.id,
+  outTradeNo: orders.outTradeNo,
+  transactionId: orders.transactionId,
+  description: orders.description,
+  totalFen: orders.totalFen,
+  refundedFen: orders.refundedFen,
+  inFlightFen: orders.inFlightFen,
+  refundCount: orders.refundCount,
+  paidAt: orders.paidAt,
+};
+
 export async function listOrders(db: Db, filters: OrderFilters, pageSize = 50) {
   const conditions = orderListConditions(filters);
   const cursor = decodeCursor(filters.after);
   if (cursor) conditions.push(beforeCursor(orders.paidAt, orders.id, cursor));
   const rows = await db
     .select({
-      id: orders.id,
-      outTradeNo: orders.outTradeNo,
-      transactionId: orders.transactionId,
-      description: orders.description,
-      totalFen: orders.totalFen,
-      refundedFen: orders.refundedFen,
-      inFlightFen: orders.inFlightFen,
-      refundCount: orders.refundCount,
-      paidAt: orders.paidAt,
+      ...orderSummaryColumns,
       merchantName: merchants.displayName,
       cursorMicros: epochMicros(orders.paidAt),
     })

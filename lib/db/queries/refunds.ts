@@ -5,6 +5,7 @@ import type { Db } from "../client";
 import { merchants, orders, refundEvents, refunds, refundStatus, users, type EventSource, type RefundStatus } from "../schema";
 import { beijingDayRange, dayParam, yuanParamToFen } from "./filters";
 import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
+import { orderSummaryColumns } from "./orders";
 
 /** Refunds that need someone's attention beyond their status: WeChat's answer never arrived, or the last try failed. */
 export const REFUND_PROBLEMS = ["outcome_unknown", "with_error"] as const;
@@ -129,17 +130,7 @@ export async function getRefundDetail(db: Db, outRefundNo: string) {
   const [row] = await db
     .select({
       refund: getTableColumns(refunds),
-      order: {
-        id: orders.id,
-        outTradeNo: orders.outTradeNo,
-        transactionId: orders.transactionId,
-        description: orders.description,
-        totalFen: orders.totalFen,
-        refundedFen: orders.refundedFen,
-        inFlightFen: orders.inFlightFen,
-        refundCount: orders.refundCount,
-        paidAt: orders.paidAt,
-      },
+      order: orderSummaryColumns,
       merchantName: merchants.displayName,
       merchantApiVersion: merchants.apiVersion,
       requesterName: users.name,
