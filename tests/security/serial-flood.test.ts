@@ -52,14 +52,13 @@ describe("a flood of unknown serials", () => {
 
   it("answers 400 forged callbacks with made-up serials with 400, downloading certificates at most twice a minute", async () => {
     const before = await moneyState(t.db);
-    // The first use of the store loads the certificates; one unknown serial may then trigger one more download.
+    // The first use of the store loads the certificates; one unknown serial may then trigger one more download,
+    // in either wave (which one depends on when the first load finishes).
     expect(new Set(await flood(1))).toEqual(new Set([400]));
-    const afterFirstWave = downloads;
-    expect(afterFirstWave).toBeGreaterThanOrEqual(1);
-    expect(afterFirstWave).toBeLessThanOrEqual(2);
-    // Within the minute, another 200 unknown serials download nothing.
+    expect(downloads).toBeGreaterThanOrEqual(1);
+    // Within the minute, another 200 unknown serials add no download beyond those two.
     expect(new Set(await flood(2))).toEqual(new Set([400]));
-    expect(downloads).toBe(afterFirstWave);
+    expect(downloads).toBeLessThanOrEqual(2);
     expect(await moneyState(t.db)).toEqual(before);
     const rows = await t.db.select().from(notifications);
     expect(rows).toHaveLength(400);
