@@ -65,7 +65,11 @@ function reply(res: ServerResponse, status: number, payload: unknown, options: S
   const signed = signResponse({ body, ...signer, timestamp: String(Math.floor(Date.now() / 1000) - (options.ageSeconds ?? 0)) });
   if (!signed.ok) throw new Error("cannot sign");
   const headers: Record<string, string> = { ...signed.value, "Content-Type": "application/json", "Request-ID": "08F78BB5AF0610D302" };
-  if (options.tamper === "signature") headers["Wechatpay-Signature"] = `A${headers["Wechatpay-Signature"]!.slice(1)}`;
+  if (options.tamper === "signature") {
+    // Change the first character for sure: one signature in 64 already starts with "A".
+    const signature = headers["Wechatpay-Signature"]!;
+    headers["Wechatpay-Signature"] = `${signature.startsWith("A") ? "B" : "A"}${signature.slice(1)}`;
+  }
   res.writeHead(status, headers).end(options.tamper === "body" ? body.replace("60", "99") : body);
 }
 
