@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
+import { createMerchant } from "../../tests/fixtures/merchant-api";
 import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
 import { auditLog, bulkBatches, bulkRows, merchants, orders, refunds, type Order, type Refund } from "../db/schema";
 import { requestRefund } from "../refunds/request";
@@ -178,6 +179,26 @@ describe("bulk runs", () => {
       ["REQUESTED", null],
     ]);
     expect(rows[0]!.row.errorMessage?.zh).toContain("超过了剩余可退金额");
+  });
+
+  it("fails the remaining lines with MERCHANT_INACTIVE when the merchant is disabled after the preview, refunding nothing", async () => {
+    const shop = await createMerchant(t.db, "Disabled during the batch");
+    const [a, b] = await Promise.all([1, 2].map(() => createPaidOrder(t.db, { merchantId: shop.id, totalFen: 1_000 })));
+    const uploaded = await uploadBatch(t.db, { merchantId: shop.id, fileName: "refunds.csv", bytes: new TextEncoder().encode(`${a!.outTradeNo},1.00\n${b!.outTradeNo},2.00`) }, { actor: operator.actor, userId: operator.userId });
+    if (!uploaded.ok) throw new Error(uploaded.error.code);
+    const batchId = uploaded.value.batchId;
+    await confirmBatch(t.db, batchId, operator);
+    await t.db.update(merchants).set({ active: false }).where(eq(merchants.id, shop.id));
+    enqueued.length = 0;
+
+    expect(await runBatch(t.db, batchId, FAST, enqueue)).toEqual({ kind: "completed" });
+    const rows = await allBatchRows(t.db, batchId);
+    expect(rows.map(({ row }) => [row.status, row.errorCode, row.errorMessage?.en])).toEqual([
+      ["FAILED", "MERCHANT_INACTIVE", "This merchant is disabled and takes no new refunds."],
+      ["FAILED", "MERCHANT_INACTIVE", "This merchant is disabled and takes no new refunds."],
+    ]);
+    expect(await t.db.select().from(refunds).where(inArray(refunds.orderId, [a!.id, b!.id]))).toEqual([]);
+    expect(enqueued).toEqual([]);
   });
 
   it("spaces refunds of one payer at least the order interval apart", async () => {

@@ -1,5 +1,6 @@
 import type { BilingualText } from "../i18n-text";
 import { formatFen, parseYuan } from "../money";
+import { checkMerchantActive } from "../refunds/merchant-active";
 import { MAX_REASON_LENGTH } from "../refunds/reasons";
 import { checkNewRefund, type OrderForRules } from "../refunds/rules";
 import { MAX_REFUNDS_PER_ORDER, remainingFen } from "../refunds/status";
@@ -92,7 +93,8 @@ export function validateLines(lines: readonly BulkLine[], context: ValidationCon
     if (!("code" in amount)) Object.assign(base, { full: amount.full, amountFen: amount.full ? null : amount.fen });
 
     const problem = ((): Failure | null => {
-      if (!context.merchantActive) return fail("MERCHANT_INACTIVE", "该商户已停用，不能发起新的退款。", "This merchant is disabled and takes no new refunds.");
+      const open = checkMerchantActive(context.merchantActive);
+      if (!open.ok) return open.error;
       if (line.outTradeNo === "") return fail("ORDER_NO_MISSING", "缺少商户订单号。", "The out_trade_no is missing.");
       if ("code" in amount) return amount;
       if ([...line.reason].length > MAX_REASON_LENGTH) {

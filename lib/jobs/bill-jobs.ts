@@ -6,14 +6,14 @@ import type { Database } from "../db/client";
 import { log } from "../log";
 import { previousBillDate } from "../reconciliation/bill-date";
 import type { BillSourceResolver } from "../reconciliation/bill-source";
-import { activeMerchantIds, dueBillDays, hasBillDay } from "../reconciliation/queries";
+import { billMerchantIds, dueBillDays, hasBillDay } from "../reconciliation/queries";
 import { runReconciliation } from "../reconciliation/run";
 import { QUEUES } from "./refund-jobs";
 
 export const BILL_QUEUES = {
   /** One merchant's bill of one day: download, compare, record. */
   run: "bill-reconcile",
-  /** Every morning: yesterday's bill of every active merchant. */
+  /** Every morning: yesterday's bill of every active merchant (and of disabled ones with refunds to check). */
   daily: "bill-daily",
   /** Missing or unusable bills whose next attempt is due. */
   retry: "bill-retry",
@@ -33,11 +33,11 @@ export async function enqueueBillRun(boss: PgBoss, job: BillJob): Promise<void> 
   await boss.send(BILL_QUEUES.run, job, { singletonKey: `${job.merchantId}:${job.billDate}` });
 }
 
-/** Yesterday's bill for every active merchant; `onlyNew` leaves days already tried to their retries. */
+/** Yesterday's bill of every merchant that has one to check; `onlyNew` leaves days already tried to their retries. */
 export async function enqueueYesterday(boss: PgBoss, db: Database, now: Date, options: { onlyNew?: boolean } = {}): Promise<number> {
   const billDate = previousBillDate(now);
   let queued = 0;
-  for (const merchantId of await activeMerchantIds(db)) {
+  for (const merchantId of await billMerchantIds(db, billDate)) {
     if (options.onlyNew && (await hasBillDay(db, merchantId, billDate))) continue;
     await enqueueBillRun(boss, { merchantId, billDate });
     queued += 1;

@@ -1,6 +1,17 @@
-import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, getTableColumns, gte, inArray, isNotNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { billDays, billLines, merchants, reconciliationMismatches, type BillDay, type BillLine, type ReconciliationMismatch } from "../db/schema";
+import {
+  billDays,
+  billLines,
+  merchants,
+  reconciliationMismatches,
+  refunds,
+  type BillDay,
+  type BillLine,
+  type ReconciliationMismatch,
+  type RefundStatus,
+} from "../db/schema";
+import { billDayBounds } from "./bill-date";
 
 export interface BillDayRow extends BillDay {
   merchantName: string;
@@ -68,9 +79,29 @@ export async function dueBillDays(db: Db, now: Date): Promise<{ merchantId: stri
     .where(and(inArray(billDays.status, ["PENDING", "MISSING", "ERROR"]), isNotNull(billDays.nextAttemptAt), lte(billDays.nextAttemptAt, now)));
 }
 
-/** The merchants whose bills are fetched every day. */
-export async function activeMerchantIds(db: Db): Promise<string[]> {
-  const rows = await db.select({ id: merchants.id }).from(merchants).where(eq(merchants.active, true));
+/** Refunds a bill can still speak of: on their way at WeChat (or about to be), or not yet paid back the original way. */
+const FOLLOWED: RefundStatus[] = ["PENDING", "PROCESSING", "ABNORMAL"];
+
+/**
+ * The merchants whose bill of `billDate` is fetched: every active one, and a disabled one while the bill can concern
+ * its refunds — one succeeded that day, or one is still being followed. Disabling a merchant stops new refunds, not
+ * the checking of those it already has (a refund recorded before may even be sent after; see `submitRefund`).
+ */
+export async function billMerchantIds(db: Db, billDate: string): Promise<string[]> {
+  const { from, to } = billDayBounds(billDate);
+  const concerned = db
+    .select({ one: sql`1` })
+    .from(refunds)
+    .where(
+      and(
+        eq(refunds.merchantId, merchants.id),
+        or(inArray(refunds.status, FOLLOWED), and(eq(refunds.status, "SUCCESS"), gte(refunds.finishedAt, from), lt(refunds.finishedAt, to))),
+      ),
+    );
+  const rows = await db
+    .select({ id: merchants.id })
+    .from(merchants)
+    .where(or(eq(merchants.active, true), exists(concerned)));
   return rows.map((r) => r.id);
 }
 

@@ -55,6 +55,9 @@ async function lockForDecision(tx: Transaction, outRefundNo: string, context: Ap
 /**
  * Approve a waiting refund: it becomes PENDING with a submission time paced like a new refund's, and records who
  * approved it. The requester can never approve their own refund. After commit the caller queues the submission.
+ * A merchant disabled since the refund was requested does not block the decision: the refund was recorded while the
+ * merchant took refunds and is finished like the others (see `submitRefund`); an approver who should not let it go
+ * out rejects it.
  */
 export async function approveRefund(db: Database, outRefundNo: string, context: ApprovalContext): Promise<Result<Refund, ApprovalError>> {
   const now = context.now ?? new Date();

@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
+import { createMerchant } from "../../tests/fixtures/merchant-api";
 import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
-import { auditLog, orders, refundEvents, refunds } from "../db/schema";
+import { auditLog, merchants, orders, refundEvents, refunds } from "../db/schema";
 import { requestRefund, type RequestContext } from "./request";
 import { sumRefunds } from "./status";
 
@@ -42,6 +43,37 @@ describe("requestRefund", () => {
     const [after] = await t.db.select().from(orders).where(eq(orders.id, order.id));
     expect(after).toMatchObject({ inFlightFen: 1000, refundCount: 1 });
     expect(await t.db.$count(refunds, eq(refunds.orderId, old.id))).toBe(0);
+  });
+
+  describe("for an order of a disabled merchant", () => {
+    const asApiKey = (): RequestContext => ({ actor: { id: null, label: "api-key:rk_test" }, userId: null, orderIntervalMs: 60_000 });
+    const asBulkLine = (): RequestContext => ({ ...context, preApproved: { by: context.userId! } });
+    // Every way a new refund arrives: an operator in the console, a shop's API key, a line of an approved bulk batch.
+    it.each([
+      ["an operator", () => context],
+      ["an API key", asApiKey],
+      ["a pre-approved bulk line", asBulkLine],
+    ])("refuses a new refund from %s with MERCHANT_INACTIVE before any rule, and writes nothing", async (_who, contextFor) => {
+      const merchant = await createMerchant(t.db, "Disabled shop");
+      await t.db.update(merchants).set({ active: false }).where(eq(merchants.id, merchant.id));
+      const order = await createPaidOrder(t.db, { merchantId: merchant.id, totalFen: 1_000 });
+      const auditsBefore = await t.db.$count(auditLog);
+      // 5,000 fen also breaks a rule (more than the total): the merchant is named as the reason, not the amount.
+      for (const amountFen of [100, 5_000]) {
+        expect(await requestRefund(t.db, { orderId: order.id, amountFen, reason: "", outRefundNo: `RDIS${order.id}${amountFen}` }, contextFor())).toEqual({
+          ok: false,
+          error: { code: "MERCHANT_INACTIVE", message: { zh: "该商户已停用，不能发起新的退款。", en: "This merchant is disabled and takes no new refunds." } },
+        });
+      }
+      expect(await t.db.$count(refunds, eq(refunds.orderId, order.id))).toBe(0);
+      expect(await t.db.$count(auditLog)).toBe(auditsBefore);
+      const [after] = await t.db.select().from(orders).where(eq(orders.id, order.id));
+      expect(after).toMatchObject({ inFlightFen: 0, refundedFen: 0, refundCount: 0 });
+
+      // Enabled again, the same request goes through: the flag alone refused it.
+      await t.db.update(merchants).set({ active: true }).where(eq(merchants.id, merchant.id));
+      expect(await requestRefund(t.db, { orderId: order.id, amountFen: 100, reason: "" }, contextFor())).toMatchObject({ ok: true });
+    });
   });
 
   it("spaces the submissions of one order a minute apart", async () => {

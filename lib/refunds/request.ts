@@ -7,6 +7,7 @@ import { err, ok, type Result } from "../result";
 import { appendRefundEvent } from "./move";
 import { newOutRefundNo } from "./out-refund-no";
 import { checkDailyLimitLocked, type DailyLimitViolation } from "./limits";
+import { checkMerchantActive, type MerchantInactive } from "./merchant-active";
 import { checkNewRefund, type RefundRuleCode } from "./rules";
 import { approvalReason } from "./threshold";
 import { sumsDelta } from "./transitions";
@@ -35,7 +36,7 @@ export interface RequestContext {
 }
 
 export type RefundRequestError = {
-  code: RefundRuleCode | DailyLimitViolation["code"] | "ORDER_NOT_FOUND" | "DUPLICATE_OUT_REFUND_NO";
+  code: RefundRuleCode | DailyLimitViolation["code"] | MerchantInactive["code"] | "ORDER_NOT_FOUND" | "DUPLICATE_OUT_REFUND_NO";
   message: BilingualText;
 };
 
@@ -50,8 +51,9 @@ export async function nextSubmissionSlot(tx: Transaction, orderId: number, order
 }
 
 /**
- * Record a refund: lock the order row, check WeChat's rules against its sums and the requester's daily limit, insert
- * the refund with its first timeline event and an audit entry, reserve its amount — all in one transaction.
+ * Record a refund: lock the order row, check that its merchant is active, WeChat's rules against the order's sums and
+ * the requester's daily limit, insert the refund with its first timeline event and an audit entry, reserve its
+ * amount — all in one transaction.
  * A refund above the merchant's approval threshold is recorded as AWAITING_APPROVAL (amount reserved, no submission
  * time) until a second person approves it; otherwise PENDING. Nothing is sent to WeChat here: for a PENDING refund
  * the caller schedules the submission after commit, no earlier than `scheduledAt`.
@@ -67,6 +69,15 @@ export async function requestRefund(
     if (!order) {
       return err({ code: "ORDER_NOT_FOUND" as const, message: { zh: "找不到该订单。", en: "Order not found." } });
     }
+    // Read in share mode: an admin disabling the merchant (an update of this row) either waits for this refund to
+    // commit, or this read waits for the change and sees it. No refund is recorded after the disabling commits.
+    const [merchant] = await tx
+      .select({ active: merchants.active, thresholdFen: merchants.approvalThresholdFen })
+      .from(merchants)
+      .where(eq(merchants.id, order.merchantId))
+      .for("share");
+    const open = checkMerchantActive(merchant?.active ?? false);
+    if (!open.ok) return open;
     const allowed = checkNewRefund(order, input.amountFen, now);
     if (!allowed.ok) return allowed;
     if (context.userId && !context.preApproved) {
@@ -74,7 +85,6 @@ export async function requestRefund(
       if (!withinLimit.ok) return withinLimit;
     }
 
-    const [merchant] = await tx.select({ thresholdFen: merchants.approvalThresholdFen }).from(merchants).where(eq(merchants.id, order.merchantId));
     const thresholdFen = merchant?.thresholdFen ?? 0;
     const waitsBecause = context.preApproved ? null : approvalReason(order, input.amountFen, thresholdFen);
     const status = waitsBecause ? "AWAITING_APPROVAL" : "PENDING";

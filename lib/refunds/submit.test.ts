@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
+import { createMerchant } from "../../tests/fixtures/merchant-api";
 import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
 import { ScriptedGateway } from "../../tests/fixtures/scripted-gateway";
 import { ok } from "../result";
-import { orders, refundEvents, refunds } from "../db/schema";
+import { merchants, orders, refundEvents, refunds } from "../db/schema";
 import { requestRefund, type RequestContext } from "./request";
 import { retryRefund } from "./retry";
 import { submitRefund } from "./submit";
@@ -86,6 +87,20 @@ describe("submitRefund", () => {
     s = await state(refund.id);
     expect(s.order).toMatchObject({ inFlightFen: 600, refundCount: 1 });
     expect(gateway.calls).toEqual([`apply ${refund.outRefundNo}`, `apply ${refund.outRefundNo}`]);
+  });
+
+  it("still sends a refund recorded before its merchant was disabled, while refusing new ones", async () => {
+    const gateway = new ScriptedGateway();
+    const shop = await createMerchant(t.db, "Disabled later");
+    const order = await createPaidOrder(t.db, { merchantId: shop.id, totalFen: 1_000 });
+    const recorded = await requestRefund(t.db, { orderId: order.id, amountFen: 400, reason: "before" }, context);
+    if (!recorded.ok) throw new Error(recorded.error.code);
+    await t.db.update(merchants).set({ active: false }).where(eq(merchants.id, shop.id));
+
+    expect(await requestRefund(t.db, { orderId: order.id, amountFen: 100, reason: "after" }, context)).toMatchObject({ ok: false, error: { code: "MERCHANT_INACTIVE" } });
+    expect(await submitRefund(t.db, async () => ok(gateway), recorded.value.id)).toEqual({ kind: "settled", status: "PROCESSING" });
+    expect(gateway.calls).toEqual([`apply ${recorded.value.outRefundNo}`]);
+    expect((await state(recorded.value.id)).order).toMatchObject({ inFlightFen: 400, refundCount: 1 });
   });
 
   it("waits for the scheduled time before sending", async () => {

@@ -39,6 +39,12 @@ function errorPayload(error: WechatPayError) {
  * attempt commits before the network call; the answer is applied in a second transaction under the refund's lock.
  * When an earlier attempt's outcome is unknown, WeChat is asked first and the refund resent only if WeChat does
  * not know it. The console never marks failed what WeChat may have accepted.
+ *
+ * Whether the merchant is still active is deliberately not asked: disabling a merchant stops new refunds
+ * (`checkMerchantActive`), not those already recorded. A PENDING refund was accepted while the merchant took refunds,
+ * approved when it needed to be, its amount reserved on the order and its requester told it is on its way. Held back,
+ * it would stay PENDING with that amount reserved and nothing to end it (the sweep re-queues PENDING refunds), and
+ * after an attempt whose outcome is unknown WeChat may already be paying it: only sending (or asking) settles it.
  */
 export async function submitRefund(
   db: Database,

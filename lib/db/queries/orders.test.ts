@@ -30,6 +30,7 @@ describe("order queries", () => {
       merchantName: "Demo",
       mchid: "1900000109",
       subMchid: null,
+      merchantActive: true,
       totalFen: 1000,
       refundedFen: 300,
       inFlightFen: 200,

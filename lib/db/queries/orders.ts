@@ -103,6 +103,7 @@ export async function getOrderDetail(db: Db, id: number) {
       mchid: merchants.mchid,
       subMchid: merchants.subMchid,
       approvalThresholdFen: merchants.approvalThresholdFen,
+      merchantActive: merchants.active,
     })
     .from(orders)
     .innerJoin(merchants, eq(merchants.id, orders.merchantId))

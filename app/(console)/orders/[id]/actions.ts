@@ -43,11 +43,12 @@ export const requestRefundAction = defineAction("requestRefund", refundFormSchem
   // A retired reason (or a forged one) is not offered any more: the payer sees only reasons an admin keeps.
   if (!(await listActiveReasons(db)).some((r) => r.label === input.reason)) return INVALID_INPUT({ reason: ["reasonRequired"] });
 
-  // Refunds that need an approver ask for the password again; one the rules refuse anyway is refused for that reason.
+  // Refunds that need an approver ask for the password again; one refused anyway (a disabled merchant, a broken rule)
+  // is refused for that reason.
   // Checked before the request (outside its lock): if the order's sums change meanwhile, the refund still waits for
   // an approver, which is the safeguard that matters.
   const order = await getOrderDetail(db, input.orderId);
-  if (order && checkNewRefund(order, amount.value, new Date()).ok && approvalReason(order, amount.value, order.approvalThresholdFen)) {
+  if (order?.merchantActive && checkNewRefund(order, amount.value, new Date()).ok && approvalReason(order, amount.value, order.approvalThresholdFen)) {
     if (!input.password) return INVALID_INPUT({ password: ["passwordRequired"] });
     const [own] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id));
     if (!own || !(await verifyPassword(own.passwordHash, input.password))) {

@@ -13,6 +13,7 @@ import { can } from "@/lib/auth/roles";
 import { orderRefundsVersion } from "@/lib/db/queries/live";
 import { textIn } from "@/lib/i18n-text";
 import { listActiveReasons } from "@/lib/refunds/reasons";
+import { checkMerchantActive } from "@/lib/refunds/merchant-active";
 import { checkNewRefund } from "@/lib/refunds/rules";
 import { RefundForm } from "./refund-form";
 import { getDb } from "@/lib/db/client";
@@ -46,8 +47,9 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
   ]);
   const [t, locale] = await Promise.all([getTranslations("orders.detail"), getLocale()]);
   const remaining = order.totalFen - order.refundedFen - order.inFlightFen;
-  // The same rules the service enforces under the lock, asked here only to explain why the form is closed.
-  const blocked = checkNewRefund(order, Math.max(1, remaining), new Date());
+  // The same checks the service makes under the lock, asked here only to explain why the form is closed.
+  const open = checkMerchantActive(order.merchantActive);
+  const blocked = open.ok ? checkNewRefund(order, Math.max(1, remaining), new Date()) : open;
 
   return (
     <>

@@ -188,6 +188,40 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
       expect(holder.sent).toHaveLength(0);
     });
 
+    it("answers 422 MERCHANT_INACTIVE for a disabled merchant's order, records nothing, and still serves its earlier refunds", async () => {
+      const shop = await createMerchant(t.db, "Disabled shop");
+      const shopKey = await createTestKey(t.db, shop.id);
+      const o = await createPaidOrder(t.db, { merchantId: shop.id, totalFen: 10_000 });
+      const earlier = { out_trade_no: o.outTradeNo, amount: 300, out_refund_no: "RF_BEFORE_DISABLED" };
+      expect((await refund(earlier, {}, shopKey)).status).toBe(202);
+      await t.db.update(merchants).set({ active: false }).where(eq(merchants.id, shop.id));
+      holder.sent.length = 0;
+      const auditsBefore = await t.db.$count(auditLog);
+
+      for (const [body, headers] of [
+        [{ out_trade_no: o.outTradeNo, amount: 100 }, {}],
+        [{ out_trade_no: o.outTradeNo, amount: 100, out_refund_no: "RF_AFTER_DISABLED" }, {}],
+        [{ out_trade_no: o.outTradeNo, amount: 100 }, { "Idempotency-Key": "disabled-shop-1" }],
+      ] as const) {
+        const response = await refund(body, headers, shopKey);
+        expect(response.status).toBe(422);
+        expect(await response.json()).toEqual({
+          code: "MERCHANT_INACTIVE",
+          message: "This merchant is disabled and takes no new refunds.",
+          message_zh: "该商户已停用，不能发起新的退款。",
+        });
+      }
+      expect((await rowsOf(o)).map((r) => r.outRefundNo)).toEqual(["RF_BEFORE_DISABLED"]);
+      expect(holder.sent).toHaveLength(0);
+      expect(await t.db.$count(auditLog)).toBe(auditsBefore);
+
+      // What was recorded before stays the shop's to follow: a repeat is answered with it, and it can be read.
+      const repeat = await refund(earlier, {}, shopKey);
+      expect(repeat.status).toBe(202);
+      expect(repeat.headers.get("idempotent-replayed")).toBe("true");
+      expect((await get("RF_BEFORE_DISABLED", shopKey)).status).toBe(200);
+    });
+
     it("answers 404 ORDER_NOT_FOUND for an unknown order", async () => {
       const response = await refund({ out_trade_no: "NO_SUCH_ORDER", amount: 100 });
       expect(response.status).toBe(404);
