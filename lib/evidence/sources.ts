@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client";
+import { notificationSummaryColumns } from "../db/queries/notifications";
 import { listRefundEvents } from "../db/queries/refunds";
 import { billDays, billLines, gatewayExchanges, notifications, refunds, users } from "../db/schema";
 
@@ -59,19 +60,7 @@ export function exchangeRows(db: Db, refundId: number) {
 /** Callbacks about the refund; the raw body and signature headers stay out (the decrypted resource says what counts). */
 export function callbackRows(db: Db, refundId: number) {
   return db
-    .select({
-      id: notifications.id,
-      receivedAt: notifications.receivedAt,
-      protocol: notifications.protocol,
-      notificationId: notifications.notificationId,
-      eventType: notifications.eventType,
-      verification: notifications.verification,
-      rejectionCode: notifications.rejectionCode,
-      rejectionReason: notifications.rejectionReason,
-      decrypted: notifications.decrypted,
-      outcome: notifications.outcome,
-      responseStatus: notifications.responseStatus,
-    })
+    .select(notificationSummaryColumns)
     .from(notifications)
     .where(eq(notifications.refundId, refundId))
     .orderBy(asc(notifications.receivedAt), asc(notifications.id));

@@ -41,6 +41,24 @@ const reapplicable = sql<boolean>`(${notifications.verification} = 'verified' an
 const abnormal = sql<boolean>`(coalesce(${notifications.eventType} = 'REFUND.ABNORMAL', false)
   or coalesce(${notifications.decrypted}->>'refund_status' = 'ABNORMAL', false))`;
 
+/**
+ * A callback as received and as handled: what both the callback log and a refund's evidence trail show of it. The raw
+ * body and the signature headers stay out: the evidence trail selects exactly these (the log adds them itself).
+ */
+export const notificationSummaryColumns = {
+  id: notifications.id,
+  receivedAt: notifications.receivedAt,
+  protocol: notifications.protocol,
+  notificationId: notifications.notificationId,
+  eventType: notifications.eventType,
+  verification: notifications.verification,
+  rejectionCode: notifications.rejectionCode,
+  rejectionReason: notifications.rejectionReason,
+  decrypted: notifications.decrypted,
+  outcome: notifications.outcome,
+  responseStatus: notifications.responseStatus,
+};
+
 export async function listNotifications(db: Db, filters: NotificationFilters, pageSize = 50) {
   const conditions: (SQL | undefined)[] = [];
   if (filters.verification) conditions.push(eq(notifications.verification, filters.verification));
@@ -51,21 +69,11 @@ export async function listNotifications(db: Db, filters: NotificationFilters, pa
   if (cursor) conditions.push(beforeCursor(notifications.receivedAt, notifications.id, cursor));
   const rows = await db
     .select({
-      id: notifications.id,
-      receivedAt: notifications.receivedAt,
-      protocol: notifications.protocol,
-      notificationId: notifications.notificationId,
-      eventType: notifications.eventType,
-      verification: notifications.verification,
-      rejectionCode: notifications.rejectionCode,
-      rejectionReason: notifications.rejectionReason,
+      ...notificationSummaryColumns,
       headers: notifications.headers,
       // Characters, not bytes: enough to cut the 4 KiB preview from without sending whole bodies to the page.
       rawBodyHead: sql<string>`left(${notifications.rawBody}, ${RAW_BODY_PREVIEW_BYTES})`,
       rawBodyBytes: sql<number>`octet_length(${notifications.rawBody})`.mapWith(Number),
-      decrypted: notifications.decrypted,
-      outcome: notifications.outcome,
-      responseStatus: notifications.responseStatus,
       outRefundNo: refunds.outRefundNo,
       noticeRefundNo,
       reapplicable,
