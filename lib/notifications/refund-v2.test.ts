@@ -1,27 +1,22 @@
-import { and, desc, eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, type TestDatabase } from "../../tests/db";
-import { APPID, MCHID, moneyState, post, processingRefund, QueryGateway, testMerchants, v2Callback } from "../../tests/fixtures/notifications";
-import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
-import { merchants, notifications, orders, refundEvents, refunds, type Refund } from "../db/schema";
+import type { TestDatabase } from "../../tests/db";
+import { MCHID, moneyState, processingRefund, QueryGateway, testMerchants, v2Callback } from "../../tests/fixtures/notifications";
+import { callbackState, callbackTestbed, sendRefundCallback } from "../../tests/fixtures/refund-callbacks";
+import { notifications, type Refund } from "../db/schema";
 import type { GatewayRefund } from "../refunds/gateway";
 import type { RequestContext } from "../refunds/request";
 import { err, ok } from "../result";
 import { wechatPayError } from "../wechatpay/errors";
 import { successAnswer } from "../wechatpay/v2/notification";
 import { reapplyNotification } from "./reapply";
-import { receiveRefundNotification } from "./receive";
 
 describe("APIv2 refund callbacks", () => {
   let t: TestDatabase;
   let context: RequestContext;
 
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.db.insert(merchants).values({ mchid: MCHID, appid: APPID, displayName: "v2 merchant", apiVersion: "v2" });
-    await createPaidOrder(t.db);
-    const operator = await createUser(t.db, "operator");
-    context = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 };
+    ({ t, context } = await callbackTestbed("v2"));
   });
   afterAll(() => t.drop());
 
@@ -29,16 +24,8 @@ describe("APIv2 refund callbacks", () => {
   const querying = (status: GatewayRefund["status"]) =>
     new QueryGateway(() => ok({ refundId: "50300000000000000000000000009", status, successTime: status === "SUCCESS" ? "2024-05-01T10:00:05+08:00" : undefined }));
 
-  const send = (xml: string, gateway: QueryGateway) =>
-    receiveRefundNotification(t.db, post("/api/notify/refund", xml, { "Content-Type": "text/xml" }), { merchants: testMerchants(t.db, gateway) });
-
-  const state = async (refund: Refund) => {
-    const [r] = await t.db.select().from(refunds).where(eq(refunds.id, refund.id));
-    const [o] = await t.db.select().from(orders).where(eq(orders.id, refund.orderId));
-    const events = await t.db.select().from(refundEvents).where(and(eq(refundEvents.refundId, refund.id), eq(refundEvents.source, "notify")));
-    const rows = await t.db.select().from(notifications).where(eq(notifications.refundId, refund.id)).orderBy(notifications.id);
-    return { refund: r!, order: o!, events, rows };
-  };
+  const send = (xml: string, gateway: QueryGateway) => sendRefundCallback(t.db, { body: xml, headers: { "Content-Type": "text/xml" } }, gateway);
+  const state = (refund: Refund) => callbackState(t.db, refund);
 
   it("confirms SUCCESS with the signed query, applies it and answers the SUCCESS XML", async () => {
     const refund = await processingRefund(t.db, context);

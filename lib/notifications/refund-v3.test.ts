@@ -1,43 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, type TestDatabase } from "../../tests/db";
-import {
-  moneyState,
-  post,
-  processingRefund,
-  refundResource,
-  testMerchants,
-  v3Callback,
-} from "../../tests/fixtures/notifications";
-import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
+import type { TestDatabase } from "../../tests/db";
+import { moneyState, processingRefund, refundResource, v3Callback } from "../../tests/fixtures/notifications";
+import { callbackState, callbackTestbed, sendRefundCallback } from "../../tests/fixtures/refund-callbacks";
 import { ScriptedGateway } from "../../tests/fixtures/scripted-gateway";
-import { merchants, notifications, orders, refundEvents, refunds, type Refund } from "../db/schema";
+import { merchants, notifications, type Refund } from "../db/schema";
 import type { RequestContext } from "../refunds/request";
-import { receiveRefundNotification } from "./receive";
 
 describe("APIv3 refund callbacks", () => {
   let t: TestDatabase;
   let context: RequestContext;
 
   beforeAll(async () => {
-    t = await createTestDb();
-    await createPaidOrder(t.db); // creates the configured merchant (mchid 1900000109)
-    const operator = await createUser(t.db, "operator");
-    context = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 };
+    ({ t, context } = await callbackTestbed("v3"));
   });
   afterAll(() => t.drop());
 
-  const send = (callback: { headers: Record<string, string>; body: string }) =>
-    receiveRefundNotification(t.db, post("/api/notify/refund", callback.body, callback.headers), { merchants: testMerchants(t.db) });
-
-  const state = async (refund: Refund) => {
-    const [r] = await t.db.select().from(refunds).where(eq(refunds.id, refund.id));
-    const [o] = await t.db.select().from(orders).where(eq(orders.id, refund.orderId));
-    const events = await t.db.select().from(refundEvents).where(and(eq(refundEvents.refundId, refund.id), eq(refundEvents.source, "notify")));
-    const rows = await t.db.select().from(notifications).where(eq(notifications.refundId, refund.id)).orderBy(notifications.id);
-    return { refund: r!, order: o!, events, rows };
-  };
+  const send = (callback: { headers: Record<string, string>; body: string }) => sendRefundCallback(t.db, callback);
+  const state = (refund: Refund) => callbackState(t.db, refund);
 
   it("applies REFUND.SUCCESS: the amount moves from in flight to refunded; answers 204 without a body", async () => {
     const refund = await processingRefund(t.db, context);
@@ -69,8 +50,7 @@ describe("APIv3 refund callbacks", () => {
   const sendWithWechatSaying = (refund: Refund, status: "CLOSED" | "SUCCESS", callback: { headers: Record<string, string>; body: string }) => {
     const gateway = new ScriptedGateway();
     gateway.executed.set(refund.outRefundNo, { refundId: refund.refundId!, status, amountFen: refund.amountFen });
-    const answer = receiveRefundNotification(t.db, post("/api/notify/refund", callback.body, callback.headers), { merchants: testMerchants(t.db, gateway) });
-    return { answer, gateway };
+    return { answer: sendRefundCallback(t.db, callback, gateway), gateway };
   };
 
   it("applies REFUND.CLOSED once WeChat's query confirms it: the amount is released, nothing refunded", async () => {
