@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- callbacks crypto lists bulk concurrency]`: runs the benchmarks (all by default), each on its own
- * fresh database, prints their tables and appends them to docs/benchmarks.md with the machine, date and commit.
+ * `npm run bench [-- callbacks crypto lists bulk concurrency] [--dry-run]`: runs the benchmarks (all by default), each
+ * on its own fresh database, prints their tables and appends them to docs/benchmarks.md with the machine, date and
+ * commit. `--dry-run` only prints: for trying a change without recording a run.
  */
 import "./support/quiet";
 import { runBulkBench } from "./bulk";
@@ -48,5 +49,5 @@ for (const name of chosen.length ? chosen : Object.keys(BENCHES)) {
 }
 await stopBenchServer();
 sections.push({ title: "Whole run", body: `${Math.round((performance.now() - started) / 1000)} s. Reproduce: \`npm run bench\` (optionally with \`DATABASE_URL\`).` });
-publish(sections, server);
+publish(sections, server, { record: !process.argv.includes("--dry-run") });
 process.exit(failed ? 1 : 0);

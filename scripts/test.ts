@@ -6,8 +6,10 @@ import { bin, run } from "./run";
 
 /**
  * The whole suite: type check, unit and integration tests on a real PostgreSQL (DATABASE_URL, else an embedded
- * server started for the run), then the Playwright browser tests against the production build.
+ * server started for the run), the load tests on their own, then the Playwright browser tests against the production
+ * build.
  */
+const LOAD_TESTS = "tests/load";
 const configured = process.env.DATABASE_URL;
 const server = configured
   ? { url: (db: string) => withDatabase(configured, db), stop: async () => {} }
@@ -23,7 +25,10 @@ try {
   };
 
   await step("Type check", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
-  await step("Unit and integration tests", bin("vitest"), ["run"], { ...process.env, TEST_DATABASE_URL: serverUrl });
+  const testEnv = { ...process.env, TEST_DATABASE_URL: serverUrl };
+  await step("Unit and integration tests", bin("vitest"), ["run", "--exclude", LOAD_TESTS], testEnv);
+  // Open-loop load on a process of their own: run alone, so the other test files do not take the CPU they measure.
+  await step("Load tests", bin("vitest"), ["run", LOAD_TESTS], testEnv);
   const code = await runBrowserTests(serverUrl);
   if (code !== 0) throw new Error(`Browser tests failed (exit code ${code})`);
 } catch (error) {

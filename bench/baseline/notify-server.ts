@@ -1,8 +1,10 @@
 /**
  * The ceiling for benchmark 1: a bare `node:http` server doing what the console's notify route does for a refund
- * callback — read the raw body, verify the signature, decrypt and validate the resource — and the same SQL: store the
- * request, then one transaction that locks the order and the refund, checks exactly-once, moves the refund, updates
- * the order's sums, appends the timeline event and settles the notification. No framework, no ORM.
+ * callback — read the raw body, verify the signature, decrypt and validate the resource — and the same SQL, sent the
+ * same way (prepared statements, the same statements pipelined together): store the request (learning whether the
+ * notification was applied before), then one transaction that locks the order and the refund, checks exactly-once,
+ * moves the refund, updates the order's sums, appends the timeline event and settles the notification. No framework,
+ * no ORM.
  *
  * Run as its own process by bench/callbacks.ts: `tsx bench/baseline/notify-server.ts <port>` with DATABASE_URL.
  */
@@ -27,28 +29,37 @@ async function handle(headers: Record<string, string | string[] | undefined>, bo
   const resource = refundResourceSchema.safeParse(JSON.parse(plaintext.value));
   if (!resource.success) return 400;
   const r = resource.data;
-  const [row] = await sql<{ id: number }[]>`
+  // As the console does it (lib/notifications): the stored request says whether the notification was applied before;
+  // then one transaction of two round trips: the locks (order first) with the exactly-once check, then every write.
+  const [row] = await sql<{ id: number; applied: number[] }[]>`
     insert into notifications (protocol, notification_id, event_type, verification, headers, raw_body, decrypted, outcome)
     values ('v3', ${envelope.id}, ${envelope.event_type}, 'verified', ${sql.json(headers as Record<string, string>)}, ${body}, ${sql.json(r as never)}, 'error')
-    returning id`;
+    returning id, array(select refund_id from notifications where notification_id = ${envelope.id} and outcome = 'applied') as applied`;
+  if (row!.applied.length > 0) {
+    await sql`update notifications set outcome = 'duplicate', refund_id = ${row!.applied[0]!}, response_status = 204 where id = ${row!.id}`;
+    return 204;
+  }
   await sql.begin(async (tx) => {
-    const [refund] = await tx<{ id: number; order_id: number; status: string; amount_fen: number }[]>`
-      select r.id, r.order_id, r.status, r.amount_fen from refunds r where r.out_refund_no = ${r.out_refund_no}`;
+    const [, [refund], [applied]] = await Promise.all([
+      tx`select id from orders where id = (select order_id from refunds where out_refund_no = ${r.out_refund_no}) for update`,
+      tx<{ id: number; order_id: number; status: string; amount_fen: number }[]>`
+        select id, order_id, status, amount_fen from refunds where out_refund_no = ${r.out_refund_no} for update`,
+      tx`select id from notifications where notification_id = ${envelope.id} and outcome = 'applied' limit 1`,
+    ]);
     if (!refund) throw new Error("unknown refund");
-    await tx`select id from orders where id = ${refund.order_id} for update`;
-    await tx`select id from refunds where id = ${refund.id} for update`;
-    const [applied] = await tx`select id from notifications where notification_id = ${envelope.id} and outcome = 'applied' limit 1`;
     if (applied || refund.status !== "PROCESSING") {
-      await tx`update notifications set outcome = 'duplicate', refund_id = ${refund.id} where id = ${row!.id}`;
+      await tx`update notifications set outcome = 'duplicate', refund_id = ${refund.id}, response_status = 204 where id = ${row!.id}`;
       return;
     }
-    await tx`update refunds set status = 'SUCCESS', refund_id = ${r.refund_id}, user_received_account = ${r.user_received_account ?? null},
-             finished_at = ${r.success_time ?? new Date().toISOString()}, outcome_unknown = false, submitting_until = null, updated_at = now()
-             where id = ${refund.id}`;
-    await tx`update orders set refunded_fen = refunded_fen + ${refund.amount_fen}, in_flight_fen = in_flight_fen - ${refund.amount_fen} where id = ${refund.order_id}`;
-    await tx`insert into refund_events (refund_id, type, source, status_from, status_to, payload)
-             values (${refund.id}, 'succeeded', 'notify', 'PROCESSING', 'SUCCESS', ${sql.json({ notificationId: envelope.id, eventType: envelope.event_type })})`;
-    await tx`update notifications set outcome = 'applied', refund_id = ${refund.id}, response_status = 204 where id = ${row!.id}`;
+    await Promise.all([
+      tx`update refunds set status = 'SUCCESS', refund_id = ${r.refund_id}, user_received_account = ${r.user_received_account ?? null},
+         finished_at = ${r.success_time ?? new Date().toISOString()}, outcome_unknown = false, submitting_until = null, updated_at = now()
+         where id = ${refund.id}`,
+      tx`update orders set refunded_fen = refunded_fen + ${refund.amount_fen}, in_flight_fen = in_flight_fen - ${refund.amount_fen} where id = ${refund.order_id}`,
+      tx`insert into refund_events (refund_id, type, source, status_from, status_to, payload)
+         values (${refund.id}, 'succeeded', 'notify', 'PROCESSING', 'SUCCESS', ${sql.json({ notificationId: envelope.id, eventType: envelope.event_type })})`,
+      tx`update notifications set outcome = 'applied', refund_id = ${refund.id}, response_status = 204 where id = ${row!.id}`,
+    ]);
   });
   return 204;
 }

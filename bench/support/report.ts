@@ -37,11 +37,12 @@ date and commit; \`npm run bench -- callbacks lists\` runs a subset. Every figur
 baseline in the same run. Targets are the ones in issue #8.
 `;
 
-/** Appends one run's sections to docs/benchmarks.md, and prints them. */
-export function publish(sections: readonly BenchSection[], database: string): void {
+/** Prints one run's sections and (unless `record` is false) appends them to docs/benchmarks.md. */
+export function publish(sections: readonly BenchSection[], database: string, options: { record: boolean }): void {
   const header = `\n## Run of ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — commit ${commit()}\n\nMachine: ${machine()}. Database: ${database}.\n`;
   const text = header + sections.map((s) => `\n### ${s.title}\n\n${s.body}\n`).join("");
+  console.log(text);
+  if (!options.record) return;
   if (!existsSync(FILE)) writeFileSync(FILE, PREAMBLE);
   appendFileSync(FILE, text);
-  console.log(text);
 }

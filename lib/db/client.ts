@@ -1,5 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { preparingClient } from "./prepared-client";
 import * as schema from "./schema";
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -7,25 +8,49 @@ export type Database = PostgresJsDatabase<typeof schema>;
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 export type Db = Database | Transaction;
 
-export function createDatabase(url: string, options: { max?: number } = {}): { db: Database; sql: postgres.Sql } {
+export interface DatabaseOptions {
+  max?: number;
+  /** Session settings sent when each connection opens, e.g. `{ lock_timeout: "2s" }`. */
+  settings?: Record<string, string>;
+}
+
+export function createDatabase(url: string, options: DatabaseOptions = {}): { db: Database; sql: postgres.Sql } {
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
+    ...(options.settings ? { connection: options.settings } : {}),
   });
-  return { db: drizzle(sql, { schema }), sql };
+  return { db: drizzle(preparingClient(sql), { schema }), sql };
 }
 
-// One client per process, kept across hot reloads in development.
-const globalForDb = globalThis as unknown as { appDb?: { db: Database; sql: postgres.Sql }; testDb?: Database };
+type Pool = { db: Database; sql: postgres.Sql };
+// One client per process and purpose, kept across hot reloads in development.
+const globalForDb = globalThis as unknown as { appDb?: Pool; callbackDb?: Pool; testDb?: Database };
+
+function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set; start the console with `npm start`.");
+  return url;
+}
 
 export function getDb(): Database {
   if (globalForDb.testDb) return globalForDb.testDb;
-  if (!globalForDb.appDb) {
-    const url = process.env.DATABASE_URL;
-    if (!url) throw new Error("DATABASE_URL is not set; start the console with `npm start`.");
-    globalForDb.appDb = createDatabase(url);
-  }
+  globalForDb.appDb ??= createDatabase(databaseUrl());
   return globalForDb.appDb.db;
+}
+
+/** Session settings of the callbacks' connections: see `getCallbackDb`. */
+export const CALLBACK_SESSION_SETTINGS = { lock_timeout: "2s" };
+
+/**
+ * WeChat's callbacks get connections of their own. A burst of callbacks then cannot take every connection the
+ * operators' pages need, and their lock waits are bounded: WeChat wants an answer within 5 s, so a refund another
+ * writer holds for longer ends this delivery as an error after 2 s (WeChat re-sends) instead of a timeout.
+ */
+export function getCallbackDb(): Database {
+  if (globalForDb.testDb) return globalForDb.testDb;
+  globalForDb.callbackDb ??= createDatabase(databaseUrl(), { max: 10, settings: CALLBACK_SESSION_SETTINGS });
+  return globalForDb.callbackDb.db;
 }
 
 /**

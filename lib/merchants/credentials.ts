@@ -6,6 +6,7 @@ import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
 import { fingerprintsOf, sealSecrets } from "./credential-secrets";
 import { validateCredentialUpload, type CredentialFieldErrors, type CredentialUpload } from "./validate-credentials";
+import { changingMerchants } from "./changes";
 
 /** A credential version as the console shows it: public parts and fingerprints, never the sealed secrets. */
 export type CredentialSummary = Omit<MerchantCredentialRow, "secretsSealed" | "publicKeyPem"> & { hasPublicKey: boolean };
@@ -40,33 +41,35 @@ export async function addCredentials(
   db: Database,
   input: { merchantId: string; upload: CredentialUpload; masterKey: Buffer; createdBy: string | null; actor: AuditActor },
 ): Promise<Result<CredentialSummary, CredentialError>> {
-  return db.transaction(async (tx) => {
-    const [merchant] = await tx.select().from(merchants).where(eq(merchants.id, input.merchantId)).for("update");
-    if (!merchant) return failure("MERCHANT_NOT_FOUND", "找不到该商户。", "Merchant not found.");
-    const valid = validateCredentialUpload(input.upload, merchant.apiVersion, merchant.mchid);
-    if (!valid.ok) return failure("INVALID_UPLOAD", "请检查标出的字段。", "Check the highlighted fields.", valid.error);
+  return changingMerchants(
+    db.transaction(async (tx) => {
+      const [merchant] = await tx.select().from(merchants).where(eq(merchants.id, input.merchantId)).for("update");
+      if (!merchant) return failure("MERCHANT_NOT_FOUND", "找不到该商户。", "Merchant not found.");
+      const valid = validateCredentialUpload(input.upload, merchant.apiVersion, merchant.mchid);
+      if (!valid.ok) return failure("INVALID_UPLOAD", "请检查标出的字段。", "Check the highlighted fields.", valid.error);
 
-    const [{ latest } = { latest: 0 }] = await tx
-      .select({ latest: max(merchantCredentials.version) })
-      .from(merchantCredentials)
-      .where(eq(merchantCredentials.merchantId, merchant.id));
-    const version = (latest ?? 0) + 1;
-    const { secrets, ...publicParts } = valid.value;
-    const [row] = await tx
-      .insert(merchantCredentials)
-      .values({
-        merchantId: merchant.id,
-        version,
-        status: "standby",
-        ...publicParts,
-        secretsSealed: sealSecrets(input.masterKey, merchant.id, version, secrets),
-        fingerprints: fingerprintsOf(secrets, publicParts.publicKeyPem),
-        createdBy: input.createdBy,
-      })
-      .returning();
-    await appendAudit(tx, input.actor, "merchant.credentials_added", { type: "merchant", id: merchant.id }, { after: audited(row!) });
-    return ok(summary(row!));
-  });
+      const [{ latest } = { latest: 0 }] = await tx
+        .select({ latest: max(merchantCredentials.version) })
+        .from(merchantCredentials)
+        .where(eq(merchantCredentials.merchantId, merchant.id));
+      const version = (latest ?? 0) + 1;
+      const { secrets, ...publicParts } = valid.value;
+      const [row] = await tx
+        .insert(merchantCredentials)
+        .values({
+          merchantId: merchant.id,
+          version,
+          status: "standby",
+          ...publicParts,
+          secretsSealed: sealSecrets(input.masterKey, merchant.id, version, secrets),
+          fingerprints: fingerprintsOf(secrets, publicParts.publicKeyPem),
+          createdBy: input.createdBy,
+        })
+        .returning();
+      await appendAudit(tx, input.actor, "merchant.credentials_added", { type: "merchant", id: merchant.id }, { after: audited(row!) });
+      return ok(summary(row!));
+    }),
+  );
 }
 
 async function lockedVersion(tx: Db, merchantId: string, version: number) {
@@ -89,28 +92,30 @@ export async function activateCredentials(
   db: Database,
   input: { merchantId: string; version: number; actor: AuditActor },
 ): Promise<Result<CredentialSummary, CredentialError>> {
-  return db.transaction(async (tx) => {
-    const target = await lockedVersion(tx, input.merchantId, input.version);
-    if (!target) return NOT_FOUND();
-    if (target.status !== "standby") return failure("NOT_STANDBY", "只有备用版本可以启用。", "Only a standby version can be activated.");
-    // Demoted first: at most one active version per merchant, enforced by a unique index.
-    const demoted = await tx
-      .update(merchantCredentials)
-      .set({ status: "standby" })
-      .where(and(eq(merchantCredentials.merchantId, input.merchantId), eq(merchantCredentials.status, "active")))
-      .returning({ version: merchantCredentials.version });
-    const [row] = await tx
-      .update(merchantCredentials)
-      .set({ status: "active", activatedAt: new Date() })
-      .where(eq(merchantCredentials.id, target.id))
-      .returning();
-    await appendAudit(tx, input.actor, "merchant.credentials_activated", { type: "merchant", id: input.merchantId }, {
-      version: row!.version,
-      before: { activeVersion: demoted[0]?.version ?? null },
-      after: { activeVersion: row!.version },
-    });
-    return ok(summary(row!));
-  });
+  return changingMerchants(
+    db.transaction(async (tx) => {
+      const target = await lockedVersion(tx, input.merchantId, input.version);
+      if (!target) return NOT_FOUND();
+      if (target.status !== "standby") return failure("NOT_STANDBY", "只有备用版本可以启用。", "Only a standby version can be activated.");
+      // Demoted first: at most one active version per merchant, enforced by a unique index.
+      const demoted = await tx
+        .update(merchantCredentials)
+        .set({ status: "standby" })
+        .where(and(eq(merchantCredentials.merchantId, input.merchantId), eq(merchantCredentials.status, "active")))
+        .returning({ version: merchantCredentials.version });
+      const [row] = await tx
+        .update(merchantCredentials)
+        .set({ status: "active", activatedAt: new Date() })
+        .where(eq(merchantCredentials.id, target.id))
+        .returning();
+      await appendAudit(tx, input.actor, "merchant.credentials_activated", { type: "merchant", id: input.merchantId }, {
+        version: row!.version,
+        before: { activeVersion: demoted[0]?.version ?? null },
+        after: { activeVersion: row!.version },
+      });
+      return ok(summary(row!));
+    }),
+  );
 }
 
 /** Ends a standby version for good: callbacks signed or encrypted with only its keys are refused from now on. */
@@ -118,24 +123,26 @@ export async function retireCredentials(
   db: Database,
   input: { merchantId: string; version: number; actor: AuditActor },
 ): Promise<Result<CredentialSummary, CredentialError>> {
-  return db.transaction(async (tx) => {
-    const target = await lockedVersion(tx, input.merchantId, input.version);
-    if (!target) return NOT_FOUND();
-    if (target.status !== "standby") {
-      return failure("NOT_STANDBY", "只有备用版本可以停用；请先启用另一个版本。", "Only a standby version can be retired; activate another version first.");
-    }
-    const [row] = await tx
-      .update(merchantCredentials)
-      .set({ status: "retired", retiredAt: new Date() })
-      .where(eq(merchantCredentials.id, target.id))
-      .returning();
-    await appendAudit(tx, input.actor, "merchant.credentials_retired", { type: "merchant", id: input.merchantId }, {
-      version: row!.version,
-      before: { status: target.status },
-      after: { status: row!.status },
-    });
-    return ok(summary(row!));
-  });
+  return changingMerchants(
+    db.transaction(async (tx) => {
+      const target = await lockedVersion(tx, input.merchantId, input.version);
+      if (!target) return NOT_FOUND();
+      if (target.status !== "standby") {
+        return failure("NOT_STANDBY", "只有备用版本可以停用；请先启用另一个版本。", "Only a standby version can be retired; activate another version first.");
+      }
+      const [row] = await tx
+        .update(merchantCredentials)
+        .set({ status: "retired", retiredAt: new Date() })
+        .where(eq(merchantCredentials.id, target.id))
+        .returning();
+      await appendAudit(tx, input.actor, "merchant.credentials_retired", { type: "merchant", id: input.merchantId }, {
+        version: row!.version,
+        before: { status: target.status },
+        after: { status: row!.status },
+      });
+      return ok(summary(row!));
+    }),
+  );
 }
 
 /** A merchant's versions, newest first, for the console. */

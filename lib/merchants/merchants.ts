@@ -7,6 +7,7 @@ import type { BilingualText } from "../i18n-text";
 import { parseYuan } from "../money";
 import { err, ok, type Result } from "../result";
 import { changedFields } from "../audit/changes";
+import { changingMerchants } from "./changes";
 
 const optional = z
   .string()
@@ -71,29 +72,33 @@ const pick = (m: Merchant) => Object.fromEntries(AUDITED.map((k) => [k, m[k]]));
 
 /** A new merchant; its keys are uploaded afterwards as a first credential version. */
 export async function createMerchant(db: Database, input: MerchantInput, actor: AuditActor): Promise<Result<Merchant, MerchantError>> {
-  return db.transaction(async (tx) => {
-    // The unique (mchid, sub_mchid) constraint decides, even against a concurrent twin.
-    const [row] = await tx.insert(merchants).values(input).onConflictDoNothing().returning();
-    if (!row) return err(EXISTS);
-    await appendAudit(tx, actor, "merchant.created", { type: "merchant", id: row.id }, { after: pick(row) });
-    return ok(row);
-  });
+  return changingMerchants(
+    db.transaction(async (tx) => {
+      // The unique (mchid, sub_mchid) constraint decides, even against a concurrent twin.
+      const [row] = await tx.insert(merchants).values(input).onConflictDoNothing().returning();
+      if (!row) return err(EXISTS);
+      await appendAudit(tx, actor, "merchant.created", { type: "merchant", id: row.id }, { after: pick(row) });
+      return ok(row);
+    }),
+  );
 }
 
 export async function updateMerchant(db: Database, id: string, input: MerchantInput, actor: AuditActor): Promise<Result<Merchant, MerchantError>> {
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(merchants).where(eq(merchants.id, id)).for("update");
-    if (!before) return err(NOT_FOUND);
-    const [twin] = await tx
-      .select({ id: merchants.id })
-      .from(merchants)
-      .where(and(eq(merchants.mchid, input.mchid), sql`${merchants.subMchid} is not distinct from ${input.subMchid}`, ne(merchants.id, id)));
-    if (twin) return err(EXISTS);
-    const [after] = await tx.update(merchants).set(input).where(eq(merchants.id, id)).returning();
-    const changes = changedFields(pick(before), pick(after!));
-    if (changes) await appendAudit(tx, actor, "merchant.updated", { type: "merchant", id }, changes);
-    return ok(after!);
-  });
+  return changingMerchants(
+    db.transaction(async (tx) => {
+      const [before] = await tx.select().from(merchants).where(eq(merchants.id, id)).for("update");
+      if (!before) return err(NOT_FOUND);
+      const [twin] = await tx
+        .select({ id: merchants.id })
+        .from(merchants)
+        .where(and(eq(merchants.mchid, input.mchid), sql`${merchants.subMchid} is not distinct from ${input.subMchid}`, ne(merchants.id, id)));
+      if (twin) return err(EXISTS);
+      const [after] = await tx.update(merchants).set(input).where(eq(merchants.id, id)).returning();
+      const changes = changedFields(pick(before), pick(after!));
+      if (changes) await appendAudit(tx, actor, "merchant.updated", { type: "merchant", id }, changes);
+      return ok(after!);
+    }),
+  );
 }
 
 export async function getMerchant(db: Db, id: string): Promise<Merchant | undefined> {

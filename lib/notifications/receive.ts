@@ -1,7 +1,8 @@
 import type { Database } from "../db/client";
 import { log } from "../log";
 import { err, ok, type Result } from "../result";
-import { configuredMerchants, type MerchantWechatPay } from "../wechatpay/merchant-gateways";
+import { candidatesAfterRefusal, recentCandidates } from "../wechatpay/callback-candidates";
+import type { MerchantWechatPay } from "../wechatpay/merchant-gateways";
 import type { V2RefundNotification } from "../wechatpay/v2/notification";
 import { parseRefundNotification, parseTransactionNotification } from "../wechatpay/v3/notification";
 import { answerFor, type CallbackAnswer, type Settled } from "./answer";
@@ -12,7 +13,10 @@ import { insertNotification, settleNotification, type NotificationInsert, type N
 import { handleRefundNotice, v2RefundNotice, v3RefundNotice, type RefundNotice } from "./refund";
 
 export interface CallbackOptions {
-  /** The merchants a callback may be addressed to; by default those configured with WECHATPAY_* credentials. */
+  /**
+   * The merchants a callback may be addressed to, read for every callback; by default the configured ones
+   * (`configuredMerchants`), kept for a few seconds (lib/wechatpay/callback-candidates.ts).
+   */
   merchants?: () => Promise<MerchantWechatPay[]>;
 }
 
@@ -103,14 +107,13 @@ async function receive(db: Database, request: Request, kind: CallbackKind, optio
     if (!received.body) {
       return await refuse(db, stored, { code: "BODY_TOO_LARGE", reason: "body exceeds 64 KiB; refused unread" }, kind);
     }
-    const candidates = await (options.merchants ?? (() => configuredMerchants(db)))();
-    const opened = await kind.open(candidates, protocol, received.headers, received.body);
+    const opened = await openFromCandidates(db, kind, options, protocol, received.headers, received.body);
     if (!opened.ok) return await refuse(db, stored, opened.error, kind);
 
     const { merchantId, notificationId, eventType, decrypted, handle } = opened.value;
     // Stored as `error` until settled: a crash in between leaves a truthful row, and WeChat re-sends.
     const values: NotificationInsert = { ...stored, verification: "verified", notificationId, eventType, decrypted, merchantId, outcome: "error" };
-    row = { id: await insertNotification(db, values), protocol, recordAnswer: true };
+    row = { ...(await insertNotification(db, values)), protocol, recordAnswer: true };
     const settled = await handle(db, row);
     const level = settled.outcome === "error" ? "error" : settled.outcome === "rejected" || settled.outcome === "unmatched" ? "warn" : "info";
     log[level]({ notification: row.id, kind: kind.name, protocol, notificationId, eventType, outcome: settled.outcome, code: settled.code }, "callback handled");
@@ -125,6 +128,25 @@ async function receive(db: Database, request: Request, kind: CallbackKind, optio
   }
 }
 
+/** Refusals that may only mean the kept merchants are out of date: another instance added a merchant or a key. */
+const NOT_ADDRESSED_TO_KEPT = new Set(["UNKNOWN_SERIAL", "DECRYPTION_FAILED", "MERCHANT_MISMATCH", "NOT_CONFIGURED"]);
+
+/** Opens a callback with the given merchants, or with the recently read ones (read again once if they refuse it). */
+async function openFromCandidates(
+  db: Database,
+  kind: CallbackKind,
+  options: CallbackOptions,
+  protocol: CallbackProtocol,
+  headers: Headers,
+  body: Uint8Array,
+): Promise<Result<Verified, Refusal>> {
+  if (options.merchants) return kind.open(await options.merchants(), protocol, headers, body);
+  const opened = await kind.open(await recentCandidates(db), protocol, headers, body);
+  if (opened.ok || !NOT_ADDRESSED_TO_KEPT.has(opened.error.code)) return opened;
+  const reread = candidatesAfterRefusal(db);
+  return reread ? kind.open(await reread, protocol, headers, body) : opened;
+}
+
 async function refuse(
   db: Database,
   stored: Pick<NotificationInsert, "protocol" | "headers" | "rawBody">,
@@ -133,7 +155,7 @@ async function refuse(
 ): Promise<CallbackAnswer> {
   const settled: Settled = { outcome: "rejected", code: refusal.code, reason: refusal.reason };
   const answer = answerFor(stored.protocol, settled);
-  const id = await insertNotification(db, {
+  const { id } = await insertNotification(db, {
     ...stored,
     ...refusal.opened,
     verification: "rejected",

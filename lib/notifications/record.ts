@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { notifications } from "../db/schema";
 import { answerFor, type Settled } from "./answer";
@@ -10,14 +10,33 @@ export interface NotificationRow {
   protocol: CallbackProtocol;
   /** False on an admin's re-apply: the row keeps the answer WeChat actually got. */
   recordAnswer: boolean;
+  /**
+   * When an earlier delivery of the same notification id had already been applied (committed) as this row was
+   * stored: the refund it moved. Such a delivery is a duplicate whatever else happens, and needs no lock.
+   */
+  appliedEarlier?: { refundId: number | null };
 }
 
 export type NotificationInsert = Omit<typeof notifications.$inferInsert, "id" | "receivedAt">;
 
-/** Stores a callback as received, before anything is done with it. */
-export async function insertNotification(db: Db, values: NotificationInsert): Promise<number> {
-  const [row] = await db.insert(notifications).values(values).returning({ id: notifications.id });
-  return row!.id;
+/**
+ * Stores a callback as received, before anything is done with it. In the same statement: whether a delivery of the
+ * same notification id was already applied, so WeChat's repeats (often dozens, at once) need not queue for locks.
+ */
+export async function insertNotification(db: Db, values: NotificationInsert): Promise<Pick<NotificationRow, "id" | "appliedEarlier">> {
+  const insert = db.insert(notifications).values(values);
+  if (!values.notificationId) {
+    const [row] = await insert.returning({ id: notifications.id });
+    return { id: row!.id };
+  }
+  // Seen as committed before this statement began: at most one row, by the unique index notifications_applied_once.
+  const applied = db
+    .select({ refundId: notifications.refundId })
+    .from(notifications)
+    .where(and(eq(notifications.notificationId, values.notificationId), eq(notifications.outcome, "applied")));
+  const [row] = await insert.returning({ id: notifications.id, applied: sql<(number | null)[]>`array(${applied})` });
+  const [refundId] = row!.applied;
+  return { id: row!.id, ...(refundId === undefined ? {} : { appliedEarlier: { refundId } }) };
 }
 
 /** Records what was done with a notification (and the answer sent), in the caller's transaction when there is one. */

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "../../tests/db";
 import { moneyState, processingRefund, refundResource, v3Callback } from "../../tests/fixtures/notifications";
 import { callbackState, callbackTestbed, sendRefundCallback } from "../../tests/fixtures/refund-callbacks";
 import { ScriptedGateway } from "../../tests/fixtures/scripted-gateway";
-import { merchants, notifications, type Refund } from "../db/schema";
+import { CALLBACK_SESSION_SETTINGS, createDatabase } from "../db/client";
+import { merchants, notifications, orders, type Refund } from "../db/schema";
 import type { RequestContext } from "../refunds/request";
 
 describe("APIv3 refund callbacks", () => {
@@ -93,6 +94,61 @@ describe("APIv3 refund callbacks", () => {
     expect(s.rows.map((r) => r.outcome)).toEqual(["applied", "duplicate", "duplicate", "duplicate", "duplicate"]);
     expect(s.events).toHaveLength(1);
     expect(s.order).toMatchObject({ inFlightFen: 0, refundedFen: 600 });
+  });
+
+  it("answers a repeat of an applied notification at once, even while another writer holds the refund", async () => {
+    const refund = await processingRefund(t.db, context);
+    const id = randomUUID();
+    expect((await send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { id }))).status).toBe(204);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const writer = t.db.transaction(async (tx) => {
+      await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, refund.orderId)).for("update");
+      locked();
+      await held;
+    });
+    await isLocked;
+    const repeat = send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { id }));
+    const first = await Promise.race([repeat, new Promise((resolve) => setTimeout(() => resolve("still waiting"), 1500))]);
+    release();
+    await writer;
+    expect(first).toEqual({ status: 204, body: "" });
+    const s = await state(refund);
+    expect(s.rows.map((r) => r.outcome)).toEqual(["applied", "duplicate"]);
+  });
+
+  it("answers with an error after 2 s when another writer holds the refund (WeChat re-sends); nothing changes", async () => {
+    const refund = await processingRefund(t.db, context);
+    // The connections the route uses for callbacks (getCallbackDb), with their lock timeout.
+    const callbacks = createDatabase(t.url, { max: 2, settings: CALLBACK_SESSION_SETTINGS });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const writer = t.db.transaction(async (tx) => {
+      await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, refund.orderId)).for("update");
+      locked();
+      await held;
+    });
+    try {
+      await isLocked;
+      const before = await moneyState(t.db);
+      const started = Date.now();
+      const answer = await sendRefundCallback(callbacks.db, v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"));
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(answer.status).toBe(500);
+      expect(await moneyState(t.db)).toEqual(before);
+      const s = await state(refund);
+      expect(s.refund.status).toBe("PROCESSING");
+    } finally {
+      release();
+      await writer;
+      await callbacks.sql.end();
+    }
+    const [row] = await t.db.select().from(notifications).orderBy(desc(notifications.id)).limit(1);
+    expect(row).toMatchObject({ outcome: "error", rejectionCode: "INTERNAL_ERROR", responseStatus: 500 });
   });
 
   it("applies two concurrent deliveries of one notification once", async () => {

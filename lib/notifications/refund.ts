@@ -1,10 +1,10 @@
-import { eq, sql } from "drizzle-orm";
-import type { Database, Db, Transaction } from "../db/client";
+import { eq } from "drizzle-orm";
+import type { Database, Db } from "../db/client";
 import { refunds, type Refund } from "../db/schema";
 import { log } from "../log";
 import type { GatewayRefund, RefundGateway } from "../refunds/gateway";
 import { lockRefund } from "../refunds/move";
-import { applyGatewayReport } from "../refunds/report";
+import { applyGatewayReport, reportOutcome } from "../refunds/report";
 import { err, ok, type Result } from "../result";
 import { rateLimited } from "../wechatpay/rate-limited-gateway";
 import type { V2RefundNotification } from "../wechatpay/v2/notification";
@@ -103,6 +103,9 @@ export async function confirmByQuery(db: Database, notice: RefundNotice, gateway
  * Applies a notice exactly once, in one transaction: lock the refund (order first), skip a notification id that was
  * already applied, apply the report through the path shared with submission and reconciliation, and record the
  * outcome on the notification row. `audit` runs in the same transaction (an admin's re-apply).
+ *
+ * Two round trips between BEGIN and COMMIT: the locks with the exactly-once check (run after the locks, in the order
+ * sent), then every write. The outcome is known before writing, so the notification row is settled alongside.
  */
 export async function applyRefundNotice(
   db: Database,
@@ -113,12 +116,20 @@ export async function applyRefundNotice(
 ): Promise<Settled> {
   try {
     return await db.transaction(async (tx) => {
-      // Answer WeChat in time even when another writer holds the refund: a lock wait ends as an error, and a retry.
-      await tx.execute(sql`set local lock_timeout = '2s'`);
-      const refund = matchRefund(await lockRefund(tx, { outRefundNo: notice.outRefundNo }), notice);
-      const settled = refund.ok ? await applyOnce(tx, refund.value, notice, report) : refund.error;
-      await settleNotification(tx, row, settled);
-      await audit?.(tx, settled);
+      const [locked, applied] = await Promise.all([
+        lockRefund(tx, { outRefundNo: notice.outRefundNo }),
+        notice.notificationId ? alreadyApplied(tx, notice.notificationId) : false,
+      ]);
+      const refund = matchRefund(locked, notice);
+      const apply = refund.ok && !applied;
+      const settled: Settled = !refund.ok
+        ? refund.error
+        : { outcome: applied ? "duplicate" : reportOutcome(refund.value, report), refundId: refund.value.id };
+      await Promise.all([
+        apply ? applyGatewayReport(tx, refund.value, report, "notify", eventPayload(notice)) : undefined,
+        settleNotification(tx, row, settled),
+        audit?.(tx, settled),
+      ]);
       return settled;
     });
   } catch (error) {
@@ -131,12 +142,11 @@ export async function applyRefundNotice(
   }
 }
 
-async function applyOnce(tx: Transaction, refund: Refund, notice: RefundNotice, report: GatewayRefund): Promise<Settled> {
-  if (notice.notificationId && (await alreadyApplied(tx, notice.notificationId))) return { outcome: "duplicate", refundId: refund.id };
+/** What the refund's timeline records of the notification that moved it. */
+function eventPayload(notice: RefundNotice): Record<string, unknown> {
   const payload: Record<string, unknown> = { notificationId: notice.notificationId, eventType: notice.eventType };
   if (notice.confirm) Object.assign(payload, { notified: notice.report.status, confirmedByQuery: true });
-  const result = await applyGatewayReport(tx, refund, report, "notify", payload);
-  return { outcome: result, refundId: refund.id };
+  return payload;
 }
 
 /** Whether WeChat already gave this refund its final word; no report can change it, so none needs confirming. */
@@ -147,6 +157,12 @@ async function settledAtWechat(db: Database, outRefundNo: string): Promise<boole
 
 /** A live refund callback: confirm (APIv2), then apply; the row always ends with the outcome. */
 export async function handleRefundNotice(db: Database, row: NotificationRow, notice: RefundNotice, gateway: RefundGateway): Promise<Settled> {
+  if (row.appliedEarlier) {
+    // Already applied and committed: nothing to lock, confirm or apply.
+    const settled: Settled = { outcome: "duplicate", ...(row.appliedEarlier.refundId === null ? {} : { refundId: row.appliedEarlier.refundId }) };
+    await settleNotification(db, row, settled);
+    return settled;
+  }
   let report = notice.report;
   if (notice.confirm && !(await settledAtWechat(db, notice.outRefundNo))) {
     const confirmed = await confirmByQuery(db, notice, gateway);

@@ -24,22 +24,25 @@ export async function moveRefund(
   fields: Partial<typeof refunds.$inferInsert> = {},
 ): Promise<void> {
   const at = event.at ?? new Date();
-  await tx
-    .update(refunds)
-    .set({ ...fields, status: to, updatedAt: at })
-    .where(eq(refunds.id, refund.id));
   const delta = sumsDelta(refund.amountFen, refund.status, to);
-  if (delta.refundedFen || delta.inFlightFen || delta.refundCount) {
-    await tx
-      .update(orders)
-      .set({
-        refundedFen: sql`${orders.refundedFen} + ${delta.refundedFen}`,
-        inFlightFen: sql`${orders.inFlightFen} + ${delta.inFlightFen}`,
-        refundCount: sql`${orders.refundCount} + ${delta.refundCount}`,
-      })
-      .where(eq(orders.id, refund.orderId));
-  }
-  await appendRefundEvent(tx, refund.id, event, refund.status, to);
+  // Sent together, one round trip: they touch rows this transaction already holds, so their order does not matter.
+  await Promise.all([
+    tx
+      .update(refunds)
+      .set({ ...fields, status: to, updatedAt: at })
+      .where(eq(refunds.id, refund.id)),
+    delta.refundedFen || delta.inFlightFen || delta.refundCount
+      ? tx
+          .update(orders)
+          .set({
+            refundedFen: sql`${orders.refundedFen} + ${delta.refundedFen}`,
+            inFlightFen: sql`${orders.inFlightFen} + ${delta.inFlightFen}`,
+            refundCount: sql`${orders.refundCount} + ${delta.refundCount}`,
+          })
+          .where(eq(orders.id, refund.orderId))
+      : undefined,
+    appendRefundEvent(tx, refund.id, { ...event, at }, refund.status, to),
+  ]);
 }
 
 export async function appendRefundEvent(
@@ -64,12 +67,15 @@ export async function appendRefundEvent(
 /**
  * Lock a refund for the rest of the transaction. Its order is locked first: every writer takes the order's lock
  * before the refund's, so two writers of one order never deadlock, and the order's sums cannot move meanwhile.
+ * Both statements go out in one round trip; PostgreSQL runs them in the order sent, so the order's lock is held
+ * before the refund's is asked for. The order is found by a sub-select, which locks nothing.
  */
 export async function lockRefund(tx: Transaction, where: { id: number } | { outRefundNo: string }): Promise<Refund | undefined> {
   const condition = "id" in where ? eq(refunds.id, where.id) : eq(refunds.outRefundNo, where.outRefundNo);
-  const [target] = await tx.select({ orderId: refunds.orderId }).from(refunds).where(condition);
-  if (!target) return undefined;
-  await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, target.orderId)).for("update");
-  const [row] = await tx.select().from(refunds).where(condition).for("update");
+  const orderOfRefund = tx.select({ orderId: refunds.orderId }).from(refunds).where(condition);
+  const [, [row]] = await Promise.all([
+    tx.select({ id: orders.id }).from(orders).where(eq(orders.id, orderOfRefund)).for("update"),
+    tx.select().from(refunds).where(condition).for("update"),
+  ]);
   return row;
 }

@@ -6,6 +6,11 @@ import { isForwardReport } from "./transitions";
 
 export type ReportOutcome = "applied" | "stale";
 
+/** What `applyGatewayReport` will do with a report, known before it writes: move forward, or record it as stale. */
+export function reportOutcome(refund: Pick<Refund, "status">, report: Pick<GatewayRefund, "status">): ReportOutcome {
+  return isForwardReport(refund.status, report.status) ? "applied" : "stale";
+}
+
 /**
  * Apply what WeChat reported about a refund (an apply answer, a query, a callback) inside the caller's transaction,
  * which holds the refund's row lock. A report that would move the status backwards or sideways is recorded on the
@@ -26,7 +31,7 @@ export async function applyGatewayReport(
     successTime: report.successTime,
     ...payload,
   };
-  if (!isForwardReport(refund.status, report.status)) {
+  if (reportOutcome(refund, report) === "stale") {
     if (refund.status !== report.status) {
       await appendRefundEvent(tx, refund.id, { type: "stale_report", source, at: now, payload: { reported: report.status, ...details } });
     }

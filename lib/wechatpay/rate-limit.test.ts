@@ -15,20 +15,19 @@ describe("SharedRateLimiter", () => {
     // Two "instances" of the console sharing one database.
     const a = new SharedRateLimiter(t.db, "m1", limits);
     const b = new SharedRateLimiter(t.db, "m1", limits);
-    const stamps: number[] = [];
     const start = Date.now();
-    await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).acquire().then(() => stamps.push(Date.now()))));
+    await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).acquire()));
     // 50 requests at 20 per second need at least two second boundaries.
     expect(Date.now() - start).toBeGreaterThanOrEqual(1000);
+    // Seconds are the database's (every instance's common clock): each admitted at most the limit, so 50 admissions
+    // took at least three of them; attempts beyond the limit were counted and sent back to wait. (Times taken in
+    // this process would blur the seconds by however late the event loop runs under load.)
     const rows = await t.db.execute<{ window_start: string; count: number }>(
       sql`select window_start, count from rate_limit_windows where bucket = 'm1:requests' order by window_start`,
     );
-    const admitted = [...rows].reduce((sum, r) => sum + Math.min(Number(r.count), limits.requestsPerSecond), 0);
-    expect(admitted).toBe(50);
-    // Per second, admissions never exceeded the limit.
-    const perSecond = new Map<number, number>();
-    for (const s of stamps) perSecond.set(Math.floor(s / 1000), (perSecond.get(Math.floor(s / 1000)) ?? 0) + 1);
-    for (const count of perSecond.values()) expect(count).toBeLessThanOrEqual(limits.requestsPerSecond + 1);
+    const admittedPerSecond = [...rows].map((r) => Math.min(Number(r.count), limits.requestsPerSecond));
+    expect(admittedPerSecond.reduce((sum, n) => sum + n, 0)).toBe(50);
+    expect(admittedPerSecond.length).toBeGreaterThanOrEqual(3);
   });
 
   it("holds everything back for the rest of the second once errors pass the limit", async () => {

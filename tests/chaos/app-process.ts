@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import PgBoss from "pg-boss";
-import { createDatabase } from "../../lib/db/client";
+import { CALLBACK_SESSION_SETTINGS, createDatabase } from "../../lib/db/client";
 import { startRefundWorkers } from "../../lib/jobs/refund-jobs";
 import { toResponse } from "../../lib/notifications/answer";
 import { receiveRefundNotification } from "../../lib/notifications/receive";
@@ -18,7 +18,10 @@ import { consoleGateways } from "../../lib/jobs/start";
 
 const databaseUrl = process.env.DATABASE_URL!;
 const port = Number(process.env.APP_PORT);
-const { db } = createDatabase(databaseUrl, { max: Number(process.env.APP_DB_POOL ?? 4) });
+const pool = Number(process.env.APP_DB_POOL ?? 4);
+const { db } = createDatabase(databaseUrl, { max: pool });
+// As in the console: callbacks on connections of their own, with its lock timeout (lib/db/client.ts getCallbackDb).
+const { db: callbackDb } = createDatabase(databaseUrl, { max: pool, settings: CALLBACK_SESSION_SETTINGS });
 
 function toRequest(req: IncomingMessage): Request {
   const headers = new Headers();
@@ -35,7 +38,7 @@ const server = createServer((req, res) => {
       res.writeHead(404).end();
       return;
     }
-    const response = toResponse(await receiveRefundNotification(db, toRequest(req)));
+    const response = toResponse(await receiveRefundNotification(callbackDb, toRequest(req)));
     res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
     res.end(Buffer.from(await response.arrayBuffer()));
   })().catch(() => res.writeHead(500).end());

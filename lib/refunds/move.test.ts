@@ -1,0 +1,78 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDatabase } from "../../tests/db";
+import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
+import { orders, refunds } from "../db/schema";
+import { lockRefund, moveRefund } from "./move";
+import { requestRefund } from "./request";
+
+describe("lockRefund and moveRefund", () => {
+  let t: TestDatabase;
+  let refund: { id: number; outRefundNo: string; orderId: number };
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    const operator = await createUser(t.db, "operator");
+    const order = await createPaidOrder(t.db, { totalFen: 1000 });
+    const requested = await requestRefund(
+      t.db,
+      { orderId: order.id, amountFen: 400, reason: "test" },
+      { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 },
+    );
+    if (!requested.ok) throw new Error(requested.error.code);
+    refund = requested.value;
+  });
+  afterAll(() => t.drop());
+
+  it("takes the order's lock before the refund's, so it never deadlocks with a writer of the same order", async () => {
+    // Writer A holds the order, then wants the refund. Were the refund locked first, A and B would deadlock (40P01).
+    let releaseA!: () => void;
+    const aHoldsOrder = new Promise<void>((resolve) => (releaseA = resolve));
+    let orderLocked!: () => void;
+    const orderIsLocked = new Promise<void>((resolve) => (orderLocked = resolve));
+    const writerA = t.db.transaction(async (tx) => {
+      await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, refund.orderId)).for("update");
+      orderLocked();
+      await aHoldsOrder;
+      await tx.select({ id: refunds.id }).from(refunds).where(eq(refunds.id, refund.id)).for("update");
+      return "A";
+    });
+    await orderIsLocked;
+    const writerB = t.db.transaction(async (tx) => {
+      const locked = await lockRefund(tx, { outRefundNo: refund.outRefundNo });
+      return locked?.id;
+    });
+    // Give B time to send its statements and wait, then let A go on to the refund row.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    releaseA();
+    expect(await Promise.all([writerA, writerB])).toEqual(["A", refund.id]);
+  });
+
+  it("finds nothing, and locks nothing, for an unknown refund", async () => {
+    expect(await t.db.transaction((tx) => lockRefund(tx, { outRefundNo: "NO-SUCH-REFUND" }))).toBeUndefined();
+  });
+
+  it("moves status, the order's sums and the timeline together, or not at all", async () => {
+    const [before] = await t.db.select().from(orders).where(eq(orders.id, refund.orderId));
+    // PENDING → SUCCESS moves 400 fen from in flight to refunded; a CHECK refusing the order's update undoes all.
+    await t.sql`alter table orders add constraint test_no_refunded check (refunded_fen = 0) not valid`;
+    await expect(
+      t.db.transaction(async (tx) => {
+        const locked = (await lockRefund(tx, { id: refund.id }))!;
+        await moveRefund(tx, locked, "SUCCESS", { type: "succeeded", source: "notify" });
+      }),
+    ).rejects.toThrow();
+    await t.sql`alter table orders drop constraint test_no_refunded`;
+    const [after] = await t.db.select().from(orders).where(eq(orders.id, refund.orderId));
+    const [row] = await t.db.select().from(refunds).where(eq(refunds.id, refund.id));
+    expect(after).toEqual(before);
+    expect(row!.status).toBe("PENDING");
+
+    await t.db.transaction(async (tx) => {
+      const locked = (await lockRefund(tx, { id: refund.id }))!;
+      await moveRefund(tx, locked, "SUCCESS", { type: "succeeded", source: "notify" });
+    });
+    const [moved] = await t.db.select().from(orders).where(eq(orders.id, refund.orderId));
+    expect(moved).toMatchObject({ refundedFen: before!.refundedFen + 400, inFlightFen: before!.inFlightFen - 400 });
+  });
+});
