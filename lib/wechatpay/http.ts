@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { err, ok, type Result } from "../result";
 import { wechatPayError, type WechatPayError } from "./errors";
+import { decodeUtf8Exact } from "../utf8";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** WeChat's answers are a few KiB; a larger body is refused rather than buffered. */
@@ -139,12 +140,8 @@ async function sendOnce(request: HttpRequest): Promise<Result<HttpResponse, Wech
   const answer = await sendHttpBytes(request);
   if (!answer.ok) return answer;
   const { status, headers, bytes } = answer.value;
-  let body: string;
-  try {
-    body = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", "answer body is not UTF-8", status));
-  }
+  const body = decodeUtf8Exact(bytes);
+  if (body === undefined) return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", "answer body is not UTF-8", status));
   return ok({ status, headers, body });
 }
 

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } fr
 import { err, ok, type Result } from "../../result";
 import { wechatPayError, type WechatPayError } from "../errors";
 import { decodeBase64Strict } from "./base64";
+import { decodeUtf8Exact } from "../../utf8";
 
 export const AEAD_ALGORITHM = "AEAD_AES_256_GCM";
 const TAG_LENGTH = 16;
@@ -75,11 +76,8 @@ export function decryptResource(resource: EncryptedResource, apiV3Key: string): 
     const detail = "GCM authentication failed (wrong key, associated data, tag or ciphertext)";
     return err(wechatPayError("decryption", "DECRYPTION_FAILED", detail));
   }
-  try {
-    return ok(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(plain));
-  } catch {
-    return err(wechatPayError("malformed", "MALFORMED", "decrypted resource is not UTF-8"));
-  }
+  const text = decodeUtf8Exact(plain);
+  return text === undefined ? err(wechatPayError("malformed", "MALFORMED", "decrypted resource is not UTF-8")) : ok(text);
 }
 
 /** Gateway side (simulator, tests): encrypts a resource. A fixed nonce is only for reproducing known answers. */

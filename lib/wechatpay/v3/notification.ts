@@ -20,6 +20,7 @@ import {
   type VerifyOptions,
   type WechatpayHeaders,
 } from "./verify";
+import { decodeUtf8Exact } from "../../utf8";
 
 /** WeChat's callbacks are a few KiB; refusing more before any work keeps a flood cheap. */
 export const MAX_NOTIFICATION_BYTES = 64 * 1024;
@@ -60,16 +61,9 @@ export async function openNotification(
   if (size > MAX_NOTIFICATION_BYTES) {
     return err(wechatPayError("malformed", "BODY_TOO_LARGE", `notification body of ${size} bytes exceeds 64 KiB`));
   }
-  let body: string;
-  try {
-    // ignoreBOM keeps a leading BOM in the text, so the signature is checked over exactly what was sent.
-    body =
-      typeof input.rawBody === "string"
-        ? input.rawBody
-        : new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(input.rawBody);
-  } catch {
-    return err(wechatPayError("malformed", "MALFORMED", "notification body is not UTF-8"));
-  }
+  // A leading BOM stays in the text, so the signature is checked over exactly what was sent.
+  const body = typeof input.rawBody === "string" ? input.rawBody : decodeUtf8Exact(input.rawBody);
+  if (body === undefined) return err(wechatPayError("malformed", "MALFORMED", "notification body is not UTF-8"));
 
   const signature = await verifySignature({ headers: input.headers, body }, resolveKey, options);
   if (!signature.ok) return signature;

@@ -2,6 +2,7 @@ import { constants, privateDecrypt, publicEncrypt, type KeyObject } from "node:c
 import { err, ok, type Result } from "../../result";
 import { wechatPayError, type WechatPayError } from "../errors";
 import { decodeBase64Strict } from "./base64";
+import { decodeUtf8Exact } from "../../utf8";
 
 /**
  * Sensitive request fields (bank account, real name) are RSA-OAEP encrypted with the platform certificate or the
@@ -36,9 +37,6 @@ export function decryptSensitive(ciphertextB64: string, privateKey: KeyObject): 
   } catch {
     return err(wechatPayError("decryption", "DECRYPTION_FAILED", "RSA-OAEP decryption failed"));
   }
-  try {
-    return ok(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(plain));
-  } catch {
-    return err(wechatPayError("malformed", "MALFORMED", "decrypted field is not UTF-8"));
-  }
+  const text = decodeUtf8Exact(plain);
+  return text === undefined ? err(wechatPayError("malformed", "MALFORMED", "decrypted field is not UTF-8")) : ok(text);
 }

@@ -35,7 +35,12 @@ export function rsaSign(message: string, privateKey: KeyObject): Result<string, 
 /** Whether `signatureB64` is a valid SHA256-RSA signature of `message`. Never throws on hostile input. */
 export function rsaVerify(message: string, signatureB64: string, publicKey: KeyObject): boolean {
   const signature = decodeBase64Strict(signatureB64);
-  if (!signature || publicKey.asymmetricKeyType !== "rsa") return false;
+  return signature !== undefined && rsaVerifyBytes(message, signature, publicKey);
+}
+
+/** `rsaVerify` for a signature already decoded. */
+export function rsaVerifyBytes(message: string, signature: Uint8Array, publicKey: KeyObject): boolean {
+  if (publicKey.asymmetricKeyType !== "rsa") return false;
   try {
     return verify("sha256", Buffer.from(message, "utf8"), publicKey, signature);
   } catch {

@@ -2,7 +2,7 @@ import type { KeyObject } from "node:crypto";
 import { err, ok, type Result } from "../../result";
 import { wechatPayError, type WechatPayError } from "../errors";
 import { decodeBase64Strict } from "./base64";
-import { generateNonce, rsaSign, rsaVerify, SIGNATURE_SCHEME, signatureMessage, unixSeconds } from "./sign";
+import { generateNonce, rsaSign, rsaVerifyBytes, SIGNATURE_SCHEME, signatureMessage, unixSeconds } from "./sign";
 
 /** Finds the public key WeChat signed with, by `Wechatpay-Serial` (certificate serial or `PUB_KEY_ID_…`). */
 export type KeyResolver = (serial: string) => Promise<KeyObject | undefined>;
@@ -30,20 +30,33 @@ const MAX_HEADER_LENGTH = 1024;
 
 /** One header value, or undefined when absent, empty, repeated with different values, or oversized. */
 export function headerValue(headers: HeaderSource, name: string): string | undefined {
-  let value: string | null | undefined;
+  return headerReader(headers)(name);
+}
+
+/**
+ * Looks up several headers of one message: a plain record is indexed by lower-cased name once, not searched for
+ * every name (this runs for every callback).
+ */
+function headerReader(headers: HeaderSource): (name: string) => string | undefined {
   if (headers instanceof Headers) {
     // fetch joins repeated headers with ", "; none of the Wechatpay-* values contains that sequence.
-    value = headers.get(name);
-  } else {
-    const lower = name.toLowerCase();
-    const values: string[] = [];
-    for (const [key, raw] of Object.entries(headers)) {
-      if (key.toLowerCase() !== lower || raw === undefined) continue;
-      values.push(...(typeof raw === "string" ? [raw] : raw));
-    }
-    if (new Set(values).size > 1) return undefined;
-    value = values[0];
+    return (name) => checkedValue(headers.get(name));
   }
+  // Per lower-cased name: its one value, or null when it came more than once with different values.
+  const byName = new Map<string, string | null>();
+  for (const key in headers) {
+    const raw = headers[key];
+    if (raw === undefined) continue;
+    const name = key.toLowerCase();
+    for (const value of typeof raw === "string" ? [raw] : raw) {
+      const seen = byName.get(name);
+      byName.set(name, seen === undefined || seen === value ? value : null);
+    }
+  }
+  return (name) => checkedValue(byName.get(name.toLowerCase()));
+}
+
+function checkedValue(value: string | null | undefined): string | undefined {
   if (!value || value.length > MAX_HEADER_LENGTH || value.includes(", ")) return undefined;
   return value;
 }
@@ -54,10 +67,11 @@ function verificationError(code: string, detail: string): Result<never, WechatPa
 
 /** The four signature headers of an answer or callback. */
 export function readSignatureHeaders(headers: HeaderSource): Result<SignatureHeaders, WechatPayError> {
-  const timestamp = headerValue(headers, "Wechatpay-Timestamp");
-  const nonce = headerValue(headers, "Wechatpay-Nonce");
-  const serial = headerValue(headers, "Wechatpay-Serial");
-  const signature = headerValue(headers, "Wechatpay-Signature");
+  const header = headerReader(headers);
+  const timestamp = header("Wechatpay-Timestamp");
+  const nonce = header("Wechatpay-Nonce");
+  const serial = header("Wechatpay-Serial");
+  const signature = header("Wechatpay-Signature");
   if (!timestamp || !nonce || !serial || !signature) {
     return verificationError("HEADERS_MISSING", "Wechatpay-Timestamp, -Nonce, -Serial and -Signature are all required");
   }
@@ -65,7 +79,7 @@ export function readSignatureHeaders(headers: HeaderSource): Result<SignatureHea
     return verificationError("HEADERS_MISSING", "Wechatpay-Timestamp is not unix seconds");
   }
   // Absent on older answers; when present it must name the scheme we verify, not e.g. SM2.
-  const type = headerValue(headers, "Wechatpay-Signature-Type");
+  const type = header("Wechatpay-Signature-Type");
   if (type !== undefined && type !== SIGNATURE_SCHEME) {
     return verificationError("SIGNATURE_INVALID", `unsupported Wechatpay-Signature-Type ${type}`);
   }
@@ -94,7 +108,8 @@ export async function verifySignature(
     const detail = `Wechatpay-Timestamp ${timestamp} is more than ${MAX_CLOCK_SKEW_SECONDS} s from ${nowSeconds}`;
     return verificationError("TIMESTAMP_SKEW", detail);
   }
-  if (!decodeBase64Strict(signature)) return verificationError("NOT_BASE64", "Wechatpay-Signature is not base64");
+  const signatureBytes = decodeBase64Strict(signature);
+  if (!signatureBytes) return verificationError("NOT_BASE64", "Wechatpay-Signature is not base64");
 
   let key: KeyObject | undefined;
   try {
@@ -104,7 +119,7 @@ export async function verifySignature(
   }
   if (!key) return verificationError("UNKNOWN_SERIAL", `no platform key for Wechatpay-Serial ${serial}`);
 
-  if (!rsaVerify(signatureMessage([timestamp, nonce, message.body]), signature, key)) {
+  if (!rsaVerifyBytes(signatureMessage([timestamp, nonce, message.body]), signatureBytes, key)) {
     return verificationError("SIGNATURE_INVALID", `signature does not verify with key ${serial}`);
   }
   return ok(read.value);
