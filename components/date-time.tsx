@@ -5,10 +5,24 @@ import { formatBeijing } from "@/lib/beijing-time";
 export function DateTime({ value }: { value: Date | null }) {
   const locale = useLocale();
   const t = useTranslations("components.dateTime");
+  return <BeijingTime value={value} format={{ locale, title: t("beijing") }} />;
+}
+
+/** How a page shows times: the reader's locale and the "Beijing time" hint (app/_server/time-format.ts). */
+export interface TimeFormat {
+  locale: string;
+  title: string;
+}
+
+/**
+ * `DateTime` for long lists: the page resolves the format once (`timeFormat()`) and passes it to every row. Hooks in every row make each
+ * row wait for the request's i18n configuration on its own, and React then sends every row as a separate chunk.
+ */
+export function BeijingTime({ value, format }: { value: Date | null; format: TimeFormat }) {
   if (!value) return <span className="text-slate-400">—</span>;
   return (
-    <time dateTime={value.toISOString()} title={t("beijing")} className="tabular-nums whitespace-nowrap">
-      {formatBeijing(value, locale)}
+    <time dateTime={value.toISOString()} title={format.title} className="tabular-nums whitespace-nowrap">
+      {formatBeijing(value, format.locale)}
     </time>
   );
 }

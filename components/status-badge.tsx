@@ -14,7 +14,7 @@ const TONES = {
 export type BadgeTone = keyof typeof TONES;
 
 // Labels come from the `status` messages (status.refund.X, status.order.X, status.source.X); only the tones live here.
-const REFUND: Record<RefundStatus, BadgeTone> = {
+export const REFUND_STATUS_TONES: Record<RefundStatus, BadgeTone> = {
   AWAITING_APPROVAL: "violet",
   PENDING: "amber",
   PROCESSING: "blue",
@@ -33,7 +33,7 @@ const SOURCE: Record<EventSource, BadgeTone> = {
   system: "slate",
 };
 
-const ORDER: Record<OrderRefundState, BadgeTone> = {
+export const ORDER_STATE_TONES: Record<OrderRefundState, BadgeTone> = {
   none: "slate",
   partial: "amber",
   full: "green",
@@ -50,7 +50,7 @@ export function Badge({ tone, label }: { tone: BadgeTone; label: string }) {
 
 export function RefundStatusBadge({ status }: { status: RefundStatus }) {
   const t = useTranslations("status.refund");
-  return <Badge tone={REFUND[status]} label={t(status)} />;
+  return <Badge tone={REFUND_STATUS_TONES[status]} label={t(status)} />;
 }
 
 /** Who wrote a refund event: an operator, the gateway's answer, a callback, the reconciler, or the console itself. */
@@ -61,5 +61,5 @@ export function EventSourceBadge({ source }: { source: EventSource }) {
 
 export function OrderStateBadge({ state }: { state: OrderRefundState }) {
   const t = useTranslations("status.order");
-  return <Badge tone={ORDER[state]} label={t(state)} />;
+  return <Badge tone={ORDER_STATE_TONES[state]} label={t(state)} />;
 }

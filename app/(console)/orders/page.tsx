@@ -2,13 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { DataTable, type Column } from "@/components/data-table";
-import { DateTime } from "@/components/date-time";
+import { BeijingTime, type TimeFormat } from "@/components/date-time";
 import { AmountRangeFields, DateRangeFields, FilterBar, FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
 import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
-import { OrderStateBadge } from "@/components/status-badge";
+import { Badge, ORDER_STATE_TONES } from "@/components/status-badge";
 import { requirePageUser } from "@/app/_server/session";
+import { timeFormat } from "@/app/_server/time-format";
 import { getDb } from "@/lib/db/client";
 import { listMerchants } from "@/lib/db/queries/merchants";
 import { listOrders, ORDER_REFUND_STATES, parseOrderFilters, type OrderListRow } from "@/lib/db/queries/orders";
@@ -21,9 +22,15 @@ export async function generateMetadata(): Promise<Metadata> {
 type Search = Record<string, string | undefined>;
 type Translate = Awaited<ReturnType<typeof getTranslations<"orders.list">>>;
 
-function columns(t: Translate, showMerchant: boolean): Column<OrderListRow>[] {
+/** What every row shows the same way, resolved once by the page (see `BeijingTime`). */
+interface RowFormat {
+  time: TimeFormat;
+  state: (state: OrderListRow["state"]) => string;
+}
+
+function columns(t: Translate, format: RowFormat, showMerchant: boolean): Column<OrderListRow>[] {
   return [
-    { header: t("columns.paidAt"), cell: (o) => <DateTime value={o.paidAt} /> },
+    { header: t("columns.paidAt"), cell: (o) => <BeijingTime value={o.paidAt} format={format.time} /> },
     {
       header: t("columns.outTradeNo"),
       cell: (o) => (
@@ -46,7 +53,7 @@ function columns(t: Translate, showMerchant: boolean): Column<OrderListRow>[] {
         </span>
       ),
     },
-    { header: t("columns.state"), cell: (o) => <OrderStateBadge state={o.state} /> },
+    { header: t("columns.state"), cell: (o) => <Badge tone={ORDER_STATE_TONES[o.state]} label={format.state(o.state)} /> },
   ];
 }
 
@@ -62,11 +69,12 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const filters = parseOrderFilters(params);
   const db = getDb();
-  const [{ rows, nextCursor }, merchants, t, tStatus] = await Promise.all([
+  const [{ rows, nextCursor }, merchants, t, tStatus, time] = await Promise.all([
     listOrders(db, filters),
     listMerchants(db),
     getTranslations("orders.list"),
     getTranslations("status.order"),
+    timeFormat(),
   ]);
   // With one merchant a merchant filter (and column) would only add noise.
   const manyMerchants = merchants.length > 1;
@@ -109,7 +117,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         <DateRangeFields label={t("paid")} params={params} />
         <AmountRangeFields params={params} />
       </FilterBar>
-      <DataTable columns={columns(t, manyMerchants)} rows={rows} rowKey={(o) => o.id} empty={t("empty")} />
+      <DataTable columns={columns(t, { time, state: (state) => tStatus(state) }, manyMerchants)} rows={rows} rowKey={(o) => o.id} empty={t("empty")} />
       <Pager path="/orders" params={params} nextCursor={nextCursor} />
     </>
   );

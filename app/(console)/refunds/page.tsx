@@ -3,13 +3,14 @@ import Link from "next/link";
 import { Download, Files, TriangleAlert } from "lucide-react";
 import { getTranslations } from "next-intl/server";
 import { DataTable, type Column } from "@/components/data-table";
-import { DateTime } from "@/components/date-time";
+import { BeijingTime, type TimeFormat } from "@/components/date-time";
 import { AmountRangeFields, DateRangeFields, FilterBar, FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
 import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
-import { RefundStatusBadge } from "@/components/status-badge";
+import { Badge, REFUND_STATUS_TONES } from "@/components/status-badge";
 import { requirePageUser } from "@/app/_server/session";
+import { timeFormat } from "@/app/_server/time-format";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { listMerchants } from "@/lib/db/queries/merchants";
@@ -23,6 +24,11 @@ export async function generateMetadata(): Promise<Metadata> {
 
 type Search = Record<string, string | undefined>;
 type Translate = Awaited<ReturnType<typeof getTranslations<"refunds.list">>>;
+/** What every row shows the same way, resolved once by the page (see `BeijingTime`). */
+interface RowFormat {
+  time: TimeFormat;
+  status: (status: RefundListRow["status"]) => string;
+}
 
 /** Why a refund needs a person, if it does: the same three cases as the "Needs attention" tab. */
 function attentionReason(r: RefundListRow): "abnormal" | "unknown" | "retrying" | null {
@@ -32,9 +38,9 @@ function attentionReason(r: RefundListRow): "abnormal" | "unknown" | "retrying" 
   return null;
 }
 
-function columns(t: Translate, showMerchant: boolean): Column<RefundListRow>[] {
+function columns(t: Translate, format: RowFormat, showMerchant: boolean): Column<RefundListRow>[] {
   return [
-    { header: t("columns.createdAt"), cell: (r) => <DateTime value={r.createdAt} /> },
+    { header: t("columns.createdAt"), cell: (r) => <BeijingTime value={r.createdAt} format={format.time} /> },
     {
       header: t("columns.outRefundNo"),
       cell: (r) => (
@@ -59,7 +65,7 @@ function columns(t: Translate, showMerchant: boolean): Column<RefundListRow>[] {
         const reason = attentionReason(r);
         return (
           <span className="flex items-center gap-1.5">
-            <RefundStatusBadge status={r.status} />
+            <Badge tone={REFUND_STATUS_TONES[r.status]} label={format.status(r.status)} />
             {reason && (
               <span
                 data-testid="needs-attention"
@@ -93,7 +99,12 @@ const TAB = "rounded-md px-3 py-1.5 text-sm font-medium";
 
 export default async function RefundsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requirePageUser();
-  const [t, tStatus, tBulk] = await Promise.all([getTranslations("refunds.list"), getTranslations("status.refund"), getTranslations("bulk")]);
+  const [t, tStatus, tBulk, time] = await Promise.all([
+    getTranslations("refunds.list"),
+    getTranslations("status.refund"),
+    getTranslations("bulk"),
+    timeFormat(),
+  ]);
   const params = await searchParams;
   const filters = parseRefundFilters(params);
   const db = getDb();
@@ -177,7 +188,7 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
         <AmountRangeFields params={params} />
       </FilterBar>
       <DataTable
-        columns={columns(t, showMerchant)}
+        columns={columns(t, { time, status: (status) => tStatus(status) }, showMerchant)}
         rows={rows}
         rowKey={(r) => r.id}
         rowClassName={(r) => (attentionReason(r) ? "bg-red-50/70 hover:bg-red-50" : undefined)}

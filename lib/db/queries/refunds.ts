@@ -1,8 +1,8 @@
-import { and, asc, count, desc, eq, exists, getTableColumns, gte, inArray, isNotNull, lte, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, getTableColumns, gte, inArray, isNotNull, lte, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Db } from "../client";
-import { merchants, orders, refundEvents, refunds, refundStatus, users, type EventSource, type RefundStatus } from "../schema";
+import { merchants, orders, refundEvents, refundNeedsAttention, refunds, refundStatus, users, type EventSource, type RefundStatus } from "../schema";
 import { beijingDayRange, dayParam, yuanParamToFen } from "./filters";
 import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
 import { orderSummaryColumns } from "./orders";
@@ -74,7 +74,7 @@ export function refundListConditions(db: Db, filters: RefundFilters): (SQL | und
  * retry, or refused in a way a person may fix), and any whose last request's outcome is unknown.
  */
 export function needsAttention(): SQL {
-  return or(eq(refunds.status, "ABNORMAL"), and(eq(refunds.status, "PENDING"), isNotNull(refunds.lastErrorCode)), eq(refunds.outcomeUnknown, true))!;
+  return refundNeedsAttention(refunds);
 }
 
 export async function countNeedingAttention(db: Db): Promise<number> {

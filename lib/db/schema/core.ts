@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type AnyColumn, type SQL } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -126,6 +126,14 @@ export const orders = pgTable(
   ],
 );
 
+/**
+ * Refunds a person must look at: ABNORMAL, outcome unknown, or PENDING after an error. The values are literals, not
+ * parameters, so that PostgreSQL can match a query's condition to the partial index built on it.
+ */
+export function refundNeedsAttention(t: { status: AnyColumn; outcomeUnknown: AnyColumn; lastErrorCode: AnyColumn }): SQL {
+  return sql`(${t.status} = 'ABNORMAL' or ${t.outcomeUnknown} or (${t.status} = 'PENDING' and ${t.lastErrorCode} is not null))`;
+}
+
 export const refunds = pgTable(
   "refunds",
   {
@@ -169,6 +177,8 @@ export const refunds = pgTable(
     index("refunds_merchant_created_at_idx").on(t.merchantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // The per-operator daily limit sums an operator's refunds of the day.
     index("refunds_requested_by_created_at_idx").on(t.requestedBy, t.createdAt),
+    // The "Needs attention" tab and its count, on every refunds page: a few rows among millions.
+    index("refunds_needs_attention_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(refundNeedsAttention(t)),
     check("refunds_amount_positive", sql`${t.amountFen} > 0`),
     check("refunds_out_refund_no_format", sql`${t.outRefundNo} ~ '^[0-9A-Za-z_|*@-]{1,64}$'`),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "refunds_needs_attention_idx" ON "refunds" USING btree ("created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE ("refunds"."status" = 'ABNORMAL' or "refunds"."outcome_unknown" or ("refunds"."status" = 'PENDING' and "refunds"."last_error_code" is not null));
