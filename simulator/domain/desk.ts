@@ -10,6 +10,7 @@ import type { StateStore } from "../state/store";
 import { decide, type RefundApplication } from "./rules";
 import { violation, type Violation } from "./violations";
 import { beijingPlain } from "./wire";
+import { addRefund } from "../state/lookups";
 
 /** Receives every final status a refund reaches; the notifier turns it into notifications. */
 export interface Announcer {
@@ -79,7 +80,7 @@ export class RefundDesk {
     };
     // The money leaves the merchant's balance when WeChat accepts the refund, not when it settles.
     merchant.balanceFen -= refund.refundFen;
-    state.refunds[entityKey(merchant.mchid, refund.outRefundNo)] = refund;
+    addRefund(state, refund);
     this.planSettlement(refund, this.takeScript(refund));
     this.store.commit();
     return ok({ refund, replay: false });

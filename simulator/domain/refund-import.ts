@@ -7,6 +7,7 @@ import { z } from "zod";
 import { err, ok, type Result } from "../../lib/result";
 import { entityKey, type Refund, type SimState } from "../state/schema";
 import { newRefundId } from "./desk";
+import { addRefund } from "../state/lookups";
 
 const instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);
 
@@ -100,6 +101,6 @@ export function importRefunds(
     fresh.set(outRefundNo, refund);
     result.push(refund);
   }
-  for (const refund of fresh.values()) state.refunds[entityKey(mchid, refund.outRefundNo)] = refund;
+  for (const refund of fresh.values()) addRefund(state, refund);
   return ok({ created: fresh.size, unchanged, refunds: result });
 }

@@ -6,6 +6,7 @@ import { err, ok, type Result } from "../../lib/result";
 import type { Merchant, Refund, SimState, Transaction } from "../state/schema";
 import { entityKey } from "../state/schema";
 import { violation, type Violation } from "./violations";
+import { refundsOfTransaction, transactionById } from "../state/lookups";
 
 /** A refund request, whichever protocol carried it. */
 export interface RefundApplication {
@@ -34,15 +35,9 @@ function findTransaction(
 ): Transaction | undefined {
   // transaction_id wins when both are given, as WeChat documents.
   if (ids.transactionId !== undefined) {
-    return Object.values(state.transactions).find((t) => t.mchid === mchid && t.transactionId === ids.transactionId);
+    return transactionById(state, mchid, ids.transactionId);
   }
   return ids.outTradeNo === undefined ? undefined : state.transactions[entityKey(mchid, ids.outTradeNo)];
-}
-
-function refundsOf(state: SimState, transaction: Transaction): Refund[] {
-  return Object.values(state.refunds).filter(
-    (r) => r.mchid === transaction.mchid && r.transactionId === transaction.transactionId,
-  );
 }
 
 /** Same out_refund_no, same order and amounts: WeChat answers with the refund it already has. */
@@ -78,7 +73,7 @@ export function decide(
   if (application.totalFen !== transaction.totalFen) return err(violation("TOTAL_MISMATCH"));
   if (now - transaction.paidAt > REFUND_PERIOD_MS) return err(violation("TRADE_OVERDUE"));
 
-  const refunds = refundsOf(state, transaction);
+  const refunds = refundsOfTransaction(state, transaction);
   if (refunds.length >= MAX_REFUNDS_PER_ORDER) return err(violation("TOO_MANY_REFUNDS"));
   // A CLOSED refund gave its money back; every other status holds its amount.
   const held = refunds.filter((r) => r.status !== "CLOSED").reduce((sum, r) => sum + r.refundFen, 0);

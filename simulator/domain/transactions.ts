@@ -7,6 +7,7 @@ import { z } from "zod";
 import { err, ok, type Result } from "../../lib/result";
 import { entityKey, type SimState, type Transaction } from "../state/schema";
 import { beijingPlain } from "./wire";
+import { addTransaction } from "../state/lookups";
 
 const transactionInputSchema = z.object({
   outTradeNo: z.string().regex(/^[0-9A-Za-z_\-|*]{1,32}$/, "outTradeNo: 1-32 of 0-9 A-Z a-z _ - | *"),
@@ -81,6 +82,6 @@ export function registerTransactions(
     fresh.push(transaction);
     result.push(transaction);
   }
-  for (const t of fresh) state.transactions[entityKey(mchid, t.outTradeNo)] = t;
+  for (const t of fresh) addTransaction(state, t);
   return ok({ created: fresh.length, unchanged, transactions: result });
 }

@@ -9,14 +9,18 @@ import { emptyState, stateSchema, type SimState } from "./schema";
  *
  * Writes are coalesced: the whole state is one document, so writing it after every request made a run of thousands
  * of refunds quadratic (and stalled the event loop long enough for clients to see connection resets). A change is
- * on disk within FLUSH_DELAY_MS, and `flush()` (called on close) writes at once.
+ * on disk within 50 ms while the state is small; as it grows, the wait grows with the time a write takes, so writing
+ * stays within about a twentieth of the simulator's time (at most 2 s). `flush()` (called on close) writes at once.
  */
-const FLUSH_DELAY_MS = 50;
+const MIN_FLUSH_DELAY_MS = 50;
+const MAX_FLUSH_DELAY_MS = 2_000;
+const WRITE_SHARE = 20;
 
 export class StateStore {
   state: SimState;
   private readonly file: string | undefined;
   private pending: NodeJS.Timeout | undefined;
+  private lastWriteMs = 0;
 
   /** `file` undefined keeps the state in memory only. */
   constructor(file?: string) {
@@ -24,10 +28,11 @@ export class StateStore {
     this.state = file ? load(file) : emptyState();
   }
 
-  /** Marks the state changed; it is written within FLUSH_DELAY_MS. */
+  /** Marks the state changed; it is written shortly (see above). */
   commit(): void {
     if (!this.file || this.pending) return;
-    this.pending = setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    const delay = Math.min(MAX_FLUSH_DELAY_MS, Math.max(MIN_FLUSH_DELAY_MS, this.lastWriteMs * WRITE_SHARE));
+    this.pending = setTimeout(() => this.flush(), delay);
     this.pending.unref();
   }
 
@@ -38,9 +43,11 @@ export class StateStore {
     this.pending = undefined;
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     const temporary = `${this.file}.${process.pid}.tmp`;
+    const started = performance.now();
     try {
       writeFileSync(temporary, JSON.stringify(this.state), { mode: 0o600 });
       renameSync(temporary, this.file);
+      this.lastWriteMs = performance.now() - started;
     } catch (error) {
       rmSync(temporary, { force: true });
       throw error;
