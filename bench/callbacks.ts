@@ -17,6 +17,7 @@ import { MERCHANT_ENV } from "../tests/fixtures/notifications";
 
 const COUNT = Number(process.env.BENCH_CALLBACKS ?? 12_000);
 const WARM_UP = 500;
+const FLOOR_REQUESTS = 5_000;
 
 async function applied(bench: BenchDatabase, prefix: string): Promise<number> {
   const [row] = await bench.sql<{ n: number }[]>`select count(*)::int as n from refunds where out_refund_no like ${`${prefix}R%`} and status = 'SUCCESS'`;
@@ -38,9 +39,12 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
   // The console, as deployed: production build, job workers off so only callbacks load the machine.
   const app = await startApp(bench.url, { ...MERCHANT_ENV, JOBS_ENABLED: "false" });
   let appResult;
+  let floor: LoadResult | undefined;
   try {
     await sendAll(app.url, refundSuccessCallbacks("W", WARM_UP), 20);
     appResult = await measureTarget(bench, app.url, app.rssMiB, "A");
+    // The framework's share, for the reader: the same process answering its health check (one `select 1`).
+    floor = await sendAll(app.url, Array.from({ length: FLOOR_REQUESTS }, () => ({ method: "GET" as const, path: "/api/health", headers: {} })));
   } finally {
     await app.stop();
   }
@@ -75,6 +79,8 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
       table(["target", "callbacks/s", "p50 ms", "p99 ms", "peak RSS MiB", "applied", "non-2xx / errors"], [row("console: next start, /api/notify/refund", appResult), row("baseline: node:http + postgres.js", baseResult)]),
       "",
       `${COUNT.toLocaleString("en")} distinct callbacks per target (each for its own PROCESSING refund), 50 keep-alive connections from autocannon on the same machine; ${WARM_UP} warm-up callbacks first. "applied" counts refunds that reached SUCCESS afterwards.`,
+      "",
+      `For scale, the same \`next start\` process answered ${FLOOR_REQUESTS.toLocaleString("en")} \`GET /api/health\` (Next.js and one \`select 1\`, no verification) at ${round(floor!.requestsPerSecond, 0)}/s, p99 ${floor!.p99Ms} ms: the ceiling of any route of this process on this machine.`,
       "",
       `- Throughput ≥ 2,000/s: ${verdict(appResult.requestsPerSecond >= 2000, `${round(appResult.requestsPerSecond, 0)}/s`)}`,
       `- p99 ≤ 50 ms: ${verdict(appResult.p99Ms <= 50, `${appResult.p99Ms} ms`)}`,
