@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "../../tests/db";
 import { moneyState, processingRefund, refundResource, v3Callback } from "../../tests/fixtures/notifications";
 import { callbackState, callbackTestbed, sendRefundCallback } from "../../tests/fixtures/refund-callbacks";
+import { holdOrderLock } from "../../tests/fixtures/locks";
 import { ScriptedGateway } from "../../tests/fixtures/scripted-gateway";
 import { CALLBACK_SESSION_SETTINGS, createDatabase } from "../db/client";
-import { merchants, notifications, orders, type Refund } from "../db/schema";
+import { merchants, notifications, type Refund } from "../db/schema";
 import type { RequestContext } from "../refunds/request";
 
 describe("APIv3 refund callbacks", () => {
@@ -100,20 +101,10 @@ describe("APIv3 refund callbacks", () => {
     const refund = await processingRefund(t.db, context);
     const id = randomUUID();
     expect((await send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { id }))).status).toBe(204);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const writer = t.db.transaction(async (tx) => {
-      await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, refund.orderId)).for("update");
-      locked();
-      await held;
-    });
-    await isLocked;
+    const writer = await holdOrderLock(t.db, refund.orderId);
     const repeat = send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { id }));
     const first = await Promise.race([repeat, new Promise((resolve) => setTimeout(() => resolve("still waiting"), 1500))]);
-    release();
-    await writer;
+    await writer.release();
     expect(first).toEqual({ status: 204, body: "" });
     const s = await state(refund);
     expect(s.rows.map((r) => r.outcome)).toEqual(["applied", "duplicate"]);
@@ -123,17 +114,8 @@ describe("APIv3 refund callbacks", () => {
     const refund = await processingRefund(t.db, context);
     // The connections the route uses for callbacks (getCallbackDb), with their lock timeout.
     const callbacks = createDatabase(t.url, { max: 2, settings: CALLBACK_SESSION_SETTINGS });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const writer = t.db.transaction(async (tx) => {
-      await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, refund.orderId)).for("update");
-      locked();
-      await held;
-    });
+    const writer = await holdOrderLock(t.db, refund.orderId);
     try {
-      await isLocked;
       const before = await moneyState(t.db);
       const started = Date.now();
       const answer = await sendRefundCallback(callbacks.db, v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"));
@@ -143,8 +125,7 @@ describe("APIv3 refund callbacks", () => {
       const s = await state(refund);
       expect(s.refund.status).toBe("PROCESSING");
     } finally {
-      release();
-      await writer;
+      await writer.release();
       await callbacks.sql.end();
     }
     const [row] = await t.db.select().from(notifications).orderBy(desc(notifications.id)).limit(1);

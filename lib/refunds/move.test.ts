@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
+import { holdOrderLock } from "../../tests/fixtures/locks";
 import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
 import { orders, refunds } from "../db/schema";
 import { lockRefund, moveRefund } from "./move";
@@ -26,26 +27,17 @@ describe("lockRefund and moveRefund", () => {
 
   it("takes the order's lock before the refund's, so it never deadlocks with a writer of the same order", async () => {
     // Writer A holds the order, then wants the refund. Were the refund locked first, A and B would deadlock (40P01).
-    let releaseA!: () => void;
-    const aHoldsOrder = new Promise<void>((resolve) => (releaseA = resolve));
-    let orderLocked!: () => void;
-    const orderIsLocked = new Promise<void>((resolve) => (orderLocked = resolve));
-    const writerA = t.db.transaction(async (tx) => {
-      await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, refund.orderId)).for("update");
-      orderLocked();
-      await aHoldsOrder;
+    const writerA = await holdOrderLock(t.db, refund.orderId, async (tx) => {
       await tx.select({ id: refunds.id }).from(refunds).where(eq(refunds.id, refund.id)).for("update");
       return "A";
     });
-    await orderIsLocked;
     const writerB = t.db.transaction(async (tx) => {
       const locked = await lockRefund(tx, { outRefundNo: refund.outRefundNo });
       return locked?.id;
     });
     // Give B time to send its statements and wait, then let A go on to the refund row.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    releaseA();
-    expect(await Promise.all([writerA, writerB])).toEqual(["A", refund.id]);
+    expect(await Promise.all([writerA.release(), writerB])).toEqual(["A", refund.id]);
   });
 
   it("finds nothing, and locks nothing, for an unknown refund", async () => {
