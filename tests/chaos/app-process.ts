@@ -43,7 +43,9 @@ const server = createServer((req, res) => {
     res.end(Buffer.from(await response.arrayBuffer()));
   })().catch(() => res.writeHead(500).end());
 });
-await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+// A deep accept queue, as a production listener behind a load balancer has: bursts of new connections (the storm
+// test opens one per delivery) wait to be accepted instead of being dropped while the event loop is busy.
+await new Promise<void>((resolve) => server.listen({ port, host: "127.0.0.1", backlog: 4096 }, resolve));
 
 if (process.env.APP_JOBS !== "off") {
   const boss = new PgBoss({ connectionString: databaseUrl, schema: "pgboss", max: 2, application_name: "refund-console-jobs" });
