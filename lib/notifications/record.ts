@@ -29,12 +29,8 @@ export async function insertNotification(db: Db, values: NotificationInsert): Pr
     const [row] = await insert.returning({ id: notifications.id });
     return { id: row!.id };
   }
-  // Seen as committed before this statement began: at most one row, by the unique index notifications_applied_once.
-  const applied = db
-    .select({ refundId: notifications.refundId })
-    .from(notifications)
-    .where(and(eq(notifications.notificationId, values.notificationId), eq(notifications.outcome, "applied")));
-  const [row] = await insert.returning({ id: notifications.id, applied: sql<(number | null)[]>`array(${applied})` });
+  // Seen as committed before this statement began.
+  const [row] = await insert.returning({ id: notifications.id, applied: sql<(number | null)[]>`array(${appliedDelivery(db, values.notificationId)})` });
   const [refundId] = row!.applied;
   return { id: row!.id, ...(refundId === undefined ? {} : { appliedEarlier: { refundId } }) };
 }
@@ -53,13 +49,17 @@ export async function settleNotification(db: Db, row: NotificationRow, settled: 
     .where(eq(notifications.id, row.id));
 }
 
+/** The delivery of a notification id that was applied: at most one row, by the unique index notifications_applied_once. */
+function appliedDelivery(db: Db, notificationId: string) {
+  return db
+    .select({ refundId: notifications.refundId })
+    .from(notifications)
+    .where(and(eq(notifications.notificationId, notificationId), eq(notifications.outcome, "applied")));
+}
+
 /** Whether WeChat's notification id was already applied (committed). */
 export async function alreadyApplied(db: Db, notificationId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ id: notifications.id })
-    .from(notifications)
-    .where(and(eq(notifications.notificationId, notificationId), eq(notifications.outcome, "applied")))
-    .limit(1);
+  const [row] = await appliedDelivery(db, notificationId);
   return row !== undefined;
 }
 
