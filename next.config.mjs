@@ -1,6 +1,6 @@
 import createNextIntlPlugin from "next-intl/plugin";
 
-const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
+const withNextIntl = createNextIntlPlugin("./app/_server/intl-request.ts");
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

@@ -2,14 +2,16 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { setLocaleAction } from "@/app/_server/locale-actions";
+import type { ActionResult } from "@/lib/action-result";
 import { LOCALES } from "@/lib/locale";
 
-/** Two buttons, 中文 / English; the current one is pressed. */
-export function LanguageSwitcher({ tone = "dark" }: { tone?: "dark" | "light" }) {
+type SetLocale = (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>;
+
+/** Two buttons, 中文 / English; the current one is pressed. The route passes the server action that saves the choice. */
+export function LanguageSwitcher({ setLocale, tone = "dark" }: { setLocale: SetLocale; tone?: "dark" | "light" }) {
   const t = useTranslations("common.language");
   const current = useLocale();
-  const [, action, pending] = useActionState(setLocaleAction, null);
+  const [, action, pending] = useActionState(setLocale, null);
   const idle = tone === "dark" ? "text-slate-300 hover:bg-slate-800 hover:text-white" : "text-slate-600 hover:bg-slate-200";
   const active = tone === "dark" ? "bg-slate-700 text-white" : "bg-slate-200 text-slate-900";
   return (

@@ -10,7 +10,7 @@ import { bin, run } from "./run";
  */
 const configured = process.env.DATABASE_URL;
 const server = configured ? undefined : await startEmbeddedPostgres(path.join(DATA_DIR, "test-postgres"), 54339);
-let code = 1;
+let code: number;
 try {
   code = await run(bin("vitest"), ["run", "tests/chaos"], {
     ...process.env,

@@ -43,7 +43,7 @@ async function openWithRetry(): Promise<Awaited<ReturnType<typeof openDatabase>>
     try {
       return await openDatabase();
     } catch (error) {
-      if (attempt >= 10) throw new Error(`embedded PostgreSQL did not start again: ${String(error)}`);
+      if (attempt >= 10) throw new Error(`embedded PostgreSQL did not start again: ${String(error)}`, { cause: error });
       await new Promise((r) => setTimeout(r, 1000));
     }
   }

@@ -8,7 +8,7 @@ const configured = process.env.DATABASE_URL;
 const server = configured
   ? { url: (db: string) => withDatabase(configured, db), stop: async () => {} }
   : await startEmbeddedPostgres(path.join(DATA_DIR, "test-postgres"), 54339);
-let code = 1;
+let code: number;
 try {
   code = await runBrowserTests(configured ?? server.url("postgres"), process.argv.slice(2));
 } finally {

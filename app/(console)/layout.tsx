@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { LanguageSwitcher } from "@/components/language-switcher";
+import { setLocaleAction } from "@/app/_server/locale-actions";
 import { NavLink } from "@/components/nav-link";
 import { QueryProvider } from "@/components/query-provider";
 import { SignOutButton } from "@/components/sign-out-button";
@@ -41,7 +42,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             ))}
           </nav>
           <div className="flex shrink-0 items-center gap-3 text-sm">
-            <LanguageSwitcher />
+            <LanguageSwitcher setLocale={setLocaleAction} />
             <span className="whitespace-nowrap text-slate-300" data-testid="current-user">
               {user.name} <span className="text-slate-500">·</span>{" "}
               <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs text-slate-200 uppercase">{t(`roles.${user.role}`)}</span>

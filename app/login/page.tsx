@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { LanguageSwitcher } from "@/components/language-switcher";
+import { setLocaleAction } from "@/app/_server/locale-actions";
 import { currentUser } from "@/app/_server/session";
 import { LoginForm } from "./login-form";
 
@@ -19,7 +20,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <main className="relative flex min-h-screen items-center justify-center px-4">
       <div className="absolute top-3 right-4">
-        <LanguageSwitcher tone="light" />
+        <LanguageSwitcher setLocale={setLocaleAction} tone="light" />
       </div>
       <div className="w-full max-w-sm">
         <div className="mb-6 text-center">

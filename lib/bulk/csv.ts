@@ -43,6 +43,7 @@ function decode(bytes: Uint8Array): Result<{ text: string; encoding: BulkEncodin
     try {
       const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body);
       // NUL and other C0 controls (except tab and line breaks) mean a binary file, e.g. an .xlsx renamed to .csv.
+      // eslint-disable-next-line no-control-regex -- the control characters are what this looks for
       if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text)) break;
       return ok({ text, encoding });
     } catch {

@@ -34,7 +34,10 @@ describe("schema guards", () => {
   it("keeps the audit log append-only", async () => {
     await appendAudit(t.db, SYSTEM_ACTOR, "test.action", null, { a: 1 });
     const appendOnly = { cause: expect.objectContaining({ message: "audit_log is append-only" }) };
+    // Every row on purpose: the trigger must refuse even the widest rewrite.
+    // eslint-disable-next-line drizzle/enforce-update-with-where
     await expect(t.db.update(auditLog).set({ action: "rewritten" })).rejects.toMatchObject(appendOnly);
+    // eslint-disable-next-line drizzle/enforce-delete-with-where
     await expect(t.db.delete(auditLog)).rejects.toMatchObject(appendOnly);
     const rows = await t.db.select().from(auditLog);
     expect(rows.map((r) => r.action)).toEqual(["test.action"]);

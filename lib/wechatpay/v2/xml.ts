@@ -23,7 +23,9 @@ export type V2Params = Record<string, string>;
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 // Characters XML 1.0 cannot carry at all, plus unpaired UTF-16 surrogates.
+// The control characters are exactly what this refuses.
 const NON_XML_CHAR =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 // Markup declarations (only legal inside a DTD) and conditional sections. Case-insensitive on purpose:

@@ -1,14 +1,13 @@
 import { cookies, headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
-import { currentUser } from "@/app/_server/session";
+import { loadMessages } from "@/i18n/messages";
+import { BEIJING_TIME_ZONE } from "@/lib/beijing-time";
 import { LOCALE_COOKIE, pickLocale } from "@/lib/locale";
-import { loadMessages } from "./messages";
+import { currentUser } from "./session";
 
-/** The console's times are Beijing time, as WeChat Pay's are. */
-export const TIME_ZONE = "Asia/Shanghai";
-
+/** next-intl's per-request configuration (next.config.mjs names this file): the user's language, Beijing time. */
 export default getRequestConfig(async () => {
   const [user, cookieStore, headerList] = await Promise.all([currentUser(), cookies(), headers()]);
   const locale = pickLocale(user?.locale, cookieStore.get(LOCALE_COOKIE)?.value, headerList.get("accept-language"));
-  return { locale, messages: loadMessages(locale), timeZone: TIME_ZONE };
+  return { locale, messages: loadMessages(locale), timeZone: BEIJING_TIME_ZONE };
 });
