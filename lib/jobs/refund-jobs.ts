@@ -1,6 +1,6 @@
 import type PgBoss from "pg-boss";
 import { ensureQueue } from "./boss";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { refunds } from "../db/schema";
 import { log } from "../log";
@@ -122,7 +122,14 @@ export async function sweep(boss: PgBoss, db: Database): Promise<void> {
   const stalePending = await db
     .select({ id: refunds.id, scheduledAt: refunds.scheduledAt })
     .from(refunds)
-    .where(and(eq(refunds.status, "PENDING"), lt(refunds.scheduledAt, sql`now() - interval '2 minutes'`), lt(refunds.updatedAt, sql`now() - interval '2 minutes'`)))
+    .where(
+      and(
+        eq(refunds.status, "PENDING"),
+        // No time at all is due too: a refund recorded without one (seeded, or approved before times were kept).
+        or(isNull(refunds.scheduledAt), lt(refunds.scheduledAt, sql`now() - interval '2 minutes'`)),
+        lt(refunds.updatedAt, sql`now() - interval '2 minutes'`),
+      ),
+    )
     .limit(1000);
   for (const refund of stalePending) await enqueueSubmission(boss, refund);
   const staleProcessing = await db

@@ -65,10 +65,7 @@ export async function submitRefund(
   const { refund, order } = prepared;
 
   const gateway = await resolveGateway(refund.merchantId);
-  if (!gateway.ok) {
-    await db.transaction((tx) => appendRefundEvent(tx, refund.id, { type: "gateway_unavailable", source: "system", payload: errorPayload(gateway.error) }));
-    return { kind: "retry", afterMs: retryDelayMs(refund.attemptCount + 1, gateway.error.code), reason: gateway.error.code };
-  }
+  if (!gateway.ok) return recordGatewayUnavailable(db, refundId, gateway.error, now());
 
   if (refund.outcomeUnknown) {
     const known = await gateway.value.query(refund.outRefundNo);
@@ -117,6 +114,37 @@ async function applyReport(db: Database, refundId: number, report: GatewayRefund
     await applyGatewayReport(tx, refund, report, source, {}, at);
     const after = await lockRefund(tx, { id: refundId });
     return { kind: "settled" as const, status: after!.status };
+  });
+}
+
+/**
+ * The merchant's gateway cannot be built (credentials missing or unusable). A configuration error does not mend
+ * itself, so a refund that WeChat cannot have seen ends FAILED with the code and its explanation — under "Needs
+ * attention", and retried under the same number once an admin has fixed the configuration. One whose earlier attempt
+ * may have reached WeChat cannot be failed (WeChat may be paying it): it keeps being retried, its error shown.
+ */
+async function recordGatewayUnavailable(db: Database, refundId: number, error: WechatPayError, at: Date): Promise<SubmitOutcome> {
+  log.warn({ refundId, code: error.code, advice: error.advice }, "refund gateway unavailable");
+  return db.transaction(async (tx) => {
+    const refund = await lockRefund(tx, { id: refundId });
+    if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
+    const fields = { lastErrorCode: error.code, lastErrorMessage: error.detail };
+    if (error.advice === "final" && !refund.outcomeUnknown) {
+      await moveRefund(tx, refund, "FAILED", { type: "gateway_unavailable", source: "system", at, payload: errorPayload(error) }, { ...fields, finishedAt: at });
+      return { kind: "settled" as const, status: "FAILED" as const };
+    }
+    const afterMs = retryDelayMs(refund.attemptCount + 1, error.code);
+    await tx
+      .update(refunds)
+      .set({ ...fields, updatedAt: at })
+      .where(eq(refunds.id, refundId));
+    await appendRefundEvent(tx, refundId, {
+      type: "gateway_unavailable",
+      source: "system",
+      at,
+      payload: { ...errorPayload(error), retryAt: new Date(at.getTime() + afterMs).toISOString() },
+    });
+    return { kind: "retry" as const, afterMs, reason: error.code };
   });
 }
 
