@@ -5,11 +5,12 @@ import { eq } from "drizzle-orm";
 import { verifyPassword } from "../lib/auth/password";
 import { createDatabase } from "../lib/db/client";
 import { runMigrations } from "../lib/db/migrate";
-import { ensureBootstrapApiKey } from "../lib/api-keys/keys";
 import { merchants, users } from "../lib/db/schema";
 import { ensureDemoGateway } from "../simulator/demo";
 import { ensureAdmin } from "../lib/setup/admin";
-import { DEMO_MERCHANT, seedDemoData } from "../lib/setup/demo-seed";
+import { realMerchantConfigured, type ConfiguredMerchant } from "../lib/setup/configured-merchant";
+import { DEMO_MERCHANT } from "../lib/setup/demo-seed";
+import { setUpMerchants } from "../lib/setup/merchants-at-start";
 import { demoGatewayHistory } from "../lib/setup/demo-gateway-history";
 import { buildIfNeeded, nextBin } from "./build-if-needed";
 import { openDatabase } from "./database";
@@ -46,13 +47,13 @@ try {
     fs.mkdirSync(DATA_DIR, { recursive: true });
     fs.writeFileSync(INITIAL_ADMIN_FILE, `${admin.email}\n${admin.password}\n`, { mode: 0o600 });
   }
-  const seed = process.env.SEED_DEMO === "false" ? { seeded: false, orders: 0 } : await seedDemoData(db);
-  if (seed.seeded) console.log(`Seeded demo data: ${seed.orders} paid orders with refunds in every status.`);
+  const { configured, demo, apiKey } = await setUpMerchants(db, process.env);
+  reportConfiguredMerchant(configured);
+  if (demo.seeded) console.log(`Seeded demo data: ${demo.orders} paid orders with refunds in every status.`);
   const login = await initialLogin(db);
-  const apiKey = await ensureBootstrapApiKey(db, process.env.MERCHANT_API_KEY);
   if (apiKey.kind === "created") console.log("Merchant API key from MERCHANT_API_KEY registered.");
-  // Without a real gateway configured, the bundled simulator plays WeChat Pay for the demo merchant.
-  const gatewayEnv = process.env.WECHATPAY_BASE_URL ? {} : await startSimulator(db);
+  // Without real credentials, the bundled simulator plays WeChat Pay for the demo merchant.
+  const gatewayEnv = realMerchantConfigured(process.env) ? {} : await startSimulator(db);
   await sql.end();
 
   if (!dev) buildIfNeeded();
@@ -94,6 +95,16 @@ async function startSimulator(db: ReturnType<typeof createDatabase>["db"]): Prom
   stopSimulator = simulator.stop;
   console.log(`WeChat Pay simulator running on ${simulator.env.WECHATPAY_BASE_URL} (its page: ${simulator.env.WECHATPAY_BASE_URL}/_sim/).`);
   return simulator.env;
+}
+
+/** One line per problem with the WECHATPAY_* configuration: the console still starts, and shows them too. */
+function reportConfiguredMerchant(configured: ConfiguredMerchant): void {
+  if (configured.kind === "none") return;
+  if (configured.kind !== "invalid") {
+    const { mchid, subMchid, apiVersion } = configured.merchant;
+    console.log(`WeChat Pay merchant ${mchid}${subMchid ? ` (sub-merchant ${subMchid})` : ""} from WECHATPAY_*: ${configured.kind}, API ${apiVersion}.`);
+  }
+  for (const problem of configured.problems) console.error(`WeChat Pay configuration problem: ${problem}`);
 }
 
 /** The sign-in to print: the generated admin's, while its password is still the generated one. */

@@ -118,11 +118,13 @@ export type BootstrapOutcome =
   | { kind: "revoked"; apiKey: ApiKeySummary };
 
 /**
- * Make the deployment's MERCHANT_API_KEY a working, unscoped key, so shop back ends can call the API before anyone
- * has created keys in the console. Called at every start: an existing row for the same key is kept as it is; a
- * changed MERCHANT_API_KEY revokes the previous bootstrap key, so rotating the variable retires the old value.
+ * Make the deployment's MERCHANT_API_KEY a working key, so shop back ends can call the API before anyone has created
+ * keys in the console. With a merchant configured from WECHATPAY_* it belongs to that merchant (its orders and refunds
+ * are that merchant's); otherwise it is unscoped. Called at every start: an existing row for the same key is kept,
+ * moved to the merchant it should belong to; a changed MERCHANT_API_KEY revokes the previous bootstrap key, so
+ * rotating the variable retires the old value.
  */
-export async function ensureBootstrapApiKey(db: Database, plaintext: string | undefined): Promise<BootstrapOutcome> {
+export async function ensureBootstrapApiKey(db: Database, plaintext: string | undefined, merchantId: string | null = null): Promise<BootstrapOutcome> {
   const key = plaintext?.trim();
   if (!key) return { kind: "none" };
   if (key.length < BOOTSTRAP_KEY_MIN_LENGTH || !PRESENTED_KEY.test(key)) {
@@ -133,6 +135,11 @@ export async function ensureBootstrapApiKey(db: Database, plaintext: string | un
     // Two instances starting together would otherwise both rotate and insert.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('api_keys.bootstrap'))`);
     const [existing] = await tx.select().from(apiKeys).where(eq(apiKeys.keyHash, hash)).limit(1);
+    if (existing && existing.merchantId !== merchantId && !existing.revokedAt) {
+      const [moved] = await tx.update(apiKeys).set({ merchantId }).where(eq(apiKeys.id, existing.id)).returning();
+      await appendAudit(tx, SYSTEM_ACTOR, "api_key.scoped", { type: "api_key", id: existing.id }, { prefix: existing.prefix, from: existing.merchantId, to: merchantId });
+      return { kind: "kept", apiKey: summary(moved!) };
+    }
     if (existing) return { kind: existing.revokedAt ? "revoked" : "kept", apiKey: summary(existing) };
 
     const previous = await tx
@@ -145,9 +152,9 @@ export async function ensureBootstrapApiKey(db: Database, plaintext: string | un
     }
     const [row] = await tx
       .insert(apiKeys)
-      .values({ name: BOOTSTRAP_KEY_NAME, prefix: key.slice(0, SHOWN_PREFIX_LENGTH), keyHash: hash, merchantId: null, createdBy: null })
+      .values({ name: BOOTSTRAP_KEY_NAME, prefix: key.slice(0, SHOWN_PREFIX_LENGTH), keyHash: hash, merchantId, createdBy: null })
       .returning();
-    await appendAudit(tx, SYSTEM_ACTOR, "api_key.created", { type: "api_key", id: row!.id }, { name: row!.name, prefix: row!.prefix, merchantId: null });
+    await appendAudit(tx, SYSTEM_ACTOR, "api_key.created", { type: "api_key", id: row!.id }, { name: row!.name, prefix: row!.prefix, merchantId });
     return { kind: "created", apiKey: summary(row!) };
   });
 }
