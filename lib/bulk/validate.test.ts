@@ -46,7 +46,9 @@ describe("validateLines, one line at a time", () => {
     ["a negative amount", line("A", "-1"), ["INVALID", "AMOUNT_FORMAT", null]],
     ["zero", line("A", "0.00"), ["INVALID", "INVALID_AMOUNT", 0]],
     ["a reason of 81 characters", line("A", "1", "x".repeat(81)), ["INVALID", "REASON_TOO_LONG", 100]],
-    ["a reason of 80 Chinese characters", line("A", "1", "退".repeat(80)), ["READY", null, 100]],
+    // WeChat counts bytes of UTF-8: 26 Chinese characters are 78 bytes, 27 are 81.
+    ["a reason of 26 Chinese characters", line("A", "1", "退".repeat(26)), ["READY", null, 100]],
+    ["a reason of 27 Chinese characters", line("A", "1", "退".repeat(27)), ["INVALID", "REASON_TOO_LONG", 100]],
     ["extra columns", line("A", "1", "Late", true), ["INVALID", "EXTRA_COLUMNS", 100]],
     ["an unknown order", line("Z", "1"), ["INVALID", "ORDER_NOT_FOUND", 100]],
     ["an order paid more than a year ago", line("C", "1"), ["INVALID", "ORDER_TOO_OLD", 100]],

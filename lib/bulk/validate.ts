@@ -1,7 +1,7 @@
 import type { BilingualText } from "../i18n-text";
 import { formatFen, parseYuan } from "../money";
 import { checkMerchantActive } from "../refunds/merchant-active";
-import { MAX_REASON_LENGTH } from "../refunds/reasons";
+import { reasonFits, reasonTooLongMessage } from "../wechatpay/reason-limit";
 import { checkNewRefund, type OrderForRules } from "../refunds/rules";
 import { MAX_REFUNDS_PER_ORDER, remainingFen } from "../refunds/status";
 import type { BulkLine } from "./csv";
@@ -97,12 +97,9 @@ export function validateLines(lines: readonly BulkLine[], context: ValidationCon
       if (!open.ok) return open.error;
       if (line.outTradeNo === "") return fail("ORDER_NO_MISSING", "缺少商户订单号。", "The out_trade_no is missing.");
       if ("code" in amount) return amount;
-      if ([...line.reason].length > MAX_REASON_LENGTH) {
-        return fail(
-          "REASON_TOO_LONG",
-          `退款原因有 ${[...line.reason].length} 个字符，微信支付最多允许 ${MAX_REASON_LENGTH} 个。`,
-          `The reason has ${[...line.reason].length} characters; WeChat Pay allows at most ${MAX_REASON_LENGTH}.`,
-        );
+      if (!reasonFits(line.reason)) {
+        const { zh, en } = reasonTooLongMessage(line.reason);
+        return fail("REASON_TOO_LONG", zh, en);
       }
       if (line.extraColumns) {
         return fail("EXTRA_COLUMNS", "该行超过 3 列：含逗号的退款原因请用英文双引号括起来。", "This line has more than 3 columns: put a reason that contains commas in double quotes.");

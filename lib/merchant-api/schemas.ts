@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_FEN } from "../money";
-import { MAX_REASON_LENGTH } from "../refunds/reasons";
+import { wechatReasonSchema } from "../wechatpay/reason-limit";
 import { OUT_REFUND_NO_PATTERN } from "../refunds/out-refund-no";
 import { apiError, type ApiReply } from "./errors";
 
@@ -45,7 +45,7 @@ export const createRefundSchema = z.strictObject({
   out_trade_no: z.string({ error: required("Must be a string.") }).min(1, { error: "Required." }).max(64),
   // Only the type is checked here: zero and negative amounts are INVALID_AMOUNT, the refund rule's own answer.
   amount: fen,
-  reason: text(MAX_REASON_LENGTH).optional(),
+  reason: wechatReasonSchema.optional(),
   out_refund_no: z.string({ error: required("Must be a string.") }).regex(OUT_REFUND_NO_PATTERN, { error: "1 to 64 characters of 0-9 a-z A-Z _ - | * @." }).optional(),
   funds_account: z.literal("AVAILABLE", { error: 'The only choice is "AVAILABLE".' }).optional(),
 });

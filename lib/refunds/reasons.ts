@@ -4,9 +4,8 @@ import type { Database, Db } from "../db/client";
 import { refundReasons, type RefundReason } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
+import { reasonFits, reasonTooLongMessage } from "../wechatpay/reason-limit";
 
-/** WeChat shows the reason to the payer, at most 80 characters (the refund form's note included). */
-export const MAX_REASON_LENGTH = 80;
 
 export type ReasonErrorCode = "INVALID_LABEL" | "DUPLICATE_LABEL" | "REASON_NOT_FOUND";
 export interface ReasonError {
@@ -30,9 +29,9 @@ export async function listAllReasons(db: Db): Promise<RefundReason[]> {
 /** A label must fit WeChat's field and differ (ignoring case) from every other reason's. */
 async function checkLabel(db: Db, raw: string, exceptId?: number): Promise<Result<string, ReasonError>> {
   const label = raw.trim().replace(/\s+/g, " ");
-  if (!label || label.length > MAX_REASON_LENGTH) {
-    return err({ code: "INVALID_LABEL", message: { zh: `原因须为 1–${MAX_REASON_LENGTH} 个字符。`, en: `A reason has 1 to ${MAX_REASON_LENGTH} characters.` } });
-  }
+  if (!label) return err({ code: "INVALID_LABEL", message: { zh: "请填写退款原因。", en: "Enter a reason." } });
+  // WeChat shows the reason to the payer and takes at most 80 bytes of it (the refund form's note included).
+  if (!reasonFits(label)) return err({ code: "INVALID_LABEL", message: reasonTooLongMessage(label) });
   const same = sql`lower(${refundReasons.label}) = lower(${label})`;
   const [taken] = await db.select({ id: refundReasons.id }).from(refundReasons).where(exceptId === undefined ? same : and(same, ne(refundReasons.id, exceptId)));
   if (taken) return err({ code: "DUPLICATE_LABEL", message: { zh: `已有退款原因“${label}”。`, en: `The reason “${label}” already exists.` } });

@@ -8,6 +8,7 @@ import { err, ok, type Result } from "../../lib/result";
 import { entityKey, type Refund, type SimState } from "../state/schema";
 import { newRefundId } from "./desk";
 import { addRefund } from "../state/lookups";
+import { wechatReasonSchema } from "../../lib/wechatpay/reason-limit";
 
 const instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);
 
@@ -24,7 +25,7 @@ const importedRefundSchema = z.object({
   successTime: instant.optional(),
   channel: z.string().min(1).optional(),
   userReceivedAccount: z.string().min(1).optional(),
-  reason: z.string().max(80).optional(),
+  reason: wechatReasonSchema.optional(),
 });
 export type ImportedRefundInput = z.input<typeof importedRefundSchema>;
 

@@ -13,6 +13,7 @@ import type { Merchant, Refund } from "../state/schema";
 import { downloadBillV2, V2_BILL_PATH } from "./bills";
 import type { ApiContext } from "./context";
 import type { Answer, ApiRequest, Handled } from "./io";
+import { wechatReasonSchema } from "../../lib/wechatpay/reason-limit";
 
 const REFUND_PATH = "/secapi/pay/refund";
 const QUERY_PATH = "/pay/refundquery";
@@ -63,7 +64,7 @@ const refundParamsSchema = z.object({
   total_fee: digits,
   refund_fee: digits,
   refund_fee_type: z.literal("CNY").optional(),
-  refund_desc: z.string().max(80).optional(),
+  refund_desc: wechatReasonSchema.optional(),
   refund_account: z.enum(["REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_RECHARGE_FUNDS"]).optional(),
   notify_url: z.url({ protocol: /^https?$/ }).max(256).optional(),
 });

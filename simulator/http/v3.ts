@@ -15,6 +15,7 @@ import { BILL_FILE_PATH, billFile, TRADE_BILL_PATH, tradeBill } from "./bills";
 import type { ApiContext } from "./context";
 import { header, json, type ApiRequest, type Handled } from "./io";
 import { authenticate, errorAnswer, signedAnswer } from "./v3-auth";
+import { wechatReasonSchema } from "../../lib/wechatpay/reason-limit";
 
 const REFUNDS = "/v3/refund/domestic/refunds";
 const QUERY = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/;
@@ -25,7 +26,7 @@ const applySchema = z.object({
   transaction_id: z.string().min(1).max(32).optional(),
   out_trade_no: z.string().min(1).max(32).optional(),
   out_refund_no: z.string().regex(/^[0-9A-Za-z_\-|*@]{1,64}$/),
-  reason: z.string().max(80).optional(),
+  reason: wechatReasonSchema.optional(),
   notify_url: z.url({ protocol: /^https?$/ }).max(256).optional(),
   funds_account: z.literal("AVAILABLE").optional(),
   amount: z.object({

@@ -13,6 +13,7 @@ import { fen, id, validateFields } from "./schema";
 import { nonceStr, signV2, verifySign, type V2SignType } from "./sign";
 import { postXml, type RawAnswer } from "./transport";
 import { buildXml, parseXml, type V2Params } from "./xml";
+import { wechatReasonSchema } from "../reason-limit";
 
 /** What the APIv2 client needs from the merchant configuration (the lead maps MerchantCredentials onto it). */
 export interface V2Credentials {
@@ -54,7 +55,7 @@ const refundRequestSchema = z
     /** Order total and refund amount in fen. */
     totalFee: amount,
     refundFee: amount,
-    refundDesc: z.string().min(1).max(80).optional(),
+    refundDesc: wechatReasonSchema.pipe(z.string().min(1)).optional(),
     refundAccount: z.enum(["REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_RECHARGE_FUNDS"]).optional(),
     notifyUrl: z
       .url({ protocol: /^https?$/ })

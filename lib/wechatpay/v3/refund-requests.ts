@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { err, ok, type Result } from "../../result";
 import { wechatPayError, type WechatPayError } from "../errors";
+import { wechatReasonSchema } from "../reason-limit";
 
 /**
  * What the console asks of WeChat Pay's refund API, checked before anything is signed or sent: a request WeChat
@@ -33,7 +34,7 @@ export const applyRefundInputSchema = z
     transaction_id: digits(32).optional(),
     out_trade_no: outTradeNo.optional(),
     out_refund_no: outRefundNoSchema,
-    reason: z.string().min(1).max(80).optional(),
+    reason: wechatReasonSchema.pipe(z.string().min(1)).optional(),
     notify_url: z.url({ protocol: /^https?$/ }).max(256).optional(),
     funds_account: z.literal("AVAILABLE").optional(),
     amount: z.object({ refund: positiveFen, total: positiveFen, currency: z.literal("CNY") }),

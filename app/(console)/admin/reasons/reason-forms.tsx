@@ -19,7 +19,10 @@ function Failure({ answer }: { answer: Answer }) {
   );
 }
 
-/** `maxLength` is WeChat's limit for a reason (MAX_REASON_LENGTH), passed in so no server module reaches the browser. */
+/**
+ * `maxLength` bounds what can be typed at WeChat's limit for a reason (MAX_REASON_BYTES; the server counts the bytes),
+ * passed in so no server module reaches the browser.
+ */
 export function AddReasonForm({ maxLength }: { maxLength: number }) {
   const t = useTranslations("reasons");
   const [answer, action, pending] = useActionState<Answer, FormData>(addReasonAction, null);

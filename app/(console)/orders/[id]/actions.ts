@@ -13,7 +13,8 @@ import { users, type RefundStatus } from "@/lib/db/schema";
 import { getBoss } from "@/lib/jobs/boss";
 import { enqueueSubmission } from "@/lib/jobs/refund-jobs";
 import { parseYuan } from "@/lib/money";
-import { listActiveReasons, MAX_REASON_LENGTH } from "@/lib/refunds/reasons";
+import { listActiveReasons } from "@/lib/refunds/reasons";
+import { reasonFits, refundReasonText } from "@/lib/wechatpay/reason-limit";
 import { requestRefund } from "@/lib/refunds/request";
 import { checkNewRefund } from "@/lib/refunds/rules";
 import { orderIntervalMs } from "@/lib/refunds/settings";
@@ -29,7 +30,7 @@ const refundFormSchema = z
     fundsAccount: z.enum(["", "AVAILABLE"]).default(""),
     password: z.string().default(""),
   })
-  .refine((f) => [f.reason, f.note].filter(Boolean).join(" · ").length <= MAX_REASON_LENGTH, { path: ["note"], message: "tooLong" });
+  .refine((f) => reasonFits(refundReasonText(f.reason, f.note)), { path: ["note"], message: "tooLong" });
 
 export interface RefundRequested {
   outRefundNo: string;
@@ -62,7 +63,7 @@ export const requestRefundAction = defineAction("requestRefund", refundFormSchem
     {
       orderId: input.orderId,
       amountFen: amount.value,
-      reason: [input.reason, input.note].filter(Boolean).join(" · "),
+      reason: refundReasonText(input.reason, input.note),
       fundsAccount: input.fundsAccount === "AVAILABLE" ? "AVAILABLE" : undefined,
     },
     { actor, userId: user.id, orderIntervalMs: orderIntervalMs() },

@@ -6,6 +6,7 @@ import { Bilingual } from "@/components/bilingual";
 import type { ActionResult } from "@/lib/action-result";
 import { fenToYuan, formatFen, parseYuan } from "@/lib/money";
 import { approvalReason, type OrderRefundSums } from "@/lib/refunds/threshold";
+import { MAX_REASON_BYTES, reasonBytesLeft, refundReasonText } from "@/lib/wechatpay/reason-limit";
 import { requestRefundAction, type RefundRequested } from "./actions";
 
 const FIELD = "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
@@ -23,13 +24,20 @@ export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen 
   const t = useTranslations("orders.form");
   const [state, action, pending] = useActionState<ActionResult<RefundRequested> | null, FormData>(requestRefundAction, null);
   const [amount, setAmount] = useState("");
+  const [reason, setReason] = useState(reasons[0] ?? "");
+  const [note, setNote] = useState("");
+  // WeChat counts the reason in UTF-8 bytes (a Chinese character is 3): the counter counts as WeChat does.
+  const bytesLeft = reasonBytesLeft(refundReasonText(reason, note));
   const [confirming, setConfirming] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   // The amount stays after a refusal (to correct it, or the password); a recorded refund clears the form.
   const [answered, setAnswered] = useState(state);
   if (state !== answered) {
     setAnswered(state);
-    if (state?.ok) setAmount("");
+    if (state?.ok) {
+      setAmount("");
+      setNote("");
+    }
   }
   const parsed = parseYuan(amount);
   // An amount beyond what remains is refused whatever the threshold: no password is asked for it.
@@ -85,7 +93,7 @@ export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen 
         </label>
         <label className="block text-sm font-medium text-slate-700">
           {t("reason")}
-          <select name="reason" defaultValue={reasons[0]} className={FIELD} aria-invalid={Boolean(errors.reason)}>
+          <select name="reason" value={reason} onChange={(e) => setReason(e.target.value)} className={FIELD} aria-invalid={Boolean(errors.reason)}>
             {reasons.map((r) => (
               <option key={r}>{r}</option>
             ))}
@@ -94,7 +102,17 @@ export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen 
         </label>
         <label className="block text-sm font-medium text-slate-700">
           {t("note")}
-          <input name="note" maxLength={60} className={FIELD} aria-invalid={Boolean(errors.note)} />
+          <input
+            name="note"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            className={FIELD}
+            aria-invalid={Boolean(errors.note) || bytesLeft < 0}
+            aria-describedby="note-bytes"
+          />
+          <span id="note-bytes" data-testid="reason-bytes-left" className={`mt-1 block text-xs font-normal ${bytesLeft < 0 ? "text-red-700" : "text-slate-500"}`}>
+            {bytesLeft < 0 ? t("reasonBytesOver", { over: -bytesLeft, max: MAX_REASON_BYTES }) : t("reasonBytesLeft", { left: bytesLeft, max: MAX_REASON_BYTES })}
+          </span>
           {fieldError("note")}
         </label>
         <label className="block text-sm font-medium text-slate-700">

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import type { BilingualText } from "../i18n-text";
+
+/**
+ * WeChat Pay's refund reason — APIv3 `reason`, APIv2 `refund_desc` — is string(80), documented as "不可超过80个字节":
+ * 80 bytes of UTF-8, not 80 characters. A Chinese character takes 3 bytes, so 26 of them fit and a 27th does not.
+ * The one definition of the limit: the refund form, the merchant API, bulk files, reason labels, both clients and the
+ * simulator all count with `utf8Bytes`.
+ */
+export const MAX_REASON_BYTES = 80;
+
+const encoder = new TextEncoder();
+
+/** The size of `text` in UTF-8, as WeChat counts it. Works in the browser too (the form's counter). */
+export function utf8Bytes(text: string): number {
+  return encoder.encode(text).length;
+}
+
+/** How many bytes are left for the reason; negative when it is too long. */
+export function reasonBytesLeft(reason: string): number {
+  return MAX_REASON_BYTES - utf8Bytes(reason);
+}
+
+/** Whether WeChat takes this reason. */
+export function reasonFits(reason: string): boolean {
+  return reasonBytesLeft(reason) >= 0;
+}
+
+/** What an operator reads when a reason is too long: its size in bytes, the limit, and how much to cut. */
+export function reasonTooLongMessage(reason: string): BilingualText {
+  const bytes = utf8Bytes(reason);
+  const over = bytes - MAX_REASON_BYTES;
+  return {
+    zh: `退款原因为 ${bytes} 字节（UTF-8，一个汉字占 3 字节），微信支付最多允许 ${MAX_REASON_BYTES} 字节，请删减 ${over} 字节。`,
+    en: `The reason is ${bytes} bytes (UTF-8; a Chinese character takes 3); WeChat Pay allows at most ${MAX_REASON_BYTES} bytes. Cut ${over} bytes.`,
+  };
+}
+
+/** A reason field as WeChat defines it, for the zod schemas at every boundary (the clients' and the simulator's). */
+export const wechatReasonSchema = z.string().refine(reasonFits, { error: `At most ${MAX_REASON_BYTES} bytes of UTF-8.` });
+
+/** The reason a console refund sends: the chosen reason and the operator's note, joined as the payer reads them. */
+export function refundReasonText(reason: string, note: string): string {
+  return [reason.trim(), note.trim()].filter(Boolean).join(" · ");
+}
