@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateRsaKeyPair } from "./keys";
 import { verifySignature } from "../lib/wechatpay/v3/verify";
 import { createPublicKey } from "node:crypto";
-import { addMerchant, rawV3, startHarness, v3Client, type Harness } from "./test-support/harness";
+import { createV3Client } from "../lib/wechatpay/v3/client";
+import { addMerchant, rawV3, startHarness, v3Client, v3Credentials, type Harness } from "./test-support/harness";
 
 const DAY = 86_400_000;
 const ORDER = { outTradeNo: "T2001", transactionId: "4200000000202611230000000002", totalFen: 1000 };
@@ -161,7 +162,7 @@ describe("APIv3 authentication and answer signatures", () => {
   const verify = (answer: { headers: Headers; body: string }) =>
     verifySignature(answer, async (serial) => (serial === merchant.publicKeyId ? platformKey() : undefined), { now: () => h.clock.now() });
 
-  it("answers 401 SIGN_ERROR, signed, when the signature, the serial or the timestamp is wrong", async () => {
+  it("answers 401 SIGN_ERROR, unsigned as WeChat's errors are, when the signature, the serial or the timestamp is wrong", async () => {
     const cases = [
       { privateKeyPem: generateRsaKeyPair().privateKeyPem },
       { serialNo: "0123456789ABCDEF" },
@@ -171,7 +172,7 @@ describe("APIv3 authentication and answer signatures", () => {
       const answer = await rawV3(h, merchant, { method: "GET", path }, sabotage);
       expect(answer.status).toBe(401);
       expect(JSON.parse(answer.body)).toMatchObject({ code: "SIGN_ERROR" });
-      expect((await verify(answer)).ok).toBe(true);
+      expect(answer.headers.get("Wechatpay-Signature")).toBeNull();
       expect(answer.headers.get("Request-ID")).toMatch(/^[0-9A-F]{32}$/);
     }
   });
@@ -185,19 +186,31 @@ describe("APIv3 authentication and answer signatures", () => {
     expect(unknown.headers.get("Wechatpay-Signature")).toBeNull();
   });
 
-  it("signs every answer, errors included, with Wechatpay-* headers the lib verifies", async () => {
-    const notFound = await rawV3(h, merchant, { method: "GET", path });
+  it("signs successful answers with Wechatpay-* headers the lib verifies, and leaves error answers unsigned", async () => {
+    const notFound = await rawV3(h, merchant, { method: "GET", path: "/v3/refund/domestic/refunds/NOSUCH" });
     expect(notFound.status).toBe(404);
-    expect(await verify(notFound)).toMatchObject({ ok: true, value: { serial: merchant.publicKeyId } });
-    expect(notFound.headers.get("Wechatpay-Signature-Type")).toBe("WECHATPAY2-SHA256-RSA2048");
+    expect(JSON.parse(notFound.body)).toMatchObject({ code: "RESOURCE_NOT_EXISTS" });
+    expect(notFound.headers.get("Wechatpay-Signature")).toBeNull();
+    expect((await client.applyRefund(apply("RSIGNED", 100))).ok).toBe(true);
+    const found = await rawV3(h, merchant, { method: "GET", path: "/v3/refund/domestic/refunds/RSIGNED" });
+    expect(found.status).toBe(200);
+    expect(await verify(found)).toMatchObject({ ok: true, value: { serial: merchant.publicKeyId } });
+    expect(found.headers.get("Wechatpay-Signature-Type")).toBe("WECHATPAY2-SHA256-RSA2048");
   });
 
-  it("signs with the platform certificate serial in certificate mode, so a public-key-only client cannot verify it", async () => {
+  it("signs with the platform certificate in certificate mode: trusted beside the public key until the migration is finished", async () => {
+    expect((await client.applyRefund(apply("RCERT", 100))).ok).toBe(true);
     await h.control.patchMerchant(merchant.mchid, { signingMode: "certificate" });
-    const answer = await client.queryRefund("R1");
-    expect(answer).toMatchObject({ ok: false, error: { code: "SIGNATURE_INVALID" } });
-    expect(!answer.ok && answer.error.detail).toContain("UNKNOWN_SERIAL");
-    await h.control.patchMerchant(merchant.mchid, { signingMode: "public_key" });
+    try {
+      // WeChat's switch period: the console downloads the certificates for the serial it does not know, and verifies.
+      expect(await client.queryRefund("RCERT")).toMatchObject({ ok: true, value: { out_refund_no: "RCERT" } });
+      const retired = createV3Client({ ...v3Credentials(h, merchant, "public_key"), platformCertificates: "retired" }, { now: () => h.clock.now() });
+      const answer = await retired.client.queryRefund("RCERT");
+      expect(answer).toMatchObject({ ok: false, error: { code: "SIGNATURE_INVALID" } });
+      expect(!answer.ok && answer.error.detail).toContain("UNKNOWN_SERIAL");
+    } finally {
+      await h.control.patchMerchant(merchant.mchid, { signingMode: "public_key" });
+    }
   });
 });
 

@@ -22,6 +22,13 @@ export interface MerchantCredentials {
   /** WeChat Pay public key mode; without it, platform certificates are downloaded. */
   publicKeyId?: string;
   publicKey?: KeyObject;
+  /**
+   * With a public key: whether platform certificates are still trusted beside it (`trusted`, WeChat's switch period:
+   * answers and callbacks may be signed with either, told apart by `Wechatpay-Serial`) or no longer (`retired`, the
+   * migration finished in the merchant platform). Certificates are then downloaded only when a serial that is not the
+   * public key's shows up. Unset means `trusted`.
+   */
+  platformCertificates?: "trusted" | "retired";
   // APIv2
   apiV2Key?: string;
   /** apiclient_cert.p12, for the v2 refund call that needs the merchant's TLS client certificate. */
@@ -62,6 +69,7 @@ const envSchema = z.object({
     .refine((s) => s === undefined || s === "" || Buffer.byteLength(s, "utf8") === 32, "must be exactly 32 bytes"),
   WECHATPAY_PUBLIC_KEY_ID: optionalText,
   WECHATPAY_PUBLIC_KEY: optionalText,
+  WECHATPAY_PLATFORM_CERTIFICATES: optionalText.pipe(z.enum(["trusted", "retired"]).optional()),
   WECHATPAY_APIV2_KEY: z
     .string()
     .optional()
@@ -157,6 +165,7 @@ export function loadMerchantCredentialsFromEnv(
       apiV3Key: e.WECHATPAY_APIV3_KEY || undefined,
       publicKeyId: e.WECHATPAY_PUBLIC_KEY_ID,
       publicKey,
+      platformCertificates: e.WECHATPAY_PLATFORM_CERTIFICATES,
       apiV2Key: e.WECHATPAY_APIV2_KEY || undefined,
       p12,
       // WeChat's documented default: the p12 password is the merchant ID.

@@ -67,8 +67,8 @@ const CODES: Record<string, CodeInfo> = {
   USER_ACCOUNT_ABNORMAL: {
     advice: "final",
     message: {
-      zh: "用户账户异常或已注销，无法原路退款，可申请异常退款。",
-      en: "The payer's account is abnormal or closed; the refund cannot go back the original way. Apply for an abnormal refund.",
+      zh: "付款用户的微信账户异常或已注销，微信支付不受理这笔退款（未生成微信退款单，无法申请异常退款）。请通过其他方式（如银行转账）退款给用户并做好记录。",
+      en: "The payer's WeChat account is abnormal or closed, so WeChat Pay refused the refund (no WeChat refund was created, so no abnormal-refund application is possible). Refund the payer by other means, such as a bank transfer, and keep a record.",
     },
   },
   INVALID_REQUEST: {
@@ -104,8 +104,15 @@ const CODES: Record<string, CodeInfo> = {
   SIGN_ERROR: {
     advice: "final",
     message: {
-      zh: "签名错误，请检查商户私钥、证书序列号或 API 密钥配置。",
-      en: "Signature error. Check the merchant private key, certificate serial number or API key.",
+      zh: "微信支付无法验证请求签名：商户私钥与商户API证书序列号（WECHATPAY_MERCHANT_SERIAL_NO）不匹配，或商户号有误（APIv2：API 密钥有误）。请在商户平台核对证书序列号和密钥后，使用同一退款单号重试。",
+      en: "WeChat Pay could not verify the request's signature: the merchant private key does not belong to the API certificate serial number (WECHATPAY_MERCHANT_SERIAL_NO), or the merchant ID is wrong (APIv2: the API key is wrong). Check them in the merchant platform, then retry with the same refund number.",
+    },
+  },
+  REQUEST_BLOCKED: {
+    advice: "final",
+    message: {
+      zh: "微信支付拦截了该请求（商户或交易受限）。请查看微信返回的说明，在商户平台处理或联系微信支付后，再使用同一退款单号重试。",
+      en: "WeChat Pay blocked the request (the merchant or the transaction is restricted). Read WeChat's message, resolve it in the merchant platform or with WeChat Pay, then retry with the same refund number.",
     },
   },
   FREQUENCY_LIMIT_EXCEED: {
@@ -329,17 +336,26 @@ const CODES: Record<string, CodeInfo> = {
   },
 };
 
-const UNKNOWN_CODE: CodeInfo = {
-  advice: "final",
-  message: { zh: "微信支付返回了未知错误。", en: "WeChat Pay returned an unknown error." },
-};
-
-/** Advice and operator message for a WeChat or console error code. Unknown codes are final unless the HTTP status is 5xx. */
-export function describeCode(code: string, httpStatus?: number): CodeInfo {
-  const known = CODES[code];
-  if (known) return known;
+/**
+ * A code this console does not know, by its HTTP status: any 429 is WeChat slowing us down and any 5xx is WeChat's
+ * own trouble (both retried with the same number); anything else ends the refund, its raw code shown to the operator.
+ */
+function unknownCode(code: string, httpStatus?: number): CodeInfo {
+  if (httpStatus === 429) return CODES.FREQUENCY_LIMITED as CodeInfo;
   if (httpStatus !== undefined && httpStatus >= 500) return CODES.SYSTEM_ERROR as CodeInfo;
-  return UNKNOWN_CODE;
+  const status = httpStatus === undefined ? "" : `, HTTP ${httpStatus}`;
+  return {
+    advice: "final",
+    message: {
+      zh: `微信支付返回了本系统未收录的错误（${code}${status}）。请查看微信返回的说明，处理后使用同一退款单号重试。`,
+      en: `WeChat Pay answered with an error this console does not know (${code}${status}). Read WeChat's message, act on it, then retry with the same refund number.`,
+    },
+  };
+}
+
+/** Advice and operator message for a WeChat or console error code; see `unknownCode` for codes not listed. */
+export function describeCode(code: string, httpStatus?: number): CodeInfo {
+  return CODES[code] ?? unknownCode(code, httpStatus);
 }
 
 export function wechatPayError(

@@ -70,7 +70,7 @@ function pastDay(ctx: ApiContext, billDate: string): boolean {
 
 export function tradeBill(ctx: ApiContext, merchant: Merchant, req: ApiRequest): Handled {
   const now = ctx.scheduler.now();
-  const refuse = (message: string) => errorAnswer(merchant, violation("PARAM", message), now);
+  const refuse = (message: string) => errorAnswer(merchant, violation("PARAM", message));
   const billDate = req.query.get("bill_date") ?? "";
   const tarType = req.query.get("tar_type");
   if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate)) return refuse("bill_date 格式应为 yyyy-MM-DD");
@@ -79,7 +79,7 @@ export function tradeBill(ctx: ApiContext, merchant: Merchant, req: ApiRequest):
   if (!pastDay(ctx, billDate)) return refuse("bill_date 只能是今天以前的日期");
   const bill = billFor(ctx, merchant.mchid, billDate, tarType === "GZIP");
   if (bill.kind === "missing") {
-    return errorAnswer(merchant, violation(bill.code === "NO_STATEMENT_EXIST" ? "NO_STATEMENT" : "STATEMENT_CREATING"), now);
+    return errorAnswer(merchant, violation(bill.code === "NO_STATEMENT_EXIST" ? "NO_STATEMENT" : "STATEMENT_CREATING"));
   }
   const token = ctx.bills.put({ mchid: merchant.mchid, bytes: bill.bytes, gzip: tarType === "GZIP" }, now);
   const origin = `${req.tls ? "https" : "http"}://${header(req, "host") ?? "127.0.0.1"}`;
@@ -90,7 +90,7 @@ export function tradeBill(ctx: ApiContext, merchant: Merchant, req: ApiRequest):
 export function billFile(ctx: ApiContext, merchant: Merchant, req: ApiRequest): Handled {
   const now = ctx.scheduler.now();
   const file = ctx.bills.find(req.query.get("token") ?? "", merchant.mchid, now);
-  if (!file) return errorAnswer(merchant, violation("DOWNLOAD_EXPIRED"), now);
+  if (!file) return errorAnswer(merchant, violation("DOWNLOAD_EXPIRED"));
   return { answer: fileAnswer(file.bytes, file.gzip), mchid: merchant.mchid };
 }
 

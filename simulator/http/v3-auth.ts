@@ -28,11 +28,13 @@ export function signedAnswer(merchant: Merchant, status: number, payload: unknow
   return json(status, payload, { ...signed.value, "Request-ID": requestId() });
 }
 
-/** A WeChat error answer: signed when the merchant is known, plain when it is not (there is no key to sign with). */
-export function errorAnswer(merchant: Merchant | undefined, v: Violation, now: number): Handled {
+/**
+ * A WeChat error answer: plain JSON, never signed — WeChat signs only successful answers (the official SDKs read an
+ * error's code without verifying it), so a client that insisted on a signature would never see why it failed.
+ */
+export function errorAnswer(merchant: Merchant | undefined, v: Violation): Handled {
   const { status, body } = v3Error(v);
-  const answer = merchant ? signedAnswer(merchant, status, body, now) : json(status, body, { "Request-ID": requestId() });
-  return { answer, mchid: merchant?.mchid, code: body.code };
+  return { answer: json(status, body, { "Request-ID": requestId() }), mchid: merchant?.mchid, code: body.code };
 }
 
 /**
@@ -41,13 +43,13 @@ export function errorAnswer(merchant: Merchant | undefined, v: Violation, now: n
  */
 export function authenticate(state: SimState, req: ApiRequest, now: number): Result<Merchant, Handled> {
   const value = header(req, "authorization");
-  if (!value) return err(errorAnswer(undefined, violation("SIGN", "缺少 Authorization 请求头"), now));
+  if (!value) return err(errorAnswer(undefined, violation("SIGN", "缺少 Authorization 请求头")));
   const parsed = parseAuthorization(value);
-  if (!parsed.ok) return err(errorAnswer(undefined, violation("SIGN", `Authorization 格式错误: ${parsed.error.detail}`), now));
+  if (!parsed.ok) return err(errorAnswer(undefined, violation("SIGN", `Authorization 格式错误: ${parsed.error.detail}`)));
   const auth = parsed.value;
   const merchant = Object.hasOwn(state.merchants, auth.mchid) ? state.merchants[auth.mchid] : undefined;
-  if (!merchant) return err(errorAnswer(undefined, violation("SIGN", `商户号 ${auth.mchid} 不存在`), now));
-  const refuse = (message: string) => err(errorAnswer(merchant, violation("SIGN", message), now));
+  if (!merchant) return err(errorAnswer(undefined, violation("SIGN", `商户号 ${auth.mchid} 不存在`)));
+  const refuse = (message: string) => err(errorAnswer(merchant, violation("SIGN", message)));
   if (normalizeSerial(auth.serialNo) !== normalizeSerial(merchant.merchantSerialNo)) {
     return refuse(`商户证书序列号 ${auth.serialNo} 不正确`);
   }

@@ -66,7 +66,7 @@ type Endpoint = (ctx: ApiContext, merchant: Merchant, req: ApiRequest, match: Re
 function apply(ctx: ApiContext, merchant: Merchant, req: ApiRequest): Handled {
   const now = ctx.scheduler.now();
   const limited = ctx.limiter.admit(merchant.mchid, now);
-  if (limited) return errorAnswer(merchant, limited, now);
+  if (limited) return errorAnswer(merchant, limited);
   const handled = applyAdmitted(ctx, merchant, req, now);
   if (handled.answer.status >= 400) ctx.limiter.recordError(merchant.mchid, now);
   return handled;
@@ -74,10 +74,10 @@ function apply(ctx: ApiContext, merchant: Merchant, req: ApiRequest): Handled {
 
 function applyAdmitted(ctx: ApiContext, merchant: Merchant, req: ApiRequest, now: number): Handled {
   const body = parseBody(applySchema, req.body);
-  if (!body.ok) return errorAnswer(merchant, violation("PARAM", body.message), now);
+  if (!body.ok) return errorAnswer(merchant, violation("PARAM", body.message));
   const input = body.value;
   if (input.transaction_id === undefined && input.out_trade_no === undefined) {
-    return errorAnswer(merchant, violation("PARAM", "transaction_id 和 out_trade_no 必须二选一"), now);
+    return errorAnswer(merchant, violation("PARAM", "transaction_id 和 out_trade_no 必须二选一"));
   }
   const result = ctx.desk.apply(merchant, {
     mchid: merchant.mchid,
@@ -91,7 +91,7 @@ function applyAdmitted(ctx: ApiContext, merchant: Merchant, req: ApiRequest, now
     notifyUrl: input.notify_url,
     fundsAccount: input.funds_account ?? "UNSETTLED",
   });
-  if (!result.ok) return errorAnswer(merchant, result.error, now);
+  if (!result.ok) return errorAnswer(merchant, result.error);
   return { answer: signedAnswer(merchant, 200, v3RefundObject(result.value.refund), now), mchid: merchant.mchid };
 }
 
@@ -101,16 +101,16 @@ function query(ctx: ApiContext, merchant: Merchant, _req: ApiRequest, match: Reg
   try {
     outRefundNo = decodeURIComponent(match[1] ?? "");
   } catch {
-    return errorAnswer(merchant, violation("PARAM", "out_refund_no 编码错误"), now);
+    return errorAnswer(merchant, violation("PARAM", "out_refund_no 编码错误"));
   }
   const refund = ctx.desk.find(merchant.mchid, outRefundNo);
-  if (!refund) return errorAnswer(merchant, violation("REFUND_NOT_FOUND"), now);
+  if (!refund) return errorAnswer(merchant, violation("REFUND_NOT_FOUND"));
   return { answer: signedAnswer(merchant, 200, v3RefundObject(refund), now), mchid: merchant.mchid };
 }
 
 function applyAbnormal(ctx: ApiContext, merchant: Merchant, req: ApiRequest, match: RegExpExecArray): Handled {
   const now = ctx.scheduler.now();
-  const refuse = (message: string) => errorAnswer(merchant, violation("PARAM", message), now);
+  const refuse = (message: string) => errorAnswer(merchant, violation("PARAM", message));
   const body = parseBody(abnormalSchema, req.body);
   if (!body.ok) return refuse(body.message);
   const input = body.value;
@@ -140,7 +140,7 @@ function applyAbnormal(ctx: ApiContext, merchant: Merchant, req: ApiRequest, mat
     type: input.type,
     bankAccount,
   });
-  if (!result.ok) return errorAnswer(merchant, result.error, now);
+  if (!result.ok) return errorAnswer(merchant, result.error);
   return { answer: signedAnswer(merchant, 200, v3RefundObject(result.value), now), mchid: merchant.mchid };
 }
 
@@ -191,6 +191,6 @@ export function handleV3(ctx: ApiContext, req: ApiRequest): Handled | "reset" {
   if (!merchant.ok) return merchant.error;
   const fault = ctx.faults.take(req.method, req.path);
   if (fault?.kind === "reset_before") return "reset";
-  if (fault?.kind === "system_error") return { ...errorAnswer(merchant.value, violation("SYSTEM_ERROR"), now), fault };
+  if (fault?.kind === "system_error") return { ...errorAnswer(merchant.value, violation("SYSTEM_ERROR")), fault };
   return { ...route.r.endpoint(ctx, merchant.value, req, route.match), fault };
 }

@@ -235,9 +235,7 @@ describe("WechatPayV3Client error mapping", () => {
       (res: ServerResponse) => reply(res, 200, refund, { signer: { privateKey: axiosKey.privateKey, serial: "ABCDEF01" } }),
       "UNKNOWN_SERIAL",
     ],
-    ["an unsigned 502 from a proxy", (res: ServerResponse) => void res.writeHead(502, { "Content-Type": "text/html" }).end("<html>Bad Gateway</html>"), "HEADERS_MISSING"],
     ["a tampered error answer", (res: ServerResponse) => reply(res, 403, { code: "NOT_ENOUGH", message: "x" }, { tamper: "signature" }), "SIGNATURE_INVALID"],
-    ["a redirect, which is not followed", (res: ServerResponse) => void res.writeHead(302, { Location: "http://127.0.0.1:9/x" }).end(), "HEADERS_MISSING"],
   ])("treats %s as SIGNATURE_INVALID, advice unknown, never as data", async (_name, write, reason) => {
     handler = (_req, res) => write(res);
     const result = await certificateClient().client.applyRefund(REFUND_INPUT);
@@ -245,11 +243,22 @@ describe("WechatPayV3Client error mapping", () => {
     expect(!result.ok && result.error.detail).toContain(reason);
   });
 
-  it("reports the unverified code of an unsigned SIGN_ERROR answer to a badly signed request", async () => {
+  it.each([
+    ["an unsigned 502 page from a proxy", (res: ServerResponse) => void res.writeHead(502, { "Content-Type": "text/html" }).end("<html>Bad Gateway</html>")],
+    ["a redirect, which is not followed", (res: ServerResponse) => void res.writeHead(302, { Location: "http://127.0.0.1:9/x" }).end()],
+    ["an unsigned answer whose code is not one of WeChat's", (res: ServerResponse) => void res.writeHead(400, { "Content-Type": "application/json" }).end('{"code":"<script>","message":"x"}')],
+  ])("treats %s as UNEXPECTED_RESPONSE, advice unknown, never as data", async (_name, write) => {
+    handler = (_req, res) => write(res);
+    const result = await certificateClient().client.applyRefund(REFUND_INPUT);
+    expect(result).toMatchObject({ ok: false, error: { code: "UNEXPECTED_RESPONSE", advice: "unknown" } });
+  });
+
+  it("reads the code of WeChat's unsigned 401 SIGN_ERROR to a badly signed request: a final configuration error", async () => {
     const result = await certificateClient({ merchantPrivateKey: axiosKey.privateKey }).client.queryRefund("R1");
     expect(seen[0]?.authorized).toBe(false);
-    expect(result).toMatchObject({ ok: false, error: { code: "SIGNATURE_INVALID", httpStatus: 401 } });
-    expect(!result.ok && result.error.detail).toMatch(/HEADERS_MISSING.*HTTP 401, unverified code SIGN_ERROR/);
+    expect(result).toMatchObject({ ok: false, error: { kind: "business", code: "SIGN_ERROR", httpStatus: 401, advice: "final" } });
+    expect(!result.ok && result.error.detail).toContain("unsigned error answer");
+    expect(!result.ok && result.error.message.en).toContain("WECHATPAY_MERCHANT_SERIAL_NO");
   });
 
   it("maps a verified answer of the wrong shape to UNEXPECTED_RESPONSE (unknown)", async () => {

@@ -173,6 +173,9 @@ export class WechatPayV3Client {
     const headers: Record<string, string> = {
       Authorization: authorization.value,
       Accept: "application/json",
+      // With a WeChat Pay public key, every request names it: during WeChat's switch from platform certificates, only
+      // then are answers signed with the public key rather than a certificate the console may not hold.
+      ...(credentials.publicKeyId ? { "Wechatpay-Serial": credentials.publicKeyId } : {}),
       ...(method === "POST" ? { "Content-Type": "application/json" } : {}),
       ...request.headers,
     };
@@ -221,16 +224,24 @@ export class WechatPayV3Client {
     return err(wechatPayError("verification", "SIGNATURE_INVALID", detail, response.status));
   }
 
-  /** A non-2xx answer, once verified, is WeChat's business error `{code, message}` with its own retry advice. */
+  /**
+   * A non-2xx answer is WeChat's business error `{code, message}` with its own retry advice. WeChat does not sign
+   * error answers (a request whose own signature failed gets an unsigned 401 SIGN_ERROR), and the official SDKs read
+   * them without verifying; an error answer that does carry a signature must verify. The transport is TLS to WeChat.
+   */
   private async errorFrom(response: HttpResponse, resolve: KeyResolver): Promise<Result<never, WechatPayError>> {
-    const verified = await this.verify(response, resolve);
-    if (!verified.ok) return verified;
+    const signed = response.headers.get("Wechatpay-Signature") !== null;
+    if (signed) {
+      const verified = await this.verify(response, resolve);
+      if (!verified.ok) return verified;
+    }
     const parsed = errorBodySchema.safeParse(parseJson(response.body));
     if (!parsed.success) {
       return err(unexpected(`HTTP ${response.status} without an error body`, response.status));
     }
     const requestId = response.headers.get("Request-ID");
-    const detail = requestId ? `${parsed.data.message} (Request-ID ${requestId.slice(0, 64)})` : parsed.data.message;
+    const notes = [requestId ? `Request-ID ${requestId.slice(0, 64)}` : undefined, signed ? undefined : "unsigned error answer"].filter(Boolean);
+    const detail = notes.length > 0 ? `${parsed.data.message.slice(0, 500)} (${notes.join(", ")})` : parsed.data.message.slice(0, 500);
     return err(wechatPayError("business", parsed.data.code, detail, response.status));
   }
 
@@ -262,8 +273,9 @@ function parseJson(text: string): unknown {
 
 /**
  * Wires a client to its platform keys from merchant credentials: the WeChat Pay public key when configured, and
- * platform certificates downloaded through the client itself when there is no public key (or when a migration
- * needs both: pass `downloadCertificates: true`).
+ * platform certificates downloaded through the client itself — always without a public key, and beside one while the
+ * merchant's certificates are still `trusted` (WeChat's switch period), fetched then only for a serial that is not
+ * the public key's.
  */
 export function createV3Client(
   credentials: V3Credentials,
@@ -271,7 +283,7 @@ export function createV3Client(
 ): { client: WechatPayV3Client; keys: PlatformKeyStore } {
   const { publicKeyId, publicKey: key } = credentials;
   const publicKey = publicKeyId && key ? { id: publicKeyId, key } : undefined;
-  const download = options.downloadCertificates ?? publicKey === undefined;
+  const download = options.downloadCertificates ?? (publicKey === undefined || credentials.platformCertificates !== "retired");
   const keys: PlatformKeyStore = new PlatformKeyStore({
     publicKey,
     certificates: download ? { fetch: () => client.downloadCertificates(), apiV3Key: credentials.apiV3Key } : undefined,

@@ -108,7 +108,13 @@ export class PlatformKeyStore implements PlatformKeys {
     return this.inflight;
   }
 
+  /**
+   * Beside a public key, certificates are a fallback for WeChat's switch period: none is fetched until a serial that is
+   * not the public key's arrives (a merchant that never had certificates is never asked for them), and once some are
+   * held they are kept fresh like in certificate mode.
+   */
   private refreshDue(): boolean {
+    if (this.options.publicKey && this.certificates.length === 0) return false;
     return this.options.certificates !== undefined && this.now() >= this.nextRefreshAt;
   }
 

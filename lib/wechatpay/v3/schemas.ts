@@ -42,7 +42,8 @@ export const refundSchema = z.object({
 export type Refund = z.infer<typeof refundSchema>;
 
 /** Body of every APIv3 error answer. */
-export const errorBodySchema = z.object({ code: z.string().min(1).max(64), message: z.string().max(2048) });
+/** WeChat's error answer; codes are upper-case words (`SYSTEM_ERROR`), so anything else is not one. */
+export const errorBodySchema = z.object({ code: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), message: z.string().max(2048) });
 
 const encryptedResourceSchema = z.object({
   algorithm: z.string().max(64),
