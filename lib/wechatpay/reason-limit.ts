@@ -37,7 +37,11 @@ export function reasonTooLongMessage(reason: string): BilingualText {
 }
 
 /** A reason field as WeChat defines it, for the zod schemas at every boundary (the clients' and the simulator's). */
-export const wechatReasonSchema = z.string().refine(reasonFits, { error: `At most ${MAX_REASON_BYTES} bytes of UTF-8.` });
+export const wechatReasonSchema = z.string().superRefine((reason, ctx) => {
+  if (reasonFits(reason)) return;
+  const message = `${utf8Bytes(reason)} bytes of UTF-8; WeChat Pay allows at most ${MAX_REASON_BYTES} (a Chinese character takes 3).`;
+  ctx.addIssue({ code: "custom", message });
+});
 
 /** The reason a console refund sends: the chosen reason and the operator's note, joined as the payer reads them. */
 export function refundReasonText(reason: string, note: string): string {

@@ -1,4 +1,3 @@
-import { generateKeyPairSync, randomBytes, randomInt } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { setDbForTests } from "@/lib/db/client";
@@ -10,7 +9,8 @@ import { setUpMerchants } from "@/lib/setup/merchants-at-start";
 import { createTestDb, type TestDatabase } from "@/tests/db";
 import { apiRequest } from "@/tests/fixtures/merchant-api";
 import { parseAuthorization } from "@/tests/wechatpay-doc-stub/wire";
-import { startWechatPayStub, stubMerchantFrom, type WechatPayStub } from "@/tests/wechatpay-doc-stub/stub";
+import type { WechatPayStub } from "@/tests/wechatpay-doc-stub/stub";
+import { realMerchant } from "@/tests/fixtures/real-merchant";
 
 const queued = vi.hoisted(() => [] as number[]);
 vi.mock("@/lib/jobs/boss", () => ({
@@ -37,33 +37,15 @@ const NOTIFY_URL = "https://refunds.shop.example/api/notify/refund";
 describe("a real merchant's first refund", () => {
   let t: TestDatabase;
   let stub: WechatPayStub;
-  const mchid = String(randomInt(1_600_000_000, 1_699_999_999));
-  const apiKey = `rk_live_${randomBytes(16).toString("hex")}`;
+  let mchid: string;
+  let apiKey: string;
 
   beforeAll(async () => {
     t = await createTestDb();
     setDbForTests(t.db);
-    const merchantKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
-    const wechatKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const serialNo = randomBytes(20).toString("hex").toUpperCase();
-    const apiV3Key = randomBytes(16).toString("hex");
-    const publicKeyId = `PUB_KEY_ID_0${mchid}${randomBytes(6).toString("hex").toUpperCase()}`;
-    stub = await startWechatPayStub({
-      merchant: stubMerchantFrom({ mchid, serialNo, privateKey: merchantKey, apiV3Key }),
-      publicKey: { serial: publicKeyId, privateKey: wechatKey.privateKey },
-      mode: "publicKey",
-    });
-    const env: Record<string, string> = {
-      WECHATPAY_MCHID: mchid,
-      WECHATPAY_MERCHANT_NAME: "First Day Tea 首日茶铺",
-      WECHATPAY_MERCHANT_SERIAL_NO: serialNo,
-      WECHATPAY_MERCHANT_PRIVATE_KEY: merchantKey.export({ type: "pkcs8", format: "pem" }).toString(),
-      WECHATPAY_APIV3_KEY: apiV3Key,
-      WECHATPAY_PUBLIC_KEY_ID: publicKeyId,
-      WECHATPAY_PUBLIC_KEY: wechatKey.publicKey.export({ type: "spki", format: "pem" }).toString(),
-      WECHATPAY_BASE_URL: stub.baseUrl,
-      MERCHANT_API_KEY: apiKey,
-    };
+    const merchant = await realMerchant();
+    ({ stub, mchid, apiKey } = merchant);
+    const env = merchant.env;
     // The console reads its configuration from the environment, as `npm start` passes it.
     for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
     const started = await setUpMerchants(t.db, process.env);

@@ -3,7 +3,7 @@
  * 微信支付公钥, 平台证书), not from the simulator's code: tests of the console's real-merchant paths run against it so
  * that a misunderstanding shared by our client and our simulator cannot pass unnoticed. See README.md.
  */
-import { createPublicKey, randomBytes, randomUUID, type KeyObject } from "node:crypto";
+import { createPublicKey, randomBytes, randomUUID, X509Certificate, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { beijingTime, encryptResource, parseAuthorization, requestMessage, rsaVerify, wechatSignatureHeaders } from "./wire";
@@ -33,7 +33,8 @@ export type SigningMode = "publicKey" | "platform" | "switching";
 export interface StubOptions {
   merchant: StubMerchant;
   publicKey?: WechatSigner;
-  platform?: WechatSigner;
+  /** A platform certificate: its key signs, and GET /v3/certificates serves the certificate (下载平台证书). */
+  platform?: WechatSigner & { certificatePem: string };
   mode: SigningMode;
 }
 
@@ -182,6 +183,10 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
       const result = applyRefund(parsed);
       return done(result.status), answer(res, result.status, result.payload, signer);
     }
+    if (req.method === "GET" && url.pathname === "/v3/certificates") {
+      if (!options.platform) return done(404), error(res, 404, "RESOURCE_NOT_EXISTS", "商户未申请平台证书");
+      return done(200), answer(res, 200, certificateList(options.platform), options.platform);
+    }
     const query = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && query) {
       const refund = refunds.get(decodeURIComponent(query[1]!));
@@ -197,6 +202,21 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+
+  /** 下载平台证书: each certificate AEAD_AES_256_GCM-encrypted under the APIv3 key, associated data "certificate". */
+  function certificateList(platform: WechatSigner & { certificatePem: string }): Json {
+    const certificate = new X509Certificate(platform.certificatePem);
+    return {
+      data: [
+        {
+          serial_no: platform.serial,
+          effective_time: beijingTime(new Date(certificate.validFrom)),
+          expire_time: beijingTime(new Date(certificate.validTo)),
+          encrypt_certificate: encryptResource(merchant.apiV3Key, platform.certificatePem, "certificate"),
+        },
+      ],
+    };
+  }
 
   function callback(outRefundNo: string, status: "SUCCESS" | "CLOSED" | "ABNORMAL", signer: WechatSigner, probe = false) {
     const refund = refunds.get(outRefundNo);
