@@ -1,6 +1,6 @@
 /**
- * WeChat Pay's bank codes (`bank_type`) for the debit cards of the banks payers use most, for abnormal refunds to a
- * payer's bank card. WeChat accepts more; these cover the large state, joint-stock and postal banks.
+ * The bank codes (`bank_type`, string(16)) that WeChat Pay's apply-abnormal-refund documents for a payer's debit card:
+ * the large state, joint-stock and postal banks, and Bank of Ningbo. Hua Xia Bank is not among them.
  */
 export const ABNORMAL_BANK_TYPES = [
   "ICBC_DEBIT",
@@ -17,7 +17,7 @@ export const ABNORMAL_BANK_TYPES = [
   "CMBC_DEBIT",
   "PAB_DEBIT",
   "GDB_DEBIT",
-  "HXB_DEBIT",
+  "NBCB_DEBIT",
 ] as const;
 
 export type AbnormalBankType = (typeof ABNORMAL_BANK_TYPES)[number];

@@ -13,6 +13,7 @@ import type { Merchant, Refund } from "../state/schema";
 import { downloadBillV2, V2_BILL_PATH } from "./bills";
 import type { ApiContext } from "./context";
 import type { Answer, ApiRequest, Handled } from "./io";
+import { notifyUrlSchema } from "../../lib/wechatpay/notify-url";
 import { wechatReasonSchema } from "../../lib/wechatpay/reason-limit";
 
 const REFUND_PATH = "/secapi/pay/refund";
@@ -66,7 +67,7 @@ const refundParamsSchema = z.object({
   refund_fee_type: z.literal("CNY").optional(),
   refund_desc: wechatReasonSchema.optional(),
   refund_account: z.enum(["REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_RECHARGE_FUNDS"]).optional(),
-  notify_url: z.url({ protocol: /^https?$/ }).max(256).optional(),
+  notify_url: notifyUrlSchema.optional(),
 });
 
 function refund(ctx: ApiContext, caller: Caller, params: V2Params): Handled {

@@ -15,6 +15,7 @@ import { BILL_FILE_PATH, billFile, TRADE_BILL_PATH, tradeBill } from "./bills";
 import type { ApiContext } from "./context";
 import { header, json, type ApiRequest, type Handled } from "./io";
 import { authenticate, errorAnswer, signedAnswer } from "./v3-auth";
+import { notifyUrlSchema } from "../../lib/wechatpay/notify-url";
 import { wechatReasonSchema } from "../../lib/wechatpay/reason-limit";
 
 const REFUNDS = "/v3/refund/domestic/refunds";
@@ -27,7 +28,7 @@ const applySchema = z.object({
   out_trade_no: z.string().min(1).max(32).optional(),
   out_refund_no: z.string().regex(/^[0-9A-Za-z_\-|*@]{1,64}$/),
   reason: wechatReasonSchema.optional(),
-  notify_url: z.url({ protocol: /^https?$/ }).max(256).optional(),
+  notify_url: notifyUrlSchema.optional(),
   funds_account: z.literal("AVAILABLE").optional(),
   amount: z.object({
     refund: z.number().int(),
@@ -42,7 +43,7 @@ const abnormalSchema = z.object({
   sub_mchid: z.string().max(32).optional(),
   out_refund_no: z.string().min(1).max(64),
   type: z.enum(["USER_BANK_CARD", "MERCHANT_BANK_CARD"]),
-  bank_type: z.string().max(32).optional(),
+  bank_type: z.string().max(16).optional(),
   bank_account: z.string().optional(),
   real_name: z.string().optional(),
 });

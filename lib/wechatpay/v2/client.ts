@@ -13,6 +13,7 @@ import { fen, id, validateFields } from "./schema";
 import { nonceStr, signV2, verifySign, type V2SignType } from "./sign";
 import { postXml, type RawAnswer } from "./transport";
 import { buildXml, parseXml, type V2Params } from "./xml";
+import { notifyUrlSchema } from "../notify-url";
 import { wechatReasonSchema } from "../reason-limit";
 
 /** What the APIv2 client needs from the merchant configuration (the lead maps MerchantCredentials onto it). */
@@ -57,11 +58,7 @@ const refundRequestSchema = z
     refundFee: amount,
     refundDesc: wechatReasonSchema.pipe(z.string().min(1)).optional(),
     refundAccount: z.enum(["REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_RECHARGE_FUNDS"]).optional(),
-    notifyUrl: z
-      .url({ protocol: /^https?$/ })
-      .max(256)
-      .refine((u) => !u.includes("?"), "must not carry a query")
-      .optional(),
+    notifyUrl: notifyUrlSchema.optional(),
     opUserId: z.string().min(1).max(32).optional(),
   })
   .refine((r) => r.transactionId !== undefined || r.outTradeNo !== undefined, "transactionId or outTradeNo is required")

@@ -135,7 +135,8 @@ export class WechatPayV3Client {
     if (url.origin !== base.origin || !url.pathname.startsWith(`${prefix}/`)) {
       return err(unexpected(`download_url ${url.origin} is not the API's origin`, 200));
     }
-    const signed = this.signedRequest({ method: "GET", path: url.pathname.slice(prefix.length) + url.search, body: "" });
+    // A bill is a file, not JSON: ask for any type, as the official Java SDK's download does.
+    const signed = this.signedRequest({ method: "GET", path: url.pathname.slice(prefix.length) + url.search, body: "", headers: { Accept: "*/*" } });
     if (!signed.ok) return signed;
     const response = await sendHttpBytes({ ...signed.value, maxResponseBytes });
     if (!response.ok) return response;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { err, ok, type Result } from "../../result";
 import { wechatPayError, type WechatPayError } from "../errors";
+import { notifyUrlSchema } from "../notify-url";
 import { wechatReasonSchema } from "../reason-limit";
 
 /**
@@ -35,7 +36,7 @@ export const applyRefundInputSchema = z
     out_trade_no: outTradeNo.optional(),
     out_refund_no: outRefundNoSchema,
     reason: wechatReasonSchema.pipe(z.string().min(1)).optional(),
-    notify_url: z.url({ protocol: /^https?$/ }).max(256).optional(),
+    notify_url: notifyUrlSchema.optional(),
     funds_account: z.literal("AVAILABLE").optional(),
     amount: z.object({ refund: positiveFen, total: positiveFen, currency: z.literal("CNY") }),
     goods_detail: z.array(goodsDetailSchema).min(1).max(100).optional(),
@@ -52,7 +53,7 @@ export const abnormalRefundInputSchema = z
     sub_mchid: subMchidSchema.optional(),
     out_refund_no: outRefundNoSchema,
     type: z.enum(["USER_BANK_CARD", "MERCHANT_BANK_CARD"]),
-    bank_type: z.string().regex(/^[A-Z0-9_]{1,32}$/).optional(),
+    bank_type: z.string().regex(/^[A-Z0-9_]{1,16}$/).optional(),
     /** Plaintext here; the client encrypts it with the platform key. */
     bank_account: z.string().regex(/^\d{6,32}$/, "bank_account: 6-32 digits").optional(),
     real_name: z.string().min(1).max(64).optional(),
