@@ -353,6 +353,11 @@ function unknownCode(code: string, httpStatus?: number): CodeInfo {
   };
 }
 
+/** Every code the console knows, for the table in docs/wechatpay.md (a test keeps the two in step). */
+export function knownErrorCodes(): string[] {
+  return Object.keys(CODES);
+}
+
 /** Advice and operator message for a WeChat or console error code; see `unknownCode` for codes not listed. */
 export function describeCode(code: string, httpStatus?: number): CodeInfo {
   return CODES[code] ?? unknownCode(code, httpStatus);
