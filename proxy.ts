@@ -48,7 +48,7 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything but NextAuth, the WeChat callbacks, the merchant API, the health check and static files: those answer
+  // Everything but NextAuth, the WeChat callbacks, the merchant API, health, readiness, metrics and static files: those answer
   // JSON or XML and get the fixed headers of next.config.mjs.
-  matcher: ["/((?!api/auth|api/notify|api/v1|api/health|_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!api/auth|api/notify|api/v1|api/health|api/ready|api/metrics|_next/static|_next/image|favicon.ico).*)"],
 };

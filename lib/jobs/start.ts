@@ -3,14 +3,16 @@ import { serverEnv } from "../env";
 import { log } from "../log";
 import type { GatewayResolver } from "../refunds/submit";
 import { ok } from "../result";
+import { metered } from "../ops/metered-gateway";
 import { merchantWechatPay } from "../wechatpay/merchant-gateways";
 import { rateLimited } from "../wechatpay/rate-limited-gateway";
 import { recorded } from "../wechatpay/recorded-gateway";
 import { billSourceForMerchant } from "../wechatpay/bill-source";
-import { startBillWorkers } from "./bill-jobs";
+import { setJobsState } from "../ops/readiness";
+import { BILL_QUEUES, startBillWorkers } from "./bill-jobs";
 import { getBoss } from "./boss";
-import { startBulkWorkers } from "./bulk-jobs";
-import { startRefundWorkers } from "./refund-jobs";
+import { BULK_QUEUES, startBulkWorkers } from "./bulk-jobs";
+import { QUEUES, startRefundWorkers } from "./refund-jobs";
 
 /** Where WeChat Pay sends refund callbacks: REFUND_NOTIFY_URL, else the console's own route. */
 export function refundNotifyUrl(): string {
@@ -19,7 +21,7 @@ export function refundNotifyUrl(): string {
 }
 
 /**
- * Merchants' gateways as the console uses them: within the shared rate limit, and every call recorded as evidence
+ * Merchants' gateways as the console uses them: within the shared rate limit, every call counted for /api/metrics and recorded as evidence
  * (with `actorId` when a person caused it), with the merchant's keys as known secrets to scrub from the record.
  */
 export function consoleGateways(db: Database, actorId: string | null = null): GatewayResolver {
@@ -28,16 +30,28 @@ export function consoleGateways(db: Database, actorId: string | null = null): Ga
     if (!wired.ok) return wired;
     const { merchant, credentials, gateway } = wired.value;
     const secrets = [credentials.apiV3Key, credentials.apiV2Key];
-    return ok(rateLimited(db, merchantId, recorded(db, { merchantId, actorId, secrets, apiVersion: merchant.apiVersion }, gateway)));
+    // The limiter waits outside the meter: the latency measured is WeChat's, not our queue's.
+    return ok(rateLimited(db, merchantId, metered(recorded(db, { merchantId, actorId, secrets, apiVersion: merchant.apiVersion }, gateway))));
   };
 }
 
 /** Start this instance's job workers; every instance does, and pg-boss hands each job to one of them. */
 export async function startJobs(): Promise<void> {
-  const db = getDb();
-  const boss = await getBoss();
-  await startRefundWorkers(boss, { db, resolveGateway: consoleGateways(db), notifyUrl: refundNotifyUrl() });
-  await startBulkWorkers(boss, { db });
-  await startBillWorkers(boss, { db, resolveSource: (merchantId) => billSourceForMerchant(db, merchantId) });
+  setJobsState("starting");
+  try {
+    const db = getDb();
+    const boss = await getBoss();
+    await startRefundWorkers(boss, { db, resolveGateway: consoleGateways(db), notifyUrl: refundNotifyUrl() });
+    await startBulkWorkers(boss, { db });
+    await startBillWorkers(boss, { db, resolveSource: (merchantId) => billSourceForMerchant(db, merchantId) });
+  } catch (error) {
+    // /api/ready reports it, so a load balancer takes the instance out instead of sending it work it cannot finish.
+    setJobsState("failed");
+    throw error;
+  }
+  setJobsState("running");
   log.info("refund job workers started");
 }
+
+/** Every job queue, for the queue-depth metric. */
+export const JOB_QUEUE_NAMES = [...Object.values(QUEUES), ...Object.values(BULK_QUEUES), ...Object.values(BILL_QUEUES)];

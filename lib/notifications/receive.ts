@@ -11,6 +11,7 @@ import { openV2, openV3, type Refusal } from "./open";
 import { recordPayment } from "./payment";
 import { insertNotification, settleNotification, type NotificationInsert, type NotificationRow } from "./record";
 import { handleRefundNotice, v2RefundNotice, v3RefundNotice, type RefundNotice } from "./refund";
+import { observeCallback } from "../ops/metrics";
 
 export interface CallbackOptions {
   /**
@@ -117,6 +118,7 @@ async function receive(db: Database, request: Request, kind: CallbackKind, optio
     const settled = await handle(db, row);
     const level = settled.outcome === "error" ? "error" : settled.outcome === "rejected" || settled.outcome === "unmatched" ? "warn" : "info";
     log[level]({ notification: row.id, kind: kind.name, protocol, notificationId, eventType, outcome: settled.outcome, code: settled.code }, "callback handled");
+    observeCallback(kind.name, "verified", settled.outcome);
     return answerFor(protocol, settled);
   } catch (error) {
     log.error({ err: error, notification: row?.id, kind: kind.name, protocol }, "callback handling failed");
@@ -166,6 +168,7 @@ async function refuse(
     responseBody: answer.body,
   });
   log.warn({ notification: id, kind: kind.name, protocol: stored.protocol, code: refusal.code, reason: refusal.reason }, "callback refused");
+  observeCallback(kind.name, "refused", refusal.code);
   return answer;
 }
 
