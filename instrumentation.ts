@@ -1,4 +1,7 @@
-/** Runs once when a server instance starts: it joins the job queue as a worker (not during `next build`). */
+/**
+ * Runs once when a server instance starts (not during `next build`): it joins the job queue as a worker, and checks
+ * the configured merchant's WeChat Pay configuration (one log line per problem, a banner on the dashboard).
+ */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.NEXT_PHASE === "phase-production-build") return;
@@ -7,6 +10,8 @@ export async function register(): Promise<void> {
     setJobsState("disabled");
     return;
   }
-  const { startJobs } = await import("./lib/jobs/start");
+  const { startJobs, checkConfigurationAtStart } = await import("./lib/jobs/start");
   await startJobs();
+  // In the background: a slow or unreachable WeChat Pay must not hold the instance's start.
+  void checkConfigurationAtStart();
 }

@@ -8,6 +8,7 @@ import { getDb } from "@/lib/db/client";
 import { currentState, dailySeries, parseDashboardParams, rangeSummary } from "@/lib/db/queries/dashboard";
 import { listMerchants } from "@/lib/db/queries/merchants";
 import { Attention } from "./_dashboard/attention";
+import { ConfigurationBanner } from "./_dashboard/configuration-banner";
 import { RangeBar } from "./_dashboard/range-bar";
 import { RefundedChart } from "./_dashboard/refunded-chart";
 import { StatusMixChart } from "./_dashboard/status-mix-chart";
@@ -47,6 +48,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   return (
     <>
       <PageHeader title={t("title")} subtitle={t("subtitle", { from: range.from, to: range.to })} />
+      <ConfigurationBanner />
       <RangeBar range={range} merchantId={merchantId} merchants={merchants} />
       <Tiles summary={summary} state={state} />
       <div className="mt-4 grid gap-4 lg:grid-cols-3">

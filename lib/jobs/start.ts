@@ -3,7 +3,9 @@ import { serverEnv } from "../env";
 import { log } from "../log";
 import type { GatewayResolver } from "../refunds/submit";
 import { ok } from "../result";
+import { checkConfiguredMerchantAtStart } from "../ops/configuration-status";
 import { metered } from "../ops/metered-gateway";
+import { refundNotifyUrlFrom } from "../wechatpay/notify-url";
 import { merchantWechatPay } from "../wechatpay/merchant-gateways";
 import { rateLimited } from "../wechatpay/rate-limited-gateway";
 import { recorded } from "../wechatpay/recorded-gateway";
@@ -16,8 +18,7 @@ import { QUEUES, startRefundWorkers } from "./refund-jobs";
 
 /** Where WeChat Pay sends refund callbacks: REFUND_NOTIFY_URL, else the console's own route. */
 export function refundNotifyUrl(): string {
-  const env = serverEnv();
-  return env.REFUND_NOTIFY_URL ?? new URL("/api/notify/refund", env.APP_URL).toString();
+  return refundNotifyUrlFrom(serverEnv());
 }
 
 /**
@@ -55,3 +56,8 @@ export async function startJobs(): Promise<void> {
 
 /** Every job queue, for the queue-depth metric. */
 export const JOB_QUEUE_NAMES = [...Object.values(QUEUES), ...Object.values(BULK_QUEUES), ...Object.values(BILL_QUEUES)];
+
+/** The configured merchant's WeChat Pay configuration, checked once per instance start (lib/ops/configuration-status). */
+export function checkConfigurationAtStart(): Promise<void> {
+  return checkConfiguredMerchantAtStart(getDb(), refundNotifyUrl());
+}

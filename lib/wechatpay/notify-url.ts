@@ -30,3 +30,8 @@ export const notifyUrlSchema = z
     const problem = notifyUrlProblem(url);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
+
+/** Where WeChat Pay sends refund results: REFUND_NOTIFY_URL, else the console's own route under APP_URL. */
+export function refundNotifyUrlFrom(env: { REFUND_NOTIFY_URL?: string; APP_URL: string }): string {
+  return env.REFUND_NOTIFY_URL ?? new URL("/api/notify/refund", env.APP_URL).toString();
+}

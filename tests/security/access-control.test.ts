@@ -44,6 +44,7 @@ const ACTIONS: Record<string, Permission | "public"> = {
   "app/(console)/admin/merchants/actions.ts#addCredentialsAction": "manageMerchants",
   "app/(console)/admin/merchants/actions.ts#activateCredentialsAction": "manageMerchants",
   "app/(console)/admin/merchants/actions.ts#retireCredentialsAction": "manageMerchants",
+  "app/(console)/admin/merchants/actions.ts#testConnectionAction": "manageMerchants",
   "app/(console)/admin/reasons/actions.ts#addReasonAction": "manageSettings",
   "app/(console)/admin/reasons/actions.ts#renameReasonAction": "manageSettings",
   "app/(console)/admin/reasons/actions.ts#moveReasonAction": "manageSettings",
@@ -51,11 +52,13 @@ const ACTIONS: Record<string, Permission | "public"> = {
 };
 
 /** How each route handler authenticates its caller. */
-type RouteAccess = "session" | "api-key" | "wechat-signature" | "public" | "nextauth";
+type RouteAccess = "session" | "api-key" | "wechat-signature" | "public" | "nextauth" | "metrics-token";
 const ROUTES: Record<string, RouteAccess> = {
   "app/api/auth/[...nextauth]/route.ts#GET": "nextauth",
   "app/api/auth/[...nextauth]/route.ts#POST": "nextauth",
   "app/api/health/route.ts#GET": "public",
+  "app/api/ready/route.ts#GET": "public",
+  "app/api/metrics/route.ts#GET": "metrics-token",
   "app/api/notify/refund/route.ts#POST": "wechat-signature",
   "app/api/notify/payment/route.ts#POST": "wechat-signature",
   "app/api/orders/[id]/refund-status/route.ts#GET": "session",
@@ -192,6 +195,14 @@ describe("access control, enumerated", () => {
         const response = (await (route.fn as unknown as (r: Request, p: unknown) => Promise<Response>)(Object.assign(new Request(url), { nextUrl: new URL(url), cookies: new Map() }), params));
         expect(response.status, route.id).toBe(401);
         expect(await footprint(), route.id).toEqual(before);
+      } else if (access === "metrics-token") {
+        // The route reads the validated environment; with METRICS_TOKEN set, a scrape without the token is 401.
+        vi.stubEnv("DATABASE_URL", t.url);
+        vi.stubEnv("AUTH_SECRET", "access-control-test-secret-of-32-characters");
+        vi.stubEnv("METRICS_TOKEN", "access-control-metrics-token");
+        const response = await (route.fn as unknown as (r: Request) => Promise<Response>)(new Request(url));
+        expect(response.status, route.id).toBe(401);
+        vi.unstubAllEnvs();
       } else if (access === "api-key") {
         for (const key of [null, "rk_live_00000000000000000000000000000000"]) {
           const before = await footprint();

@@ -185,7 +185,8 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
     }
     if (req.method === "GET" && url.pathname === "/v3/certificates") {
       if (!options.platform) return done(404), error(res, 404, "RESOURCE_NOT_EXISTS", "商户未申请平台证书");
-      return done(200), answer(res, 200, certificateList(options.platform), options.platform);
+      // Signed like any answer: with the public key when the request names it (the switch's rule), else the certificate.
+      return done(200), answer(res, 200, certificateList(options.platform), signer);
     }
     const query = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && query) {

@@ -7,7 +7,10 @@ import { failure, type ActionResult } from "@/lib/action-result";
 import { encryptionKeyFrom } from "@/lib/crypto/seal";
 import { getDb } from "@/lib/db/client";
 import { activateCredentials, addCredentials, retireCredentials, type CredentialError } from "@/lib/merchants/credentials";
-import { createMerchant, merchantInputSchema, updateMerchant, type MerchantError } from "@/lib/merchants/merchants";
+import { refundNotifyUrl } from "@/lib/jobs/start";
+import { createMerchant, getMerchant, merchantInputSchema, updateMerchant, type MerchantError } from "@/lib/merchants/merchants";
+import { recordConfigurationCheck } from "@/lib/ops/configuration-status";
+import { checkMerchant, type CheckReport } from "@/lib/wechatpay/check";
 
 function refused(error: MerchantError | CredentialError): ActionResult<never> {
   const fieldErrors = "fieldErrors" in error ? error.fieldErrors : "field" in error && error.field ? { [error.field]: [error.code] } : undefined;
@@ -84,4 +87,16 @@ export const activateCredentialsAction = defineAction("manageMerchants", version
 export const retireCredentialsAction = defineAction("manageMerchants", versionInput, async (input, { actor }): Promise<ActionResult<null>> => {
   const retired = await retireCredentials(getDb(), { ...input, actor });
   return retired.ok ? done(null, input.merchantId) : refused(retired.error);
+});
+
+/** "Test connection": one signed, harmless call to WeChat Pay with the merchant's credentials, and what it found. */
+export const testConnectionAction = defineAction("manageMerchants", z.object({ merchantId: z.uuid() }), async ({ merchantId }): Promise<ActionResult<CheckReport>> => {
+  const db = getDb();
+  const merchant = await getMerchant(db, merchantId);
+  if (!merchant) return failure("MERCHANT_NOT_FOUND", { zh: "找不到该商户。", en: "Merchant not found." });
+  const report = await checkMerchant(db, merchantId, refundNotifyUrl());
+  // The dashboard's banner follows the latest check: a fixed configuration clears it.
+  recordConfigurationCheck(merchant, report);
+  revalidatePath("/");
+  return { ok: true, data: report };
 });

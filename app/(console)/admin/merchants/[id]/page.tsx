@@ -15,6 +15,7 @@ import { fenToYuan } from "@/lib/money";
 import { MerchantForm } from "../merchant-form";
 import { CredentialActions } from "./credential-actions";
 import { CredentialUploadForm } from "./credential-upload-form";
+import { TestConnection } from "./test-connection";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("admin.merchants"))("title") };
@@ -28,7 +29,7 @@ export default async function MerchantPage({ params }: { params: Promise<{ id: s
   const db = getDb();
   const merchant = z.uuid().safeParse(id).success ? await getMerchant(db, id) : undefined;
   if (!merchant) notFound();
-  const [t, versions] = await Promise.all([getTranslations("admin.credentials"), listCredentials(db, merchant.id)]);
+  const [t, tConnection, versions] = await Promise.all([getTranslations("admin.credentials"), getTranslations("admin.connection"), listCredentials(db, merchant.id)]);
 
   const columns: Column<CredentialSummary>[] = [
     { header: t("version"), cell: (c) => <span className="font-medium tabular-nums">v{c.version}</span> },
@@ -75,6 +76,13 @@ export default async function MerchantPage({ params }: { params: Promise<{ id: s
             active: merchant.active,
           }}
         />
+      </section>
+
+      <section aria-labelledby="connection" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="connection" className="mb-2 text-sm font-semibold text-slate-900">
+          {tConnection("title")}
+        </h2>
+        <TestConnection merchantId={merchant.id} />
       </section>
 
       <section aria-labelledby="credentials" className="mb-6">
