@@ -1,10 +1,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseRefundNotification } from "../lib/wechatpay/v3/notification";
 import { RETRY_SCHEDULE_SECONDS } from "./notify/notifier";
-import { addMerchant, startHarness, startReceiver, v3Client, type Harness, type Receiver } from "./test-support/harness";
+import {
+  addMerchant,
+  startHarness,
+  startReceiver,
+  v3Client,
+  type Harness,
+  type Receiver,
+} from "./test-support/harness";
 
 const ORDER = { outTradeNo: "T4001", totalFen: 1000 };
-const APPLY = { out_trade_no: ORDER.outTradeNo, out_refund_no: "R1", amount: { refund: 300, total: 1000, currency: "CNY" as const } };
+const APPLY = {
+  out_trade_no: ORDER.outTradeNo,
+  out_refund_no: "R1",
+  amount: { refund: 300, total: 1000, currency: "CNY" as const },
+};
 const TIME_SCALE = 1000;
 
 let h: Harness;
@@ -23,7 +34,14 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await h.control.reset(true);
-  await h.control.notifySettings({ enabled: true, copies: 1, badSignature: false, tamperCiphertext: false, followWith: null });
+  await h.control.notifySettings({
+    enabled: true,
+    copies: 1,
+    badSignature: false,
+    tamperCiphertext: false,
+    signatureProbes: false,
+    followWith: null,
+  });
   await h.control.addTransactions(merchant.mchid, [{ ...ORDER, paidAt: h.clock.now() - 3600_000 }]);
   receiver.received.length = 0;
   receiver.answer = () => ({ status: 204 });
@@ -33,7 +51,9 @@ beforeEach(async () => {
 const open = (index: number) => {
   const note = receiver.received[index];
   if (!note) throw new Error(`no notification #${index}`);
-  return parseRefundNotification({ headers: note.headers, rawBody: note.body }, v3.keys.resolve, merchant.apiV3Key, { now: () => h.clock.now() });
+  return parseRefundNotification({ headers: note.headers, rawBody: note.body }, v3.keys.resolve, merchant.apiV3Key, {
+    now: () => h.clock.now(),
+  });
 };
 
 async function refundAndSettle(extra: Record<string, unknown> = {}): Promise<void> {
@@ -52,7 +72,9 @@ describe("notification delivery", () => {
     }
     const gaps = receiver.received.slice(1).map((r, i) => r.at - receiver.received[i]!.at);
     expect(gaps).toEqual(RETRY_SCHEDULE_SECONDS.map((s) => (s * 1000) / TIME_SCALE));
-    expect(RETRY_SCHEDULE_SECONDS).toEqual([15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600]);
+    expect(RETRY_SCHEDULE_SECONDS).toEqual([
+      15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
+    ]);
     const [delivery] = await h.control.deliveries();
     expect(delivery).toMatchObject({ state: "failed", rounds: 16 });
     expect(delivery?.attempts).toHaveLength(16);
@@ -77,7 +99,8 @@ describe("notification delivery", () => {
     await h.control.notifySettings({ copies: 3 });
     await refundAndSettle();
     expect(receiver.received).toHaveLength(3);
-    for (let i = 0; i < 3; i++) expect(await open(i)).toMatchObject({ ok: true, value: { eventType: "REFUND.SUCCESS" } });
+    for (let i = 0; i < 3; i++)
+      expect(await open(i)).toMatchObject({ ok: true, value: { eventType: "REFUND.SUCCESS" } });
     expect(new Set(receiver.received.map((r) => JSON.parse(r.body).id)).size).toBe(1);
   });
 
@@ -86,9 +109,27 @@ describe("notification delivery", () => {
     await refundAndSettle();
     expect(receiver.received).toHaveLength(2);
     expect(await open(0)).toMatchObject({ ok: true, value: { eventType: "REFUND.SUCCESS" } });
-    expect(await open(1)).toMatchObject({ ok: true, value: { eventType: "REFUND.CLOSED", resource: { refund_status: "CLOSED", out_refund_no: "R1" } } });
+    expect(await open(1)).toMatchObject({
+      ok: true,
+      value: { eventType: "REFUND.CLOSED", resource: { refund_status: "CLOSED", out_refund_no: "R1" } },
+    });
     expect(await v3.client.queryRefund("R1")).toMatchObject({ ok: true, value: { status: "SUCCESS" } });
     expect((await h.control.deliveries()).map((d) => d.spurious)).toEqual([false, true]);
+  });
+
+  it("sends WeChat's signature probe before the first round; the lib refuses it, and accepting it would not count", async () => {
+    await h.control.notifySettings({ signatureProbes: true });
+    // A merchant that (wrongly) accepts everything: the probe's acceptance must not mark the notification delivered.
+    receiver.answer = (received) => ({
+      status: String(received.headers["wechatpay-signature"]).startsWith("WECHATPAY/SIGNTEST/") ? 204 : 500,
+    });
+    await refundAndSettle();
+    expect(String(receiver.received[0]?.headers["wechatpay-signature"])).toMatch(/^WECHATPAY\/SIGNTEST\//);
+    expect(await open(0)).toMatchObject({ ok: false, error: { code: "SIGNATURE_PROBE" } });
+    expect(await open(1)).toMatchObject({ ok: true, value: { eventType: "REFUND.SUCCESS" } });
+    const [delivery] = await h.control.deliveries();
+    expect(delivery).toMatchObject({ state: "pending", rounds: 1 });
+    expect(delivery?.attempts.map((a) => a.probe ?? false)).toEqual([true, false]);
   });
 
   it("sends notifications with a bad signature; the lib refuses them, and retries succeed once the fault is off", async () => {

@@ -10,7 +10,9 @@ import type { StateStore } from "../state/store";
 import { buildPayload, isAccepted } from "./payloads";
 
 /** Seconds between attempts after the first one fails: 15s/15s/30s/3m/10m/20m/30m/30m/30m/60m/3h/3h/3h/6h/6h. */
-export const RETRY_SCHEDULE_SECONDS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600];
+export const RETRY_SCHEDULE_SECONDS = [
+  15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
+];
 /** WeChat waits about five seconds for the merchant's answer. */
 const ANSWER_TIMEOUT_MS = 5000;
 /** Kept in the log per attempt; enough to see what the merchant said. */
@@ -43,7 +45,8 @@ export class Notifier implements Announcer {
   /** On start: every delivery that was waiting for its next attempt. */
   resume(): void {
     for (const delivery of this.store.state.deliveries) {
-      if (delivery.state === "pending" && delivery.nextAttemptAt !== undefined) this.arm(delivery.id, delivery.nextAttemptAt);
+      if (delivery.state === "pending" && delivery.nextAttemptAt !== undefined)
+        this.arm(delivery.id, delivery.nextAttemptAt);
     }
   }
 
@@ -84,7 +87,10 @@ export class Notifier implements Announcer {
   }
 
   private arm(id: string, at: number): void {
-    this.timers.set(id, this.scheduler.schedule(at, () => this.attempt(id)));
+    this.timers.set(
+      id,
+      this.scheduler.schedule(at, () => this.attempt(id)),
+    );
   }
 
   /** One round: the notification (as many copies as configured), then success, the next retry, or giving up. */
@@ -94,6 +100,9 @@ export class Notifier implements Announcer {
     if (!found) return;
     const copies = this.store.state.notify.copies;
     const attempts: Attempt[] = [];
+    if (found.delivery.protocol === "v3" && found.delivery.rounds === 0 && this.store.state.notify.signatureProbes) {
+      attempts.push({ ...(await this.send(found.delivery, found.refund, 0, true)), probe: true });
+    }
     for (let copy = 0; copy < copies; copy++) {
       // Rebuilt per copy: a fresh timestamp, nonce and encryption, and the sabotage settings of this moment.
       const current = this.lookup(id);
@@ -105,7 +114,7 @@ export class Notifier implements Announcer {
     const { delivery } = after;
     delivery.attempts.push(...attempts);
     delivery.rounds += 1;
-    if (attempts.some((a) => a.accepted)) {
+    if (attempts.some((a) => a.accepted && !a.probe)) {
       delivery.state = "delivered";
       delete delivery.nextAttemptAt;
     } else if (delivery.rounds > RETRY_SCHEDULE_SECONDS.length) {
@@ -119,11 +128,11 @@ export class Notifier implements Announcer {
     this.store.commit();
   }
 
-  private async send(delivery: Delivery, refund: Refund, copy: number): Promise<Attempt> {
+  private async send(delivery: Delivery, refund: Refund, copy: number, probe = false): Promise<Attempt> {
     const at = this.scheduler.now();
     const merchant = this.store.state.merchants[delivery.mchid];
     if (!merchant) return { at, copy, accepted: false, error: "merchant no longer exists" };
-    const payload = buildPayload(delivery, merchant, refund, at, this.store.state.notify);
+    const payload = buildPayload(delivery, merchant, refund, at, { ...this.store.state.notify, probe });
     if (!payload.ok) return { at, copy, accepted: false, error: `cannot build: ${payload.error.detail}` };
     try {
       const response = await fetch(delivery.url, {

@@ -7,7 +7,7 @@ import { ok, type Result } from "../../lib/result";
 import type { WechatPayError } from "../../lib/wechatpay/errors";
 import { buildRefundNotification, parseNotificationAnswer } from "../../lib/wechatpay/v2/notification";
 import { beijingTime, buildNotification } from "../../lib/wechatpay/v3/notification";
-import { signResponse } from "../../lib/wechatpay/v3/verify";
+import { SIGNATURE_PROBE_PREFIX, signResponse } from "../../lib/wechatpay/v3/verify";
 import { privateKeyOf } from "../keys";
 import { v2ReqInfo, v3NotificationResource, V3_EVENT, signerOf } from "../domain/wire";
 import type { Delivery, Merchant, Refund } from "../state/schema";
@@ -15,6 +15,8 @@ import type { Delivery, Merchant, Refund } from "../state/schema";
 export interface Sabotage {
   badSignature: boolean;
   tamperCiphertext: boolean;
+  /** WeChat's signature probe: the signature replaced by `WECHATPAY/SIGNTEST/` and random bytes. */
+  probe?: boolean;
 }
 
 export interface Payload {
@@ -29,7 +31,13 @@ function tamper(ciphertextB64: string): string {
   return bytes.toString("base64");
 }
 
-function v3Payload(delivery: Delivery, merchant: Merchant, refund: Refund, now: number, sabotage: Sabotage): Result<Payload, WechatPayError> {
+function v3Payload(
+  delivery: Delivery,
+  merchant: Merchant,
+  refund: Refund,
+  now: number,
+  sabotage: Sabotage,
+): Result<Payload, WechatPayError> {
   const { privateKeyPem, serial } = signerOf(merchant);
   const signer = { privateKey: privateKeyOf(privateKeyPem), serial };
   const timestamp = String(Math.floor(now / 1000));
@@ -61,10 +69,17 @@ function v3Payload(delivery: Delivery, merchant: Merchant, refund: Refund, now: 
     if (!other.ok) return other;
     headers = { ...headers, "Wechatpay-Signature": other.value["Wechatpay-Signature"] };
   }
+  if (sabotage.probe)
+    headers = { ...headers, "Wechatpay-Signature": `${SIGNATURE_PROBE_PREFIX}${randomBytes(192).toString("base64")}` };
   return ok({ headers: { ...headers, "Content-Type": "application/json" }, body });
 }
 
-function v2Payload(delivery: Delivery, merchant: Merchant, refund: Refund, sabotage: Sabotage): Result<Payload, WechatPayError> {
+function v2Payload(
+  delivery: Delivery,
+  merchant: Merchant,
+  refund: Refund,
+  sabotage: Sabotage,
+): Result<Payload, WechatPayError> {
   // APIv2 notifications carry no signature: knowing the API key (to encrypt req_info) is the only proof, so a
   // "bad signature" is a req_info encrypted under another key.
   const apiKey = sabotage.badSignature ? randomBytes(16).toString("hex") : merchant.apiV2Key;
@@ -77,7 +92,10 @@ function v2Payload(delivery: Delivery, merchant: Merchant, refund: Refund, sabot
   if (!built.ok) return built;
   let body = built.value;
   if (sabotage.tamperCiphertext) {
-    body = body.replace(/<req_info><!\[CDATA\[([^\]]*)\]\]><\/req_info>/, (_all, info: string) => `<req_info><![CDATA[${tamper(info)}]]></req_info>`);
+    body = body.replace(
+      /<req_info><!\[CDATA\[([^\]]*)\]\]><\/req_info>/,
+      (_all, info: string) => `<req_info><![CDATA[${tamper(info)}]]></req_info>`,
+    );
   }
   return ok({ headers: { "Content-Type": "text/xml; charset=utf-8" }, body });
 }

@@ -88,6 +88,8 @@ const attemptSchema = z.object({
   answer: z.string().optional(),
   error: z.string().optional(),
   accepted: z.boolean(),
+  /** WeChat's signature probe (签名探测) sent before the round: never counts as the notification delivered. */
+  probe: z.boolean().optional(),
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
@@ -168,7 +170,11 @@ export const billAdjustmentInputSchema = z.discriminatedUnion("kind", [
   /** The stated hash_value is not the file's. */
   z.object({ kind: z.literal("corrupt_hash"), ...adjustmentTarget }),
   /** No bill: NO_STATEMENT_EXIST, or STATEMENT_CREATING (WeChat publishes the previous day's bill after 10:00). */
-  z.object({ kind: z.literal("missing"), ...adjustmentTarget, code: z.enum(["NO_STATEMENT_EXIST", "STATEMENT_CREATING"]).default("STATEMENT_CREATING") }),
+  z.object({
+    kind: z.literal("missing"),
+    ...adjustmentTarget,
+    code: z.enum(["NO_STATEMENT_EXIST", "STATEMENT_CREATING"]).default("STATEMENT_CREATING"),
+  }),
 ]);
 export type BillAdjustmentInput = z.input<typeof billAdjustmentInputSchema>;
 const billAdjustmentSchema = z.intersection(billAdjustmentInputSchema, z.object({ id: z.string() }));
@@ -180,6 +186,11 @@ export const notifySettingsSchema = z.object({
   copies: z.number().int().min(1).max(10),
   badSignature: z.boolean(),
   tamperCiphertext: z.boolean(),
+  /**
+   * APIv3: before a notification's first round, send WeChat's signature probe — the same callback with a
+   * `Wechatpay-Signature` of `WECHATPAY/SIGNTEST/…`, which a merchant that verifies must refuse.
+   */
+  signatureProbes: z.boolean().default(false),
   /** After each real notification, also announce this status for the same refund (out of order). */
   followWith: finalStatusSchema.nullable(),
 });
@@ -215,6 +226,7 @@ export const DEFAULT_NOTIFY_SETTINGS: NotifySettings = {
   copies: 1,
   badSignature: false,
   tamperCiphertext: false,
+  signatureProbes: false,
   followWith: null,
 };
 
