@@ -9,25 +9,52 @@ import tseslint from "typescript-eslint";
  * lib/ imports no React or Next.js, and nothing of the console imports the simulator (a program of its own).
  */
 const noImport = (patterns) => ["error", { patterns }];
-const appImports = { group: ["@/app/*", "**/app/*", "../app/*", "../../app/*"], message: "Only app/ may import app/ (folders flow app → components → lib)." };
-const simulatorImports = { group: ["@/simulator/*", "**/simulator/*"], message: "The simulator is its own program: the console never imports it." };
-const frameworkImports = { group: ["react", "react-dom", "next", "next/*", "next-auth", "next-auth/*", "next-intl", "next-intl/*"], message: "lib/ is the domain: no React or Next.js." };
+const appImports = {
+  group: ["@/app/*", "**/app/*", "../app/*", "../../app/*"],
+  message: "Only app/ may import app/ (folders flow app → components → lib).",
+};
+const simulatorImports = {
+  group: ["@/simulator/*", "**/simulator/*"],
+  message: "The simulator is its own program: the console never imports it.",
+};
+const frameworkImports = {
+  group: ["react", "react-dom", "next", "next/*", "next-auth", "next-auth/*", "next-intl", "next-intl/*"],
+  message: "lib/ is the domain: no React or Next.js.",
+};
 
 export default tseslint.config(
-  { ignores: [".next/**", ".data/**", "node_modules/**", "drizzle/**", "test-results/**", "playwright-report/**", "bench/peers/**", "next-env.d.ts"] },
+  {
+    ignores: [
+      ".next/**",
+      ".data/**",
+      "node_modules/**",
+      "drizzle/**",
+      "test-results/**",
+      "playwright-report/**",
+      "bench/peers/**",
+      "next-env.d.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { console: "readonly", process: "readonly", Buffer: "readonly", URL: "readonly" } },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
       "no-undef": "off",
     },
   },
   {
     files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
     plugins: { "@next/next": nextPlugin, "react-hooks": reactHooks },
-    rules: { ...nextPlugin.configs.recommended.rules, ...nextPlugin.configs["core-web-vitals"].rules, ...reactHooks.configs.recommended.rules },
+    rules: {
+      ...nextPlugin.configs.recommended.rules,
+      ...nextPlugin.configs["core-web-vitals"].rules,
+      ...reactHooks.configs.recommended.rules,
+    },
   },
   {
     // Every UPDATE and DELETE through drizzle says which rows: a forgotten WHERE would touch every merchant's data.
@@ -38,6 +65,13 @@ export default tseslint.config(
     },
   },
   { files: ["app/**/*.{ts,tsx}"], rules: { "no-restricted-imports": noImport([simulatorImports]) } },
-  { files: ["components/**/*.{ts,tsx}", "i18n/**/*.ts"], rules: { "no-restricted-imports": noImport([appImports, simulatorImports]) } },
-  { files: ["lib/**/*.ts"], ignores: ["lib/**/*.test.ts"], rules: { "no-restricted-imports": noImport([appImports, simulatorImports, frameworkImports]) } },
+  {
+    files: ["components/**/*.{ts,tsx}", "i18n/**/*.ts"],
+    rules: { "no-restricted-imports": noImport([appImports, simulatorImports]) },
+  },
+  {
+    files: ["lib/**/*.ts"],
+    ignores: ["lib/**/*.test.ts"],
+    rules: { "no-restricted-imports": noImport([appImports, simulatorImports, frameworkImports]) },
+  },
 );

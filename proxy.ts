@@ -31,7 +31,15 @@ export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   // The cookie NextAuth sets (app/_server/auth-options.ts): `__Secure-` and Secure when APP_URL is https.
   const cookie = sessionCookie(process.env.APP_URL ?? "http://localhost:3000");
-  const signedIn = async () => Boolean(await getToken({ req: request, secret: process.env.AUTH_SECRET, cookieName: cookie.name, secureCookie: cookie.secure }));
+  const signedIn = async () =>
+    Boolean(
+      await getToken({
+        req: request,
+        secret: process.env.AUTH_SECRET,
+        cookieName: cookie.name,
+        secureCookie: cookie.secure,
+      }),
+    );
   if (!pathname.startsWith("/login") && !(await signedIn())) {
     const login = new URL("/login", request.url);
     login.searchParams.set("callbackUrl", pathname + search);
@@ -39,7 +47,10 @@ export async function proxy(request: NextRequest) {
   }
   if (pathname.startsWith("/api/")) return NextResponse.next();
 
-  const csp = contentSecurityPolicy(Buffer.from(crypto.randomUUID()).toString("base64"), process.env.NODE_ENV === "development");
+  const csp = contentSecurityPolicy(
+    Buffer.from(crypto.randomUUID()).toString("base64"),
+    process.env.NODE_ENV === "development",
+  );
   const headers = new Headers(request.headers);
   headers.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers } });
@@ -50,5 +61,7 @@ export async function proxy(request: NextRequest) {
 export const config = {
   // Everything but NextAuth, the WeChat callbacks, the merchant API, health, readiness, metrics and static files: those answer
   // JSON or XML and get the fixed headers of next.config.mjs.
-  matcher: ["/((?!api/auth|api/notify|api/v1|api/health|api/ready|api/metrics|_next/static|_next/image|favicon.ico).*)"],
+  matcher: [
+    "/((?!api/auth|api/notify|api/v1|api/health|api/ready|api/metrics|_next/static|_next/image|favicon.ico).*)",
+  ],
 };

@@ -6,7 +6,10 @@ import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("common");
-  return { title: { default: t("appName"), template: `%s · ${t("appName")}` }, description: "WeChat Pay refund console" };
+  return {
+    title: { default: t("appName"), template: `%s · ${t("appName")}` },
+    description: "WeChat Pay refund console",
+  };
 }
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

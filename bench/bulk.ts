@@ -36,7 +36,12 @@ export async function runBulkBench(bench: BenchDatabase): Promise<BenchSection> 
   // The simulator in its own process, as `npm start` runs it, with WeChat's real limits (150 requests/s).
   process.env.SIM_CONTROL_TOKEN ||= randomBytes(24).toString("hex");
   const simulatorDir = mkdtempSync(path.join(os.tmpdir(), "bench-sim-"));
-  const simulator = await ensureDemoGateway({ dataDir: simulatorDir, port: 4210, appUrl: "http://127.0.0.1:9", orders: [] });
+  const simulator = await ensureDemoGateway({
+    dataDir: simulatorDir,
+    port: 4210,
+    appUrl: "http://127.0.0.1:9",
+    orders: [],
+  });
   const url = simulator.env.WECHATPAY_BASE_URL!;
   const control = new SimControl(url, process.env.SIM_CONTROL_TOKEN);
   const credentials = loadMerchantCredentialsFromEnv(simulator.env);
@@ -55,11 +60,19 @@ export async function runBulkBench(bench: BenchDatabase): Promise<BenchSection> 
     insert into orders (merchant_id, out_trade_no, transaction_id, total_fen, paid_at, payer_openid)
     select ${merchantId}, 'BK' || lpad(g::text, 6, '0'), '4200' || lpad(g::text, 24, '0'), 1000, ${paidAt.toISOString()}, 'o-bulk-payer-' || g
     from generate_series(1, ${ROWS}::int) g`;
-  const orderRows = await bench.sql<{ out_trade_no: string; transaction_id: string; payer_openid: string }[]>`select out_trade_no, transaction_id, payer_openid from orders order by id`;
+  const orderRows = await bench.sql<
+    { out_trade_no: string; transaction_id: string; payer_openid: string }[]
+  >`select out_trade_no, transaction_id, payer_openid from orders order by id`;
   for (let i = 0; i < orderRows.length; i += 200) {
     await control.addTransactions(
       MCHID,
-      orderRows.slice(i, i + 200).map((o) => ({ outTradeNo: o.out_trade_no, transactionId: o.transaction_id, totalFen: 1000, paidAt: paidAt.getTime(), payerOpenid: o.payer_openid })),
+      orderRows.slice(i, i + 200).map((o) => ({
+        outTradeNo: o.out_trade_no,
+        transactionId: o.transaction_id,
+        totalFen: 1000,
+        paidAt: paidAt.getTime(),
+        payerOpenid: o.payer_openid,
+      })),
     );
   }
 
@@ -73,13 +86,29 @@ export async function runBulkBench(bench: BenchDatabase): Promise<BenchSection> 
   const boss = new PgBoss({ connectionString: bench.url, schema: "pgboss", max: 6, supervise: false, schedule: false });
   await boss.start();
   const limited = rateLimited(bench.db, merchantId, gateway);
-  await startRefundWorkers(boss, { db: bench.db, resolveGateway: async () => ok(limited), pollingIntervalSeconds: 0.5 });
-  await startBulkWorkers(boss, { db: bench.db, settings: { rowsPerSecond: CEILING, windowMs: 200, sliceMs: 20_000, orderIntervalMs: 1000 }, pollingIntervalSeconds: 0.5 });
+  await startRefundWorkers(boss, {
+    db: bench.db,
+    resolveGateway: async () => ok(limited),
+    pollingIntervalSeconds: 0.5,
+  });
+  await startBulkWorkers(boss, {
+    db: bench.db,
+    settings: { rowsPerSecond: CEILING, windowMs: 200, sliceMs: 20_000, orderIntervalMs: 1000 },
+    pollingIntervalSeconds: 0.5,
+  });
 
   try {
-    const csv = ["out_trade_no,amount,reason", ...orderRows.map((o, i) => `${o.out_trade_no},${i % 2 ? "full" : "2.50"},活动取消 Event cancelled`)].join("\n");
-    const uploaded = await uploadBatch(bench.db, { merchantId, fileName: "bench.csv", bytes: new TextEncoder().encode(csv) }, { actor: operator.actor, userId: operator.userId });
-    if (!uploaded.ok || uploaded.value.validRows !== ROWS) throw new Error(`upload: ${uploaded.ok ? uploaded.value.validRows : uploaded.error.code}`);
+    const csv = [
+      "out_trade_no,amount,reason",
+      ...orderRows.map((o, i) => `${o.out_trade_no},${i % 2 ? "full" : "2.50"},活动取消 Event cancelled`),
+    ].join("\n");
+    const uploaded = await uploadBatch(
+      bench.db,
+      { merchantId, fileName: "bench.csv", bytes: new TextEncoder().encode(csv) },
+      { actor: operator.actor, userId: operator.userId },
+    );
+    if (!uploaded.ok || uploaded.value.validRows !== ROWS)
+      throw new Error(`upload: ${uploaded.ok ? uploaded.value.validRows : uploaded.error.code}`);
     const batchId = uploaded.value.batchId;
     await confirmBatch(bench.db, batchId, operator);
     const decided = await decideBatch(bench.db, batchId, { approve: true, note: "bench" }, approver);
@@ -94,7 +123,11 @@ export async function runBulkBench(bench: BenchDatabase): Promise<BenchSection> 
     await enqueueBulkRun(boss, batchId);
     for (;;) {
       await collect();
-      const [row] = await bench.db.select({ n: refunds.id }).from(refunds).where(inArray(refunds.status, ["PROCESSING", "SUCCESS"])).then((r) => [{ n: r.length }]);
+      const [row] = await bench.db
+        .select({ n: refunds.id })
+        .from(refunds)
+        .where(inArray(refunds.status, ["PROCESSING", "SUCCESS"]))
+        .then((r) => [{ n: r.length }]);
       if (row!.n >= ROWS) break;
       if (Date.now() - started > 15 * 60_000) throw new Error(`stuck at ${row!.n} of ${ROWS} accepted`);
       await new Promise((r) => setTimeout(r, 250));
@@ -111,19 +144,47 @@ export async function runBulkBench(bench: BenchDatabase): Promise<BenchSection> 
     const perSecond = new Map<number, number>();
     for (const r of accepted) perSecond.set(Math.floor(r.at / 1000), (perSecond.get(Math.floor(r.at / 1000)) ?? 0) + 1);
     const seconds = [...perSecond.keys()].sort((a, b) => a - b);
-    const middle = seconds.slice(Math.floor(seconds.length * 0.05), Math.ceil(seconds.length * 0.95)).map((s) => perSecond.get(s)!);
+    const middle = seconds
+      .slice(Math.floor(seconds.length * 0.05), Math.ceil(seconds.length * 0.95))
+      .map((s) => perSecond.get(s)!);
     const sustained = middle.reduce((a, b) => a + b, 0) / Math.max(1, middle.length);
     const peak = Math.max(...perSecond.values());
-    const [errors] = await bench.sql<{ n: number }[]>`select count(*)::int as n from refunds where last_error_code = 'FREQUENCY_LIMITED'`;
+    const [errors] = await bench.sql<
+      { n: number }[]
+    >`select count(*)::int as n from refunds where last_error_code = 'FREQUENCY_LIMITED'`;
     // How fast the bulk worker recorded the refunds (fed the submission queue), to tell feeding from sending.
-    const [fed] = await bench.sql<{ seconds: number }[]>`select extract(epoch from max(created_at) - min(created_at))::float as seconds from refunds`;
+    const [fed] = await bench.sql<
+      { seconds: number }[]
+    >`select extract(epoch from max(created_at) - min(created_at))::float as seconds from refunds`;
 
     return {
       title: "4. Bulk refunds at WeChat's rate",
       body: [
         table(
-          ["refunds", "recorded /s", "accepted by WeChat", "wall time s", "overall /s", "sustained /s (middle 90 %)", "p5 second", "peak second", "FREQUENCY_LIMITED"],
-          [[ROWS, round(ROWS / Math.max(0.001, fed!.seconds), 1), accepted.length, round((last - first) / 1000, 1), round(overall, 1), round(sustained, 1), percentile(middle, 5), peak, limitedAnswers + errors!.n]],
+          [
+            "refunds",
+            "recorded /s",
+            "accepted by WeChat",
+            "wall time s",
+            "overall /s",
+            "sustained /s (middle 90 %)",
+            "p5 second",
+            "peak second",
+            "FREQUENCY_LIMITED",
+          ],
+          [
+            [
+              ROWS,
+              round(ROWS / Math.max(0.001, fed!.seconds), 1),
+              accepted.length,
+              round((last - first) / 1000, 1),
+              round(overall, 1),
+              round(sustained, 1),
+              percentile(middle, 5),
+              peak,
+              limitedAnswers + errors!.n,
+            ],
+          ],
         ),
         "",
         `A ${ROWS.toLocaleString("en")}-line CSV (half fixed amounts, half "full"), approved as one batch, run by the bulk worker at ${CEILING} lines/s into the submission queue; submissions go through the shared per-merchant limiter to the simulator, which enforces WeChat's 150 requests/s and answers FREQUENCY_LIMITED above it. The simulator runs on the same two cores with its callbacks switched off (benchmark 1 measures those). Rates are counted from the simulator's own request log.`,

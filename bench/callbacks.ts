@@ -20,11 +20,18 @@ const WARM_UP = 500;
 const FLOOR_REQUESTS = 5_000;
 
 async function applied(bench: BenchDatabase, prefix: string): Promise<number> {
-  const [row] = await bench.sql<{ n: number }[]>`select count(*)::int as n from refunds where out_refund_no like ${`${prefix}R%`} and status = 'SUCCESS'`;
+  const [row] = await bench.sql<
+    { n: number }[]
+  >`select count(*)::int as n from refunds where out_refund_no like ${`${prefix}R%`} and status = 'SUCCESS'`;
   return row!.n;
 }
 
-async function measureTarget(bench: BenchDatabase, url: string, rss: () => number, prefix: string): Promise<LoadResult & { rssMiB: number; applied: number }> {
+async function measureTarget(
+  bench: BenchDatabase,
+  url: string,
+  rss: () => number,
+  prefix: string,
+): Promise<LoadResult & { rssMiB: number; applied: number }> {
   const sampler = peakSampler(rss);
   const load = await sendAll(url, refundSuccessCallbacks(prefix, COUNT));
   const rssMiB = sampler.stop();
@@ -33,7 +40,8 @@ async function measureTarget(bench: BenchDatabase, url: string, rss: () => numbe
 
 export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSection> {
   const merchantId = await createBenchMerchant(bench.sql);
-  for (const prefix of ["W", "A", "B"]) await createProcessingRefunds(bench.sql, merchantId, prefix, prefix === "W" ? WARM_UP : COUNT);
+  for (const prefix of ["W", "A", "B"])
+    await createProcessingRefunds(bench.sql, merchantId, prefix, prefix === "W" ? WARM_UP : COUNT);
   await bench.sql`analyze`;
 
   // The console, as deployed: production build, job workers off so only callbacks load the machine.
@@ -44,7 +52,10 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
     await sendAll(app.url, refundSuccessCallbacks("W", WARM_UP), 20);
     appResult = await measureTarget(bench, app.url, app.rssMiB, "A");
     // The framework's share, for the reader: the same process answering its health check (one `select 1`).
-    floor = await sendAll(app.url, Array.from({ length: FLOOR_REQUESTS }, () => ({ method: "GET" as const, path: "/api/health", headers: {} })));
+    floor = await sendAll(
+      app.url,
+      Array.from({ length: FLOOR_REQUESTS }, () => ({ method: "GET" as const, path: "/api/health", headers: {} })),
+    );
   } finally {
     await app.stop();
   }
@@ -76,7 +87,13 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
   return {
     title: "1. Refund callback throughput",
     body: [
-      table(["target", "callbacks/s", "p50 ms", "p99 ms", "peak RSS MiB", "applied", "non-2xx / errors"], [row("console: next start, /api/notify/refund", appResult), row("baseline: node:http + postgres.js", baseResult)]),
+      table(
+        ["target", "callbacks/s", "p50 ms", "p99 ms", "peak RSS MiB", "applied", "non-2xx / errors"],
+        [
+          row("console: next start, /api/notify/refund", appResult),
+          row("baseline: node:http + postgres.js", baseResult),
+        ],
+      ),
       "",
       `${COUNT.toLocaleString("en")} distinct callbacks per target (each for its own PROCESSING refund), 50 keep-alive connections from autocannon on the same machine; ${WARM_UP} warm-up callbacks first. "applied" counts refunds that reached SUCCESS afterwards.`,
       "",

@@ -26,8 +26,20 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: "cap binds (total ¥1,000.00, 200 × ¥1.00)", outTradeNo: "CONC_CAP_01", totalFen: 100_000, expectedAccepted: 50, expectedRefusal: "REFUND_LIMIT_REACHED" },
-  { name: "total binds (total ¥30.00, 200 × ¥1.00)", outTradeNo: "CONC_TOTAL_01", totalFen: 3_000, expectedAccepted: 30, expectedRefusal: "AMOUNT_EXCEEDS_REMAINING" },
+  {
+    name: "cap binds (total ¥1,000.00, 200 × ¥1.00)",
+    outTradeNo: "CONC_CAP_01",
+    totalFen: 100_000,
+    expectedAccepted: 50,
+    expectedRefusal: "REFUND_LIMIT_REACHED",
+  },
+  {
+    name: "total binds (total ¥30.00, 200 × ¥1.00)",
+    outTradeNo: "CONC_TOTAL_01",
+    totalFen: 3_000,
+    expectedAccepted: 30,
+    expectedRefusal: "AMOUNT_EXCEEDS_REMAINING",
+  },
 ];
 
 export async function runConcurrencyBench(bench: BenchDatabase): Promise<BenchSection> {
@@ -45,7 +57,9 @@ export async function runConcurrencyBench(bench: BenchDatabase): Promise<BenchSe
   try {
     // Warm the route (first requests compile and connect) on an order that is not measured.
     for (let i = 0; i < 5; i++) {
-      await fetch(`${app.url}/api/v1/orders/${SCENARIOS[0]!.outTradeNo}`, { headers: { authorization: `Bearer ${apiKey}` } });
+      await fetch(`${app.url}/api/v1/orders/${SCENARIOS[0]!.outTradeNo}`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
     }
     for (const s of SCENARIOS) {
       const latencies: number[] = [];
@@ -66,7 +80,16 @@ export async function runConcurrencyBench(bench: BenchDatabase): Promise<BenchSe
         }),
       );
       const seconds = (performance.now() - started) / 1000;
-      const [order] = await bench.sql<{ total_fen: number; refunded_fen: number; in_flight_fen: number; refund_count: number; refunds: number; sum: number }[]>`
+      const [order] = await bench.sql<
+        {
+          total_fen: number;
+          refunded_fen: number;
+          in_flight_fen: number;
+          refund_count: number;
+          refunds: number;
+          sum: number;
+        }[]
+      >`
         select o.total_fen::int, o.refunded_fen::int, o.in_flight_fen::int, o.refund_count,
                (select count(*)::int from refunds r where r.order_id = o.id) as refunds,
                (select coalesce(sum(amount_fen), 0)::int from refunds r where r.order_id = o.id) as sum
@@ -90,7 +113,9 @@ export async function runConcurrencyBench(bench: BenchDatabase): Promise<BenchSe
         `${order!.refunds} refunds, ${formatFen(order!.sum)} reserved of ${formatFen(order!.total_fen)}`,
         exact ? "✅ exact" : "❌ wrong",
       ]);
-      checks.push(`- ${s.name}: ${verdict(exact, `${s.expectedAccepted} accepted, the rest ${s.expectedRefusal}, sums equal`)}`);
+      checks.push(
+        `- ${s.name}: ${verdict(exact, `${s.expectedAccepted} accepted, the rest ${s.expectedRefusal}, sums equal`)}`,
+      );
     }
   } finally {
     await app.stop();

@@ -60,7 +60,13 @@ function contenders(): Contender[] {
   WxPay.certificates[PLATFORM.serial] = publicKeyPem;
   // Its constructor wants the merchant's own certificate (apiclient_cert.pem) to read the serial from; any will do.
   const merchantCertificate = selfSignedCertificate(pem(axiosKey.privateKey, "pkcs8"), randomSerial(), 30);
-  const nodeV3 = new WxPay({ appid: "wx8888888888888888", mchid: "1900000109", publicKey: Buffer.from(merchantCertificate), privateKey: Buffer.from(pem(axiosKey.privateKey, "pkcs8")), key: API_V3_KEY });
+  const nodeV3 = new WxPay({
+    appid: "wx8888888888888888",
+    mchid: "1900000109",
+    publicKey: Buffer.from(merchantCertificate),
+    privateKey: Buffer.from(pem(axiosKey.privateKey, "pkcs8")),
+    key: API_V3_KEY,
+  });
   const nodeV3Contender: Contender = {
     name: "wechatpay-node-v3",
     open: async (headers, body) => {
@@ -93,7 +99,11 @@ function contenders(): Contender[] {
   return [ours, nodeV3Contender, axiosContender, oursValidated];
 }
 
-async function measure(contender: Contender, inputs: ReturnType<typeof notifications>, seconds: number): Promise<{ opsPerSecond: number; p99Micros: number }> {
+async function measure(
+  contender: Contender,
+  inputs: ReturnType<typeof notifications>,
+  seconds: number,
+): Promise<{ opsPerSecond: number; p99Micros: number }> {
   // Warm-up, and a check that each contender really accepts these callbacks before it is timed.
   for (const input of inputs.slice(0, 200)) await contender.open(input.headers, input.body);
   const samples: number[] = [];
@@ -113,7 +123,9 @@ async function measure(contender: Contender, inputs: ReturnType<typeof notificat
 export async function runCryptoBench(): Promise<BenchSection> {
   const inputs = notifications(2000);
   // Sanity: the decrypted resource is what was encrypted, for ours.
-  const first = JSON.parse(inputs[0]!.body) as { resource: { ciphertext: string; associated_data: string; nonce: string; algorithm: string; original_type: string } };
+  const first = JSON.parse(inputs[0]!.body) as {
+    resource: { ciphertext: string; associated_data: string; nonce: string; algorithm: string; original_type: string };
+  };
   if (!decryptResource(first.resource, API_V3_KEY).ok) throw new Error("the bench's own callbacks do not decrypt");
   const rows: (string | number)[][] = [];
   const results: Record<string, number> = {};
@@ -123,14 +135,20 @@ export async function runCryptoBench(): Promise<BenchSection> {
   for (const round_ of [all, [...all].reverse(), all, [...all].reverse()]) {
     for (const contender of round_) {
       const result = await measure(contender, inputs, 3);
-      if (!results[contender.name] || result.opsPerSecond > results[contender.name]!) results[contender.name] = result.opsPerSecond;
+      if (!results[contender.name] || result.opsPerSecond > results[contender.name]!)
+        results[contender.name] = result.opsPerSecond;
     }
   }
   const ours = results[OURS]!;
   const isOurs = (name: string) => name === OURS || name === OURS_VALIDATED;
   for (const contender of all) {
     const ops = results[contender.name]!;
-    rows.push([contender.name, round(ops, 0), round(1e6 / ops, 1), isOurs(contender.name) ? "—" : `${round((ours / ops) * 100, 0)} %`]);
+    rows.push([
+      contender.name,
+      round(ops, 0),
+      round(1e6 / ops, 1),
+      isOurs(contender.name) ? "—" : `${round((ours / ops) * 100, 0)} %`,
+    ]);
   }
   const peers = all.filter((c) => !isOurs(c.name)).map((c) => results[c.name]!);
   const met = peers.every((p) => ours >= p * 0.98);

@@ -41,7 +41,11 @@ async function explain(bench: BenchDatabase, listCase: ListCase): Promise<{ inde
   const last = captured.at(-1)!;
   const rows = await bench.sql.unsafe(`explain (analyze, buffers, format text) ${last.query}`, last.params as never[]);
   const plan = rows.map((r) => String(Object.values(r)[0])).join("\n");
-  const indexes = [...new Set([...plan.matchAll(/(?:Index(?: Only)? Scan(?: Backward)? using|Bitmap Index Scan on) (\w+)/g)].map((m) => m[1]))];
+  const indexes = [
+    ...new Set(
+      [...plan.matchAll(/(?:Index(?: Only)? Scan(?: Backward)? using|Bitmap Index Scan on) (\w+)/g)].map((m) => m[1]),
+    ),
+  ];
   const seqScans = [...new Set([...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]))];
   const execution = /Execution Time: ([\d.]+) ms/.exec(plan);
   const described = [...indexes.map((i) => `\`${i}\``), ...seqScans.map((t) => `seq scan ${t}`)].join(", ");
@@ -54,7 +58,8 @@ async function timePage(url: string, cookie: string): Promise<number[]> {
     const started = performance.now();
     const response = await fetch(url, { headers: { cookie } });
     const html = await response.text();
-    if (response.status !== 200 || !html.includes("<table")) throw new Error(`${url} answered ${response.status} without a table`);
+    if (response.status !== 200 || !html.includes("<table"))
+      throw new Error(`${url} answered ${response.status} without a table`);
     // The first three warm the route and the database's caches.
     if (i >= 3) samples.push(performance.now() - started);
   }
@@ -79,13 +84,26 @@ export async function runListsBench(bench: BenchDatabase): Promise<BenchSection>
 
   const cases: ListCase[] = [
     { name: "orders, first page", path: "/orders", capture: (db) => listOrders(db, orderFiltersSchema.parse({})) },
-    { name: "orders, page 500 (keyset)", path: `/orders?after=${cursor}`, capture: (db) => listOrders(db, orderFiltersSchema.parse({ after: cursor })) },
-    { name: "orders, search out_trade_no", path: `/orders?q=${sample!.out_trade_no}`, capture: (db) => listOrders(db, orderFiltersSchema.parse({ q: sample!.out_trade_no })) },
-    { name: "orders, search transaction_id", path: `/orders?q=${sample!.transaction_id}`, capture: (db) => listOrders(db, orderFiltersSchema.parse({ q: sample!.transaction_id })) },
+    {
+      name: "orders, page 500 (keyset)",
+      path: `/orders?after=${cursor}`,
+      capture: (db) => listOrders(db, orderFiltersSchema.parse({ after: cursor })),
+    },
+    {
+      name: "orders, search out_trade_no",
+      path: `/orders?q=${sample!.out_trade_no}`,
+      capture: (db) => listOrders(db, orderFiltersSchema.parse({ q: sample!.out_trade_no })),
+    },
+    {
+      name: "orders, search transaction_id",
+      path: `/orders?q=${sample!.transaction_id}`,
+      capture: (db) => listOrders(db, orderFiltersSchema.parse({ q: sample!.transaction_id })),
+    },
     {
       name: "refunds, status SUCCESS in a 30-day range",
       path: `/refunds?status=SUCCESS&from=${range!.from}&to=${range!.to}`,
-      capture: (db) => listRefunds(db, refundFiltersSchema.parse({ status: "SUCCESS", from: range!.from, to: range!.to })),
+      capture: (db) =>
+        listRefunds(db, refundFiltersSchema.parse({ status: "SUCCESS", from: range!.from, to: range!.to })),
     },
   ];
 
@@ -99,7 +117,14 @@ export async function runListsBench(bench: BenchDatabase): Promise<BenchSection>
       const plan = await explain(bench, listCase);
       const p95 = percentile(samples, 95);
       if (p95 <= 100) met += 1;
-      rows.push([listCase.name, round(percentile(samples, 50)), round(p95), round(plan.executionMs, 2), plan.indexes, p95 <= 100 ? "✅" : "❌"]);
+      rows.push([
+        listCase.name,
+        round(percentile(samples, 50)),
+        round(p95),
+        round(plan.executionMs, 2),
+        plan.indexes,
+        p95 <= 100 ? "✅" : "❌",
+      ]);
     }
   } finally {
     await app.stop();

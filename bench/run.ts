@@ -48,6 +48,9 @@ for (const name of chosen.length ? chosen : Object.keys(BENCHES)) {
   }
 }
 await stopBenchServer();
-sections.push({ title: "Whole run", body: `${Math.round((performance.now() - started) / 1000)} s. Reproduce: \`npm run bench\` (optionally with \`DATABASE_URL\`).` });
+sections.push({
+  title: "Whole run",
+  body: `${Math.round((performance.now() - started) / 1000)} s. Reproduce: \`npm run bench\` (optionally with \`DATABASE_URL\`).`,
+});
 publish(sections, server, { record: !process.argv.includes("--dry-run") });
 process.exit(failed ? 1 : 0);

@@ -49,7 +49,10 @@ export function DataTable<Row>({
             rows.map((row) => (
               <tr key={rowKey(row)} className={rowClassName?.(row) ?? "hover:bg-slate-50"}>
                 {columns.map((c) => (
-                  <td key={c.header} className={`px-3 py-1.5 ${c.align === "right" ? "text-right" : ""} ${c.className ?? ""}`}>
+                  <td
+                    key={c.header}
+                    className={`px-3 py-1.5 ${c.align === "right" ? "text-right" : ""} ${c.className ?? ""}`}
+                  >
                     {c.cell(row)}
                   </td>
                 ))}

@@ -6,7 +6,17 @@ export function DetailList({ children, className = "" }: { children: ReactNode; 
 }
 
 /** One field; an empty value shows as a dash, so a missing ID is visibly missing rather than blank. */
-export function Detail({ label, children, mono = false, wide = false }: { label: string; children: ReactNode; mono?: boolean; wide?: boolean }) {
+export function Detail({
+  label,
+  children,
+  mono = false,
+  wide = false,
+}: {
+  label: string;
+  children: ReactNode;
+  mono?: boolean;
+  wide?: boolean;
+}) {
   const empty = children === null || children === undefined || children === "";
   return (
     <div className={wide ? "col-span-2" : ""}>

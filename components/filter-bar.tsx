@@ -6,10 +6,17 @@ import type { ReactNode } from "react";
 export function FilterBar({ action, children }: { action: string; children: ReactNode }) {
   const t = useTranslations("components.filterBar");
   return (
-    <form action={action} method="get" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3">
+    <form
+      action={action}
+      method="get"
+      className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3"
+    >
       {children}
       <div className="flex gap-2">
-        <button type="submit" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+        <button
+          type="submit"
+          className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700"
+        >
           {t("apply")}
         </button>
         <Link href={action} className="rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100">
@@ -20,7 +27,8 @@ export function FilterBar({ action, children }: { action: string; children: Reac
   );
 }
 
-const INPUT = "mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
+const INPUT =
+  "mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
 
 export function FilterField({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -31,11 +39,25 @@ export function FilterField({ label, children }: { label: string; children: Reac
   );
 }
 
-export function FilterInput(props: { name: string; defaultValue?: string; placeholder?: string; type?: string; className?: string }) {
+export function FilterInput(props: {
+  name: string;
+  defaultValue?: string;
+  placeholder?: string;
+  type?: string;
+  className?: string;
+}) {
   return <input {...props} className={`${INPUT} ${props.className ?? ""}`} />;
 }
 
-export function FilterSelect({ name, defaultValue, options }: { name: string; defaultValue?: string; options: { value: string; label: string }[] }) {
+export function FilterSelect({
+  name,
+  defaultValue,
+  options,
+}: {
+  name: string;
+  defaultValue?: string;
+  options: { value: string; label: string }[];
+}) {
   return (
     <select name={name} defaultValue={defaultValue ?? ""} className={INPUT}>
       {options.map((o) => (

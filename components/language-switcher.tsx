@@ -12,7 +12,8 @@ export function LanguageSwitcher({ setLocale, tone = "dark" }: { setLocale: SetL
   const t = useTranslations("common.language");
   const current = useLocale();
   const [, action, pending] = useActionState(setLocale, null);
-  const idle = tone === "dark" ? "text-slate-300 hover:bg-slate-800 hover:text-white" : "text-slate-600 hover:bg-slate-200";
+  const idle =
+    tone === "dark" ? "text-slate-300 hover:bg-slate-800 hover:text-white" : "text-slate-600 hover:bg-slate-200";
   const active = tone === "dark" ? "bg-slate-700 text-white" : "bg-slate-200 text-slate-900";
   return (
     <form action={action} role="group" aria-label={t("label")} className="flex items-center gap-0.5 text-xs">

@@ -14,7 +14,15 @@ interface Snapshot {
  * Keeps a server-rendered page live while something on it is in flight: polls a small version endpoint and
  * re-renders the page when the version changes. Polling stops once nothing is in flight.
  */
-export function LiveRefresh({ url, initial, intervalMs = 2000 }: { url: string; initial: Snapshot; intervalMs?: number }) {
+export function LiveRefresh({
+  url,
+  initial,
+  intervalMs = 2000,
+}: {
+  url: string;
+  initial: Snapshot;
+  intervalMs?: number;
+}) {
   const t = useTranslations("components.liveRefresh");
   const router = useRouter();
   const seen = useRef(initial.version);

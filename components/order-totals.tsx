@@ -40,14 +40,28 @@ export function OrderTotals({ order, now }: { order: OrderAmounts; now: Date }) 
     <div className="space-y-3">
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         <Tile label={t("paid")} testId="paid" fen={order.totalFen} tone="text-slate-900" />
-        <Tile label={t("refunded")} testId="refunded" fen={order.refundedFen} tone={order.refundedFen ? "text-emerald-700" : "text-slate-400"} />
-        <Tile label={t("inFlight")} testId="in-flight" fen={order.inFlightFen} tone={order.inFlightFen ? "text-sky-700" : "text-slate-400"} />
+        <Tile
+          label={t("refunded")}
+          testId="refunded"
+          fen={order.refundedFen}
+          tone={order.refundedFen ? "text-emerald-700" : "text-slate-400"}
+        />
+        <Tile
+          label={t("inFlight")}
+          testId="in-flight"
+          fen={order.inFlightFen}
+          tone={order.inFlightFen ? "text-sky-700" : "text-slate-400"}
+        />
         <Tile label={t("remaining")} testId="remaining" fen={remaining} tone="text-slate-900" />
       </div>
       <div
         className="flex h-2 overflow-hidden rounded-full bg-slate-100"
         role="img"
-        aria-label={t("bar", { refunded: formatFen(order.refundedFen), inFlight: formatFen(order.inFlightFen), total: formatFen(order.totalFen) })}
+        aria-label={t("bar", {
+          refunded: formatFen(order.refundedFen),
+          inFlight: formatFen(order.inFlightFen),
+          total: formatFen(order.totalFen),
+        })}
       >
         <div className="bg-emerald-500" style={{ width: share(order.refundedFen, order.totalFen) }} />
         <div className="bg-sky-500" style={{ width: share(order.inFlightFen, order.totalFen) }} />

@@ -2,7 +2,15 @@ import Link from "next/link";
 import { useTranslations } from "next-intl";
 
 /** Keyset paging: "first page" and "next page" links that keep the current filters. */
-export function Pager({ path, params, nextCursor }: { path: string; params: Record<string, string | undefined>; nextCursor: string | null }) {
+export function Pager({
+  path,
+  params,
+  nextCursor,
+}: {
+  path: string;
+  params: Record<string, string | undefined>;
+  nextCursor: string | null;
+}) {
   const t = useTranslations("components.pager");
   const base = Object.entries(params).filter((e): e is [string, string] => Boolean(e[1]) && e[0] !== "after");
   const href = (after?: string) => {
@@ -17,7 +25,11 @@ export function Pager({ path, params, nextCursor }: { path: string; params: Reco
         </Link>
       )}
       {nextCursor ? (
-        <Link href={href(nextCursor)} className="rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" rel="next">
+        <Link
+          href={href(nextCursor)}
+          className="rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50"
+          rel="next"
+        >
           {t("next")}
         </Link>
       ) : (

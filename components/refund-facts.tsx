@@ -14,7 +14,8 @@ export interface RefundPeople {
 }
 
 /** A person as the refund records them; null when no user is linked (a refund started by the system or an API key). */
-const person = (name: string | null | undefined, email: string | null | undefined) => (name ? `${name} (${email})` : null);
+const person = (name: string | null | undefined, email: string | null | undefined) =>
+  name ? `${name} (${email})` : null;
 
 /**
  * A refund's facts: on an order's refund card the essentials, on the refund's own page (`complete`) every date,
@@ -85,9 +86,14 @@ export function RefundFacts({
       {refund.lastErrorCode && (
         <Detail label={t("lastError")} wide>
           <span className="text-red-700">
-            <span className="font-mono text-xs">{refund.lastErrorCode}</span> {textIn(describeCode(refund.lastErrorCode).message, locale)}
+            <span className="font-mono text-xs">{refund.lastErrorCode}</span>{" "}
+            {textIn(describeCode(refund.lastErrorCode).message, locale)}
           </span>
-          {refund.lastErrorMessage && <span className="mt-0.5 block text-xs text-slate-500">{t("wechatSaid", { message: refund.lastErrorMessage })}</span>}
+          {refund.lastErrorMessage && (
+            <span className="mt-0.5 block text-xs text-slate-500">
+              {t("wechatSaid", { message: refund.lastErrorMessage })}
+            </span>
+          )}
         </Detail>
       )}
     </DetailList>

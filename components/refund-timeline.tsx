@@ -42,7 +42,11 @@ export function RefundTimeline({ events }: { events: readonly RefundEventRow[] }
               {changed && (
                 <span className="flex items-center gap-1">
                   {e.statusFrom && <RefundStatusBadge status={e.statusFrom} />}
-                  {e.statusFrom && <span className="text-slate-400" aria-label={t("to")}>→</span>}
+                  {e.statusFrom && (
+                    <span className="text-slate-400" aria-label={t("to")}>
+                      →
+                    </span>
+                  )}
                   <RefundStatusBadge status={to} />
                 </span>
               )}

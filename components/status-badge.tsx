@@ -42,7 +42,9 @@ export const ORDER_STATE_TONES: Record<OrderRefundState, BadgeTone> = {
 
 export function Badge({ tone, label }: { tone: BadgeTone; label: string }) {
   return (
-    <span className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[tone]}`}>
+    <span
+      className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[tone]}`}
+    >
       {label}
     </span>
   );

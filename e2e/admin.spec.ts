@@ -18,10 +18,15 @@ async function signedOutPage(browser: Browser): Promise<Page> {
 test.describe("admin", () => {
   test.use(signedInAs("admin"));
 
-  test("creates a user, changes the role, disables them; the disabled user is signed out and cannot sign in", async ({ page, browser }) => {
+  test("creates a user, changes the role, disables them; the disabled user is signed out and cannot sign in", async ({
+    page,
+    browser,
+  }) => {
     await page.goto("/admin");
     await expect(page).toHaveURL(/\/admin\/users$/);
-    await expect(page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Users" })).toHaveAttribute("aria-current", "page");
+    await expect(
+      page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Users" }),
+    ).toHaveAttribute("aria-current", "page");
 
     await page.getByLabel("Name").fill(NEW_USER.name);
     await page.getByLabel("Email").fill(NEW_USER.email);

@@ -23,7 +23,9 @@ test("a large refund waits for a second person, who approves it; it then goes to
   await page.getByLabel("Your password").fill("not-my-password");
   await page.getByRole("button", { name: "Review refund…" }).click();
   await page.getByRole("button", { name: "Confirm refund of ¥1,200.00" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "Wrong password" })).toContainText("the refund was not requested");
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong password" })).toContainText(
+    "the refund was not requested",
+  );
   await expect(page.getByText("Wrong password.", { exact: true })).toBeVisible();
   await expect(page.getByText("0 / 50 refunds")).toBeVisible();
 
@@ -34,7 +36,9 @@ test("a large refund waits for a second person, who approves it; it then goes to
   await expect(page.getByRole("status").filter({ hasText: "waiting for approval" })).toBeVisible();
   const refund = page.getByRole("article").filter({ hasText: "¥1,200.00" });
   await expect(refund.getByText("Awaiting approval").first()).toBeVisible();
-  await expect(refund.getByTestId("awaiting-approval")).toContainText(`an approver other than ${E2E_USERS.operator.name}`);
+  await expect(refund.getByTestId("awaiting-approval")).toContainText(
+    `an approver other than ${E2E_USERS.operator.name}`,
+  );
 
   // The requester sees it in the queue, but cannot decide on it.
   await page.goto("/approvals");
@@ -73,7 +77,10 @@ test.describe("approver", () => {
 
   test("rejects a waiting refund with a note; its amount is released", async ({ page }) => {
     await page.goto("/approvals");
-    const waiting = page.getByRole("row").filter({ has: page.getByRole("button", { name: "Reject…" }) }).first();
+    const waiting = page
+      .getByRole("row")
+      .filter({ has: page.getByRole("button", { name: "Reject…" }) })
+      .first();
     const orderNo = (await waiting.getByRole("link").first().textContent())?.trim() ?? "";
     const row = page.getByRole("row").filter({ hasText: orderNo });
     await row.getByRole("button", { name: "Reject…" }).click();

@@ -5,7 +5,10 @@ import { E2E_PASSWORD, E2E_USERS } from "./users";
 test.describe("audit log", () => {
   test.use(signedInAs("admin"));
 
-  test("lists a sign-in and a failed sign-in with the IP, and the filters narrow the list", async ({ page, browser }) => {
+  test("lists a sign-in and a failed sign-in with the IP, and the filters narrow the list", async ({
+    page,
+    browser,
+  }) => {
     // Someone signs in, in a browser of their own; someone else mistypes an email.
     const other = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const login = await other.newPage();

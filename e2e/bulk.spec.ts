@@ -33,7 +33,9 @@ async function untouchedOrders(): Promise<DemoOrder[]> {
 test.describe("operator", () => {
   test.use(signedInAs("operator"));
 
-  test("uploads a CSV with good and bad lines, sees why the bad ones are refused, runs the good ones to 100 %, downloads the results", async ({ page }) => {
+  test("uploads a CSV with good and bad lines, sees why the bad ones are refused, runs the good ones to 100 %, downloads the results", async ({
+    page,
+  }) => {
     const [a, b, c] = await untouchedOrders();
     expect(c, "three untouched demo orders").toBeDefined();
     const csv = [
@@ -49,7 +51,9 @@ test.describe("operator", () => {
     await page.getByRole("link", { name: "Bulk refunds" }).click();
     await expect(page.getByRole("heading", { name: "Bulk refunds", level: 1 })).toBeVisible();
     await page.getByLabel("Merchant").selectOption(a!.merchant_id);
-    await page.getByLabel("CSV file").setInputFiles({ name: "e2e-bulk.csv", mimeType: "text/csv", buffer: Buffer.from(`\uFEFF${csv}`) });
+    await page
+      .getByLabel("CSV file")
+      .setInputFiles({ name: "e2e-bulk.csv", mimeType: "text/csv", buffer: Buffer.from(`\uFEFF${csv}`) });
     await page.getByRole("button", { name: "Upload and check" }).click();
 
     // The preview: nothing refunded yet, the bad lines first with their reasons.
@@ -67,7 +71,11 @@ test.describe("operator", () => {
     await expect(rows.nth(3)).toContainText("Waiting");
 
     const total = (b!.total_fen + 1) / 100;
-    await page.getByRole("button", { name: `Confirm 2 refunds of ¥${total.toLocaleString("en-US", { minimumFractionDigits: 2 })} in all` }).click();
+    await page
+      .getByRole("button", {
+        name: `Confirm 2 refunds of ¥${total.toLocaleString("en-US", { minimumFractionDigits: 2 })} in all`,
+      })
+      .click();
 
     // The run: the bar fills as the lines are requested, live, without a reload.
     const bar = page.getByRole("progressbar", { name: "Progress" });
@@ -76,17 +84,35 @@ test.describe("operator", () => {
     await expect(page.getByTestId("bulk-requested")).toHaveText("2");
     await expect(page.getByTestId("bulk-failed")).toHaveText("0");
     await expect(page.getByText("Completed").first()).toBeVisible();
-    await expect(rows.filter({ hasText: a!.out_trade_no }).filter({ hasText: "Requested" }).getByRole("link", { name: /^R\d{8}/ })).toBeVisible();
+    await expect(
+      rows
+        .filter({ hasText: a!.out_trade_no })
+        .filter({ hasText: "Requested" })
+        .getByRole("link", { name: /^R\d{8}/ }),
+    ).toBeVisible();
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download results CSV" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download results CSV" }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^bulk-\d+-results\.csv$/);
     const text = await readFile((await download.path())!, "utf8");
-    expect(text.startsWith("\uFEFFline,out_trade_no,amount,reason,row_status,out_refund_no,refund_status,error_code,error_message")).toBe(true);
+    expect(
+      text.startsWith(
+        "\uFEFFline,out_trade_no,amount,reason,row_status,out_refund_no,refund_status,error_code,error_message",
+      ),
+    ).toBe(true);
     const lines = text.trim().split("\r\n");
     expect(lines).toHaveLength(6);
-    expect(lines[1]).toMatch(new RegExp(`^2,${a!.out_trade_no},0\\.01,E2E bulk,REQUESTED,R\\w+,(PENDING|PROCESSING|SUCCESS),,$`));
-    expect(lines[2]).toContain(`3,${b!.out_trade_no},${(b!.total_fen / 100).toFixed(2)},"E2E bulk, all of it",REQUESTED,`);
-    expect(lines[3]).toBe(`4,${a!.out_trade_no},0.01,E2E bulk,INVALID,,,DUPLICATE_LINE,"Same as line 2 (same out_trade_no, amount and reason)."`);
+    expect(lines[1]).toMatch(
+      new RegExp(`^2,${a!.out_trade_no},0\\.01,E2E bulk,REQUESTED,R\\w+,(PENDING|PROCESSING|SUCCESS),,$`),
+    );
+    expect(lines[2]).toContain(
+      `3,${b!.out_trade_no},${(b!.total_fen / 100).toFixed(2)},"E2E bulk, all of it",REQUESTED,`,
+    );
+    expect(lines[3]).toBe(
+      `4,${a!.out_trade_no},0.01,E2E bulk,INVALID,,,DUPLICATE_LINE,"Same as line 2 (same out_trade_no, amount and reason)."`,
+    );
     expect(lines[4]).toContain("NO-SUCH-ORDER-E2E,1.00,,INVALID,,,ORDER_NOT_FOUND,");
   });
 });

@@ -23,12 +23,17 @@ test.describe("viewer", () => {
 
   test("exports the period's refunds: a CSV download with a BOM and the header", async ({ page }) => {
     await page.goto("/?days=90");
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export these refunds (CSV)" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Export these refunds (CSV)" }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^refunds-\d{8}-\d{4}\.csv$/);
     const bytes = readFileSync(await download.path());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString("utf8").split("\r\n");
-    expect(lines[0]).toMatch(/^Requested at \(Beijing time\),Refund no\. \(out_refund_no\),WeChat refund ID,Order no\. \(out_trade_no\),/);
+    expect(lines[0]).toMatch(
+      /^Requested at \(Beijing time\),Refund no\. \(out_refund_no\),WeChat refund ID,Order no\. \(out_trade_no\),/,
+    );
     expect(lines.length).toBeGreaterThan(2);
   });
 });

@@ -14,7 +14,9 @@ test.describe("admin", () => {
     await expect(page.getByRole("heading", { name: "Connection to WeChat Pay" })).toBeVisible();
     await page.getByRole("button", { name: "Test connection" }).click();
     const findings = page.getByTestId("connection-findings");
-    await expect(findings).toContainText(`Connected to WeChat Pay as merchant ${DEMO_MERCHANT.mchid} (v3).`, { timeout: 20_000 });
+    await expect(findings).toContainText(`Connected to WeChat Pay as merchant ${DEMO_MERCHANT.mchid} (v3).`, {
+      timeout: 20_000,
+    });
     await expect(findings.locator("li[data-code='CONNECTED']")).toBeVisible();
     await page.screenshot({ path: "test-results/going-live-test-connection.png", fullPage: true });
   });
@@ -23,19 +25,30 @@ test.describe("admin", () => {
 test.describe("operator", () => {
   test.use(signedInAs("operator"));
 
-  test("a refund WeChat refuses for good leaves the retry loop, FAILED with its code, and shows under Needs attention", async ({ page }) => {
+  test("a refund WeChat refuses for good leaves the retry loop, FAILED with its code, and shows under Needs attention", async ({
+    page,
+  }) => {
     // An order the shop recorded but WeChat Pay does not know: WeChat answers 404 RESOURCE_NOT_EXISTS, a final error.
     const { db, sql } = createDatabase(process.env.E2E_DATABASE_URL!, { max: 1 });
     const [merchant] = await db.select().from(merchants).where(eq(merchants.mchid, DEMO_MERCHANT.mchid));
     const outTradeNo = `GHOST${Date.now()}`;
     const [order] = await db
       .insert(orders)
-      .values({ merchantId: merchant!.id, outTradeNo, transactionId: `4200009999${Date.now()}`, totalFen: 5_000, paidAt: new Date(Date.now() - 3_600_000), description: "Unknown to WeChat" })
+      .values({
+        merchantId: merchant!.id,
+        outTradeNo,
+        transactionId: `4200009999${Date.now()}`,
+        totalFen: 5_000,
+        paidAt: new Date(Date.now() - 3_600_000),
+        description: "Unknown to WeChat",
+      })
       .returning();
     await sql.end();
 
     await page.goto("/");
-    const failedBefore = Number((await page.getByTestId("attention-failed").locator("span.tabular-nums").textContent()) ?? "0");
+    const failedBefore = Number(
+      (await page.getByTestId("attention-failed").locator("span.tabular-nums").textContent()) ?? "0",
+    );
 
     await page.goto(`/orders/${order!.id}`);
     await page.getByLabel("Amount (¥)").fill("12.00");

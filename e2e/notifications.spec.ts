@@ -11,7 +11,17 @@ import { signedInAs } from "./session";
 async function storeEarlyCallback(): Promise<{ outRefundNo: string; notificationId: string }> {
   const sql = postgres(process.env.E2E_DATABASE_URL!, { max: 1, onnotice: () => {} });
   try {
-    const [refund] = await sql<{ out_refund_no: string; amount_fen: string; merchant_id: string; mchid: string; out_trade_no: string; transaction_id: string; total_fen: string }[]>`
+    const [refund] = await sql<
+      {
+        out_refund_no: string;
+        amount_fen: string;
+        merchant_id: string;
+        mchid: string;
+        out_trade_no: string;
+        transaction_id: string;
+        total_fen: string;
+      }[]
+    >`
       select r.out_refund_no, r.amount_fen, r.merchant_id, m.mchid, o.out_trade_no, o.transaction_id, o.total_fen
       from refunds r join orders o on o.id = r.order_id join merchants m on m.id = r.merchant_id
       where r.status = 'SUCCESS' order by r.id desc limit 1`;
@@ -25,7 +35,12 @@ async function storeEarlyCallback(): Promise<{ outRefundNo: string; notification
       refund_id: "50300000000000000000000000001",
       refund_status: "ABNORMAL",
       user_received_account: "招商银行信用卡0403",
-      amount: { total: Number(refund.total_fen), refund: Number(refund.amount_fen), payer_total: Number(refund.total_fen), payer_refund: Number(refund.amount_fen) },
+      amount: {
+        total: Number(refund.total_fen),
+        refund: Number(refund.amount_fen),
+        payer_total: Number(refund.total_fen),
+        payer_refund: Number(refund.amount_fen),
+      },
     };
     await sql`
       insert into notifications (protocol, notification_id, event_type, verification, headers, raw_body, decrypted, merchant_id, outcome, response_status, response_body)
@@ -37,7 +52,9 @@ async function storeEarlyCallback(): Promise<{ outRefundNo: string; notification
   }
 }
 
-test("an admin re-applies a callback that arrived before its refund, and the audit log records it", async ({ browser }) => {
+test("an admin re-applies a callback that arrived before its refund, and the audit log records it", async ({
+  browser,
+}) => {
   const { outRefundNo, notificationId } = await storeEarlyCallback();
 
   const viewer = await browser.newContext(signedInAs("viewer"));

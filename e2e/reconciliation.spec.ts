@@ -19,7 +19,8 @@ test.describe("approver", () => {
       const day = beijingDate(r.successTime);
       if (day < yesterday) byDay.set(day, [...(byDay.get(day) ?? []), r]);
     }
-    const [billDate, refunds] = [...byDay].filter(([, rs]) => rs.length >= 2).sort(([a], [b]) => b.localeCompare(a))[0] ?? [];
+    const [billDate, refunds] =
+      [...byDay].filter(([, rs]) => rs.length >= 2).sort(([a], [b]) => b.localeCompare(a))[0] ?? [];
     const refund = refunds?.[0];
     if (!billDate || !refund) throw new Error("the demo data has no day with two successful refunds before yesterday");
     await sim.adjustBill({ kind: "omit", mchid: MCHID, billDate, outRefundNo: refund.outRefundNo });
@@ -41,7 +42,9 @@ test.describe("approver", () => {
     await dayStatus.locator("xpath=ancestor::tr").getByRole("link", { name: billDate }).click();
     await expect(page.getByRole("heading", { name: `Refund bill of ${billDate}` })).toBeVisible();
     await expect(page.getByTestId("day-status")).toHaveText("Matched");
-    await expect(page.getByRole("row").filter({ hasText: refund.outRefundNo }).first()).toContainText("Resolved by querying WeChat");
+    await expect(page.getByRole("row").filter({ hasText: refund.outRefundNo }).first()).toContainText(
+      "Resolved by querying WeChat",
+    );
   });
 });
 

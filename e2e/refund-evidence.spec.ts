@@ -22,14 +22,19 @@ function merchantSecrets(): { apiV3Key: string; apiV2Key: string; privateKeyPem:
     .sort((a, b) => statSync(path.join(b, "merchant.json")).mtimeMs - statSync(path.join(a, "merchant.json")).mtimeMs);
   const dir = runs[0];
   if (!dir) throw new Error("no e2e simulator data directory found");
-  const secrets = JSON.parse(readFileSync(path.join(dir, "merchant.json"), "utf8")) as { apiV3Key: string; apiV2Key: string };
+  const secrets = JSON.parse(readFileSync(path.join(dir, "merchant.json"), "utf8")) as {
+    apiV3Key: string;
+    apiV2Key: string;
+  };
   return { ...secrets, privateKeyPem: readFileSync(path.join(dir, "merchant_private_key.pem"), "utf8") };
 }
 
 test.describe("refund evidence trail", () => {
   test.use(signedInAs("operator"));
 
-  test("shows the request, the call to WeChat Pay and the verified callback in one timeline, and downloads them without secrets", async ({ page }) => {
+  test("shows the request, the call to WeChat Pay and the verified callback in one timeline, and downloads them without secrets", async ({
+    page,
+  }) => {
     await page.goto("/orders?state=none");
     await page.locator("tbody tr").nth(8).locator("a").first().click();
     await page.getByLabel("Amount (¥)").fill("0.37");
@@ -52,8 +57,11 @@ test.describe("refund evidence trail", () => {
     await expect(callback).toContainText("Applied");
 
     // One timeline, in order: the operator's request, then the call it caused, then WeChat's callback.
-    const kinds = await trail.locator(":scope > li").evaluateAll((items) => items.map((li) => `${li.getAttribute("data-kind")}:${li.textContent}`));
-    const position = (kind: string, text: string) => kinds.findIndex((k) => k.startsWith(`${kind}:`) && k.includes(text));
+    const kinds = await trail
+      .locator(":scope > li")
+      .evaluateAll((items) => items.map((li) => `${li.getAttribute("data-kind")}:${li.textContent}`));
+    const position = (kind: string, text: string) =>
+      kinds.findIndex((k) => k.startsWith(`${kind}:`) && k.includes(text));
     expect(position("event", "Requested")).toBeGreaterThanOrEqual(0);
     expect(position("event", "Requested")).toBeLessThan(position("exchange", "Sent refund application"));
     expect(position("exchange", "Sent refund application")).toBeLessThan(position("callback", "REFUND.SUCCESS"));
@@ -62,15 +70,32 @@ test.describe("refund evidence trail", () => {
     await apply.getByText("Details").click();
     await expect(apply.getByText("Answer (redacted)")).toBeVisible();
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download evidence (JSON)" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download evidence (JSON)" }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^refund-evidence-R\d+.*\.json$/);
     const text = readFileSync((await download.path())!, "utf8");
-    const evidence = JSON.parse(text) as { items: { kind: string; type?: string; operation?: string; eventType?: string; verification?: string; outcome?: string }[] };
+    const evidence = JSON.parse(text) as {
+      items: {
+        kind: string;
+        type?: string;
+        operation?: string;
+        eventType?: string;
+        verification?: string;
+        outcome?: string;
+      }[];
+    };
     expect(evidence.items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: "event", type: "requested" }),
         expect.objectContaining({ kind: "exchange", operation: "apply" }),
-        expect.objectContaining({ kind: "callback", eventType: "REFUND.SUCCESS", verification: "verified", outcome: "applied" }),
+        expect.objectContaining({
+          kind: "callback",
+          eventType: "REFUND.SUCCESS",
+          verification: "verified",
+          outcome: "applied",
+        }),
       ]),
     );
     const secrets = merchantSecrets();
@@ -95,7 +120,9 @@ test.describe("refund evidence trail", () => {
 test.describe("abnormal refunds", () => {
   test.use(signedInAs("approver"));
 
-  test("are flagged in the needs-attention view, and an approver's application with a bad card number is refused before anything is sent", async ({ page }) => {
+  test("are flagged in the needs-attention view, and an approver's application with a bad card number is refused before anything is sent", async ({
+    page,
+  }) => {
     await page.goto("/refunds");
     await page.getByRole("link", { name: /Needs attention/ }).click();
     await expect(page).toHaveURL(/attention=1/);

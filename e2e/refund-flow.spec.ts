@@ -32,15 +32,26 @@ test.describe("operator", () => {
     const first = page.getByRole("article").filter({ hasText: "¥1.23" });
     await expect(first).toBeVisible();
     // The timeline moves on its own, without a reload: accepted by WeChat, then the callback's success.
-    await expect(first.getByText("Processing").or(first.getByText("Succeeded")).first()).toBeVisible({ timeout: 30_000 });
+    await expect(first.getByText("Processing").or(first.getByText("Succeeded")).first()).toBeVisible({
+      timeout: 30_000,
+    });
     await expect(first.getByText("Succeeded").first()).toBeVisible({ timeout: 45_000 });
-    await expect(first.getByText("callback", { exact: true }).or(first.getByText("reconciler", { exact: true })).first()).toBeVisible();
+    await expect(
+      first
+        .getByText("callback", { exact: true })
+        .or(first.getByText("reconciler", { exact: true }))
+        .first(),
+    ).toBeVisible();
     await expect(remaining).not.toHaveText(before);
 
     await page.getByRole("button", { name: "Full remaining" }).click();
     const rest = await page.getByLabel("Amount (¥)").inputValue();
     await page.getByRole("button", { name: "Review refund…" }).click();
-    await page.getByRole("button", { name: `Confirm refund of ¥${Number(rest).toLocaleString("en-US", { minimumFractionDigits: 2 })}` }).click();
+    await page
+      .getByRole("button", {
+        name: `Confirm refund of ¥${Number(rest).toLocaleString("en-US", { minimumFractionDigits: 2 })}`,
+      })
+      .click();
 
     await expect(page.getByTestId("refund-form-disabled")).toContainText("Nothing remains to be refunded");
     await expect(remaining).toHaveText("Remaining¥0.00");

@@ -67,7 +67,10 @@ test.describe("security headers", () => {
       }
       // A client-side interaction after all that navigation: the language switcher or a link still responds.
       await page.goto("/orders");
-      await page.getByRole("link", { name: /refunds/i }).first().click();
+      await page
+        .getByRole("link", { name: /refunds/i })
+        .first()
+        .click();
       await expect(page).toHaveURL(/\/refunds/);
       expect(problems.filter((p) => /Content Security Policy|Refused to/i.test(p))).toEqual([]);
     });
@@ -90,7 +93,8 @@ test.describe("secrets", () => {
       const merchantFile = path.join(os.tmpdir(), dir, "simulator", "merchant.json");
       if (!fs.existsSync(merchantFile)) continue;
       const merchant = JSON.parse(fs.readFileSync(merchantFile, "utf8")) as Record<string, unknown>;
-      for (const value of Object.values(merchant)) if (typeof value === "string" && value.length === 32) found.push(value);
+      for (const value of Object.values(merchant))
+        if (typeof value === "string" && value.length === 32) found.push(value);
       const key = fs.readFileSync(path.join(os.tmpdir(), dir, "simulator", "merchant_private_key.pem"), "utf8");
       found.push(key.split("\n")[2]!);
     }
@@ -104,17 +108,21 @@ test.describe("secrets", () => {
     const page = await context.newPage();
     const bodies: string[] = [];
     page.on("response", async (r) => {
-      if (/\.(js|css)$|text\/html|json/.test(r.url() + (r.headers()["content-type"] ?? ""))) bodies.push(await r.text().catch(() => ""));
+      if (/\.(js|css)$|text\/html|json/.test(r.url() + (r.headers()["content-type"] ?? "")))
+        bodies.push(await r.text().catch(() => ""));
     });
     for (const url of ["/orders", "/refunds", "/notifications", "/settings", "/jobs", "/no-such-page"]) {
       await page.goto(url);
       await page.waitForLoadState("load");
     }
-    bodies.push(await (await request.get("/api/v1/refunds/R1", { headers: { Authorization: "Bearer rk_live_wrong" } })).text());
+    bodies.push(
+      await (await request.get("/api/v1/refunds/R1", { headers: { Authorization: "Bearer rk_live_wrong" } })).text(),
+    );
     // Everything the browser was ever sent, on disk: the static chunks of the build.
     const staticDir = path.join(process.cwd(), ".next", "static");
     for (const file of fs.readdirSync(staticDir, { recursive: true, withFileTypes: true })) {
-      if (file.isFile() && file.name.endsWith(".js")) bodies.push(fs.readFileSync(path.join(file.parentPath, file.name), "utf8"));
+      if (file.isFile() && file.name.endsWith(".js"))
+        bodies.push(fs.readFileSync(path.join(file.parentPath, file.name), "utf8"));
     }
     const everything = bodies.join("\n");
     expect(everything.length).toBeGreaterThan(100_000);
@@ -128,7 +136,9 @@ test.describe("login throttling", () => {
   test("locks an account after repeated failures, even against the right password", async ({ page }) => {
     const { db, sql } = createDatabase(process.env.E2E_DATABASE_URL!, { max: 1 });
     const email = `lockout-${Date.now()}@e2e.test`;
-    await db.insert(users).values({ email, name: "Lockout", role: "viewer", passwordHash: await hashPassword(E2E_PASSWORD) });
+    await db
+      .insert(users)
+      .values({ email, name: "Lockout", role: "viewer", passwordHash: await hashPassword(E2E_PASSWORD) });
     await sql.end();
     await page.goto("/login");
     for (let i = 0; i < 5; i++) {

@@ -19,8 +19,13 @@ const LABELLED: [string, readonly string[]][] = [
 
 describe("labels for codes", () => {
   const root = path.join(process.cwd(), "messages");
-  it.each(LOCALES.flatMap((locale) => LABELLED.map(([group, codes]) => [locale, group, codes] as const)))("%s %s", (locale, group, codes) => {
-    const node = group.split(".").reduce<unknown>((n, part) => (n as Record<string, unknown> | undefined)?.[part], loadMessages(locale, root));
-    expect(Object.keys(node as object).sort()).toEqual([...codes].sort());
-  });
+  it.each(LOCALES.flatMap((locale) => LABELLED.map(([group, codes]) => [locale, group, codes] as const)))(
+    "%s %s",
+    (locale, group, codes) => {
+      const node = group
+        .split(".")
+        .reduce<unknown>((n, part) => (n as Record<string, unknown> | undefined)?.[part], loadMessages(locale, root));
+      expect(Object.keys(node as object).sort()).toEqual([...codes].sort());
+    },
+  );
 });

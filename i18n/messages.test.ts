@@ -14,15 +14,23 @@ describe("messages", () => {
 
   it("every language has every text", () => {
     for (const other of others) {
-      expect({ locale: other.locale, missing: first!.keys.filter((k) => !other.keys.includes(k)) }).toEqual({ locale: other.locale, missing: [] });
-      expect({ locale: first!.locale, missing: other.keys.filter((k) => !first!.keys.includes(k)) }).toEqual({ locale: first!.locale, missing: [] });
+      expect({ locale: other.locale, missing: first!.keys.filter((k) => !other.keys.includes(k)) }).toEqual({
+        locale: other.locale,
+        missing: [],
+      });
+      expect({ locale: first!.locale, missing: other.keys.filter((k) => !first!.keys.includes(k)) }).toEqual({
+        locale: first!.locale,
+        missing: [],
+      });
     }
   });
 
   it("no text is empty", () => {
     for (const locale of LOCALES) {
       const empty = keys(loadMessages(locale, root)).filter((k) => {
-        const value = k.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], loadMessages(locale, root));
+        const value = k
+          .split(".")
+          .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], loadMessages(locale, root));
         return typeof value !== "string" || value.trim() === "";
       });
       expect({ locale, empty }).toEqual({ locale, empty: [] });

@@ -15,7 +15,9 @@ export function loadMessages(locale: Locale, root = path.join(process.cwd(), "me
   if (cached) return cached;
   const dir = path.join(root, locale);
   const messages: Messages = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     messages[file.slice(0, -".json".length)] = JSON.parse(readFileSync(path.join(dir, file), "utf8"));
   }
   loaded.set(locale, messages);

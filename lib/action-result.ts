@@ -5,7 +5,11 @@ export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: BilingualText }
   | { ok: false; code: string; error: BilingualText; fieldErrors?: Record<string, string[]> };
 
-export function failure(code: string, error: BilingualText, fieldErrors?: Record<string, string[]>): ActionResult<never> {
+export function failure(
+  code: string,
+  error: BilingualText,
+  fieldErrors?: Record<string, string[]>,
+): ActionResult<never> {
   return { ok: false, code, error, fieldErrors };
 }
 

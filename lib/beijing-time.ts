@@ -5,8 +5,24 @@ const PARTS = { timeZone: BEIJING_TIME_ZONE, hourCycle: "h23" } as const;
 
 // Chinese as the merchant platform writes it (2024-05-01 10:00:00); English with the month spelled out
 // (May 1, 2024, 10:00:00), so nobody has to guess which number is the day.
-const CHINESE = new Intl.DateTimeFormat("zh-CN", { ...PARTS, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-const ENGLISH = new Intl.DateTimeFormat("en-US", { ...PARTS, year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const CHINESE = new Intl.DateTimeFormat("zh-CN", {
+  ...PARTS,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
+const ENGLISH = new Intl.DateTimeFormat("en-US", {
+  ...PARTS,
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
 
 /** A moment in Beijing time, in the reader's locale (`zh-CN` reads Chinese; everything else English). */
 export function formatBeijing(date: Date, locale: string): string {

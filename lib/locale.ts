@@ -13,7 +13,11 @@ export function isLocale(value: unknown): value is Locale {
  * The locale for a request: the user's saved choice, else the cookie, else the browser's Accept-Language
  * (any Chinese → zh-CN, any English → en, by the browser's order of preference), else the default.
  */
-export function pickLocale(saved: string | null | undefined, cookie: string | null | undefined, acceptLanguage: string | null | undefined): Locale {
+export function pickLocale(
+  saved: string | null | undefined,
+  cookie: string | null | undefined,
+  acceptLanguage: string | null | undefined,
+): Locale {
   if (isLocale(saved)) return saved;
   if (isLocale(cookie)) return cookie;
   const ranked = (acceptLanguage ?? "")

@@ -10,7 +10,10 @@ export type YuanParseError = "EMPTY" | "FORMAT" | "TOO_MANY_DECIMALS" | "TOO_LAR
  * the digits are split at the decimal point and joined as text.
  */
 export function parseYuan(input: string): Result<number, YuanParseError> {
-  const text = input.trim().replace(/^[¥￥]\s*/, "").replace(/,/g, "");
+  const text = input
+    .trim()
+    .replace(/^[¥￥]\s*/, "")
+    .replace(/,/g, "");
   if (text === "") return err("EMPTY");
   const match = /^(\d+)(?:\.(\d*))?$/.exec(text);
   if (!match) return err("FORMAT");

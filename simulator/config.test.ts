@@ -37,7 +37,14 @@ describe("readConfig", () => {
     expect(config).toEqual({
       port: 0,
       tlsPort: 4443,
-      options: { stateFile: "/tmp/s.json", settleMs: 10, orderIntervalMs: 0, timeScale: 1000, controlToken: "t", tls: { cert: "CERT", key: "KEY", ca: "CA" } },
+      options: {
+        stateFile: "/tmp/s.json",
+        settleMs: 10,
+        orderIntervalMs: 0,
+        timeScale: 1000,
+        controlToken: "t",
+        tls: { cert: "CERT", key: "KEY", ca: "CA" },
+      },
     });
   });
 

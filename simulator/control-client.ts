@@ -4,7 +4,16 @@ import type { BillOutcome } from "./domain/bills";
 import type { ImportedRefundInput, ImportedRefunds } from "./domain/refund-import";
 import type { Registered, TransactionInput } from "./domain/transactions";
 import type { LoggedRequest } from "./http/request-log";
-import type { BillAdjustment, BillAdjustmentInput, Delivery, Fault, FaultKind, NotifySettings, Refund, Script } from "./state/schema";
+import type {
+  BillAdjustment,
+  BillAdjustmentInput,
+  Delivery,
+  Fault,
+  FaultKind,
+  NotifySettings,
+  Refund,
+  Script,
+} from "./state/schema";
 
 export class SimControl {
   constructor(
@@ -34,7 +43,10 @@ export class SimControl {
     return this.call("POST", "/_sim/merchants", input);
   }
 
-  patchMerchant(mchid: string, patch: Omit<Partial<MerchantInput>, "mchid" | "merchantPublicKey" | "merchantSerialNo">): Promise<Record<string, unknown>> {
+  patchMerchant(
+    mchid: string,
+    patch: Omit<Partial<MerchantInput>, "mchid" | "merchantPublicKey" | "merchantSerialNo">,
+  ): Promise<Record<string, unknown>> {
     return this.call("PATCH", `/_sim/merchants/${mchid}`, patch);
   }
 
@@ -43,7 +55,11 @@ export class SimControl {
   }
 
   /** Refunds recorded as given: the console's history (`import`), or refunds made by hand in the merchant platform. */
-  importRefunds(mchid: string, refunds: ImportedRefundInput[], origin: "import" | "merchant_platform" = "import"): Promise<ImportedRefunds> {
+  importRefunds(
+    mchid: string,
+    refunds: ImportedRefundInput[],
+    origin: "import" | "merchant_platform" = "import",
+  ): Promise<ImportedRefunds> {
     return this.call("POST", "/_sim/refunds", { mchid, origin, refunds });
   }
 
@@ -65,7 +81,13 @@ export class SimControl {
     return this.call("POST", "/_sim/outcomes", outcome);
   }
 
-  addFault(fault: { kind: FaultKind; count?: number; delayMs?: number; method?: "GET" | "POST"; path?: string }): Promise<Fault> {
+  addFault(fault: {
+    kind: FaultKind;
+    count?: number;
+    delayMs?: number;
+    method?: "GET" | "POST";
+    path?: string;
+  }): Promise<Fault> {
     return this.call("POST", "/_sim/faults", fault);
   }
 
@@ -73,7 +95,10 @@ export class SimControl {
     return this.call("PATCH", "/_sim/notify-settings", patch);
   }
 
-  config(patch: { settleMs?: number | null; orderIntervalMs?: number | null }): Promise<{ settleMs: number; orderIntervalMs: number | null; timeScale: number }> {
+  config(patch: {
+    settleMs?: number | null;
+    orderIntervalMs?: number | null;
+  }): Promise<{ settleMs: number; orderIntervalMs: number | null; timeScale: number }> {
     return this.call("PATCH", "/_sim/config", patch);
   }
 

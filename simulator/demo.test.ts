@@ -27,7 +27,17 @@ describe("ensureDemoGateway", () => {
     const history = {
       orders,
       // The console's history: queries and bills must agree with it.
-      refunds: [{ outRefundNo: "RDEMO-IMPORTED", outTradeNo: order.outTradeNo, refundId: "50300000000000000000000000001", refundFen: 2, status: "SUCCESS" as const, createTime: refundedAt, successTime: refundedAt }],
+      refunds: [
+        {
+          outRefundNo: "RDEMO-IMPORTED",
+          outTradeNo: order.outTradeNo,
+          refundId: "50300000000000000000000000001",
+          refundFen: 2,
+          status: "SUCCESS" as const,
+          createTime: refundedAt,
+          successTime: refundedAt,
+        },
+      ],
       handMadeRefund: { outTradeNo: other.outTradeNo, refundFen: 1, at: refundedAt },
     };
     const first = await ensureDemoGateway({ dataDir, port: 0, appUrl: "http://localhost:3000", ...history });
@@ -45,7 +55,11 @@ describe("ensureDemoGateway", () => {
         "WECHATPAY_PUBLIC_KEY",
         "WECHATPAY_PUBLIC_KEY_ID",
       ]);
-      expect(env).toMatchObject({ WECHATPAY_MCHID: "1900000109", WECHATPAY_APPID: "wx8888888888888888", WECHATPAY_BASE_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+      expect(env).toMatchObject({
+        WECHATPAY_MCHID: "1900000109",
+        WECHATPAY_APPID: "wx8888888888888888",
+        WECHATPAY_BASE_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      });
       // The simulator writes its state shortly after a change, not before answering.
       await new Promise((resolve) => setTimeout(resolve, 300));
       for (const name of ["merchant_private_key.pem", "merchant.json", "state.json"]) {
@@ -58,7 +72,10 @@ describe("ensureDemoGateway", () => {
         amount: { refund: 1, total: order.totalFen, currency: "CNY" },
       });
       expect(applied).toMatchObject({ ok: true, value: { status: "PROCESSING", transaction_id: order.transactionId } });
-      expect(await clientFrom(env).queryRefund("RDEMO-IMPORTED")).toMatchObject({ ok: true, value: { status: "SUCCESS", amount: { refund: 2 } } });
+      expect(await clientFrom(env).queryRefund("RDEMO-IMPORTED")).toMatchObject({
+        ok: true,
+        value: { status: "SUCCESS", amount: { refund: 2 } },
+      });
     } finally {
       await first.stop();
     }
@@ -66,10 +83,18 @@ describe("ensureDemoGateway", () => {
 
     const second = await ensureDemoGateway({ dataDir, port: 0, appUrl: "http://localhost:3000", ...history });
     try {
-      for (const name of ["WECHATPAY_MERCHANT_SERIAL_NO", "WECHATPAY_APIV3_KEY", "WECHATPAY_APIV2_KEY", "WECHATPAY_PUBLIC_KEY_ID"]) {
+      for (const name of [
+        "WECHATPAY_MERCHANT_SERIAL_NO",
+        "WECHATPAY_APIV3_KEY",
+        "WECHATPAY_APIV2_KEY",
+        "WECHATPAY_PUBLIC_KEY_ID",
+      ]) {
         expect(second.env[name]).toBe(env[name]);
       }
-      expect(await clientFrom(second.env).queryRefund("RDEMO-TEST-1")).toMatchObject({ ok: true, value: { out_refund_no: "RDEMO-TEST-1" } });
+      expect(await clientFrom(second.env).queryRefund("RDEMO-TEST-1")).toMatchObject({
+        ok: true,
+        value: { out_refund_no: "RDEMO-TEST-1" },
+      });
     } finally {
       await second.stop();
     }
@@ -79,7 +104,11 @@ describe("ensureDemoGateway", () => {
       merchants: Record<string, { notifyUrl: string }>;
     };
     expect(Object.keys(state.transactions)).toHaveLength(5); // registered again, not twice
-    expect(Object.values(state.refunds).map((r) => r.origin ?? "api").sort()).toEqual(["api", "import", "merchant_platform"]);
+    expect(
+      Object.values(state.refunds)
+        .map((r) => r.origin ?? "api")
+        .sort(),
+    ).toEqual(["api", "import", "merchant_platform"]);
     expect(state.merchants["1900000109"]?.notifyUrl).toBe("http://localhost:3000/api/notify/refund");
   });
 });

@@ -59,7 +59,14 @@ async function importHistory(control: SimControl, options: DemoGatewayOptions): 
   if (handMadeRefund) {
     const id = handMadeRefundId(handMadeRefund.at);
     const at = handMadeRefund.at.getTime();
-    const refund = { outRefundNo: id, refundId: id, outTradeNo: handMadeRefund.outTradeNo, refundFen: handMadeRefund.refundFen, createTime: at, successTime: at };
+    const refund = {
+      outRefundNo: id,
+      refundId: id,
+      outTradeNo: handMadeRefund.outTradeNo,
+      refundFen: handMadeRefund.refundFen,
+      createTime: at,
+      successTime: at,
+    };
     await control.importRefunds(DEMO_MERCHANT.mchid, [refund], "merchant_platform");
   }
 }
@@ -120,7 +127,9 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function ensureDemoGateway(options: DemoGatewayOptions): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+export async function ensureDemoGateway(
+  options: DemoGatewayOptions,
+): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
   const dir = join(options.dataDir, "simulator");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const merchant = merchantMaterial(dir);
@@ -129,13 +138,21 @@ export async function ensureDemoGateway(options: DemoGatewayOptions): Promise<{ 
 
   const child = spawn(process.execPath, ["--import", "tsx", "simulator/main.ts"], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, SIM_PORT: String(options.port), SIM_STATE_FILE: join(dir, "state.json"), SIM_CONTROL_TOKEN: token },
+    env: {
+      ...process.env,
+      SIM_PORT: String(options.port),
+      SIM_STATE_FILE: join(dir, "state.json"),
+      SIM_CONTROL_TOKEN: token,
+    },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   relay(child.stdout, process.stdout);
   relay(child.stderr, process.stderr);
   child.on("exit", (code, signal) => {
-    if (code !== 0) process.stderr.write(`[simulator] stopped (code ${code}, signal ${signal}); the console keeps running without it\n`);
+    if (code !== 0)
+      process.stderr.write(
+        `[simulator] stopped (code ${code}, signal ${signal}); the console keeps running without it\n`,
+      );
   });
   const stop = () => stopChild(child);
 
@@ -143,7 +160,9 @@ export async function ensureDemoGateway(options: DemoGatewayOptions): Promise<{ 
     const port = await waitForReady(child);
     const baseUrl = `http://127.0.0.1:${port}`;
     const control = new SimControl(baseUrl, token);
-    const publicKeyPem = createPublicKey(createPrivateKey(merchant.privateKeyPem)).export({ type: "spki", format: "pem" }).toString();
+    const publicKeyPem = createPublicKey(createPrivateKey(merchant.privateKeyPem))
+      .export({ type: "spki", format: "pem" })
+      .toString();
     // Idempotent: an existing merchant keeps its balance and platform keys; the demo's keys are re-asserted.
     const registered = await control.upsertMerchant({
       mchid: DEMO_MERCHANT.mchid,

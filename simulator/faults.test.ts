@@ -2,7 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addMerchant, startHarness, v3Client, type Harness } from "./test-support/harness";
 
 const ORDER = { outTradeNo: "T3001", totalFen: 1000 };
-const APPLY = { out_trade_no: ORDER.outTradeNo, out_refund_no: "R1", amount: { refund: 300, total: 1000, currency: "CNY" as const } };
+const APPLY = {
+  out_trade_no: ORDER.outTradeNo,
+  out_refund_no: "R1",
+  amount: { refund: 300, total: 1000, currency: "CNY" as const },
+};
 const REFUNDS = "/v3/refund/domestic/refunds";
 
 let h: Harness;
@@ -19,14 +23,18 @@ beforeEach(async () => {
   await h.control.addTransactions(merchant.mchid, [{ ...ORDER, paidAt: h.clock.now() - 3600_000 }]);
 });
 
-const balance = async () => ((await (await fetch(`${h.baseUrl}/_sim/merchants/${merchant.mchid}`)).json()) as { balanceFen: number }).balanceFen;
+const balance = async () =>
+  ((await (await fetch(`${h.baseUrl}/_sim/merchants/${merchant.mchid}`)).json()) as { balanceFen: number }).balanceFen;
 
 describe("injected faults", () => {
   it("answers the next N requests with a signed 500 SYSTEM_ERROR without creating anything", async () => {
     await h.control.addFault({ kind: "system_error", count: 2 });
     const { client } = v3Client(h, merchant, "public_key");
     for (let i = 0; i < 2; i++) {
-      expect(await client.applyRefund(APPLY)).toMatchObject({ ok: false, error: { kind: "business", code: "SYSTEM_ERROR", httpStatus: 500, advice: "retry" } });
+      expect(await client.applyRefund(APPLY)).toMatchObject({
+        ok: false,
+        error: { kind: "business", code: "SYSTEM_ERROR", httpStatus: 500, advice: "retry" },
+      });
     }
     expect(await h.control.refunds()).toHaveLength(0);
     expect((await client.applyRefund(APPLY)).ok).toBe(true);
@@ -51,7 +59,10 @@ describe("injected faults", () => {
   it("connection reset before answering: nothing is created; the client sees CONNECTION_RESET (advice unknown)", async () => {
     await h.control.addFault({ kind: "reset_before" });
     const { client } = v3Client(h, merchant, "public_key");
-    expect(await client.applyRefund(APPLY)).toMatchObject({ ok: false, error: { code: "CONNECTION_RESET", advice: "unknown" } });
+    expect(await client.applyRefund(APPLY)).toMatchObject({
+      ok: false,
+      error: { code: "CONNECTION_RESET", advice: "unknown" },
+    });
     expect(await h.control.refunds()).toHaveLength(0);
     expect(await client.queryRefund("R1")).toMatchObject({ ok: false, error: { code: "RESOURCE_NOT_EXISTS" } });
   });
@@ -71,7 +82,10 @@ describe("injected faults", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
 
     await h.control.addFault({ kind: "slow", delayMs: 1000 });
-    expect(await v3Client(h, merchant, "public_key", 200).client.queryRefund("R1")).toMatchObject({ ok: false, error: { code: "TIMEOUT" } });
+    expect(await v3Client(h, merchant, "public_key", 200).client.queryRefund("R1")).toMatchObject({
+      ok: false,
+      error: { code: "TIMEOUT" },
+    });
   });
 
   it("only takes faults that match the method and path, and can be listed and cleared", async () => {

@@ -43,14 +43,24 @@ describe("wechatpay-axios-plugin against the simulator", () => {
       amount: { refund: 1_000, total: ORDER.totalFen, currency: "CNY" },
     });
     expect(status).toBe(200);
-    expect(applied).toMatchObject({ out_refund_no: "INTEROPR1", out_trade_no: ORDER.outTradeNo, status: "PROCESSING", amount: { refund: 1_000, total: ORDER.totalFen } });
+    expect(applied).toMatchObject({
+      out_refund_no: "INTEROPR1",
+      out_trade_no: ORDER.outTradeNo,
+      status: "PROCESSING",
+      amount: { refund: 1_000, total: ORDER.totalFen },
+    });
 
     const { data: queried } = await refunds()._out_refund_no_!.get({ out_refund_no: "INTEROPR1" });
-    expect(queried).toMatchObject({ out_refund_no: "INTEROPR1", refund_id: (applied as unknown as { refund_id: string }).refund_id });
+    expect(queried).toMatchObject({
+      out_refund_no: "INTEROPR1",
+      refund_id: (applied as unknown as { refund_id: string }).refund_id,
+    });
   });
 
   it("answers an unknown refund with 404 RESOURCE_NOT_EXISTS that the peer reads without a signature", async () => {
-    const failure = await refunds()._out_refund_no_!.get({ out_refund_no: "NOSUCHREFUND" }).catch((e: { response: { status: number; data: unknown } }) => e.response);
+    const failure = await refunds()
+      ._out_refund_no_!.get({ out_refund_no: "NOSUCHREFUND" })
+      .catch((e: { response: { status: number; data: unknown } }) => e.response);
     expect(failure).toMatchObject({ status: 404, data: { code: "RESOURCE_NOT_EXISTS" } });
   });
 
@@ -60,11 +70,26 @@ describe("wechatpay-axios-plugin against the simulator", () => {
     expect(callback).toBeDefined();
     const headers = callback!.headers as Record<string, string>;
     expect(headers["wechatpay-serial"]).toBe(merchant.publicKeyId);
-    const message = Formatter.joinedByLineFeed(headers["wechatpay-timestamp"]!, headers["wechatpay-nonce"]!, callback!.body);
-    expect(Rsa.verify(message, headers["wechatpay-signature"]!, Rsa.from(merchant.platformPublicKey, Rsa.KEY_TYPE_PUBLIC))).toBe(true);
+    const message = Formatter.joinedByLineFeed(
+      headers["wechatpay-timestamp"]!,
+      headers["wechatpay-nonce"]!,
+      callback!.body,
+    );
+    expect(
+      Rsa.verify(message, headers["wechatpay-signature"]!, Rsa.from(merchant.platformPublicKey, Rsa.KEY_TYPE_PUBLIC)),
+    ).toBe(true);
 
-    const { resource } = JSON.parse(callback!.body) as { resource: { ciphertext: string; nonce: string; associated_data: string } };
-    const plain = JSON.parse(Aes.AesGcm.decrypt(resource.ciphertext, merchant.apiV3Key, resource.nonce, resource.associated_data)) as Record<string, unknown>;
-    expect(plain).toMatchObject({ mchid: merchant.mchid, out_refund_no: "INTEROPR1", refund_status: "SUCCESS", amount: { refund: 1_000, total: ORDER.totalFen } });
+    const { resource } = JSON.parse(callback!.body) as {
+      resource: { ciphertext: string; nonce: string; associated_data: string };
+    };
+    const plain = JSON.parse(
+      Aes.AesGcm.decrypt(resource.ciphertext, merchant.apiV3Key, resource.nonce, resource.associated_data),
+    ) as Record<string, unknown>;
+    expect(plain).toMatchObject({
+      mchid: merchant.mchid,
+      out_refund_no: "INTEROPR1",
+      refund_status: "SUCCESS",
+      amount: { refund: 1_000, total: ORDER.totalFen },
+    });
   });
 });

@@ -3,7 +3,15 @@
  * and a self-signed platform certificate made with the openssl CLI (Node can parse X.509 but cannot issue it).
  */
 import { execFileSync } from "node:child_process";
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomInt, X509Certificate, type KeyObject } from "node:crypto";
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  randomInt,
+  X509Certificate,
+  type KeyObject,
+} from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,8 +64,18 @@ export function selfSignedCertificate(privateKeyPem: string, serialHex: string, 
     return execFileSync(
       "openssl",
       [
-        "req", "-x509", "-new", "-sha256", "-key", keyFile, "-days", String(days), "-set_serial", `0x${serialHex}`,
-        "-subj", "/C=CN/O=Tenpay.com/OU=Tenpay.com CA Center/CN=Tenpay.com Simulator Platform",
+        "req",
+        "-x509",
+        "-new",
+        "-sha256",
+        "-key",
+        keyFile,
+        "-days",
+        String(days),
+        "-set_serial",
+        `0x${serialHex}`,
+        "-subj",
+        "/C=CN/O=Tenpay.com/OU=Tenpay.com CA Center/CN=Tenpay.com Simulator Platform",
       ],
       { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
     );

@@ -12,7 +12,9 @@ const http = await simulator.listen(config.port);
 const https = config.options.tls ? await simulator.listenTls(config.tlsPort) : undefined;
 
 const mutualTls = https ? ` and ${https.url} (TLS mode: APIv2 with client certificates)` : "";
-console.log(`WeChat Pay simulator on ${http.url}${mutualTls}; state in ${config.options.stateFile}; overview at ${http.url}/_sim/`);
+console.log(
+  `WeChat Pay simulator on ${http.url}${mutualTls}; state in ${config.options.stateFile}; overview at ${http.url}/_sim/`,
+);
 process.send?.({ type: "ready", port: http.port, tlsPort: https?.port });
 
 let stopping = false;

@@ -22,7 +22,11 @@ describe("restart", () => {
     ]);
     const before = v3Client(first, merchant, "public_key").client;
     const apply = (outTradeNo: string, outRefundNo: string) =>
-      before.applyRefund({ out_trade_no: outTradeNo, out_refund_no: outRefundNo, amount: { refund: 100, total: 1000, currency: "CNY" } });
+      before.applyRefund({
+        out_trade_no: outTradeNo,
+        out_refund_no: outRefundNo,
+        amount: { refund: 100, total: 1000, currency: "CNY" },
+      });
 
     // R2 settles and its notification is refused: a delivery waits for its 15 s retry.
     expect((await apply("T2", "R2")).ok).toBe(true);
@@ -40,7 +44,11 @@ describe("restart", () => {
     try {
       receiver.answer = () => ({ status: 204 });
       await second.clock.advance(0); // both were due while the simulator was down
-      expect(receiver.received.map((r) => JSON.parse(r.body).event_type)).toEqual(["REFUND.SUCCESS", "REFUND.SUCCESS", "REFUND.SUCCESS"]);
+      expect(receiver.received.map((r) => JSON.parse(r.body).event_type)).toEqual([
+        "REFUND.SUCCESS",
+        "REFUND.SUCCESS",
+        "REFUND.SUCCESS",
+      ]);
       const deliveries = await second.control.deliveries();
       expect(deliveries.map((d) => [d.outRefundNo, d.state, d.rounds])).toEqual([
         ["R2", "delivered", 2],

@@ -61,7 +61,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const desk = new RefundDesk(
     store,
     scheduler,
-    { settleMs: options.settleMs ?? DEFAULT_SETTLE_MS, orderIntervalMs: options.orderIntervalMs ?? DEFAULT_ORDER_INTERVAL_MS },
+    {
+      settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
+      orderIntervalMs: options.orderIntervalMs ?? DEFAULT_ORDER_INTERVAL_MS,
+    },
     notifier,
   );
   const faults = new FaultBox(store);
@@ -100,7 +103,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       return;
     }
     const { answer, fault, mchid, code } = handled;
-    const delivered = fault?.kind === "timeout_after_accept" || fault?.kind === "reset_after" ? undefined : answer.status;
+    const delivered =
+      fault?.kind === "timeout_after_accept" || fault?.kind === "reset_after" ? undefined : answer.status;
     requests.add({ ...base, mchid, status: delivered, code, fault: fault?.kind });
     faults.deliver(res, answer, fault);
   }
@@ -131,7 +135,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     onRequest(req, res).catch((error: unknown) => {
       onError(error);
-      if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" }).end('{"code":"SYSTEM_ERROR","message":"simulator failure"}');
+      if (!res.headersSent)
+        res
+          .writeHead(500, { "Content-Type": "application/json" })
+          .end('{"code":"SYSTEM_ERROR","message":"simulator failure"}');
     });
   };
   const servers: Server[] = [];

@@ -4,10 +4,21 @@ import { parseRefundNotification } from "../lib/wechatpay/v3/notification";
 import { headerValue } from "../lib/wechatpay/v3/verify";
 import { DEFAULT_BALANCE_FEN } from "./domain/merchants";
 import type { SigningMode } from "./state/schema";
-import { addMerchant, startHarness, startReceiver, v3Client, type Harness, type Receiver } from "./test-support/harness";
+import {
+  addMerchant,
+  startHarness,
+  startReceiver,
+  v3Client,
+  type Harness,
+  type Receiver,
+} from "./test-support/harness";
 
 const ORDER = { outTradeNo: "T1001", transactionId: "4200000000202611230000000001", totalFen: 1000 };
-const APPLY = { out_trade_no: ORDER.outTradeNo, out_refund_no: "R1", amount: { refund: 300, total: 1000, currency: "CNY" as const } };
+const APPLY = {
+  out_trade_no: ORDER.outTradeNo,
+  out_refund_no: "R1",
+  amount: { refund: 300, total: 1000, currency: "CNY" as const },
+};
 
 describe.each<SigningMode>(["public_key", "certificate"])("APIv3 with the project's client, %s mode", (mode) => {
   let h: Harness;
@@ -33,7 +44,9 @@ describe.each<SigningMode>(["public_key", "certificate"])("APIv3 with the projec
   const open = (index: number, keys: ReturnType<typeof v3Client>["keys"]) => {
     const note = receiver.received[index];
     if (!note) throw new Error(`no notification #${index}`);
-    return parseRefundNotification({ headers: note.headers, rawBody: note.body }, keys.resolve, merchant.apiV3Key, { now: () => h.clock.now() });
+    return parseRefundNotification({ headers: note.headers, rawBody: note.body }, keys.resolve, merchant.apiV3Key, {
+      now: () => h.clock.now(),
+    });
   };
 
   it("applies (PROCESSING), settles after SIM_SETTLE_MS, notifies (verified and decrypted by the lib) and answers SUCCESS", async () => {
@@ -76,15 +89,24 @@ describe.each<SigningMode>(["public_key", "certificate"])("APIv3 with the projec
       },
     });
     const envelope = JSON.parse(receiver.received[0]!.body);
-    expect(envelope).toMatchObject({ resource_type: "encrypt-resource", resource: { original_type: "refund", algorithm: "AEAD_AES_256_GCM", associated_data: "refund" } });
-    expect(receiver.received[0]!.headers["wechatpay-serial"]).toBe(mode === "public_key" ? merchant.publicKeyId : merchant.platformCertificateSerial);
+    expect(envelope).toMatchObject({
+      resource_type: "encrypt-resource",
+      resource: { original_type: "refund", algorithm: "AEAD_AES_256_GCM", associated_data: "refund" },
+    });
+    expect(receiver.received[0]!.headers["wechatpay-serial"]).toBe(
+      mode === "public_key" ? merchant.publicKeyId : merchant.platformCertificateSerial,
+    );
 
     const settled = await client.queryRefund("R1");
     expect(settled).toMatchObject({ ok: true, value: { status: "SUCCESS", refund_id: applied.value.refund_id } });
     expect(settled.ok && settled.value.success_time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
 
     const [delivery] = await h.control.deliveries({ outRefundNo: "R1" });
-    expect(delivery).toMatchObject({ state: "delivered", status: "SUCCESS", attempts: [{ httpStatus: 204, accepted: true }] });
+    expect(delivery).toMatchObject({
+      state: "delivered",
+      status: "SUCCESS",
+      attempts: [{ httpStatus: 204, accepted: true }],
+    });
     const [view] = (await (await fetch(`${h.baseUrl}/_sim/merchants`)).json()) as { balanceFen: number }[];
     expect(view?.balanceFen).toBe(DEFAULT_BALANCE_FEN - 300);
   });
@@ -104,7 +126,10 @@ describe.each<SigningMode>(["public_key", "certificate"])("APIv3 with the projec
     const applied = await client.applyRefund(APPLY);
     if (!applied.ok) throw new Error(applied.error.detail);
     await h.clock.advance(10);
-    expect(await open(0, keys)).toMatchObject({ ok: true, value: { eventType: "REFUND.ABNORMAL", summary: "退款异常", resource: { refund_status: "ABNORMAL" } } });
+    expect(await open(0, keys)).toMatchObject({
+      ok: true,
+      value: { eventType: "REFUND.ABNORMAL", summary: "退款异常", resource: { refund_status: "ABNORMAL" } },
+    });
     expect(await client.queryRefund("R1")).toMatchObject({ ok: true, value: { status: "ABNORMAL" } });
 
     const redirected = await client.applyAbnormalRefund(applied.value.refund_id, {
@@ -114,11 +139,23 @@ describe.each<SigningMode>(["public_key", "certificate"])("APIv3 with the projec
       bank_account: "6214830901234567",
       real_name: "张三",
     });
-    expect(redirected).toMatchObject({ ok: true, value: { status: "PROCESSING", channel: "OTHER_BANKCARD", user_received_account: "用户银行卡4567" } });
+    expect(redirected).toMatchObject({
+      ok: true,
+      value: { status: "PROCESSING", channel: "OTHER_BANKCARD", user_received_account: "用户银行卡4567" },
+    });
 
     await h.clock.advance(3000);
-    expect(await open(1, keys)).toMatchObject({ ok: true, value: { eventType: "REFUND.SUCCESS", resource: { refund_status: "SUCCESS", user_received_account: "用户银行卡4567" } } });
-    expect(await client.queryRefund("R1")).toMatchObject({ ok: true, value: { status: "SUCCESS", channel: "OTHER_BANKCARD" } });
+    expect(await open(1, keys)).toMatchObject({
+      ok: true,
+      value: {
+        eventType: "REFUND.SUCCESS",
+        resource: { refund_status: "SUCCESS", user_received_account: "用户银行卡4567" },
+      },
+    });
+    expect(await client.queryRefund("R1")).toMatchObject({
+      ok: true,
+      value: { status: "SUCCESS", channel: "OTHER_BANKCARD" },
+    });
   });
 
   it("a scripted CLOSED refund notifies REFUND.CLOSED and gives the money back to the balance", async () => {
@@ -126,7 +163,10 @@ describe.each<SigningMode>(["public_key", "certificate"])("APIv3 with the projec
     await h.control.script({ status: "CLOSED" }); // the next refund, whatever its number
     expect((await client.applyRefund(APPLY)).ok).toBe(true);
     await h.clock.advance(3000);
-    expect(await open(0, keys)).toMatchObject({ ok: true, value: { eventType: "REFUND.CLOSED", summary: "退款关闭", resource: { refund_status: "CLOSED" } } });
+    expect(await open(0, keys)).toMatchObject({
+      ok: true,
+      value: { eventType: "REFUND.CLOSED", summary: "退款关闭", resource: { refund_status: "CLOSED" } },
+    });
     const [view] = (await (await fetch(`${h.baseUrl}/_sim/merchants`)).json()) as { balanceFen: number }[];
     expect(view?.balanceFen).toBe(DEFAULT_BALANCE_FEN);
   });

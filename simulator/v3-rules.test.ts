@@ -32,15 +32,25 @@ beforeEach(async () => {
 
 /** The project's client verified the error answer (kind business), so WeChat's code is trustworthy. */
 const refused = (code: string, httpStatus: number) => ({ ok: false, error: { kind: "business", code, httpStatus } });
-const balance = async () => ((await (await fetch(`${h.baseUrl}/_sim/merchants/${merchant.mchid}`)).json()) as { balanceFen: number }).balanceFen;
+const balance = async () =>
+  ((await (await fetch(`${h.baseUrl}/_sim/merchants/${merchant.mchid}`)).json()) as { balanceFen: number }).balanceFen;
 
 describe("APIv3 refund rules", () => {
   it("finds the transaction by out_trade_no or transaction_id; an unknown one is 404 RESOURCE_NOT_EXISTS", async () => {
-    expect(await client.applyRefund(apply("R1", 100))).toMatchObject({ ok: true, value: { transaction_id: ORDER.transactionId } });
+    expect(await client.applyRefund(apply("R1", 100))).toMatchObject({
+      ok: true,
+      value: { transaction_id: ORDER.transactionId },
+    });
     await h.clock.advance(60_000);
-    const byId = { transaction_id: ORDER.transactionId, out_refund_no: "R2", amount: { refund: 100, total: 1000, currency: "CNY" as const } };
+    const byId = {
+      transaction_id: ORDER.transactionId,
+      out_refund_no: "R2",
+      amount: { refund: 100, total: 1000, currency: "CNY" as const },
+    };
     expect(await client.applyRefund(byId)).toMatchObject({ ok: true, value: { out_trade_no: ORDER.outTradeNo } });
-    expect(await client.applyRefund({ ...apply("R3", 100), out_trade_no: "NOPE" })).toMatchObject(refused("RESOURCE_NOT_EXISTS", 404));
+    expect(await client.applyRefund({ ...apply("R3", 100), out_trade_no: "NOPE" })).toMatchObject(
+      refused("RESOURCE_NOT_EXISTS", 404),
+    );
   });
 
   it("refuses orders paid more than a year ago with 400 INVALID_REQUEST", async () => {
@@ -48,10 +58,22 @@ describe("APIv3 refund rules", () => {
       { outTradeNo: "OLD", totalFen: 100, paidAt: h.clock.now() - 365 * DAY - 1 },
       { outTradeNo: "ALMOST", totalFen: 100, paidAt: h.clock.now() - 364 * DAY },
     ]);
-    const old = await client.applyRefund({ out_trade_no: "OLD", out_refund_no: "R1", amount: { refund: 1, total: 100, currency: "CNY" } });
+    const old = await client.applyRefund({
+      out_trade_no: "OLD",
+      out_refund_no: "R1",
+      amount: { refund: 1, total: 100, currency: "CNY" },
+    });
     expect(old).toMatchObject(refused("INVALID_REQUEST", 400));
     expect(!old.ok && old.error.detail).toContain("超过退款期限");
-    expect((await client.applyRefund({ out_trade_no: "ALMOST", out_refund_no: "R2", amount: { refund: 1, total: 100, currency: "CNY" } })).ok).toBe(true);
+    expect(
+      (
+        await client.applyRefund({
+          out_trade_no: "ALMOST",
+          out_refund_no: "R2",
+          amount: { refund: 1, total: 100, currency: "CNY" },
+        })
+      ).ok,
+    ).toBe(true);
   });
 
   it("allows at most 50 refunds per order (400 INVALID_REQUEST on the 51st)", async () => {
@@ -78,12 +100,19 @@ describe("APIv3 refund rules", () => {
   });
 
   it("requires amount.total to be the transaction's total (400 INVALID_REQUEST)", async () => {
-    const wrong = await client.applyRefund({ ...apply("R1", 100), amount: { refund: 100, total: 999, currency: "CNY" } });
+    const wrong = await client.applyRefund({
+      ...apply("R1", 100),
+      amount: { refund: 100, total: 999, currency: "CNY" },
+    });
     expect(wrong).toMatchObject(refused("INVALID_REQUEST", 400));
   });
 
   it("answers 400 PARAM_ERROR for amount.refund below 1, a missing order id, and a body that is not JSON", async () => {
-    for (const body of [apply("R1", 0), { out_refund_no: "R1", amount: { refund: 1, total: 1000, currency: "CNY" } }, "{not json"]) {
+    for (const body of [
+      apply("R1", 0),
+      { out_refund_no: "R1", amount: { refund: 1, total: 1000, currency: "CNY" } },
+      "{not json",
+    ]) {
       const answer = await rawV3(h, merchant, { method: "POST", path: "/v3/refund/domestic/refunds", body });
       expect(answer.status).toBe(400);
       expect(JSON.parse(answer.body)).toMatchObject({ code: "PARAM_ERROR" });
@@ -127,7 +156,9 @@ describe("APIv3 refund rules", () => {
 
   it("limits erroneous requests to 6 per second (429 FREQUENCY_LIMITED, even for a good request)", async () => {
     for (let i = 0; i < 6; i++) {
-      expect(await client.applyRefund({ ...apply(`X${i}`, 1), out_trade_no: "NOPE" })).toMatchObject(refused("RESOURCE_NOT_EXISTS", 404));
+      expect(await client.applyRefund({ ...apply(`X${i}`, 1), out_trade_no: "NOPE" })).toMatchObject(
+        refused("RESOURCE_NOT_EXISTS", 404),
+      );
     }
     expect(await client.applyRefund(apply("R1", 1))).toMatchObject(refused("FREQUENCY_LIMITED", 429));
     await h.clock.advance(1000);
@@ -151,7 +182,10 @@ describe("APIv3 refund rules", () => {
 
   it("queries by out_refund_no, with ?sub_mchid= accepted; an unknown number is 404 RESOURCE_NOT_EXISTS", async () => {
     expect((await client.applyRefund(apply("R|1@x", 100))).ok).toBe(true);
-    expect(await client.queryRefund("R|1@x", { sub_mchid: "1900000110" })).toMatchObject({ ok: true, value: { out_refund_no: "R|1@x" } });
+    expect(await client.queryRefund("R|1@x", { sub_mchid: "1900000110" })).toMatchObject({
+      ok: true,
+      value: { out_refund_no: "R|1@x" },
+    });
     expect(await client.queryRefund("NOPE")).toMatchObject(refused("RESOURCE_NOT_EXISTS", 404));
   });
 });
@@ -160,7 +194,9 @@ describe("APIv3 authentication and answer signatures", () => {
   const path = "/v3/refund/domestic/refunds/R1";
   const platformKey = () => createPublicKey(merchant.platformPublicKey);
   const verify = (answer: { headers: Headers; body: string }) =>
-    verifySignature(answer, async (serial) => (serial === merchant.publicKeyId ? platformKey() : undefined), { now: () => h.clock.now() });
+    verifySignature(answer, async (serial) => (serial === merchant.publicKeyId ? platformKey() : undefined), {
+      now: () => h.clock.now(),
+    });
 
   it("answers 401 SIGN_ERROR, unsigned as WeChat's errors are, when the signature, the serial or the timestamp is wrong", async () => {
     const cases = [
@@ -204,7 +240,10 @@ describe("APIv3 authentication and answer signatures", () => {
     try {
       // WeChat's switch period: the console downloads the certificates for the serial it does not know, and verifies.
       expect(await client.queryRefund("RCERT")).toMatchObject({ ok: true, value: { out_refund_no: "RCERT" } });
-      const retired = createV3Client({ ...v3Credentials(h, merchant, "public_key"), platformCertificates: "retired" }, { now: () => h.clock.now() });
+      const retired = createV3Client(
+        { ...v3Credentials(h, merchant, "public_key"), platformCertificates: "retired" },
+        { now: () => h.clock.now() },
+      );
       const answer = await retired.client.queryRefund("RCERT");
       expect(answer).toMatchObject({ ok: false, error: { code: "SIGNATURE_INVALID" } });
       expect(!answer.ok && answer.error.detail).toContain("UNKNOWN_SERIAL");
@@ -220,9 +259,13 @@ describe("APIv3 apply-abnormal-refund rules", () => {
   it("refuses a refund that is not ABNORMAL (400 INVALID_REQUEST), an unknown refund_id (404) and a mismatched out_refund_no (400 PARAM_ERROR)", async () => {
     const applied = await client.applyRefund(apply("R1", 100));
     if (!applied.ok) throw new Error(applied.error.detail);
-    expect(await client.applyAbnormalRefund(applied.value.refund_id, body)).toMatchObject(refused("INVALID_REQUEST", 400));
+    expect(await client.applyAbnormalRefund(applied.value.refund_id, body)).toMatchObject(
+      refused("INVALID_REQUEST", 400),
+    );
     expect(await client.applyAbnormalRefund("123", body)).toMatchObject(refused("RESOURCE_NOT_EXISTS", 404));
-    expect(await client.applyAbnormalRefund(applied.value.refund_id, { ...body, out_refund_no: "R2" })).toMatchObject(refused("PARAM_ERROR", 400));
+    expect(await client.applyAbnormalRefund(applied.value.refund_id, { ...body, out_refund_no: "R2" })).toMatchObject(
+      refused("PARAM_ERROR", 400),
+    );
   });
 
   it("refuses encrypted fields under a Wechatpay-Serial that is not the merchant's platform key (400 PARAM_ERROR)", async () => {
@@ -236,7 +279,13 @@ describe("APIv3 apply-abnormal-refund rules", () => {
       {
         method: "POST",
         path: `/v3/refund/domestic/refunds/${applied.value.refund_id}/apply-abnormal-refund`,
-        body: { out_refund_no: "R1", type: "USER_BANK_CARD", bank_type: "ICBC_DEBIT", bank_account: "QUJD", real_name: "QUJD" },
+        body: {
+          out_refund_no: "R1",
+          type: "USER_BANK_CARD",
+          bank_type: "ICBC_DEBIT",
+          bank_account: "QUJD",
+          real_name: "QUJD",
+        },
       },
       { headers: { "Wechatpay-Serial": "PUB_KEY_ID_SOMEONE_ELSE" } },
     );

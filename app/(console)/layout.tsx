@@ -29,7 +29,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     <div className="min-h-screen">
       <header className="bg-slate-900">
         <div className="mx-auto flex h-12 max-w-7xl items-center gap-4 px-4">
-          <Link href="/" aria-label={t("appName")} className="flex shrink-0 items-center gap-2 text-sm font-semibold text-white">
+          <Link
+            href="/"
+            aria-label={t("appName")}
+            className="flex shrink-0 items-center gap-2 text-sm font-semibold text-white"
+          >
             <span className="flex h-6 w-6 items-center justify-center rounded bg-brand-500 text-xs">¥</span>
             {/* The name gives way to the navigation on narrower screens; the ¥ mark stays. */}
             <span className="hidden 2xl:inline">{t("appName")}</span>
@@ -45,7 +49,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             <LanguageSwitcher setLocale={setLocaleAction} />
             <span className="whitespace-nowrap text-slate-300" data-testid="current-user">
               {user.name} <span className="text-slate-500">·</span>{" "}
-              <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs text-slate-200 uppercase">{t(`roles.${user.role}`)}</span>
+              <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs text-slate-200 uppercase">
+                {t(`roles.${user.role}`)}
+              </span>
             </span>
             <SignOutButton />
           </div>

@@ -62,7 +62,9 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           ) : (
             <>
               <ChartCard id="chart-refunded" title={t("charts.refundedTitle")}>
-                <RefundedChart points={series.map(({ day, refundedFen, refundedCount }) => ({ day, refundedFen, refundedCount }))} />
+                <RefundedChart
+                  points={series.map(({ day, refundedFen, refundedCount }) => ({ day, refundedFen, refundedCount }))}
+                />
               </ChartCard>
               <ChartCard id="chart-status" title={t("charts.statusTitle")}>
                 <StatusMixChart points={series.map(({ day, byStatus }) => ({ day, ...byStatus }))} />

@@ -10,7 +10,13 @@ vi.mock("./session", () => ({
 
 const { defineAction } = await import("./action");
 
-const asUser = (role: CurrentUser["role"]): CurrentUser => ({ id: "u1", email: `${role}@example.com`, name: role, role, locale: null });
+const asUser = (role: CurrentUser["role"]): CurrentUser => ({
+  id: "u1",
+  email: `${role}@example.com`,
+  name: role,
+  role,
+  locale: null,
+});
 
 function form(fields: Record<string, string>): FormData {
   const data = new FormData();
@@ -20,7 +26,11 @@ function form(fields: Record<string, string>): FormData {
 
 describe("defineAction", () => {
   const handler = vi.fn(async () => ({ ok: true as const, data: "done" }));
-  const refundLike = defineAction("requestRefund", z.object({ amount: z.string().regex(/^\d+$/, "digits only") }), handler);
+  const refundLike = defineAction(
+    "requestRefund",
+    z.object({ amount: z.string().regex(/^\d+$/, "digits only") }),
+    handler,
+  );
 
   beforeEach(() => {
     handler.mockClear();
@@ -48,6 +58,9 @@ describe("defineAction", () => {
   it("runs the handler with parsed input and the actor for an allowed role", async () => {
     session.user = asUser("admin");
     expect(await refundLike(null, form({ amount: "12" }))).toEqual({ ok: true, data: "done" });
-    expect(handler).toHaveBeenCalledWith({ amount: "12" }, { user: session.user, actor: { id: "u1", label: "admin@example.com", ip: null } });
+    expect(handler).toHaveBeenCalledWith(
+      { amount: "12" },
+      { user: session.user, actor: { id: "u1", label: "admin@example.com", ip: null } },
+    );
   });
 });

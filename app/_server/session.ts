@@ -30,7 +30,14 @@ export const currentUser = cache(async function currentUser(): Promise<CurrentUs
   const id = session?.user?.id;
   if (!id) return null;
   const [user] = await getDb()
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, locale: users.locale, disabled: users.disabled })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      locale: users.locale,
+      disabled: users.disabled,
+    })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);

@@ -32,7 +32,10 @@ describe("operations endpoints", () => {
       setJobsState("running");
       const answer = await ready();
       expect(answer.status).toBe(200);
-      expect(await answer.json()).toEqual({ status: "ready", checks: { database: true, migrations: true, jobs: "running" } });
+      expect(await answer.json()).toEqual({
+        status: "ready",
+        checks: { database: true, migrations: true, jobs: "running" },
+      });
       setJobsState("disabled");
       expect((await ready()).status).toBe(200);
       for (const state of ["starting", "failed"] as const) {
@@ -49,21 +52,35 @@ describe("operations endpoints", () => {
       await admin.sql.unsafe(`drop database if exists ${bare}`);
       await admin.sql.unsafe(`create database ${bare}`);
       const unmigrated = createDatabase(t.url.replace(/\/[^/]+$/, `/${bare}`), { max: 1 });
-      expect(await checkReadiness(unmigrated.db, "running")).toEqual({ ready: false, checks: { database: true, migrations: false, jobs: "running" } });
+      expect(await checkReadiness(unmigrated.db, "running")).toEqual({
+        ready: false,
+        checks: { database: true, migrations: false, jobs: "running" },
+      });
       await unmigrated.sql.end();
       await admin.sql.unsafe(`drop database ${bare} with (force)`);
       await admin.sql.end();
 
       const unreachable = createDatabase("postgres://postgres@127.0.0.1:1/none", { max: 1 });
-      expect(await checkReadiness(unreachable.db, "running")).toMatchObject({ ready: false, checks: { database: false, migrations: false } });
+      expect(await checkReadiness(unreachable.db, "running")).toMatchObject({
+        ready: false,
+        checks: { database: false, migrations: false },
+      });
       await unreachable.sql.end();
     });
   });
 
   describe("/api/metrics", () => {
-    const queues = async () => ({ names: ["refund-submit", "refund-reconcile"], size: async (name: string) => (name === "refund-submit" ? 7 : 0) });
+    const queues = async () => ({
+      names: ["refund-submit", "refund-reconcile"],
+      size: async (name: string) => (name === "refund-submit" ? 7 : 0),
+    });
     const scrape = (authorization?: string, token = TOKEN) =>
-      metricsResponse(new Request("http://localhost/api/metrics", { headers: authorization ? { authorization } : {} }), token, t.db, queues);
+      metricsResponse(
+        new Request("http://localhost/api/metrics", { headers: authorization ? { authorization } : {} }),
+        token,
+        t.db,
+        queues,
+      );
 
     it("does not exist without METRICS_TOKEN", async () => {
       expect((await scrape(`Bearer ${TOKEN}`, "")).status).toBe(404);
@@ -87,7 +104,14 @@ describe("operations endpoints", () => {
       await t.db.execute(sql`update orders set refunded_fen = 200, refund_count = 3 where id = ${order.id}`);
       const [merchant] = await t.db.select().from(merchants);
       const gateway = metered(new ScriptedGateway().script({ code: "SYSTEM_ERROR", status: 500 }));
-      const submission = { outRefundNo: "RMETRIC9", transactionId: "4200", outTradeNo: "T", amountFen: 1, totalFen: 2, reason: "" };
+      const submission = {
+        outRefundNo: "RMETRIC9",
+        transactionId: "4200",
+        outTradeNo: "T",
+        amountFen: 1,
+        totalFen: 2,
+        reason: "",
+      };
       await gateway.apply(submission);
       await gateway.apply(submission);
       observeCallback("refund", "verified", "applied");
@@ -107,8 +131,12 @@ describe("operations endpoints", () => {
       expect(value("wechatpay_requests_total", { operation: "refund_apply", outcome: "SYSTEM_ERROR" })).toBe("1");
       expect(value("wechatpay_requests_total", { operation: "refund_apply", outcome: "ok" })).toBe("1");
       expect(family("wechatpay_request_duration_seconds")?.type).toBe("HISTOGRAM");
-      expect(value("wechatpay_callbacks_total", { kind: "refund", verification: "verified", outcome: "applied" })).toBe("1");
-      expect(value("wechatpay_callbacks_total", { kind: "refund", verification: "refused", outcome: "SIGNATURE_INVALID" })).toBe("1");
+      expect(value("wechatpay_callbacks_total", { kind: "refund", verification: "verified", outcome: "applied" })).toBe(
+        "1",
+      );
+      expect(
+        value("wechatpay_callbacks_total", { kind: "refund", verification: "refused", outcome: "SIGNATURE_INVALID" }),
+      ).toBe("1");
       expect(value("job_queue_depth", { queue: "refund-submit" })).toBe("7");
       expect(family("process_cpu_seconds_total")).toBeDefined();
     });

@@ -32,7 +32,11 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" noValidate>
+    <form
+      onSubmit={onSubmit}
+      className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+      noValidate
+    >
       <label className="block">
         <span className="text-sm font-medium text-slate-700">{t("email")}</span>
         <input

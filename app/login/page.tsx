@@ -24,7 +24,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       </div>
       <div className="w-full max-w-sm">
         <div className="mb-6 text-center">
-          <div className="mx-auto mb-3 flex h-10 w-10 items-center justify-center rounded-lg bg-brand-500 text-lg font-bold text-white">¥</div>
+          <div className="mx-auto mb-3 flex h-10 w-10 items-center justify-center rounded-lg bg-brand-500 text-lg font-bold text-white">
+            ¥
+          </div>
           <h1 className="text-xl font-semibold">{t("common.appName")}</h1>
           <p className="text-sm text-slate-500">{t("login.subtitle")}</p>
         </div>

@@ -23,7 +23,11 @@ const FAIL = JSON.stringify({ code: "FAIL", message: "失败" });
 async function handle(headers: Record<string, string | string[] | undefined>, body: string): Promise<number> {
   const signed = await verifySignature({ headers, body }, resolveKey);
   if (!signed.ok) return 401;
-  const envelope = JSON.parse(body) as { id: string; event_type: string; resource: { algorithm: string; ciphertext: string; nonce: string; associated_data: string } };
+  const envelope = JSON.parse(body) as {
+    id: string;
+    event_type: string;
+    resource: { algorithm: string; ciphertext: string; nonce: string; associated_data: string };
+  };
   const plaintext = decryptResource(envelope.resource, API_V3_KEY);
   if (!plaintext.ok) return 400;
   const resource = refundResourceSchema.safeParse(JSON.parse(plaintext.value));

@@ -12,25 +12,33 @@ export interface RunningApp {
 }
 
 /** The production build under `next start`, on the given database, with the given extra environment. */
-export async function startApp(databaseUrl: string, extraEnv: Record<string, string>, port = 3200): Promise<RunningApp> {
+export async function startApp(
+  databaseUrl: string,
+  extraEnv: Record<string, string>,
+  port = 3200,
+): Promise<RunningApp> {
   buildIfNeeded();
   const url = `http://127.0.0.1:${port}`;
   // BENCH_APP_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server: Node refuses those in NODE_OPTIONS.
   const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, nextBin(), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: randomBytes(32).toString("hex"),
-      APP_URL: url,
-      NEXTAUTH_URL: url,
-      LOG_LEVEL: "warn",
-      ...extraEnv,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, nextBin(), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: databaseUrl,
+        AUTH_SECRET: randomBytes(32).toString("hex"),
+        APP_URL: url,
+        NEXTAUTH_URL: url,
+        LOG_LEVEL: "warn",
+        ...extraEnv,
+      },
     },
-  });
+  );
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));

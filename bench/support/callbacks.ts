@@ -26,7 +26,12 @@ export function refundSuccessCallback(prefix: string, n: number): PreparedReques
     signer: PLATFORM,
   });
   if (!built.ok) throw new Error(built.error.code);
-  return { method: "POST", path: "/api/notify/refund", headers: { ...built.value.headers, "content-type": "application/json" }, body: built.value.body };
+  return {
+    method: "POST",
+    path: "/api/notify/refund",
+    headers: { ...built.value.headers, "content-type": "application/json" },
+    body: built.value.body,
+  };
 }
 
 /** Callbacks for refunds 1…count of a prefix. */

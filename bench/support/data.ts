@@ -14,7 +14,12 @@ export async function createBenchMerchant(sql: postgres.Sql): Promise<string> {
  * `count` paid orders of 10.00 yuan, each with one PROCESSING refund of 6.00 yuan that WeChat has accepted — the
  * refunds a burst of callbacks settles. Numbers are `<prefix>T<n>` / `<prefix>R<n>`.
  */
-export async function createProcessingRefunds(sql: postgres.Sql, merchantId: string, prefix: string, count: number): Promise<void> {
+export async function createProcessingRefunds(
+  sql: postgres.Sql,
+  merchantId: string,
+  prefix: string,
+  count: number,
+): Promise<void> {
   await sql`
     with new_orders as (
       insert into orders (merchant_id, out_trade_no, transaction_id, description, total_fen, paid_at, in_flight_fen, refund_count)
@@ -33,7 +38,12 @@ export async function createProcessingRefunds(sql: postgres.Sql, merchantId: str
  * A million-order shop: `orderCount` orders over the last ~11 months (distinct descriptions, payer ids and amounts)
  * and `refundCount` refunds in a realistic status mix, with the orders' cached sums exactly matching their refunds.
  */
-export async function createShop(sql: postgres.Sql, merchantId: string, orderCount: number, refundCount: number): Promise<void> {
+export async function createShop(
+  sql: postgres.Sql,
+  merchantId: string,
+  orderCount: number,
+  refundCount: number,
+): Promise<void> {
   await sql`
     insert into orders (merchant_id, out_trade_no, transaction_id, description, payer_openid, total_fen, paid_at)
     select ${merchantId}, 'ST' || to_char(g, 'FM0000000000'), '4200' || lpad(g::text, 24, '0'),

@@ -18,7 +18,11 @@ export interface LoadResult {
 }
 
 /** Sends each prepared request exactly once over `connections` keep-alive connections, as fast as they are answered. */
-export async function sendAll(url: string, prepared: readonly PreparedRequest[], connections = 50): Promise<LoadResult> {
+export async function sendAll(
+  url: string,
+  prepared: readonly PreparedRequest[],
+  connections = 50,
+): Promise<LoadResult> {
   let next = 0;
   const result = await autocannon({
     url,

@@ -17,7 +17,9 @@ export function table(header: readonly string[], rows: readonly (readonly (strin
 function commit(): string {
   try {
     const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain"], { encoding: "utf8" }).trim() ? " (with uncommitted changes)" : "";
+    const dirty = execFileSync("git", ["status", "--porcelain"], { encoding: "utf8" }).trim()
+      ? " (with uncommitted changes)"
+      : "";
     return sha + dirty;
   } catch {
     return "unknown";

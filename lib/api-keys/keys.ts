@@ -59,9 +59,21 @@ export async function createApiKey(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiKeys)
-      .values({ name, prefix: key.slice(0, SHOWN_PREFIX_LENGTH), keyHash: hashApiKey(key), merchantId: input.merchantId ?? null, createdBy: input.createdBy })
+      .values({
+        name,
+        prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
+        keyHash: hashApiKey(key),
+        merchantId: input.merchantId ?? null,
+        createdBy: input.createdBy,
+      })
       .returning();
-    await appendAudit(tx, input.actor, "api_key.created", { type: "api_key", id: row!.id }, { name, prefix: row!.prefix, merchantId: row!.merchantId });
+    await appendAudit(
+      tx,
+      input.actor,
+      "api_key.created",
+      { type: "api_key", id: row!.id },
+      { name, prefix: row!.prefix, merchantId: row!.merchantId },
+    );
     return { key, apiKey: summary(row!) };
   });
 }
@@ -79,13 +91,22 @@ export async function listApiKeys(db: Database): Promise<(ApiKeySummary & { merc
 export type RevokeError = { code: "API_KEY_NOT_FOUND" | "ALREADY_REVOKED" };
 
 /** Revoke a key for good: requests with it are refused from the next one on. There is no un-revoke. */
-export async function revokeApiKey(db: Database, input: { id: string; actor: AuditActor }): Promise<Result<ApiKeySummary, RevokeError>> {
+export async function revokeApiKey(
+  db: Database,
+  input: { id: string; actor: AuditActor },
+): Promise<Result<ApiKeySummary, RevokeError>> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(apiKeys).where(eq(apiKeys.id, input.id)).for("update");
     if (!current) return err({ code: "API_KEY_NOT_FOUND" as const });
     if (current.revokedAt) return err({ code: "ALREADY_REVOKED" as const });
     const [row] = await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, input.id)).returning();
-    await appendAudit(tx, input.actor, "api_key.revoked", { type: "api_key", id: row!.id }, { name: row!.name, prefix: row!.prefix });
+    await appendAudit(
+      tx,
+      input.actor,
+      "api_key.revoked",
+      { type: "api_key", id: row!.id },
+      { name: row!.name, prefix: row!.prefix },
+    );
     return ok(summary(row!));
   });
 }
@@ -95,7 +116,11 @@ export async function revokeApiKey(db: Database, input: { id: string; actor: Aud
  * key's SHA-256: the database compares hashes, so response timing says nothing about how much of a real key was
  * guessed; the final comparison is constant-time as well.
  */
-export async function authenticateApiKey(db: Database, bearer: string | null | undefined, now = new Date()): Promise<ApiPrincipal | null> {
+export async function authenticateApiKey(
+  db: Database,
+  bearer: string | null | undefined,
+  now = new Date(),
+): Promise<ApiPrincipal | null> {
   if (!bearer || !PRESENTED_KEY.test(bearer)) return null;
   const hash = hashApiKey(bearer);
   const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash)).limit(1);
@@ -124,11 +149,17 @@ export type BootstrapOutcome =
  * moved to the merchant it should belong to; a changed MERCHANT_API_KEY revokes the previous bootstrap key, so
  * rotating the variable retires the old value.
  */
-export async function ensureBootstrapApiKey(db: Database, plaintext: string | undefined, merchantId: string | null = null): Promise<BootstrapOutcome> {
+export async function ensureBootstrapApiKey(
+  db: Database,
+  plaintext: string | undefined,
+  merchantId: string | null = null,
+): Promise<BootstrapOutcome> {
   const key = plaintext?.trim();
   if (!key) return { kind: "none" };
   if (key.length < BOOTSTRAP_KEY_MIN_LENGTH || !PRESENTED_KEY.test(key)) {
-    throw new Error(`MERCHANT_API_KEY must be ${BOOTSTRAP_KEY_MIN_LENGTH} to 256 visible ASCII characters without spaces.`);
+    throw new Error(
+      `MERCHANT_API_KEY must be ${BOOTSTRAP_KEY_MIN_LENGTH} to 256 visible ASCII characters without spaces.`,
+    );
   }
   const hash = hashApiKey(key);
   return db.transaction(async (tx) => {
@@ -137,7 +168,13 @@ export async function ensureBootstrapApiKey(db: Database, plaintext: string | un
     const [existing] = await tx.select().from(apiKeys).where(eq(apiKeys.keyHash, hash)).limit(1);
     if (existing && existing.merchantId !== merchantId && !existing.revokedAt) {
       const [moved] = await tx.update(apiKeys).set({ merchantId }).where(eq(apiKeys.id, existing.id)).returning();
-      await appendAudit(tx, SYSTEM_ACTOR, "api_key.scoped", { type: "api_key", id: existing.id }, { prefix: existing.prefix, from: existing.merchantId, to: merchantId });
+      await appendAudit(
+        tx,
+        SYSTEM_ACTOR,
+        "api_key.scoped",
+        { type: "api_key", id: existing.id },
+        { prefix: existing.prefix, from: existing.merchantId, to: merchantId },
+      );
       return { kind: "kept", apiKey: summary(moved!) };
     }
     if (existing) return { kind: existing.revokedAt ? "revoked" : "kept", apiKey: summary(existing) };
@@ -148,13 +185,31 @@ export async function ensureBootstrapApiKey(db: Database, plaintext: string | un
       .where(and(eq(apiKeys.name, BOOTSTRAP_KEY_NAME), isNull(apiKeys.createdBy), isNull(apiKeys.revokedAt)))
       .returning();
     for (const row of previous) {
-      await appendAudit(tx, SYSTEM_ACTOR, "api_key.revoked", { type: "api_key", id: row.id }, { name: row.name, prefix: row.prefix, reason: "MERCHANT_API_KEY changed" });
+      await appendAudit(
+        tx,
+        SYSTEM_ACTOR,
+        "api_key.revoked",
+        { type: "api_key", id: row.id },
+        { name: row.name, prefix: row.prefix, reason: "MERCHANT_API_KEY changed" },
+      );
     }
     const [row] = await tx
       .insert(apiKeys)
-      .values({ name: BOOTSTRAP_KEY_NAME, prefix: key.slice(0, SHOWN_PREFIX_LENGTH), keyHash: hash, merchantId, createdBy: null })
+      .values({
+        name: BOOTSTRAP_KEY_NAME,
+        prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
+        keyHash: hash,
+        merchantId,
+        createdBy: null,
+      })
       .returning();
-    await appendAudit(tx, SYSTEM_ACTOR, "api_key.created", { type: "api_key", id: row!.id }, { name: row!.name, prefix: row!.prefix, merchantId });
+    await appendAudit(
+      tx,
+      SYSTEM_ACTOR,
+      "api_key.created",
+      { type: "api_key", id: row!.id },
+      { name: row!.name, prefix: row!.prefix, merchantId },
+    );
     return { kind: "created", apiKey: summary(row!) };
   });
 }

@@ -6,7 +6,11 @@ describe("splitAuditDetails", () => {
     ["nothing", {}, { changes: [], other: [] }],
     [
       "changed fields only, in before's order, other details beside them",
-      { before: { role: "viewer", name: "Vic", disabled: false }, after: { role: "operator", name: "Vic", disabled: true }, reason: "promoted" },
+      {
+        before: { role: "viewer", name: "Vic", disabled: false },
+        after: { role: "operator", name: "Vic", disabled: true },
+        reason: "promoted",
+      },
       {
         changes: [
           { field: "role", before: "viewer", after: "operator" },
@@ -37,9 +41,27 @@ describe("splitAuditDetails", () => {
         other: [],
       },
     ],
-    ["nested values compare by value", { before: { limits: { daily: 1 } }, after: { limits: { daily: 1 } } }, { changes: [], other: [] }],
-    ["plain values kept as they are", { before: "old", after: "new" }, { changes: [{ field: "", before: "old", after: "new" }], other: [] }],
-    ["no before/after: only details", { reason: "wrong_password", locked: true }, { changes: [], other: [["reason", "wrong_password"], ["locked", true]] }],
+    [
+      "nested values compare by value",
+      { before: { limits: { daily: 1 } }, after: { limits: { daily: 1 } } },
+      { changes: [], other: [] },
+    ],
+    [
+      "plain values kept as they are",
+      { before: "old", after: "new" },
+      { changes: [{ field: "", before: "old", after: "new" }], other: [] },
+    ],
+    [
+      "no before/after: only details",
+      { reason: "wrong_password", locked: true },
+      {
+        changes: [],
+        other: [
+          ["reason", "wrong_password"],
+          ["locked", true],
+        ],
+      },
+    ],
   ])("%s", (_name, details, expected) => {
     expect(splitAuditDetails(details)).toEqual(expected);
   });

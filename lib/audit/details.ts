@@ -7,13 +7,17 @@ export interface AuditChange {
   after: unknown;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * An audit entry's details as a reader wants them: the `before`/`after` pair (written by `changedFields` and the
  * services) as a list of changed fields, and every other detail beside it. Fields equal on both sides are left out.
  */
-export function splitAuditDetails(details: Record<string, unknown>): { changes: AuditChange[]; other: [string, unknown][] } {
+export function splitAuditDetails(details: Record<string, unknown>): {
+  changes: AuditChange[];
+  other: [string, unknown][];
+} {
   const { before, after, ...rest } = details;
   const other = Object.entries(rest);
   // A before/after that is not an object (an older entry, a plain value) is shown as it is rather than dropped.
@@ -23,7 +27,9 @@ export function splitAuditDetails(details: Record<string, unknown>): { changes: 
   const b = before ?? {};
   const a = after ?? {};
   const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])];
-  const changes = fields.filter((f) => JSON.stringify(b[f]) !== JSON.stringify(a[f])).map((f) => ({ field: f, before: b[f], after: a[f] }));
+  const changes = fields
+    .filter((f) => JSON.stringify(b[f]) !== JSON.stringify(a[f]))
+    .map((f) => ({ field: f, before: b[f], after: a[f] }));
   return { changes, other };
 }
 

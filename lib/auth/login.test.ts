@@ -36,18 +36,29 @@ describe("authenticate", () => {
   });
 
   it("refuses a disabled account even with the right password", async () => {
-    expect(await authenticate(t.db, "gone@example.com", "correct horse battery", policy, null)).toEqual({ ok: false, reason: "disabled" });
+    expect(await authenticate(t.db, "gone@example.com", "correct horse battery", policy, null)).toEqual({
+      ok: false,
+      reason: "disabled",
+    });
   });
 
   it("locks the account after repeated failures, then unlocks when the time is up", async () => {
     const now = new Date("2026-11-23T10:00:00Z");
     for (let i = 0; i < policy.maxFailures; i++) {
-      expect(await authenticate(t.db, "lock@example.com", `guess-${i}`, policy, null, now)).toEqual({ ok: false, reason: "invalid" });
+      expect(await authenticate(t.db, "lock@example.com", `guess-${i}`, policy, null, now)).toEqual({
+        ok: false,
+        reason: "invalid",
+      });
     }
     // The right password no longer helps while the lock lasts.
-    expect(await authenticate(t.db, "lock@example.com", "correct horse battery", policy, null, now)).toEqual({ ok: false, reason: "locked" });
+    expect(await authenticate(t.db, "lock@example.com", "correct horse battery", policy, null, now)).toEqual({
+      ok: false,
+      reason: "locked",
+    });
     const later = new Date(now.getTime() + 16 * 60_000);
-    expect(await authenticate(t.db, "lock@example.com", "correct horse battery", policy, null, later)).toMatchObject({ ok: true });
+    expect(await authenticate(t.db, "lock@example.com", "correct horse battery", policy, null, later)).toMatchObject({
+      ok: true,
+    });
     const [user] = await t.db.select().from(users).where(eq(users.email, "lock@example.com"));
     expect(user).toMatchObject({ failedLoginCount: 0, lockedUntil: null });
     const failures = await t.db.select().from(auditLog).where(eq(auditLog.action, "auth.sign_in_failed"));
@@ -57,7 +68,11 @@ describe("authenticate", () => {
   it("counts parallel guesses exactly", async () => {
     const now = new Date("2026-11-23T12:00:00Z");
     await t.db.update(users).set({ failedLoginCount: 0, lockedUntil: null }).where(eq(users.email, "op@example.com"));
-    await Promise.all(Array.from({ length: policy.maxFailures }, (_, i) => authenticate(t.db, "op@example.com", `p${i}`, policy, null, now)));
+    await Promise.all(
+      Array.from({ length: policy.maxFailures }, (_, i) =>
+        authenticate(t.db, "op@example.com", `p${i}`, policy, null, now),
+      ),
+    );
     const [user] = await t.db.select().from(users).where(eq(users.email, "op@example.com"));
     expect(user?.lockedUntil?.getTime()).toBe(now.getTime() + policy.lockMinutes * 60_000);
   });

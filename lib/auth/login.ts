@@ -39,7 +39,9 @@ export async function authenticate(
   if (!user) {
     dummyHash ??= hashPassword("timing-equaliser-not-a-password");
     await verifyPassword(await dummyHash, password);
-    await appendAudit(db, { id: null, label: normalised, ip }, "auth.sign_in_failed", null, { reason: "unknown_email" });
+    await appendAudit(db, { id: null, label: normalised, ip }, "auth.sign_in_failed", null, {
+      reason: "unknown_email",
+    });
     return { ok: false, reason: "invalid" };
   }
 
@@ -61,10 +63,16 @@ export async function authenticate(
       })
       .where(eq(users.id, user.id))
       .returning({ lockedUntil: users.lockedUntil });
-    await appendAudit(db, actor, "auth.sign_in_failed", { type: "user", id: user.id }, {
-      reason: "wrong_password",
-      locked: Boolean(after?.lockedUntil && after.lockedUntil > now),
-    });
+    await appendAudit(
+      db,
+      actor,
+      "auth.sign_in_failed",
+      { type: "user", id: user.id },
+      {
+        reason: "wrong_password",
+        locked: Boolean(after?.lockedUntil && after.lockedUntil > now),
+      },
+    );
     return { ok: false, reason: "invalid" };
   }
 

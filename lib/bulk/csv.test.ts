@@ -10,16 +10,40 @@ const gbk = new Uint8Array([...utf8("T1,1.00,"), 0xcd, 0xcb, 0xbf, 0xee, 0x0a]);
 const lines = (bytes: Uint8Array) => {
   const parsed = parseBulkCsv(bytes);
   if (!parsed.ok) throw new Error(parsed.error.code);
-  return parsed.value.lines.map(({ lineNo, outTradeNo, amountText, reason, extraColumns }) => [lineNo, outTradeNo, amountText, reason, extraColumns]);
+  return parsed.value.lines.map(({ lineNo, outTradeNo, amountText, reason, extraColumns }) => [
+    lineNo,
+    outTradeNo,
+    amountText,
+    reason,
+    extraColumns,
+  ]);
 };
 
 describe("parseBulkCsv", () => {
   it.each([
     ["with a header", "out_trade_no,amount,reason\nT1,1.00,Damaged\n", [[2, "T1", "1.00", "Damaged", false]]],
-    ["without a header", "T1,1.00,Damaged\nT2,full\n", [[1, "T1", "1.00", "Damaged", false], [2, "T2", "full", "", false]]],
+    [
+      "without a header",
+      "T1,1.00,Damaged\nT2,full\n",
+      [
+        [1, "T1", "1.00", "Damaged", false],
+        [2, "T2", "full", "", false],
+      ],
+    ],
     ["with a Chinese header", "商户订单号,金额,原因\nT1,2\n", [[2, "T1", "2", "", false]]],
-    ["with CRLF and blank lines", "T1,1\r\n\r\n,,\r\nT2,2\r\n", [[1, "T1", "1", "", false], [4, "T2", "2", "", false]]],
-    ["with a quoted reason holding a comma and a quote", 'T1,3.50,"Late, ""very"" late"\n', [[1, "T1", "3.50", 'Late, "very" late', false]]],
+    [
+      "with CRLF and blank lines",
+      "T1,1\r\n\r\n,,\r\nT2,2\r\n",
+      [
+        [1, "T1", "1", "", false],
+        [4, "T2", "2", "", false],
+      ],
+    ],
+    [
+      "with a quoted reason holding a comma and a quote",
+      'T1,3.50,"Late, ""very"" late"\n',
+      [[1, "T1", "3.50", 'Late, "very" late', false]],
+    ],
     ["with spaces around fields", "  T1 , 1.00 ,  Damaged  \n", [[1, "T1", "1.00", "Damaged", false]]],
     ["with an unquoted comma in the reason", "T1,1.00,Late,sorry\n", [[1, "T1", "1.00", "Late", true]]],
     ["with empty trailing columns from Excel", "T1,1.00,Late,,\n", [[1, "T1", "1.00", "Late", false]]],
@@ -36,7 +60,10 @@ describe("parseBulkCsv", () => {
 
   it("reads a file that is not UTF-8 as GBK and says so", () => {
     const parsed = parseBulkCsv(gbk);
-    expect(parsed.ok && parsed.value).toMatchObject({ encoding: "gb18030", lines: [{ outTradeNo: "T1", amountText: "1.00", reason: "退款" }] });
+    expect(parsed.ok && parsed.value).toMatchObject({
+      encoding: "gb18030",
+      lines: [{ outTradeNo: "T1", amountText: "1.00", reason: "退款" }],
+    });
   });
 
   it.each([
@@ -45,7 +72,11 @@ describe("parseBulkCsv", () => {
     ["a binary file", new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff]), "NOT_TEXT"],
     ["an unclosed quote", utf8('T1,1,"open\nT2,2\n'), "CSV_SYNTAX"],
     ["more than 2 MB", new Uint8Array(MAX_BULK_BYTES + 1).fill(0x41), "FILE_TOO_LARGE"],
-    ["more than 10,000 lines", utf8(Array.from({ length: MAX_BULK_ROWS + 1 }, (_, i) => `T${i},1`).join("\n")), "TOO_MANY_ROWS"],
+    [
+      "more than 10,000 lines",
+      utf8(Array.from({ length: MAX_BULK_ROWS + 1 }, (_, i) => `T${i},1`).join("\n")),
+      "TOO_MANY_ROWS",
+    ],
   ])("refuses %s with a reason in both languages", (_name, bytes, code) => {
     const parsed = parseBulkCsv(bytes);
     expect(parsed.ok).toBe(false);

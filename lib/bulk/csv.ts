@@ -3,7 +3,6 @@ import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
 import { MAX_BULK_BYTES, MAX_BULK_ROWS } from "./limits";
 
-
 /** How the file's bytes were read: UTF-8 (with or without BOM), or GBK/GB18030 as Excel saves CSV on Chinese Windows. */
 export type BulkEncoding = "utf-8" | "gb18030";
 
@@ -65,7 +64,13 @@ function decode(bytes: Uint8Array): Result<{ text: string; encoding: BulkEncodin
  */
 export function parseBulkCsv(bytes: Uint8Array): Result<ParsedBulkFile, BulkFileError> {
   if (bytes.byteLength > MAX_BULK_BYTES) {
-    return err({ code: "FILE_TOO_LARGE", message: { zh: "文件超过 2 MB 上限，请拆分后分批上传。", en: "The file is larger than 2 MB. Split it and upload the parts as separate batches." } });
+    return err({
+      code: "FILE_TOO_LARGE",
+      message: {
+        zh: "文件超过 2 MB 上限，请拆分后分批上传。",
+        en: "The file is larger than 2 MB. Split it and upload the parts as separate batches.",
+      },
+    });
   }
   const decoded = decode(bytes);
   if (!decoded.ok) return decoded;
@@ -85,7 +90,10 @@ export function parseBulkCsv(bytes: Uint8Array): Result<ParsedBulkFile, BulkFile
     const line = (error as CsvError & { lines?: number }).lines ?? 0;
     return err({
       code: "CSV_SYNTAX",
-      message: { zh: `第 ${line} 行附近的 CSV 格式有误（多半是引号未闭合）。`, en: `The CSV is malformed near line ${line} (most likely an unclosed quote).` },
+      message: {
+        zh: `第 ${line} 行附近的 CSV 格式有误（多半是引号未闭合）。`,
+        en: `The CSV is malformed near line ${line} (most likely an unclosed quote).`,
+      },
     });
   }
 

@@ -13,7 +13,8 @@ export interface FeedLimits {
   windowMs: number;
 }
 
-export const perWindow = (limits: FeedLimits) => Math.max(1, Math.floor((limits.rowsPerSecond * limits.windowMs) / 1000));
+export const perWindow = (limits: FeedLimits) =>
+  Math.max(1, Math.floor((limits.rowsPerSecond * limits.windowMs) / 1000));
 
 /**
  * Claim up to `wanted` rows of the merchant's current feeding window (rate_limit_windows, on the database's clock so
@@ -38,6 +39,13 @@ export async function unsentBacklog(db: Db, merchantId: string): Promise<number>
   const [row] = await db
     .select({ n: count() })
     .from(refunds)
-    .where(and(eq(refunds.merchantId, merchantId), eq(refunds.status, "PENDING"), isNull(refunds.submittedAt), lte(refunds.scheduledAt, sql`now()`)));
+    .where(
+      and(
+        eq(refunds.merchantId, merchantId),
+        eq(refunds.status, "PENDING"),
+        isNull(refunds.submittedAt),
+        lte(refunds.scheduledAt, sql`now()`),
+      ),
+    );
   return row?.n ?? 0;
 }

@@ -2,7 +2,15 @@ import { and, eq, sql } from "drizzle-orm";
 import { appendAudit, SYSTEM_ACTOR, type AuditActor } from "../audit/append";
 import { hasRole } from "../auth/roles";
 import type { Database, Transaction } from "../db/client";
-import { bulkBatches, bulkRows, merchants, orders, type BulkBatch, type BulkBatchStatus, type UserRole } from "../db/schema";
+import {
+  bulkBatches,
+  bulkRows,
+  merchants,
+  orders,
+  type BulkBatch,
+  type BulkBatchStatus,
+  type UserRole,
+} from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { checkDailyLimitLocked } from "../refunds/limits";
 import { err, ok, type Result } from "../result";
@@ -23,7 +31,10 @@ export interface BatchActionError {
 /** Why a confirmed batch waits for an approver. */
 export type BatchApprovalReason = "TOTAL_ABOVE_THRESHOLD" | "ORDER_REFUNDS_ABOVE_THRESHOLD" | "DAILY_LIMIT";
 
-const NOT_FOUND = err({ code: "NOT_FOUND" as const, message: { zh: "找不到该批量退款。", en: "Bulk refund batch not found." } });
+const NOT_FOUND = err({
+  code: "NOT_FOUND" as const,
+  message: { zh: "找不到该批量退款。", en: "Bulk refund batch not found." },
+});
 const NOT_ALLOWED = err({
   code: "NOT_ALLOWED" as const,
   message: { zh: "只有上传者或审批人可以操作此批次。", en: "Only the uploader or an approver may act on this batch." },
@@ -37,7 +48,10 @@ export function mayControl(batch: Pick<BulkBatch, "createdBy">, who: Pick<BatchA
 function wrongState(status: BulkBatchStatus): { ok: false; error: BatchActionError } {
   return err({
     code: "WRONG_STATE",
-    message: { zh: `该批次当前状态为 ${status}，不能执行此操作。`, en: `This batch is ${status}; that is not possible now.` },
+    message: {
+      zh: `该批次当前状态为 ${status}，不能执行此操作。`,
+      en: `This batch is ${status}; that is not possible now.`,
+    },
   });
 }
 
@@ -61,7 +75,10 @@ async function skipReadyRows(tx: Transaction, batchId: number, now: Date): Promi
  * approval threshold, any order's refunds (with this batch's) above it, or the total beyond the uploader's daily limit.
  */
 async function approvalReason(tx: Transaction, batch: BulkBatch, now: Date): Promise<BatchApprovalReason | null> {
-  const [merchant] = await tx.select({ thresholdFen: merchants.approvalThresholdFen }).from(merchants).where(eq(merchants.id, batch.merchantId));
+  const [merchant] = await tx
+    .select({ thresholdFen: merchants.approvalThresholdFen })
+    .from(merchants)
+    .where(eq(merchants.id, batch.merchantId));
   const thresholdFen = merchant?.thresholdFen ?? 0;
   if (batch.validAmountFen > thresholdFen) return "TOTAL_ABOVE_THRESHOLD";
   const [orderAbove] = await tx
@@ -73,7 +90,8 @@ async function approvalReason(tx: Transaction, batch: BulkBatch, now: Date): Pro
     .having(sql`max(${orders.refundedFen} + ${orders.inFlightFen}) + sum(${bulkRows.amountFen}) > ${thresholdFen}`)
     .limit(1);
   if (orderAbove) return "ORDER_REFUNDS_ABOVE_THRESHOLD";
-  if (batch.createdBy && !(await checkDailyLimitLocked(tx, batch.createdBy, batch.validAmountFen, now)).ok) return "DAILY_LIMIT";
+  if (batch.createdBy && !(await checkDailyLimitLocked(tx, batch.createdBy, batch.validAmountFen, now)).ok)
+    return "DAILY_LIMIT";
   return null;
 }
 
@@ -81,11 +99,22 @@ interface Change {
   from: readonly BulkBatchStatus[];
   action: string;
   /** Decides the new state and fields, or refuses. */
-  decide: (tx: Transaction, batch: BulkBatch) => Promise<Result<{ status: BulkBatchStatus; set?: Partial<BulkBatch>; details?: Record<string, unknown> }, BatchActionError>>;
+  decide: (
+    tx: Transaction,
+    batch: BulkBatch,
+  ) => Promise<
+    Result<{ status: BulkBatchStatus; set?: Partial<BulkBatch>; details?: Record<string, unknown> }, BatchActionError>
+  >;
 }
 
 /** Lock, check the state and the person, write the new state with its audit row — one transaction. */
-async function changeBatch(db: Database, batchId: number, who: BatchActor | null, change: Change, now: Date): Promise<Result<BulkBatchStatus, BatchActionError>> {
+async function changeBatch(
+  db: Database,
+  batchId: number,
+  who: BatchActor | null,
+  change: Change,
+  now: Date,
+): Promise<Result<BulkBatchStatus, BatchActionError>> {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, batchId);
     if (!batch) return NOT_FOUND;
@@ -99,18 +128,25 @@ async function changeBatch(db: Database, batchId: number, who: BatchActor | null
       .update(bulkBatches)
       .set({ ...set, status, ...(final ? { finishedAt: now } : {}) })
       .where(eq(bulkBatches.id, batch.id));
-    await appendAudit(tx, who?.actor ?? SYSTEM_ACTOR, change.action, { type: "bulk_batch", id: batch.id }, {
-      ...details,
-      ...(skipped ? { skippedRows: skipped } : {}),
-      before: { status: batch.status },
-      after: { status },
-    });
+    await appendAudit(
+      tx,
+      who?.actor ?? SYSTEM_ACTOR,
+      change.action,
+      { type: "bulk_batch", id: batch.id },
+      {
+        ...details,
+        ...(skipped ? { skippedRows: skipped } : {}),
+        before: { status: batch.status },
+        after: { status },
+      },
+    );
     return ok(status);
   });
 }
 
-const controlledBy = (who: BatchActor, status: BulkBatchStatus, set?: Partial<BulkBatch>) => async (_tx: Transaction, batch: BulkBatch) =>
-  mayControl(batch, who) ? ok({ status, set }) : NOT_ALLOWED;
+const controlledBy =
+  (who: BatchActor, status: BulkBatchStatus, set?: Partial<BulkBatch>) => async (_tx: Transaction, batch: BulkBatch) =>
+    mayControl(batch, who) ? ok({ status, set }) : NOT_ALLOWED;
 
 /** The uploader (or an approver) confirms the preview: it runs at once, or waits for an approver. */
 export function confirmBatch(db: Database, batchId: number, who: BatchActor, now = new Date()) {
@@ -124,7 +160,10 @@ export function confirmBatch(db: Database, batchId: number, who: BatchActor, now
       decide: async (tx, batch) => {
         if (!mayControl(batch, who)) return NOT_ALLOWED;
         if (batch.validRows === 0) {
-          return err({ code: "NOTHING_TO_RUN" as const, message: { zh: "该批次没有可执行的退款行。", en: "This batch has no valid lines to run." } });
+          return err({
+            code: "NOTHING_TO_RUN" as const,
+            message: { zh: "该批次没有可执行的退款行。", en: "This batch has no valid lines to run." },
+          });
         }
         const reason = await approvalReason(tx, batch, now);
         return ok(
@@ -139,7 +178,13 @@ export function confirmBatch(db: Database, batchId: number, who: BatchActor, now
 }
 
 /** An approver other than the uploader approves or rejects the whole batch. */
-export function decideBatch(db: Database, batchId: number, decision: { approve: boolean; note: string }, who: BatchActor, now = new Date()) {
+export function decideBatch(
+  db: Database,
+  batchId: number,
+  decision: { approve: boolean; note: string },
+  who: BatchActor,
+  now = new Date(),
+) {
   return changeBatch(
     db,
     batchId,
@@ -150,7 +195,10 @@ export function decideBatch(db: Database, batchId: number, decision: { approve: 
       decide: async (_tx, batch) => {
         if (!hasRole(who.role, "approver")) return NOT_ALLOWED;
         if (batch.createdBy === who.userId) {
-          return err({ code: "SELF_APPROVAL" as const, message: { zh: "不能审批自己上传的批次。", en: "You cannot approve or reject a batch you uploaded." } });
+          return err({
+            code: "SELF_APPROVAL" as const,
+            message: { zh: "不能审批自己上传的批次。", en: "You cannot approve or reject a batch you uploaded." },
+          });
         }
         const set = { decidedBy: who.userId, decidedAt: now, decisionNote: decision.note || null };
         return ok({
@@ -168,7 +216,13 @@ export const pauseBatch = (db: Database, batchId: number, who: BatchActor, now =
   changeBatch(db, batchId, who, { from: ["RUNNING"], action: "bulk.paused", decide: controlledBy(who, "PAUSED") }, now);
 
 export const resumeBatch = (db: Database, batchId: number, who: BatchActor, now = new Date()) =>
-  changeBatch(db, batchId, who, { from: ["PAUSED"], action: "bulk.resumed", decide: controlledBy(who, "RUNNING") }, now);
+  changeBatch(
+    db,
+    batchId,
+    who,
+    { from: ["PAUSED"], action: "bulk.resumed", decide: controlledBy(who, "RUNNING") },
+    now,
+  );
 
 /** Stops the batch for good: lines that have not had their turn are SKIPPED; refunds already recorded go on. */
 export const cancelBatch = (db: Database, batchId: number, who: BatchActor, now = new Date()) =>
@@ -176,7 +230,11 @@ export const cancelBatch = (db: Database, batchId: number, who: BatchActor, now 
     db,
     batchId,
     who,
-    { from: ["VALIDATED", "AWAITING_APPROVAL", "RUNNING", "PAUSED"], action: "bulk.cancelled", decide: controlledBy(who, "CANCELLED") },
+    {
+      from: ["VALIDATED", "AWAITING_APPROVAL", "RUNNING", "PAUSED"],
+      action: "bulk.cancelled",
+      decide: controlledBy(who, "CANCELLED"),
+    },
     now,
   );
 

@@ -1,7 +1,16 @@
 import { asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client";
-import { bulkBatches, bulkRows, merchants, refunds, users, type BulkBatch, type BulkRowStatus, type RefundStatus } from "../db/schema";
+import {
+  bulkBatches,
+  bulkRows,
+  merchants,
+  refunds,
+  users,
+  type BulkBatch,
+  type BulkRowStatus,
+  type RefundStatus,
+} from "../db/schema";
 
 const uploader = alias(users, "uploader");
 const decider = alias(users, "decider");
@@ -58,7 +67,10 @@ export async function listBatches(db: Db, before?: number) {
     .orderBy(desc(bulkBatches.id))
     .limit(PAGE + 1);
   const page = rows.slice(0, PAGE);
-  const counts = await rowCounts(db, page.map((r) => r.batch.id));
+  const counts = await rowCounts(
+    db,
+    page.map((r) => r.batch.id),
+  );
   return {
     rows: page.map((r) => ({ ...r, counts: counts.get(r.batch.id)! })),
     nextCursor: rows.length > PAGE ? String(page.at(-1)!.batch.id) : null,
@@ -73,7 +85,12 @@ const ROW_ORDER = sql`case ${bulkRows.status} when 'INVALID' then 0 when 'FAILED
 /** One page of a batch's lines, bad ones first, with the refund each became. */
 export async function listBatchRows(db: Db, batchId: number, page: number) {
   const rows = await db
-    .select({ row: bulkRows, refundStatus: refunds.status, refundErrorCode: refunds.lastErrorCode, refundErrorMessage: refunds.lastErrorMessage })
+    .select({
+      row: bulkRows,
+      refundStatus: refunds.status,
+      refundErrorCode: refunds.lastErrorCode,
+      refundErrorMessage: refunds.lastErrorMessage,
+    })
     .from(bulkRows)
     .leftJoin(refunds, eq(refunds.id, bulkRows.refundId))
     .where(eq(bulkRows.batchId, batchId))
@@ -87,7 +104,12 @@ export type BatchRowView = Awaited<ReturnType<typeof listBatchRows>>["rows"][num
 /** Every line in file order, for the results file. */
 export async function allBatchRows(db: Db, batchId: number): Promise<BatchRowView[]> {
   return db
-    .select({ row: bulkRows, refundStatus: refunds.status, refundErrorCode: refunds.lastErrorCode, refundErrorMessage: refunds.lastErrorMessage })
+    .select({
+      row: bulkRows,
+      refundStatus: refunds.status,
+      refundErrorCode: refunds.lastErrorCode,
+      refundErrorMessage: refunds.lastErrorMessage,
+    })
     .from(bulkRows)
     .leftJoin(refunds, eq(refunds.id, bulkRows.refundId))
     .where(eq(bulkRows.batchId, batchId))
@@ -116,7 +138,13 @@ const RATE_WINDOW_S = 5;
 export async function batchProgress(db: Db, batchId: number, now = new Date()): Promise<BatchProgress | null> {
   const [batch] = await db.select({ status: bulkBatches.status }).from(bulkBatches).where(eq(bulkBatches.id, batchId));
   if (!batch) return null;
-  const counts = (await rowCounts(db, [batchId])).get(batchId) ?? { INVALID: 0, READY: 0, REQUESTED: 0, FAILED: 0, SKIPPED: 0 };
+  const counts = (await rowCounts(db, [batchId])).get(batchId) ?? {
+    INVALID: 0,
+    READY: 0,
+    REQUESTED: 0,
+    FAILED: 0,
+    SKIPPED: 0,
+  };
   // Raw SQL gets no column encoder: the instant goes in as text.
   const since = sql`${new Date(now.getTime() - RATE_WINDOW_S * 1000).toISOString()}::timestamptz`;
   const [rates] = await db
@@ -144,7 +172,14 @@ export async function batchProgress(db: Db, batchId: number, now = new Date()): 
     rowsPerSecond,
     submissionsPerSecond: (rates?.submissions ?? 0) / RATE_WINDOW_S,
     etaSeconds: batch.status === "RUNNING" && rowsPerSecond > 0 ? Math.ceil(counts.READY / rowsPerSecond) : null,
-    version: [batch.status, counts.READY, counts.REQUESTED, counts.FAILED, counts.SKIPPED, rates?.lastChange ?? ""].join(":"),
+    version: [
+      batch.status,
+      counts.READY,
+      counts.REQUESTED,
+      counts.FAILED,
+      counts.SKIPPED,
+      rates?.lastChange ?? "",
+    ].join(":"),
     active: batch.status === "RUNNING" || settling,
   };
 }

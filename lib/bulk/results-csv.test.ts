@@ -27,24 +27,67 @@ const row = (over: Partial<BulkRow>): BulkRow => ({
 const rows: BatchRowView[] = [
   { row: row({}), refundStatus: "FAILED", refundErrorCode: "NOT_ENOUGH", refundErrorMessage: "基本账户余额不足" },
   {
-    row: row({ lineNo: 3, outTradeNo: "NOPE", amountText: "1.5", full: false, amountFen: 150, reason: "", outRefundNo: null, status: "INVALID", refundId: null, errorCode: "ORDER_NOT_FOUND", errorMessage: { zh: "找不到订单。", en: "No such order." } }),
+    row: row({
+      lineNo: 3,
+      outTradeNo: "NOPE",
+      amountText: "1.5",
+      full: false,
+      amountFen: 150,
+      reason: "",
+      outRefundNo: null,
+      status: "INVALID",
+      refundId: null,
+      errorCode: "ORDER_NOT_FOUND",
+      errorMessage: { zh: "找不到订单。", en: "No such order." },
+    }),
     refundStatus: null,
     refundErrorCode: null,
     refundErrorMessage: null,
   },
-  { row: row({ lineNo: 4, amountText: "1.005", full: false, amountFen: null, status: "INVALID", outRefundNo: "R-unused", refundId: null, errorCode: "AMOUNT_FORMAT", errorMessage: { zh: "格式错误", en: "Bad amount" } }), refundStatus: null, refundErrorCode: null, refundErrorMessage: null },
+  {
+    row: row({
+      lineNo: 4,
+      amountText: "1.005",
+      full: false,
+      amountFen: null,
+      status: "INVALID",
+      outRefundNo: "R-unused",
+      refundId: null,
+      errorCode: "AMOUNT_FORMAT",
+      errorMessage: { zh: "格式错误", en: "Bad amount" },
+    }),
+    refundStatus: null,
+    refundErrorCode: null,
+    refundErrorMessage: null,
+  },
 ];
 
 describe("resultsCsv", () => {
   it("writes UTF-8 with a BOM, amounts in yuan with two decimals, errors in the reader's language", () => {
     const csv = resultsCsv(rows, "zh-CN");
-    expect(csv.startsWith("\uFEFFline,out_trade_no,amount,reason,row_status,out_refund_no,refund_status,error_code,error_message\r\n")).toBe(true);
+    expect(
+      csv.startsWith(
+        "\uFEFFline,out_trade_no,amount,reason,row_status,out_refund_no,refund_status,error_code,error_message\r\n",
+      ),
+    ).toBe(true);
     expect(parse(csv, { bom: true })).toEqual([
-      ["line", "out_trade_no", "amount", "reason", "row_status", "out_refund_no", "refund_status", "error_code", "error_message"],
+      [
+        "line",
+        "out_trade_no",
+        "amount",
+        "reason",
+        "row_status",
+        "out_refund_no",
+        "refund_status",
+        "error_code",
+        "error_message",
+      ],
       ["2", "T1", "1234.56", "缺货, 见邮件", "REQUESTED", "R20261123ABC", "FAILED", "NOT_ENOUGH", "基本账户余额不足"],
       ["3", "NOPE", "1.50", "", "INVALID", "", "", "ORDER_NOT_FOUND", "找不到订单。"],
       ["4", "T1", "1.005", "缺货, 见邮件", "INVALID", "", "", "AMOUNT_FORMAT", "格式错误"],
     ]);
-    expect(parse(resultsCsv(rows, "en"), { bom: true, columns: true })[1]).toMatchObject({ error_message: "No such order." });
+    expect(parse(resultsCsv(rows, "en"), { bom: true, columns: true })[1]).toMatchObject({
+      error_message: "No such order.",
+    });
   });
 });

@@ -40,7 +40,9 @@ async function loadPayerSlots(db: Db, batchId: number, intervalMs: number): Prom
 }
 
 async function requestContext(db: Db, batch: BulkBatch, intervalMs: number): Promise<RequestContext> {
-  const [uploader] = batch.createdBy ? await db.select({ email: users.email }).from(users).where(eq(users.id, batch.createdBy)) : [];
+  const [uploader] = batch.createdBy
+    ? await db.select({ email: users.email }).from(users).where(eq(users.id, batch.createdBy))
+    : [];
   return {
     actor: { id: batch.createdBy, label: `${uploader?.email ?? "system"} (bulk #${batch.id})` },
     userId: batch.createdBy,
@@ -59,11 +61,16 @@ type RowOutcome =
  * recorded it and stopped before marking the row: the row is linked to that refund, never given a second one.
  */
 async function recordRow(db: Database, row: BulkRow, context: RequestContext): Promise<RowOutcome> {
-  const result = await requestRefund(db, { orderId: row.orderId!, amountFen: row.amountFen!, reason: row.reason, outRefundNo: row.outRefundNo! }, context);
+  const result = await requestRefund(
+    db,
+    { orderId: row.orderId!, amountFen: row.amountFen!, reason: row.reason, outRefundNo: row.outRefundNo! },
+    context,
+  );
   if (result.ok) return { row, status: "REQUESTED", refund: result.value };
   if (result.error.code === "DUPLICATE_OUT_REFUND_NO") {
     const [existing] = await db.select().from(refunds).where(eq(refunds.outRefundNo, row.outRefundNo!));
-    if (existing && existing.orderId === row.orderId && existing.amountFen === row.amountFen) return { row, status: "REQUESTED", refund: existing };
+    if (existing && existing.orderId === row.orderId && existing.amountFen === row.amountFen)
+      return { row, status: "REQUESTED", refund: existing };
   }
   return { row, status: "FAILED", code: result.error.code, message: result.error.message };
 }
@@ -86,9 +93,18 @@ async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Pr
  * update) waits for these rows and then stops the next ones: no row is skipped after its refund was recorded.
  * Returns the recorded refunds to enqueue, or null when the batch is no longer RUNNING.
  */
-async function processRows(db: Database, batchId: number, rows: BulkRow[], context: RequestContext): Promise<RowOutcome[] | null> {
+async function processRows(
+  db: Database,
+  batchId: number,
+  rows: BulkRow[],
+  context: RequestContext,
+): Promise<RowOutcome[] | null> {
   return db.transaction(async (tx) => {
-    const [batch] = await tx.select({ status: bulkBatches.status }).from(bulkBatches).where(eq(bulkBatches.id, batchId)).for("share");
+    const [batch] = await tx
+      .select({ status: bulkBatches.status })
+      .from(bulkBatches)
+      .where(eq(bulkBatches.id, batchId))
+      .for("share");
     if (batch?.status !== "RUNNING") return null;
     const outcomes = await inParallel(rows, PARALLEL_ROWS, (row) => recordRow(db, row, context));
     // One statement for the handful of rows, as JSON records.
@@ -111,7 +127,14 @@ async function nextRows(db: Db, batchId: number, busy: string[], limit: number):
   const rows = await db
     .select()
     .from(bulkRows)
-    .where(and(eq(bulkRows.batchId, batchId), eq(bulkRows.status, "READY"), isNotNull(bulkRows.outRefundNo), busy.length ? notInArray(payerKey, busy) : undefined))
+    .where(
+      and(
+        eq(bulkRows.batchId, batchId),
+        eq(bulkRows.status, "READY"),
+        isNotNull(bulkRows.outRefundNo),
+        busy.length ? notInArray(payerKey, busy) : undefined,
+      ),
+    )
     .orderBy(asc(bulkRows.lineNo))
     .limit(limit * 4);
   const seen = new Set<string>();
@@ -133,7 +156,12 @@ async function hasReadyRows(db: Db, batchId: number): Promise<boolean> {
  * each refund, mark its row, and hand PENDING refunds to the submission queue. All state is in the database, so a
  * run that dies is simply started again.
  */
-export async function runBatch(db: Database, batchId: number, settings: RunSettings, enqueue: Enqueue): Promise<RunOutcome> {
+export async function runBatch(
+  db: Database,
+  batchId: number,
+  settings: RunSettings,
+  enqueue: Enqueue,
+): Promise<RunOutcome> {
   const startedAt = Date.now();
   const [batch] = await db.select().from(bulkBatches).where(eq(bulkBatches.id, batchId));
   if (batch?.status !== "RUNNING") return { kind: "stopped" };
@@ -146,14 +174,18 @@ export async function runBatch(db: Database, batchId: number, settings: RunSetti
     for (const [key, at] of payerNext) if (at <= windowStart) payerNext.delete(key);
 
     const backlog = await unsentBacklog(db, batch.merchantId);
-    const candidates = backlog > settings.rowsPerSecond ? [] : await nextRows(db, batchId, [...payerNext.keys()], windowRows);
+    const candidates =
+      backlog > settings.rowsPerSecond ? [] : await nextRows(db, batchId, [...payerNext.keys()], windowRows);
     const granted = await claimFeedSlots(db, batch.merchantId, candidates.length, settings);
     if (candidates.length === 0) {
       if (!(await hasReadyRows(db, batchId))) {
         const completed = await completeBatch(db, batchId);
         return completed.ok ? { kind: "completed" } : { kind: "stopped" };
       }
-      const [current] = await db.select({ status: bulkBatches.status }).from(bulkBatches).where(eq(bulkBatches.id, batchId));
+      const [current] = await db
+        .select({ status: bulkBatches.status })
+        .from(bulkBatches)
+        .where(eq(bulkBatches.id, batchId));
       if (current?.status !== "RUNNING") return { kind: "stopped" };
     }
     if (granted > 0) {

@@ -7,6 +7,12 @@ import type { RunSettings } from "./run";
  * they feed to the submission queue: WeChat Pay accepts 150, and single refunds share the same limit.
  */
 export function bulkRunSettings(env: NodeJS.ProcessEnv = process.env): RunSettings {
-  const rowsPerSecond = z.coerce.number().int().min(1).max(150).catch(100).parse(env.BULK_ROWS_PER_SECOND ?? 100);
+  const rowsPerSecond = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(150)
+    .catch(100)
+    .parse(env.BULK_ROWS_PER_SECOND ?? 100);
   return { rowsPerSecond, windowMs: 200, sliceMs: 20_000, orderIntervalMs: orderIntervalMs(env) };
 }

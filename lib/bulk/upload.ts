@@ -59,15 +59,24 @@ async function loadOrders(db: Db, merchantId: string, outTradeNos: string[]): Pr
  * waiting for confirmation. Nothing is refunded here. Each valid line gets its out_refund_no now, so that running it
  * twice (after a crash, a retry) can only ever find the refund it already made.
  */
-export async function uploadBatch(db: Database, input: UploadInput, context: UploadContext): Promise<Result<UploadedBatch, UploadError>> {
+export async function uploadBatch(
+  db: Database,
+  input: UploadInput,
+  context: UploadContext,
+): Promise<Result<UploadedBatch, UploadError>> {
   const now = context.now ?? new Date();
   const parsed = parseBulkCsv(input.bytes);
   if (!parsed.ok) return parsed;
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, input.merchantId));
-  if (!merchant) return err({ code: "MERCHANT_NOT_FOUND" as const, message: { zh: "找不到该商户。", en: "Merchant not found." } });
+  if (!merchant)
+    return err({ code: "MERCHANT_NOT_FOUND" as const, message: { zh: "找不到该商户。", en: "Merchant not found." } });
 
   const { lines } = parsed.value;
-  const found = await loadOrders(db, merchant.id, lines.map((l) => l.outTradeNo));
+  const found = await loadOrders(
+    db,
+    merchant.id,
+    lines.map((l) => l.outTradeNo),
+  );
   const validated = validateLines(lines, { merchantActive: merchant.active, orders: found, now });
 
   const batchId = await db.transaction(async (tx) => {
@@ -99,16 +108,23 @@ export async function uploadBatch(db: Database, input: UploadInput, context: Upl
       errorCode: line.errorCode,
       errorMessage: line.errorMessage,
     }));
-    for (let i = 0; i < values.length; i += INSERT_CHUNK) await tx.insert(bulkRows).values(values.slice(i, i + INSERT_CHUNK));
-    await appendAudit(tx, context.actor, "bulk.uploaded", { type: "bulk_batch", id: batch!.id }, {
-      fileName: input.fileName,
-      merchantId: merchant.id,
-      encoding: parsed.value.encoding,
-      totalRows: lines.length,
-      validRows: validated.validRows,
-      validAmountFen: validated.validAmountFen,
-      after: { status: "VALIDATED" },
-    });
+    for (let i = 0; i < values.length; i += INSERT_CHUNK)
+      await tx.insert(bulkRows).values(values.slice(i, i + INSERT_CHUNK));
+    await appendAudit(
+      tx,
+      context.actor,
+      "bulk.uploaded",
+      { type: "bulk_batch", id: batch!.id },
+      {
+        fileName: input.fileName,
+        merchantId: merchant.id,
+        encoding: parsed.value.encoding,
+        totalRows: lines.length,
+        validRows: validated.validRows,
+        validAmountFen: validated.validAmountFen,
+        after: { status: "VALIDATED" },
+      },
+    );
     return batch!.id;
   });
   return ok({ batchId, encoding: parsed.value.encoding, totalRows: lines.length, validRows: validated.validRows });

@@ -22,10 +22,21 @@ const ORDERS = new Map<string, OrderForBulk>([
   ["E", order(5, { totalFen: 500, refundedFen: 200, refundCount: 1 })],
 ]);
 
-const context = (over: Partial<ValidationContext> = {}): ValidationContext => ({ merchantActive: true, orders: ORDERS, now, ...over });
+const context = (over: Partial<ValidationContext> = {}): ValidationContext => ({
+  merchantActive: true,
+  orders: ORDERS,
+  now,
+  ...over,
+});
 
 let lineNo = 0;
-const line = (outTradeNo: string, amountText: string, reason = "", extraColumns = false): BulkLine => ({ lineNo: ++lineNo, outTradeNo, amountText, reason, extraColumns });
+const line = (outTradeNo: string, amountText: string, reason = "", extraColumns = false): BulkLine => ({
+  lineNo: ++lineNo,
+  outTradeNo,
+  amountText,
+  reason,
+  extraColumns,
+});
 
 /** Each line as [status, errorCode, resolved amount]. */
 const judge = (lines: BulkLine[], over: Partial<ValidationContext> = {}) =>
@@ -34,7 +45,11 @@ const judge = (lines: BulkLine[], over: Partial<ValidationContext> = {}) =>
 describe("validateLines, one line at a time", () => {
   it.each([
     ["a partial amount", line("A", "12.50"), ["READY", null, 1250]],
-    ["an amount with ¥ and a thousands separator", line("A", "¥1,000.5"), ["INVALID", "AMOUNT_EXCEEDS_REMAINING", 100_050]],
+    [
+      "an amount with ¥ and a thousands separator",
+      line("A", "¥1,000.5"),
+      ["INVALID", "AMOUNT_EXCEEDS_REMAINING", 100_050],
+    ],
     ["an amount with ¥", line("A", "¥50.5"), ["READY", null, 5050]],
     ["full", line("A", "full"), ["READY", null, 10_000]],
     ["FULL in capitals", line("A", "FULL"), ["READY", null, 10_000]],
@@ -75,7 +90,9 @@ describe("validateLines across lines of the same order", () => {
       ["READY", null],
       ["INVALID", "AMOUNT_EXCEEDS_REMAINING"],
     ]);
-    expect(result.lines[2]!.errorMessage!.en).toContain(`Lines ${result.lines[0]!.lineNo}, ${result.lines[1]!.lineNo} of this file already refund ¥2.50`);
+    expect(result.lines[2]!.errorMessage!.en).toContain(
+      `Lines ${result.lines[0]!.lineNo}, ${result.lines[1]!.lineNo} of this file already refund ¥2.50`,
+    );
     expect(result).toMatchObject({ validRows: 2, validAmountFen: 250 });
   });
 
@@ -104,13 +121,18 @@ describe("validateLines across lines of the same order", () => {
   });
 
   it("refuses a repeated line (same order, amount and reason) but not the same order with another reason", () => {
-    const result = validateLines([line("A", "1.00", "Late"), line("A", "1", "Late"), line("A", "1.00", "Damaged")], context());
+    const result = validateLines(
+      [line("A", "1.00", "Late"), line("A", "1", "Late"), line("A", "1.00", "Damaged")],
+      context(),
+    );
     expect(result.lines.map((l) => [l.status, l.errorCode])).toEqual([
       ["READY", null],
       ["INVALID", "DUPLICATE_LINE"],
       ["READY", null],
     ]);
-    expect(result.lines[1]!.errorMessage!.en).toBe(`Same as line ${result.lines[0]!.lineNo} (same out_trade_no, amount and reason).`);
+    expect(result.lines[1]!.errorMessage!.en).toBe(
+      `Same as line ${result.lines[0]!.lineNo} (same out_trade_no, amount and reason).`,
+    );
   });
 
   it("keeps each line's order and payer for the run", () => {

@@ -62,8 +62,16 @@ function parseAmount(text: string): { full: true } | { full: false; fen: number 
   const parsed = parseYuan(text);
   if (parsed.ok) return { full: false, fen: parsed.value };
   return parsed.error === "TOO_MANY_DECIMALS"
-    ? fail("AMOUNT_FORMAT", `金额“${text}”超过两位小数（最小单位为分）。`, `“${text}” has more than two decimals (the smallest unit is one fen).`)
-    : fail("AMOUNT_FORMAT", `金额“${text}”无法识别：请填写以元为单位的金额（如 12.50）或 full。`, `“${text}” is not an amount: write yuan like 12.50, or “full”.`);
+    ? fail(
+        "AMOUNT_FORMAT",
+        `金额“${text}”超过两位小数（最小单位为分）。`,
+        `“${text}” has more than two decimals (the smallest unit is one fen).`,
+      )
+    : fail(
+        "AMOUNT_FORMAT",
+        `金额“${text}”无法识别：请填写以元为单位的金额（如 12.50）或 full。`,
+        `“${text}” is not an amount: write yuan like 12.50, or “full”.`,
+      );
 }
 
 /** Earlier valid lines of this file on one order: counted as if they were already refunds of it. */
@@ -86,7 +94,16 @@ export function validateLines(lines: readonly BulkLine[], context: ValidationCon
   let validAmountFen = 0;
 
   for (const line of lines) {
-    const base: ValidatedLine = { ...line, status: "INVALID", full: false, amountFen: null, orderId: null, payerOpenid: null, errorCode: null, errorMessage: null };
+    const base: ValidatedLine = {
+      ...line,
+      status: "INVALID",
+      full: false,
+      amountFen: null,
+      orderId: null,
+      payerOpenid: null,
+      errorCode: null,
+      errorMessage: null,
+    };
     const amount = parseAmount(line.amountText);
     const order = context.orders.get(line.outTradeNo);
     if (order) Object.assign(base, { orderId: order.id, payerOpenid: order.payerOpenid });
@@ -102,25 +119,47 @@ export function validateLines(lines: readonly BulkLine[], context: ValidationCon
         return fail("REASON_TOO_LONG", zh, en);
       }
       if (line.extraColumns) {
-        return fail("EXTRA_COLUMNS", "该行超过 3 列：含逗号的退款原因请用英文双引号括起来。", "This line has more than 3 columns: put a reason that contains commas in double quotes.");
+        return fail(
+          "EXTRA_COLUMNS",
+          "该行超过 3 列：含逗号的退款原因请用英文双引号括起来。",
+          "This line has more than 3 columns: put a reason that contains commas in double quotes.",
+        );
       }
       const key = [line.outTradeNo, amount.full ? "full" : amount.fen, line.reason].join("\u0000");
       const first = seen.get(key);
       if (first !== undefined) {
-        return fail("DUPLICATE_LINE", `与第 ${first} 行重复（商户订单号、金额和退款原因均相同）。`, `Same as line ${first} (same out_trade_no, amount and reason).`);
+        return fail(
+          "DUPLICATE_LINE",
+          `与第 ${first} 行重复（商户订单号、金额和退款原因均相同）。`,
+          `Same as line ${first} (same out_trade_no, amount and reason).`,
+        );
       }
       seen.set(key, line.lineNo);
-      if (!order) return fail("ORDER_NOT_FOUND", "该商户下找不到此商户订单号的订单。", "No order with this out_trade_no for this merchant.");
+      if (!order)
+        return fail(
+          "ORDER_NOT_FOUND",
+          "该商户下找不到此商户订单号的订单。",
+          "No order with this out_trade_no for this merchant.",
+        );
       if (remainingFen(order) === 0) {
-        return fail("ORDER_FULLY_REFUNDED", "该订单已全额退款（或剩余金额都在退款中）。", "This order is already fully refunded (or what remains is being refunded).");
+        return fail(
+          "ORDER_FULLY_REFUNDED",
+          "该订单已全额退款（或剩余金额都在退款中）。",
+          "This order is already fully refunded (or what remains is being refunded).",
+        );
       }
       const earlier = claimed.get(order.id) ?? { fen: 0, count: 0, lineNos: [] };
-      const sums = { ...order, inFlightFen: order.inFlightFen + earlier.fen, refundCount: order.refundCount + earlier.count };
+      const sums = {
+        ...order,
+        inFlightFen: order.inFlightFen + earlier.fen,
+        refundCount: order.refundCount + earlier.count,
+      };
       const fen = amount.full ? remainingFen(sums) : amount.fen;
       const allowed = checkNewRefund(sums, fen, context.now);
       if (!allowed.ok) {
         // "full" after earlier lines took everything resolves to ¥0: that is those lines' doing, said so below.
-        const ownFault = allowed.error.code === "ORDER_TOO_OLD" || (allowed.error.code === "INVALID_AMOUNT" && !amount.full);
+        const ownFault =
+          allowed.error.code === "ORDER_TOO_OLD" || (allowed.error.code === "INVALID_AMOUNT" && !amount.full);
         if (earlier.count === 0 || ownFault) return allowed.error;
         const rows = earlier.lineNos.join(", ");
         return allowed.error.code === "REFUND_LIMIT_REACHED"
@@ -135,7 +174,11 @@ export function validateLines(lines: readonly BulkLine[], context: ValidationCon
               `Lines ${rows} of this file already refund ${formatFen(earlier.fen)} of this order; ${formatFen(remainingFen(sums))} remains, less than ${formatFen(fen)}.`,
             );
       }
-      claimed.set(order.id, { fen: earlier.fen + fen, count: earlier.count + 1, lineNos: [...earlier.lineNos, line.lineNo] });
+      claimed.set(order.id, {
+        fen: earlier.fen + fen,
+        count: earlier.count + 1,
+        lineNos: [...earlier.lineNos, line.lineNo],
+      });
       base.amountFen = fen;
       return null;
     })();

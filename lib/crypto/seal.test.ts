@@ -33,7 +33,10 @@ describe("seal / open", () => {
     ["the tag", 2],
     ["the ciphertext", 3],
   ])("refuses a blob whose %s was tampered with", (_, index) => {
-    expect(open(key, flipBit(seal(key, "secret", AD), index), AD)).toEqual({ ok: false, error: "AUTHENTICATION_FAILED" });
+    expect(open(key, flipBit(seal(key, "secret", AD), index), AD)).toEqual({
+      ok: false,
+      error: "AUTHENTICATION_FAILED",
+    });
   });
 
   it("refuses the wrong master key", () => {
@@ -55,7 +58,10 @@ describe("seal / open", () => {
   });
 
   it("refuses an unknown format version", () => {
-    expect(open(key, seal(key, "secret", AD).replace(/^v1/, "v9"), AD)).toEqual({ ok: false, error: "UNSUPPORTED_VERSION" });
+    expect(open(key, seal(key, "secret", AD).replace(/^v1/, "v9"), AD)).toEqual({
+      ok: false,
+      error: "UNSUPPORTED_VERSION",
+    });
   });
 
   it("refuses a master key that is not 32 bytes", () => {

@@ -25,7 +25,9 @@ export function seal(key: Buffer, plaintext: string | Buffer, associatedData: st
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(associatedData, "utf8"));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return [VERSION, iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
+  return [VERSION, iv, cipher.getAuthTag(), ciphertext]
+    .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
+    .join(".");
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -51,7 +53,9 @@ export function open(key: Buffer, sealed: string, associatedData: string): Resul
 }
 
 /** The master key from APP_ENCRYPTION_KEY (validated by lib/env.ts's schema), or why it cannot be used. */
-export function encryptionKeyFrom(env: Readonly<Record<string, string | undefined>>): Result<Buffer, EncryptionKeyError> {
+export function encryptionKeyFrom(
+  env: Readonly<Record<string, string | undefined>>,
+): Result<Buffer, EncryptionKeyError> {
   const value = env.APP_ENCRYPTION_KEY;
   if (!value?.trim()) return err("MISSING");
   const parsed = encryptionKeySchema.safeParse(value);

@@ -25,17 +25,23 @@ describe("createDatabase", () => {
 
   it("prepares drizzle's queries once per connection, in and out of transactions (one round trip each after that)", async () => {
     const single = createDatabase(t.url, { max: 1 });
-    const prepared = async () => (await single.sql`select statement from pg_prepared_statements`).map((r) => String(r.statement));
+    const prepared = async () =>
+      (await single.sql`select statement from pg_prepared_statements`).map((r) => String(r.statement));
     try {
-      const byMchid = (mchid: string) => single.db.select({ id: merchants.id }).from(merchants).where(eq(merchants.mchid, mchid));
+      const byMchid = (mchid: string) =>
+        single.db.select({ id: merchants.id }).from(merchants).where(eq(merchants.mchid, mchid));
       await byMchid("1");
       await single.db.transaction(async (tx) => {
         await tx.select({ id: merchants.id }).from(merchants).where(eq(merchants.mchid, "2")).for("update");
-        await tx.transaction((savepoint) => savepoint.select({ id: merchants.id }).from(merchants).where(eq(merchants.mchid, "2")));
+        await tx.transaction((savepoint) =>
+          savepoint.select({ id: merchants.id }).from(merchants).where(eq(merchants.mchid, "2")),
+        );
       });
       const first = await prepared();
       for (const mchid of ["3", "4", "5"]) await byMchid(mchid);
-      await single.db.transaction((tx) => tx.select({ id: merchants.id }).from(merchants).where(eq(merchants.mchid, "6")).for("update"));
+      await single.db.transaction((tx) =>
+        tx.select({ id: merchants.id }).from(merchants).where(eq(merchants.mchid, "6")).for("update"),
+      );
       const after = await prepared();
       expect(first.filter((s) => s.includes('from "merchants"'))).toHaveLength(2);
       expect(after.sort()).toEqual(first.sort());

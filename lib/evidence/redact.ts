@@ -21,7 +21,17 @@ const normalise = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 /** Keys whose whole value is a secret, by exact name or by a part of it. */
 const SECRET_KEYS = new Set(["sign", "key", "paysign", "authorization", "p12", "pfx", "passphrase"]);
-const SECRET_PARTS = ["signature", "secret", "password", "privatekey", "apikey", "apiv3key", "apiv2key", "ciphertext", "token"];
+const SECRET_PARTS = [
+  "signature",
+  "secret",
+  "password",
+  "privatekey",
+  "apikey",
+  "apiv3key",
+  "apiv2key",
+  "ciphertext",
+  "token",
+];
 
 type Masker = (value: string) => string;
 
@@ -121,7 +131,9 @@ export function redactBody(text: string | undefined, options: RedactOptions = {}
     return redactJson(JSON.parse(text), options);
   } catch {
     const scrubbed = scrubText(text, options);
-    return scrubbed.length > MAX_TEXT_CHARS ? { text: scrubbed.slice(0, MAX_TEXT_CHARS), truncatedFrom: scrubbed.length } : { text: scrubbed };
+    return scrubbed.length > MAX_TEXT_CHARS
+      ? { text: scrubbed.slice(0, MAX_TEXT_CHARS), truncatedFrom: scrubbed.length }
+      : { text: scrubbed };
   }
 }
 
@@ -132,7 +144,9 @@ const RESPONSE_HEADERS = ["request-id", "content-type", "wechatpay-serial", "wec
 
 function pickHeaders(headers: Headers | Record<string, string>, keep: readonly string[]): Record<string, string> {
   const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
-  return Object.fromEntries(entries.filter(([name]) => keep.includes(name.toLowerCase())).map(([name, value]) => [name.toLowerCase(), value]));
+  return Object.fromEntries(
+    entries.filter(([name]) => keep.includes(name.toLowerCase())).map(([name, value]) => [name.toLowerCase(), value]),
+  );
 }
 
 export const requestHeaders = (headers: Headers | Record<string, string>) => pickHeaders(headers, REQUEST_HEADERS);

@@ -10,12 +10,33 @@ import { recorded } from "../wechatpay/recorded-gateway";
 import { loadEvidenceTrail, mergeEvidence, type EvidenceItem } from "./trail";
 
 describe("mergeEvidence", () => {
-  const item = (kind: EvidenceItem["kind"], id: number, at: string) => ({ kind, key: `${kind}:${id}`, at }) as EvidenceItem;
+  const item = (kind: EvidenceItem["kind"], id: number, at: string) =>
+    ({ kind, key: `${kind}:${id}`, at }) as EvidenceItem;
 
   it.each<[string, EvidenceItem[], string[]]>([
-    ["orders by time across sources", [item("callback", 1, "2026-01-01T00:00:03.000Z"), item("event", 9, "2026-01-01T00:00:01.000Z"), item("exchange", 4, "2026-01-01T00:00:02.000Z")], ["event:9", "exchange:4", "callback:1"]],
-    ["puts cause before effect at the same instant", [item("bill_line", 1, "2026-01-01T00:00:00.000Z"), item("exchange", 2, "2026-01-01T00:00:00.000Z"), item("event", 3, "2026-01-01T00:00:00.000Z")], ["event:3", "exchange:2", "bill_line:1"]],
-    ["keeps rows of one source in id order at the same instant", [item("event", 12, "2026-01-01T00:00:00.000Z"), item("event", 2, "2026-01-01T00:00:00.000Z")], ["event:2", "event:12"]],
+    [
+      "orders by time across sources",
+      [
+        item("callback", 1, "2026-01-01T00:00:03.000Z"),
+        item("event", 9, "2026-01-01T00:00:01.000Z"),
+        item("exchange", 4, "2026-01-01T00:00:02.000Z"),
+      ],
+      ["event:9", "exchange:4", "callback:1"],
+    ],
+    [
+      "puts cause before effect at the same instant",
+      [
+        item("bill_line", 1, "2026-01-01T00:00:00.000Z"),
+        item("exchange", 2, "2026-01-01T00:00:00.000Z"),
+        item("event", 3, "2026-01-01T00:00:00.000Z"),
+      ],
+      ["event:3", "exchange:2", "bill_line:1"],
+    ],
+    [
+      "keeps rows of one source in id order at the same instant",
+      [item("event", 12, "2026-01-01T00:00:00.000Z"), item("event", 2, "2026-01-01T00:00:00.000Z")],
+      ["event:2", "event:12"],
+    ],
   ])("%s", (_name, items, keys) => {
     expect(mergeEvidence(items).map((i) => i.key)).toEqual(keys);
   });
@@ -56,18 +77,45 @@ describe("loadEvidenceTrail", () => {
       verification: "verified",
       headers: { "wechatpay-signature": "c2ln" },
       rawBody: `{"resource":{"ciphertext":"x"},"note":"${apiV3Key}"}`,
-      decrypted: { out_refund_no: refund.outRefundNo, refund_status: "SUCCESS", payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" } },
+      decrypted: {
+        out_refund_no: refund.outRefundNo,
+        refund_status: "SUCCESS",
+        payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
+      },
       merchantId: sim.merchant.id,
       refundId: refund.id,
       outcome: "applied",
       responseStatus: 204,
     });
-    const [day] = await t.db.insert(billDays).values({ merchantId: sim.merchant.id, billDate: "2026-01-02", status: "MATCHED", fetchedAt: new Date(Date.now() + 86_400_000) }).returning();
-    await t.db.insert(billLines).values({ billDayId: day!.id, lineNo: 1, outRefundNo: refund.outRefundNo, refundFen: 250, refundStatus: "SUCCESS", raw: { 商户退款单号: refund.outRefundNo } });
+    const [day] = await t.db
+      .insert(billDays)
+      .values({
+        merchantId: sim.merchant.id,
+        billDate: "2026-01-02",
+        status: "MATCHED",
+        fetchedAt: new Date(Date.now() + 86_400_000),
+      })
+      .returning();
+    await t.db.insert(billLines).values({
+      billDayId: day!.id,
+      lineNo: 1,
+      outRefundNo: refund.outRefundNo,
+      refundFen: 250,
+      refundStatus: "SUCCESS",
+      raw: { 商户退款单号: refund.outRefundNo },
+    });
     // Another merchant's bill naming the same number is not evidence about this refund.
-    const [other] = await t.db.insert(merchants).values({ mchid: "1900000999", appid: "wx0000000000000001", displayName: "Other" }).returning();
-    const [otherDay] = await t.db.insert(billDays).values({ merchantId: other!.id, billDate: "2026-01-02" }).returning();
-    await t.db.insert(billLines).values({ billDayId: otherDay!.id, lineNo: 1, outRefundNo: refund.outRefundNo, refundFen: 1, raw: {} });
+    const [other] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000999", appid: "wx0000000000000001", displayName: "Other" })
+      .returning();
+    const [otherDay] = await t.db
+      .insert(billDays)
+      .values({ merchantId: other!.id, billDate: "2026-01-02" })
+      .returning();
+    await t.db
+      .insert(billLines)
+      .values({ billDayId: otherDay!.id, lineNo: 1, outRefundNo: refund.outRefundNo, refundFen: 1, raw: {} });
 
     const trail = await loadEvidenceTrail(t.db, refund.outRefundNo);
     expect(trail?.refund).toMatchObject({ outRefundNo: refund.outRefundNo, status: "PROCESSING", amountFen: 250 });
@@ -81,7 +129,12 @@ describe("loadEvidenceTrail", () => {
       "bill_line",
     ]);
     expect(items[0]).toMatchObject({ actor: "operator", source: "operator", statusTo: "PENDING" });
-    expect(items[2]).toMatchObject({ operation: "apply", method: "POST", responseStatus: 200, request: { body: { out_refund_no: refund.outRefundNo } } });
+    expect(items[2]).toMatchObject({
+      operation: "apply",
+      method: "POST",
+      responseStatus: 200,
+      request: { body: { out_refund_no: refund.outRefundNo } },
+    });
     expect(items[4]).toMatchObject({
       notificationId: "EV-1",
       eventType: "REFUND.SUCCESS",

@@ -1,7 +1,14 @@
 import type { Db } from "../db/client";
 import type { EventSource, RefundStatus } from "../db/schema";
 import { redactJson } from "./redact";
-import { billLineRows, callbackRows, exchangeRows, findRefundForEvidence, refundEventRows, type EvidenceRefund } from "./sources";
+import {
+  billLineRows,
+  callbackRows,
+  exchangeRows,
+  findRefundForEvidence,
+  refundEventRows,
+  type EvidenceRefund,
+} from "./sources";
 
 /** The request and approvals of people, and the console's own decisions (refund_events). */
 export interface EventItem {
@@ -80,7 +87,9 @@ const KIND_ORDER: Record<EvidenceItem["kind"], number> = { event: 0, exchange: 1
 /** Merges the sources into one timeline, oldest first; ties keep a stable, causal order. */
 export function mergeEvidence(items: readonly EvidenceItem[]): EvidenceItem[] {
   const sortKey = (item: EvidenceItem) => Number(item.key.slice(item.key.indexOf(":") + 1));
-  return [...items].sort((a, b) => a.at.localeCompare(b.at) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || sortKey(a) - sortKey(b));
+  return [...items].sort(
+    (a, b) => a.at.localeCompare(b.at) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || sortKey(a) - sortKey(b),
+  );
 }
 
 function decryption(row: { decrypted: unknown; verification: "verified" | "rejected" }): CallbackItem["decryption"] {
@@ -89,7 +98,8 @@ function decryption(row: { decrypted: unknown; verification: "verified" | "rejec
 }
 
 /** The instant a bill line became known: when the bill was fetched, else when its day was first recorded. */
-const billInstant = (row: { fetchedAt: Date | null; createdAt: Date }) => (row.fetchedAt ?? row.createdAt).toISOString();
+const billInstant = (row: { fetchedAt: Date | null; createdAt: Date }) =>
+  (row.fetchedAt ?? row.createdAt).toISOString();
 
 async function collect(db: Db, refund: EvidenceRefund): Promise<EvidenceItem[]> {
   const [events, exchanges, callbacks, billLines] = await Promise.all([

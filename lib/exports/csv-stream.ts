@@ -22,7 +22,11 @@ export interface RenderableQuery {
  * statement, so the whole file is one consistent snapshot. Its rows are as postgres.js reads them (bigint as text),
  * which is why export queries select text and fen explicitly.
  */
-export function cursorBatches(db: Database, query: RenderableQuery, batchRows = EXPORT_BATCH_ROWS): AsyncIterable<Record<string, unknown>[]> {
+export function cursorBatches(
+  db: Database,
+  query: RenderableQuery,
+  batchRows = EXPORT_BATCH_ROWS,
+): AsyncIterable<Record<string, unknown>[]> {
   const client = (db as Database & { $client?: postgres.Sql }).$client;
   if (!client) throw new Error("a CSV export needs the postgres.js client behind the database");
   const { sql: text, params } = query.toSQL();
@@ -53,7 +57,11 @@ export function plainText(value: unknown): string {
  * batch of records per pull. Pulling is driven by the reader, so a slow download slows the cursor instead of filling
  * memory; a cancelled download closes the cursor and frees its connection.
  */
-export function csvStream<Row>(header: string[], batches: AsyncIterable<Row[]>, toRecord: (row: Row) => string[]): ReadableStream<Uint8Array> {
+export function csvStream<Row>(
+  header: string[],
+  batches: AsyncIterable<Row[]>,
+  toRecord: (row: Row) => string[],
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let iterator: AsyncIterator<Row[]> | undefined;
   return new ReadableStream<Uint8Array>(

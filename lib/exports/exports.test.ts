@@ -31,21 +31,30 @@ describe("CSV exports", () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    const [merchant] = await t.db.insert(merchants).values({ mchid: "1900000109", appid: "wx1", displayName: "演示咖啡" }).returning();
+    const [merchant] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000109", appid: "wx1", displayName: "演示咖啡" })
+      .returning();
     merchantId = merchant!.id;
     const operator = await createUser(t.db, "operator", "li.lei@example.com");
     const order = await createPaidOrder(t.db, {
       merchantId: merchant!.id,
       outTradeNo: "ORDER-A",
       transactionId: "4200000000202405010000000001",
-      description: "=HYPERLINK(\"http://evil\")",
+      description: '=HYPERLINK("http://evil")',
       totalFen: 5000,
       refundedFen: 2009,
       inFlightFen: 1,
       refundCount: 3,
       paidAt: new Date("2024-05-01T01:02:03Z"),
     });
-    await createPaidOrder(t.db, { merchantId: merchant!.id, outTradeNo: "ORDER-B", description: "拿铁 ×2", totalFen: 10, paidAt: new Date("2024-05-03T00:00:00Z") });
+    await createPaidOrder(t.db, {
+      merchantId: merchant!.id,
+      outTradeNo: "ORDER-B",
+      description: "拿铁 ×2",
+      totalFen: 10,
+      paidAt: new Date("2024-05-03T00:00:00Z"),
+    });
     await t.db.insert(refunds).values([
       {
         orderId: order.id,
@@ -60,7 +69,14 @@ describe("CSV exports", () => {
         finishedAt: new Date("2024-05-01T16:31:05Z"),
         userReceivedAccount: "招商银行信用卡0403",
       },
-      { orderId: order.id, merchantId: merchant!.id, outRefundNo: "R-1999", amountFen: 1999, status: "SUCCESS", createdAt: new Date("2024-05-02T08:00:00Z") },
+      {
+        orderId: order.id,
+        merchantId: merchant!.id,
+        outRefundNo: "R-1999",
+        amountFen: 1999,
+        status: "SUCCESS",
+        createdAt: new Date("2024-05-02T08:00:00Z"),
+      },
       {
         orderId: order.id,
         merchantId: merchant!.id,
@@ -118,13 +134,22 @@ describe("CSV exports", () => {
   it("writes orders with their sums in yuan and refund state, formulas neutralised", async () => {
     const [header, ...rows] = await records(exportOrdersCsv(t.db, parseOrderFilters({}), orderText));
     expect(header).toEqual(ORDER_EXPORT_COLUMNS.map((c) => `H:${c}`));
-    expect(rows[0]!.slice(1, 2).concat(rows[0]!.slice(4))).toEqual(["ORDER-B", "拿铁 ×2", "0.10", "0.00", "0.00", "0.10", "0", "S:none"]);
+    expect(rows[0]!.slice(1, 2).concat(rows[0]!.slice(4))).toEqual([
+      "ORDER-B",
+      "拿铁 ×2",
+      "0.10",
+      "0.00",
+      "0.00",
+      "0.10",
+      "0",
+      "S:none",
+    ]);
     expect(rows[1]).toEqual([
       "2024-05-01 09:02:03",
       "ORDER-A",
       "4200000000202405010000000001",
       "演示咖啡",
-      "'=HYPERLINK(\"http://evil\")",
+      '\'=HYPERLINK("http://evil")',
       "50.00",
       "20.09",
       "0.01",
@@ -138,7 +163,9 @@ describe("CSV exports", () => {
 
   it("writes only the header when nothing matches", async () => {
     const bytes = await readAll(exportRefundsCsv(t.db, parseRefundFilters({ q: "NOPE" }), refundText));
-    expect(new TextDecoder().decode(bytes.slice(3))).toBe(`${REFUND_EXPORT_COLUMNS.map((c) => `H:${c}`).join(",")}\r\n`);
+    expect(new TextDecoder().decode(bytes.slice(3))).toBe(
+      `${REFUND_EXPORT_COLUMNS.map((c) => `H:${c}`).join(",")}\r\n`,
+    );
   });
 
   it("closes the cursor and frees its connection when the download is cancelled", async () => {
@@ -160,6 +187,8 @@ describe("Content-Disposition", () => {
     expect(csvContentDisposition("refunds", "退款记录", new Date("2024-05-01T16:05:00Z"))).toBe(
       "attachment; filename=\"refunds-20240502-0005.csv\"; filename*=UTF-8''%E9%80%80%E6%AC%BE%E8%AE%B0%E5%BD%95-20240502-0005.csv",
     );
-    expect(csvContentDisposition("orders", "orders (all)", new Date("2024-05-01T00:00:00Z"))).toContain("filename*=UTF-8''orders%20%28all%29-20240501-0800.csv");
+    expect(csvContentDisposition("orders", "orders (all)", new Date("2024-05-01T00:00:00Z"))).toContain(
+      "filename*=UTF-8''orders%20%28all%29-20240501-0800.csv",
+    );
   });
 });

@@ -1,5 +1,6 @@
 /** RFC 5987 leaves these unescaped though encodeURIComponent does not. */
-const encodeRfc5987 = (value: string) => encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const encodeRfc5987 = (value: string) =>
+  encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** `20240501-0930`: when the file was made, in Beijing time. */
 function beijingStamp(now: Date): string {

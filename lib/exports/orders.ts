@@ -63,7 +63,11 @@ function orderExportQuery(db: Database, filters: OrderFilters) {
 export function exportOrdersCsv(db: Database, filters: OrderFilters, t: OrderExportText): ReadableStream<Uint8Array> {
   const batches = cursorBatches(db, orderExportQuery(db, filters)) as AsyncIterable<OrderExportRow[]>;
   return csvStream(ORDER_EXPORT_COLUMNS.map(t.header), batches, (r) => {
-    const sums = { totalFen: Number(r.totalFen), refundedFen: Number(r.refundedFen), inFlightFen: Number(r.inFlightFen) };
+    const sums = {
+      totalFen: Number(r.totalFen),
+      refundedFen: Number(r.refundedFen),
+      inFlightFen: Number(r.inFlightFen),
+    };
     return [
       r.paidAt,
       r.outTradeNo,

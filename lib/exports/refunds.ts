@@ -74,7 +74,11 @@ function refundExportQuery(db: Database, filters: RefundFilters) {
 }
 
 /** Every refund matching the list's filters as a CSV stream, newest first, amounts in yuan, times in Beijing time. */
-export function exportRefundsCsv(db: Database, filters: RefundFilters, t: RefundExportText): ReadableStream<Uint8Array> {
+export function exportRefundsCsv(
+  db: Database,
+  filters: RefundFilters,
+  t: RefundExportText,
+): ReadableStream<Uint8Array> {
   const batches = cursorBatches(db, refundExportQuery(db, filters)) as AsyncIterable<RefundExportRow[]>;
   return csvStream(REFUND_EXPORT_COLUMNS.map(t.header), batches, (r) => [
     r.createdAt,

@@ -33,8 +33,13 @@ describe("bill jobs on pg-boss", () => {
   });
 
   it("on start-up fetches yesterday's bill of every active merchant, and schedules the daily run at 10:30 Beijing time", async () => {
-    const [active] = await t.db.insert(merchants).values({ mchid: "1900000109", appid: "wx8888888888888888", displayName: "Active" }).returning();
-    await t.db.insert(merchants).values({ mchid: "1900000110", appid: "wx8888888888888888", displayName: "Disabled", active: false });
+    const [active] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000109", appid: "wx8888888888888888", displayName: "Active" })
+      .returning();
+    await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000110", appid: "wx8888888888888888", displayName: "Disabled", active: false });
     const asked: string[] = [];
     const resolveSource = async (merchantId: string) => {
       asked.push(merchantId);
@@ -44,10 +49,19 @@ describe("bill jobs on pg-boss", () => {
     const days = () => t.db.select().from(billDays);
     await until(async () => (await days()).some((d) => d.status === "MISSING"));
     const [day] = await days();
-    expect(day).toMatchObject({ merchantId: active!.id, billDate: previousBillDate(new Date()), status: "MISSING", attempts: 1, lastErrorCode: "STATEMENT_CREATING" });
+    expect(day).toMatchObject({
+      merchantId: active!.id,
+      billDate: previousBillDate(new Date()),
+      status: "MISSING",
+      attempts: 1,
+      lastErrorCode: "STATEMENT_CREATING",
+    });
     expect(asked).toEqual([active!.id]);
     const schedules = await boss.getSchedules();
-    expect(schedules.find((s) => s.name === BILL_QUEUES.daily)).toMatchObject({ cron: DAILY_CRON, options: expect.objectContaining({ tz: "Asia/Shanghai" }) });
+    expect(schedules.find((s) => s.name === BILL_QUEUES.daily)).toMatchObject({
+      cron: DAILY_CRON,
+      options: expect.objectContaining({ tz: "Asia/Shanghai" }),
+    });
     expect(schedules.map((s) => s.name)).toContain(BILL_QUEUES.retry);
     const [row] = await t.db.select().from(billDays).where(eq(billDays.id, day!.id));
     expect(row!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);

@@ -34,7 +34,12 @@ export async function enqueueBillRun(boss: PgBoss, job: BillJob): Promise<void> 
 }
 
 /** Yesterday's bill of every merchant that has one to check; `onlyNew` leaves days already tried to their retries. */
-export async function enqueueYesterday(boss: PgBoss, db: Database, now: Date, options: { onlyNew?: boolean } = {}): Promise<number> {
+export async function enqueueYesterday(
+  boss: PgBoss,
+  db: Database,
+  now: Date,
+  options: { onlyNew?: boolean } = {},
+): Promise<number> {
   const billDate = previousBillDate(now);
   let queued = 0;
   for (const merchantId of await billMerchantIds(db, billDate)) {
@@ -57,7 +62,14 @@ export interface BillWorkerDependencies {
  * instance has fetched it yet (a fresh install, or a console that was down at 10:30).
  */
 export async function startBillWorkers(boss: PgBoss, deps: BillWorkerDependencies): Promise<void> {
-  await ensureQueue(boss, { name: BILL_QUEUES.run, policy: "stately", retryLimit: 3, retryDelay: 300, retryBackoff: true, deadLetter: QUEUES.dead });
+  await ensureQueue(boss, {
+    name: BILL_QUEUES.run,
+    policy: "stately",
+    retryLimit: 3,
+    retryDelay: 300,
+    retryBackoff: true,
+    deadLetter: QUEUES.dead,
+  });
   for (const name of [BILL_QUEUES.daily, BILL_QUEUES.retry]) {
     await ensureQueue(boss, { name, policy: "singleton", deadLetter: QUEUES.dead });
   }
@@ -65,7 +77,15 @@ export async function startBillWorkers(boss: PgBoss, deps: BillWorkerDependencie
   await boss.work<BillJob>(BILL_QUEUES.run, polling, async (jobs) => {
     for (const job of jobs) {
       const outcome = await runReconciliation(deps.db, deps.resolveSource, { ...job.data, actor: SYSTEM_ACTOR });
-      log.info({ billDate: job.data.billDate, merchantId: job.data.merchantId, status: outcome.day.status, open: outcome.open }, "bill reconciled");
+      log.info(
+        {
+          billDate: job.data.billDate,
+          merchantId: job.data.merchantId,
+          status: outcome.day.status,
+          open: outcome.open,
+        },
+        "bill reconciled",
+      );
     }
   });
   await boss.work(BILL_QUEUES.daily, polling, async () => {

@@ -9,7 +9,12 @@ export function getBoss(databaseUrl = process.env.DATABASE_URL): Promise<PgBoss>
   if (!globalForBoss.boss) {
     if (!databaseUrl) throw new Error("DATABASE_URL is not set");
     globalForBoss.boss = (async () => {
-      const boss = new PgBoss({ connectionString: databaseUrl, schema: "pgboss", max: 4, application_name: "refund-console-jobs" });
+      const boss = new PgBoss({
+        connectionString: databaseUrl,
+        schema: "pgboss",
+        max: 4,
+        application_name: "refund-console-jobs",
+      });
       boss.on("error", (error) => log.error({ err: error }, "job queue error"));
       await boss.start();
       return boss;

@@ -49,7 +49,10 @@ describe("a bulk run of 2,000 refunds against the simulator", () => {
     const m = await control.upsertMerchant({ mchid: MCHID, appid: APPID });
     const { gateway: simulatorApi } = simulatorGateway(m, url);
 
-    const [merchant] = await t.db.insert(merchants).values({ mchid: MCHID, appid: APPID, displayName: "Bulk merchant", approvalThresholdFen: 100_000 }).returning();
+    const [merchant] = await t.db
+      .insert(merchants)
+      .values({ mchid: MCHID, appid: APPID, displayName: "Bulk merchant", approvalThresholdFen: 100_000 })
+      .returning();
     // Two orders per payer, so the run also has to space payers apart.
     const paidAt = new Date(Date.now() - 86_400_000);
     const values = Array.from({ length: ROWS }, (_, i) => ({
@@ -63,7 +66,16 @@ describe("a bulk run of 2,000 refunds against the simulator", () => {
     await t.db.insert(orders).values(values);
     for (let i = 0; i < ROWS; i += 200) {
       const chunk = values.slice(i, i + 200);
-      await control.addTransactions(MCHID, chunk.map((v) => ({ outTradeNo: v.outTradeNo, transactionId: v.transactionId, totalFen: v.totalFen, paidAt: paidAt.getTime(), payerOpenid: v.payerOpenid })));
+      await control.addTransactions(
+        MCHID,
+        chunk.map((v) => ({
+          outTradeNo: v.outTradeNo,
+          transactionId: v.transactionId,
+          totalFen: v.totalFen,
+          paidAt: paidAt.getTime(),
+          payerOpenid: v.payerOpenid,
+        })),
+      );
     }
 
     boss = new PgBoss({ connectionString: t.url, schema: "pgboss", max: 4, supervise: false, schedule: false });
@@ -87,15 +99,27 @@ describe("a bulk run of 2,000 refunds against the simulator", () => {
     const operator = await createUser(t.db, "operator");
     const who = { userId: operator.id, role: "operator" as const, actor: { id: operator.id, label: operator.email } };
     const [merchant] = await t.db.select().from(merchants);
-    const csv = ["out_trade_no,amount,reason", ...Array.from({ length: ROWS }, (_, i) => `B${String(i).padStart(6, "0")},${i % 2 ? "full" : "2.50"},批量退款`)].join("\n");
-    const uploaded = await uploadBatch(t.db, { merchantId: merchant!.id, fileName: "2000.csv", bytes: new TextEncoder().encode(csv) }, { actor: who.actor, userId: who.userId });
+    const csv = [
+      "out_trade_no,amount,reason",
+      ...Array.from({ length: ROWS }, (_, i) => `B${String(i).padStart(6, "0")},${i % 2 ? "full" : "2.50"},批量退款`),
+    ].join("\n");
+    const uploaded = await uploadBatch(
+      t.db,
+      { merchantId: merchant!.id, fileName: "2000.csv", bytes: new TextEncoder().encode(csv) },
+      { actor: who.actor, userId: who.userId },
+    );
     if (!uploaded.ok) throw new Error(uploaded.error.code);
     const batchId = uploaded.value.batchId;
     expect(uploaded.value).toMatchObject({ totalRows: ROWS, validRows: ROWS });
     // ¥12,500 in all: above the merchant's ¥1,000 threshold, so an approver approves the batch as a whole.
     expect(await confirmBatch(t.db, batchId, who)).toEqual({ ok: true, value: "AWAITING_APPROVAL" });
     const approver = await createUser(t.db, "approver");
-    const approval = await decideBatch(t.db, batchId, { approve: true, note: "" }, { userId: approver.id, role: "approver", actor: { id: approver.id, label: approver.email } });
+    const approval = await decideBatch(
+      t.db,
+      batchId,
+      { approve: true, note: "" },
+      { userId: approver.id, role: "approver", actor: { id: approver.id, label: approver.email } },
+    );
     expect(approval).toEqual({ ok: true, value: "RUNNING" });
 
     // The simulator keeps its last 1000 requests: collect them as the run goes.
@@ -129,14 +153,25 @@ describe("a bulk run of 2,000 refunds against the simulator", () => {
 
     // Two refunds of one payer are scheduled at least the order interval apart.
     const byPayer = new Map<string, number[]>();
-    const orderPayer = new Map((await t.db.select({ id: orders.id, payer: orders.payerOpenid }).from(orders)).map((o) => [o.id, o.payer!]));
-    for (const r of made) byPayer.set(orderPayer.get(r.orderId)!, [...(byPayer.get(orderPayer.get(r.orderId)!) ?? []), r.scheduledAt!.getTime()]);
+    const orderPayer = new Map(
+      (await t.db.select({ id: orders.id, payer: orders.payerOpenid }).from(orders)).map((o) => [o.id, o.payer!]),
+    );
+    for (const r of made)
+      byPayer.set(orderPayer.get(r.orderId)!, [
+        ...(byPayer.get(orderPayer.get(r.orderId)!) ?? []),
+        r.scheduledAt!.getTime(),
+      ]);
     const gaps = [...byPayer.values()].map(([a, b]) => Math.abs(a! - b!));
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
 
-    const results = parse(resultsCsv(await allBatchRows(t.db, batchId), "en"), { bom: true, columns: true }) as Record<string, string>[];
+    const results = parse(resultsCsv(await allBatchRows(t.db, batchId), "en"), { bom: true, columns: true }) as Record<
+      string,
+      string
+    >[];
     expect(results).toHaveLength(ROWS);
-    expect(results.filter((r) => r.row_status !== "REQUESTED" || !["PROCESSING", "SUCCESS"].includes(r.refund_status!))).toEqual([]);
+    expect(
+      results.filter((r) => r.row_status !== "REQUESTED" || !["PROCESSING", "SUCCESS"].includes(r.refund_status!)),
+    ).toEqual([]);
     expect(results.filter((r, i) => r.amount !== (i % 2 ? "10.00" : "2.50"))).toEqual([]);
   }, 200_000);
 });

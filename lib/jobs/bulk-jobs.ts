@@ -33,7 +33,10 @@ export async function createBulkQueues(boss: PgBoss): Promise<void> {
 
 /** Queue a batch's run; `afterSeconds` lets a running job finish before its follow-up can be taken. */
 export async function enqueueBulkRun(boss: PgBoss, batchId: number, afterSeconds = 0): Promise<void> {
-  await boss.send(BULK_QUEUES.run, { batchId } satisfies RunJob, { singletonKey: `bulk:${batchId}`, startAfter: afterSeconds });
+  await boss.send(BULK_QUEUES.run, { batchId } satisfies RunJob, {
+    singletonKey: `bulk:${batchId}`,
+    startAfter: afterSeconds,
+  });
 }
 
 export interface BulkWorkerDependencies {
@@ -46,15 +49,21 @@ export interface BulkWorkerDependencies {
 export async function startBulkWorkers(boss: PgBoss, deps: BulkWorkerDependencies): Promise<void> {
   await createBulkQueues(boss);
   const settings = deps.settings ?? bulkRunSettings();
-  await boss.work<RunJob>(BULK_QUEUES.run, { batchSize: 4, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 2 }, async (jobs) => {
-    await Promise.all(
-      jobs.map(async (job) => {
-        const outcome = await runBatch(deps.db, job.data.batchId, settings, (refund) => enqueueSubmission(boss, refund));
-        if (outcome.kind === "continue") await enqueueBulkRun(boss, job.data.batchId, 1);
-        else log.info({ batchId: job.data.batchId, outcome: outcome.kind }, "bulk run ended");
-      }),
-    );
-  });
+  await boss.work<RunJob>(
+    BULK_QUEUES.run,
+    { batchSize: 4, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 2 },
+    async (jobs) => {
+      await Promise.all(
+        jobs.map(async (job) => {
+          const outcome = await runBatch(deps.db, job.data.batchId, settings, (refund) =>
+            enqueueSubmission(boss, refund),
+          );
+          if (outcome.kind === "continue") await enqueueBulkRun(boss, job.data.batchId, 1);
+          else log.info({ batchId: job.data.batchId, outcome: outcome.kind }, "bulk run ended");
+        }),
+      );
+    },
+  );
   await boss.work(BULK_QUEUES.sweep, () => sweepBulk(boss, deps.db));
   await boss.schedule(BULK_QUEUES.sweep, "* * * * *");
   await sweepBulk(boss, deps.db);

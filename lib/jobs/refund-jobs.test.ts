@@ -26,7 +26,12 @@ describe("refund jobs on pg-boss", () => {
     const boss = new PgBoss({ connectionString: t.url, schema: "pgboss", max: 3, supervise: false, schedule: false });
     await boss.start();
     instances.push(boss);
-    await startRefundWorkers(boss, { db: t.db, resolveGateway: async () => ok(gateway), firstReconcileMs: 500, pollingIntervalSeconds: 0.5 });
+    await startRefundWorkers(boss, {
+      db: t.db,
+      resolveGateway: async () => ok(gateway),
+      firstReconcileMs: 500,
+      pollingIntervalSeconds: 0.5,
+    });
     return boss;
   }
 
@@ -70,11 +75,16 @@ describe("refund jobs on pg-boss", () => {
       await enqueueSubmission(b, r.value, { immediate: true });
     }
     const ids = created.map((r) => r.id);
-    await until(async () => (await t.db.select().from(refunds)).filter((r) => ids.includes(r.id) && r.status === "PROCESSING").length === ids.length);
+    await until(
+      async () =>
+        (await t.db.select().from(refunds)).filter((r) => ids.includes(r.id) && r.status === "PROCESSING").length ===
+        ids.length,
+    );
     const applies = gateway.calls.filter((c) => c.startsWith("apply"));
     expect(new Set(applies).size).toBe(12);
     expect(gateway.executed.size).toBe(12);
-    for (const r of created) expect(applies.filter((c) => c === `apply ${r.outRefundNo}`).length).toBeLessThanOrEqual(2);
+    for (const r of created)
+      expect(applies.filter((c) => c === `apply ${r.outRefundNo}`).length).toBeLessThanOrEqual(2);
     const rows = await t.db.select().from(refunds);
     for (const r of rows.filter((x) => ids.includes(x.id))) expect(r.attemptCount).toBe(1);
   });

@@ -33,7 +33,15 @@ export async function createRefundQueues(boss: PgBoss): Promise<void> {
   // refund's next job — and pg-boss's fetch then hands out nothing at all. A submission or query ends well within a
   // minute (HTTP timeouts, the submission lease), so an active job older than two minutes is a dead worker's.
   for (const name of [QUEUES.submit, QUEUES.reconcile]) {
-    await ensureQueue(boss, { name, policy: "stately", retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 120, deadLetter: QUEUES.dead });
+    await ensureQueue(boss, {
+      name,
+      policy: "stately",
+      retryLimit: 5,
+      retryDelay: 30,
+      retryBackoff: true,
+      expireInSeconds: 120,
+      deadLetter: QUEUES.dead,
+    });
   }
   await ensureQueue(boss, { name: QUEUES.sweep, policy: "singleton", deadLetter: QUEUES.dead });
 }
@@ -41,13 +49,18 @@ export async function createRefundQueues(boss: PgBoss): Promise<void> {
 const SUBMIT_BATCH_SIZE = 10;
 const SUBMIT_LOOPS = 3;
 
-const secondsUntil = (at: Date | null | undefined) => Math.max(0, Math.ceil(((at?.getTime() ?? 0) - Date.now()) / 1000));
+const secondsUntil = (at: Date | null | undefined) =>
+  Math.max(0, Math.ceil(((at?.getTime() ?? 0) - Date.now()) / 1000));
 
 /**
  * Queue a refund's submission for its scheduled time. `immediate` (an operator's "Retry now") gets its own key so a
  * back-off already waiting does not swallow it; two submissions at once are harmless because each is leased.
  */
-export async function enqueueSubmission(boss: PgBoss, refund: { id: number; scheduledAt: Date | null }, options: { immediate?: boolean } = {}): Promise<void> {
+export async function enqueueSubmission(
+  boss: PgBoss,
+  refund: { id: number; scheduledAt: Date | null },
+  options: { immediate?: boolean } = {},
+): Promise<void> {
   await boss.send(QUEUES.submit, { refundId: refund.id } satisfies SubmitJob, {
     startAfter: secondsUntil(refund.scheduledAt),
     singletonKey: options.immediate ? `refund:${refund.id}:now:${Date.now()}` : `refund:${refund.id}`,
@@ -81,27 +94,37 @@ export async function startRefundWorkers(boss: PgBoss, deps: WorkerDependencies)
   // limiter, not the loops, decides what reaches WeChat.
   for (let loop = 0; loop < SUBMIT_LOOPS; loop++) {
     let submitWorker = "";
-    submitWorker = await boss.work<SubmitJob>(QUEUES.submit, { batchSize: SUBMIT_BATCH_SIZE, ...polling }, async (jobs) => {
-      // A full batch means more are waiting: fetch again at once rather than after the polling interval.
-      if (jobs.length === SUBMIT_BATCH_SIZE) boss.notifyWorker(submitWorker);
-      await Promise.all(
-        jobs.map(async (job) => {
-          const outcome = await submitRefund(deps.db, deps.resolveGateway, job.data.refundId, { notifyUrl: deps.notifyUrl });
-          if (outcome.kind === "retry") {
-            await boss.send(QUEUES.submit, job.data, { startAfter: Math.ceil(outcome.afterMs / 1000), singletonKey: `refund:${job.data.refundId}` });
-          } else if (outcome.status === "PROCESSING") {
-            await enqueueReconcile(boss, job.data.refundId, 0, deps.firstReconcileMs ?? 60_000);
-          }
-        }),
-      );
-    });
+    submitWorker = await boss.work<SubmitJob>(
+      QUEUES.submit,
+      { batchSize: SUBMIT_BATCH_SIZE, ...polling },
+      async (jobs) => {
+        // A full batch means more are waiting: fetch again at once rather than after the polling interval.
+        if (jobs.length === SUBMIT_BATCH_SIZE) boss.notifyWorker(submitWorker);
+        await Promise.all(
+          jobs.map(async (job) => {
+            const outcome = await submitRefund(deps.db, deps.resolveGateway, job.data.refundId, {
+              notifyUrl: deps.notifyUrl,
+            });
+            if (outcome.kind === "retry") {
+              await boss.send(QUEUES.submit, job.data, {
+                startAfter: Math.ceil(outcome.afterMs / 1000),
+                singletonKey: `refund:${job.data.refundId}`,
+              });
+            } else if (outcome.status === "PROCESSING") {
+              await enqueueReconcile(boss, job.data.refundId, 0, deps.firstReconcileMs ?? 60_000);
+            }
+          }),
+        );
+      },
+    );
   }
 
   await boss.work<ReconcileJob>(QUEUES.reconcile, { batchSize: 5, ...polling }, async (jobs) => {
     await Promise.all(
       jobs.map(async (job) => {
         const outcome = await reconcileRefund(deps.db, deps.resolveGateway, job.data.refundId, job.data.round);
-        if (outcome.kind === "again") await enqueueReconcile(boss, job.data.refundId, job.data.round + 1, outcome.afterMs);
+        if (outcome.kind === "again")
+          await enqueueReconcile(boss, job.data.refundId, job.data.round + 1, outcome.afterMs);
       }),
     );
   });

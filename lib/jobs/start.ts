@@ -32,7 +32,13 @@ export function consoleGateways(db: Database, actorId: string | null = null): Ga
     const { merchant, credentials, gateway } = wired.value;
     const secrets = [credentials.apiV3Key, credentials.apiV2Key];
     // The limiter waits outside the meter: the latency measured is WeChat's, not our queue's.
-    return ok(rateLimited(db, merchantId, metered(recorded(db, { merchantId, actorId, secrets, apiVersion: merchant.apiVersion }, gateway))));
+    return ok(
+      rateLimited(
+        db,
+        merchantId,
+        metered(recorded(db, { merchantId, actorId, secrets, apiVersion: merchant.apiVersion }, gateway)),
+      ),
+    );
   };
 }
 

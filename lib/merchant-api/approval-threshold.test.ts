@@ -27,8 +27,17 @@ describe("createRefund above the merchant's approval threshold", () => {
     expect(enqueued).toHaveLength(1);
 
     // ¥500 + ¥600 takes the order's refunds above ¥1,000.
-    const large = await createRefund(t.db, context, { out_trade_no: order.outTradeNo, amount: 60_000, out_refund_no: "RAPI-LARGE" }, null, deps);
-    expect(large).toMatchObject({ status: 202, body: { out_refund_no: "RAPI-LARGE", status: "AWAITING_APPROVAL", amount: 60_000 } });
+    const large = await createRefund(
+      t.db,
+      context,
+      { out_trade_no: order.outTradeNo, amount: 60_000, out_refund_no: "RAPI-LARGE" },
+      null,
+      deps,
+    );
+    expect(large).toMatchObject({
+      status: 202,
+      body: { out_refund_no: "RAPI-LARGE", status: "AWAITING_APPROVAL", amount: 60_000 },
+    });
     expect(enqueued).toHaveLength(1);
   });
 });

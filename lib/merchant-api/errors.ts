@@ -39,7 +39,11 @@ export interface ApiReply<T = unknown> {
   replayed?: boolean;
 }
 
-export function apiError(code: ApiErrorCode, message: string | BilingualText, details: Record<string, unknown> = {}): ApiReply<never> {
+export function apiError(
+  code: ApiErrorCode,
+  message: string | BilingualText,
+  details: Record<string, unknown> = {},
+): ApiReply<never> {
   const text = typeof message === "string" ? { message } : { message: message.en, message_zh: message.zh };
   return { status: API_ERROR_STATUS[code], body: { code, ...text, ...details } };
 }

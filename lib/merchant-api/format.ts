@@ -76,5 +76,11 @@ export function refundJson(refund: Refund, outTradeNo: string): RefundJson {
 
 /** The timeline without payloads: those hold operator names and gateway details that are not the merchant's business. */
 export function eventJson(event: RefundEventRow): RefundEventJson {
-  return { at: isoBeijing(event.at), type: event.type, source: event.source, status_from: event.statusFrom, status_to: event.statusTo };
+  return {
+    at: isoBeijing(event.at),
+    type: event.type,
+    source: event.source,
+    status_from: event.statusFrom,
+    status_to: event.statusTo,
+  };
 }

@@ -9,11 +9,7 @@ const IN_PROGRESS = 0;
 /** A first request takes milliseconds; a claim this old belongs to a process that died, and may be taken over. */
 const STALE_CLAIM = sql`now() - interval '30 seconds'`;
 
-export type Claim =
-  | { kind: "claimed" }
-  | { kind: "replay"; reply: ApiReply }
-  | { kind: "reused" }
-  | { kind: "busy" };
+export type Claim = { kind: "claimed" } | { kind: "replay"; reply: ApiReply } | { kind: "reused" } | { kind: "busy" };
 
 export interface ClaimOptions {
   /** How long a repeat waits for a first request still in progress before answering IDEMPOTENCY_KEY_IN_USE. */
@@ -42,13 +38,20 @@ export function outRefundNoForIdempotencyKey(apiKeyId: string, key: string): str
   return `A${out}`;
 }
 
-const byKey = (apiKeyId: string, key: string) => and(eq(apiIdempotency.apiKeyId, apiKeyId), eq(apiIdempotency.key, key));
+const byKey = (apiKeyId: string, key: string) =>
+  and(eq(apiIdempotency.apiKeyId, apiKeyId), eq(apiIdempotency.key, key));
 
 /**
  * Take an Idempotency-Key for this request, or learn what became of the first request with it: its stored answer, a
  * different request body (reuse), or still running. Repeats arriving while the first runs wait for its answer.
  */
-export async function claimIdempotencyKey(db: Database, apiKeyId: string, key: string, hash: string, options: ClaimOptions = {}): Promise<Claim> {
+export async function claimIdempotencyKey(
+  db: Database,
+  apiKeyId: string,
+  key: string,
+  hash: string,
+  options: ClaimOptions = {},
+): Promise<Claim> {
   const deadline = Date.now() + (options.waitMs ?? 5_000);
   for (;;) {
     const [claimed] = await db
@@ -62,7 +65,8 @@ export async function claimIdempotencyKey(db: Database, apiKeyId: string, key: s
     // Gone between the two statements: the first request failed and released the key; try to take it again.
     if (!row) continue;
     if (row.requestHash !== hash) return { kind: "reused" };
-    if (row.responseStatus !== IN_PROGRESS) return { kind: "replay", reply: { status: row.responseStatus, body: row.responseBody } };
+    if (row.responseStatus !== IN_PROGRESS)
+      return { kind: "replay", reply: { status: row.responseStatus, body: row.responseBody } };
 
     const [takenOver] = await db
       .update(apiIdempotency)
@@ -82,8 +86,16 @@ export async function claimIdempotencyKey(db: Database, apiKeyId: string, key: s
 }
 
 /** Store the first answer for replays. */
-export async function completeIdempotencyKey(db: Database, apiKeyId: string, key: string, reply: ApiReply): Promise<void> {
-  await db.update(apiIdempotency).set({ responseStatus: reply.status, responseBody: reply.body }).where(byKey(apiKeyId, key));
+export async function completeIdempotencyKey(
+  db: Database,
+  apiKeyId: string,
+  key: string,
+  reply: ApiReply,
+): Promise<void> {
+  await db
+    .update(apiIdempotency)
+    .set({ responseStatus: reply.status, responseBody: reply.body })
+    .where(byKey(apiKeyId, key));
 }
 
 /** Give the key back after a request that changed nothing, so a corrected retry with the same key can proceed. */

@@ -22,7 +22,11 @@ async function merchantForNewOrder(db: Db, context: ApiContext): Promise<string 
  * The order with this out_trade_no that the key may see. out_trade_no is unique per merchant only, so an unscoped key
  * that matches orders of two merchants cannot tell which one is meant.
  */
-export async function findOrderForKey(db: Db, context: ApiContext, outTradeNo: string): Promise<Result<Order, ApiReply<never>>> {
+export async function findOrderForKey(
+  db: Db,
+  context: ApiContext,
+  outTradeNo: string,
+): Promise<Result<Order, ApiReply<never>>> {
   const { merchantId } = context.principal;
   const rows = await db
     .select()
@@ -51,7 +55,11 @@ function conflictingFields(existing: Order, wanted: typeof orders.$inferInsert):
  * Record an order the shop has been paid for, so it can be refunded. Idempotent by out_trade_no: the same order again
  * answers 200 with the stored one; different details for a known out_trade_no are a conflict, never an overwrite.
  */
-export async function recordOrder(db: Database, context: ApiContext, input: RecordOrderInput): Promise<ApiReply<OrderJson>> {
+export async function recordOrder(
+  db: Database,
+  context: ApiContext,
+  input: RecordOrderInput,
+): Promise<ApiReply<OrderJson>> {
   const merchantId = await merchantForNewOrder(db, context);
   if (!merchantId) return MERCHANT_REQUIRED();
   const wanted = {
@@ -66,16 +74,29 @@ export async function recordOrder(db: Database, context: ApiContext, input: Reco
   };
   return db.transaction(async (tx) => {
     // A concurrent insert of the same order waits here for the other to commit, then finds its row below.
-    const [inserted] = await tx.insert(orders).values(wanted).onConflictDoNothing({ target: [orders.merchantId, orders.outTradeNo] }).returning();
+    const [inserted] = await tx
+      .insert(orders)
+      .values(wanted)
+      .onConflictDoNothing({ target: [orders.merchantId, orders.outTradeNo] })
+      .returning();
     if (inserted) {
-      await appendAudit(tx, apiActor(context), "order.recorded", { type: "order", id: inserted.id }, {
-        outTradeNo: inserted.outTradeNo,
-        transactionId: inserted.transactionId,
-        totalFen: inserted.totalFen,
-      });
+      await appendAudit(
+        tx,
+        apiActor(context),
+        "order.recorded",
+        { type: "order", id: inserted.id },
+        {
+          outTradeNo: inserted.outTradeNo,
+          transactionId: inserted.transactionId,
+          totalFen: inserted.totalFen,
+        },
+      );
       return { status: 201, body: orderJson(inserted) };
     }
-    const [existing] = await tx.select().from(orders).where(and(eq(orders.merchantId, merchantId), eq(orders.outTradeNo, wanted.outTradeNo)));
+    const [existing] = await tx
+      .select()
+      .from(orders)
+      .where(and(eq(orders.merchantId, merchantId), eq(orders.outTradeNo, wanted.outTradeNo)));
     const conflicts = conflictingFields(existing!, wanted);
     if (conflicts.length > 0) {
       return apiError(
@@ -92,7 +113,11 @@ export async function recordOrder(db: Database, context: ApiContext, input: Reco
 }
 
 /** An order with its sums and every refund of it, newest first. */
-export async function getOrder(db: Database, context: ApiContext, outTradeNo: string): Promise<ApiReply<OrderWithRefundsJson>> {
+export async function getOrder(
+  db: Database,
+  context: ApiContext,
+  outTradeNo: string,
+): Promise<ApiReply<OrderWithRefundsJson>> {
   const found = await findOrderForKey(db, context, outTradeNo);
   if (!found.ok) return found.error;
   const order = found.value;

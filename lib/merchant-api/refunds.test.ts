@@ -13,7 +13,11 @@ describe("createRefund: idempotency beyond the happy path", () => {
   let t: TestDatabase;
   let context: ApiContext;
   const enqueued: Refund[] = [];
-  const deps = { enqueue: async (r: Refund) => void enqueued.push(r), orderIntervalMs: 0, idempotency: { waitMs: 200, pollMs: 10 } };
+  const deps = {
+    enqueue: async (r: Refund) => void enqueued.push(r),
+    orderIntervalMs: 0,
+    idempotency: { waitMs: 200, pollMs: 10 },
+  };
   const rowsOf = (o: Order) => t.db.select().from(refunds).where(eq(refunds.orderId, o.id));
 
   beforeAll(async () => {
@@ -47,13 +51,23 @@ describe("createRefund: idempotency beyond the happy path", () => {
 
     // Recent: the first request may still be running, so a repeat waits for it, then says so.
     await crash("0 seconds");
-    expect(await createRefund(t.db, context, input, idem, deps)).toMatchObject({ status: 409, body: { code: "IDEMPOTENCY_KEY_IN_USE" } });
+    expect(await createRefund(t.db, context, input, idem, deps)).toMatchObject({
+      status: 409,
+      body: { code: "IDEMPOTENCY_KEY_IN_USE" },
+    });
 
     // Stale: a different request is still refused; the same one takes the key over and finds the committed refund.
     await crash("1 minute");
-    expect(await createRefund(t.db, context, { ...input, amount: 401 }, idem, deps)).toMatchObject({ status: 422, body: { code: "IDEMPOTENCY_KEY_REUSED" } });
+    expect(await createRefund(t.db, context, { ...input, amount: 401 }, idem, deps)).toMatchObject({
+      status: 422,
+      body: { code: "IDEMPOTENCY_KEY_REUSED" },
+    });
     const retry = await createRefund(t.db, context, input, idem, deps);
-    expect(retry).toMatchObject({ status: 202, replayed: true, body: { out_refund_no: (first.body as { out_refund_no: string }).out_refund_no } });
+    expect(retry).toMatchObject({
+      status: 202,
+      replayed: true,
+      body: { out_refund_no: (first.body as { out_refund_no: string }).out_refund_no },
+    });
     expect(await rowsOf(order)).toHaveLength(1);
     expect(enqueued).toHaveLength(0);
     const [stored] = await t.db.select().from(apiIdempotency).where(eq(apiIdempotency.key, idem));

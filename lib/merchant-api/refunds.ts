@@ -33,7 +33,13 @@ const IDEMPOTENCY_KEY_REUSED = () =>
   });
 
 /** The refund that already has this number: the same request again, or a conflict. Null while the number is free. */
-async function repeatOf(db: Database, order: Order, amountFen: number, outRefundNo: string, numberFromKey: boolean): Promise<ApiReply<RefundJson> | null> {
+async function repeatOf(
+  db: Database,
+  order: Order,
+  amountFen: number,
+  outRefundNo: string,
+  numberFromKey: boolean,
+): Promise<ApiReply<RefundJson> | null> {
   const [existing] = await db.select().from(refunds).where(eq(refunds.outRefundNo, outRefundNo)).limit(1);
   if (!existing) return null;
   // Same order and amount is how WeChat itself recognises a repeated out_refund_no; the reason is only descriptive.
@@ -65,10 +71,17 @@ async function requestOnce(
   }
   const result = await requestRefund(
     db,
-    { orderId: order.id, amountFen: input.amount, reason: input.reason ?? "", fundsAccount: input.funds_account, outRefundNo },
+    {
+      orderId: order.id,
+      amountFen: input.amount,
+      reason: input.reason ?? "",
+      fundsAccount: input.funds_account,
+      outRefundNo,
+    },
     { actor: apiActor(context), userId: null, orderIntervalMs: intervalMs },
   );
-  if (result.ok) return { reply: { status: 202, body: refundJson(result.value, order.outTradeNo) }, created: result.value };
+  if (result.ok)
+    return { reply: { status: 202, body: refundJson(result.value, order.outTradeNo) }, created: result.value };
   if (outRefundNo) {
     // A concurrent repeat may have won while this one waited for the order's lock: then this one's rule check saw
     // the amount the winner reserved (or its number), and the honest answer is the winner's refund.
@@ -102,7 +115,14 @@ export async function createRefund(
   if (!idempotencyKey) {
     outcome = await requestOnce(db, context, input, input.out_refund_no, false, intervalMs);
   } else {
-    const hash = requestHash(["POST /api/v1/refunds", input.out_trade_no, input.amount, input.reason ?? "", input.out_refund_no ?? null, input.funds_account ?? null]);
+    const hash = requestHash([
+      "POST /api/v1/refunds",
+      input.out_trade_no,
+      input.amount,
+      input.reason ?? "",
+      input.out_refund_no ?? null,
+      input.funds_account ?? null,
+    ]);
     const claim = await claimIdempotencyKey(db, keyId, idempotencyKey, hash, deps.idempotency);
     if (claim.kind === "replay") return { ...(claim.reply as ApiReply<RefundJson>), replayed: true };
     if (claim.kind === "reused") return IDEMPOTENCY_KEY_REUSED();
@@ -129,7 +149,10 @@ export async function createRefund(
       await deps.enqueue(outcome.created);
     } catch (error) {
       // The refund is recorded and its amount reserved; the sweep queues PENDING refunds whose job went missing.
-      log.warn({ err: error, refundId: outcome.created.id }, "could not queue a refund from the merchant API; the sweep will pick it up");
+      log.warn(
+        { err: error, refundId: outcome.created.id },
+        "could not queue a refund from the merchant API; the sweep will pick it up",
+      );
     }
   }
   return outcome.reply;
@@ -138,12 +161,19 @@ export async function createRefund(
 export type RefundWithEventsJson = RefundJson & { events: RefundEventJson[] };
 
 /** A refund and its timeline, oldest event first; 404 for a refund of another merchant than a scoped key's. */
-export async function getRefund(db: Database, context: ApiContext, outRefundNo: string): Promise<ApiReply<RefundWithEventsJson>> {
+export async function getRefund(
+  db: Database,
+  context: ApiContext,
+  outRefundNo: string,
+): Promise<ApiReply<RefundWithEventsJson>> {
   const detail = await getRefundDetail(db, outRefundNo);
   const { merchantId } = context.principal;
   if (!detail || (merchantId && detail.refund.merchantId !== merchantId)) {
     return apiError("REFUND_NOT_FOUND", { en: "Refund not found.", zh: "找不到该退款。" });
   }
   const events = (await listRefundEvents(db, [detail.refund.id])).get(detail.refund.id) ?? [];
-  return { status: 200, body: { ...refundJson(detail.refund, detail.order.outTradeNo), events: events.map(eventJson) } };
+  return {
+    status: 200,
+    body: { ...refundJson(detail.refund, detail.order.outTradeNo), events: events.map(eventJson) },
+  };
 }

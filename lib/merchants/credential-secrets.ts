@@ -46,12 +46,18 @@ const short = (data: string | Buffer) => createHash("sha256").update(data).diges
 
 /** A key's fingerprint is its public half's (SPKI DER), so the private key and its public key print the same. */
 const keyFingerprint = (pem: string, kind: "private" | "public") =>
-  short((kind === "private" ? createPublicKey(createPrivateKey(pem)) : createPublicKey(pem)).export({ type: "spki", format: "der" }));
+  short(
+    (kind === "private" ? createPublicKey(createPrivateKey(pem)) : createPublicKey(pem)).export({
+      type: "spki",
+      format: "der",
+    }),
+  );
 
 /** Which parts a version holds, with a fingerprint of each, for the console (secrets themselves never leave). */
 export function fingerprintsOf(secrets: StoredSecrets, publicKeyPem: string | null): Record<string, string> {
   const prints: Record<string, string> = {};
-  if (secrets.merchantPrivateKeyPem) prints.merchantPrivateKey = keyFingerprint(secrets.merchantPrivateKeyPem, "private");
+  if (secrets.merchantPrivateKeyPem)
+    prints.merchantPrivateKey = keyFingerprint(secrets.merchantPrivateKeyPem, "private");
   if (secrets.apiV3Key) prints.apiV3Key = short(secrets.apiV3Key);
   if (secrets.apiV2Key) prints.apiV2Key = short(secrets.apiV2Key);
   if (secrets.p12Base64) prints.p12 = short(Buffer.from(secrets.p12Base64, "base64"));

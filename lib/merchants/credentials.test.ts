@@ -3,7 +3,14 @@ import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
-import { ADMIN_ACTOR, addVersion, createDbMerchant, keyMaterial, masterKeyEnv, type KeyMaterial } from "../../tests/fixtures/db-merchants";
+import {
+  ADMIN_ACTOR,
+  addVersion,
+  createDbMerchant,
+  keyMaterial,
+  masterKeyEnv,
+  type KeyMaterial,
+} from "../../tests/fixtures/db-merchants";
 import { auditLog, merchantCredentials, type Merchant } from "../db/schema";
 import { merchantWechatPay } from "../wechatpay/merchant-gateways";
 import { openSecrets } from "./credential-secrets";
@@ -29,10 +36,18 @@ describe("merchant credentials: sealed at rest, rotated without downtime, audite
 
   it("stores version 1 sealed: public parts and fingerprints in clear, secrets only inside the sealed blob", async () => {
     const [row] = await t.db.select().from(merchantCredentials).where(eq(merchantCredentials.merchantId, merchant.id));
-    expect(row).toMatchObject({ version: 1, status: "active", merchantSerialNo: first.upload.merchantSerialNo, publicKeyId: first.upload.publicKeyId });
+    expect(row).toMatchObject({
+      version: 1,
+      status: "active",
+      merchantSerialNo: first.upload.merchantSerialNo,
+      publicKeyId: first.upload.publicKeyId,
+    });
     expect(row!.secretsSealed).toMatch(/^v1\./);
     expect(Object.keys(row!.fingerprints).sort()).toEqual(["apiV2Key", "apiV3Key", "merchantPrivateKey", "publicKey"]);
-    expect(openSecrets(masterKey, row!)).toMatchObject({ ok: true, value: { apiV3Key: first.upload.apiV3Key, apiV2Key: first.upload.apiV2Key } });
+    expect(openSecrets(masterKey, row!)).toMatchObject({
+      ok: true,
+      value: { apiV3Key: first.upload.apiV3Key, apiV2Key: first.upload.apiV2Key },
+    });
     expect(openSecrets(randomBytes(32), row!)).toEqual({ ok: false, error: "UNREADABLE" });
     // Bound to its row: the same blob under another version number does not open.
     expect(openSecrets(masterKey, { ...row!, version: 2 })).toEqual({ ok: false, error: "UNREADABLE" });
@@ -43,7 +58,10 @@ describe("merchant credentials: sealed at rest, rotated without downtime, audite
 
   it("keeps the secrets out of a full pg_dump of the database, audit log included", async () => {
     await addVersion(t.db, masterKey, merchant.id, second, false);
-    const dump = execFileSync("/usr/bin/pg_dump", ["--data-only", t.url], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const dump = execFileSync("/usr/bin/pg_dump", ["--data-only", t.url], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(dump).toContain(first.upload.merchantSerialNo!);
     for (const material of [first, second]) {
       const { apiV3Key, apiV2Key, merchantPrivateKeyPem } = material.upload;
@@ -56,7 +74,10 @@ describe("merchant credentials: sealed at rest, rotated without downtime, audite
   });
 
   it("activating a standby version demotes the active one to standby; both stay usable for callbacks", async () => {
-    expect(await merchantWechatPay(t.db, merchant.id, env)).toMatchObject({ ok: true, value: { credentialVersion: { version: 1, status: "active" } } });
+    expect(await merchantWechatPay(t.db, merchant.id, env)).toMatchObject({
+      ok: true,
+      value: { credentialVersion: { version: 1, status: "active" } },
+    });
     const activated = await activateCredentials(t.db, { merchantId: merchant.id, version: 2, actor: ADMIN_ACTOR });
     expect(activated).toMatchObject({ ok: true, value: { version: 2, status: "active" } });
     const statuses = await t.db
@@ -75,10 +96,22 @@ describe("merchant credentials: sealed at rest, rotated without downtime, audite
   });
 
   it("refuses to retire the active version or to activate a retired one", async () => {
-    expect(await retireCredentials(t.db, { merchantId: merchant.id, version: 2, actor: ADMIN_ACTOR })).toMatchObject({ ok: false, error: { code: "NOT_STANDBY" } });
-    expect(await retireCredentials(t.db, { merchantId: merchant.id, version: 1, actor: ADMIN_ACTOR })).toMatchObject({ ok: true, value: { status: "retired" } });
-    expect(await activateCredentials(t.db, { merchantId: merchant.id, version: 1, actor: ADMIN_ACTOR })).toMatchObject({ ok: false, error: { code: "NOT_STANDBY" } });
-    expect(await activateCredentials(t.db, { merchantId: merchant.id, version: 9, actor: ADMIN_ACTOR })).toMatchObject({ ok: false, error: { code: "CREDENTIALS_NOT_FOUND" } });
+    expect(await retireCredentials(t.db, { merchantId: merchant.id, version: 2, actor: ADMIN_ACTOR })).toMatchObject({
+      ok: false,
+      error: { code: "NOT_STANDBY" },
+    });
+    expect(await retireCredentials(t.db, { merchantId: merchant.id, version: 1, actor: ADMIN_ACTOR })).toMatchObject({
+      ok: true,
+      value: { status: "retired" },
+    });
+    expect(await activateCredentials(t.db, { merchantId: merchant.id, version: 1, actor: ADMIN_ACTOR })).toMatchObject({
+      ok: false,
+      error: { code: "NOT_STANDBY" },
+    });
+    expect(await activateCredentials(t.db, { merchantId: merchant.id, version: 9, actor: ADMIN_ACTOR })).toMatchObject({
+      ok: false,
+      error: { code: "CREDENTIALS_NOT_FOUND" },
+    });
   });
 
   it("refuses an invalid upload with field codes and stores nothing", async () => {
@@ -90,7 +123,10 @@ describe("merchant credentials: sealed at rest, rotated without downtime, audite
       createdBy: null,
       actor: ADMIN_ACTOR,
     });
-    expect(refused).toMatchObject({ ok: false, error: { code: "INVALID_UPLOAD", fieldErrors: { apiV3Key: ["APIV3_KEY_LENGTH"] } } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: "INVALID_UPLOAD", fieldErrors: { apiV3Key: ["APIV3_KEY_LENGTH"] } },
+    });
     expect(await t.db.$count(merchantCredentials)).toBe(before);
   });
 

@@ -9,7 +9,9 @@ import { validateCredentialUpload, type CredentialFieldErrors, type CredentialUp
 import { changingMerchants } from "./changes";
 
 /** A credential version as the console shows it: public parts and fingerprints, never the sealed secrets. */
-export type CredentialSummary = Omit<MerchantCredentialRow, "secretsSealed" | "publicKeyPem"> & { hasPublicKey: boolean };
+export type CredentialSummary = Omit<MerchantCredentialRow, "secretsSealed" | "publicKeyPem"> & {
+  hasPublicKey: boolean;
+};
 
 export interface CredentialError {
   code: "MERCHANT_NOT_FOUND" | "CREDENTIALS_NOT_FOUND" | "INVALID_UPLOAD" | "NOT_STANDBY";
@@ -39,14 +41,21 @@ const audited = (row: MerchantCredentialRow) => ({
  */
 export async function addCredentials(
   db: Database,
-  input: { merchantId: string; upload: CredentialUpload; masterKey: Buffer; createdBy: string | null; actor: AuditActor },
+  input: {
+    merchantId: string;
+    upload: CredentialUpload;
+    masterKey: Buffer;
+    createdBy: string | null;
+    actor: AuditActor;
+  },
 ): Promise<Result<CredentialSummary, CredentialError>> {
   return changingMerchants(
     db.transaction(async (tx) => {
       const [merchant] = await tx.select().from(merchants).where(eq(merchants.id, input.merchantId)).for("update");
       if (!merchant) return failure("MERCHANT_NOT_FOUND", "找不到该商户。", "Merchant not found.");
       const valid = validateCredentialUpload(input.upload, merchant.apiVersion, merchant.mchid);
-      if (!valid.ok) return failure("INVALID_UPLOAD", "请检查标出的字段。", "Check the highlighted fields.", valid.error);
+      if (!valid.ok)
+        return failure("INVALID_UPLOAD", "请检查标出的字段。", "Check the highlighted fields.", valid.error);
 
       const [{ latest } = { latest: 0 }] = await tx
         .select({ latest: max(merchantCredentials.version) })
@@ -66,14 +75,24 @@ export async function addCredentials(
           createdBy: input.createdBy,
         })
         .returning();
-      await appendAudit(tx, input.actor, "merchant.credentials_added", { type: "merchant", id: merchant.id }, { after: audited(row!) });
+      await appendAudit(
+        tx,
+        input.actor,
+        "merchant.credentials_added",
+        { type: "merchant", id: merchant.id },
+        { after: audited(row!) },
+      );
       return ok(summary(row!));
     }),
   );
 }
 
 async function lockedVersion(tx: Db, merchantId: string, version: number) {
-  const [merchant] = await tx.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, merchantId)).for("update");
+  const [merchant] = await tx
+    .select({ id: merchants.id })
+    .from(merchants)
+    .where(eq(merchants.id, merchantId))
+    .for("update");
   if (!merchant) return undefined;
   const [row] = await tx
     .select()
@@ -96,7 +115,8 @@ export async function activateCredentials(
     db.transaction(async (tx) => {
       const target = await lockedVersion(tx, input.merchantId, input.version);
       if (!target) return NOT_FOUND();
-      if (target.status !== "standby") return failure("NOT_STANDBY", "只有备用版本可以启用。", "Only a standby version can be activated.");
+      if (target.status !== "standby")
+        return failure("NOT_STANDBY", "只有备用版本可以启用。", "Only a standby version can be activated.");
       // Demoted first: at most one active version per merchant, enforced by a unique index.
       const demoted = await tx
         .update(merchantCredentials)
@@ -108,11 +128,17 @@ export async function activateCredentials(
         .set({ status: "active", activatedAt: new Date() })
         .where(eq(merchantCredentials.id, target.id))
         .returning();
-      await appendAudit(tx, input.actor, "merchant.credentials_activated", { type: "merchant", id: input.merchantId }, {
-        version: row!.version,
-        before: { activeVersion: demoted[0]?.version ?? null },
-        after: { activeVersion: row!.version },
-      });
+      await appendAudit(
+        tx,
+        input.actor,
+        "merchant.credentials_activated",
+        { type: "merchant", id: input.merchantId },
+        {
+          version: row!.version,
+          before: { activeVersion: demoted[0]?.version ?? null },
+          after: { activeVersion: row!.version },
+        },
+      );
       return ok(summary(row!));
     }),
   );
@@ -128,18 +154,28 @@ export async function retireCredentials(
       const target = await lockedVersion(tx, input.merchantId, input.version);
       if (!target) return NOT_FOUND();
       if (target.status !== "standby") {
-        return failure("NOT_STANDBY", "只有备用版本可以停用；请先启用另一个版本。", "Only a standby version can be retired; activate another version first.");
+        return failure(
+          "NOT_STANDBY",
+          "只有备用版本可以停用；请先启用另一个版本。",
+          "Only a standby version can be retired; activate another version first.",
+        );
       }
       const [row] = await tx
         .update(merchantCredentials)
         .set({ status: "retired", retiredAt: new Date() })
         .where(eq(merchantCredentials.id, target.id))
         .returning();
-      await appendAudit(tx, input.actor, "merchant.credentials_retired", { type: "merchant", id: input.merchantId }, {
-        version: row!.version,
-        before: { status: target.status },
-        after: { status: row!.status },
-      });
+      await appendAudit(
+        tx,
+        input.actor,
+        "merchant.credentials_retired",
+        { type: "merchant", id: input.merchantId },
+        {
+          version: row!.version,
+          before: { status: target.status },
+          after: { status: row!.status },
+        },
+      );
       return ok(summary(row!));
     }),
   );
@@ -161,7 +197,12 @@ export async function usableCredentialRows(db: Db, merchantIds: string[]): Promi
   const rows = await db
     .select()
     .from(merchantCredentials)
-    .where(and(inArray(merchantCredentials.merchantId, merchantIds), inArray(merchantCredentials.status, ["active", "standby"])))
+    .where(
+      and(
+        inArray(merchantCredentials.merchantId, merchantIds),
+        inArray(merchantCredentials.status, ["active", "standby"]),
+      ),
+    )
     .orderBy(desc(merchantCredentials.version));
   return rows.sort((a, b) => Number(b.status === "active") - Number(a.status === "active"));
 }

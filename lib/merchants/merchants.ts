@@ -22,11 +22,27 @@ const optional = z
 export const merchantInputSchema = z
   .object({
     displayName: z.string().trim().min(1, "REQUIRED").max(100, "TOO_LONG"),
-    mchid: z.string().trim().regex(/^\d{8,12}$/, "MCHID_FORMAT"),
-    appid: z.string().trim().regex(/^wx[0-9A-Za-z]{16}$/, "APPID_FORMAT"),
+    mchid: z
+      .string()
+      .trim()
+      .regex(/^\d{8,12}$/, "MCHID_FORMAT"),
+    appid: z
+      .string()
+      .trim()
+      .regex(/^wx[0-9A-Za-z]{16}$/, "APPID_FORMAT"),
     mode: z.enum(["direct", "partner"]),
-    subMchid: optional.pipe(z.string().regex(/^\d{8,12}$/, "MCHID_FORMAT").nullable()),
-    subAppid: optional.pipe(z.string().regex(/^wx[0-9A-Za-z]{16}$/, "APPID_FORMAT").nullable()),
+    subMchid: optional.pipe(
+      z
+        .string()
+        .regex(/^\d{8,12}$/, "MCHID_FORMAT")
+        .nullable(),
+    ),
+    subAppid: optional.pipe(
+      z
+        .string()
+        .regex(/^wx[0-9A-Za-z]{16}$/, "APPID_FORMAT")
+        .nullable(),
+    ),
     apiVersion: z.enum(["v3", "v2"]),
     credentialsRef: z.enum(["db", "env"]).default("db"),
     approvalThreshold: z.string().transform((text, ctx) => {
@@ -58,20 +74,41 @@ export interface MerchantError {
   field?: keyof MerchantInput;
 }
 
-const NOT_FOUND: MerchantError = { code: "MERCHANT_NOT_FOUND", message: { zh: "找不到该商户。", en: "Merchant not found." } };
+const NOT_FOUND: MerchantError = {
+  code: "MERCHANT_NOT_FOUND",
+  message: { zh: "找不到该商户。", en: "Merchant not found." },
+};
 const EXISTS: MerchantError = {
   code: "MERCHANT_EXISTS",
-  message: { zh: "已存在相同商户号（及子商户号）的商户。", en: "A merchant with this mchid (and sub_mchid) already exists." },
+  message: {
+    zh: "已存在相同商户号（及子商户号）的商户。",
+    en: "A merchant with this mchid (and sub_mchid) already exists.",
+  },
   field: "mchid",
 };
 
 /** The columns an admin edits, as audited (merchant rows hold no secrets). */
-const AUDITED = ["displayName", "mchid", "appid", "mode", "subMchid", "subAppid", "apiVersion", "credentialsRef", "approvalThresholdFen", "active"] as const;
+const AUDITED = [
+  "displayName",
+  "mchid",
+  "appid",
+  "mode",
+  "subMchid",
+  "subAppid",
+  "apiVersion",
+  "credentialsRef",
+  "approvalThresholdFen",
+  "active",
+] as const;
 
 const pick = (m: Merchant) => Object.fromEntries(AUDITED.map((k) => [k, m[k]]));
 
 /** A new merchant; its keys are uploaded afterwards as a first credential version. */
-export async function createMerchant(db: Database, input: MerchantInput, actor: AuditActor): Promise<Result<Merchant, MerchantError>> {
+export async function createMerchant(
+  db: Database,
+  input: MerchantInput,
+  actor: AuditActor,
+): Promise<Result<Merchant, MerchantError>> {
   return changingMerchants(
     db.transaction(async (tx) => {
       // The unique (mchid, sub_mchid) constraint decides, even against a concurrent twin.
@@ -83,7 +120,12 @@ export async function createMerchant(db: Database, input: MerchantInput, actor: 
   );
 }
 
-export async function updateMerchant(db: Database, id: string, input: MerchantInput, actor: AuditActor): Promise<Result<Merchant, MerchantError>> {
+export async function updateMerchant(
+  db: Database,
+  id: string,
+  input: MerchantInput,
+  actor: AuditActor,
+): Promise<Result<Merchant, MerchantError>> {
   return changingMerchants(
     db.transaction(async (tx) => {
       const [before] = await tx.select().from(merchants).where(eq(merchants.id, id)).for("update");
@@ -91,7 +133,13 @@ export async function updateMerchant(db: Database, id: string, input: MerchantIn
       const [twin] = await tx
         .select({ id: merchants.id })
         .from(merchants)
-        .where(and(eq(merchants.mchid, input.mchid), sql`${merchants.subMchid} is not distinct from ${input.subMchid}`, ne(merchants.id, id)));
+        .where(
+          and(
+            eq(merchants.mchid, input.mchid),
+            sql`${merchants.subMchid} is not distinct from ${input.subMchid}`,
+            ne(merchants.id, id),
+          ),
+        );
       if (twin) return err(EXISTS);
       const [after] = await tx.update(merchants).set(input).where(eq(merchants.id, id)).returning();
       const changes = changedFields(pick(before), pick(after!));
@@ -111,7 +159,9 @@ export async function listMerchantsForAdmin(db: Db) {
   return db
     .select({
       merchant: merchants,
-      activeVersion: sql<number | null>`(select ${merchantCredentials.version} from ${merchantCredentials} where ${merchantCredentials.merchantId} = ${merchants.id} and ${merchantCredentials.status} = 'active')`,
+      activeVersion: sql<
+        number | null
+      >`(select ${merchantCredentials.version} from ${merchantCredentials} where ${merchantCredentials.merchantId} = ${merchants.id} and ${merchantCredentials.status} = 'active')`,
     })
     .from(merchants)
     .orderBy(asc(merchants.displayName), asc(merchants.mchid));

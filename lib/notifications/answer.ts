@@ -31,10 +31,13 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = { BODY_TOO_LARGE: 413, 
  */
 export function answerFor(protocol: CallbackProtocol, settled: Settled): CallbackAnswer {
   if (TAKEN.includes(settled.outcome)) {
-    return protocol === "v3" ? { status: 204, body: "" } : { status: 200, body: successAnswer(), contentType: "text/xml" };
+    return protocol === "v3"
+      ? { status: 204, body: "" }
+      : { status: 200, body: successAnswer(), contentType: "text/xml" };
   }
   const status =
-    STATUS_BY_CODE[settled.code ?? ""] ?? (settled.outcome === "unmatched" ? 404 : settled.outcome === "rejected" ? 400 : 500);
+    STATUS_BY_CODE[settled.code ?? ""] ??
+    (settled.outcome === "unmatched" ? 404 : settled.outcome === "rejected" ? 400 : 500);
   // Internal errors say nothing about internals; refusals name their code, which WeChat's log then shows.
   const message =
     settled.outcome === "unmatched"

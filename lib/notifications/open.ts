@@ -26,7 +26,11 @@ export function namedMerchant(resource: MerchantNamed): { mchid: string; subMchi
 }
 
 /** `parseRefundNotification` or `parseTransactionNotification`: verify, then decrypt, then validate. */
-export type V3Opener<T> = (input: IncomingNotification, resolveKey: KeyResolver, apiV3Key: string) => Promise<Result<Notification<T>, WechatPayError>>;
+export type V3Opener<T> = (
+  input: IncomingNotification,
+  resolveKey: KeyResolver,
+  apiV3Key: string,
+) => Promise<Result<Notification<T>, WechatPayError>>;
 
 export interface Opened<T> {
   wechatPay: MerchantWechatPay;
@@ -39,7 +43,11 @@ const refusalOf = (error: WechatPayError): Refusal => ({ code: error.code, reaso
 function progress(refusal: Refusal): number {
   if (refusal.opened) return 3;
   if (refusal.code === "UNKNOWN_SERIAL") return 0;
-  return ["HEADERS_MISSING", "SIGNATURE_PROBE", "TIMESTAMP_SKEW", "NOT_BASE64", "SIGNATURE_INVALID"].includes(refusal.code) ? 1 : 2;
+  return ["HEADERS_MISSING", "SIGNATURE_PROBE", "TIMESTAMP_SKEW", "NOT_BASE64", "SIGNATURE_INVALID"].includes(
+    refusal.code,
+  )
+    ? 1
+    : 2;
 }
 
 /**
@@ -83,10 +91,19 @@ export async function openV3<T extends MerchantNamed>(
 ): Promise<Result<Opened<Notification<T>>, Refusal>> {
   const serial = headerValue(input.headers, "Wechatpay-Serial") ?? "";
   const usable = byMerchant(candidates).flatMap((group) => {
-    const sets = group.flatMap(({ keys, credentials }) => (keys && credentials.apiV3Key ? [{ keys, apiV3Key: credentials.apiV3Key }] : []));
+    const sets = group.flatMap(({ keys, credentials }) =>
+      keys && credentials.apiV3Key ? [{ keys, apiV3Key: credentials.apiV3Key }] : [],
+    );
     if (sets.length === 0) return [];
     const stores = sets.map((s) => s.keys);
-    return [{ wechatPay: group[0]!, stores, resolve: resolverOf(stores), apiV3Keys: [...new Set(sets.map((s) => s.apiV3Key))] }];
+    return [
+      {
+        wechatPay: group[0]!,
+        stores,
+        resolve: resolverOf(stores),
+        apiV3Keys: [...new Set(sets.map((s) => s.apiV3Key))],
+      },
+    ];
   });
   const holding = usable.filter((c) => c.stores.some((store) => store.lookup(serial)));
   let closest: Refusal | undefined;

@@ -2,7 +2,15 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
-import { APPID, MCHID, moneyState, post, refundResource, testMerchants, v3Callback } from "../../tests/fixtures/notifications";
+import {
+  APPID,
+  MCHID,
+  moneyState,
+  post,
+  refundResource,
+  testMerchants,
+  v3Callback,
+} from "../../tests/fixtures/notifications";
 import { notifications, orders, merchants } from "../db/schema";
 import { receivePaymentNotification } from "./receive";
 
@@ -12,7 +20,10 @@ describe("APIv3 payment callbacks", () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    const [merchant] = await t.db.insert(merchants).values({ mchid: MCHID, appid: APPID, displayName: "Test merchant" }).returning();
+    const [merchant] = await t.db
+      .insert(merchants)
+      .values({ mchid: MCHID, appid: APPID, displayName: "Test merchant" })
+      .returning();
     merchantId = merchant!.id;
   });
   afterAll(() => t.drop());
@@ -32,17 +43,31 @@ describe("APIv3 payment callbacks", () => {
     ...over,
   });
   const send = (callback: { headers: Record<string, string>; body: string }) =>
-    receivePaymentNotification(t.db, post("/api/notify/payment", callback.body, callback.headers), { merchants: testMerchants(t.db) });
+    receivePaymentNotification(t.db, post("/api/notify/payment", callback.body, callback.headers), {
+      merchants: testMerchants(t.db),
+    });
   const ordersOf = (outTradeNo: string) => t.db.select().from(orders).where(eq(orders.outTradeNo, outTradeNo));
-  const rowsOf = async (id: string) => t.db.select().from(notifications).where(eq(notifications.notificationId, id)).orderBy(notifications.id);
+  const rowsOf = async (id: string) =>
+    t.db.select().from(notifications).where(eq(notifications.notificationId, id)).orderBy(notifications.id);
 
   it("records the paid order from TRANSACTION.SUCCESS and answers 204", async () => {
     const id = randomUUID();
-    expect(await send(v3Callback(transaction("P1001"), "TRANSACTION.SUCCESS", { id }))).toEqual({ status: 204, body: "" });
+    expect(await send(v3Callback(transaction("P1001"), "TRANSACTION.SUCCESS", { id }))).toEqual({
+      status: 204,
+      body: "",
+    });
     const [order] = await ordersOf("P1001");
-    expect(order).toMatchObject({ merchantId, totalFen: 2500, currency: "CNY", payerOpenid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", refundedFen: 0 });
+    expect(order).toMatchObject({
+      merchantId,
+      totalFen: 2500,
+      currency: "CNY",
+      payerOpenid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+      refundedFen: 0,
+    });
     expect(order!.paidAt.toISOString()).toBe("2024-05-01T01:30:00.000Z");
-    expect(await rowsOf(id)).toMatchObject([{ verification: "verified", outcome: "applied", eventType: "TRANSACTION.SUCCESS", merchantId }]);
+    expect(await rowsOf(id)).toMatchObject([
+      { verification: "verified", outcome: "applied", eventType: "TRANSACTION.SUCCESS", merchantId },
+    ]);
   });
 
   it("records an order once, whether the same notification or another one reports it again", async () => {
@@ -63,7 +88,9 @@ describe("APIv3 payment callbacks", () => {
     expect(answer.status).toBe(409);
     expect(JSON.parse(answer.body)).toEqual({ code: "FAIL", message: "ORDER_CONFLICT" });
     expect(await moneyState(t.db)).toEqual(before);
-    expect(await rowsOf(id)).toMatchObject([{ outcome: "error", rejectionCode: "ORDER_CONFLICT", responseStatus: 409 }]);
+    expect(await rowsOf(id)).toMatchObject([
+      { outcome: "error", rejectionCode: "ORDER_CONFLICT", responseStatus: 409 },
+    ]);
   });
 
   it("refuses a refund callback sent to the payment route", async () => {

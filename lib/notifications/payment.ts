@@ -8,13 +8,20 @@ import type { Settled } from "./answer";
 import { alreadyApplied, isAppliedOnceViolation, settleNotification, type NotificationRow } from "./record";
 
 /** A paid order as a TRANSACTION.SUCCESS callback describes it. */
-export type PaidOrder = Pick<typeof orders.$inferInsert, "merchantId" | "outTradeNo" | "transactionId" | "payerOpenid" | "totalFen" | "currency" | "paidAt">;
+export type PaidOrder = Pick<
+  typeof orders.$inferInsert,
+  "merchantId" | "outTradeNo" | "transactionId" | "payerOpenid" | "totalFen" | "currency" | "paidAt"
+>;
 
 /** The order to record, or why this verified callback is not a payment the console can hold. */
 function paidOrder(merchantId: string, notification: Notification<TransactionResource>): PaidOrder | Settled {
   const r = notification.resource;
   if (notification.eventType !== "TRANSACTION.SUCCESS" || r.trade_state !== "SUCCESS") {
-    return { outcome: "rejected", code: "NOT_A_PAYMENT", reason: `${notification.eventType} with trade_state ${r.trade_state}` };
+    return {
+      outcome: "rejected",
+      code: "NOT_A_PAYMENT",
+      reason: `${notification.eventType} with trade_state ${r.trade_state}`,
+    };
   }
   // The orders table holds CNY only (WeChat Pay's domestic refunds are CNY).
   if (r.amount.currency !== "CNY") {
@@ -37,7 +44,12 @@ function paidOrder(merchantId: string, notification: Notification<TransactionRes
  * transaction and total is a `duplicate`; one with different ones is an `error` someone must look at, answered
  * 409 so WeChat keeps the callback alive meanwhile.
  */
-export async function recordPayment(db: Database, row: NotificationRow, notification: Notification<TransactionResource>, merchantId: string): Promise<Settled> {
+export async function recordPayment(
+  db: Database,
+  row: NotificationRow,
+  notification: Notification<TransactionResource>,
+  merchantId: string,
+): Promise<Settled> {
   const order = paidOrder(merchantId, notification);
   if ("outcome" in order) {
     await settleNotification(db, row, order);
@@ -72,8 +84,12 @@ async function compareExisting(db: Db, order: PaidOrder): Promise<Settled> {
     .select({ transactionId: orders.transactionId, totalFen: orders.totalFen })
     .from(orders)
     .where(and(eq(orders.merchantId, order.merchantId), eq(orders.outTradeNo, order.outTradeNo)));
-  if (existing && existing.transactionId === order.transactionId && existing.totalFen === order.totalFen) return { outcome: "duplicate" };
+  if (existing && existing.transactionId === order.transactionId && existing.totalFen === order.totalFen)
+    return { outcome: "duplicate" };
   const reason = `order ${order.outTradeNo} exists with transaction ${existing?.transactionId} of ${existing?.totalFen} fen`;
-  log.warn({ outTradeNo: order.outTradeNo, transactionId: order.transactionId, totalFen: order.totalFen, existing }, "payment notification conflicts with a recorded order");
+  log.warn(
+    { outTradeNo: order.outTradeNo, transactionId: order.transactionId, totalFen: order.totalFen, existing },
+    "payment notification conflicts with a recorded order",
+  );
   return { outcome: "error", code: "ORDER_CONFLICT", reason };
 }

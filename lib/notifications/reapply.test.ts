@@ -26,9 +26,20 @@ describe("reapplyNotification", () => {
   const options = () => ({ merchants: testMerchants(t.db) });
   /** A SUCCESS callback for a refund that does not exist yet; returns its stored row. */
   async function earlyCallback(outRefundNo: string, id = randomUUID()) {
-    const callback = v3Callback(refundResource({ outRefundNo, refundId: null, amountFen: 600 }, "SUCCESS"), "REFUND.SUCCESS", { id });
-    expect((await receiveRefundNotification(t.db, post("/api/notify/refund", callback.body, callback.headers), options())).status).toBe(404);
-    const [row] = await t.db.select().from(notifications).where(eq(notifications.notificationId, id)).orderBy(notifications.id);
+    const callback = v3Callback(
+      refundResource({ outRefundNo, refundId: null, amountFen: 600 }, "SUCCESS"),
+      "REFUND.SUCCESS",
+      { id },
+    );
+    expect(
+      (await receiveRefundNotification(t.db, post("/api/notify/refund", callback.body, callback.headers), options()))
+        .status,
+    ).toBe(404);
+    const [row] = await t.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.notificationId, id))
+      .orderBy(notifications.id);
     return row!;
   }
   const rowById = async (id: number) => (await t.db.select().from(notifications).where(eq(notifications.id, id)))[0]!;
@@ -43,7 +54,14 @@ describe("reapplyNotification", () => {
     // The row keeps the answer WeChat actually got.
     expect(await rowById(row.id)).toMatchObject({ outcome: "applied", refundId: refund.id, responseStatus: 404 });
     const audit = await t.db.select().from(auditLog).where(eq(auditLog.action, "notification.reapplied"));
-    expect(audit).toMatchObject([{ actorLabel: "admin@example.com", targetType: "notification", targetId: String(row.id), details: { outRefundNo: "R-EARLY-1", outcome: "applied" } }]);
+    expect(audit).toMatchObject([
+      {
+        actorLabel: "admin@example.com",
+        targetType: "notification",
+        targetId: String(row.id),
+        details: { outRefundNo: "R-EARLY-1", outcome: "applied" },
+      },
+    ]);
 
     const again = await reapplyNotification(t.db, row.id, admin, options());
     expect(again).toMatchObject({ ok: false, error: { code: "NOT_REAPPLICABLE" } });
@@ -51,7 +69,10 @@ describe("reapplyNotification", () => {
 
   it("refuses while the refund still does not exist, leaving the row unmatched", async () => {
     const row = await earlyCallback("R-EARLY-2");
-    expect(await reapplyNotification(t.db, row.id, admin, options())).toMatchObject({ ok: false, error: { code: "REFUND_NOT_FOUND" } });
+    expect(await reapplyNotification(t.db, row.id, admin, options())).toMatchObject({
+      ok: false,
+      error: { code: "REFUND_NOT_FOUND" },
+    });
     expect(await rowById(row.id)).toMatchObject({ outcome: "unmatched", refundId: null });
   });
 
@@ -60,19 +81,41 @@ describe("reapplyNotification", () => {
     const row = await earlyCallback("R-EARLY-3", id);
     const refund = await processingRefund(t.db, context, { outRefundNo: "R-EARLY-3" });
     const resent = v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { id });
-    expect((await receiveRefundNotification(t.db, post("/api/notify/refund", resent.body, resent.headers), options())).status).toBe(204);
-    expect(await reapplyNotification(t.db, row.id, admin, options())).toMatchObject({ ok: true, value: { outcome: "duplicate" } });
-    const events = await t.db.select().from(refundEvents).where(and(eq(refundEvents.refundId, refund.id), eq(refundEvents.source, "notify")));
+    expect(
+      (await receiveRefundNotification(t.db, post("/api/notify/refund", resent.body, resent.headers), options()))
+        .status,
+    ).toBe(204);
+    expect(await reapplyNotification(t.db, row.id, admin, options())).toMatchObject({
+      ok: true,
+      value: { outcome: "duplicate" },
+    });
+    const events = await t.db
+      .select()
+      .from(refundEvents)
+      .where(and(eq(refundEvents.refundId, refund.id), eq(refundEvents.source, "notify")));
     expect(events).toHaveLength(1);
   });
 
   it("refuses rejected and unknown notifications", async () => {
     const [rejected] = await t.db
       .insert(notifications)
-      .values({ protocol: "v3", verification: "rejected", headers: {}, rawBody: "{}", outcome: "rejected", rejectionCode: "SIGNATURE_INVALID" })
+      .values({
+        protocol: "v3",
+        verification: "rejected",
+        headers: {},
+        rawBody: "{}",
+        outcome: "rejected",
+        rejectionCode: "SIGNATURE_INVALID",
+      })
       .returning();
-    expect(await reapplyNotification(t.db, rejected!.id, admin, options())).toMatchObject({ ok: false, error: { code: "NOT_REAPPLICABLE" } });
-    expect(await reapplyNotification(t.db, 999_999, admin, options())).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect(await reapplyNotification(t.db, rejected!.id, admin, options())).toMatchObject({
+      ok: false,
+      error: { code: "NOT_REAPPLICABLE" },
+    });
+    expect(await reapplyNotification(t.db, 999_999, admin, options())).toMatchObject({
+      ok: false,
+      error: { code: "NOT_FOUND" },
+    });
   });
 });
 
@@ -84,8 +127,20 @@ describe("notifications_applied_once", () => {
   afterAll(() => t.drop());
 
   it("refuses a second applied row for one notification id, recognisably", async () => {
-    const base = { protocol: "v3" as const, verification: "verified" as const, headers: {}, rawBody: "{}", notificationId: "N-1" };
-    const [first, second] = await t.db.insert(notifications).values([{ ...base, outcome: "applied" }, { ...base, outcome: "error" }]).returning();
+    const base = {
+      protocol: "v3" as const,
+      verification: "verified" as const,
+      headers: {},
+      rawBody: "{}",
+      notificationId: "N-1",
+    };
+    const [first, second] = await t.db
+      .insert(notifications)
+      .values([
+        { ...base, outcome: "applied" },
+        { ...base, outcome: "error" },
+      ])
+      .returning();
     const row = { id: second!.id, protocol: "v3" as const, recordAnswer: true };
     const failure = await settleNotification(t.db, row, { outcome: "applied" }).catch((e: unknown) => e);
     expect(isAppliedOnceViolation(failure)).toBe(true);

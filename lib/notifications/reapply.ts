@@ -16,7 +16,8 @@ export type ReapplyError = {
   message: BilingualText;
 };
 
-const failure = (code: ReapplyError["code"], zh: string, en: string) => err<ReapplyError>({ code, message: { zh, en } });
+const failure = (code: ReapplyError["code"], zh: string, en: string) =>
+  err<ReapplyError>({ code, message: { zh, en } });
 
 /** The notice a stored, verified refund callback carried. */
 function storedNotice(stored: StoredNotification, wechatPay: MerchantWechatPay): RefundNotice | undefined {
@@ -29,7 +30,11 @@ function storedNotice(stored: StoredNotification, wechatPay: MerchantWechatPay):
   // (the timestamp window has passed), so the row's verification result is what vouches for it.
   const resource = refundResourceSchema.safeParse(stored.decrypted);
   if (!resource.success || !stored.notificationId || !stored.eventType?.startsWith("REFUND.")) return undefined;
-  return v3RefundNotice(wechatPay.merchant.id, { id: stored.notificationId, eventType: stored.eventType, resource: resource.data });
+  return v3RefundNotice(wechatPay.merchant.id, {
+    id: stored.notificationId,
+    eventType: stored.eventType,
+    resource: resource.data,
+  });
 }
 
 /**
@@ -46,38 +51,64 @@ export async function reapplyNotification(
   const [stored] = await db.select().from(notifications).where(eq(notifications.id, notificationId));
   if (!stored) return failure("NOT_FOUND", "找不到该通知。", "Notification not found.");
   if (stored.verification !== "verified" || stored.outcome !== "unmatched" || !stored.merchantId) {
-    return failure("NOT_REAPPLICABLE", "只有已验证且未匹配的退款通知可以重新应用。", "Only verified, unmatched refund notifications can be re-applied.");
+    return failure(
+      "NOT_REAPPLICABLE",
+      "只有已验证且未匹配的退款通知可以重新应用。",
+      "Only verified, unmatched refund notifications can be re-applied.",
+    );
   }
   const candidates = await (options.merchants ?? (() => configuredMerchants(db)))();
   const wechatPay = candidates.find((c) => c.merchant.id === stored.merchantId);
   if (!wechatPay) {
-    return failure("MERCHANT_NOT_CONFIGURED", "该商户的微信支付凭据未配置。", "WeChat Pay credentials for this merchant are not configured.");
+    return failure(
+      "MERCHANT_NOT_CONFIGURED",
+      "该商户的微信支付凭据未配置。",
+      "WeChat Pay credentials for this merchant are not configured.",
+    );
   }
   const notice = storedNotice(stored, wechatPay);
   if (!notice) {
-    return failure("NOT_REAPPLICABLE", "该通知的内容无法再次读取。", "The notification's content cannot be read again.");
+    return failure(
+      "NOT_REAPPLICABLE",
+      "该通知的内容无法再次读取。",
+      "The notification's content cannot be read again.",
+    );
   }
   const [refund] = await db.select({ id: refunds.id }).from(refunds).where(eq(refunds.outRefundNo, notice.outRefundNo));
   if (!refund) {
-    return failure("REFUND_NOT_FOUND", `退款 ${notice.outRefundNo} 仍不存在。`, `Refund ${notice.outRefundNo} still does not exist.`);
+    return failure(
+      "REFUND_NOT_FOUND",
+      `退款 ${notice.outRefundNo} 仍不存在。`,
+      `Refund ${notice.outRefundNo} still does not exist.`,
+    );
   }
   let report = notice.report;
   if (notice.confirm) {
     const confirmed = await confirmByQuery(db, notice, wechatPay.gateway);
     if (!confirmed.ok && confirmed.error.outcome === "error") {
-      return failure("QUERY_FAILED", "向微信支付查询退款失败，请稍后重试。", `Querying WeChat Pay failed (${confirmed.error.reason}). Try again later.`);
+      return failure(
+        "QUERY_FAILED",
+        "向微信支付查询退款失败，请稍后重试。",
+        `Querying WeChat Pay failed (${confirmed.error.reason}). Try again later.`,
+      );
     }
     // A refusal (another merchant's refund, another amount) is found again under the lock and recorded there.
     if (confirmed.ok) report = confirmed.value;
   }
   const row = { id: stored.id, protocol: stored.protocol, recordAnswer: false };
   const settled = await applyRefundNotice(db, row, notice, report, (tx, s) =>
-    appendAudit(tx, actor, "notification.reapplied", { type: "notification", id: stored.id }, {
-      outRefundNo: notice.outRefundNo,
-      notificationId: notice.notificationId,
-      outcome: s.outcome,
-      ...(s.code ? { code: s.code } : {}),
-    }),
+    appendAudit(
+      tx,
+      actor,
+      "notification.reapplied",
+      { type: "notification", id: stored.id },
+      {
+        outRefundNo: notice.outRefundNo,
+        notificationId: notice.notificationId,
+        outcome: s.outcome,
+        ...(s.code ? { code: s.code } : {}),
+      },
+    ),
   );
   return ok(settled);
 }

@@ -32,7 +32,12 @@ interface Verified {
 
 interface CallbackKind {
   name: "refund" | "payment";
-  open(candidates: MerchantWechatPay[], protocol: CallbackProtocol, headers: Headers, body: Uint8Array): Promise<Result<Verified, Refusal>>;
+  open(
+    candidates: MerchantWechatPay[],
+    protocol: CallbackProtocol,
+    headers: Headers,
+    body: Uint8Array,
+  ): Promise<Result<Verified, Refusal>>;
 }
 
 /** The decrypted APIv2 callback, flat like an APIv3 resource: the merchant's ids beside the refund's fields. */
@@ -46,17 +51,30 @@ interface OpenedRefund {
   decrypted: Record<string, unknown>;
 }
 
-async function openRefund(candidates: MerchantWechatPay[], protocol: CallbackProtocol, headers: Headers, body: Uint8Array): Promise<Result<OpenedRefund, Refusal>> {
+async function openRefund(
+  candidates: MerchantWechatPay[],
+  protocol: CallbackProtocol,
+  headers: Headers,
+  body: Uint8Array,
+): Promise<Result<OpenedRefund, Refusal>> {
   if (protocol === "v2") {
     const opened = openV2(candidates, body);
     if (!opened.ok) return opened;
     const { wechatPay, notification } = opened.value;
-    return ok({ wechatPay, notice: v2RefundNotice(wechatPay.merchant.id, notification), decrypted: v2Decrypted(notification) });
+    return ok({
+      wechatPay,
+      notice: v2RefundNotice(wechatPay.merchant.id, notification),
+      decrypted: v2Decrypted(notification),
+    });
   }
   const opened = await openV3(candidates, { headers, rawBody: body }, parseRefundNotification);
   if (!opened.ok) return opened;
   const { wechatPay, notification } = opened.value;
-  return ok({ wechatPay, notice: v3RefundNotice(wechatPay.merchant.id, notification), decrypted: notification.resource });
+  return ok({
+    wechatPay,
+    notice: v3RefundNotice(wechatPay.merchant.id, notification),
+    decrypted: notification.resource,
+  });
 }
 
 const refundKind: CallbackKind = {
@@ -78,7 +96,8 @@ const refundKind: CallbackKind = {
 const paymentKind: CallbackKind = {
   name: "payment",
   async open(candidates, protocol, headers, body) {
-    if (protocol === "v2") return err({ code: "UNSUPPORTED_PROTOCOL", reason: "APIv2 payment notifications are not handled" });
+    if (protocol === "v2")
+      return err({ code: "UNSUPPORTED_PROTOCOL", reason: "APIv2 payment notifications are not handled" });
     const opened = await openV3(candidates, { headers, rawBody: body }, parseTransactionNotification);
     if (!opened.ok) return opened;
     const { wechatPay, notification } = opened.value;
@@ -98,7 +117,12 @@ const paymentKind: CallbackKind = {
  * it, store the request, act on it, record the outcome and the answer. Only a verified, decrypted notification
  * reaches `handle`; every request leaves a row, refused ones included.
  */
-async function receive(db: Database, request: Request, kind: CallbackKind, options: CallbackOptions): Promise<CallbackAnswer> {
+async function receive(
+  db: Database,
+  request: Request,
+  kind: CallbackKind,
+  options: CallbackOptions,
+): Promise<CallbackAnswer> {
   let protocol: CallbackProtocol = "v3";
   let row: NotificationRow | undefined;
   try {
@@ -113,18 +137,44 @@ async function receive(db: Database, request: Request, kind: CallbackKind, optio
 
     const { merchantId, notificationId, eventType, decrypted, handle } = opened.value;
     // Stored as `error` until settled: a crash in between leaves a truthful row, and WeChat re-sends.
-    const values: NotificationInsert = { ...stored, verification: "verified", notificationId, eventType, decrypted, merchantId, outcome: "error" };
+    const values: NotificationInsert = {
+      ...stored,
+      verification: "verified",
+      notificationId,
+      eventType,
+      decrypted,
+      merchantId,
+      outcome: "error",
+    };
     row = { ...(await insertNotification(db, values)), protocol, recordAnswer: true };
     const settled = await handle(db, row);
-    const level = settled.outcome === "error" ? "error" : settled.outcome === "rejected" || settled.outcome === "unmatched" ? "warn" : "info";
-    log[level]({ notification: row.id, kind: kind.name, protocol, notificationId, eventType, outcome: settled.outcome, code: settled.code }, "callback handled");
+    const level =
+      settled.outcome === "error"
+        ? "error"
+        : settled.outcome === "rejected" || settled.outcome === "unmatched"
+          ? "warn"
+          : "info";
+    log[level](
+      {
+        notification: row.id,
+        kind: kind.name,
+        protocol,
+        notificationId,
+        eventType,
+        outcome: settled.outcome,
+        code: settled.code,
+      },
+      "callback handled",
+    );
     observeCallback(kind.name, "verified", settled.outcome);
     return answerFor(protocol, settled);
   } catch (error) {
     log.error({ err: error, notification: row?.id, kind: kind.name, protocol }, "callback handling failed");
     const settled: Settled = { outcome: "error", code: "INTERNAL_ERROR", reason: "internal error; see the server log" };
     if (row) {
-      await settleNotification(db, row, settled).catch((e: unknown) => log.error({ err: e, notification: row?.id }, "could not record the error"));
+      await settleNotification(db, row, settled).catch((e: unknown) =>
+        log.error({ err: e, notification: row?.id }, "could not record the error"),
+      );
     }
     return answerFor(protocol, settled);
   }
@@ -167,17 +217,28 @@ async function refuse(
     responseStatus: answer.status,
     responseBody: answer.body,
   });
-  log.warn({ notification: id, kind: kind.name, protocol: stored.protocol, code: refusal.code, reason: refusal.reason }, "callback refused");
+  log.warn(
+    { notification: id, kind: kind.name, protocol: stored.protocol, code: refusal.code, reason: refusal.reason },
+    "callback refused",
+  );
   observeCallback(kind.name, "refused", refusal.code);
   return answer;
 }
 
 /** POST /api/notify/refund: WeChat Pay's refund result callbacks, APIv3 or APIv2. */
-export function receiveRefundNotification(db: Database, request: Request, options: CallbackOptions = {}): Promise<CallbackAnswer> {
+export function receiveRefundNotification(
+  db: Database,
+  request: Request,
+  options: CallbackOptions = {},
+): Promise<CallbackAnswer> {
   return receive(db, request, refundKind, options);
 }
 
 /** POST /api/notify/payment: APIv3 TRANSACTION.SUCCESS, recording the paid order. */
-export function receivePaymentNotification(db: Database, request: Request, options: CallbackOptions = {}): Promise<CallbackAnswer> {
+export function receivePaymentNotification(
+  db: Database,
+  request: Request,
+  options: CallbackOptions = {},
+): Promise<CallbackAnswer> {
   return receive(db, request, paymentKind, options);
 }

@@ -23,14 +23,20 @@ export type NotificationInsert = Omit<typeof notifications.$inferInsert, "id" | 
  * Stores a callback as received, before anything is done with it. In the same statement: whether a delivery of the
  * same notification id was already applied, so WeChat's repeats (often dozens, at once) need not queue for locks.
  */
-export async function insertNotification(db: Db, values: NotificationInsert): Promise<Pick<NotificationRow, "id" | "appliedEarlier">> {
+export async function insertNotification(
+  db: Db,
+  values: NotificationInsert,
+): Promise<Pick<NotificationRow, "id" | "appliedEarlier">> {
   const insert = db.insert(notifications).values(values);
   if (!values.notificationId) {
     const [row] = await insert.returning({ id: notifications.id });
     return { id: row!.id };
   }
   // Seen as committed before this statement began.
-  const [row] = await insert.returning({ id: notifications.id, applied: sql<(number | null)[]>`array(${appliedDelivery(db, values.notificationId)})` });
+  const [row] = await insert.returning({
+    id: notifications.id,
+    applied: sql<(number | null)[]>`array(${appliedDelivery(db, values.notificationId)})`,
+  });
   const [refundId] = row!.applied;
   return { id: row!.id, ...(refundId === undefined ? {} : { appliedEarlier: { refundId } }) };
 }

@@ -1,7 +1,14 @@
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "../../tests/db";
-import { MCHID, moneyState, processingRefund, QueryGateway, testMerchants, v2Callback } from "../../tests/fixtures/notifications";
+import {
+  MCHID,
+  moneyState,
+  processingRefund,
+  QueryGateway,
+  testMerchants,
+  v2Callback,
+} from "../../tests/fixtures/notifications";
 import { callbackState, callbackTestbed, sendRefundCallback } from "../../tests/fixtures/refund-callbacks";
 import { notifications, type Refund } from "../db/schema";
 import type { GatewayRefund } from "../refunds/gateway";
@@ -22,9 +29,16 @@ describe("APIv2 refund callbacks", () => {
 
   /** WeChat's signed query answers `status` for every refund. */
   const querying = (status: GatewayRefund["status"]) =>
-    new QueryGateway(() => ok({ refundId: "50300000000000000000000000009", status, successTime: status === "SUCCESS" ? "2024-05-01T10:00:05+08:00" : undefined }));
+    new QueryGateway(() =>
+      ok({
+        refundId: "50300000000000000000000000009",
+        status,
+        successTime: status === "SUCCESS" ? "2024-05-01T10:00:05+08:00" : undefined,
+      }),
+    );
 
-  const send = (xml: string, gateway: QueryGateway) => sendRefundCallback(t.db, { body: xml, headers: { "Content-Type": "text/xml" } }, gateway);
+  const send = (xml: string, gateway: QueryGateway) =>
+    sendRefundCallback(t.db, { body: xml, headers: { "Content-Type": "text/xml" } }, gateway);
   const state = (refund: Refund) => callbackState(t.db, refund);
 
   it("confirms SUCCESS with the signed query, applies it and answers the SUCCESS XML", async () => {
@@ -37,9 +51,25 @@ describe("APIv2 refund callbacks", () => {
     expect(s.refund.status).toBe("SUCCESS");
     expect(s.refund.finishedAt?.toISOString()).toBe("2024-05-01T02:00:05.000Z");
     expect(s.order).toMatchObject({ inFlightFen: 0, refundedFen: 600 });
-    expect(s.events[0]!.payload).toMatchObject({ notificationId: null, eventType: "REFUND.SUCCESS", notified: "SUCCESS", confirmedByQuery: true });
-    expect(s.rows[0]).toMatchObject({ protocol: "v2", verification: "verified", outcome: "applied", notificationId: null, eventType: "REFUND.SUCCESS" });
-    expect(s.rows[0]!.decrypted).toMatchObject({ mch_id: MCHID, out_refund_no: refund.outRefundNo, refund_status: "SUCCESS", refund_fee: 600 });
+    expect(s.events[0]!.payload).toMatchObject({
+      notificationId: null,
+      eventType: "REFUND.SUCCESS",
+      notified: "SUCCESS",
+      confirmedByQuery: true,
+    });
+    expect(s.rows[0]).toMatchObject({
+      protocol: "v2",
+      verification: "verified",
+      outcome: "applied",
+      notificationId: null,
+      eventType: "REFUND.SUCCESS",
+    });
+    expect(s.rows[0]!.decrypted).toMatchObject({
+      mch_id: MCHID,
+      out_refund_no: refund.outRefundNo,
+      refund_status: "SUCCESS",
+      refund_fee: 600,
+    });
   });
 
   it("maps REFUNDCLOSE to CLOSED (amount released) and CHANGE to ABNORMAL", async () => {
@@ -70,7 +100,11 @@ describe("APIv2 refund callbacks", () => {
     expect(answer.contentType).toBe("text/xml");
     expect(answer.body).toContain("<return_code><![CDATA[FAIL]]></return_code>");
     expect(await moneyState(t.db)).toEqual(before);
-    expect((await state(refund)).rows[0]).toMatchObject({ outcome: "error", rejectionCode: "QUERY_FAILED", responseStatus: 500 });
+    expect((await state(refund)).rows[0]).toMatchObject({
+      outcome: "error",
+      rejectionCode: "QUERY_FAILED",
+      responseStatus: 500,
+    });
 
     expect((await send(v2Callback(refund, "SUCCESS"), querying("SUCCESS"))).status).toBe(200);
     expect((await state(refund)).refund.status).toBe("SUCCESS");
@@ -88,7 +122,10 @@ describe("APIv2 refund callbacks", () => {
 
   it("stores a notification for an unknown refund as unmatched without querying WeChat", async () => {
     const gateway = querying("SUCCESS");
-    const answer = await send(v2Callback({ outRefundNo: "R-V2-UNKNOWN", refundId: null, amountFen: 100 }, "SUCCESS"), gateway);
+    const answer = await send(
+      v2Callback({ outRefundNo: "R-V2-UNKNOWN", refundId: null, amountFen: 100 }, "SUCCESS"),
+      gateway,
+    );
     expect(answer.status).toBe(404);
     expect(gateway.queries).toEqual([]);
   });
@@ -106,10 +143,19 @@ describe("APIv2 refund callbacks", () => {
   it("re-applies a stored unmatched notification once the refund exists, confirming it by query again", async () => {
     const early = { outRefundNo: "R-V2-EARLY", refundId: null, amountFen: 600 };
     expect((await send(v2Callback(early, "SUCCESS"), querying("SUCCESS"))).status).toBe(404);
-    const [row] = await t.db.select().from(notifications).where(eq(notifications.outcome, "unmatched")).orderBy(desc(notifications.id));
+    const [row] = await t.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.outcome, "unmatched"))
+      .orderBy(desc(notifications.id));
     const refund = await processingRefund(t.db, context, { outRefundNo: "R-V2-EARLY" });
     const gateway = querying("SUCCESS");
-    const result = await reapplyNotification(t.db, row!.id, { id: null, label: "admin" }, { merchants: testMerchants(t.db, gateway) });
+    const result = await reapplyNotification(
+      t.db,
+      row!.id,
+      { id: null, label: "admin" },
+      { merchants: testMerchants(t.db, gateway) },
+    );
     expect(result).toEqual({ ok: true, value: { outcome: "applied", refundId: refund.id } });
     expect(gateway.queries).toEqual(["R-V2-EARLY"]);
     expect((await state(refund)).refund.status).toBe("SUCCESS");

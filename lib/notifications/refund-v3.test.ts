@@ -33,7 +33,10 @@ describe("APIv3 refund callbacks", () => {
     expect(s.order).toMatchObject({ inFlightFen: 0, refundedFen: 600 });
     expect(s.events).toHaveLength(1);
     expect(s.events[0]).toMatchObject({ type: "succeeded", statusFrom: "PROCESSING", statusTo: "SUCCESS" });
-    expect(s.events[0]!.payload).toMatchObject({ notificationId: JSON.parse(callback.body).id, eventType: "REFUND.SUCCESS" });
+    expect(s.events[0]!.payload).toMatchObject({
+      notificationId: JSON.parse(callback.body).id,
+      eventType: "REFUND.SUCCESS",
+    });
     expect(s.rows).toHaveLength(1);
     expect(s.rows[0]).toMatchObject({
       protocol: "v3",
@@ -49,7 +52,11 @@ describe("APIv3 refund callbacks", () => {
   });
 
   /** WeChat's side for the confirming query of a CLOSED callback: the refund as WeChat's query reports it. */
-  const sendWithWechatSaying = (refund: Refund, status: "CLOSED" | "SUCCESS", callback: { headers: Record<string, string>; body: string }) => {
+  const sendWithWechatSaying = (
+    refund: Refund,
+    status: "CLOSED" | "SUCCESS",
+    callback: { headers: Record<string, string>; body: string },
+  ) => {
     const gateway = new ScriptedGateway();
     gateway.executed.set(refund.outRefundNo, { refundId: refund.refundId!, status, amountFen: refund.amountFen });
     return { answer: sendRefundCallback(t.db, callback, gateway), gateway };
@@ -57,7 +64,11 @@ describe("APIv3 refund callbacks", () => {
 
   it("applies REFUND.CLOSED once WeChat's query confirms it: the amount is released, nothing refunded", async () => {
     const refund = await processingRefund(t.db, context);
-    const { answer, gateway } = sendWithWechatSaying(refund, "CLOSED", v3Callback(refundResource(refund, "CLOSED"), "REFUND.CLOSED"));
+    const { answer, gateway } = sendWithWechatSaying(
+      refund,
+      "CLOSED",
+      v3Callback(refundResource(refund, "CLOSED"), "REFUND.CLOSED"),
+    );
     expect((await answer).status).toBe(204);
     expect(gateway.calls).toEqual([`query ${refund.outRefundNo}`]);
     const s = await state(refund);
@@ -68,7 +79,11 @@ describe("APIv3 refund callbacks", () => {
 
   it("believes WeChat's query over a signed CLOSED that contradicts it: the refund succeeds, no amount is released", async () => {
     const refund = await processingRefund(t.db, context);
-    const { answer } = sendWithWechatSaying(refund, "SUCCESS", v3Callback(refundResource(refund, "CLOSED"), "REFUND.CLOSED"));
+    const { answer } = sendWithWechatSaying(
+      refund,
+      "SUCCESS",
+      v3Callback(refundResource(refund, "CLOSED"), "REFUND.CLOSED"),
+    );
     expect((await answer).status).toBe(204);
     const s = await state(refund);
     expect(s.refund.status).toBe("SUCCESS");
@@ -103,7 +118,10 @@ describe("APIv3 refund callbacks", () => {
     expect((await send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { id }))).status).toBe(204);
     const writer = await holdOrderLock(t.db, refund.orderId);
     const repeat = send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { id }));
-    const first = await Promise.race([repeat, new Promise((resolve) => setTimeout(() => resolve("still waiting"), 1500))]);
+    const first = await Promise.race([
+      repeat,
+      new Promise((resolve) => setTimeout(() => resolve("still waiting"), 1500)),
+    ]);
     await writer.release();
     expect(first).toEqual({ status: 204, body: "" });
     const s = await state(refund);
@@ -118,7 +136,10 @@ describe("APIv3 refund callbacks", () => {
     try {
       const before = await moneyState(t.db);
       const started = Date.now();
-      const answer = await sendRefundCallback(callbacks.db, v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"));
+      const answer = await sendRefundCallback(
+        callbacks.db,
+        v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"),
+      );
       expect(Date.now() - started).toBeLessThan(4000);
       expect(answer.status).toBe(500);
       expect(await moneyState(t.db)).toEqual(before);
@@ -135,7 +156,9 @@ describe("APIv3 refund callbacks", () => {
   it("applies two concurrent deliveries of one notification once", async () => {
     const refund = await processingRefund(t.db, context);
     const id = randomUUID();
-    const answers = await Promise.all([0, 1].map(() => send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { id }))));
+    const answers = await Promise.all(
+      [0, 1].map(() => send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { id }))),
+    );
     expect(answers.map((a) => a.status)).toEqual([204, 204]);
     const s = await state(refund);
     expect(s.rows.map((r) => r.outcome).sort()).toEqual(["applied", "duplicate"]);
@@ -147,7 +170,10 @@ describe("APIv3 refund callbacks", () => {
     const refund = await processingRefund(t.db, context);
     await send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"));
     const before = await state(refund);
-    expect(await send(v3Callback(refundResource(refund, "CLOSED"), "REFUND.CLOSED"))).toEqual({ status: 204, body: "" });
+    expect(await send(v3Callback(refundResource(refund, "CLOSED"), "REFUND.CLOSED"))).toEqual({
+      status: 204,
+      body: "",
+    });
     const after = await state(refund);
     expect(after.refund).toEqual(before.refund);
     expect(after.order).toEqual(before.order);
@@ -156,12 +182,18 @@ describe("APIv3 refund callbacks", () => {
   });
 
   it("stores a notification for an unknown refund as unmatched and answers 404 so WeChat sends it again", async () => {
-    const callback = v3Callback(refundResource({ outRefundNo: "R-NOT-YET", refundId: null, amountFen: 300 }, "SUCCESS"), "REFUND.SUCCESS");
+    const callback = v3Callback(
+      refundResource({ outRefundNo: "R-NOT-YET", refundId: null, amountFen: 300 }, "SUCCESS"),
+      "REFUND.SUCCESS",
+    );
     const before = await moneyState(t.db);
     const answer = await send(callback);
     expect(answer).toMatchObject({ status: 404, contentType: "application/json" });
     expect(JSON.parse(answer.body)).toEqual({ code: "FAIL", message: "refund not found" });
-    const [row] = await t.db.select().from(notifications).where(eq(notifications.notificationId, JSON.parse(callback.body).id));
+    const [row] = await t.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.notificationId, JSON.parse(callback.body).id));
     expect(row).toMatchObject({ verification: "verified", outcome: "unmatched", refundId: null, responseStatus: 404 });
     expect(row!.decrypted).toMatchObject({ out_refund_no: "R-NOT-YET" });
     expect(await moneyState(t.db)).toEqual(before);
@@ -175,11 +207,18 @@ describe("APIv3 refund callbacks", () => {
     expect(JSON.parse(answer.body)).toEqual({ code: "FAIL", message: "AMOUNT_MISMATCH" });
     expect(await moneyState(t.db)).toEqual(before);
     const s = await state(refund);
-    expect(s.rows[0]).toMatchObject({ verification: "verified", outcome: "rejected", rejectionCode: "AMOUNT_MISMATCH" });
+    expect(s.rows[0]).toMatchObject({
+      verification: "verified",
+      outcome: "rejected",
+      rejectionCode: "AMOUNT_MISMATCH",
+    });
   });
 
   it("rejects a notification about another merchant's refund", async () => {
-    const [other] = await t.db.insert(merchants).values({ mchid: "1900000999", appid: "wx9", displayName: "Other" }).returning();
+    const [other] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000999", appid: "wx9", displayName: "Other" })
+      .returning();
     const refund = await processingRefund(t.db, context, { merchantId: other!.id });
     const before = await moneyState(t.db);
     const answer = await send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"));
@@ -193,8 +232,16 @@ describe("APIv3 refund callbacks", () => {
     const callback = v3Callback(refundResource(refund, "SUCCESS", { mchid: "1900000777" }), "REFUND.SUCCESS");
     expect((await send(callback)).status).toBe(400);
     expect(await moneyState(t.db)).toEqual(before);
-    const [row] = await t.db.select().from(notifications).where(eq(notifications.notificationId, JSON.parse(callback.body).id));
-    expect(row).toMatchObject({ verification: "rejected", outcome: "rejected", rejectionCode: "MERCHANT_MISMATCH", eventType: "REFUND.SUCCESS" });
+    const [row] = await t.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.notificationId, JSON.parse(callback.body).id));
+    expect(row).toMatchObject({
+      verification: "rejected",
+      outcome: "rejected",
+      rejectionCode: "MERCHANT_MISMATCH",
+      eventType: "REFUND.SUCCESS",
+    });
     expect(row!.decrypted).toMatchObject({ mchid: "1900000777" });
   });
 });

@@ -32,13 +32,21 @@ export interface RefundNotice {
 /** WeChat must answer within 5 s; a query that takes longer is abandoned and WeChat re-sends later. */
 const QUERY_BUDGET_MS = 3_000;
 
-export function v3RefundNotice(merchantId: string, notification: Pick<Notification<RefundResource>, "id" | "eventType" | "resource">): RefundNotice {
+export function v3RefundNotice(
+  merchantId: string,
+  notification: Pick<Notification<RefundResource>, "id" | "eventType" | "resource">,
+): RefundNotice {
   const r = notification.resource;
   return {
     merchantId,
     outRefundNo: r.out_refund_no,
     amountFen: r.amount.refund,
-    report: { refundId: r.refund_id, status: r.refund_status, userReceivedAccount: r.user_received_account, successTime: r.success_time },
+    report: {
+      refundId: r.refund_id,
+      status: r.refund_status,
+      userReceivedAccount: r.user_received_account,
+      successTime: r.success_time,
+    },
     notificationId: notification.id,
     eventType: notification.eventType,
     // A CLOSED releases the amount for new refunds: believe it only once WeChat's own query says so, as a
@@ -65,7 +73,11 @@ export function v2RefundNotice(merchantId: string, notification: V2RefundNotific
 export function matchRefund(refund: Refund | undefined, notice: RefundNotice): Result<Refund, Settled> {
   if (!refund) return err({ outcome: "unmatched" });
   if (refund.merchantId !== notice.merchantId) {
-    return err({ outcome: "rejected", code: "MERCHANT_MISMATCH", reason: `refund ${notice.outRefundNo} belongs to another merchant` });
+    return err({
+      outcome: "rejected",
+      code: "MERCHANT_MISMATCH",
+      reason: `refund ${notice.outRefundNo} belongs to another merchant`,
+    });
   }
   if (refund.amountFen !== notice.amountFen) {
     const reason = `notification says ${notice.amountFen} fen, refund ${notice.outRefundNo} is ${refund.amountFen} fen`;
@@ -78,7 +90,11 @@ export function matchRefund(refund: Refund | undefined, notice: RefundNotice): R
  * The report to apply for an APIv2 notice: what the signed query says, which wins when it disagrees with the
  * notification. A failed query is an `error`, so WeChat re-sends and the query is tried again.
  */
-export async function confirmByQuery(db: Database, notice: RefundNotice, gateway: RefundGateway): Promise<Result<GatewayRefund, Settled>> {
+export async function confirmByQuery(
+  db: Database,
+  notice: RefundNotice,
+  gateway: RefundGateway,
+): Promise<Result<GatewayRefund, Settled>> {
   const [found] = await db.select().from(refunds).where(eq(refunds.outRefundNo, notice.outRefundNo));
   const refund = matchRefund(found, notice);
   if (!refund.ok) return refund;
@@ -90,11 +106,20 @@ export async function confirmByQuery(db: Database, notice: RefundNotice, gateway
   const query = rateLimited(db, notice.merchantId, gateway).query(notice.outRefundNo);
   const answer = await Promise.race([query, timeout]).finally(() => clearTimeout(timer));
   if (answer === "timeout" || !answer.ok) {
-    const reason = answer === "timeout" ? `no answer within ${QUERY_BUDGET_MS} ms` : `${answer.error.code}: ${answer.error.detail}`;
-    return err({ outcome: "error", refundId: refund.value.id, code: "QUERY_FAILED", reason: `confirming query failed: ${reason}` });
+    const reason =
+      answer === "timeout" ? `no answer within ${QUERY_BUDGET_MS} ms` : `${answer.error.code}: ${answer.error.detail}`;
+    return err({
+      outcome: "error",
+      refundId: refund.value.id,
+      code: "QUERY_FAILED",
+      reason: `confirming query failed: ${reason}`,
+    });
   }
   if (answer.value.status !== notice.report.status) {
-    log.warn({ outRefundNo: notice.outRefundNo, notified: notice.report.status, queried: answer.value.status }, "APIv2 notification disagrees with the refund query; applying the query");
+    log.warn(
+      { outRefundNo: notice.outRefundNo, notified: notice.report.status, queried: answer.value.status },
+      "APIv2 notification disagrees with the refund query; applying the query",
+    );
   }
   return ok(answer.value);
 }
@@ -156,10 +181,18 @@ async function settledAtWechat(db: Database, outRefundNo: string): Promise<boole
 }
 
 /** A live refund callback: confirm (APIv2), then apply; the row always ends with the outcome. */
-export async function handleRefundNotice(db: Database, row: NotificationRow, notice: RefundNotice, gateway: RefundGateway): Promise<Settled> {
+export async function handleRefundNotice(
+  db: Database,
+  row: NotificationRow,
+  notice: RefundNotice,
+  gateway: RefundGateway,
+): Promise<Settled> {
   if (row.appliedEarlier) {
     // Already applied and committed: nothing to lock, confirm or apply.
-    const settled: Settled = { outcome: "duplicate", ...(row.appliedEarlier.refundId === null ? {} : { refundId: row.appliedEarlier.refundId }) };
+    const settled: Settled = {
+      outcome: "duplicate",
+      ...(row.appliedEarlier.refundId === null ? {} : { refundId: row.appliedEarlier.refundId }),
+    };
     await settleNotification(db, row, settled);
     return settled;
   }

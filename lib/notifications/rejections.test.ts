@@ -37,7 +37,11 @@ describe("refused refund callbacks change nothing but the notifications log", ()
     t = await createTestDb();
     await createPaidOrder(t.db);
     const operator = await createUser(t.db, "operator");
-    refund = await processingRefund(t.db, { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 });
+    refund = await processingRefund(t.db, {
+      actor: { id: operator.id, label: operator.email },
+      userId: operator.id,
+      orderIntervalMs: 0,
+    });
   });
   afterAll(() => t.drop());
 
@@ -45,12 +49,20 @@ describe("refused refund callbacks change nothing but the notifications log", ()
   async function expectRefused(callback: Callback, code: string, status = 400) {
     const before = await moneyState(t.db);
     const count = (await t.db.select().from(notifications)).length;
-    const answer = await receiveRefundNotification(t.db, post("/api/notify/refund", callback.body, callback.headers), { merchants: testMerchants(t.db) });
+    const answer = await receiveRefundNotification(t.db, post("/api/notify/refund", callback.body, callback.headers), {
+      merchants: testMerchants(t.db),
+    });
     expect(answer.status).toBe(status);
     expect(await moneyState(t.db)).toEqual(before);
     const rows = await t.db.select().from(notifications).orderBy(desc(notifications.id));
     expect(rows).toHaveLength(count + 1);
-    expect(rows[0]).toMatchObject({ verification: "rejected", outcome: "rejected", rejectionCode: code, responseStatus: status, refundId: null });
+    expect(rows[0]).toMatchObject({
+      verification: "rejected",
+      outcome: "rejected",
+      rejectionCode: code,
+      responseStatus: status,
+      refundId: null,
+    });
     return { answer, row: rows[0]! };
   }
 
@@ -65,27 +77,42 @@ describe("refused refund callbacks change nothing but the notifications log", ()
   it("refuses a bad signature", async () => {
     const callback = success();
     const other = signed(`${callback.body} `);
-    await expectRefused({ ...callback, headers: { ...callback.headers, "Wechatpay-Signature": other.headers["Wechatpay-Signature"]! } }, "SIGNATURE_INVALID");
+    await expectRefused(
+      { ...callback, headers: { ...callback.headers, "Wechatpay-Signature": other.headers["Wechatpay-Signature"]! } },
+      "SIGNATURE_INVALID",
+    );
   });
 
   it("refuses a body re-serialised after signing", async () => {
     // WeChat's bytes (here: indented JSON) are signed; a proxy or framework that re-serialises them breaks the signature.
     const original = signed(JSON.stringify(JSON.parse(success().body), null, 2));
-    await expectRefused({ ...original, body: JSON.stringify(JSON.parse(original.body as string)) }, "SIGNATURE_INVALID");
+    await expectRefused(
+      { ...original, body: JSON.stringify(JSON.parse(original.body as string)) },
+      "SIGNATURE_INVALID",
+    );
   });
 
   it("refuses a signature by another key under the configured serial", async () => {
     const callback = success();
-    await expectRefused(signed(callback.body as string, { privateKey: javaPlatformKey.privateKey, serial: PLATFORM.serial }), "SIGNATURE_INVALID");
+    await expectRefused(
+      signed(callback.body as string, { privateKey: javaPlatformKey.privateKey, serial: PLATFORM.serial }),
+      "SIGNATURE_INVALID",
+    );
   });
 
   it("refuses an unknown Wechatpay-Serial", async () => {
-    await expectRefused(signed(success().body as string, { ...PLATFORM, serial: "PUB_KEY_ID_SOMEONE_ELSE" }), "UNKNOWN_SERIAL");
+    await expectRefused(
+      signed(success().body as string, { ...PLATFORM, serial: "PUB_KEY_ID_SOMEONE_ELSE" }),
+      "UNKNOWN_SERIAL",
+    );
   });
 
   it("refuses a timestamp more than five minutes old", async () => {
     const stale = String(Math.floor(Date.now() / 1000) - 301);
-    await expectRefused(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { timestamp: stale }), "TIMESTAMP_SKEW");
+    await expectRefused(
+      v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { timestamp: stale }),
+      "TIMESTAMP_SKEW",
+    );
   });
 
   it("refuses a tampered ciphertext, even when signed", async () => {
@@ -103,7 +130,9 @@ describe("refused refund callbacks change nothing but the notifications log", ()
   });
 
   it("refuses a resource encrypted with another APIv3 key", async () => {
-    const callback = v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { apiV3Key: randomBytes(16).toString("hex") });
+    const callback = v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", {
+      apiV3Key: randomBytes(16).toString("hex"),
+    });
     await expectRefused(callback, "DECRYPTION_FAILED");
   });
 

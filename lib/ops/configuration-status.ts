@@ -14,7 +14,11 @@ export interface ConfigurationStatus {
 const globalForChecks = globalThis as unknown as { configurationChecks?: Map<string, ConfigurationStatus> };
 const checks = () => (globalForChecks.configurationChecks ??= new Map());
 
-export function recordConfigurationCheck(merchant: ConfigurationStatus["merchant"], report: CheckReport, at = new Date()): void {
+export function recordConfigurationCheck(
+  merchant: ConfigurationStatus["merchant"],
+  report: CheckReport,
+  at = new Date(),
+): void {
   checks().set(merchant.id, { merchant, problems: report.findings.filter((f) => !f.ok), checkedAt: at });
 }
 
@@ -28,7 +32,11 @@ export function configurationProblems(): ConfigurationStatus[] {
  * one log line, and the dashboard shows them until a check passes. Never throws: a console whose WeChat Pay is
  * misconfigured still starts, and says so.
  */
-export async function checkConfiguredMerchantAtStart(db: Db, notifyUrl: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
+export async function checkConfiguredMerchantAtStart(
+  db: Db,
+  notifyUrl: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<void> {
   const mchid = env.WECHATPAY_MCHID?.trim();
   if (!mchid) return;
   try {
@@ -41,7 +49,10 @@ export async function checkConfiguredMerchantAtStart(db: Db, notifyUrl: string, 
       recordConfigurationCheck(merchant, report);
       if (report.ok) log.info({ mchid: merchant.mchid }, "WeChat Pay configuration checked: connected");
       for (const problem of report.findings.filter((f) => !f.ok)) {
-        log.warn({ mchid: merchant.mchid, code: problem.code, detail: problem.detail }, `WeChat Pay configuration problem: ${problem.message.en}`);
+        log.warn(
+          { mchid: merchant.mchid, code: problem.code, detail: problem.detail },
+          `WeChat Pay configuration problem: ${problem.message.en}`,
+        );
       }
     }
   } catch (error) {

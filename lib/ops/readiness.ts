@@ -24,7 +24,9 @@ export interface Readiness {
 
 /** The newest migration this build ships (drizzle's journal), as drizzle records it when applied. */
 function latestMigrationMillis(folder: string): number {
-  const journal = JSON.parse(readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as { entries: { when: number }[] };
+  const journal = JSON.parse(readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as {
+    entries: { when: number }[];
+  };
   return Math.max(...journal.entries.map((e) => e.when));
 }
 
@@ -33,7 +35,11 @@ function latestMigrationMillis(folder: string): number {
  * instance of a newer build waits for `npm run db:migrate`), and its job workers run — or were switched off on
  * purpose (JOBS_ENABLED=false). Says which check failed, nothing more.
  */
-export async function checkReadiness(db: Db, jobs: JobsState = jobsState(), folder = MIGRATIONS_FOLDER): Promise<Readiness> {
+export async function checkReadiness(
+  db: Db,
+  jobs: JobsState = jobsState(),
+  folder = MIGRATIONS_FOLDER,
+): Promise<Readiness> {
   let database = false;
   let migrations = false;
   try {

@@ -32,7 +32,11 @@ export function expectedAmounts(amountFen: number): Amounts {
 }
 
 export function billAmounts(line: Pick<BillLine, keyof Amounts>): Amounts {
-  return { refundFen: line.refundFen, settlementRefundFen: line.settlementRefundFen, couponRefundFen: line.couponRefundFen };
+  return {
+    refundFen: line.refundFen,
+    settlementRefundFen: line.settlementRefundFen,
+    couponRefundFen: line.couponRefundFen,
+  };
 }
 
 /** The names of the amounts that differ; empty when they agree. */
@@ -50,7 +54,11 @@ const BILL_SUCCESS = "SUCCESS";
  * - amounts that differ from what the console asked for (AMOUNT_DIFFERS);
  * - SUCCESS in the console that day, without a successful line in the bill (MISSING_FROM_BILL).
  */
-export function compareBill(lines: readonly BillLine[], known: readonly ConsoleRefund[], succeededThatDay: readonly ConsoleRefund[]): DetectedMismatch[] {
+export function compareBill(
+  lines: readonly BillLine[],
+  known: readonly ConsoleRefund[],
+  succeededThatDay: readonly ConsoleRefund[],
+): DetectedMismatch[] {
   const byNo = new Map(known.map((r) => [r.outRefundNo, r]));
   const found: DetectedMismatch[] = [];
   const confirmed = new Set<string>();
@@ -64,18 +72,36 @@ export function compareBill(lines: readonly BillLine[], known: readonly ConsoleR
       ...billAmounts(line),
     };
     if (!refund) {
-      found.push({ kind: "UNKNOWN_TO_CONSOLE", outRefundNo: line.outRefundNo, refundId: null, consoleValue: null, billValue: stated });
+      found.push({
+        kind: "UNKNOWN_TO_CONSOLE",
+        outRefundNo: line.outRefundNo,
+        refundId: null,
+        consoleValue: null,
+        billValue: stated,
+      });
       continue;
     }
     const success = line.refundStatus === BILL_SUCCESS;
     if (success) confirmed.add(line.outRefundNo);
     if (success && refund.status !== "SUCCESS") {
-      found.push({ kind: "NOT_SUCCESS_IN_CONSOLE", outRefundNo: line.outRefundNo, refundId: refund.id, consoleValue: { status: refund.status }, billValue: stated });
+      found.push({
+        kind: "NOT_SUCCESS_IN_CONSOLE",
+        outRefundNo: line.outRefundNo,
+        refundId: refund.id,
+        consoleValue: { status: refund.status },
+        billValue: stated,
+      });
     }
     const expected = expectedAmounts(refund.amountFen);
     const differing = differingAmounts(expected, billAmounts(line));
     if (differing.length > 0) {
-      found.push({ kind: "AMOUNT_DIFFERS", outRefundNo: line.outRefundNo, refundId: refund.id, consoleValue: { ...expected, differing }, billValue: stated });
+      found.push({
+        kind: "AMOUNT_DIFFERS",
+        outRefundNo: line.outRefundNo,
+        refundId: refund.id,
+        consoleValue: { ...expected, differing },
+        billValue: stated,
+      });
     }
   }
   for (const refund of succeededThatDay) {
@@ -85,7 +111,11 @@ export function compareBill(lines: readonly BillLine[], known: readonly ConsoleR
       kind: "MISSING_FROM_BILL",
       outRefundNo: refund.outRefundNo,
       refundId: refund.id,
-      consoleValue: { status: refund.status, refundFen: refund.amountFen, finishedAt: refund.finishedAt?.toISOString() ?? null },
+      consoleValue: {
+        status: refund.status,
+        refundFen: refund.amountFen,
+        finishedAt: refund.finishedAt?.toISOString() ?? null,
+      },
       billValue: line ? { refundStatus: line.refundStatus } : null,
     });
   }

@@ -28,15 +28,45 @@ describe("billMerchantIds", () => {
     { situation: "disabled, a refund at WeChat", active: false, refunds: [["PROCESSING", null]], fetched: true },
     { situation: "disabled, a refund still to be sent", active: false, refunds: [["PENDING", null]], fetched: true },
     { situation: "disabled, an abnormal refund", active: false, refunds: [["ABNORMAL", null]], fetched: true },
-    { situation: "disabled, a refund that succeeded on the bill day", active: false, refunds: [["SUCCESS", NOON]], fetched: true },
-    { situation: "disabled, refunds all ended before the bill day", active: false, refunds: [["SUCCESS", DAY_BEFORE], ["CLOSED", DAY_BEFORE]], fetched: false },
-    { situation: "disabled, a refund WeChat never accepted", active: false, refunds: [["FAILED", NOON]], fetched: false },
-    { situation: "disabled, a refund waiting for an approver (never sent)", active: false, refunds: [["AWAITING_APPROVAL", null]], fetched: false },
+    {
+      situation: "disabled, a refund that succeeded on the bill day",
+      active: false,
+      refunds: [["SUCCESS", NOON]],
+      fetched: true,
+    },
+    {
+      situation: "disabled, refunds all ended before the bill day",
+      active: false,
+      refunds: [
+        ["SUCCESS", DAY_BEFORE],
+        ["CLOSED", DAY_BEFORE],
+      ],
+      fetched: false,
+    },
+    {
+      situation: "disabled, a refund WeChat never accepted",
+      active: false,
+      refunds: [["FAILED", NOON]],
+      fetched: false,
+    },
+    {
+      situation: "disabled, a refund waiting for an approver (never sent)",
+      active: false,
+      refunds: [["AWAITING_APPROVAL", null]],
+      fetched: false,
+    },
   ])("merchant $situation: fetched $fetched", async ({ active, refunds: refundRows, fetched }) => {
     const merchant = await createMerchant(t.db, `Merchant ${++sequence}`);
     const order = await createPaidOrder(t.db, { merchantId: merchant.id });
     for (const [status, finishedAt] of refundRows) {
-      await t.db.insert(refunds).values({ orderId: order.id, merchantId: merchant.id, outRefundNo: `RBILL${order.id}${++sequence}`, amountFen: 1, status, finishedAt });
+      await t.db.insert(refunds).values({
+        orderId: order.id,
+        merchantId: merchant.id,
+        outRefundNo: `RBILL${order.id}${++sequence}`,
+        amountFen: 1,
+        status,
+        finishedAt,
+      });
     }
     await t.db.update(merchants).set({ active }).where(eq(merchants.id, merchant.id));
     expect((await billMerchantIds(t.db, BILL_DATE)).includes(merchant.id)).toBe(fetched);

@@ -46,7 +46,10 @@ export interface MismatchRow extends ReconciliationMismatch {
 }
 
 /** The mismatch queue: open ones first (oldest day first), then resolved ones; optionally of one day. */
-export async function listMismatches(db: Db, options: { billDayId?: number; openOnly?: boolean; limit?: number } = {}): Promise<MismatchRow[]> {
+export async function listMismatches(
+  db: Db,
+  options: { billDayId?: number; openOnly?: boolean; limit?: number } = {},
+): Promise<MismatchRow[]> {
   const conditions = [
     options.billDayId === undefined ? undefined : eq(reconciliationMismatches.billDayId, options.billDayId),
     options.openOnly ? eq(reconciliationMismatches.status, "OPEN") : undefined,
@@ -56,15 +59,26 @@ export async function listMismatches(db: Db, options: { billDayId?: number; open
       mismatch: reconciliationMismatches,
       billDate: billDays.billDate,
       merchantName: merchants.displayName,
-      resolvedByEmail: sql<string | null>`(select email from users u where u.id = ${reconciliationMismatches.resolvedBy})`,
+      resolvedByEmail: sql<
+        string | null
+      >`(select email from users u where u.id = ${reconciliationMismatches.resolvedBy})`,
     })
     .from(reconciliationMismatches)
     .innerJoin(billDays, eq(billDays.id, reconciliationMismatches.billDayId))
     .innerJoin(merchants, eq(merchants.id, reconciliationMismatches.merchantId))
     .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(sql`${reconciliationMismatches.status} = 'OPEN'`), asc(billDays.billDate), asc(reconciliationMismatches.id))
+    .orderBy(
+      desc(sql`${reconciliationMismatches.status} = 'OPEN'`),
+      asc(billDays.billDate),
+      asc(reconciliationMismatches.id),
+    )
     .limit(options.limit ?? 200);
-  return rows.map((r) => ({ ...r.mismatch, billDate: r.billDate, merchantName: r.merchantName, resolvedByEmail: r.resolvedByEmail }));
+  return rows.map((r) => ({
+    ...r.mismatch,
+    billDate: r.billDate,
+    merchantName: r.merchantName,
+    resolvedByEmail: r.resolvedByEmail,
+  }));
 }
 
 export async function listBillLines(db: Db, billDayId: number): Promise<BillLine[]> {
@@ -76,7 +90,13 @@ export async function dueBillDays(db: Db, now: Date): Promise<{ merchantId: stri
   return db
     .select({ merchantId: billDays.merchantId, billDate: billDays.billDate })
     .from(billDays)
-    .where(and(inArray(billDays.status, ["PENDING", "MISSING", "ERROR"]), isNotNull(billDays.nextAttemptAt), lte(billDays.nextAttemptAt, now)));
+    .where(
+      and(
+        inArray(billDays.status, ["PENDING", "MISSING", "ERROR"]),
+        isNotNull(billDays.nextAttemptAt),
+        lte(billDays.nextAttemptAt, now),
+      ),
+    );
 }
 
 /** Refunds a bill can still speak of: on their way at WeChat (or about to be), or not yet paid back the original way. */
@@ -95,7 +115,10 @@ export async function billMerchantIds(db: Db, billDate: string): Promise<string[
     .where(
       and(
         eq(refunds.merchantId, merchants.id),
-        or(inArray(refunds.status, FOLLOWED), and(eq(refunds.status, "SUCCESS"), gte(refunds.finishedAt, from), lt(refunds.finishedAt, to))),
+        or(
+          inArray(refunds.status, FOLLOWED),
+          and(eq(refunds.status, "SUCCESS"), gte(refunds.finishedAt, from), lt(refunds.finishedAt, to)),
+        ),
       ),
     );
   const rows = await db
@@ -107,6 +130,9 @@ export async function billMerchantIds(db: Db, billDate: string): Promise<string[
 
 /** Whether a merchant's day has been reconciled (or tried) already. */
 export async function hasBillDay(db: Db, merchantId: string, billDate: string): Promise<boolean> {
-  const [row] = await db.select({ id: billDays.id }).from(billDays).where(and(eq(billDays.merchantId, merchantId), eq(billDays.billDate, billDate)));
+  const [row] = await db
+    .select({ id: billDays.id })
+    .from(billDays)
+    .where(and(eq(billDays.merchantId, merchantId), eq(billDays.billDate, billDate)));
   return row !== undefined;
 }

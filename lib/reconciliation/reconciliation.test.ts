@@ -4,7 +4,16 @@ import { startHarness, addMerchant, v3Credentials, type Harness } from "../../si
 import { createTestDb, type TestDatabase } from "../../tests/db";
 import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
 import { beijingDate } from "../beijing-time";
-import { auditLog, billLines, merchants, orders, reconciliationMismatches, refunds, type Merchant, type RefundStatus } from "../db/schema";
+import {
+  auditLog,
+  billLines,
+  merchants,
+  orders,
+  reconciliationMismatches,
+  refunds,
+  type Merchant,
+  type RefundStatus,
+} from "../db/schema";
 import { ok } from "../result";
 import { createBillSource } from "../wechatpay/bill-source";
 import { createRefundGateway } from "../wechatpay/gateway";
@@ -30,7 +39,10 @@ beforeAll(async () => {
   t = await createTestDb();
   h = await startHarness();
   sim = await addMerchant(h);
-  [merchant] = await t.db.insert(merchants).values({ mchid: sim.mchid, appid: sim.appid, displayName: "Reconciled merchant" }).returning() as [Merchant];
+  [merchant] = (await t.db
+    .insert(merchants)
+    .values({ mchid: sim.mchid, appid: sim.appid, displayName: "Reconciled merchant" })
+    .returning()) as [Merchant];
   const credentials = v3Credentials(h, sim, "public_key");
   const wired = createRefundGateway(credentials, "v3");
   if (!wired.ok) throw new Error(wired.error.detail);
@@ -74,11 +86,33 @@ async function refund(
   const at = noonOf(billDate);
   const [row] = await t.db
     .insert(refunds)
-    .values({ orderId: o.id, merchantId: merchant.id, outRefundNo, amountFen, status: consoleStatus, refundId: `5030${sequence}`, finishedAt: consoleStatus === "SUCCESS" ? at : null, createdAt: at })
+    .values({
+      orderId: o.id,
+      merchantId: merchant.id,
+      outRefundNo,
+      amountFen,
+      status: consoleStatus,
+      refundId: `5030${sequence}`,
+      finishedAt: consoleStatus === "SUCCESS" ? at : null,
+      createdAt: at,
+    })
     .returning();
-  await t.db.update(orders).set(sumRefunds([{ status: consoleStatus, amountFen }])).where(eq(orders.id, o.id));
+  await t.db
+    .update(orders)
+    .set(sumRefunds([{ status: consoleStatus, amountFen }]))
+    .where(eq(orders.id, o.id));
   if (wechat) {
-    await h.control.importRefunds(sim.mchid, [{ outRefundNo, outTradeNo: o.outTradeNo, refundId: `5030${sequence}`, refundFen: amountFen, status: wechat.status, createTime: at.getTime(), successTime: at.getTime() }]);
+    await h.control.importRefunds(sim.mchid, [
+      {
+        outRefundNo,
+        outTradeNo: o.outTradeNo,
+        refundId: `5030${sequence}`,
+        refundFen: amountFen,
+        status: wechat.status,
+        createTime: at.getTime(),
+        successTime: at.getTime(),
+      },
+    ]);
   }
   return { ...row!, outTradeNo: o.outTradeNo };
 }
@@ -93,11 +127,20 @@ describe("daily reconciliation against the simulator's refund bill", () => {
     const a = await refund(billDate, "SUCCESS", { status: "SUCCESS" });
     const b = await refund(billDate, "SUCCESS", { status: "SUCCESS" }, 99);
     const outcome = await run(billDate);
-    expect(outcome.day).toMatchObject({ status: "MATCHED", lineCount: 2, hashType: "SHA1", consoleTotals: { lineCount: 2, refundFen: 1333 }, billTotals: { lineCount: 2, refundFen: 1333 } });
+    expect(outcome.day).toMatchObject({
+      status: "MATCHED",
+      lineCount: 2,
+      hashType: "SHA1",
+      consoleTotals: { lineCount: 2, refundFen: 1333 },
+      billTotals: { lineCount: 2, refundFen: 1333 },
+    });
     expect(outcome).toMatchObject({ opened: 0, open: 0 });
     const lines = await t.db.select().from(billLines).where(eq(billLines.billDayId, outcome.day.id));
     expect(lines.map((l) => l.outRefundNo).sort()).toEqual([a.outRefundNo, b.outRefundNo].sort());
-    const audit = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "reconciliation.run"), eq(auditLog.targetId, String(outcome.day.id))));
+    const audit = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "reconciliation.run"), eq(auditLog.targetId, String(outcome.day.id))));
     expect(audit[0]?.details).toMatchObject({ billDate, after: { status: "MATCHED" } });
   });
 
@@ -109,9 +152,22 @@ describe("daily reconciliation against the simulator's refund bill", () => {
     const closedHere = await refund(billDate, "CLOSED", { status: "SUCCESS" });
     const otherAmounts = await refund(billDate, "SUCCESS", { status: "SUCCESS" });
     const byHand = await order();
-    const [manual] = (await h.control.importRefunds(sim.mchid, [{ outTradeNo: byHand.outTradeNo, refundFen: 500, createTime: noonOf(billDate).getTime() }], "merchant_platform")).refunds;
+    const [manual] = (
+      await h.control.importRefunds(
+        sim.mchid,
+        [{ outTradeNo: byHand.outTradeNo, refundFen: 500, createTime: noonOf(billDate).getTime() }],
+        "merchant_platform",
+      )
+    ).refunds;
     await h.control.adjustBill({ kind: "omit", mchid: sim.mchid, billDate, outRefundNo: omitted.outRefundNo });
-    await h.control.adjustBill({ kind: "change", mchid: sim.mchid, billDate, outRefundNo: otherAmounts.outRefundNo, settlementRefundFen: 1000, couponRefundFen: 234 });
+    await h.control.adjustBill({
+      kind: "change",
+      mchid: sim.mchid,
+      billDate,
+      outRefundNo: otherAmounts.outRefundNo,
+      settlementRefundFen: 1000,
+      couponRefundFen: 234,
+    });
 
     const outcome = await run(billDate);
     expect(outcome.day.status).toBe("MISMATCHED");
@@ -122,39 +178,85 @@ describe("daily reconciliation against the simulator's refund bill", () => {
     expect(kindOf(closedHere.outRefundNo)).toEqual(["NOT_SUCCESS_IN_CONSOLE"]);
     expect(kindOf(otherAmounts.outRefundNo)).toEqual(["AMOUNT_DIFFERS"]);
     expect(kindOf(manual!.outRefundNo)).toEqual(["UNKNOWN_TO_CONSOLE"]);
-    expect(found.find((m) => m.kind === "AMOUNT_DIFFERS")).toMatchObject({ consoleValue: { settlementRefundFen: 1234, couponRefundFen: 0, differing: ["settlementRefundFen", "couponRefundFen"] }, billValue: { settlementRefundFen: 1000, couponRefundFen: 234 } });
+    expect(found.find((m) => m.kind === "AMOUNT_DIFFERS")).toMatchObject({
+      consoleValue: {
+        settlementRefundFen: 1234,
+        couponRefundFen: 0,
+        differing: ["settlementRefundFen", "couponRefundFen"],
+      },
+      billValue: { settlementRefundFen: 1000, couponRefundFen: 234 },
+    });
     const id = (no: string) => found.find((m) => m.outRefundNo === no)!.id;
     const context = { actor };
 
     // Query WeChat now: the refund the console still thinks processing succeeded, through the report path.
-    expect(await queryWechatForMismatch(t.db, resolveGateway, id(stillProcessing.outRefundNo), context)).toEqual(ok({ resolved: true, wechatStatus: "SUCCESS" }));
+    expect(await queryWechatForMismatch(t.db, resolveGateway, id(stillProcessing.outRefundNo), context)).toEqual(
+      ok({ resolved: true, wechatStatus: "SUCCESS" }),
+    );
     expect(await consoleStatus(stillProcessing.id)).toMatchObject({ status: "SUCCESS" });
     // Query WeChat now: WeChat confirms the success the bill left out.
-    expect(await queryWechatForMismatch(t.db, resolveGateway, id(omitted.outRefundNo), context)).toEqual(ok({ resolved: true, wechatStatus: "SUCCESS" }));
+    expect(await queryWechatForMismatch(t.db, resolveGateway, id(omitted.outRefundNo), context)).toEqual(
+      ok({ resolved: true, wechatStatus: "SUCCESS" }),
+    );
     // Accept WeChat's value: SUCCESS as the bill says, at the bill's time.
     expect(await acceptBillValue(t.db, id(toAccept.outRefundNo), context)).toEqual(ok({ resolved: true }));
     expect(await consoleStatus(toAccept.id)).toMatchObject({ status: "SUCCESS", finishedAt: noonOf(billDate) });
     const [acceptedOrder] = await t.db.select().from(orders).where(eq(orders.outTradeNo, toAccept.outTradeNo));
     expect(acceptedOrder).toMatchObject({ refundedFen: 1234, inFlightFen: 0 });
     // A closed refund never becomes successful by acceptance: it needs a person's explanation.
-    expect(await acceptBillValue(t.db, id(closedHere.outRefundNo), context)).toMatchObject({ ok: false, error: { code: "CANNOT_ACCEPT" } });
-    expect(await explainMismatch(t.db, id(closedHere.outRefundNo), "  ", context)).toMatchObject({ ok: false, error: { code: "NOTE_REQUIRED" } });
-    expect(await explainMismatch(t.db, id(closedHere.outRefundNo), "Closed by mistake at WeChat's support; ticket 123", context)).toEqual(ok({ resolved: true }));
+    expect(await acceptBillValue(t.db, id(closedHere.outRefundNo), context)).toMatchObject({
+      ok: false,
+      error: { code: "CANNOT_ACCEPT" },
+    });
+    expect(await explainMismatch(t.db, id(closedHere.outRefundNo), "  ", context)).toMatchObject({
+      ok: false,
+      error: { code: "NOTE_REQUIRED" },
+    });
+    expect(
+      await explainMismatch(
+        t.db,
+        id(closedHere.outRefundNo),
+        "Closed by mistake at WeChat's support; ticket 123",
+        context,
+      ),
+    ).toEqual(ok({ resolved: true }));
     // Amount differences are accepted as WeChat's values without moving money.
     expect(await acceptBillValue(t.db, id(otherAmounts.outRefundNo), context)).toEqual(ok({ resolved: true }));
     expect(await consoleStatus(otherAmounts.id)).toMatchObject({ status: "SUCCESS", amountFen: 1234 });
     // A refund made by hand in the merchant platform: WeChat knows it, the console cannot: explained.
-    expect(await queryWechatForMismatch(t.db, resolveGateway, id(manual!.outRefundNo), context)).toEqual(ok({ resolved: false, wechatStatus: "SUCCESS" }));
-    expect(await acceptBillValue(t.db, id(manual!.outRefundNo), context)).toMatchObject({ ok: false, error: { code: "NOTHING_TO_ACCEPT" } });
-    expect(await explainMismatch(t.db, id(manual!.outRefundNo), "Refunded by the shop manager in the merchant platform", context)).toEqual(ok({ resolved: true }));
+    expect(await queryWechatForMismatch(t.db, resolveGateway, id(manual!.outRefundNo), context)).toEqual(
+      ok({ resolved: false, wechatStatus: "SUCCESS" }),
+    );
+    expect(await acceptBillValue(t.db, id(manual!.outRefundNo), context)).toMatchObject({
+      ok: false,
+      error: { code: "NOTHING_TO_ACCEPT" },
+    });
+    expect(
+      await explainMismatch(
+        t.db,
+        id(manual!.outRefundNo),
+        "Refunded by the shop manager in the merchant platform",
+        context,
+      ),
+    ).toEqual(ok({ resolved: true }));
 
     const after = await mismatchesOf(outcome.day.id);
     expect(after.every((m) => m.status === "RESOLVED")).toBe(true);
-    expect(after.map((m) => m.resolution).sort()).toEqual(["accepted_bill", "accepted_bill", "explained", "explained", "queried", "queried"]);
+    expect(after.map((m) => m.resolution).sort()).toEqual([
+      "accepted_bill",
+      "accepted_bill",
+      "explained",
+      "explained",
+      "queried",
+      "queried",
+    ]);
     expect((await run(billDate)).day.status).toBe("MATCHED"); // the differences that remain stay resolved on a re-run
     const resolvedAudit = await t.db.select().from(auditLog).where(eq(auditLog.action, "reconciliation.resolved"));
     expect(resolvedAudit).toHaveLength(6);
-    expect(await explainMismatch(t.db, id(manual!.outRefundNo), "again", context)).toMatchObject({ ok: false, error: { code: "MISMATCH_NOT_OPEN" } });
+    expect(await explainMismatch(t.db, id(manual!.outRefundNo), "again", context)).toMatchObject({
+      ok: false,
+      error: { code: "MISMATCH_NOT_OPEN" },
+    });
   });
 
   it("a re-run closes a mismatch the console has caught up with", async () => {
@@ -162,10 +264,16 @@ describe("daily reconciliation against the simulator's refund bill", () => {
     const late = await refund(billDate, "PROCESSING", { status: "SUCCESS" });
     const first = await run(billDate);
     expect(first).toMatchObject({ opened: 1, open: 1 });
-    await t.db.update(refunds).set({ status: "SUCCESS", finishedAt: noonOf(billDate) }).where(eq(refunds.id, late.id));
+    await t.db
+      .update(refunds)
+      .set({ status: "SUCCESS", finishedAt: noonOf(billDate) })
+      .where(eq(refunds.id, late.id));
     const second = await run(billDate);
     expect(second).toMatchObject({ opened: 0, open: 0, day: { status: "MATCHED" } });
-    const [m] = await t.db.select().from(reconciliationMismatches).where(eq(reconciliationMismatches.outRefundNo, late.outRefundNo));
+    const [m] = await t.db
+      .select()
+      .from(reconciliationMismatches)
+      .where(eq(reconciliationMismatches.outRefundNo, late.outRefundNo));
     expect(m).toMatchObject({ status: "RESOLVED", resolution: "rerun" });
   });
 
@@ -174,7 +282,12 @@ describe("daily reconciliation against the simulator's refund bill", () => {
     await refund(billDate, "SUCCESS", { status: "SUCCESS" });
     await h.control.adjustBill({ kind: "corrupt_hash", mchid: sim.mchid, billDate });
     const outcome = await run(billDate);
-    expect(outcome.day).toMatchObject({ status: "ERROR", lastErrorCode: "BILL_HASH_MISMATCH", lineCount: null, attempts: 1 });
+    expect(outcome.day).toMatchObject({
+      status: "ERROR",
+      lastErrorCode: "BILL_HASH_MISMATCH",
+      lineCount: null,
+      attempts: 1,
+    });
     expect(outcome.day.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now());
     expect(await t.db.select().from(billLines).where(eq(billLines.billDayId, outcome.day.id))).toEqual([]);
   });
@@ -188,11 +301,19 @@ describe("daily reconciliation against the simulator's refund bill", () => {
     const retryAt = first.day.nextAttemptAt!;
     expect(retryAt.getTime() - Date.now()).toBeGreaterThan(50 * 60_000);
     expect(await dueBillDays(t.db, new Date())).not.toContainEqual({ merchantId: merchant.id, billDate });
-    expect(await dueBillDays(t.db, new Date(retryAt.getTime() + 1000))).toContainEqual({ merchantId: merchant.id, billDate });
+    expect(await dueBillDays(t.db, new Date(retryAt.getTime() + 1000))).toContainEqual({
+      merchantId: merchant.id,
+      billDate,
+    });
     const second = await run(billDate);
     expect(second.day.nextAttemptAt!.getTime() - retryAt.getTime()).toBeGreaterThan(50 * 60_000); // 2 h after the second try
     await h.control.clearBillAdjustments();
-    expect((await run(billDate)).day).toMatchObject({ status: "MATCHED", nextAttemptAt: null, lastErrorCode: null, attempts: 3 });
+    expect((await run(billDate)).day).toMatchObject({
+      status: "MATCHED",
+      nextAttemptAt: null,
+      lastErrorCode: null,
+      attempts: 3,
+    });
   });
 
   it("a day without refunds on either side has no bill and reconciles as matched", async () => {

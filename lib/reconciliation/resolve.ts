@@ -38,7 +38,11 @@ function billTime(value: unknown): string | undefined {
 }
 
 async function lockOpenMismatch(tx: Transaction, id: number): Promise<ReconciliationMismatch | undefined> {
-  const [row] = await tx.select().from(reconciliationMismatches).where(eq(reconciliationMismatches.id, id)).for("update");
+  const [row] = await tx
+    .select()
+    .from(reconciliationMismatches)
+    .where(eq(reconciliationMismatches.id, id))
+    .for("update");
   return row?.status === "OPEN" ? row : undefined;
 }
 
@@ -63,20 +67,34 @@ async function close(
     .set({ ...after, resolvedBy: context.actor.id, resolvedAt: now })
     .where(eq(reconciliationMismatches.id, mismatch.id));
   const dayStatus = await settleDayStatus(tx, mismatch.billDayId, now);
-  const [day] = await tx.select({ billDate: billDays.billDate }).from(billDays).where(eq(billDays.id, mismatch.billDayId));
-  await appendAudit(tx, context.actor, "reconciliation.resolved", { type: "reconciliation_mismatch", id: mismatch.id }, {
-    billDate: day?.billDate,
-    kind: mismatch.kind,
-    outRefundNo: mismatch.outRefundNo,
-    before: { status: "OPEN" },
-    after,
-    dayStatus,
-    ...details,
-  });
+  const [day] = await tx
+    .select({ billDate: billDays.billDate })
+    .from(billDays)
+    .where(eq(billDays.id, mismatch.billDayId));
+  await appendAudit(
+    tx,
+    context.actor,
+    "reconciliation.resolved",
+    { type: "reconciliation_mismatch", id: mismatch.id },
+    {
+      billDate: day?.billDate,
+      kind: mismatch.kind,
+      outRefundNo: mismatch.outRefundNo,
+      before: { status: "OPEN" },
+      after,
+      dayStatus,
+      ...details,
+    },
+  );
 }
 
 /** "Mark explained": a person says why the difference is fine; the note is required and kept. */
-export async function explainMismatch(db: Database, id: number, note: string, context: Context): Promise<Result<Resolved, ResolveError>> {
+export async function explainMismatch(
+  db: Database,
+  id: number,
+  note: string,
+  context: Context,
+): Promise<Result<Resolved, ResolveError>> {
   const text = note.trim();
   if (text === "") return fail("NOTE_REQUIRED", "请填写说明。", "Write a note that explains the difference.");
   return db.transaction(async (tx) => {
@@ -92,20 +110,31 @@ export async function explainMismatch(db: Database, id: number, note: string, co
  * callbacks and queries (source reconciler); amount differences are recorded as accepted with the bill's values,
  * and no money moves. Refunds the console never made, or that the bill lacks, have no value to accept.
  */
-export async function acceptBillValue(db: Database, id: number, context: Context): Promise<Result<Resolved, ResolveError>> {
+export async function acceptBillValue(
+  db: Database,
+  id: number,
+  context: Context,
+): Promise<Result<Resolved, ResolveError>> {
   const found = await findMismatch(db, id);
   if (!found || found.status !== "OPEN") return NOT_OPEN();
   if (found.kind === "AMOUNT_DIFFERS") {
     return db.transaction(async (tx) => {
       const mismatch = await lockOpenMismatch(tx, id);
       if (!mismatch) return NOT_OPEN();
-      await close(tx, mismatch, "accepted_bill", null, context, { accepted: mismatch.billValue, console: mismatch.consoleValue });
+      await close(tx, mismatch, "accepted_bill", null, context, {
+        accepted: mismatch.billValue,
+        console: mismatch.consoleValue,
+      });
       return ok({ resolved: true });
     });
   }
   const bill = found.billValue ?? {};
   if (found.kind !== "NOT_SUCCESS_IN_CONSOLE" || found.refundId === null || bill.refundStatus !== "SUCCESS") {
-    return fail("NOTHING_TO_ACCEPT", "此类差异没有可采纳的微信支付数据，请查询微信支付或填写说明。", "There is no WeChat value to accept for this kind of mismatch: query WeChat or explain it.");
+    return fail(
+      "NOTHING_TO_ACCEPT",
+      "此类差异没有可采纳的微信支付数据，请查询微信支付或填写说明。",
+      "There is no WeChat value to accept for this kind of mismatch: query WeChat or explain it.",
+    );
   }
   const refundId = found.refundId;
   return db.transaction(async (tx) => {
@@ -117,11 +146,20 @@ export async function acceptBillValue(db: Database, id: number, context: Context
       status: "SUCCESS",
       successTime: billTime(bill.time),
     };
-    const applied = await applyGatewayReport(tx, refund, report, "reconciler", { reconciliation: { mismatchId: id, acceptedBill: true, actor: context.actor.label } });
+    const applied = await applyGatewayReport(tx, refund, report, "reconciler", {
+      reconciliation: { mismatchId: id, acceptedBill: true, actor: context.actor.label },
+    });
     if (applied !== "applied") {
-      return fail("CANNOT_ACCEPT", `退款在控制台中为 ${refund.status}，不能改为成功。请查询微信支付或填写说明。`, `The refund is ${refund.status} in the console and cannot become SUCCESS. Query WeChat or explain the difference.`);
+      return fail(
+        "CANNOT_ACCEPT",
+        `退款在控制台中为 ${refund.status}，不能改为成功。请查询微信支付或填写说明。`,
+        `The refund is ${refund.status} in the console and cannot become SUCCESS. Query WeChat or explain the difference.`,
+      );
     }
-    await close(tx, mismatch, "accepted_bill", null, context, { before: { status: "OPEN", refundStatus: refund.status }, accepted: bill });
+    await close(tx, mismatch, "accepted_bill", null, context, {
+      before: { status: "OPEN", refundStatus: refund.status },
+      accepted: bill,
+    });
     return ok({ resolved: true });
   });
 }
@@ -159,12 +197,18 @@ export async function queryWechatForMismatch(
     if (resolved) {
       await close(tx, mismatch, "queried", null, context, { wechat });
     } else {
-      await appendAudit(tx, context.actor, "reconciliation.queried", { type: "reconciliation_mismatch", id }, {
-        kind: mismatch.kind,
-        outRefundNo: mismatch.outRefundNo,
-        wechat,
-        consoleStatus: after?.status ?? null,
-      });
+      await appendAudit(
+        tx,
+        context.actor,
+        "reconciliation.queried",
+        { type: "reconciliation_mismatch", id },
+        {
+          kind: mismatch.kind,
+          outRefundNo: mismatch.outRefundNo,
+          wechat,
+          consoleStatus: after?.status ?? null,
+        },
+      );
     }
     return ok({ resolved, wechatStatus: report.status });
   });

@@ -46,7 +46,14 @@ export async function succeededOn(db: Db, merchantId: string, billDate: string):
   return db
     .select(CONSOLE_REFUND_COLUMNS)
     .from(refunds)
-    .where(and(eq(refunds.merchantId, merchantId), eq(refunds.status, "SUCCESS"), gte(refunds.finishedAt, from), lt(refunds.finishedAt, to)));
+    .where(
+      and(
+        eq(refunds.merchantId, merchantId),
+        eq(refunds.status, "SUCCESS"),
+        gte(refunds.finishedAt, from),
+        lt(refunds.finishedAt, to),
+      ),
+    );
 }
 
 async function ensureDay(db: Db, merchantId: string, billDate: string): Promise<void> {
@@ -58,7 +65,11 @@ async function ensureDay(db: Db, merchantId: string, billDate: string): Promise<
  * transaction; the transaction locks the day (a re-run and the daily job never interleave), replaces its lines,
  * records new mismatches, closes those a re-run no longer finds, sets the day's status and writes the audit row.
  */
-export async function runReconciliation(db: Database, resolveSource: BillSourceResolver, request: RunRequest): Promise<RunOutcome> {
+export async function runReconciliation(
+  db: Database,
+  resolveSource: BillSourceResolver,
+  request: RunRequest,
+): Promise<RunOutcome> {
   const { merchantId, billDate, actor } = request;
   const now = request.now ?? new Date();
   await ensureDay(db, merchantId, billDate);
@@ -66,7 +77,11 @@ export async function runReconciliation(db: Database, resolveSource: BillSourceR
   const fetched = source.ok ? await source.value.refundBill(billDate) : source;
 
   return db.transaction(async (tx) => {
-    const [day] = await tx.select().from(billDays).where(and(eq(billDays.merchantId, merchantId), eq(billDays.billDate, billDate))).for("update");
+    const [day] = await tx
+      .select()
+      .from(billDays)
+      .where(and(eq(billDays.merchantId, merchantId), eq(billDays.billDate, billDate)))
+      .for("update");
     if (!day) throw new Error(`bill day ${merchantId}/${billDate} vanished`);
     const attempts = day.attempts + 1;
     const expected = await succeededOn(tx, merchantId, billDate);
@@ -79,16 +94,22 @@ export async function runReconciliation(db: Database, resolveSource: BillSourceR
     } else {
       outcome = await recordFailure(tx, day, fetched.error, expected, now, attempts);
     }
-    await appendAudit(tx, actor, "reconciliation.run", { type: "bill_day", id: day.id }, {
-      merchantId,
-      billDate,
-      before: { status: day.status },
-      after: { status: outcome.day.status },
-      lineCount: outcome.day.lineCount,
-      opened: outcome.opened,
-      open: outcome.open,
-      errorCode: outcome.day.lastErrorCode,
-    });
+    await appendAudit(
+      tx,
+      actor,
+      "reconciliation.run",
+      { type: "bill_day", id: day.id },
+      {
+        merchantId,
+        billDate,
+        before: { status: day.status },
+        after: { status: outcome.day.status },
+        lineCount: outcome.day.lineCount,
+        opened: outcome.opened,
+        open: outcome.open,
+        errorCode: outcome.day.lastErrorCode,
+      },
+    );
     return outcome;
   });
 }
@@ -149,7 +170,10 @@ async function recordBill(
   }
   const numbers = lines.map((l) => l.outRefundNo);
   const known = numbers.length
-    ? await tx.select(CONSOLE_REFUND_COLUMNS).from(refunds).where(and(eq(refunds.merchantId, day.merchantId), inArray(refunds.outRefundNo, numbers)))
+    ? await tx
+        .select(CONSOLE_REFUND_COLUMNS)
+        .from(refunds)
+        .where(and(eq(refunds.merchantId, day.merchantId), inArray(refunds.outRefundNo, numbers)))
     : [];
   const detected = compareBill(lines, known, expected);
 
@@ -159,7 +183,11 @@ async function recordBill(
       .insert(reconciliationMismatches)
       .values({ billDayId: day.id, merchantId: day.merchantId, ...m })
       .onConflictDoUpdate({
-        target: [reconciliationMismatches.billDayId, reconciliationMismatches.outRefundNo, reconciliationMismatches.kind],
+        target: [
+          reconciliationMismatches.billDayId,
+          reconciliationMismatches.outRefundNo,
+          reconciliationMismatches.kind,
+        ],
         set: { consoleValue: m.consoleValue, billValue: m.billValue },
         setWhere: eq(reconciliationMismatches.status, "OPEN"),
       })
@@ -169,7 +197,11 @@ async function recordBill(
   // Open mismatches this bill no longer shows (WeChat corrected its bill, or a callback arrived) are settled by the re-run.
   const stillThere = new Set(detected.map((m) => `${m.outRefundNo}/${m.kind}`));
   const open = await tx
-    .select({ id: reconciliationMismatches.id, outRefundNo: reconciliationMismatches.outRefundNo, kind: reconciliationMismatches.kind })
+    .select({
+      id: reconciliationMismatches.id,
+      outRefundNo: reconciliationMismatches.outRefundNo,
+      kind: reconciliationMismatches.kind,
+    })
     .from(reconciliationMismatches)
     .where(and(eq(reconciliationMismatches.billDayId, day.id), eq(reconciliationMismatches.status, "OPEN")));
   const gone = open.filter((m) => !stillThere.has(`${m.outRefundNo}/${m.kind}`)).map((m) => m.id);
@@ -214,7 +246,10 @@ export async function settleDayStatus(tx: Db, billDayId: number, now: Date): Pro
   const open = await openCount(tx, billDayId);
   const [day] = await tx
     .update(billDays)
-    .set({ status: sql`case when ${billDays.status} in ('MATCHED', 'MISMATCHED') then ${open > 0 ? "MISMATCHED" : "MATCHED"}::bill_day_status else ${billDays.status} end`, updatedAt: now })
+    .set({
+      status: sql`case when ${billDays.status} in ('MATCHED', 'MISMATCHED') then ${open > 0 ? "MISMATCHED" : "MATCHED"}::bill_day_status else ${billDays.status} end`,
+      updatedAt: now,
+    })
     .where(eq(billDays.id, billDayId))
     .returning({ status: billDays.status });
   return day!.status;

@@ -31,13 +31,25 @@ describe("applyAbnormalRefund against the simulator", () => {
     await t.drop();
   });
 
-  const resolver = (actorId: string | null = null) => async () =>
-    ok(recorded(t.db, { merchantId: sim.merchant.id, actorId, apiVersion: "v3", secrets: [sim.credentials.apiV3Key] }, sim.gateway));
+  const resolver =
+    (actorId: string | null = null) =>
+    async () =>
+      ok(
+        recorded(
+          t.db,
+          { merchantId: sim.merchant.id, actorId, apiVersion: "v3", secrets: [sim.credentials.apiV3Key] },
+          sim.gateway,
+        ),
+      );
 
   /** A refund the simulator makes ABNORMAL, as the console learns it: accepted, then ABNORMAL by query. */
   async function abnormalRefund() {
     const order = await sim.paidOrder(1000);
-    const requested = await requestRefund(t.db, { orderId: order.id, amountFen: 400, reason: "card cancelled" }, context);
+    const requested = await requestRefund(
+      t.db,
+      { orderId: order.id, amountFen: 400, reason: "card cancelled" },
+      context,
+    );
     if (!requested.ok) throw new Error(requested.error.code);
     const refund = requested.value;
     await sim.harness.control.script({ outRefundNo: refund.outRefundNo, status: "ABNORMAL", delayMs: 10 });
@@ -48,38 +60,92 @@ describe("applyAbnormalRefund against the simulator", () => {
   }
   const stateOf = async (id: number) => {
     const [refund] = await t.db.select().from(refunds).where(eq(refunds.id, id));
-    const events = await t.db.select().from(refundEvents).where(eq(refundEvents.refundId, id)).orderBy(asc(refundEvents.id));
+    const events = await t.db
+      .select()
+      .from(refundEvents)
+      .where(eq(refundEvents.refundId, id))
+      .orderBy(asc(refundEvents.id));
     return { refund: refund!, events };
   };
   const application = (outRefundNo: string) =>
-    abnormalApplicationSchema.parse({ outRefundNo, type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: "6214 8309 0123 4567", realName: "张三" });
+    abnormalApplicationSchema.parse({
+      outRefundNo,
+      type: "USER_BANK_CARD",
+      bankType: "ICBC_DEBIT",
+      bankAccount: "6214 8309 0123 4567",
+      realName: "张三",
+    });
 
   it("sends an ABNORMAL refund to the payer's bank card: PROCESSING, then SUCCESS, with events, audit and evidence", async () => {
     const refund = await abnormalRefund();
     expect((await stateOf(refund.id)).refund.status).toBe("ABNORMAL");
 
-    const applied = await applyAbnormalRefund(t.db, resolver(approver.userId), application(refund.outRefundNo), approver);
-    expect(applied).toMatchObject({ ok: true, value: { status: "PROCESSING", channel: "OTHER_BANKCARD", userReceivedAccount: "用户银行卡4567", submittingUntil: null } });
+    const applied = await applyAbnormalRefund(
+      t.db,
+      resolver(approver.userId),
+      application(refund.outRefundNo),
+      approver,
+    );
+    expect(applied).toMatchObject({
+      ok: true,
+      value: {
+        status: "PROCESSING",
+        channel: "OTHER_BANKCARD",
+        userReceivedAccount: "用户银行卡4567",
+        submittingUntil: null,
+      },
+    });
 
     await sim.harness.clock.advance(3000);
     expect(await reconcileRefund(t.db, resolver(), refund.id, 0)).toEqual({ kind: "final" });
     const { refund: after, events } = await stateOf(refund.id);
     expect(after).toMatchObject({ status: "SUCCESS", channel: "OTHER_BANKCARD" });
-    expect(events.map((e) => e.type)).toEqual(["requested", "submitted", "accepted", "abnormal", "abnormal_applied", "abnormal_accepted", "succeeded"]);
+    expect(events.map((e) => e.type)).toEqual([
+      "requested",
+      "submitted",
+      "accepted",
+      "abnormal",
+      "abnormal_applied",
+      "abnormal_accepted",
+      "succeeded",
+    ]);
     const appliedEvent = events.find((e) => e.type === "abnormal_applied")!;
-    expect(appliedEvent).toMatchObject({ source: "operator", actorId: approver.userId, payload: { type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: "************4567", realName: "*三" } });
-    expect(events.find((e) => e.type === "abnormal_accepted")).toMatchObject({ statusFrom: "ABNORMAL", statusTo: "PROCESSING" });
+    expect(appliedEvent).toMatchObject({
+      source: "operator",
+      actorId: approver.userId,
+      payload: { type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: "************4567", realName: "*三" },
+    });
+    expect(events.find((e) => e.type === "abnormal_accepted")).toMatchObject({
+      statusFrom: "ABNORMAL",
+      statusTo: "PROCESSING",
+    });
 
     const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.action, "refund.abnormal_applied"));
-    expect(audit).toMatchObject({ actorId: approver.userId, targetId: refund.outRefundNo, details: { bankAccount: "************4567", before: { status: "ABNORMAL" } } });
+    expect(audit).toMatchObject({
+      actorId: approver.userId,
+      targetId: refund.outRefundNo,
+      details: { bankAccount: "************4567", before: { status: "ABNORMAL" } },
+    });
 
-    const exchanges = await t.db.select().from(gatewayExchanges).where(eq(gatewayExchanges.refundId, refund.id)).orderBy(asc(gatewayExchanges.id));
+    const exchanges = await t.db
+      .select()
+      .from(gatewayExchanges)
+      .where(eq(gatewayExchanges.refundId, refund.id))
+      .orderBy(asc(gatewayExchanges.id));
     expect(exchanges.map((e) => e.operation)).toEqual(["apply", "query", "abnormal", "query"]);
     const abnormal = exchanges[2]!;
     expect(abnormal).toMatchObject({
       actorId: approver.userId,
       path: `/v3/refund/domestic/refunds/${after.refundId}/apply-abnormal-refund`,
-      request: { headers: { "wechatpay-serial": expect.any(String) }, body: { type: "USER_BANK_CARD", bank_type: "ICBC_DEBIT", bank_account: "[encrypted]", real_name: "[encrypted]" } },
+      request: {
+        headers: { "wechatpay-serial": expect.any(String) },
+        body: {
+          type: "USER_BANK_CARD",
+          bank_type: "ICBC_DEBIT",
+          bank_account: "[encrypted]",
+          real_name: "[encrypted]",
+        },
+      },
       responseStatus: 200,
     });
     const everything = JSON.stringify({ events, audit, exchanges });
@@ -89,7 +155,12 @@ describe("applyAbnormalRefund against the simulator", () => {
 
   it("sends the money to the merchant's bank account without any payer details", async () => {
     const refund = await abnormalRefund();
-    const applied = await applyAbnormalRefund(t.db, resolver(approver.userId), abnormalApplicationSchema.parse({ outRefundNo: refund.outRefundNo, type: "MERCHANT_BANK_CARD" }), approver);
+    const applied = await applyAbnormalRefund(
+      t.db,
+      resolver(approver.userId),
+      abnormalApplicationSchema.parse({ outRefundNo: refund.outRefundNo, type: "MERCHANT_BANK_CARD" }),
+      approver,
+    );
     expect(applied).toMatchObject({ ok: true, value: { status: "PROCESSING" } });
   });
 
@@ -116,9 +187,27 @@ describe("applyAbnormalRefund against the simulator", () => {
   it("reads card numbers typed in groups and refuses bank details that cannot be right", () => {
     expect(application("R1")).toMatchObject({ bankAccount: "6214830901234567" });
     for (const bad of [
-      { outRefundNo: "R1", type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: "62148309012345x7", realName: "张三" },
-      { outRefundNo: "R1", type: "USER_BANK_CARD", bankType: "NOT_A_BANK", bankAccount: "6214830901234567", realName: "张三" },
-      { outRefundNo: "R1", type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: "6214830901234567", realName: " " },
+      {
+        outRefundNo: "R1",
+        type: "USER_BANK_CARD",
+        bankType: "ICBC_DEBIT",
+        bankAccount: "62148309012345x7",
+        realName: "张三",
+      },
+      {
+        outRefundNo: "R1",
+        type: "USER_BANK_CARD",
+        bankType: "NOT_A_BANK",
+        bankAccount: "6214830901234567",
+        realName: "张三",
+      },
+      {
+        outRefundNo: "R1",
+        type: "USER_BANK_CARD",
+        bankType: "ICBC_DEBIT",
+        bankAccount: "6214830901234567",
+        realName: " ",
+      },
       { outRefundNo: "R1", type: "SOMEWHERE_ELSE" },
     ]) {
       expect(abnormalApplicationSchema.safeParse(bad).success).toBe(false);

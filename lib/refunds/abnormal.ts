@@ -22,25 +22,35 @@ export const abnormalApplicationSchema = z.discriminatedUnion("type", [
     type: z.literal("USER_BANK_CARD"),
     bankType: z.enum(ABNORMAL_BANK_TYPES),
     // People type card numbers in groups of four.
-    bankAccount: z.string().transform((s) => s.replace(/\s/g, "")).pipe(z.string().regex(/^\d{6,32}$/)),
+    bankAccount: z
+      .string()
+      .transform((s) => s.replace(/\s/g, ""))
+      .pipe(z.string().regex(/^\d{6,32}$/)),
     realName: z.string().trim().min(1).max(64),
   }),
   z.object({ outRefundNo, type: z.literal("MERCHANT_BANK_CARD") }),
 ]);
 export type AbnormalApplication = z.output<typeof abnormalApplicationSchema>;
 
-export type AbnormalErrorCode = "REFUND_NOT_FOUND" | "NOT_ABNORMAL" | "IN_PROGRESS" | "NO_REFUND_ID" | "NOT_SUPPORTED" | "WECHAT_REFUSED";
+export type AbnormalErrorCode =
+  "REFUND_NOT_FOUND" | "NOT_ABNORMAL" | "IN_PROGRESS" | "NO_REFUND_ID" | "NOT_SUPPORTED" | "WECHAT_REFUSED";
 export type AbnormalError = { code: AbnormalErrorCode; wechatCode?: string; message: BilingualText };
 
 /** Longer than the gateway's timeout: a second approver's application waits until the first one's answer is in. */
 const APPLICATION_LEASE_MS = 30_000;
 
-const refused = (code: AbnormalErrorCode, zh: string, en: string): Result<never, AbnormalError> => err({ code, message: { zh, en } });
+const refused = (code: AbnormalErrorCode, zh: string, en: string): Result<never, AbnormalError> =>
+  err({ code, message: { zh, en } });
 
 /** What the timeline and the audit log keep of an application: the payer's card and name masked. */
 function maskedApplication(application: AbnormalApplication) {
   if (application.type === "MERCHANT_BANK_CARD") return { type: application.type };
-  return { type: application.type, bankType: application.bankType, bankAccount: maskAccount(application.bankAccount), realName: maskName(application.realName) };
+  return {
+    type: application.type,
+    bankType: application.bankType,
+    bankAccount: maskAccount(application.bankAccount),
+    realName: maskName(application.realName),
+  };
 }
 
 /**
@@ -60,23 +70,55 @@ export async function applyAbnormalRefund(
     const refund = await lockRefund(tx, { outRefundNo: application.outRefundNo });
     if (!refund) return refused("REFUND_NOT_FOUND", "找不到该退款。", "Refund not found.");
     if (refund.status !== "ABNORMAL") {
-      return refused("NOT_ABNORMAL", "只有状态为“退款异常”的退款可以申请异常退款。", "Only abnormal refunds can be sent to a bank account.");
+      return refused(
+        "NOT_ABNORMAL",
+        "只有状态为“退款异常”的退款可以申请异常退款。",
+        "Only abnormal refunds can be sent to a bank account.",
+      );
     }
-    if (!refund.refundId) return refused("NO_REFUND_ID", "该退款缺少微信退款单号，无法申请异常退款。", "This refund has no WeChat refund ID to apply with.");
-    const [merchant] = await tx.select({ apiVersion: merchants.apiVersion }).from(merchants).where(eq(merchants.id, refund.merchantId));
+    if (!refund.refundId)
+      return refused(
+        "NO_REFUND_ID",
+        "该退款缺少微信退款单号，无法申请异常退款。",
+        "This refund has no WeChat refund ID to apply with.",
+      );
+    const [merchant] = await tx
+      .select({ apiVersion: merchants.apiVersion })
+      .from(merchants)
+      .where(eq(merchants.id, refund.merchantId));
     if (merchant?.apiVersion !== "v3") {
-      return refused("NOT_SUPPORTED", "APIv2 没有异常退款接口，请在微信支付商户平台处理。", "APIv2 has no abnormal-refund API; apply in the WeChat Pay merchant platform.");
+      return refused(
+        "NOT_SUPPORTED",
+        "APIv2 没有异常退款接口，请在微信支付商户平台处理。",
+        "APIv2 has no abnormal-refund API; apply in the WeChat Pay merchant platform.",
+      );
     }
     if (refund.submittingUntil && refund.submittingUntil > now) {
-      return refused("IN_PROGRESS", "已有一个异常退款申请正在提交，请稍候刷新。", "An application for this refund is being sent; refresh in a moment.");
+      return refused(
+        "IN_PROGRESS",
+        "已有一个异常退款申请正在提交，请稍候刷新。",
+        "An application for this refund is being sent; refresh in a moment.",
+      );
     }
     await tx
       .update(refunds)
       .set({ submittingUntil: new Date(now.getTime() + APPLICATION_LEASE_MS), updatedAt: now })
       .where(eq(refunds.id, refund.id));
     const masked = maskedApplication(application);
-    await appendRefundEvent(tx, refund.id, { type: "abnormal_applied", source: "operator", actorId: context.userId, at: now, payload: { ...masked, by: context.actor.label } });
-    await appendAudit(tx, context.actor, "refund.abnormal_applied", { type: "refund", id: refund.outRefundNo }, { ...masked, before: { status: refund.status } });
+    await appendRefundEvent(tx, refund.id, {
+      type: "abnormal_applied",
+      source: "operator",
+      actorId: context.userId,
+      at: now,
+      payload: { ...masked, by: context.actor.label },
+    });
+    await appendAudit(
+      tx,
+      context.actor,
+      "refund.abnormal_applied",
+      { type: "refund", id: refund.outRefundNo },
+      { ...masked, before: { status: refund.status } },
+    );
     return ok(refund);
   });
   if (!prepared.ok) return prepared;
@@ -84,7 +126,14 @@ export async function applyAbnormalRefund(
 
   const request: AbnormalRefundRequest =
     application.type === "USER_BANK_CARD"
-      ? { refundId: refund.refundId!, outRefundNo: refund.outRefundNo, type: application.type, bankType: application.bankType, bankAccount: application.bankAccount, realName: application.realName }
+      ? {
+          refundId: refund.refundId!,
+          outRefundNo: refund.outRefundNo,
+          type: application.type,
+          bankType: application.bankType,
+          bankAccount: application.bankAccount,
+          realName: application.realName,
+        }
       : { refundId: refund.refundId!, outRefundNo: refund.outRefundNo, type: application.type };
   const gateway = await resolveGateway(refund.merchantId);
   const answer = gateway.ok ? await gateway.value.applyAbnormal(request) : gateway;
@@ -95,7 +144,11 @@ export async function applyAbnormalRefund(
     if (!answer.ok) {
       const { code, detail, advice, message } = answer.error;
       await tx.update(refunds).set({ submittingUntil: null, updatedAt: new Date() }).where(eq(refunds.id, refund.id));
-      await appendRefundEvent(tx, refund.id, { type: "abnormal_refused", source: "gateway", payload: { code, message: detail, advice } });
+      await appendRefundEvent(tx, refund.id, {
+        type: "abnormal_refused",
+        source: "gateway",
+        payload: { code, message: detail, advice },
+      });
       return err({ code: "WECHAT_REFUSED" as const, wechatCode: code, message });
     }
     const report = answer.value;
@@ -106,8 +159,21 @@ export async function applyAbnormalRefund(
         tx,
         locked,
         "PROCESSING",
-        { type: "abnormal_accepted", source: "gateway", payload: { refundId: report.refundId, channel: report.channel, userReceivedAccount: report.userReceivedAccount, ...payload } },
-        { channel: report.channel ?? locked.channel, userReceivedAccount: report.userReceivedAccount ?? locked.userReceivedAccount, submittingUntil: null },
+        {
+          type: "abnormal_accepted",
+          source: "gateway",
+          payload: {
+            refundId: report.refundId,
+            channel: report.channel,
+            userReceivedAccount: report.userReceivedAccount,
+            ...payload,
+          },
+        },
+        {
+          channel: report.channel ?? locked.channel,
+          userReceivedAccount: report.userReceivedAccount ?? locked.userReceivedAccount,
+          submittingUntil: null,
+        },
       );
     } else {
       await applyGatewayReport(tx, locked, report, "gateway", payload);

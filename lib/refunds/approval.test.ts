@@ -21,7 +21,12 @@ describe("maker-checker approvals", () => {
     operator = await createUser(t.db, "operator");
     approver = await createUser(t.db, "approver");
     requesting = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 60_000 };
-    approving = { actor: { id: approver.id, label: approver.email }, userId: approver.id, role: "approver", orderIntervalMs: 60_000 };
+    approving = {
+      actor: { id: approver.id, label: approver.email },
+      userId: approver.id,
+      role: "approver",
+      orderIntervalMs: 60_000,
+    };
     // The first order creates the test merchant; its threshold is the default ¥1,000.00.
     await createPaidOrder(t.db);
   });
@@ -46,7 +51,10 @@ describe("maker-checker approvals", () => {
     expect(await orderRow(order.id)).toMatchObject({ inFlightFen: 150_000, refundCount: 1 });
     // Nothing is sent while it waits, even if a submission job were queued by mistake.
     const gateway = new ScriptedGateway();
-    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({ kind: "settled", status: "AWAITING_APPROVAL" });
+    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({
+      kind: "settled",
+      status: "AWAITING_APPROVAL",
+    });
     expect(gateway.calls).toEqual([]);
   });
 
@@ -69,7 +77,10 @@ describe("maker-checker approvals", () => {
     const order = await createPaidOrder(t.db, { totalFen: 300_000 });
     const refund = await request(order.id, 150_000, { ...requesting, actor: approving.actor, userId: approver.id });
     const result = await approveRefund(t.db, refund.outRefundNo, approving);
-    expect(result).toMatchObject({ ok: false, error: { code: "SELF_APPROVAL", message: { en: expect.stringContaining("another approver") } } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: "SELF_APPROVAL", message: { en: expect.stringContaining("another approver") } },
+    });
     expect(result.ok ? "" : result.error.message.zh).toContain("另一位审批人");
     const [after] = await t.db.select().from(refunds).where(eq(refunds.id, refund.id));
     expect(after!.status).toBe("AWAITING_APPROVAL");
@@ -78,10 +89,19 @@ describe("maker-checker approvals", () => {
   it("refuses roles below approver, and refunds that are not waiting", async () => {
     const order = await createPaidOrder(t.db, { totalFen: 300_000 });
     const waiting = await request(order.id, 150_000);
-    expect(await approveRefund(t.db, waiting.outRefundNo, { ...approving, role: "operator" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    expect(await approveRefund(t.db, waiting.outRefundNo, { ...approving, role: "operator" })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
     const small = await request((await createPaidOrder(t.db)).id, 100);
-    expect(await approveRefund(t.db, small.outRefundNo, approving)).toMatchObject({ ok: false, error: { code: "NOT_AWAITING_APPROVAL" } });
-    expect(await approveRefund(t.db, "NO_SUCH_REFUND", approving)).toMatchObject({ ok: false, error: { code: "REFUND_NOT_FOUND" } });
+    expect(await approveRefund(t.db, small.outRefundNo, approving)).toMatchObject({
+      ok: false,
+      error: { code: "NOT_AWAITING_APPROVAL" },
+    });
+    expect(await approveRefund(t.db, "NO_SUCH_REFUND", approving)).toMatchObject({
+      ok: false,
+      error: { code: "REFUND_NOT_FOUND" },
+    });
   });
 
   it("approval moves the refund to PENDING, paced after the order's last submission, and it is then sent", async () => {
@@ -97,33 +117,58 @@ describe("maker-checker approvals", () => {
     expect(result.value.scheduledAt!.getTime()).toBe(small.scheduledAt!.getTime() + 60_000);
     expect(await orderRow(order.id)).toMatchObject({ inFlightFen: 151_000, refundCount: 2 });
 
-    const events = await t.db.select().from(refundEvents).where(eq(refundEvents.refundId, big.id)).orderBy(refundEvents.id);
+    const events = await t.db
+      .select()
+      .from(refundEvents)
+      .where(eq(refundEvents.refundId, big.id))
+      .orderBy(refundEvents.id);
     expect(events.map((e) => [e.type, e.actorId, e.statusFrom, e.statusTo])).toEqual([
       ["requested", operator.id, null, "AWAITING_APPROVAL"],
       ["approved", approver.id, "AWAITING_APPROVAL", "PENDING"],
     ]);
     const gateway = new ScriptedGateway();
-    const sent = await submitRefund(t.db, async () => ok(gateway), big.id, { now: () => new Date(result.value.scheduledAt!.getTime() + 1) });
+    const sent = await submitRefund(t.db, async () => ok(gateway), big.id, {
+      now: () => new Date(result.value.scheduledAt!.getTime() + 1),
+    });
     expect(sent).toEqual({ kind: "settled", status: "PROCESSING" });
     expect(gateway.calls).toEqual([`apply ${big.outRefundNo}`]);
     // A second decision finds nothing to decide.
-    expect(await approveRefund(t.db, big.outRefundNo, approving)).toMatchObject({ ok: false, error: { code: "NOT_AWAITING_APPROVAL" } });
+    expect(await approveRefund(t.db, big.outRefundNo, approving)).toMatchObject({
+      ok: false,
+      error: { code: "NOT_AWAITING_APPROVAL" },
+    });
   });
 
   it("rejection needs a note, releases the amount and the order's place, and is final", async () => {
     const order = await createPaidOrder(t.db, { totalFen: 300_000 });
     const refund = await request(order.id, 250_000);
     expect(await orderRow(order.id)).toMatchObject({ inFlightFen: 250_000, refundCount: 1 });
-    expect(await rejectRefund(t.db, refund.outRefundNo, "   ", approving)).toMatchObject({ ok: false, error: { code: "NOTE_REQUIRED" } });
+    expect(await rejectRefund(t.db, refund.outRefundNo, "   ", approving)).toMatchObject({
+      ok: false,
+      error: { code: "NOTE_REQUIRED" },
+    });
 
     const result = await rejectRefund(t.db, refund.outRefundNo, "Customer keeps the goods", approving);
     expect(result).toMatchObject({ ok: true, value: { status: "REJECTED" } });
-    const [event] = await t.db.select().from(refundEvents).where(eq(refundEvents.refundId, refund.id)).orderBy(desc(refundEvents.id)).limit(1);
+    const [event] = await t.db
+      .select()
+      .from(refundEvents)
+      .where(eq(refundEvents.refundId, refund.id))
+      .orderBy(desc(refundEvents.id))
+      .limit(1);
     // Its own event type: "rejected" is WeChat refusing a refund.
-    expect(event).toMatchObject({ type: "rejected_by_approver", actorId: approver.id, statusTo: "REJECTED", payload: { note: "Customer keeps the goods" } });
+    expect(event).toMatchObject({
+      type: "rejected_by_approver",
+      actorId: approver.id,
+      statusTo: "REJECTED",
+      payload: { note: "Customer keeps the goods" },
+    });
     // Remaining is restored and the place released: WeChat counts only the refunds it was sent.
     expect(await orderRow(order.id)).toMatchObject({ inFlightFen: 0, refundedFen: 0, refundCount: 0 });
-    expect(await approveRefund(t.db, refund.outRefundNo, approving)).toMatchObject({ ok: false, error: { code: "NOT_AWAITING_APPROVAL" } });
+    expect(await approveRefund(t.db, refund.outRefundNo, approving)).toMatchObject({
+      ok: false,
+      error: { code: "NOT_AWAITING_APPROVAL" },
+    });
     // The whole amount may be requested again.
     expect((await request(order.id, 300_000)).status).toBe("AWAITING_APPROVAL");
   });
@@ -135,18 +180,40 @@ describe("maker-checker approvals", () => {
     await approveRefund(t.db, approved.outRefundNo, approving);
     await rejectRefund(t.db, rejected.outRefundNo, "duplicate", approving);
     const rows = async (id: string) =>
-      (await t.db.select().from(auditLog).where(and(eq(auditLog.targetType, "refund"), eq(auditLog.targetId, id))).orderBy(auditLog.id)).map((r) => ({
+      (
+        await t.db
+          .select()
+          .from(auditLog)
+          .where(and(eq(auditLog.targetType, "refund"), eq(auditLog.targetId, id)))
+          .orderBy(auditLog.id)
+      ).map((r) => ({
         action: r.action,
         actorId: r.actorId,
         details: r.details,
       }));
     expect(await rows(approved.outRefundNo)).toMatchObject([
-      { action: "refund.requested", actorId: operator.id, details: { approvalReason: "AMOUNT_ABOVE_THRESHOLD", thresholdFen: 100_000, after: { status: "AWAITING_APPROVAL" } } },
-      { action: "refund.approved", actorId: approver.id, details: { before: { status: "AWAITING_APPROVAL" }, after: { status: "PENDING", approvedBy: approver.id } } },
+      {
+        action: "refund.requested",
+        actorId: operator.id,
+        details: {
+          approvalReason: "AMOUNT_ABOVE_THRESHOLD",
+          thresholdFen: 100_000,
+          after: { status: "AWAITING_APPROVAL" },
+        },
+      },
+      {
+        action: "refund.approved",
+        actorId: approver.id,
+        details: { before: { status: "AWAITING_APPROVAL" }, after: { status: "PENDING", approvedBy: approver.id } },
+      },
     ]);
     expect(await rows(rejected.outRefundNo)).toMatchObject([
       { action: "refund.requested" },
-      { action: "refund.rejected", actorId: approver.id, details: { note: "duplicate", before: { status: "AWAITING_APPROVAL" }, after: { status: "REJECTED" } } },
+      {
+        action: "refund.rejected",
+        actorId: approver.id,
+        details: { note: "duplicate", before: { status: "AWAITING_APPROVAL" }, after: { status: "REJECTED" } },
+      },
     ]);
   });
 
@@ -156,7 +223,12 @@ describe("maker-checker approvals", () => {
     const other = await createUser(t.db, "admin");
     const [a, b] = await Promise.all([
       approveRefund(t.db, refund.outRefundNo, approving),
-      rejectRefund(t.db, refund.outRefundNo, "no", { ...approving, actor: { id: other.id, label: other.email }, userId: other.id, role: "admin" }),
+      rejectRefund(t.db, refund.outRefundNo, "no", {
+        ...approving,
+        actor: { id: other.id, label: other.email },
+        userId: other.id,
+        role: "admin",
+      }),
     ]);
     expect([a.ok, b.ok].filter(Boolean)).toHaveLength(1);
     const [after] = await t.db.select().from(orders).where(eq(orders.id, order.id));

@@ -26,7 +26,8 @@ export interface ApprovalContext {
   now?: Date;
 }
 
-export type ApprovalErrorCode = "FORBIDDEN" | "REFUND_NOT_FOUND" | "NOT_AWAITING_APPROVAL" | "SELF_APPROVAL" | "NOTE_REQUIRED";
+export type ApprovalErrorCode =
+  "FORBIDDEN" | "REFUND_NOT_FOUND" | "NOT_AWAITING_APPROVAL" | "SELF_APPROVAL" | "NOTE_REQUIRED";
 export interface ApprovalError {
   code: ApprovalErrorCode;
   message: BilingualText;
@@ -37,7 +38,11 @@ export const MAX_REJECTION_NOTE_LENGTH = 500;
 const fail = (code: ApprovalErrorCode, message: BilingualText) => err<ApprovalError>({ code, message });
 
 /** Lock the order, then the refund, and check that this user may decide on it now. */
-async function lockForDecision(tx: Transaction, outRefundNo: string, context: ApprovalContext): Promise<Result<Refund, ApprovalError>> {
+async function lockForDecision(
+  tx: Transaction,
+  outRefundNo: string,
+  context: ApprovalContext,
+): Promise<Result<Refund, ApprovalError>> {
   if (!can(context.role, "approveRefund")) {
     return fail("FORBIDDEN", { zh: "只有审批人可以审批退款。", en: "Only approvers may decide on refunds." });
   }
@@ -59,7 +64,11 @@ async function lockForDecision(tx: Transaction, outRefundNo: string, context: Ap
  * merchant took refunds and is finished like the others (see `submitRefund`); an approver who should not let it go
  * out rejects it.
  */
-export async function approveRefund(db: Database, outRefundNo: string, context: ApprovalContext): Promise<Result<Refund, ApprovalError>> {
+export async function approveRefund(
+  db: Database,
+  outRefundNo: string,
+  context: ApprovalContext,
+): Promise<Result<Refund, ApprovalError>> {
   const now = context.now ?? new Date();
   return db.transaction(async (tx) => {
     const locked = await lockForDecision(tx, outRefundNo, context);
@@ -76,23 +85,40 @@ export async function approveRefund(db: Database, outRefundNo: string, context: 
       tx,
       refund,
       "PENDING",
-      { type: "approved", source: "operator", actorId: context.userId, at: now, payload: { by: context.actor.label, scheduledAt: scheduledAt.toISOString() } },
+      {
+        type: "approved",
+        source: "operator",
+        actorId: context.userId,
+        at: now,
+        payload: { by: context.actor.label, scheduledAt: scheduledAt.toISOString() },
+      },
       { approvedBy: context.userId, approvedAt: now, scheduledAt },
     );
-    await appendAudit(tx, context.actor, "refund.approved", { type: "refund", id: refund.outRefundNo }, {
-      orderId: refund.orderId,
-      amountFen: refund.amountFen,
-      requestedBy: refund.requestedBy,
-      before: { status: refund.status, approvedBy: null },
-      after: { status: "PENDING", approvedBy: context.userId, scheduledAt: scheduledAt.toISOString() },
-    });
+    await appendAudit(
+      tx,
+      context.actor,
+      "refund.approved",
+      { type: "refund", id: refund.outRefundNo },
+      {
+        orderId: refund.orderId,
+        amountFen: refund.amountFen,
+        requestedBy: refund.requestedBy,
+        before: { status: refund.status, approvedBy: null },
+        after: { status: "PENDING", approvedBy: context.userId, scheduledAt: scheduledAt.toISOString() },
+      },
+    );
     const [approved] = await tx.select().from(refunds).where(eq(refunds.id, refund.id));
     return ok(approved!);
   });
 }
 
 /** Reject a waiting refund with a note saying why: REJECTED (final), its amount and its place on the order released. */
-export async function rejectRefund(db: Database, outRefundNo: string, note: string, context: ApprovalContext): Promise<Result<Refund, ApprovalError>> {
+export async function rejectRefund(
+  db: Database,
+  outRefundNo: string,
+  note: string,
+  context: ApprovalContext,
+): Promise<Result<Refund, ApprovalError>> {
   const now = context.now ?? new Date();
   const reason = note.trim();
   if (!reason || reason.length > MAX_REJECTION_NOTE_LENGTH) {
@@ -109,17 +135,29 @@ export async function rejectRefund(db: Database, outRefundNo: string, note: stri
       tx,
       refund,
       "REJECTED",
-      { type: "rejected_by_approver", source: "operator", actorId: context.userId, at: now, payload: { by: context.actor.label, note: reason } },
+      {
+        type: "rejected_by_approver",
+        source: "operator",
+        actorId: context.userId,
+        at: now,
+        payload: { by: context.actor.label, note: reason },
+      },
       { finishedAt: now },
     );
-    await appendAudit(tx, context.actor, "refund.rejected", { type: "refund", id: refund.outRefundNo }, {
-      orderId: refund.orderId,
-      amountFen: refund.amountFen,
-      requestedBy: refund.requestedBy,
-      note: reason,
-      before: { status: refund.status },
-      after: { status: "REJECTED" },
-    });
+    await appendAudit(
+      tx,
+      context.actor,
+      "refund.rejected",
+      { type: "refund", id: refund.outRefundNo },
+      {
+        orderId: refund.orderId,
+        amountFen: refund.amountFen,
+        requestedBy: refund.requestedBy,
+        note: reason,
+        before: { status: refund.status },
+        after: { status: "REJECTED" },
+      },
+    );
     const [rejected] = await tx.select().from(refunds).where(eq(refunds.id, refund.id));
     return ok(rejected!);
   });

@@ -22,7 +22,11 @@ export interface DailyLimitViolation {
 }
 
 /** Whether `amountFen` fits what is left of an operator's daily limit (null: no limit). */
-export function checkDailyLimit(usedTodayFen: number, amountFen: number, limitFen: number | null): Result<void, DailyLimitViolation> {
+export function checkDailyLimit(
+  usedTodayFen: number,
+  amountFen: number,
+  limitFen: number | null,
+): Result<void, DailyLimitViolation> {
   if (limitFen === null || usedTodayFen + amountFen <= limitFen) return ok(undefined);
   const left = Math.max(0, limitFen - usedTodayFen);
   return err({
@@ -38,12 +42,27 @@ export function checkDailyLimit(usedTodayFen: number, amountFen: number, limitFe
  * Check a user's daily limit inside the transaction that records the refund. The user's row is locked first, so two
  * requests by one operator at the same moment are counted one after the other and cannot both slip under the limit.
  */
-export async function checkDailyLimitLocked(tx: Transaction, userId: string, amountFen: number, now: Date): Promise<Result<void, DailyLimitViolation>> {
-  const [user] = await tx.select({ limitFen: users.dailyRefundLimitFen }).from(users).where(eq(users.id, userId)).for("update");
+export async function checkDailyLimitLocked(
+  tx: Transaction,
+  userId: string,
+  amountFen: number,
+  now: Date,
+): Promise<Result<void, DailyLimitViolation>> {
+  const [user] = await tx
+    .select({ limitFen: users.dailyRefundLimitFen })
+    .from(users)
+    .where(eq(users.id, userId))
+    .for("update");
   if (!user || user.limitFen === null) return ok(undefined);
   const [used] = await tx
     .select({ fen: sql<string>`coalesce(sum(${refunds.amountFen}), 0)` })
     .from(refunds)
-    .where(and(eq(refunds.requestedBy, userId), gte(refunds.createdAt, beijingDayStart(now)), notInArray(refunds.status, RELEASED)));
+    .where(
+      and(
+        eq(refunds.requestedBy, userId),
+        gte(refunds.createdAt, beijingDayStart(now)),
+        notInArray(refunds.status, RELEASED),
+      ),
+    );
   return checkDailyLimit(Number(used?.fen ?? 0), amountFen, user.limitFen);
 }

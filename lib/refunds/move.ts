@@ -70,7 +70,10 @@ export async function appendRefundEvent(
  * Both statements go out in one round trip; PostgreSQL runs them in the order sent, so the order's lock is held
  * before the refund's is asked for. The order is found by a sub-select, which locks nothing.
  */
-export async function lockRefund(tx: Transaction, where: { id: number } | { outRefundNo: string }): Promise<Refund | undefined> {
+export async function lockRefund(
+  tx: Transaction,
+  where: { id: number } | { outRefundNo: string },
+): Promise<Refund | undefined> {
   const condition = "id" in where ? eq(refunds.id, where.id) : eq(refunds.outRefundNo, where.outRefundNo);
   const orderOfRefund = tx.select({ orderId: refunds.orderId }).from(refunds).where(condition);
   const [, [row]] = await Promise.all([

@@ -31,7 +31,10 @@ describe("refund reasons", () => {
     const added = await addReason(t.db, "  Wrong size   尺码不合适 ", actor);
     expect(added).toMatchObject({ ok: true, value: { label: "Wrong size 尺码不合适", sortOrder: 8 } });
     expect((await labels()).at(-1)).toBe("Wrong size 尺码不合适");
-    expect(await addReason(t.db, "OUT OF STOCK 商品缺货", actor)).toMatchObject({ ok: false, error: { code: "DUPLICATE_LABEL" } });
+    expect(await addReason(t.db, "OUT OF STOCK 商品缺货", actor)).toMatchObject({
+      ok: false,
+      error: { code: "DUPLICATE_LABEL" },
+    });
     expect(await addReason(t.db, "x".repeat(81), actor)).toMatchObject({ ok: false, error: { code: "INVALID_LABEL" } });
     expect(await addReason(t.db, "   ", actor)).toMatchObject({ ok: false, error: { code: "INVALID_LABEL" } });
   });
@@ -39,7 +42,10 @@ describe("refund reasons", () => {
   it("renames, reorders, retires and restores, with an audit row for each", async () => {
     const [first, second] = await listActiveReasons(t.db);
     expect(await renameReason(t.db, first!.id, "Customer asked 顾客申请", actor)).toMatchObject({ ok: true });
-    expect(await renameReason(t.db, first!.id, second!.label.toLowerCase(), actor)).toMatchObject({ ok: false, error: { code: "DUPLICATE_LABEL" } });
+    expect(await renameReason(t.db, first!.id, second!.label.toLowerCase(), actor)).toMatchObject({
+      ok: false,
+      error: { code: "DUPLICATE_LABEL" },
+    });
     await moveReason(t.db, second!.id, "up", actor);
     expect((await labels()).slice(0, 2)).toEqual(["Out of stock 商品缺货", "Customer asked 顾客申请"]);
     // Already first: nothing moves.
@@ -52,7 +58,11 @@ describe("refund reasons", () => {
     await setReasonActive(t.db, second!.id, true, actor);
     expect((await labels())[0]).toBe("Out of stock 商品缺货");
 
-    const audit = await t.db.select().from(auditLog).where(eq(auditLog.targetType, "refund_reason")).orderBy(auditLog.id);
+    const audit = await t.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.targetType, "refund_reason"))
+      .orderBy(auditLog.id);
     expect(audit.map((a) => a.action)).toEqual([
       "refund_reason.added",
       "refund_reason.renamed",
@@ -60,6 +70,9 @@ describe("refund reasons", () => {
       "refund_reason.retired",
       "refund_reason.restored",
     ]);
-    expect(audit[1]!.details).toEqual({ before: { label: "Customer request 顾客申请退款" }, after: { label: "Customer asked 顾客申请" } });
+    expect(audit[1]!.details).toEqual({
+      before: { label: "Customer request 顾客申请退款" },
+      after: { label: "Customer asked 顾客申请" },
+    });
   });
 });

@@ -33,7 +33,12 @@ export async function applyGatewayReport(
   };
   if (reportOutcome(refund, report) === "stale") {
     if (refund.status !== report.status) {
-      await appendRefundEvent(tx, refund.id, { type: "stale_report", source, at: now, payload: { reported: report.status, ...details } });
+      await appendRefundEvent(tx, refund.id, {
+        type: "stale_report",
+        source,
+        at: now,
+        payload: { reported: report.status, ...details },
+      });
     }
     return "stale";
   }

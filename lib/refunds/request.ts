@@ -36,12 +36,22 @@ export interface RequestContext {
 }
 
 export type RefundRequestError = {
-  code: RefundRuleCode | DailyLimitViolation["code"] | MerchantInactive["code"] | "ORDER_NOT_FOUND" | "DUPLICATE_OUT_REFUND_NO";
+  code:
+    | RefundRuleCode
+    | DailyLimitViolation["code"]
+    | MerchantInactive["code"]
+    | "ORDER_NOT_FOUND"
+    | "DUPLICATE_OUT_REFUND_NO";
   message: BilingualText;
 };
 
 /** When a refund of this order may go to WeChat: no earlier than the interval after the order's previous submission. */
-export async function nextSubmissionSlot(tx: Transaction, orderId: number, orderIntervalMs: number, now: Date): Promise<Date> {
+export async function nextSubmissionSlot(
+  tx: Transaction,
+  orderId: number,
+  orderIntervalMs: number,
+  now: Date,
+): Promise<Date> {
   const [previous] = await tx
     .select({ last: sql<Date | null>`max(coalesce(${refunds.submittedAt}, ${refunds.scheduledAt}))` })
     .from(refunds)
@@ -89,7 +99,8 @@ export async function requestRefund(
     const waitsBecause = context.preApproved ? null : approvalReason(order, input.amountFen, thresholdFen);
     const status = waitsBecause ? "AWAITING_APPROVAL" : "PENDING";
     // A refund waiting for approval gets its submission time when it is approved, so it holds up no other refund.
-    const scheduledAt = status === "PENDING" ? await nextSubmissionSlot(tx, order.id, context.orderIntervalMs, now) : null;
+    const scheduledAt =
+      status === "PENDING" ? await nextSubmissionSlot(tx, order.id, context.orderIntervalMs, now) : null;
 
     const outRefundNo = input.outRefundNo ?? newOutRefundNo(now);
     const [refund] = await tx
@@ -125,7 +136,11 @@ export async function requestRefund(
         refundCount: sql`${orders.refundCount} + ${delta.refundCount}`,
       })
       .where(eq(orders.id, order.id));
-    const approval = waitsBecause ? { approvalReason: waitsBecause, thresholdFen } : context.preApproved ? { preApprovedBy: context.preApproved.by } : {};
+    const approval = waitsBecause
+      ? { approvalReason: waitsBecause, thresholdFen }
+      : context.preApproved
+        ? { preApprovedBy: context.preApproved.by }
+        : {};
     await appendRefundEvent(
       tx,
       refund.id,
@@ -134,19 +149,31 @@ export async function requestRefund(
         source: context.userId ? "operator" : "system",
         actorId: context.userId,
         at: now,
-        payload: { amountFen: refund.amountFen, reason: refund.reason, scheduledAt: scheduledAt?.toISOString() ?? null, by: context.actor.label, ...approval },
+        payload: {
+          amountFen: refund.amountFen,
+          reason: refund.reason,
+          scheduledAt: scheduledAt?.toISOString() ?? null,
+          by: context.actor.label,
+          ...approval,
+        },
       },
       null,
       status,
     );
-    await appendAudit(tx, context.actor, "refund.requested", { type: "refund", id: outRefundNo }, {
-      orderId: order.id,
-      outTradeNo: order.outTradeNo,
-      amountFen: refund.amountFen,
-      reason: refund.reason,
-      ...approval,
-      after: { status, remainingFen: order.totalFen - order.refundedFen - order.inFlightFen - refund.amountFen },
-    });
+    await appendAudit(
+      tx,
+      context.actor,
+      "refund.requested",
+      { type: "refund", id: outRefundNo },
+      {
+        orderId: order.id,
+        outTradeNo: order.outTradeNo,
+        amountFen: refund.amountFen,
+        reason: refund.reason,
+        ...approval,
+        after: { status, remainingFen: order.totalFen - order.refundedFen - order.inFlightFen - refund.amountFen },
+      },
+    );
     return ok(refund);
   });
 }

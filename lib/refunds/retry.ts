@@ -8,7 +8,10 @@ import { err, ok, type Result } from "../result";
 import { lockRefund, moveRefund } from "./move";
 import { remainingFen } from "./status";
 
-export type RetryError = { code: "NOT_RETRYABLE" | "AMOUNT_EXCEEDS_REMAINING" | "REFUND_NOT_FOUND"; message: BilingualText };
+export type RetryError = {
+  code: "NOT_RETRYABLE" | "AMOUNT_EXCEEDS_REMAINING" | "REFUND_NOT_FOUND";
+  message: BilingualText;
+};
 
 /**
  * An operator's retry, with the SAME out_refund_no and content: a FAILED refund (e.g. NOT_ENOUGH after a top-up)
@@ -21,16 +24,24 @@ export async function retryRefund(
 ): Promise<Result<Refund, RetryError>> {
   const now = context.now ?? new Date();
   return db.transaction(async (tx) => {
-    const [found] = await tx.select({ orderId: refunds.orderId }).from(refunds).where(eq(refunds.outRefundNo, outRefundNo));
-    if (!found) return err({ code: "REFUND_NOT_FOUND" as const, message: { zh: "找不到该退款。", en: "Refund not found." } });
+    const [found] = await tx
+      .select({ orderId: refunds.orderId })
+      .from(refunds)
+      .where(eq(refunds.outRefundNo, outRefundNo));
+    if (!found)
+      return err({ code: "REFUND_NOT_FOUND" as const, message: { zh: "找不到该退款。", en: "Refund not found." } });
     // Lock order before refund, the same order as every other writer, so two writers never deadlock.
     const [order] = await tx.select().from(orders).where(eq(orders.id, found.orderId)).for("update");
     const refund = await lockRefund(tx, { outRefundNo });
-    if (!order || !refund) return err({ code: "REFUND_NOT_FOUND" as const, message: { zh: "找不到该退款。", en: "Refund not found." } });
+    if (!order || !refund)
+      return err({ code: "REFUND_NOT_FOUND" as const, message: { zh: "找不到该退款。", en: "Refund not found." } });
     if (refund.status !== "FAILED" && refund.status !== "PENDING") {
       return err({
         code: "NOT_RETRYABLE" as const,
-        message: { zh: "只有失败或等待重试的退款可以重试。", en: "Only failed refunds or refunds waiting for a retry can be retried." },
+        message: {
+          zh: "只有失败或等待重试的退款可以重试。",
+          en: "Only failed refunds or refunds waiting for a retry can be retried.",
+        },
       });
     }
     const actorFields = { actorId: context.userId, at: now, payload: { by: context.actor.label } };
@@ -50,12 +61,24 @@ export async function retryRefund(
         .where(eq(refunds.orderId, order.id));
       const last = previous?.last ? new Date(previous.last).getTime() : 0;
       const scheduledAt = new Date(Math.max(now.getTime(), last + context.orderIntervalMs));
-      await moveRefund(tx, refund, "PENDING", { type: "retry_requested", source: "operator", ...actorFields }, { scheduledAt, finishedAt: null });
+      await moveRefund(
+        tx,
+        refund,
+        "PENDING",
+        { type: "retry_requested", source: "operator", ...actorFields },
+        { scheduledAt, finishedAt: null },
+      );
     } else {
       await tx.update(refunds).set({ scheduledAt: now, updatedAt: now }).where(eq(refunds.id, refund.id));
       await moveRefund(tx, refund, "PENDING", { type: "retry_requested", source: "operator", ...actorFields });
     }
-    await appendAudit(tx, context.actor, "refund.retried", { type: "refund", id: outRefundNo }, { before: { status: refund.status, lastErrorCode: refund.lastErrorCode } });
+    await appendAudit(
+      tx,
+      context.actor,
+      "refund.retried",
+      { type: "refund", id: outRefundNo },
+      { before: { status: refund.status, lastErrorCode: refund.lastErrorCode } },
+    );
     const after = await lockRefund(tx, { outRefundNo });
     return ok(after!);
   });

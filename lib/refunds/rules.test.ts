@@ -27,10 +27,28 @@ describe("checkNewRefund", () => {
     ["a negative amount", order(), -5, "INVALID_AMOUNT", "at least ¥0.01"],
     ["a fraction of a fen", order(), 0.5, "INVALID_AMOUNT", "at least ¥0.01"],
     ["more than the total", order(), 1051, "AMOUNT_EXCEEDS_REMAINING", "¥10.51 is more than the ¥10.50 remaining"],
-    ["more than remains", order({ refundedFen: 1000 }), 1200, "AMOUNT_EXCEEDS_REMAINING", "¥12.00 is more than the ¥0.50 remaining"],
-    ["anything when an in-flight refund holds the rest", order({ inFlightFen: 1050 }), 1, "AMOUNT_EXCEEDS_REMAINING", "Nothing remains"],
+    [
+      "more than remains",
+      order({ refundedFen: 1000 }),
+      1200,
+      "AMOUNT_EXCEEDS_REMAINING",
+      "¥12.00 is more than the ¥0.50 remaining",
+    ],
+    [
+      "anything when an in-flight refund holds the rest",
+      order({ inFlightFen: 1050 }),
+      1,
+      "AMOUNT_EXCEEDS_REMAINING",
+      "Nothing remains",
+    ],
     ["a 51st refund", order({ refundCount: 50 }), 1, "REFUND_LIMIT_REACHED", "already has 50 refunds"],
-    ["an order paid more than a year ago", order({ paidAt: new Date("2025-11-23T09:59:59+08:00") }), 1, "ORDER_TOO_OLD", "Paid more than a year ago"],
+    [
+      "an order paid more than a year ago",
+      order({ paidAt: new Date("2025-11-23T09:59:59+08:00") }),
+      1,
+      "ORDER_TOO_OLD",
+      "Paid more than a year ago",
+    ],
   ])("refuses %s", (_label, o, amount, code, text) => {
     const result = checkNewRefund(o, amount, now);
     expect(result.ok).toBe(false);

@@ -28,13 +28,19 @@ export function checkNewRefund(order: OrderForRules, amountFen: number, now: Dat
   if (refundWindow(order.paidAt, now).closed) {
     return err({
       code: "ORDER_TOO_OLD",
-      message: { zh: "该订单支付已超过一年，微信支付不再受理退款。", en: "Paid more than a year ago: WeChat Pay no longer accepts refunds for this order." },
+      message: {
+        zh: "该订单支付已超过一年，微信支付不再受理退款。",
+        en: "Paid more than a year ago: WeChat Pay no longer accepts refunds for this order.",
+      },
     });
   }
   if (order.refundCount >= MAX_REFUNDS_PER_ORDER) {
     return err({
       code: "REFUND_LIMIT_REACHED",
-      message: { zh: `该订单已有 ${MAX_REFUNDS_PER_ORDER} 笔退款，已达微信支付上限。`, en: `This order already has ${MAX_REFUNDS_PER_ORDER} refunds, WeChat Pay's limit.` },
+      message: {
+        zh: `该订单已有 ${MAX_REFUNDS_PER_ORDER} 笔退款，已达微信支付上限。`,
+        en: `This order already has ${MAX_REFUNDS_PER_ORDER} refunds, WeChat Pay's limit.`,
+      },
     });
   }
   if (!Number.isSafeInteger(amountFen) || amountFen < 1) {

@@ -15,7 +15,10 @@ describe("sumRefunds", () => {
     // Closed and failed refunds release their amount but keep their place among the 50.
     { refunds: [r("CLOSED", 500), r("FAILED", 700)], expected: { refundedFen: 0, inFlightFen: 0, refundCount: 2 } },
     // An approver's rejection never reached WeChat: no amount, no place.
-    { refunds: [r("REJECTED", 900), r("SUCCESS", 100)], expected: { refundedFen: 100, inFlightFen: 0, refundCount: 1 } },
+    {
+      refunds: [r("REJECTED", 900), r("SUCCESS", 100)],
+      expected: { refundedFen: 100, inFlightFen: 0, refundCount: 1 },
+    },
   ])("$expected", ({ refunds, expected }) => {
     expect(sumRefunds(refunds)).toEqual(expected);
   });

@@ -33,8 +33,20 @@ describe("submitRefund after errors", () => {
     return result.value;
   }
   const row = async (id: number) => (await t.db.select().from(refunds).where(eq(refunds.id, id)))[0]!;
-  const orderOf = async (id: number) => (await t.db.select().from(orders).where(eq(orders.id, (await row(id)).orderId)))[0]!;
-  const flagged = async (id: number) => (await t.db.select({ id: refunds.id }).from(refunds).where(and(eq(refunds.id, id), needsAttention()))).length === 1;
+  const orderOf = async (id: number) =>
+    (
+      await t.db
+        .select()
+        .from(orders)
+        .where(eq(orders.id, (await row(id)).orderId))
+    )[0]!;
+  const flagged = async (id: number) =>
+    (
+      await t.db
+        .select({ id: refunds.id })
+        .from(refunds)
+        .where(and(eq(refunds.id, id), needsAttention()))
+    ).length === 1;
 
   /** Submit again and again, the clock moved to each retry's time, until the refund settles or `rounds` pass. */
   async function submitUntilSettled(id: number, resolve: GatewayResolver, rounds: number) {
@@ -50,36 +62,57 @@ describe("submitRefund after errors", () => {
   }
 
   const finalCases = [
-    { name: "credentials missing", resolve: async () => err(wechatPayError("config", "CONFIG_MISSING", "no credentials for 1234567890")), code: "CONFIG_MISSING", applies: 0 },
-    { name: "credentials unusable", resolve: async () => err(wechatPayError("config", "CONFIG_INVALID", "key does not open")), code: "CONFIG_INVALID", applies: 0 },
+    {
+      name: "credentials missing",
+      resolve: async () => err(wechatPayError("config", "CONFIG_MISSING", "no credentials for 1234567890")),
+      code: "CONFIG_MISSING",
+      applies: 0,
+    },
+    {
+      name: "credentials unusable",
+      resolve: async () => err(wechatPayError("config", "CONFIG_INVALID", "key does not open")),
+      code: "CONFIG_INVALID",
+      applies: 0,
+    },
     { name: "signature rejected", step: { code: "SIGN_ERROR", status: 401 }, code: "SIGN_ERROR", applies: 1 },
     { name: "not authorised", step: { code: "NO_AUTH", status: 403 }, code: "NO_AUTH", applies: 1 },
     { name: "parameter refused", step: { code: "PARAM_ERROR", status: 400 }, code: "PARAM_ERROR", applies: 1 },
   ] as const;
 
-  it.each(finalCases)("ends FAILED at the first final error ($name), its amount released and counted on the dashboard", async (c) => {
-    const gateway = new ScriptedGateway();
-    if ("step" in c) gateway.script(c.step);
-    const resolve: GatewayResolver = "resolve" in c ? c.resolve : async () => ok(gateway);
-    const refund = await newRefund();
-    const failedBefore = (await currentState(t.db)).failedCount;
+  it.each(finalCases)(
+    "ends FAILED at the first final error ($name), its amount released and counted on the dashboard",
+    async (c) => {
+      const gateway = new ScriptedGateway();
+      if ("step" in c) gateway.script(c.step);
+      const resolve: GatewayResolver = "resolve" in c ? c.resolve : async () => ok(gateway);
+      const refund = await newRefund();
+      const failedBefore = (await currentState(t.db)).failedCount;
 
-    const result = await submitUntilSettled(refund.id, resolve, 10);
+      const result = await submitUntilSettled(refund.id, resolve, 10);
 
-    expect(result).toEqual({ settled: "FAILED", delays: [] });
-    const after = await row(refund.id);
-    expect(after).toMatchObject({ status: "FAILED", lastErrorCode: c.code, outcomeUnknown: false });
-    expect(after.finishedAt).not.toBeNull();
-    expect(await orderOf(refund.id)).toMatchObject({ inFlightFen: 0, refundedFen: 0 });
-    expect(gateway.calls).toHaveLength(c.applies);
-    expect((await currentState(t.db)).failedCount).toBe(failedBefore + 1);
-    const [event] = await t.db.select().from(refundEvents).where(and(eq(refundEvents.refundId, refund.id), eq(refundEvents.statusTo, "FAILED")));
-    // The operator's explanation travels with the event, in both languages.
-    expect(event?.payload).toMatchObject({ code: c.code, operatorMessage: { zh: expect.any(String), en: expect.any(String) } });
-  });
+      expect(result).toEqual({ settled: "FAILED", delays: [] });
+      const after = await row(refund.id);
+      expect(after).toMatchObject({ status: "FAILED", lastErrorCode: c.code, outcomeUnknown: false });
+      expect(after.finishedAt).not.toBeNull();
+      expect(await orderOf(refund.id)).toMatchObject({ inFlightFen: 0, refundedFen: 0 });
+      expect(gateway.calls).toHaveLength(c.applies);
+      expect((await currentState(t.db)).failedCount).toBe(failedBefore + 1);
+      const [event] = await t.db
+        .select()
+        .from(refundEvents)
+        .where(and(eq(refundEvents.refundId, refund.id), eq(refundEvents.statusTo, "FAILED")));
+      // The operator's explanation travels with the event, in both languages.
+      expect(event?.payload).toMatchObject({
+        code: c.code,
+        operatorMessage: { zh: expect.any(String), en: expect.any(String) },
+      });
+    },
+  );
 
   it("retries a transient error with growing back-off, capped, and shows the refund's error all along", async () => {
-    const gateway = new ScriptedGateway().script(...Array.from({ length: 12 }, () => ({ code: "SYSTEM_ERROR", status: 500 })));
+    const gateway = new ScriptedGateway().script(
+      ...Array.from({ length: 12 }, () => ({ code: "SYSTEM_ERROR", status: 500 })),
+    );
     const refund = await newRefund();
 
     const result = await submitUntilSettled(refund.id, async () => ok(gateway), 12);
@@ -104,7 +137,11 @@ describe("submitRefund after errors", () => {
     const result = await submitUntilSettled(refund.id, broken, 5);
 
     expect(result.settled).toBeNull();
-    expect(await row(refund.id)).toMatchObject({ status: "PENDING", outcomeUnknown: true, lastErrorCode: "CONFIG_MISSING" });
+    expect(await row(refund.id)).toMatchObject({
+      status: "PENDING",
+      outcomeUnknown: true,
+      lastErrorCode: "CONFIG_MISSING",
+    });
     expect(await flagged(refund.id)).toBe(true);
     // Credentials back: WeChat is asked, and the refund it accepted is found, never sent twice.
     expect((await submitUntilSettled(refund.id, async () => ok(gateway), 1)).settled).toBe("PROCESSING");

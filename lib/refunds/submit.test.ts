@@ -30,14 +30,21 @@ describe("submitRefund", () => {
   const state = async (refundId: number) => {
     const [refund] = await t.db.select().from(refunds).where(eq(refunds.id, refundId));
     const [order] = await t.db.select().from(orders).where(eq(orders.id, refund!.orderId));
-    const events = await t.db.select().from(refundEvents).where(eq(refundEvents.refundId, refundId)).orderBy(refundEvents.id);
+    const events = await t.db
+      .select()
+      .from(refundEvents)
+      .where(eq(refundEvents.refundId, refundId))
+      .orderBy(refundEvents.id);
     return { refund: refund!, order: order!, events: events.map((e) => e.type) };
   };
 
   it("marks an accepted refund PROCESSING with WeChat's refund_id; the amount stays in flight", async () => {
     const gateway = new ScriptedGateway();
     const { refund } = await newRefund();
-    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({ kind: "settled", status: "PROCESSING" });
+    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({
+      kind: "settled",
+      status: "PROCESSING",
+    });
     const s = await state(refund.id);
     expect(s.refund).toMatchObject({ status: "PROCESSING", attemptCount: 1 });
     expect(s.refund.refundId).toMatch(/^503/);
@@ -51,16 +58,25 @@ describe("submitRefund", () => {
     const first = await submitRefund(t.db, async () => ok(gateway), refund.id);
     expect(first).toMatchObject({ kind: "retry", reason: "SYSTEM_ERROR" });
     expect((await state(refund.id)).refund).toMatchObject({ status: "PENDING", lastErrorCode: "SYSTEM_ERROR" });
-    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({ kind: "settled", status: "PROCESSING" });
+    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({
+      kind: "settled",
+      status: "PROCESSING",
+    });
     expect(gateway.calls).toEqual([`apply ${refund.outRefundNo}`, `apply ${refund.outRefundNo}`]);
   });
 
   it("after a lost answer, asks WeChat first and never executes the refund twice", async () => {
     const gateway = new ScriptedGateway().script("accept_then_timeout");
     const { refund } = await newRefund();
-    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toMatchObject({ kind: "retry", reason: "TIMEOUT" });
+    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toMatchObject({
+      kind: "retry",
+      reason: "TIMEOUT",
+    });
     expect((await state(refund.id)).refund).toMatchObject({ status: "PENDING", outcomeUnknown: true });
-    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({ kind: "settled", status: "PROCESSING" });
+    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({
+      kind: "settled",
+      status: "PROCESSING",
+    });
     expect(gateway.calls).toEqual([`apply ${refund.outRefundNo}`, `query ${refund.outRefundNo}`]);
     expect(gateway.executed.size).toBe(1);
     expect((await state(refund.id)).events).toEqual(["requested", "submitted", "outcome_unknown", "accepted"]);
@@ -70,8 +86,15 @@ describe("submitRefund", () => {
     const gateway = new ScriptedGateway().script("timeout_before_arrival", "accept");
     const { refund } = await newRefund();
     await submitRefund(t.db, async () => ok(gateway), refund.id);
-    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({ kind: "settled", status: "PROCESSING" });
-    expect(gateway.calls).toEqual([`apply ${refund.outRefundNo}`, `query ${refund.outRefundNo}`, `apply ${refund.outRefundNo}`]);
+    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({
+      kind: "settled",
+      status: "PROCESSING",
+    });
+    expect(gateway.calls).toEqual([
+      `apply ${refund.outRefundNo}`,
+      `query ${refund.outRefundNo}`,
+      `apply ${refund.outRefundNo}`,
+    ]);
   });
 
   it("fails on NOT_ENOUGH and releases the amount; a retry with the same number succeeds", async () => {
@@ -83,7 +106,10 @@ describe("submitRefund", () => {
     expect(s.order).toMatchObject({ inFlightFen: 0, refundCount: 1 });
     const retried = await retryRefund(t.db, refund.outRefundNo, context);
     expect(retried).toMatchObject({ ok: true, value: { status: "PENDING", outRefundNo: refund.outRefundNo } });
-    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({ kind: "settled", status: "PROCESSING" });
+    expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({
+      kind: "settled",
+      status: "PROCESSING",
+    });
     s = await state(refund.id);
     expect(s.order).toMatchObject({ inFlightFen: 600, refundCount: 1 });
     expect(gateway.calls).toEqual([`apply ${refund.outRefundNo}`, `apply ${refund.outRefundNo}`]);
@@ -97,8 +123,14 @@ describe("submitRefund", () => {
     if (!recorded.ok) throw new Error(recorded.error.code);
     await t.db.update(merchants).set({ active: false }).where(eq(merchants.id, shop.id));
 
-    expect(await requestRefund(t.db, { orderId: order.id, amountFen: 100, reason: "after" }, context)).toMatchObject({ ok: false, error: { code: "MERCHANT_INACTIVE" } });
-    expect(await submitRefund(t.db, async () => ok(gateway), recorded.value.id)).toEqual({ kind: "settled", status: "PROCESSING" });
+    expect(await requestRefund(t.db, { orderId: order.id, amountFen: 100, reason: "after" }, context)).toMatchObject({
+      ok: false,
+      error: { code: "MERCHANT_INACTIVE" },
+    });
+    expect(await submitRefund(t.db, async () => ok(gateway), recorded.value.id)).toEqual({
+      kind: "settled",
+      status: "PROCESSING",
+    });
     expect(gateway.calls).toEqual([`apply ${recorded.value.outRefundNo}`]);
     expect((await state(recorded.value.id)).order).toMatchObject({ inFlightFen: 400, refundCount: 1 });
   });
@@ -107,9 +139,21 @@ describe("submitRefund", () => {
     const gateway = new ScriptedGateway();
     const order = await createPaidOrder(t.db);
     const now = new Date();
-    await requestRefund(t.db, { orderId: order.id, amountFen: 100, reason: "" }, { ...context, orderIntervalMs: 60_000, now });
-    await submitRefund(t.db, async () => ok(gateway), (await t.db.select().from(refunds).where(eq(refunds.orderId, order.id)))[0]!.id);
-    const second = await requestRefund(t.db, { orderId: order.id, amountFen: 100, reason: "" }, { ...context, orderIntervalMs: 60_000, now });
+    await requestRefund(
+      t.db,
+      { orderId: order.id, amountFen: 100, reason: "" },
+      { ...context, orderIntervalMs: 60_000, now },
+    );
+    await submitRefund(
+      t.db,
+      async () => ok(gateway),
+      (await t.db.select().from(refunds).where(eq(refunds.orderId, order.id)))[0]!.id,
+    );
+    const second = await requestRefund(
+      t.db,
+      { orderId: order.id, amountFen: 100, reason: "" },
+      { ...context, orderIntervalMs: 60_000, now },
+    );
     if (!second.ok) throw new Error("refused");
     const outcome = await submitRefund(t.db, async () => ok(gateway), second.value.id, { now: () => now });
     expect(outcome).toMatchObject({ kind: "retry", reason: "scheduled" });

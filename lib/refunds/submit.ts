@@ -11,8 +11,7 @@ import { applyGatewayReport } from "./report";
 export type GatewayResolver = (merchantId: string) => Promise<Result<RefundGateway, WechatPayError>>;
 
 export type SubmitOutcome =
-  | { kind: "settled"; status: Refund["status"] }
-  | { kind: "retry"; afterMs: number; reason: string };
+  { kind: "settled"; status: Refund["status"] } | { kind: "retry"; afterMs: number; reason: string };
 
 export interface SubmitOptions {
   notifyUrl?: string;
@@ -31,7 +30,13 @@ export function retryDelayMs(attempt: number, code: string): number {
 }
 
 function errorPayload(error: WechatPayError) {
-  return { code: error.code, message: error.detail, advice: error.advice, httpStatus: error.httpStatus, operatorMessage: error.message };
+  return {
+    code: error.code,
+    message: error.detail,
+    advice: error.advice,
+    httpStatus: error.httpStatus,
+    operatorMessage: error.message,
+  };
 }
 
 /**
@@ -71,7 +76,13 @@ export async function submitRefund(
     const known = await gateway.value.query(refund.outRefundNo);
     if (known.ok) return applyReport(db, refundId, known.value, "reconciler", now());
     if (known.error.code !== "RESOURCE_NOT_EXISTS") {
-      await db.transaction((tx) => appendRefundEvent(tx, refund.id, { type: "query_failed", source: "reconciler", payload: errorPayload(known.error) }));
+      await db.transaction((tx) =>
+        appendRefundEvent(tx, refund.id, {
+          type: "query_failed",
+          source: "reconciler",
+          payload: errorPayload(known.error),
+        }),
+      );
       return { kind: "retry", afterMs: retryDelayMs(refund.attemptCount, known.error.code), reason: known.error.code };
     }
     // WeChat does not know the number: the lost request never arrived, so sending it again is safe.
@@ -86,9 +97,20 @@ export async function submitRefund(
     const attemptCount = locked.attemptCount + 1;
     await tx
       .update(refunds)
-      .set({ attemptCount, submittedAt: now(), outcomeUnknown: true, submittingUntil: new Date(now().getTime() + SUBMISSION_LEASE_MS), updatedAt: now() })
+      .set({
+        attemptCount,
+        submittedAt: now(),
+        outcomeUnknown: true,
+        submittingUntil: new Date(now().getTime() + SUBMISSION_LEASE_MS),
+        updatedAt: now(),
+      })
       .where(eq(refunds.id, refundId));
-    await appendRefundEvent(tx, refundId, { type: "submitted", source: "system", at: now(), payload: { attempt: attemptCount } });
+    await appendRefundEvent(tx, refundId, {
+      type: "submitted",
+      source: "system",
+      at: now(),
+      payload: { attempt: attemptCount },
+    });
     return attemptCount;
   });
   if (attempt === null) return { kind: "retry", afterMs: SUBMISSION_LEASE_MS, reason: "in_progress_elsewhere" };
@@ -107,7 +129,13 @@ export async function submitRefund(
   return recordFailure(db, refundId, answer.error, attempt, now());
 }
 
-async function applyReport(db: Database, refundId: number, report: GatewayRefund, source: "gateway" | "reconciler", at: Date): Promise<SubmitOutcome> {
+async function applyReport(
+  db: Database,
+  refundId: number,
+  report: GatewayRefund,
+  source: "gateway" | "reconciler",
+  at: Date,
+): Promise<SubmitOutcome> {
   return db.transaction(async (tx) => {
     const refund = await lockRefund(tx, { id: refundId });
     if (!refund) return { kind: "settled" as const, status: "FAILED" as const };
@@ -123,14 +151,25 @@ async function applyReport(db: Database, refundId: number, report: GatewayRefund
  * attention", and retried under the same number once an admin has fixed the configuration. One whose earlier attempt
  * may have reached WeChat cannot be failed (WeChat may be paying it): it keeps being retried, its error shown.
  */
-async function recordGatewayUnavailable(db: Database, refundId: number, error: WechatPayError, at: Date): Promise<SubmitOutcome> {
+async function recordGatewayUnavailable(
+  db: Database,
+  refundId: number,
+  error: WechatPayError,
+  at: Date,
+): Promise<SubmitOutcome> {
   log.warn({ refundId, code: error.code, advice: error.advice }, "refund gateway unavailable");
   return db.transaction(async (tx) => {
     const refund = await lockRefund(tx, { id: refundId });
     if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
     const fields = { lastErrorCode: error.code, lastErrorMessage: error.detail };
     if (error.advice === "final" && !refund.outcomeUnknown) {
-      await moveRefund(tx, refund, "FAILED", { type: "gateway_unavailable", source: "system", at, payload: errorPayload(error) }, { ...fields, finishedAt: at });
+      await moveRefund(
+        tx,
+        refund,
+        "FAILED",
+        { type: "gateway_unavailable", source: "system", at, payload: errorPayload(error) },
+        { ...fields, finishedAt: at },
+      );
       return { kind: "settled" as const, status: "FAILED" as const };
     }
     const afterMs = retryDelayMs(refund.attemptCount + 1, error.code);
@@ -148,7 +187,13 @@ async function recordGatewayUnavailable(db: Database, refundId: number, error: W
   });
 }
 
-async function recordFailure(db: Database, refundId: number, error: WechatPayError, attempt: number, at: Date): Promise<SubmitOutcome> {
+async function recordFailure(
+  db: Database,
+  refundId: number,
+  error: WechatPayError,
+  attempt: number,
+  at: Date,
+): Promise<SubmitOutcome> {
   log.warn({ refundId, code: error.code, advice: error.advice }, "refund submission failed");
   return db.transaction(async (tx) => {
     const refund = await lockRefund(tx, { id: refundId });
@@ -156,7 +201,13 @@ async function recordFailure(db: Database, refundId: number, error: WechatPayErr
     if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
     const fields = { lastErrorCode: error.code, lastErrorMessage: error.detail, submittingUntil: null };
     if (error.advice === "final") {
-      await moveRefund(tx, refund, "FAILED", { type: "rejected", source: "gateway", at, payload: errorPayload(error) }, { ...fields, outcomeUnknown: false, finishedAt: at });
+      await moveRefund(
+        tx,
+        refund,
+        "FAILED",
+        { type: "rejected", source: "gateway", at, payload: errorPayload(error) },
+        { ...fields, outcomeUnknown: false, finishedAt: at },
+      );
       return { kind: "settled" as const, status: "FAILED" as const };
     }
     const unknown = error.advice === "unknown";

@@ -25,7 +25,10 @@ export function canTransition(from: RefundStatus, to: RefundStatus): boolean {
  * Whether a status reported by WeChat (callback, query or answer) moves the refund forward. Reports never move a
  * refund back, so a PROCESSING seen after ABNORMAL, or anything after SUCCESS or CLOSED, is stale.
  */
-export function isForwardReport(from: RefundStatus, reported: "PROCESSING" | "SUCCESS" | "CLOSED" | "ABNORMAL"): boolean {
+export function isForwardReport(
+  from: RefundStatus,
+  reported: "PROCESSING" | "SUCCESS" | "CLOSED" | "ABNORMAL",
+): boolean {
   if (from === "ABNORMAL" && reported === "PROCESSING") return false;
   return canTransition(from, reported);
 }

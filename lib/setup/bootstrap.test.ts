@@ -28,7 +28,10 @@ describe("start-up bootstrap", () => {
   it("creates or updates the admin from ADMIN_EMAIL / ADMIN_PASSWORD", async () => {
     await ensureAdmin(t.db, "Boss@Example.com", "first-password-1");
     await ensureAdmin(t.db, "boss@example.com", "second-password-2");
-    const bosses = await t.db.select().from(users).where(sql`lower(${users.email}) = 'boss@example.com'`);
+    const bosses = await t.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = 'boss@example.com'`);
     expect(bosses).toHaveLength(1);
     expect(await verifyPassword(bosses[0]!.passwordHash, "second-password-2")).toBe(true);
   });
@@ -44,7 +47,11 @@ describe("start-up bootstrap", () => {
     );
     for (const order of await t.db.select().from(orders)) {
       const own = allRefunds.filter((r) => r.orderId === order.id);
-      expect({ refundedFen: order.refundedFen, inFlightFen: order.inFlightFen, refundCount: order.refundCount }).toEqual(sumRefunds(own));
+      expect({
+        refundedFen: order.refundedFen,
+        inFlightFen: order.inFlightFen,
+        refundCount: order.refundCount,
+      }).toEqual(sumRefunds(own));
     }
   });
 });

@@ -55,7 +55,8 @@ describe("merchants at start", () => {
     expect(await t.db.$count(orders)).toBe(0);
     expect(await bootstrapKey()).toMatchObject({ merchantId: rows[0]!.id });
     // The keys stay in the environment: nothing secret is written anywhere in the database.
-    const everything = JSON.stringify(await t.db.select().from(merchants)) + JSON.stringify(await t.db.select().from(auditLog));
+    const everything =
+      JSON.stringify(await t.db.select().from(merchants)) + JSON.stringify(await t.db.select().from(auditLog));
     expect(everything).not.toContain(env.WECHATPAY_APIV3_KEY);
     expect(everything).not.toContain("PRIVATE KEY");
   });
@@ -71,7 +72,10 @@ describe("merchants at start", () => {
     expect("merchant" in first.configured && first.configured.merchant.id).toBe(row!.id);
     const audits = await t.db.select().from(auditLog).where(eq(auditLog.action, "merchant.configured"));
     expect(audits).toHaveLength(2);
-    expect(audits[1]!.details).toMatchObject({ before: { displayName: "Real Shop 真实商户" }, after: { displayName: "Renamed 改名" } });
+    expect(audits[1]!.details).toMatchObject({
+      before: { displayName: "Real Shop 真实商户" },
+      after: { displayName: "Renamed 改名" },
+    });
   });
 
   it("records service-provider mode and APIv2 from the variables", async () => {
@@ -86,14 +90,28 @@ describe("merchants at start", () => {
     const started = await setUpMerchants(t.db, env);
     expect(started.configured).toMatchObject({ kind: "created", problems: [] });
     expect(await t.db.select().from(merchants)).toEqual([
-      expect.objectContaining({ mchid: env.WECHATPAY_MCHID, subMchid, subAppid: "wx1234567890abcdef", mode: "partner", apiVersion: "v2" }),
+      expect.objectContaining({
+        mchid: env.WECHATPAY_MCHID,
+        subMchid,
+        subAppid: "wx1234567890abcdef",
+        mode: "partner",
+        apiVersion: "v2",
+      }),
     ]);
   });
 
   const problemCases = [
     { name: "APIv3 without its key", over: { WECHATPAY_APIV3_KEY: undefined }, problem: /WECHATPAY_APIV3_KEY/ },
-    { name: "APIv3 without the serial number", over: { WECHATPAY_MERCHANT_SERIAL_NO: undefined }, problem: /WECHATPAY_MERCHANT_SERIAL_NO/ },
-    { name: "APIv2 without its key", over: { WECHATPAY_API_VERSION: "v2", WECHATPAY_APPID: "wxabcdef1234567890" }, problem: /WECHATPAY_APIV2_KEY/ },
+    {
+      name: "APIv3 without the serial number",
+      over: { WECHATPAY_MERCHANT_SERIAL_NO: undefined },
+      problem: /WECHATPAY_MERCHANT_SERIAL_NO/,
+    },
+    {
+      name: "APIv2 without its key",
+      over: { WECHATPAY_API_VERSION: "v2", WECHATPAY_APPID: "wxabcdef1234567890" },
+      problem: /WECHATPAY_APIV2_KEY/,
+    },
   ];
   it.each(problemCases)("records the merchant but names the problem: $name", async ({ over, problem }) => {
     const started = await setUpMerchants(t.db, realMerchantEnv(over));
@@ -103,8 +121,16 @@ describe("merchants at start", () => {
 
   const invalidCases = [
     { name: "a merchant ID that is not digits", over: { WECHATPAY_MCHID: "19000-0109" }, problem: /WECHATPAY_MCHID/ },
-    { name: "a private key that is not a key", over: { WECHATPAY_MERCHANT_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----" }, problem: /WECHATPAY_MERCHANT_PRIVATE_KEY/ },
-    { name: "an APIv3 key of the wrong length", over: { WECHATPAY_APIV3_KEY: "short" }, problem: /WECHATPAY_APIV3_KEY.*32 bytes/ },
+    {
+      name: "a private key that is not a key",
+      over: { WECHATPAY_MERCHANT_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----" },
+      problem: /WECHATPAY_MERCHANT_PRIVATE_KEY/,
+    },
+    {
+      name: "an APIv3 key of the wrong length",
+      over: { WECHATPAY_APIV3_KEY: "short" },
+      problem: /WECHATPAY_APIV3_KEY.*32 bytes/,
+    },
     { name: "an unknown API version", over: { WECHATPAY_API_VERSION: "v4" }, problem: /WECHATPAY_API_VERSION/ },
   ];
   it.each(invalidCases)("writes nothing, not even the demo, for $name", async ({ over, problem }) => {

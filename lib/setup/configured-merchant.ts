@@ -44,7 +44,8 @@ export async function ensureConfiguredMerchant(db: Database, env: Env): Promise<
   const credentials = loadMerchantCredentialsFromEnv(env);
   if (!credentials.ok) return { kind: "invalid", problems: [credentials.error.detail] };
   const parsed = merchantEnvSchema.safeParse(env);
-  if (!parsed.success) return { kind: "invalid", problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
+  if (!parsed.success)
+    return { kind: "invalid", problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
   const c = credentials.value!;
   const settings = parsed.data;
   const apiVersion = settings.WECHATPAY_API_VERSION;
@@ -67,14 +68,25 @@ export async function ensureConfiguredMerchant(db: Database, env: Env): Promise<
     const [existing] = await tx
       .select()
       .from(merchants)
-      .where(and(eq(merchants.mchid, wanted.mchid), wanted.subMchid ? eq(merchants.subMchid, wanted.subMchid) : isNull(merchants.subMchid)))
+      .where(
+        and(
+          eq(merchants.mchid, wanted.mchid),
+          wanted.subMchid ? eq(merchants.subMchid, wanted.subMchid) : isNull(merchants.subMchid),
+        ),
+      )
       .for("update");
     if (!existing) {
       const [created] = await tx
         .insert(merchants)
         .values({ ...wanted, displayName: settings.WECHATPAY_MERCHANT_NAME ?? `WeChat Pay ${wanted.mchid}` })
         .returning();
-      await appendAudit(tx, SYSTEM_ACTOR, "merchant.configured", { type: "merchant", id: created!.id }, { ...wanted, source: "environment" });
+      await appendAudit(
+        tx,
+        SYSTEM_ACTOR,
+        "merchant.configured",
+        { type: "merchant", id: created!.id },
+        { ...wanted, source: "environment" },
+      );
       return { kind: "created", merchant: created!, problems };
     }
     const next = { ...wanted, displayName: settings.WECHATPAY_MERCHANT_NAME ?? existing.displayName };
@@ -83,7 +95,13 @@ export async function ensureConfiguredMerchant(db: Database, env: Env): Promise<
     const [updated] = await tx.update(merchants).set(next).where(eq(merchants.id, existing.id)).returning();
     const before = Object.fromEntries(changed.map((field) => [field, existing[field]]));
     const after = Object.fromEntries(changed.map((field) => [field, next[field]]));
-    await appendAudit(tx, SYSTEM_ACTOR, "merchant.configured", { type: "merchant", id: existing.id }, { before, after, source: "environment" });
+    await appendAudit(
+      tx,
+      SYSTEM_ACTOR,
+      "merchant.configured",
+      { type: "merchant", id: existing.id },
+      { before, after, source: "environment" },
+    );
     return { kind: "updated", merchant: updated!, problems };
   });
 }

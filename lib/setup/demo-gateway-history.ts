@@ -13,7 +13,15 @@ const ACCEPTED = ["PROCESSING", "SUCCESS", "CLOSED", "ABNORMAL"] as const;
  */
 export async function demoGatewayHistory(db: Db, merchantId: string, now = new Date()) {
   const paid = await db
-    .select({ id: orders.id, outTradeNo: orders.outTradeNo, transactionId: orders.transactionId, totalFen: orders.totalFen, paidAt: orders.paidAt, payerOpenid: orders.payerOpenid, refundCount: orders.refundCount })
+    .select({
+      id: orders.id,
+      outTradeNo: orders.outTradeNo,
+      transactionId: orders.transactionId,
+      totalFen: orders.totalFen,
+      paidAt: orders.paidAt,
+      payerOpenid: orders.payerOpenid,
+      refundCount: orders.refundCount,
+    })
     .from(orders)
     .where(eq(orders.merchantId, merchantId))
     .orderBy(asc(orders.paidAt));
@@ -25,7 +33,13 @@ export async function demoGatewayHistory(db: Db, merchantId: string, now = new D
   const untouched = paid.find((o) => o.refundCount === 0);
   const at = new Date(billDayBounds(previousBillDate(now)).from.getTime() + 11 * 3_600_000);
   return {
-    orders: paid.map((o) => ({ outTradeNo: o.outTradeNo, transactionId: o.transactionId, totalFen: o.totalFen, paidAt: o.paidAt, payerOpenid: o.payerOpenid ?? "" })),
+    orders: paid.map((o) => ({
+      outTradeNo: o.outTradeNo,
+      transactionId: o.transactionId,
+      totalFen: o.totalFen,
+      paidAt: o.paidAt,
+      payerOpenid: o.payerOpenid ?? "",
+    })),
     refunds: accepted.map(({ refund: r, outTradeNo }) => ({
       outRefundNo: r.outRefundNo,
       outTradeNo,
@@ -35,6 +49,9 @@ export async function demoGatewayHistory(db: Db, merchantId: string, now = new D
       createTime: r.submittedAt ?? r.createdAt,
       successTime: r.status === "SUCCESS" ? r.finishedAt : null,
     })),
-    handMadeRefund: untouched && untouched.paidAt < at ? { outTradeNo: untouched.outTradeNo, refundFen: Math.min(100, untouched.totalFen), at } : undefined,
+    handMadeRefund:
+      untouched && untouched.paidAt < at
+        ? { outTradeNo: untouched.outTradeNo, refundFen: Math.min(100, untouched.totalFen), at }
+        : undefined,
   };
 }

@@ -58,7 +58,9 @@ export function demoOrders(now = new Date(), count = 300): DemoOrder[] {
       totalFen,
       paidAt,
       description: PRODUCTS[Math.floor(random() * PRODUCTS.length)] ?? "Order",
-      payerOpenid: `oDemo${Math.floor(random() * 60).toString(36).padStart(4, "0")}Payer`,
+      payerOpenid: `oDemo${Math.floor(random() * 60)
+        .toString(36)
+        .padStart(4, "0")}Payer`,
     });
   }
   return result.sort((a, b) => a.paidAt.getTime() - b.paidAt.getTime());
@@ -134,7 +136,9 @@ export async function seedDemoData(db: Db, now = new Date()): Promise<{ seeded: 
     for (const { order, refunds: rs } of planned) {
       for (const plan of rs) {
         sequence += 1;
-        const createdAt = new Date(Math.min(now.getTime() - 60_000, order.paidAt.getTime() + 86_400_000 * (1 + (sequence % 5))));
+        const createdAt = new Date(
+          Math.min(now.getTime() - 60_000, order.paidAt.getTime() + 86_400_000 * (1 + (sequence % 5))),
+        );
         const sent = plan.status !== "AWAITING_APPROVAL";
         const accepted = sent && plan.status !== "PENDING" && plan.status !== "FAILED";
         const final = plan.status === "SUCCESS" || plan.status === "CLOSED";
@@ -162,14 +166,45 @@ export async function seedDemoData(db: Db, now = new Date()): Promise<{ seeded: 
           .returning({ id: refunds.id });
         if (!refund) continue;
         const events: (typeof refundEvents.$inferInsert)[] = [
-          { refundId: refund.id, at: createdAt, type: "requested", source: "system", statusTo: sent ? "PENDING" : "AWAITING_APPROVAL", payload: { seed: true } },
+          {
+            refundId: refund.id,
+            at: createdAt,
+            type: "requested",
+            source: "system",
+            statusTo: sent ? "PENDING" : "AWAITING_APPROVAL",
+            payload: { seed: true },
+          },
         ];
         if (failure) {
-          events.push({ refundId: refund.id, at: new Date(createdAt.getTime() + 2_000), type: "rejected", source: "gateway", statusFrom: "PENDING", statusTo: "FAILED", payload: failure });
+          events.push({
+            refundId: refund.id,
+            at: new Date(createdAt.getTime() + 2_000),
+            type: "rejected",
+            source: "gateway",
+            statusFrom: "PENDING",
+            statusTo: "FAILED",
+            payload: failure,
+          });
         } else if (accepted) {
-          events.push({ refundId: refund.id, at: new Date(createdAt.getTime() + 1_000), type: "accepted", source: "gateway", statusFrom: "PENDING", statusTo: "PROCESSING", payload: {} });
+          events.push({
+            refundId: refund.id,
+            at: new Date(createdAt.getTime() + 1_000),
+            type: "accepted",
+            source: "gateway",
+            statusFrom: "PENDING",
+            statusTo: "PROCESSING",
+            payload: {},
+          });
           if (plan.status !== "PROCESSING") {
-            events.push({ refundId: refund.id, at: new Date(createdAt.getTime() + 90_000), type: "notified", source: "notify", statusFrom: "PROCESSING", statusTo: plan.status, payload: { refund_status: plan.status } });
+            events.push({
+              refundId: refund.id,
+              at: new Date(createdAt.getTime() + 90_000),
+              type: "notified",
+              source: "notify",
+              statusFrom: "PROCESSING",
+              statusTo: plan.status,
+              payload: { refund_status: plan.status },
+            });
           }
         }
         await tx.insert(refundEvents).values(events);

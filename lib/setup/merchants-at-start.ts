@@ -18,7 +18,14 @@ export interface MerchantsAtStart {
  */
 export async function setUpMerchants(db: Database, env: Env, now = new Date()): Promise<MerchantsAtStart> {
   const configured = await ensureConfiguredMerchant(db, env);
-  const demo = configured.kind === "none" && env.SEED_DEMO !== "false" ? await seedDemoData(db, now) : { seeded: false, orders: 0 };
-  const apiKey = await ensureBootstrapApiKey(db, env.MERCHANT_API_KEY, "merchant" in configured ? configured.merchant.id : null);
+  const demo =
+    configured.kind === "none" && env.SEED_DEMO !== "false"
+      ? await seedDemoData(db, now)
+      : { seeded: false, orders: 0 };
+  const apiKey = await ensureBootstrapApiKey(
+    db,
+    env.MERCHANT_API_KEY,
+    "merchant" in configured ? configured.merchant.id : null,
+  );
   return { configured, demo, apiKey };
 }

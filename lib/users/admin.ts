@@ -21,16 +21,31 @@ const failure = (code: UserAdminError["code"], zh: string, en: string, field?: U
 
 const NOT_FOUND = () => failure("USER_NOT_FOUND", "找不到该用户。", "User not found.");
 const LAST_ADMIN = () =>
-  failure("LAST_ADMIN", "这是最后一位可用的管理员，不能停用或降级。", "This is the last enabled admin: it cannot be disabled or demoted.");
+  failure(
+    "LAST_ADMIN",
+    "这是最后一位可用的管理员，不能停用或降级。",
+    "This is the last enabled admin: it cannot be disabled or demoted.",
+  );
 const TOO_SHORT = () =>
-  failure("PASSWORD_TOO_SHORT", `密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符。`, `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`, "password");
+  failure(
+    "PASSWORD_TOO_SHORT",
+    `密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符。`,
+    `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`,
+    "password",
+  );
 
 function summary({ passwordHash: _hash, failedLoginCount: _count, ...rest }: User): UserSummary {
   return rest;
 }
 
 /** What the audit log keeps of a user. */
-const audited = (u: User) => ({ email: u.email, name: u.name, role: u.role, disabled: u.disabled, dailyRefundLimitFen: u.dailyRefundLimitFen });
+const audited = (u: User) => ({
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  disabled: u.disabled,
+  dailyRefundLimitFen: u.dailyRefundLimitFen,
+});
 
 export async function listUsers(db: Database): Promise<UserSummary[]> {
   const rows = await db.select().from(users).orderBy(asc(users.disabled), asc(users.name), asc(users.email));
@@ -63,11 +78,23 @@ export async function createUser(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(users)
-      .values({ name: input.name, email: input.email.trim().toLowerCase(), role: input.role, passwordHash, dailyRefundLimitFen: input.dailyRefundLimitFen })
+      .values({
+        name: input.name,
+        email: input.email.trim().toLowerCase(),
+        role: input.role,
+        passwordHash,
+        dailyRefundLimitFen: input.dailyRefundLimitFen,
+      })
       .onConflictDoNothing()
       .returning();
     if (!row) return failure("EMAIL_TAKEN", "该邮箱已被使用。", "This email is already in use.", "email");
-    await appendAudit(tx, actor, "user.created", { type: "user", id: row.id }, { after: audited(row), passwordGenerated: chosen.value.generated });
+    await appendAudit(
+      tx,
+      actor,
+      "user.created",
+      { type: "user", id: row.id },
+      { after: audited(row), passwordGenerated: chosen.value.generated },
+    );
     return ok({ user: summary(row), ...(chosen.value.generated ? { generatedPassword: chosen.value.password } : {}) });
   });
 }
@@ -88,13 +115,23 @@ async function isLastAdmin(tx: Transaction, userId: string): Promise<boolean> {
 type UserChange = Partial<Pick<User, "role" | "disabled" | "dailyRefundLimitFen">>;
 
 /** Lock, check that an enabled admin remains, write, audit `action` with the changed fields before and after. */
-async function changeUser(db: Database, userId: string, change: UserChange, action: string, actor: AuditActor): Promise<Result<UserSummary, UserAdminError>> {
+async function changeUser(
+  db: Database,
+  userId: string,
+  change: UserChange,
+  action: string,
+  actor: AuditActor,
+): Promise<Result<UserSummary, UserAdminError>> {
   return db.transaction(async (tx) => {
     const losesAdmin = change.role !== undefined ? change.role !== "admin" : change.disabled === true;
     if (losesAdmin && (await isLastAdmin(tx, userId))) return LAST_ADMIN();
     const [before] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
     if (!before) return NOT_FOUND();
-    const [after] = await tx.update(users).set({ ...change, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
+    const [after] = await tx
+      .update(users)
+      .set({ ...change, updatedAt: new Date() })
+      .where(eq(users.id, userId))
+      .returning();
     const changes = changedFields(audited(before), audited(after!));
     if (changes) await appendAudit(tx, actor, action, { type: "user", id: userId }, changes);
     return ok(summary(after!));
@@ -107,11 +144,21 @@ export function changeRole(db: Database, input: { userId: string; role: UserRole
 
 /** A disabled user's session ends at its next request: the session loader re-reads the row every time. */
 export function setDisabled(db: Database, input: { userId: string; disabled: boolean }, actor: AuditActor) {
-  return changeUser(db, input.userId, { disabled: input.disabled }, input.disabled ? "user.disabled" : "user.enabled", actor);
+  return changeUser(
+    db,
+    input.userId,
+    { disabled: input.disabled },
+    input.disabled ? "user.disabled" : "user.enabled",
+    actor,
+  );
 }
 
 /** The most a user may refund per day, in fen; null for no limit. Enforced where refunds are requested. */
-export function setDailyRefundLimit(db: Database, input: { userId: string; limitFen: number | null }, actor: AuditActor) {
+export function setDailyRefundLimit(
+  db: Database,
+  input: { userId: string; limitFen: number | null },
+  actor: AuditActor,
+) {
   return changeUser(db, input.userId, { dailyRefundLimitFen: input.limitFen }, "user.daily_limit_changed", actor);
 }
 
@@ -132,11 +179,20 @@ export async function resetPassword(
       .set({ passwordHash, failedLoginCount: 0, lockedUntil: null, updatedAt: new Date() })
       .where(eq(users.id, input.userId))
       .returning();
-    await appendAudit(tx, actor, "user.password_reset", { type: "user", id: input.userId }, {
-      before: { lockedUntil: before.lockedUntil },
-      after: { lockedUntil: null },
-      passwordGenerated: chosen.value.generated,
+    await appendAudit(
+      tx,
+      actor,
+      "user.password_reset",
+      { type: "user", id: input.userId },
+      {
+        before: { lockedUntil: before.lockedUntil },
+        after: { lockedUntil: null },
+        passwordGenerated: chosen.value.generated,
+      },
+    );
+    return ok({
+      user: summary(after!),
+      ...(chosen.value.generated ? { generatedPassword: chosen.value.password } : {}),
     });
-    return ok({ user: summary(after!), ...(chosen.value.generated ? { generatedPassword: chosen.value.password } : {}) });
   });
 }

@@ -1,15 +1,43 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { billYuanToFen, parseRefundBill, readBillFile, REFUND_BILL_COLUMNS, REFUND_BILL_SUMMARY_COLUMNS } from "./bill-file";
+import {
+  billYuanToFen,
+  parseRefundBill,
+  readBillFile,
+  REFUND_BILL_COLUMNS,
+  REFUND_BILL_SUMMARY_COLUMNS,
+} from "./bill-file";
 
 const marked = (values: string[]) => values.map((v) => `\`${v}`).join(",");
 const line = (over: Partial<Record<(typeof REFUND_BILL_COLUMNS)[number], string>>) =>
-  marked(REFUND_BILL_COLUMNS.map((c) => over[c] ?? ({ 退款状态: "SUCCESS", 退款金额: "0.00", 充值券退款金额: "0.00", 申请退款金额: "0.00" } as Record<string, string>)[c] ?? ""));
+  marked(
+    REFUND_BILL_COLUMNS.map(
+      (c) =>
+        over[c] ??
+        (
+          { 退款状态: "SUCCESS", 退款金额: "0.00", 充值券退款金额: "0.00", 申请退款金额: "0.00" } as Record<
+            string,
+            string
+          >
+        )[c] ??
+        "",
+    ),
+  );
 
 const BILL = [
   `\uFEFF${REFUND_BILL_COLUMNS.join(",")}`,
-  line({ 交易时间: "2026-11-20 10:00:05", 微信订单号: "4200000001", 商户订单号: "T1001", 微信退款单号: "50300001", 商户退款单号: "R1", 退款金额: "10.00", 申请退款金额: "12.34", 充值券退款金额: "2.34", 手续费: "-0.06" }),
+  line({
+    交易时间: "2026-11-20 10:00:05",
+    微信订单号: "4200000001",
+    商户订单号: "T1001",
+    微信退款单号: "50300001",
+    商户退款单号: "R1",
+    退款金额: "10.00",
+    申请退款金额: "12.34",
+    充值券退款金额: "2.34",
+    手续费: "-0.06",
+  }),
   line({ 商户退款单号: "R2", 退款金额: "0.01", 申请退款金额: "0.01", 退款状态: "REFUNDCLOSE" }),
   REFUND_BILL_SUMMARY_COLUMNS.join(","),
   marked(["2", "0.00", "10.01", "2.34", "-0.06", "0.00", "12.35"]),
@@ -20,11 +48,33 @@ describe("parseRefundBill", () => {
   it("reads lines by column name, strips the backticks and the BOM, and turns yuan into fen", () => {
     const parsed = parseRefundBill(BILL);
     expect(parsed.ok && parsed.value.lines).toEqual([
-      expect.objectContaining({ lineNo: 1, outRefundNo: "R1", refundId: "50300001", outTradeNo: "T1001", transactionId: "4200000001", refundFen: 1234, settlementRefundFen: 1000, couponRefundFen: 234, refundStatus: "SUCCESS" }),
-      expect.objectContaining({ lineNo: 2, outRefundNo: "R2", refundId: null, refundFen: 1, refundStatus: "REFUNDCLOSE" }),
+      expect.objectContaining({
+        lineNo: 1,
+        outRefundNo: "R1",
+        refundId: "50300001",
+        outTradeNo: "T1001",
+        transactionId: "4200000001",
+        refundFen: 1234,
+        settlementRefundFen: 1000,
+        couponRefundFen: 234,
+        refundStatus: "SUCCESS",
+      }),
+      expect.objectContaining({
+        lineNo: 2,
+        outRefundNo: "R2",
+        refundId: null,
+        refundFen: 1,
+        refundStatus: "REFUNDCLOSE",
+      }),
     ]);
     expect(parsed.ok && parsed.value.lines[0]?.raw["交易时间"]).toBe("2026-11-20 10:00:05");
-    expect(parsed.ok && parsed.value.totals).toEqual({ lineCount: 2, settlementRefundFen: 1001, couponRefundFen: 234, refundFen: 1235, feeFen: -6 });
+    expect(parsed.ok && parsed.value.totals).toEqual({
+      lineCount: 2,
+      settlementRefundFen: 1001,
+      couponRefundFen: 234,
+      refundFen: 1235,
+      feeFen: -6,
+    });
   });
 
   it.each([
@@ -36,7 +86,10 @@ describe("parseRefundBill", () => {
   ])("refuses a bill with %s", (_, text, message) => {
     const parsed = parseRefundBill(text);
     expect(parsed.ok).toBe(false);
-    expect(!parsed.ok && parsed.error).toMatchObject({ code: "BILL_INVALID", detail: expect.stringContaining(message) });
+    expect(!parsed.ok && parsed.error).toMatchObject({
+      code: "BILL_INVALID",
+      detail: expect.stringContaining(message),
+    });
   });
 });
 

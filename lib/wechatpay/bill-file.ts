@@ -117,7 +117,13 @@ function amountOf(row: Record<string, string>, column: string, where: string): R
 export function parseRefundBill(text: string): Result<ParsedBill, WechatPayError> {
   let records: string[][];
   try {
-    records = parse(text, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: false });
+    records = parse(text, {
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      trim: false,
+    });
   } catch (error) {
     return err(invalid(`not CSV: ${error instanceof Error ? error.message : String(error)}`));
   }
@@ -132,7 +138,8 @@ export function parseRefundBill(text: string): Result<ParsedBill, WechatPayError
   const lines: BillLine[] = [];
   for (const [index, values] of rest.slice(0, summaryAt).entries()) {
     const where = `line ${index + 1}`;
-    if (values.length !== header.length) return err(invalid(`${where} has ${values.length} columns, the header ${header.length}`));
+    if (values.length !== header.length)
+      return err(invalid(`${where} has ${values.length} columns, the header ${header.length}`));
     const raw = Object.fromEntries(header.map((name, i) => [name, values[i] ?? ""]));
     const outRefundNo = raw["商户退款单号"] ?? "";
     if (outRefundNo === "") return err(invalid(`${where} has no 商户退款单号`));
@@ -207,14 +214,23 @@ export function billDigest(plain: Uint8Array, hashType: string): Result<string, 
  * Bytes as downloaded → checked, parsed bill. With an expected hash (APIv3), a file whose digest differs is refused:
  * it was cut off or altered on the way, and nothing in it may be trusted.
  */
-export function readBillFile(bytes: Uint8Array, expected?: { hashType: string; hashValue: string }): Result<ParsedBill, WechatPayError> {
+export function readBillFile(
+  bytes: Uint8Array,
+  expected?: { hashType: string; hashValue: string },
+): Result<ParsedBill, WechatPayError> {
   const text = billText(bytes);
   if (!text.ok) return text;
   if (expected) {
     const digest = billDigest(text.value.plain, expected.hashType);
     if (!digest.ok) return digest;
     if (digest.value !== expected.hashValue.toLowerCase()) {
-      return err(wechatPayError("verification", "BILL_HASH_MISMATCH", `${expected.hashType} of the bill is ${digest.value}, WeChat stated ${expected.hashValue}`));
+      return err(
+        wechatPayError(
+          "verification",
+          "BILL_HASH_MISMATCH",
+          `${expected.hashType} of the bill is ${digest.value}, WeChat stated ${expected.hashValue}`,
+        ),
+      );
     }
   }
   return parseRefundBill(text.value.text);

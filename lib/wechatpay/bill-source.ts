@@ -40,7 +40,10 @@ function summarizeBill(value: unknown): unknown {
  * The bill source of a merchant, from where its credentials live. Each request for a bill is recorded as evidence
  * (`gateway_exchanges`, operation `bill`); the file download itself is not observed, so no bill body is stored there.
  */
-export async function billSourceForMerchant(db: Db, merchantId: string): Promise<Result<RefundBillSource, WechatPayError>> {
+export async function billSourceForMerchant(
+  db: Db,
+  merchantId: string,
+): Promise<Result<RefundBillSource, WechatPayError>> {
   const wired = await merchantWechatPay(db, merchantId);
   if (!wired.ok) return wired;
   const source = createBillSource(wired.value);
@@ -51,7 +54,15 @@ export async function billSourceForMerchant(db: Db, merchantId: string): Promise
     refundBill: (billDate) =>
       recordGatewayCall(
         db,
-        { merchantId, secrets: [credentials.apiV3Key, credentials.apiV2Key], operation: "bill", method: merchant.apiVersion === "v2" ? "POST" : "GET", path, input: { billDate, billType: "REFUND" }, summarize: summarizeBill },
+        {
+          merchantId,
+          secrets: [credentials.apiV3Key, credentials.apiV2Key],
+          operation: "bill",
+          method: merchant.apiVersion === "v2" ? "POST" : "GET",
+          path,
+          input: { billDate, billType: "REFUND" },
+          summarize: summarizeBill,
+        },
         () => source.value.refundBill(billDate),
       ),
   });

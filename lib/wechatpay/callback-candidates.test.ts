@@ -5,8 +5,9 @@ import { addVersion, createDbMerchant, keyMaterial, masterKeyEnv } from "../../t
 import { merchantCredentials, merchants } from "../db/schema";
 import { candidatesAfterRefusal, CANDIDATES_FRESH_MS, recentCandidates } from "./callback-candidates";
 
-const summary = async (loading: Promise<{ merchant: { displayName: string }; credentialVersion?: { version: number } }[]> | undefined) =>
-  loading && (await loading).map((c) => `${c.merchant.displayName} v${c.credentialVersion?.version}`);
+const summary = async (
+  loading: Promise<{ merchant: { displayName: string }; credentialVersion?: { version: number } }[]> | undefined,
+) => loading && (await loading).map((c) => `${c.merchant.displayName} v${c.credentialVersion?.version}`);
 
 describe("recentCandidates: the merchants callbacks are opened with, kept for a few seconds", () => {
   let t: TestDatabase;

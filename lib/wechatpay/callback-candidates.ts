@@ -29,7 +29,8 @@ function load(db: Db, now: number): Promise<MerchantWechatPay[]> {
 
 function current(db: Db, now: number, freshFor: number): Loaded | undefined {
   const entry = loaded;
-  const usable = entry && entry.db === db && entry.generation === merchantsGeneration() && now - entry.loadedAt < freshFor;
+  const usable =
+    entry && entry.db === db && entry.generation === merchantsGeneration() && now - entry.loadedAt < freshFor;
   return usable ? entry : undefined;
 }
 

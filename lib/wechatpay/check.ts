@@ -55,7 +55,12 @@ export interface CheckInput {
 const MAX_SKEW_MS = 5 * 60_000;
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
-const found = (code: CheckCode, zh: string, en: string, detail?: string): CheckFinding => ({ code, ok: false, message: { zh, en }, ...(detail ? { detail } : {}) });
+const found = (code: CheckCode, zh: string, en: string, detail?: string): CheckFinding => ({
+  code,
+  ok: false,
+  message: { zh, en },
+  ...(detail ? { detail } : {}),
+});
 
 /**
  * Whether WeChat can reach the notify URL. A loopback URL is fine only when the gateway is on this machine too (the
@@ -63,7 +68,12 @@ const found = (code: CheckCode, zh: string, en: string, detail?: string): CheckF
  */
 export function notifyUrlFinding(notifyUrl: string, baseUrl: string): CheckFinding | undefined {
   const problem = notifyUrlProblem(notifyUrl);
-  if (problem) return found("NOTIFY_URL", `退款结果通知地址 ${notifyUrl} 不可用：${problem}。请设置 REFUND_NOTIFY_URL 或 APP_URL。`, `The refund notify URL ${notifyUrl} ${problem}. Set REFUND_NOTIFY_URL or APP_URL.`);
+  if (problem)
+    return found(
+      "NOTIFY_URL",
+      `退款结果通知地址 ${notifyUrl} 不可用：${problem}。请设置 REFUND_NOTIFY_URL 或 APP_URL。`,
+      `The refund notify URL ${notifyUrl} ${problem}. Set REFUND_NOTIFY_URL or APP_URL.`,
+    );
   const local = (url: string) => LOOPBACK.test(new URL(url).hostname);
   if (local(notifyUrl) && !local(baseUrl)) {
     return found(
@@ -76,24 +86,45 @@ export function notifyUrlFinding(notifyUrl: string, baseUrl: string): CheckFindi
 }
 
 const clockSkew = (detail: string) =>
-  found("CLOCK_SKEW", "本机时钟与微信支付相差超过 5 分钟，微信支付会拒绝请求签名。请校准服务器时间（NTP）。", "This machine's clock is more than 5 minutes away from WeChat Pay's, so WeChat Pay refuses the request signatures: synchronise it (NTP).", detail);
+  found(
+    "CLOCK_SKEW",
+    "本机时钟与微信支付相差超过 5 分钟，微信支付会拒绝请求签名。请校准服务器时间（NTP）。",
+    "This machine's clock is more than 5 minutes away from WeChat Pay's, so WeChat Pay refuses the request signatures: synchronise it (NTP).",
+    detail,
+  );
 
 /**
  * Before any signed call: whether the API answers at all, and whether its clock (the HTTP `Date` of an unsigned
  * request's answer) agrees with ours — a skewed clock would otherwise look like a wrong key.
  */
-async function reachability(baseUrl: string, path: string, now: () => number, timeoutMs: number): Promise<CheckFinding | undefined> {
+async function reachability(
+  baseUrl: string,
+  path: string,
+  now: () => number,
+  timeoutMs: number,
+): Promise<CheckFinding | undefined> {
   let answer: Response;
   try {
-    answer = await fetch(`${baseUrl}${path}`, { method: "GET", redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    answer = await fetch(`${baseUrl}${path}`, {
+      method: "GET",
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await answer.body?.cancel();
   } catch (error) {
     const detail = String((error as { cause?: unknown }).cause ?? error).slice(0, 200);
-    return found("BASE_URL_UNREACHABLE", `无法连接微信支付接口 ${baseUrl}（WECHATPAY_BASE_URL）：网络不通、域名无法解析或 TLS 失败。`, `WeChat Pay's API at ${baseUrl} (WECHATPAY_BASE_URL) cannot be reached: no route, no DNS answer, or TLS failed.`, detail);
+    return found(
+      "BASE_URL_UNREACHABLE",
+      `无法连接微信支付接口 ${baseUrl}（WECHATPAY_BASE_URL）：网络不通、域名无法解析或 TLS 失败。`,
+      `WeChat Pay's API at ${baseUrl} (WECHATPAY_BASE_URL) cannot be reached: no route, no DNS answer, or TLS failed.`,
+      detail,
+    );
   }
   const theirs = Date.parse(answer.headers.get("date") ?? "");
   if (Number.isFinite(theirs) && Math.abs(theirs - now()) > MAX_SKEW_MS) {
-    return clockSkew(`WeChat Pay's time ${new Date(theirs).toISOString()}, this machine's ${new Date(now()).toISOString()}`);
+    return clockSkew(
+      `WeChat Pay's time ${new Date(theirs).toISOString()}, this machine's ${new Date(now()).toISOString()}`,
+    );
   }
   return undefined;
 }
@@ -105,7 +136,12 @@ function callFinding(error: WechatPayError, mchid: string): CheckFinding {
     case "CONNECTION_FAILED":
     case "TIMEOUT":
     case "CONNECTION_RESET":
-      return found("BASE_URL_UNREACHABLE", "无法连接微信支付接口（WECHATPAY_BASE_URL）：网络不通、域名无法解析或 TLS 失败。", "WeChat Pay's API (WECHATPAY_BASE_URL) cannot be reached: no route, no DNS answer, or TLS failed.", detail);
+      return found(
+        "BASE_URL_UNREACHABLE",
+        "无法连接微信支付接口（WECHATPAY_BASE_URL）：网络不通、域名无法解析或 TLS 失败。",
+        "WeChat Pay's API (WECHATPAY_BASE_URL) cannot be reached: no route, no DNS answer, or TLS failed.",
+        detail,
+      );
     case "SIGN_ERROR":
       return found(
         "SIGNATURE_REJECTED",
@@ -114,11 +150,26 @@ function callFinding(error: WechatPayError, mchid: string): CheckFinding {
         detail,
       );
     case "MCH_NOT_EXISTS":
-      return found("MCHID_UNKNOWN", `微信支付不认识商户号 ${mchid}（WECHATPAY_MCHID）。`, `WeChat Pay does not know the merchant ID ${mchid} (WECHATPAY_MCHID).`, detail);
+      return found(
+        "MCHID_UNKNOWN",
+        `微信支付不认识商户号 ${mchid}（WECHATPAY_MCHID）。`,
+        `WeChat Pay does not know the merchant ID ${mchid} (WECHATPAY_MCHID).`,
+        detail,
+      );
     case "NO_AUTH":
-      return found("NO_AUTH", "商户没有调用该接口的权限，请在商户平台检查产品权限。", "The merchant may not call this API: check the product permissions in the merchant platform.", detail);
+      return found(
+        "NO_AUTH",
+        "商户没有调用该接口的权限，请在商户平台检查产品权限。",
+        "The merchant may not call this API: check the product permissions in the merchant platform.",
+        detail,
+      );
     default:
-      return found("UNEXPECTED", `微信支付返回了意外的结果（${error.code}）。`, `WeChat Pay answered unexpectedly (${error.code}).`, detail);
+      return found(
+        "UNEXPECTED",
+        `微信支付返回了意外的结果（${error.code}）。`,
+        `WeChat Pay answered unexpectedly (${error.code}).`,
+        detail,
+      );
   }
 }
 
@@ -127,7 +178,11 @@ function callFinding(error: WechatPayError, mchid: string): CheckFinding {
  * private key (WeChat verifies the request), the APIv3 key (the certificates are encrypted under it), the public key
  * and its id (the answer is signed with it when the request names it), and the clocks (the answer's timestamp).
  */
-async function checkV3(credentials: MerchantCredentials, now: () => number, timeoutMs: number): Promise<CheckFinding[]> {
+async function checkV3(
+  credentials: MerchantCredentials,
+  now: () => number,
+  timeoutMs: number,
+): Promise<CheckFinding[]> {
   const v3 = requireV3Credentials(credentials);
   if (!v3.ok) return [found("CONFIG", "APIv3 配置不完整。", "The APIv3 configuration is incomplete.", v3.error.detail)];
   const unreachable = await reachability(credentials.baseUrl, "/v3/certificates", now, timeoutMs);
@@ -139,17 +194,41 @@ async function checkV3(credentials: MerchantCredentials, now: () => number, time
   const findings: CheckFinding[] = [];
   const certificates = decryptCertificates(answer.value.body, v3.value.apiV3Key);
   if (!certificates.ok) {
-    findings.push(found("APIV3_KEY_WRONG", "APIv3 密钥（WECHATPAY_APIV3_KEY）无法解密微信支付平台证书：密钥有误，或已在商户平台重新设置。", "The APIv3 key (WECHATPAY_APIV3_KEY) does not decrypt WeChat Pay's platform certificates: it is wrong, or it was reset in the merchant platform.", certificates.error.code));
+    findings.push(
+      found(
+        "APIV3_KEY_WRONG",
+        "APIv3 密钥（WECHATPAY_APIV3_KEY）无法解密微信支付平台证书：密钥有误，或已在商户平台重新设置。",
+        "The APIv3 key (WECHATPAY_APIV3_KEY) does not decrypt WeChat Pay's platform certificates: it is wrong, or it was reset in the merchant platform.",
+        certificates.error.code,
+      ),
+    );
   }
   const serial = headerValue(answer.value.headers, "Wechatpay-Serial") ?? "";
   if (credentials.publicKeyId && credentials.publicKey) {
     if (serial.startsWith("PUB_KEY_ID_") && serial !== credentials.publicKeyId) {
-      findings.push(found("PUBLIC_KEY_ID_UNKNOWN", `微信支付公钥 ID（WECHATPAY_PUBLIC_KEY_ID=${credentials.publicKeyId}）与微信支付使用的 ${serial} 不一致。`, `The WeChat Pay public key id (WECHATPAY_PUBLIC_KEY_ID=${credentials.publicKeyId}) is not the one WeChat Pay uses (${serial}).`));
+      findings.push(
+        found(
+          "PUBLIC_KEY_ID_UNKNOWN",
+          `微信支付公钥 ID（WECHATPAY_PUBLIC_KEY_ID=${credentials.publicKeyId}）与微信支付使用的 ${serial} 不一致。`,
+          `The WeChat Pay public key id (WECHATPAY_PUBLIC_KEY_ID=${credentials.publicKeyId}) is not the one WeChat Pay uses (${serial}).`,
+        ),
+      );
     } else if (serial === credentials.publicKeyId) {
       const key = credentials.publicKey;
-      const verified = await verifySignature(answer.value, async (s) => (s === credentials.publicKeyId ? key : undefined), { now });
+      const verified = await verifySignature(
+        answer.value,
+        async (s) => (s === credentials.publicKeyId ? key : undefined),
+        { now },
+      );
       if (!verified.ok && verified.error.code !== "TIMESTAMP_SKEW") {
-        findings.push(found("PUBLIC_KEY_WRONG", "微信支付的应答无法用配置的微信支付公钥（WECHATPAY_PUBLIC_KEY）验证：公钥文件与公钥 ID 不对应。", "WeChat Pay's answer does not verify with the configured public key (WECHATPAY_PUBLIC_KEY): the key file does not belong to the public key id.", verified.error.code));
+        findings.push(
+          found(
+            "PUBLIC_KEY_WRONG",
+            "微信支付的应答无法用配置的微信支付公钥（WECHATPAY_PUBLIC_KEY）验证：公钥文件与公钥 ID 不对应。",
+            "WeChat Pay's answer does not verify with the configured public key (WECHATPAY_PUBLIC_KEY): the key file does not belong to the public key id.",
+            verified.error.code,
+          ),
+        );
       }
     }
   }
@@ -157,7 +236,11 @@ async function checkV3(credentials: MerchantCredentials, now: () => number, time
 }
 
 /** APIv2: 查询退款 of a number that cannot exist. REFUNDNOTEXIST means the mchid, API key and signature all passed. */
-async function checkV2(credentials: MerchantCredentials, now: () => number, timeoutMs: number): Promise<CheckFinding[]> {
+async function checkV2(
+  credentials: MerchantCredentials,
+  now: () => number,
+  timeoutMs: number,
+): Promise<CheckFinding[]> {
   const v2 = v2CredentialsOf(credentials);
   if (!v2.ok) return [found("CONFIG", "APIv2 配置不完整。", "The APIv2 configuration is incomplete.", v2.error.detail)];
   const unreachable = await reachability(credentials.baseUrl, "/pay/refundquery", now, timeoutMs);
@@ -165,10 +248,24 @@ async function checkV2(credentials: MerchantCredentials, now: () => number, time
   const answer = await queryRefundV2(v2.value, { outRefundNo: `CHECK${Date.now()}` }, { timeoutMs });
   if (answer.ok || answer.error.code === "RESOURCE_NOT_EXISTS") return [];
   if (answer.error.code === "SIGN_ERROR") {
-    return [found("APIV2_KEY_WRONG", "微信支付拒绝了 APIv2 签名：API 密钥（WECHATPAY_APIV2_KEY）或签名类型有误。", "WeChat Pay refused the APIv2 signature: the API key (WECHATPAY_APIV2_KEY) or the sign type is wrong.", answer.error.detail)];
+    return [
+      found(
+        "APIV2_KEY_WRONG",
+        "微信支付拒绝了 APIv2 签名：API 密钥（WECHATPAY_APIV2_KEY）或签名类型有误。",
+        "WeChat Pay refused the APIv2 signature: the API key (WECHATPAY_APIV2_KEY) or the sign type is wrong.",
+        answer.error.detail,
+      ),
+    ];
   }
   if (answer.error.code === "CLIENT_CERT_INVALID") {
-    return [found("CLIENT_CERT_INVALID", "商户 API 证书（apiclient_cert.p12）无法使用：文件或密码有误。", "The merchant API certificate (apiclient_cert.p12) cannot be used: the file or its password is wrong.", answer.error.detail)];
+    return [
+      found(
+        "CLIENT_CERT_INVALID",
+        "商户 API 证书（apiclient_cert.p12）无法使用：文件或密码有误。",
+        "The merchant API certificate (apiclient_cert.p12) cannot be used: the file or its password is wrong.",
+        answer.error.detail,
+      ),
+    ];
   }
   return [callFinding(answer.error, credentials.mchid)];
 }
@@ -184,10 +281,21 @@ export async function checkWechatPayConfiguration(input: CheckInput): Promise<Ch
   const findings: CheckFinding[] = [];
   const notify = notifyUrlFinding(input.notifyUrl, input.credentials.baseUrl);
   if (notify) findings.push(notify);
-  findings.push(...(input.apiVersion === "v3" ? await checkV3(input.credentials, now, timeoutMs) : await checkV2(input.credentials, now, timeoutMs)));
+  findings.push(
+    ...(input.apiVersion === "v3"
+      ? await checkV3(input.credentials, now, timeoutMs)
+      : await checkV2(input.credentials, now, timeoutMs)),
+  );
   const ok = findings.length === 0;
   if (ok) {
-    findings.push({ code: "CONNECTED", ok: true, message: { zh: `已用商户号 ${input.credentials.mchid} 成功连接微信支付（${input.apiVersion}）。`, en: `Connected to WeChat Pay as merchant ${input.credentials.mchid} (${input.apiVersion}).` } });
+    findings.push({
+      code: "CONNECTED",
+      ok: true,
+      message: {
+        zh: `已用商户号 ${input.credentials.mchid} 成功连接微信支付（${input.apiVersion}）。`,
+        en: `Connected to WeChat Pay as merchant ${input.credentials.mchid} (${input.apiVersion}).`,
+      },
+    });
   }
   return { ok, findings };
 }
@@ -196,17 +304,37 @@ export async function checkWechatPayConfiguration(input: CheckInput): Promise<Ch
  * A merchant of the console, checked with the credentials the console would use for it: the WECHATPAY_* variables as
  * they are now for the configured merchant, the active uploaded version for the others.
  */
-export async function checkMerchant(db: Db, merchantId: string, notifyUrl: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<CheckReport> {
-  const unusable = (detail: string): CheckReport => ({ ok: false, findings: [found("CONFIG", "该商户的微信支付配置无法使用。", "This merchant's WeChat Pay configuration cannot be used.", detail)] });
+export async function checkMerchant(
+  db: Db,
+  merchantId: string,
+  notifyUrl: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<CheckReport> {
+  const unusable = (detail: string): CheckReport => ({
+    ok: false,
+    findings: [
+      found(
+        "CONFIG",
+        "该商户的微信支付配置无法使用。",
+        "This merchant's WeChat Pay configuration cannot be used.",
+        detail,
+      ),
+    ],
+  });
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId));
   if (!merchant) return unusable(`merchant ${merchantId} does not exist`);
   if (merchant.credentialsRef === "env") {
     const fromEnv = loadMerchantCredentialsFromEnv(env);
     if (!fromEnv.ok) return unusable(fromEnv.error.detail);
-    if (fromEnv.value?.mchid !== merchant.mchid) return unusable(`WECHATPAY_MCHID does not name merchant ${merchant.mchid}`);
+    if (fromEnv.value?.mchid !== merchant.mchid)
+      return unusable(`WECHATPAY_MCHID does not name merchant ${merchant.mchid}`);
     return checkWechatPayConfiguration({ credentials: fromEnv.value, apiVersion: merchant.apiVersion, notifyUrl });
   }
   const wired = await merchantWechatPay(db, merchantId, env);
   if (!wired.ok) return unusable(`${wired.error.code}: ${wired.error.detail}`);
-  return checkWechatPayConfiguration({ credentials: wired.value.credentials, apiVersion: merchant.apiVersion, notifyUrl });
+  return checkWechatPayConfiguration({
+    credentials: wired.value.credentials,
+    apiVersion: merchant.apiVersion,
+    notifyUrl,
+  });
 }

@@ -78,25 +78,54 @@ describe("loadMerchantCredentialsFromEnv", () => {
       WECHATPAY_APIV2_SIGN_TYPE: "MD5",
       WECHATPAY_BASE_URL: "http://127.0.0.1:4010/",
     });
-    expect(c).toMatchObject({ p12Password: "1900000100", subMchid: "1900000109", signType: "MD5", baseUrl: "http://127.0.0.1:4010" });
+    expect(c).toMatchObject({
+      p12Password: "1900000100",
+      subMchid: "1900000109",
+      signType: "MD5",
+      baseUrl: "http://127.0.0.1:4010",
+    });
   });
 
   it.each([
     ["an APIv3 key of 31 bytes", { WECHATPAY_APIV3_KEY: APIV3_KEY.slice(1) }, "WECHATPAY_APIV3_KEY"],
-    ["an APIv3 key of 32 characters but more bytes", { WECHATPAY_APIV3_KEY: `密${APIV3_KEY.slice(1)}` }, "WECHATPAY_APIV3_KEY"],
+    [
+      "an APIv3 key of 32 characters but more bytes",
+      { WECHATPAY_APIV3_KEY: `密${APIV3_KEY.slice(1)}` },
+      "WECHATPAY_APIV3_KEY",
+    ],
     ["an APIv2 key of the wrong length", { WECHATPAY_APIV2_KEY: "short-secret" }, "WECHATPAY_APIV2_KEY"],
     ["a merchant ID that is not digits", { WECHATPAY_MCHID: "19000x0100" }, "WECHATPAY_MCHID"],
     ["a serial that is not hex", { WECHATPAY_MERCHANT_SERIAL_NO: "not-hex!" }, "WECHATPAY_MERCHANT_SERIAL_NO"],
     ["a base URL that is not http(s)", { WECHATPAY_BASE_URL: "ftp://example.com" }, "WECHATPAY_BASE_URL"],
     ["an unknown sign type", { WECHATPAY_APIV2_SIGN_TYPE: "SHA1" }, "WECHATPAY_APIV2_SIGN_TYPE"],
     ["a public key id without the key", { WECHATPAY_PUBLIC_KEY: undefined }, "WECHATPAY_PUBLIC_KEY"],
-    ["a missing key file", { WECHATPAY_MERCHANT_PRIVATE_KEY: path.join(dir, "missing.pem") }, "WECHATPAY_MERCHANT_PRIVATE_KEY"],
-    ["a key pasted without its BEGIN line", { WECHATPAY_MERCHANT_PRIVATE_KEY: goRsa.private_key_pkcs8_pem.split("\n").slice(1, -1).join("") }, "WECHATPAY_MERCHANT_PRIVATE_KEY"],
-    ["a PEM that is not a key", { WECHATPAY_MERCHANT_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----" }, "WECHATPAY_MERCHANT_PRIVATE_KEY"],
-    ["a public key given as the private key", { WECHATPAY_MERCHANT_PRIVATE_KEY: goRsa.public_key_pem }, "WECHATPAY_MERCHANT_PRIVATE_KEY"],
+    [
+      "a missing key file",
+      { WECHATPAY_MERCHANT_PRIVATE_KEY: path.join(dir, "missing.pem") },
+      "WECHATPAY_MERCHANT_PRIVATE_KEY",
+    ],
+    [
+      "a key pasted without its BEGIN line",
+      { WECHATPAY_MERCHANT_PRIVATE_KEY: goRsa.private_key_pkcs8_pem.split("\n").slice(1, -1).join("") },
+      "WECHATPAY_MERCHANT_PRIVATE_KEY",
+    ],
+    [
+      "a PEM that is not a key",
+      { WECHATPAY_MERCHANT_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----" },
+      "WECHATPAY_MERCHANT_PRIVATE_KEY",
+    ],
+    [
+      "a public key given as the private key",
+      { WECHATPAY_MERCHANT_PRIVATE_KEY: goRsa.public_key_pem },
+      "WECHATPAY_MERCHANT_PRIVATE_KEY",
+    ],
     [
       "an EC private key",
-      { WECHATPAY_MERCHANT_PRIVATE_KEY: generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString() },
+      {
+        WECHATPAY_MERCHANT_PRIVATE_KEY: generateKeyPairSync("ec", { namedCurve: "P-256" })
+          .privateKey.export({ type: "pkcs8", format: "pem" })
+          .toString(),
+      },
       "WECHATPAY_MERCHANT_PRIVATE_KEY",
     ],
     ["a missing p12 file", { WECHATPAY_APICLIENT_P12: path.join(dir, "missing.p12") }, "WECHATPAY_APICLIENT_P12"],
@@ -113,7 +142,7 @@ describe("loadMerchantCredentialsFromEnv", () => {
 
 describe("credentials never leak their secrets", () => {
   const c = load(full);
-  const secrets = [APIV3_KEY, APIV2_KEY, P12_PASSWORD, "MIIEvgIBADANBgkq", "BEGIN", "\"type\":\"Buffer\""];
+  const secrets = [APIV3_KEY, APIV2_KEY, P12_PASSWORD, "MIIEvgIBADANBgkq", "BEGIN", '"type":"Buffer"'];
 
   it.each([
     ["JSON.stringify", () => JSON.stringify(c)],
@@ -131,7 +160,11 @@ describe("credentials never leak their secrets", () => {
 
   it("leaves unset secrets out instead of pretending they exist", () => {
     const bare = load({ WECHATPAY_MCHID: "1900000100" });
-    expect(JSON.parse(JSON.stringify(bare))).toEqual({ mchid: "1900000100", baseUrl: DEFAULT_BASE_URL, signType: "HMAC-SHA256" });
+    expect(JSON.parse(JSON.stringify(bare))).toEqual({
+      mchid: "1900000100",
+      baseUrl: DEFAULT_BASE_URL,
+      signType: "HMAC-SHA256",
+    });
   });
 });
 
@@ -139,6 +172,8 @@ describe("requireV3Credentials", () => {
   it("names what APIv3 is missing", () => {
     const result = requireV3Credentials(load({ WECHATPAY_MCHID: "1900000100", WECHATPAY_APIV3_KEY: APIV3_KEY }));
     expect(result).toMatchObject({ ok: false, error: { code: "CONFIG_MISSING" } });
-    expect(!result.ok && result.error.detail).toBe("APIv3 needs WECHATPAY_MERCHANT_SERIAL_NO, WECHATPAY_MERCHANT_PRIVATE_KEY");
+    expect(!result.ok && result.error.detail).toBe(
+      "APIv3 needs WECHATPAY_MERCHANT_SERIAL_NO, WECHATPAY_MERCHANT_PRIVATE_KEY",
+    );
   });
 });

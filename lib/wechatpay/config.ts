@@ -54,13 +54,23 @@ const optionalText = z
   .optional()
   .transform((s) => (s === "" ? undefined : s));
 
-const merchantId = optionalText.pipe(z.string().regex(/^\d{8,12}$/, "must be the digits of a merchant ID").optional());
+const merchantId = optionalText.pipe(
+  z
+    .string()
+    .regex(/^\d{8,12}$/, "must be the digits of a merchant ID")
+    .optional(),
+);
 
 const envSchema = z.object({
   WECHATPAY_MCHID: merchantId,
   WECHATPAY_APPID: optionalText,
   WECHATPAY_SUB_MCHID: merchantId,
-  WECHATPAY_MERCHANT_SERIAL_NO: optionalText.pipe(z.string().regex(/^[0-9A-Fa-f]{8,64}$/, "must be hex").optional()),
+  WECHATPAY_MERCHANT_SERIAL_NO: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9A-Fa-f]{8,64}$/, "must be hex")
+      .optional(),
+  ),
   WECHATPAY_MERCHANT_PRIVATE_KEY: optionalText,
   // Byte length, not characters: the key is an AES-256 key.
   WECHATPAY_APIV3_KEY: z
@@ -233,7 +243,7 @@ export function loadMerchantCredentialsFromStored(
       publicKey,
       apiV2Key: secrets.apiV2Key,
       p12,
-      p12Password: p12 ? (secrets.p12Password || merchant.mchid) : undefined,
+      p12Password: p12 ? secrets.p12Password || merchant.mchid : undefined,
       signType: "HMAC-SHA256",
     }),
   );

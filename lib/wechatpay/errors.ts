@@ -99,7 +99,10 @@ const CODES: Record<string, CodeInfo> = {
   },
   MCH_NOT_EXISTS: {
     advice: "final",
-    message: { zh: "商户号不存在，请检查商户配置。", en: "The merchant ID does not exist. Check the merchant settings." },
+    message: {
+      zh: "商户号不存在，请检查商户配置。",
+      en: "The merchant ID does not exist. Check the merchant settings.",
+    },
   },
   SIGN_ERROR: {
     advice: "final",
@@ -284,7 +287,10 @@ const CODES: Record<string, CodeInfo> = {
   },
   APIV3_KEY_INVALID: {
     advice: "final",
-    message: { zh: "APIv3 密钥长度不正确（应为 32 字节）。", en: "The APIv3 key has the wrong length (it must be 32 bytes)." },
+    message: {
+      zh: "APIv3 密钥长度不正确（应为 32 字节）。",
+      en: "The APIv3 key has the wrong length (it must be 32 bytes).",
+    },
   },
   CERTIFICATE_INVALID: {
     advice: "final",

@@ -102,7 +102,9 @@ function v2Gateway(credentials: MerchantCredentials): Result<WiredGateway, Wecha
         refundAccount: s.fundsAccount === "AVAILABLE" ? "REFUND_SOURCE_RECHARGE_FUNDS" : undefined,
       });
       // APIv2 answers "accepted" without a status: the refund is processing until the callback or a query says more.
-      return result.ok ? ok({ refundId: result.value.refund_id, status: "PROCESSING", channel: result.value.refund_channel }) : result;
+      return result.ok
+        ? ok({ refundId: result.value.refund_id, status: "PROCESSING", channel: result.value.refund_channel })
+        : result;
     },
     query: async (outRefundNo: string) => {
       const result = await queryRefundV2(v2, { outRefundNo });
@@ -123,6 +125,9 @@ function v2Gateway(credentials: MerchantCredentials): Result<WiredGateway, Wecha
 }
 
 /** The gateway for a merchant's configured protocol, with the APIv3 platform keys when the protocol is APIv3. */
-export function createRefundGateway(credentials: MerchantCredentials, apiVersion: "v3" | "v2"): Result<WiredGateway, WechatPayError> {
+export function createRefundGateway(
+  credentials: MerchantCredentials,
+  apiVersion: "v3" | "v2",
+): Result<WiredGateway, WechatPayError> {
   return apiVersion === "v3" ? v3Gateway(credentials) : v2Gateway(credentials);
 }

@@ -14,12 +14,26 @@ describe("networkError", () => {
     ["an abort", "TIMEOUT", "unknown", Object.assign(new Error("aborted"), { name: "AbortError" })],
     ["ECONNREFUSED", "CONNECTION_FAILED", "retry", fetchFailed(sysError("ECONNREFUSED"))],
     ["ENOTFOUND", "CONNECTION_FAILED", "retry", fetchFailed(sysError("ENOTFOUND"))],
-    ["refused on every address (AggregateError)", "CONNECTION_FAILED", "retry", fetchFailed(Object.assign(new AggregateError([sysError("ECONNREFUSED"), sysError("ECONNREFUSED")]), { code: "ECONNREFUSED" }))],
+    [
+      "refused on every address (AggregateError)",
+      "CONNECTION_FAILED",
+      "retry",
+      fetchFailed(
+        Object.assign(new AggregateError([sysError("ECONNREFUSED"), sysError("ECONNREFUSED")]), {
+          code: "ECONNREFUSED",
+        }),
+      ),
+    ],
     ["an expired TLS certificate", "CONNECTION_FAILED", "retry", fetchFailed(sysError("CERT_HAS_EXPIRED"))],
     ["ECONNRESET", "CONNECTION_RESET", "unknown", fetchFailed(sysError("ECONNRESET"))],
     ["undici 'other side closed'", "CONNECTION_RESET", "unknown", fetchFailed(sysError("UND_ERR_SOCKET"))],
     ["socket hang up", "CONNECTION_RESET", "unknown", fetchFailed(new Error("socket hang up"))],
-    ["refused, then reset", "CONNECTION_RESET", "unknown", fetchFailed(Object.assign(new AggregateError([sysError("ECONNREFUSED"), sysError("ECONNRESET")])))],
+    [
+      "refused, then reset",
+      "CONNECTION_RESET",
+      "unknown",
+      fetchFailed(Object.assign(new AggregateError([sysError("ECONNREFUSED"), sysError("ECONNRESET")]))),
+    ],
     ["something never seen", "CONNECTION_RESET", "unknown", "a string"],
   ])("%s → %s (%s)", (_name, code, advice, error) => {
     expect(networkError(error)).toMatchObject({ kind: "network", code, advice });
@@ -33,7 +47,8 @@ describe("sendHttp", () => {
     server = createServer((req, res) => {
       if (req.url === "/bom") return void res.end(Buffer.from("\uFEFF{}", "utf8"));
       if (req.url === "/latin1") return void res.end(Buffer.from([0x7b, 0xe9, 0x7d]));
-      if (req.url === "/declared-large") return void res.writeHead(200, { "Content-Length": "5000" }).end("x".repeat(5000));
+      if (req.url === "/declared-large")
+        return void res.writeHead(200, { "Content-Length": "5000" }).end("x".repeat(5000));
       if (req.url === "/chunked-large") {
         res.writeHead(200);
         for (let i = 0; i < 10; i++) res.write("x".repeat(1000));
@@ -59,7 +74,10 @@ describe("sendHttp", () => {
   });
 
   it("refuses a body that is not UTF-8", async () => {
-    expect(await sendHttp({ method: "GET", url: `${base}/latin1`, headers: {} })).toMatchObject({ ok: false, error: { code: "UNEXPECTED_RESPONSE" } });
+    expect(await sendHttp({ method: "GET", url: `${base}/latin1`, headers: {} })).toMatchObject({
+      ok: false,
+      error: { code: "UNEXPECTED_RESPONSE" },
+    });
   });
 
   it.each(["/declared-large", "/chunked-large"])("refuses %s beyond the size limit", async (url) => {
@@ -78,7 +96,11 @@ describe("every error code this library emits has an entry in the CODES table", 
   ].filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
   const codes = new Set(
     sources.flatMap((f) =>
-      [...readFileSync(new URL(f, import.meta.url), "utf8").matchAll(/(?:wechatPayError\(\s*"[a-z]+",\s*|verificationError\(\s*)"([A-Z0-9_]+)"/g)].map((m) => m[1]!),
+      [
+        ...readFileSync(new URL(f, import.meta.url), "utf8").matchAll(
+          /(?:wechatPayError\(\s*"[a-z]+",\s*|verificationError\(\s*)"([A-Z0-9_]+)"/g,
+        ),
+      ].map((m) => m[1]!),
     ),
   );
   const unknown = describeCode("__NO_SUCH_CODE__");

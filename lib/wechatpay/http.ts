@@ -141,7 +141,8 @@ async function sendOnce(request: HttpRequest): Promise<Result<HttpResponse, Wech
   if (!answer.ok) return answer;
   const { status, headers, bytes } = answer.value;
   const body = decodeUtf8Exact(bytes);
-  if (body === undefined) return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", "answer body is not UTF-8", status));
+  if (body === undefined)
+    return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", "answer body is not UTF-8", status));
   return ok({ status, headers, body });
 }
 

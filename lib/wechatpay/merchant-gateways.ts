@@ -1,7 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import { encryptionKeyFrom } from "../crypto/seal";
 import type { Db } from "../db/client";
-import { merchantCredentials, merchants, type CredentialStatus, type Merchant, type MerchantCredentialRow } from "../db/schema";
+import {
+  merchantCredentials,
+  merchants,
+  type CredentialStatus,
+  type Merchant,
+  type MerchantCredentialRow,
+} from "../db/schema";
 import { log } from "../log";
 import { openSecrets } from "../merchants/credential-secrets";
 import { usableCredentialRows } from "../merchants/credentials";
@@ -39,7 +45,11 @@ const cache = new Map<string, Wiring>();
 const wiringKey = (merchant: Merchant, source: string) =>
   [merchant.id, merchant.apiVersion, merchant.mchid, merchant.subMchid ?? "", merchant.appid, source].join(":");
 
-function cached(key: string, merchant: Merchant, make: () => Result<Wiring, WechatPayError>): Result<MerchantWechatPay, WechatPayError> {
+function cached(
+  key: string,
+  merchant: Merchant,
+  make: () => Result<Wiring, WechatPayError>,
+): Result<MerchantWechatPay, WechatPayError> {
   let wiring = cache.get(key);
   if (!wiring) {
     const made = make();
@@ -61,18 +71,30 @@ function wireFromEnv(merchant: Merchant, env: Env): Result<MerchantWechatPay, We
     const credentials = loadMerchantCredentialsFromEnv(env);
     if (!credentials.ok) return credentials;
     if (!credentials.value || credentials.value.mchid !== merchant.mchid) {
-      return err(wechatPayError("config", "CONFIG_MISSING", `no WeChat Pay credentials for merchant ${merchant.mchid}`));
+      return err(
+        wechatPayError("config", "CONFIG_MISSING", `no WeChat Pay credentials for merchant ${merchant.mchid}`),
+      );
     }
     return wired(credentials.value, merchant);
   });
 }
 
 /** `credentials_ref = 'db'`: one uploaded version, its secrets opened in memory only, on first use in this process. */
-function wireFromRow(merchant: Merchant, row: MerchantCredentialRow, env: Env): Result<MerchantWechatPay, WechatPayError> {
+function wireFromRow(
+  merchant: Merchant,
+  row: MerchantCredentialRow,
+  env: Env,
+): Result<MerchantWechatPay, WechatPayError> {
   const made = cached(wiringKey(merchant, `db:${row.id}:${row.version}`), merchant, () => {
     const masterKey = encryptionKeyFrom(env);
     if (!masterKey.ok) {
-      return err(wechatPayError("config", "CONFIG_INVALID", `APP_ENCRYPTION_KEY is ${masterKey.error === "MISSING" ? "not set" : "invalid"}`));
+      return err(
+        wechatPayError(
+          "config",
+          "CONFIG_INVALID",
+          `APP_ENCRYPTION_KEY is ${masterKey.error === "MISSING" ? "not set" : "invalid"}`,
+        ),
+      );
     }
     const secrets = openSecrets(masterKey.value, row);
     if (!secrets.ok) {
@@ -80,7 +102,13 @@ function wireFromRow(merchant: Merchant, row: MerchantCredentialRow, env: Env): 
       return err(wechatPayError("config", "CONFIG_INVALID", detail));
     }
     const credentials = loadMerchantCredentialsFromStored(
-      { merchant, merchantSerialNo: row.merchantSerialNo, publicKeyId: row.publicKeyId, publicKeyPem: row.publicKeyPem, secrets: secrets.value },
+      {
+        merchant,
+        merchantSerialNo: row.merchantSerialNo,
+        publicKeyId: row.publicKeyId,
+        publicKeyPem: row.publicKeyPem,
+        secrets: secrets.value,
+      },
       env,
     );
     return credentials.ok ? wired(credentials.value, merchant) : credentials;
@@ -101,7 +129,8 @@ export async function merchantWechatPay(
     .select()
     .from(merchantCredentials)
     .where(and(eq(merchantCredentials.merchantId, merchant.id), eq(merchantCredentials.status, "active")));
-  if (!active) return err(wechatPayError("config", "CONFIG_MISSING", `merchant ${merchant.mchid} has no active credentials`));
+  if (!active)
+    return err(wechatPayError("config", "CONFIG_MISSING", `merchant ${merchant.mchid} has no active credentials`));
   return wireFromRow(merchant, active, env);
 }
 
@@ -136,13 +165,19 @@ export async function configuredMerchants(db: Db, env: Env = process.env): Promi
       .flatMap((row) => {
         const fromRow = wireFromRow(merchant, row, env);
         if (fromRow.ok) return [fromRow.value];
-        log.warn({ merchant: merchant.id, version: row.version, code: fromRow.error.code, detail: fromRow.error.detail }, "credential version unusable");
+        log.warn(
+          { merchant: merchant.id, version: row.version, code: fromRow.error.code, detail: fromRow.error.detail },
+          "credential version unusable",
+        );
         return [];
       });
   });
 }
 
 /** Whether a merchant row is the one WeChat names by `mchid` (direct) or `sp_mchid` + `sub_mchid` (partner). */
-export function isMerchant(merchant: Pick<Merchant, "mchid" | "subMchid">, named: { mchid: string; subMchid?: string }): boolean {
+export function isMerchant(
+  merchant: Pick<Merchant, "mchid" | "subMchid">,
+  named: { mchid: string; subMchid?: string },
+): boolean {
   return merchant.mchid === named.mchid && (merchant.subMchid ?? undefined) === named.subMchid;
 }

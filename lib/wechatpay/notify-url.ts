@@ -16,7 +16,8 @@ export function notifyUrlProblem(text: string): string | undefined {
   }
   if (url.search || text.includes("?")) return "must not carry a query string";
   if (url.hash) return "must not carry a fragment";
-  if (LOOPBACK.test(url.hostname)) return url.protocol === "https:" || url.protocol === "http:" ? undefined : "must be http(s)";
+  if (LOOPBACK.test(url.hostname))
+    return url.protocol === "https:" || url.protocol === "http:" ? undefined : "must be http(s)";
   if (url.protocol !== "https:") return "must be https: WeChat Pay calls it over TLS";
   if (url.port !== "") return "must use the default port 443";
   return undefined;

@@ -37,7 +37,9 @@ describe("SharedRateLimiter", () => {
     const rows = await t.db.execute<{ bucket: string; window_start: string; count: number }>(
       sql`select bucket, window_start::text, count from rate_limit_windows where bucket like 'm2:%'`,
     );
-    const stormSeconds = [...rows].filter((r) => r.bucket === "m2:errors" && Number(r.count) >= 3).map((r) => r.window_start);
+    const stormSeconds = [...rows]
+      .filter((r) => r.bucket === "m2:errors" && Number(r.count) >= 3)
+      .map((r) => r.window_start);
     const requestSeconds = [...rows].filter((r) => r.bucket === "m2:requests").map((r) => r.window_start);
     expect(requestSeconds).toHaveLength(1);
     // The request went out in a second without an error storm.

@@ -13,7 +13,8 @@ export function rateLimited(db: Db, merchantId: string, gateway: RefundGateway):
   const call = async <T>(send: () => Promise<Result<T, WechatPayError>>) => {
     await limiter.acquire();
     const result = await send();
-    if (!result.ok && (result.error.kind === "business" || result.error.kind === "network")) await limiter.recordError();
+    if (!result.ok && (result.error.kind === "business" || result.error.kind === "network"))
+      await limiter.recordError();
     return result;
   };
   return {

@@ -28,7 +28,10 @@ describe("recorded gateway against the simulator", () => {
   });
 
   const secrets = () => [sim.credentials.apiV3Key, sim.credentials.apiV2Key];
-  const resolver = (merchantId = sim.merchant.id) => async () => ok(recorded(t.db, { merchantId, apiVersion: "v3", secrets: secrets() }, sim.gateway));
+  const resolver =
+    (merchantId = sim.merchant.id) =>
+    async () =>
+      ok(recorded(t.db, { merchantId, apiVersion: "v3", secrets: secrets() }, sim.gateway));
 
   async function newRefund() {
     const order = await sim.paidOrder(1000);
@@ -43,17 +46,27 @@ describe("recorded gateway against the simulator", () => {
     await sim.harness.clock.advance(3000);
     expect(await reconcileRefund(t.db, resolver(), refund.id, 0)).toEqual({ kind: "final" });
 
-    const rows = await t.db.select().from(gatewayExchanges).where(eq(gatewayExchanges.outRefundNo, refund.outRefundNo)).orderBy(asc(gatewayExchanges.id));
+    const rows = await t.db
+      .select()
+      .from(gatewayExchanges)
+      .where(eq(gatewayExchanges.outRefundNo, refund.outRefundNo))
+      .orderBy(asc(gatewayExchanges.id));
     expect(rows.map((r) => [r.operation, r.method, r.responseStatus, r.errorCode, r.refundId, r.merchantId])).toEqual([
       ["apply", "POST", 200, null, refund.id, sim.merchant.id],
       ["query", "GET", 200, null, refund.id, sim.merchant.id],
     ]);
     const [apply, query] = rows;
     expect(apply!.path).toBe("/v3/refund/domestic/refunds");
-    expect(apply!.request).toMatchObject({ observed: "wire", body: { out_refund_no: refund.outRefundNo, amount: { refund: 300, total: 1000 } } });
+    expect(apply!.request).toMatchObject({
+      observed: "wire",
+      body: { out_refund_no: refund.outRefundNo, amount: { refund: 300, total: 1000 } },
+    });
     expect(apply!.response).toMatchObject({ body: { out_refund_no: refund.outRefundNo, status: "PROCESSING" } });
     expect(query!.path).toBe(`/v3/refund/domestic/refunds/${refund.outRefundNo}`);
-    expect(query!.response).toMatchObject({ body: { status: "SUCCESS" }, headers: { "request-id": expect.any(String) } });
+    expect(query!.response).toMatchObject({
+      body: { status: "SUCCESS" },
+      headers: { "request-id": expect.any(String) },
+    });
     expect(apply!.durationMs).toBeGreaterThanOrEqual(0);
 
     const stored = JSON.stringify(rows);
@@ -67,14 +80,28 @@ describe("recorded gateway against the simulator", () => {
     const gateway = recorded(t.db, { merchantId: sim.merchant.id, apiVersion: "v3" }, sim.gateway);
     const answer = await gateway.query("not a refund number!");
     expect(answer).toMatchObject({ ok: false, error: { code: "REQUEST_INVALID" } });
-    const [row] = await t.db.select().from(gatewayExchanges).where(eq(gatewayExchanges.outRefundNo, "not a refund number!"));
-    expect(row).toMatchObject({ operation: "query", request: { observed: "call" }, errorCode: "REQUEST_INVALID", responseStatus: null, refundId: null });
+    const [row] = await t.db
+      .select()
+      .from(gatewayExchanges)
+      .where(eq(gatewayExchanges.outRefundNo, "not a refund number!"));
+    expect(row).toMatchObject({
+      operation: "query",
+      request: { observed: "call" },
+      errorCode: "REQUEST_INVALID",
+      responseStatus: null,
+      refundId: null,
+    });
   });
 
   it("never lets a failed recording change the answer", async () => {
     const refund = await newRefund();
     // An unknown merchant id violates the foreign key: the insert fails, the refund path does not notice.
-    expect(await submitRefund(t.db, resolver(randomUUID()), refund.id)).toEqual({ kind: "settled", status: "PROCESSING" });
-    expect(await t.db.select().from(gatewayExchanges).where(eq(gatewayExchanges.outRefundNo, refund.outRefundNo))).toEqual([]);
+    expect(await submitRefund(t.db, resolver(randomUUID()), refund.id)).toEqual({
+      kind: "settled",
+      status: "PROCESSING",
+    });
+    expect(
+      await t.db.select().from(gatewayExchanges).where(eq(gatewayExchanges.outRefundNo, refund.outRefundNo)),
+    ).toEqual([]);
   });
 });

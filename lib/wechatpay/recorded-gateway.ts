@@ -2,7 +2,14 @@ import { eq, sql } from "drizzle-orm";
 import type { PgInsertValue } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client";
 import { gatewayExchanges, refunds } from "../db/schema";
-import { redactBody, redactJson, requestHeaders, responseHeaders, scrubText, type RedactOptions } from "../evidence/redact";
+import {
+  redactBody,
+  redactJson,
+  requestHeaders,
+  responseHeaders,
+  scrubText,
+  type RedactOptions,
+} from "../evidence/redact";
 import { log } from "../log";
 import type { RefundGateway } from "../refunds/gateway";
 import type { Result } from "../result";
@@ -43,13 +50,20 @@ type Row = PgInsertValue<typeof gatewayExchanges>;
  * answer the call made, or, when none was observed, the call itself and its result. Recording can only cost a log
  * line: a failed or slow insert never changes or delays the result beyond the budget.
  */
-export async function recordGatewayCall<T>(db: Db, call: RecordedCall, send: () => Promise<Result<T, WechatPayError>>): Promise<Result<T, WechatPayError>> {
+export async function recordGatewayCall<T>(
+  db: Db,
+  call: RecordedCall,
+  send: () => Promise<Result<T, WechatPayError>>,
+): Promise<Result<T, WechatPayError>> {
   const observed: ObservedExchange[] = [];
   const startedAt = new Date();
   const result = await observeHttp((exchange) => observed.push(exchange), send);
   const durationMs = Date.now() - startedAt.getTime();
   try {
-    const rows = observed.length > 0 ? observed.map((e, i) => wireRow(db, call, e, i === observed.length - 1 ? result : undefined)) : [callRow(db, call, result, startedAt, durationMs)];
+    const rows =
+      observed.length > 0
+        ? observed.map((e, i) => wireRow(db, call, e, i === observed.length - 1 ? result : undefined))
+        : [callRow(db, call, result, startedAt, durationMs)];
     await persist(db, rows, call);
   } catch (error) {
     log.warn({ operation: call.operation, error: String(error) }, "could not record the exchange with WeChat Pay");
@@ -58,13 +72,24 @@ export async function recordGatewayCall<T>(db: Db, call: RecordedCall, send: () 
 }
 
 /** A gateway whose every call is recorded as evidence. */
-export function recorded(db: Db, context: RecordingContext & { apiVersion: "v3" | "v2" }, gateway: RefundGateway): RefundGateway {
+export function recorded(
+  db: Db,
+  context: RecordingContext & { apiVersion: "v3" | "v2" },
+  gateway: RefundGateway,
+): RefundGateway {
   const v3 = context.apiVersion === "v3";
   return {
     apply: (submission) =>
       recordGatewayCall(
         db,
-        { ...context, operation: "apply", outRefundNo: submission.outRefundNo, input: submission, method: "POST", path: v3 ? "/v3/refund/domestic/refunds" : "/secapi/pay/refund" },
+        {
+          ...context,
+          operation: "apply",
+          outRefundNo: submission.outRefundNo,
+          input: submission,
+          method: "POST",
+          path: v3 ? "/v3/refund/domestic/refunds" : "/secapi/pay/refund",
+        },
         () => gateway.apply(submission),
       ),
     query: (outRefundNo) =>
@@ -120,7 +145,12 @@ function wireErrorCode(exchange: ObservedExchange): string | null {
   }
 }
 
-function wireRow(db: Db, call: RecordedCall, exchange: ObservedExchange, callResult: Result<unknown, WechatPayError> | undefined): Row {
+function wireRow(
+  db: Db,
+  call: RecordedCall,
+  exchange: ObservedExchange,
+  callResult: Result<unknown, WechatPayError> | undefined,
+): Row {
   const url = new URL(exchange.request.url);
   const operation = url.pathname.endsWith("/v3/certificates") ? "certificates" : call.operation;
   const answer = exchange.result;
@@ -134,16 +164,28 @@ function wireRow(db: Db, call: RecordedCall, exchange: ObservedExchange, callRes
     operation,
     method: exchange.request.method,
     path: `${url.pathname}${url.search}`,
-    request: { observed: "wire", headers: requestHeaders(exchange.request.headers), body: redactBody(exchange.request.body, call) },
+    request: {
+      observed: "wire",
+      headers: requestHeaders(exchange.request.headers),
+      body: redactBody(exchange.request.body, call),
+    },
     responseStatus: answer.ok ? answer.value.status : (answer.error.httpStatus ?? null),
-    response: answer.ok ? { headers: responseHeaders(answer.value.headers), body: redactBody(answer.value.body, call) } : errorJson(answer.error, call),
+    response: answer.ok
+      ? { headers: responseHeaders(answer.value.headers), body: redactBody(answer.value.body, call) }
+      : errorJson(answer.error, call),
     errorCode,
     durationMs: Math.round(exchange.durationMs),
     actorId: call.actorId ?? null,
   };
 }
 
-function callRow(db: Db, call: RecordedCall, result: Result<unknown, WechatPayError>, at: Date, durationMs: number): Row {
+function callRow(
+  db: Db,
+  call: RecordedCall,
+  result: Result<unknown, WechatPayError>,
+  at: Date,
+  durationMs: number,
+): Row {
   return {
     at,
     merchantId: call.merchantId,
@@ -154,7 +196,9 @@ function callRow(db: Db, call: RecordedCall, result: Result<unknown, WechatPayEr
     path: call.path,
     request: { observed: "call", body: redactJson(call.input, call) },
     responseStatus: result.ok ? null : (result.error.httpStatus ?? null),
-    response: result.ok ? { body: redactJson(call.summarize ? call.summarize(result.value) : result.value, call) } : errorJson(result.error, call),
+    response: result.ok
+      ? { body: redactJson(call.summarize ? call.summarize(result.value) : result.value, call) }
+      : errorJson(result.error, call),
     errorCode: result.ok ? null : result.error.code,
     durationMs: Math.round(durationMs),
     actorId: call.actorId ?? null,
@@ -168,7 +212,10 @@ async function persist(db: Db, rows: Row[], call: RecordedCall): Promise<void> {
     .then(
       () => "recorded" as const,
       (error: unknown) => {
-        log.warn({ operation: call.operation, outRefundNo: call.outRefundNo, error: String(error) }, "could not record the exchange with WeChat Pay");
+        log.warn(
+          { operation: call.operation, outRefundNo: call.outRefundNo, error: String(error) },
+          "could not record the exchange with WeChat Pay",
+        );
         return "failed" as const;
       },
     );
@@ -177,5 +224,9 @@ async function persist(db: Db, rows: Row[], call: RecordedCall): Promise<void> {
     timer = setTimeout(() => resolve("late"), RECORD_BUDGET_MS);
   });
   const outcome = await Promise.race([insert, late]).finally(() => clearTimeout(timer));
-  if (outcome === "late") log.warn({ operation: call.operation, outRefundNo: call.outRefundNo }, "recording the exchange with WeChat Pay is slow; not waiting for it");
+  if (outcome === "late")
+    log.warn(
+      { operation: call.operation, outRefundNo: call.outRefundNo },
+      "recording the exchange with WeChat Pay is slow; not waiting for it",
+    );
 }

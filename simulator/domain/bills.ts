@@ -6,7 +6,14 @@
 import { createHash } from "node:crypto";
 import { REFUND_BILL_COLUMNS, REFUND_BILL_SUMMARY_COLUMNS } from "../../lib/wechatpay/bill-file";
 import { fenToYuan } from "../../lib/money";
-import { entityKey, type BillAdjustment, type Merchant, type Refund, type SimState, type Transaction } from "../state/schema";
+import {
+  entityKey,
+  type BillAdjustment,
+  type Merchant,
+  type Refund,
+  type SimState,
+  type Transaction,
+} from "../state/schema";
 import { beijingPlain } from "./wire";
 
 type Column = (typeof REFUND_BILL_COLUMNS)[number];
@@ -92,7 +99,9 @@ function dayLines(state: SimState, mchid: string, billDate: string, adjustments:
   const transactionOf = (outTradeNo: string | undefined) =>
     outTradeNo === undefined ? undefined : state.transactions[entityKey(mchid, outTradeNo)];
   const lines = Object.values(state.refunds)
-    .filter((r) => r.mchid === mchid && r.status === "SUCCESS" && beijingDate(r.successTime ?? r.createTime) === billDate)
+    .filter(
+      (r) => r.mchid === mchid && r.status === "SUCCESS" && beijingDate(r.successTime ?? r.createTime) === billDate,
+    )
     .sort((a, b) => (a.successTime ?? 0) - (b.successTime ?? 0) || a.outRefundNo.localeCompare(b.outRefundNo))
     .map((r) => factsOf(r, transactionOf(r.outTradeNo)));
   let result = lines;
@@ -163,13 +172,20 @@ export function buildRefundBill(state: SimState, mchid: string, billDate: string
   ];
   const csv = [
     REFUND_BILL_COLUMNS.join(","),
-    ...rows.map((r) => csvLine(REFUND_BILL_COLUMNS.map((c) => r[c]), true)),
+    ...rows.map((r) =>
+      csvLine(
+        REFUND_BILL_COLUMNS.map((c) => r[c]),
+        true,
+      ),
+    ),
     REFUND_BILL_SUMMARY_COLUMNS.join(","),
     csvLine(summary, true),
     "",
   ].join("\r\n");
   const digest = createHash("sha1").update(csv, "utf8").digest("hex");
   // A wrong hash as a flipped last digit: the shape of a real one, but not this file's.
-  const hashValue = adjustments.some((a) => a.kind === "corrupt_hash") ? digest.slice(0, -1) + (digest.endsWith("0") ? "1" : "0") : digest;
+  const hashValue = adjustments.some((a) => a.kind === "corrupt_hash")
+    ? digest.slice(0, -1) + (digest.endsWith("0") ? "1" : "0")
+    : digest;
   return { kind: "bill", csv, lineCount: lines.length, hashValue };
 }

@@ -95,7 +95,9 @@ export class RefundDesk {
    * the usual delay (or what was scripted for this refund).
    */
   applyAbnormal(merchant: Merchant, refundId: string, instruction: AbnormalInstruction): Result<Refund, Violation> {
-    const refund = Object.values(this.store.state.refunds).find((r) => r.mchid === merchant.mchid && r.refundId === refundId);
+    const refund = Object.values(this.store.state.refunds).find(
+      (r) => r.mchid === merchant.mchid && r.refundId === refundId,
+    );
     if (!refund) return err(violation("REFUND_NOT_FOUND"));
     if (refund.outRefundNo !== instruction.outRefundNo) {
       return err(violation("PARAM", "out_refund_no 与 refund_id 不匹配"));
@@ -176,7 +178,10 @@ export class RefundDesk {
 
   private arm(refund: Refund, at: number): void {
     const key = entityKey(refund.mchid, refund.outRefundNo);
-    this.timers.set(key, this.scheduler.schedule(at, () => this.settle(key)));
+    this.timers.set(
+      key,
+      this.scheduler.schedule(at, () => this.settle(key)),
+    );
   }
 
   private settle(key: string): void {

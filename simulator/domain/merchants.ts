@@ -14,22 +14,38 @@ export const DEFAULT_BALANCE_FEN = 100_000_000;
 
 export const merchantInputSchema = z.object({
   mchid: z.string().regex(/^\d{8,12}$/, "mchid: 8-12 digits"),
-  appid: z.string().regex(/^[0-9A-Za-z_]{1,32}$/).optional(),
+  appid: z
+    .string()
+    .regex(/^[0-9A-Za-z_]{1,32}$/)
+    .optional(),
   /** SPKI public key PEM, or the merchant API certificate PEM (its serial is then read from it). */
   merchantPublicKey: z.string().optional(),
-  merchantSerialNo: z.string().regex(/^[0-9A-Fa-f]{8,64}$/).optional(),
-  apiV3Key: z.string().refine((k) => Buffer.byteLength(k, "utf8") === 32, "apiV3Key: 32 bytes").optional(),
+  merchantSerialNo: z
+    .string()
+    .regex(/^[0-9A-Fa-f]{8,64}$/)
+    .optional(),
+  apiV3Key: z
+    .string()
+    .refine((k) => Buffer.byteLength(k, "utf8") === 32, "apiV3Key: 32 bytes")
+    .optional(),
   apiV2Key: z.string().length(32, "apiV2Key: 32 characters").optional(),
   signingMode: signingModeSchema.optional(),
   balanceFen: z.number().int().nonnegative().optional(),
   /** null goes back to the simulator-wide interval. */
   orderIntervalMs: z.number().int().nonnegative().nullable().optional(),
-  notifyUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+  notifyUrl: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .optional(),
 });
 export type MerchantInput = z.infer<typeof merchantInputSchema>;
 
 /** Key material changes through POST /_sim/merchants; a patch changes settings only. */
-export const merchantPatchSchema = merchantInputSchema.omit({ mchid: true, merchantPublicKey: true, merchantSerialNo: true });
+export const merchantPatchSchema = merchantInputSchema.omit({
+  mchid: true,
+  merchantPublicKey: true,
+  merchantSerialNo: true,
+});
 
 /** Everything the merchant side needs to talk to the simulator, secrets included (control API only). */
 export interface MerchantMaterial {
@@ -65,7 +81,10 @@ export function publicView(m: Merchant): Record<string, unknown> {
 }
 
 /** The merchant's public key as SPKI PEM and the serial to expect, from a key or a certificate. */
-function merchantKey(pem: string, serial: string | undefined): Result<{ publicKeyPem: string; serial: string }, string> {
+function merchantKey(
+  pem: string,
+  serial: string | undefined,
+): Result<{ publicKeyPem: string; serial: string }, string> {
   try {
     if (pem.includes("BEGIN CERTIFICATE")) {
       const certificate = new X509Certificate(pem);
@@ -121,7 +140,11 @@ export function upsertMerchant(state: SimState, input: MerchantInput): Result<Me
   }
   applyPatch(merchant, input);
   state.merchants[merchant.mchid] = merchant;
-  return ok({ ...material(merchant), created: !existing, ...(generatedPrivateKey ? { merchantPrivateKey: generatedPrivateKey } : {}) });
+  return ok({
+    ...material(merchant),
+    created: !existing,
+    ...(generatedPrivateKey ? { merchantPrivateKey: generatedPrivateKey } : {}),
+  });
 }
 
 /** The settings that may change at any time: appid, API keys, signing mode, balance, interval, notify URL. */

@@ -14,9 +14,15 @@ const instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonn
 
 const importedRefundSchema = z.object({
   /** Left out for a merchant-platform refund: WeChat then uses the refund id as the merchant's number. */
-  outRefundNo: z.string().regex(/^[0-9A-Za-z_\-|*@]{1,64}$/).optional(),
+  outRefundNo: z
+    .string()
+    .regex(/^[0-9A-Za-z_\-|*@]{1,64}$/)
+    .optional(),
   outTradeNo: z.string().min(1),
-  refundId: z.string().regex(/^\d{1,32}$/).optional(),
+  refundId: z
+    .string()
+    .regex(/^\d{1,32}$/)
+    .optional(),
   refundFen: z.number().int().positive(),
   status: z.enum(["PROCESSING", "SUCCESS", "CLOSED", "ABNORMAL"]).default("SUCCESS"),
   /** ISO date-time or epoch milliseconds; default now. */

@@ -65,7 +65,9 @@ export function decide(
 
   const existing = state.refunds[entityKey(merchant.mchid, application.outRefundNo)];
   if (existing) {
-    return sameContent(existing, application) ? ok({ kind: "replay", refund: existing }) : err(violation("REFUND_NO_REUSED"));
+    return sameContent(existing, application)
+      ? ok({ kind: "replay", refund: existing })
+      : err(violation("REFUND_NO_REUSED"));
   }
 
   const transaction = findTransaction(state, merchant.mchid, application);

@@ -11,7 +11,10 @@ import { addTransaction } from "../state/lookups";
 
 const transactionInputSchema = z.object({
   outTradeNo: z.string().regex(/^[0-9A-Za-z_\-|*]{1,32}$/, "outTradeNo: 1-32 of 0-9 A-Z a-z _ - | *"),
-  transactionId: z.string().regex(/^\d{1,32}$/, "transactionId: digits").optional(),
+  transactionId: z
+    .string()
+    .regex(/^\d{1,32}$/, "transactionId: digits")
+    .optional(),
   totalFen: z.number().int().positive(),
   /** ISO date-time or milliseconds since the epoch; defaults to now. */
   paidAt: z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]).optional(),
@@ -57,7 +60,8 @@ export function registerTransactions(
   const result: Transaction[] = [];
   let unchanged = 0;
   for (const input of inputs) {
-    const existing = state.transactions[entityKey(mchid, input.outTradeNo)] ?? fresh.find((t) => t.outTradeNo === input.outTradeNo);
+    const existing =
+      state.transactions[entityKey(mchid, input.outTradeNo)] ?? fresh.find((t) => t.outTradeNo === input.outTradeNo);
     if (existing) {
       const sameId = input.transactionId === undefined || input.transactionId === existing.transactionId;
       if (!sameId || input.totalFen !== existing.totalFen) {
@@ -69,7 +73,8 @@ export function registerTransactions(
     }
     const transactionId = input.transactionId ?? newTransactionId(now, nextSequence());
     if (byTransactionId.has(transactionId)) return err(`transaction_id ${transactionId} belongs to another order`);
-    const paidAt = input.paidAt === undefined ? now : typeof input.paidAt === "number" ? input.paidAt : Date.parse(input.paidAt);
+    const paidAt =
+      input.paidAt === undefined ? now : typeof input.paidAt === "number" ? input.paidAt : Date.parse(input.paidAt);
     const transaction: Transaction = {
       mchid,
       outTradeNo: input.outTradeNo,

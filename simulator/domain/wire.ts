@@ -42,7 +42,11 @@ export function v3RefundObject(refund: Refund): Record<string, unknown> {
 }
 
 /** The decrypted `resource` of a REFUND.* notification announcing `status`. */
-export function v3NotificationResource(refund: Refund, status: FinalStatus, announcedAt: number): Record<string, unknown> {
+export function v3NotificationResource(
+  refund: Refund,
+  status: FinalStatus,
+  announcedAt: number,
+): Record<string, unknown> {
   return {
     mchid: refund.mchid,
     out_trade_no: refund.outTradeNo,
@@ -52,7 +56,12 @@ export function v3NotificationResource(refund: Refund, status: FinalStatus, anno
     refund_status: status,
     ...(status === "SUCCESS" ? { success_time: beijingTime(refund.successTime ?? announcedAt) } : {}),
     user_received_account: refund.userReceivedAccount,
-    amount: { total: refund.totalFen, refund: refund.refundFen, payer_total: refund.totalFen, payer_refund: refund.refundFen },
+    amount: {
+      total: refund.totalFen,
+      refund: refund.refundFen,
+      payer_total: refund.totalFen,
+      payer_refund: refund.refundFen,
+    },
   };
 }
 

@@ -83,7 +83,11 @@ export function tradeBill(ctx: ApiContext, merchant: Merchant, req: ApiRequest):
   }
   const token = ctx.bills.put({ mchid: merchant.mchid, bytes: bill.bytes, gzip: tarType === "GZIP" }, now);
   const origin = `${req.tls ? "https" : "http"}://${header(req, "host") ?? "127.0.0.1"}`;
-  const payload = { hash_type: "SHA1", hash_value: bill.hashValue, download_url: `${origin}${BILL_FILE_PATH}?token=${token}` };
+  const payload = {
+    hash_type: "SHA1",
+    hash_value: bill.hashValue,
+    download_url: `${origin}${BILL_FILE_PATH}?token=${token}`,
+  };
   return { answer: signedAnswer(merchant, 200, payload, now), mchid: merchant.mchid };
 }
 
@@ -104,7 +108,8 @@ export function downloadBillV2(
   const billDate = date ? `${date[1]}-${date[2]}-${date[3]}` : "";
   if (!date || !pastDay(ctx, billDate)) return { fail: { return_msg: "invalid bill_date", error_code: "20001" } };
   if (params.bill_type !== "REFUND") return { fail: { return_msg: "invalid bill_type", error_code: "20001" } };
-  if (params.tar_type !== undefined && params.tar_type !== "GZIP") return { fail: { return_msg: "invalid tar_type", error_code: "20001" } };
+  if (params.tar_type !== undefined && params.tar_type !== "GZIP")
+    return { fail: { return_msg: "invalid tar_type", error_code: "20001" } };
   const bill = billFor(ctx, mchid, billDate, params.tar_type === "GZIP");
   if (bill.kind === "missing") {
     return bill.code === "NO_STATEMENT_EXIST"

@@ -72,128 +72,209 @@ const configSchema = z.object({
 });
 
 function effectiveConfig(ctx: ControlContext): Answer {
-  return json(200, { settleMs: ctx.desk.settleMs, orderIntervalMs: ctx.store.state.config.orderIntervalMs ?? null, timeScale: ctx.timeScale });
+  return json(200, {
+    settleMs: ctx.desk.settleMs,
+    orderIntervalMs: ctx.store.state.config.orderIntervalMs ?? null,
+    timeScale: ctx.timeScale,
+  });
 }
 
 const ROUTES: [string, RegExp, Handler][] = [
-  ["GET", /^\/_sim\/?$/, (ctx) => ({ status: 200, headers: { "Content-Type": "text/html; charset=utf-8" }, body: renderPage(ctx.store.state) })],
+  [
+    "GET",
+    /^\/_sim\/?$/,
+    (ctx) => ({
+      status: 200,
+      headers: { "Content-Type": "text/html; charset=utf-8" },
+      body: renderPage(ctx.store.state),
+    }),
+  ],
   ["GET", /^\/_sim\/merchants$/, (ctx) => json(200, Object.values(ctx.store.state.merchants).map(publicView))],
-  ["POST", /^\/_sim\/merchants$/, (ctx, req) => {
-    const input = body(req, merchantInputSchema);
-    if (!input.ok) return input.answer;
-    const result = upsertMerchant(ctx.store.state, input.value);
-    if (!result.ok) return problem(400, result.error);
-    ctx.store.commit();
-    return json(result.value.created ? 201 : 200, result.value);
-  }],
-  ["GET", /^\/_sim\/merchants\/(\d+)$/, (ctx, _req, m) => {
-    const merchant = ctx.store.state.merchants[m[1] ?? ""];
-    return merchant ? json(200, publicView(merchant)) : problem(404, "no such merchant");
-  }],
-  ["PATCH", /^\/_sim\/merchants\/(\d+)$/, (ctx, req, m) => {
-    const merchant = ctx.store.state.merchants[m[1] ?? ""];
-    if (!merchant) return problem(404, "no such merchant");
-    const patch = body(req, merchantPatchSchema);
-    if (!patch.ok) return patch.answer;
-    applyPatch(merchant, patch.value);
-    ctx.store.commit();
-    return json(200, publicView(merchant));
-  }],
-  ["GET", /^\/_sim\/transactions$/, (ctx, req) => json(200, filterBy(Object.values(ctx.store.state.transactions), req.query))],
-  ["POST", /^\/_sim\/transactions$/, (ctx, req) => {
-    const input = body(req, transactionsBodySchema);
-    if (!input.ok) return input.answer;
-    const { mchid, ...rest } = input.value;
-    const list = "transactions" in rest ? rest.transactions : [rest];
-    const result = registerTransactions(ctx.store.state, mchid, list, ctx.scheduler.now(), () => ctx.store.nextSequence());
-    if (!result.ok) return problem(409, result.error);
-    ctx.store.commit();
-    return json(200, result.value);
-  }],
-  ["GET", /^\/_sim\/refunds$/, (ctx, req) => json(200, filterBy(Object.values(ctx.store.state.refunds), req.query))],
-  ["POST", /^\/_sim\/refunds$/, (ctx, req) => {
-    const input = body(req, refundsBodySchema);
-    if (!input.ok) return input.answer;
-    const result = importRefunds(ctx.store.state, input.value, ctx.scheduler.now(), () => ctx.store.nextSequence());
-    if (!result.ok) return problem(409, result.error);
-    ctx.store.commit();
-    return json(200, result.value);
-  }],
-  ["GET", /^\/_sim\/bills$/, (ctx, req) => {
-    const mchid = req.query.get("mchid") ?? "";
-    const billDate = req.query.get("billDate") ?? "";
-    return json(200, buildRefundBill(ctx.store.state, mchid, billDate));
-  }],
-  ["GET", /^\/_sim\/bills\/adjustments$/, (ctx) => json(200, ctx.store.state.billAdjustments)],
-  ["POST", /^\/_sim\/bills\/adjustments$/, (ctx, req) => {
-    const input = body(req, billAdjustmentInputSchema);
-    if (!input.ok) return input.answer;
-    const adjustment = { ...input.value, id: randomUUID() };
-    ctx.store.state.billAdjustments.push(adjustment);
-    ctx.store.commit();
-    return json(201, adjustment);
-  }],
-  ["DELETE", /^\/_sim\/bills\/adjustments$/, (ctx, req) => {
-    const id = req.query.get("id");
-    ctx.store.state.billAdjustments = id ? ctx.store.state.billAdjustments.filter((a) => a.id !== id) : [];
-    ctx.store.commit();
-    return json(200, ctx.store.state.billAdjustments);
-  }],
-  ["GET", /^\/_sim\/outcomes$/, (ctx) => json(200, ctx.store.state.scripts)],
-  ["POST", /^\/_sim\/outcomes$/, (ctx, req) => {
-    const input = body(req, outcomeSchema);
-    if (!input.ok) return input.answer;
-    const { mchid, outRefundNo, status, delayMs } = input.value;
-    if (outRefundNo === undefined) {
-      ctx.store.state.scripts.next.push({ status, delayMs, mchid });
+  [
+    "POST",
+    /^\/_sim\/merchants$/,
+    (ctx, req) => {
+      const input = body(req, merchantInputSchema);
+      if (!input.ok) return input.answer;
+      const result = upsertMerchant(ctx.store.state, input.value);
+      if (!result.ok) return problem(400, result.error);
       ctx.store.commit();
-      return json(200, { result: "queued" });
-    }
-    const result = ctx.desk.script(mchid, outRefundNo, { status, delayMs });
-    return result.ok ? json(200, { result: result.value }) : problem(409, result.error);
-  }],
+      return json(result.value.created ? 201 : 200, result.value);
+    },
+  ],
+  [
+    "GET",
+    /^\/_sim\/merchants\/(\d+)$/,
+    (ctx, _req, m) => {
+      const merchant = ctx.store.state.merchants[m[1] ?? ""];
+      return merchant ? json(200, publicView(merchant)) : problem(404, "no such merchant");
+    },
+  ],
+  [
+    "PATCH",
+    /^\/_sim\/merchants\/(\d+)$/,
+    (ctx, req, m) => {
+      const merchant = ctx.store.state.merchants[m[1] ?? ""];
+      if (!merchant) return problem(404, "no such merchant");
+      const patch = body(req, merchantPatchSchema);
+      if (!patch.ok) return patch.answer;
+      applyPatch(merchant, patch.value);
+      ctx.store.commit();
+      return json(200, publicView(merchant));
+    },
+  ],
+  [
+    "GET",
+    /^\/_sim\/transactions$/,
+    (ctx, req) => json(200, filterBy(Object.values(ctx.store.state.transactions), req.query)),
+  ],
+  [
+    "POST",
+    /^\/_sim\/transactions$/,
+    (ctx, req) => {
+      const input = body(req, transactionsBodySchema);
+      if (!input.ok) return input.answer;
+      const { mchid, ...rest } = input.value;
+      const list = "transactions" in rest ? rest.transactions : [rest];
+      const result = registerTransactions(ctx.store.state, mchid, list, ctx.scheduler.now(), () =>
+        ctx.store.nextSequence(),
+      );
+      if (!result.ok) return problem(409, result.error);
+      ctx.store.commit();
+      return json(200, result.value);
+    },
+  ],
+  ["GET", /^\/_sim\/refunds$/, (ctx, req) => json(200, filterBy(Object.values(ctx.store.state.refunds), req.query))],
+  [
+    "POST",
+    /^\/_sim\/refunds$/,
+    (ctx, req) => {
+      const input = body(req, refundsBodySchema);
+      if (!input.ok) return input.answer;
+      const result = importRefunds(ctx.store.state, input.value, ctx.scheduler.now(), () => ctx.store.nextSequence());
+      if (!result.ok) return problem(409, result.error);
+      ctx.store.commit();
+      return json(200, result.value);
+    },
+  ],
+  [
+    "GET",
+    /^\/_sim\/bills$/,
+    (ctx, req) => {
+      const mchid = req.query.get("mchid") ?? "";
+      const billDate = req.query.get("billDate") ?? "";
+      return json(200, buildRefundBill(ctx.store.state, mchid, billDate));
+    },
+  ],
+  ["GET", /^\/_sim\/bills\/adjustments$/, (ctx) => json(200, ctx.store.state.billAdjustments)],
+  [
+    "POST",
+    /^\/_sim\/bills\/adjustments$/,
+    (ctx, req) => {
+      const input = body(req, billAdjustmentInputSchema);
+      if (!input.ok) return input.answer;
+      const adjustment = { ...input.value, id: randomUUID() };
+      ctx.store.state.billAdjustments.push(adjustment);
+      ctx.store.commit();
+      return json(201, adjustment);
+    },
+  ],
+  [
+    "DELETE",
+    /^\/_sim\/bills\/adjustments$/,
+    (ctx, req) => {
+      const id = req.query.get("id");
+      ctx.store.state.billAdjustments = id ? ctx.store.state.billAdjustments.filter((a) => a.id !== id) : [];
+      ctx.store.commit();
+      return json(200, ctx.store.state.billAdjustments);
+    },
+  ],
+  ["GET", /^\/_sim\/outcomes$/, (ctx) => json(200, ctx.store.state.scripts)],
+  [
+    "POST",
+    /^\/_sim\/outcomes$/,
+    (ctx, req) => {
+      const input = body(req, outcomeSchema);
+      if (!input.ok) return input.answer;
+      const { mchid, outRefundNo, status, delayMs } = input.value;
+      if (outRefundNo === undefined) {
+        ctx.store.state.scripts.next.push({ status, delayMs, mchid });
+        ctx.store.commit();
+        return json(200, { result: "queued" });
+      }
+      const result = ctx.desk.script(mchid, outRefundNo, { status, delayMs });
+      return result.ok ? json(200, { result: result.value }) : problem(409, result.error);
+    },
+  ],
   ["GET", /^\/_sim\/faults$/, (ctx) => json(200, ctx.faults.list())],
-  ["POST", /^\/_sim\/faults$/, (ctx, req) => {
-    const input = body(req, faultInputSchema);
-    return input.ok ? json(201, ctx.faults.add(input.value)) : input.answer;
-  }],
-  ["DELETE", /^\/_sim\/faults$/, (ctx) => {
-    ctx.faults.clear();
-    return json(200, []);
-  }],
+  [
+    "POST",
+    /^\/_sim\/faults$/,
+    (ctx, req) => {
+      const input = body(req, faultInputSchema);
+      return input.ok ? json(201, ctx.faults.add(input.value)) : input.answer;
+    },
+  ],
+  [
+    "DELETE",
+    /^\/_sim\/faults$/,
+    (ctx) => {
+      ctx.faults.clear();
+      return json(200, []);
+    },
+  ],
   ["GET", /^\/_sim\/notify-settings$/, (ctx) => json(200, ctx.store.state.notify)],
-  ["PATCH", /^\/_sim\/notify-settings$/, (ctx, req) => {
-    const input = body(req, notifySettingsSchema.partial());
-    if (!input.ok) return input.answer;
-    const defined = Object.fromEntries(Object.entries(input.value).filter(([, v]) => v !== undefined));
-    ctx.store.state.notify = { ...ctx.store.state.notify, ...defined };
-    ctx.store.commit();
-    return json(200, ctx.store.state.notify);
-  }],
+  [
+    "PATCH",
+    /^\/_sim\/notify-settings$/,
+    (ctx, req) => {
+      const input = body(req, notifySettingsSchema.partial());
+      if (!input.ok) return input.answer;
+      const defined = Object.fromEntries(Object.entries(input.value).filter(([, v]) => v !== undefined));
+      ctx.store.state.notify = { ...ctx.store.state.notify, ...defined };
+      ctx.store.commit();
+      return json(200, ctx.store.state.notify);
+    },
+  ],
   ["GET", /^\/_sim\/config$/, effectiveConfig],
-  ["PATCH", /^\/_sim\/config$/, (ctx, req) => {
-    const input = body(req, configSchema);
-    if (!input.ok) return input.answer;
-    const { config } = ctx.store.state;
-    for (const name of ["settleMs", "orderIntervalMs"] as const) {
-      const value = input.value[name];
-      if (value === null) delete config[name];
-      else if (value !== undefined) config[name] = value;
-    }
-    ctx.store.commit();
-    return effectiveConfig(ctx);
-  }],
-  ["GET", /^\/_sim\/requests$/, (ctx, req) => {
-    const path = req.query.get("path");
-    return json(200, ctx.requests.list().filter((r) => !path || r.path === path));
-  }],
+  [
+    "PATCH",
+    /^\/_sim\/config$/,
+    (ctx, req) => {
+      const input = body(req, configSchema);
+      if (!input.ok) return input.answer;
+      const { config } = ctx.store.state;
+      for (const name of ["settleMs", "orderIntervalMs"] as const) {
+        const value = input.value[name];
+        if (value === null) delete config[name];
+        else if (value !== undefined) config[name] = value;
+      }
+      ctx.store.commit();
+      return effectiveConfig(ctx);
+    },
+  ],
+  [
+    "GET",
+    /^\/_sim\/requests$/,
+    (ctx, req) => {
+      const path = req.query.get("path");
+      return json(
+        200,
+        ctx.requests.list().filter((r) => !path || r.path === path),
+      );
+    },
+  ],
   ["GET", /^\/_sim\/deliveries$/, (ctx, req) => json(200, filterBy(ctx.store.state.deliveries, req.query))],
-  ["POST", /^\/_sim\/reset$/, (ctx, req) => {
-    const input = body(req, z.object({ keepMerchants: z.boolean().optional() }));
-    if (!input.ok) return input.answer;
-    ctx.reset(input.value.keepMerchants ?? false);
-    return json(200, { reset: true });
-  }],
+  [
+    "POST",
+    /^\/_sim\/reset$/,
+    (ctx, req) => {
+      const input = body(req, z.object({ keepMerchants: z.boolean().optional() }));
+      if (!input.ok) return input.answer;
+      ctx.reset(input.value.keepMerchants ?? false);
+      return json(200, { reset: true });
+    },
+  ],
 ];
 
 function same(given: string, expected: string): boolean {

@@ -136,7 +136,9 @@ function findRefunds(ctx: ApiContext, mchid: string, params: V2Params): Refund[]
 function query(ctx: ApiContext, caller: Caller, params: V2Params): Handled {
   const refunds = findRefunds(ctx, caller.merchant.mchid, params);
   if (!refunds) {
-    return signedAnswer(caller, { violation: violation("PARAM", "refund_id、out_refund_no、transaction_id、out_trade_no 必须四选一") });
+    return signedAnswer(caller, {
+      violation: violation("PARAM", "refund_id、out_refund_no、transaction_id、out_trade_no 必须四选一"),
+    });
   }
   const [first] = refunds;
   if (!first) return signedAnswer(caller, { violation: violation("REFUND_NOT_FOUND", "退款订单查询失败") });
@@ -175,11 +177,17 @@ export function handleV2(ctx: ApiContext, req: ApiRequest): Handled | "reset" {
 
   const fault = ctx.faults.take(req.method, req.path);
   if (fault?.kind === "reset_before") return "reset";
-  if (fault?.kind === "system_error") return { ...signedAnswer(caller, { violation: violation("SYSTEM_ERROR") }), fault };
+  if (fault?.kind === "system_error")
+    return { ...signedAnswer(caller, { violation: violation("SYSTEM_ERROR") }), fault };
   if (req.path === V2_BILL_PATH) {
     const bill = downloadBillV2(ctx, mchid, params);
     if ("answer" in bill) return { answer: bill.answer, mchid, fault };
-    return { answer: xmlAnswer({ return_code: "FAIL", ...bill.fail }), mchid, code: `FAIL:${bill.fail.return_msg}`, fault };
+    return {
+      answer: xmlAnswer({ return_code: "FAIL", ...bill.fail }),
+      mchid,
+      code: `FAIL:${bill.fail.return_msg}`,
+      fault,
+    };
   }
   const handled = req.path === REFUND_PATH ? refund(ctx, caller, params) : query(ctx, caller, params);
   return { ...handled, fault };

@@ -22,7 +22,12 @@ function requestId(): string {
 export function signedAnswer(merchant: Merchant, status: number, payload: unknown, now: number): Answer {
   const body = JSON.stringify(payload);
   const { privateKeyPem, serial } = signerOf(merchant);
-  const signed = signResponse({ body, privateKey: privateKeyOf(privateKeyPem), serial, timestamp: String(Math.floor(now / 1000)) });
+  const signed = signResponse({
+    body,
+    privateKey: privateKeyOf(privateKeyPem),
+    serial,
+    timestamp: String(Math.floor(now / 1000)),
+  });
   // Provisioning only ever stores RSA private keys, so signing cannot fail here.
   if (!signed.ok) throw new Error(`platform key of ${merchant.mchid} cannot sign: ${signed.error.detail}`);
   return json(status, payload, { ...signed.value, "Request-ID": requestId() });
@@ -45,7 +50,8 @@ export function authenticate(state: SimState, req: ApiRequest, now: number): Res
   const value = header(req, "authorization");
   if (!value) return err(errorAnswer(undefined, violation("SIGN", "缺少 Authorization 请求头")));
   const parsed = parseAuthorization(value);
-  if (!parsed.ok) return err(errorAnswer(undefined, violation("SIGN", `Authorization 格式错误: ${parsed.error.detail}`)));
+  if (!parsed.ok)
+    return err(errorAnswer(undefined, violation("SIGN", `Authorization 格式错误: ${parsed.error.detail}`)));
   const auth = parsed.value;
   const merchant = Object.hasOwn(state.merchants, auth.mchid) ? state.merchants[auth.mchid] : undefined;
   if (!merchant) return err(errorAnswer(undefined, violation("SIGN", `商户号 ${auth.mchid} 不存在`)));

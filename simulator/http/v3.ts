@@ -166,7 +166,14 @@ function certificates(ctx: ApiContext, merchant: Merchant): Handled {
     timestamp: String(Math.floor(now / 1000)),
   });
   if (!built.ok) throw new Error(`cannot build certificates of ${merchant.mchid}: ${built.error.detail}`);
-  return { answer: { status: 200, headers: { ...built.value.headers, "Content-Type": "application/json" }, body: built.value.body }, mchid: merchant.mchid };
+  return {
+    answer: {
+      status: 200,
+      headers: { ...built.value.headers, "Content-Type": "application/json" },
+      body: built.value.body,
+    },
+    mchid: merchant.mchid,
+  };
 }
 
 const ROUTES: { method: string; pattern: RegExp; endpoint: Endpoint }[] = [
@@ -180,12 +187,20 @@ const ROUTES: { method: string; pattern: RegExp; endpoint: Endpoint }[] = [
 
 /** Whether this request is for the APIv3 surface at all. */
 export function isV3(path: string): boolean {
-  return path === REFUNDS || path.startsWith(`${REFUNDS}/`) || path === "/v3/certificates" || path === TRADE_BILL_PATH || path === BILL_FILE_PATH;
+  return (
+    path === REFUNDS ||
+    path.startsWith(`${REFUNDS}/`) ||
+    path === "/v3/certificates" ||
+    path === TRADE_BILL_PATH ||
+    path === BILL_FILE_PATH
+  );
 }
 
 export function handleV3(ctx: ApiContext, req: ApiRequest): Handled | "reset" {
   const now = ctx.scheduler.now();
-  const route = ROUTES.map((r) => ({ r, match: r.method === req.method ? r.pattern.exec(req.path) : null })).find((x) => x.match);
+  const route = ROUTES.map((r) => ({ r, match: r.method === req.method ? r.pattern.exec(req.path) : null })).find(
+    (x) => x.match,
+  );
   if (!route?.match) return { answer: json(404, { code: "NOT_FOUND", message: "接口不存在" }), code: "NOT_FOUND" };
 
   const merchant = authenticate(ctx.store.state, req, now);

@@ -29,7 +29,11 @@ const refund = (t: Transaction, n: number): Refund => ({
 describe("simulator state lookups", () => {
   it("finds transactions by transaction_id and refunds by transaction, per merchant, as they are added", () => {
     const state = emptyState();
-    const [a, b, otherMerchant] = [transaction("1900000109", 1), transaction("1900000109", 2), transaction("1900000110", 1)];
+    const [a, b, otherMerchant] = [
+      transaction("1900000109", 1),
+      transaction("1900000109", 2),
+      transaction("1900000110", 1),
+    ];
     for (const t of [a, b, otherMerchant]) addTransaction(state, t);
     expect(refundsOfTransaction(state, a)).toEqual([]);
     addRefund(state, refund(a, 1));

@@ -20,7 +20,8 @@ function indexOf(state: SimState): Index {
   let index = indexes.get(state);
   if (!index) {
     index = { transactionsById: new Map(), refundsByTransaction: new Map() };
-    for (const transaction of Object.values(state.transactions)) index.transactionsById.set(transactionKey(transaction.mchid, transaction.transactionId), transaction);
+    for (const transaction of Object.values(state.transactions))
+      index.transactionsById.set(transactionKey(transaction.mchid, transaction.transactionId), transaction);
     for (const refund of Object.values(state.refunds)) indexRefund(index, refund);
     indexes.set(state, index);
   }
@@ -39,7 +40,10 @@ export function transactionById(state: SimState, mchid: string, transactionId: s
 }
 
 /** The refunds of a transaction, in the order they were added. */
-export function refundsOfTransaction(state: SimState, transaction: Pick<Transaction, "mchid" | "transactionId">): readonly Refund[] {
+export function refundsOfTransaction(
+  state: SimState,
+  transaction: Pick<Transaction, "mchid" | "transactionId">,
+): readonly Refund[] {
   return indexOf(state).refundsByTransaction.get(transactionKey(transaction.mchid, transaction.transactionId)) ?? [];
 }
 

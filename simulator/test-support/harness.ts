@@ -28,7 +28,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: SimulatorOptions = {}, clock = new ManualScheduler(Date.now() + CLOCK_LEAD_MS)): Promise<Harness> {
+export async function startHarness(
+  options: SimulatorOptions = {},
+  clock = new ManualScheduler(Date.now() + CLOCK_LEAD_MS),
+): Promise<Harness> {
   const simulator = createSimulator({
     scheduler: clock,
     onError: (error) => {
@@ -37,21 +40,34 @@ export async function startHarness(options: SimulatorOptions = {}, clock = new M
     ...options,
   });
   const { url } = await simulator.listen(0);
-  return { clock, simulator, baseUrl: url, control: new SimControl(url, options.controlToken), close: () => simulator.close() };
+  return {
+    clock,
+    simulator,
+    baseUrl: url,
+    control: new SimControl(url, options.controlToken),
+    close: () => simulator.close(),
+  };
 }
 
 export const MCHID = "1900000109";
 export const APPID = "wx8888888888888888";
 
 /** Registers a merchant with generated keys; the material includes the merchant private key. */
-export async function addMerchant(h: Harness, input: Partial<MerchantInput> = {}): Promise<MerchantMaterial & { merchantPrivateKey: string }> {
+export async function addMerchant(
+  h: Harness,
+  input: Partial<MerchantInput> = {},
+): Promise<MerchantMaterial & { merchantPrivateKey: string }> {
   const material = await h.control.upsertMerchant({ mchid: MCHID, appid: APPID, ...input });
   if (!material.merchantPrivateKey) throw new Error("expected generated merchant key material");
   return material as MerchantMaterial & { merchantPrivateKey: string };
 }
 
 /** The merchant's APIv3 credentials against this simulator, as the console would load them. */
-export function v3Credentials(h: Harness, m: MerchantMaterial & { merchantPrivateKey: string }, mode: SigningMode): V3Credentials {
+export function v3Credentials(
+  h: Harness,
+  m: MerchantMaterial & { merchantPrivateKey: string },
+  mode: SigningMode,
+): V3Credentials {
   const loaded = requireV3Credentials(
     redacting({
       mchid: m.mchid,
@@ -71,7 +87,12 @@ export function v3Credentials(h: Harness, m: MerchantMaterial & { merchantPrivat
 }
 
 /** The project's APIv3 client for this merchant, on the test clock. */
-export function v3Client(h: Harness, m: MerchantMaterial & { merchantPrivateKey: string }, mode: SigningMode, timeoutMs = 2000) {
+export function v3Client(
+  h: Harness,
+  m: MerchantMaterial & { merchantPrivateKey: string },
+  mode: SigningMode,
+  timeoutMs = 2000,
+) {
   return createV3Client(v3Credentials(h, m, mode), { now: () => h.clock.now(), timeoutMs });
 }
 
@@ -118,9 +139,16 @@ export async function rawV3(
   h: Harness,
   m: MerchantMaterial & { merchantPrivateKey: string },
   request: { method: "GET" | "POST"; path: string; body?: unknown },
-  sabotage: { privateKeyPem?: string; mchid?: string; serialNo?: string; timestamp?: number; headers?: Record<string, string> } = {},
+  sabotage: {
+    privateKeyPem?: string;
+    mchid?: string;
+    serialNo?: string;
+    timestamp?: number;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ status: number; headers: Headers; body: string }> {
-  const body = request.body === undefined ? "" : typeof request.body === "string" ? request.body : JSON.stringify(request.body);
+  const body =
+    request.body === undefined ? "" : typeof request.body === "string" ? request.body : JSON.stringify(request.body);
   const authorization = buildAuthorization({
     mchid: sabotage.mchid ?? m.mchid,
     serialNo: sabotage.serialNo ?? m.merchantSerialNo,

@@ -35,9 +35,7 @@ export class ManualScheduler implements Scheduler {
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
     for (;;) {
-      const due = this.pending
-        .filter((p) => p.at <= target)
-        .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      const due = this.pending.filter((p) => p.at <= target).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (!due) break;
       this.pending = this.pending.filter((p) => p !== due);
       this.current = Math.max(this.current, due.at);
@@ -48,6 +46,9 @@ export class ManualScheduler implements Scheduler {
 
   /** When the next task is due, if any: lets a test jump straight to it. */
   nextDueAt(): number | undefined {
-    return this.pending.reduce<number | undefined>((min, p) => (min === undefined || p.at < min ? p.at : min), undefined);
+    return this.pending.reduce<number | undefined>(
+      (min, p) => (min === undefined || p.at < min ? p.at : min),
+      undefined,
+    );
   }
 }

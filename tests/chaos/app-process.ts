@@ -28,8 +28,14 @@ function toRequest(req: IncomingMessage): Request {
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  const body = req.method === "GET" || req.method === "HEAD" ? undefined : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
-  return new Request(`http://127.0.0.1:${port}${req.url}`, { method: req.method, headers, body, duplex: "half" } as RequestInit);
+  const body =
+    req.method === "GET" || req.method === "HEAD" ? undefined : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
+  return new Request(`http://127.0.0.1:${port}${req.url}`, {
+    method: req.method,
+    headers,
+    body,
+    duplex: "half",
+  } as RequestInit);
 }
 
 const server = createServer((req, res) => {
@@ -48,7 +54,12 @@ const server = createServer((req, res) => {
 await new Promise<void>((resolve) => server.listen({ port, host: "127.0.0.1", backlog: 4096 }, resolve));
 
 if (process.env.APP_JOBS !== "off") {
-  const boss = new PgBoss({ connectionString: databaseUrl, schema: "pgboss", max: 2, application_name: "refund-console-jobs" });
+  const boss = new PgBoss({
+    connectionString: databaseUrl,
+    schema: "pgboss",
+    max: 2,
+    application_name: "refund-console-jobs",
+  });
   boss.on("error", (error) => console.error(JSON.stringify({ level: 50, msg: "job queue error", err: String(error) })));
   await boss.start();
   await startRefundWorkers(boss, {

@@ -42,43 +42,67 @@ describe(`chaos run: ${ATTEMPTS} refund attempts with faults and ${KILLS} kills`
     await world.close();
   });
 
-  it("keeps every invariant", async () => {
-    const [operator] = await world.t.db
-      .insert(users)
-      .values({ email: "chaos-operator@example.com", name: "Chaos operator", role: "operator", passwordHash: await hashPassword(PASSWORD) })
-      .returning();
-    session.user = { id: operator!.id, email: operator!.email, name: operator!.name, role: "operator", locale: null };
-    const reason = (await listActiveReasons(world.t.db))[0]!.label;
-    const key = await createTestKey(world.t.db, world.merchant.id);
-    const { requestRefundAction } = await import("@/app/(console)/orders/[id]/actions");
-    const { POST } = await import("@/app/api/v1/refunds/route");
+  it(
+    "keeps every invariant",
+    async () => {
+      const [operator] = await world.t.db
+        .insert(users)
+        .values({
+          email: "chaos-operator@example.com",
+          name: "Chaos operator",
+          role: "operator",
+          passwordHash: await hashPassword(PASSWORD),
+        })
+        .returning();
+      session.user = { id: operator!.id, email: operator!.email, name: operator!.name, role: "operator", locale: null };
+      const reason = (await listActiveReasons(world.t.db))[0]!.label;
+      const key = await createTestKey(world.t.db, world.merchant.id);
+      const { requestRefundAction } = await import("@/app/(console)/orders/[id]/actions");
+      const { POST } = await import("@/app/api/v1/refunds/route");
 
-    const action: Channel = async (order, amountFen) => {
-      const form = new FormData();
-      for (const [k, v] of Object.entries({ orderId: String(order.id), amount: fenToYuan(amountFen), reason, password: PASSWORD })) form.set(k, v);
-      const result = await requestRefundAction(null, form);
-      return result.ok;
-    };
-    const api: Channel = async (order, amountFen) => {
-      const response = await POST(apiRequest("POST", "/api/v1/refunds", { key, body: { out_trade_no: order.outTradeNo, amount: amountFen, reason: "chaos" } }));
-      if (response.status >= 500) throw new Error(`API answered ${response.status}: ${await response.text()}`);
-      return response.status === 202;
-    };
+      const action: Channel = async (order, amountFen) => {
+        const form = new FormData();
+        for (const [k, v] of Object.entries({
+          orderId: String(order.id),
+          amount: fenToYuan(amountFen),
+          reason,
+          password: PASSWORD,
+        }))
+          form.set(k, v);
+        const result = await requestRefundAction(null, form);
+        return result.ok;
+      };
+      const api: Channel = async (order, amountFen) => {
+        const response = await POST(
+          apiRequest("POST", "/api/v1/refunds", {
+            key,
+            body: { out_trade_no: order.outTradeNo, amount: amountFen, reason: "chaos" },
+          }),
+        );
+        if (response.status >= 500) throw new Error(`API answered ${response.status}: ${await response.text()}`);
+        return response.status === 202;
+      };
 
-    const lines: string[] = [];
-    const log = (line: string) => {
-      lines.push(line);
-      console.log(line);
-    };
-    const report = await runChaos(world, { attempts: ATTEMPTS, kills: KILLS, channels: { action, api }, log });
-    log(`chaos run: ${report.seconds} s; ${Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
-    printInvariants(report.invariants, log);
+      const lines: string[] = [];
+      const log = (line: string) => {
+        lines.push(line);
+        console.log(line);
+      };
+      const report = await runChaos(world, { attempts: ATTEMPTS, kills: KILLS, channels: { action, api }, log });
+      log(
+        `chaos run: ${report.seconds} s; ${Object.entries(report.counts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")}`,
+      );
+      printInvariants(report.invariants, log);
 
-    expect(report.counts.errors).toBe(0);
-    expect(report.counts.recorded).toBeGreaterThan(ATTEMPTS / 4);
-    // A forgery is refused (4xx), or finds no instance alive (502 from the proxy); it is never taken.
-    expect(report.counts.forgedTaken).toBe(0);
-    expect(report.counts.forgedRefused! + report.counts.forgedUnanswered!).toBe(report.counts.forged);
-    expect(report.invariants.filter((i) => !i.ok)).toEqual([]);
-  }, 60_000 + ATTEMPTS * 400);
+      expect(report.counts.errors).toBe(0);
+      expect(report.counts.recorded).toBeGreaterThan(ATTEMPTS / 4);
+      // A forgery is refused (4xx), or finds no instance alive (502 from the proxy); it is never taken.
+      expect(report.counts.forgedTaken).toBe(0);
+      expect(report.counts.forgedRefused! + report.counts.forgedUnanswered!).toBe(report.counts.forged);
+      expect(report.invariants.filter((i) => !i.ok)).toEqual([]);
+    },
+    60_000 + ATTEMPTS * 400,
+  );
 });

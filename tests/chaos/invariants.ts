@@ -18,7 +18,10 @@ export interface Invariant {
 const SETTLED = new Set(["SUCCESS", "CLOSED", "FAILED", "REJECTED"]);
 const VISIBLY_WAITING = new Set(["ABNORMAL", "AWAITING_APPROVAL"]);
 
-export async function checkInvariants(world: World, options: { initialBalanceFen: number; secrets: string[]; logs: string }): Promise<Invariant[]> {
+export async function checkInvariants(
+  world: World,
+  options: { initialBalanceFen: number; secrets: string[]; logs: string },
+): Promise<Invariant[]> {
   const db = world.t.db;
   const consoleOrders = await db.select().from(orders);
   const consoleRefunds = await db.select().from(refunds);
@@ -30,20 +33,32 @@ export async function checkInvariants(world: World, options: { initialBalanceFen
   for (const r of simRefunds) simByNo.set(r.outRefundNo, [...(simByNo.get(r.outRefundNo) ?? []), r]);
   const result: Invariant[] = [];
   const check = (name: string, failures: string[], detail: string) =>
-    result.push({ name, ok: failures.length === 0, detail: failures.length ? `${detail}; FAILED: ${failures.slice(0, 5).join(" | ")}` : detail });
+    result.push({
+      name,
+      ok: failures.length === 0,
+      detail: failures.length ? `${detail}; FAILED: ${failures.slice(0, 5).join(" | ")}` : detail,
+    });
 
   // 1. Money: per order, what WeChat paid back is what the console shows as refunded.
   const simSuccess = new Map<string, number>();
-  for (const r of simRefunds) if (r.status === "SUCCESS") simSuccess.set(r.outTradeNo, (simSuccess.get(r.outTradeNo) ?? 0) + r.refundFen);
+  for (const r of simRefunds)
+    if (r.status === "SUCCESS") simSuccess.set(r.outTradeNo, (simSuccess.get(r.outTradeNo) ?? 0) + r.refundFen);
   const moneyFailures: string[] = [];
   for (const o of consoleOrders) {
     const rows = consoleRefunds.filter((r) => r.orderId === o.id && r.status === "SUCCESS");
     const consoleSum = rows.reduce((s, r) => s + r.amountFen, 0);
     const gatewaySum = simSuccess.get(o.outTradeNo) ?? 0;
-    if (gatewaySum !== o.refundedFen || consoleSum !== o.refundedFen) moneyFailures.push(`${o.outTradeNo}: gateway ${gatewaySum}, orders.refunded ${o.refundedFen}, refunds ${consoleSum}`);
+    if (gatewaySum !== o.refundedFen || consoleSum !== o.refundedFen)
+      moneyFailures.push(
+        `${o.outTradeNo}: gateway ${gatewaySum}, orders.refunded ${o.refundedFen}, refunds ${consoleSum}`,
+      );
   }
   const refundedTotal = consoleOrders.reduce((s, o) => s + o.refundedFen, 0);
-  check("sum of successful refunds: simulator = console, per order", moneyFailures, `${consoleOrders.length} orders, ${refundedTotal} fen refunded`);
+  check(
+    "sum of successful refunds: simulator = console, per order",
+    moneyFailures,
+    `${consoleOrders.length} orders, ${refundedTotal} fen refunded`,
+  );
 
   // 2. Exactly once at the gateway: one executed refund per number, each the console's, with its order and amount,
   //    and the merchant's balance moved by exactly what is not closed.
@@ -52,22 +67,37 @@ export async function checkInvariants(world: World, options: { initialBalanceFen
     const mine = consoleByNo.get(no);
     if (executed.length !== 1) onceFailures.push(`${no} executed ${executed.length} times`);
     else if (!mine) onceFailures.push(`${no} executed but unknown to the console`);
-    else if (mine.amountFen !== executed[0]!.refundFen || orderById.get(mine.orderId)?.outTradeNo !== executed[0]!.outTradeNo) onceFailures.push(`${no} differs`);
+    else if (
+      mine.amountFen !== executed[0]!.refundFen ||
+      orderById.get(mine.orderId)?.outTradeNo !== executed[0]!.outTradeNo
+    )
+      onceFailures.push(`${no} differs`);
   }
   const held = simRefunds.filter((r) => r.status !== "CLOSED").reduce((s, r) => s + r.refundFen, 0);
-  if (options.initialBalanceFen - held !== simMerchant.balanceFen) onceFailures.push(`balance ${simMerchant.balanceFen}, expected ${options.initialBalanceFen - held}`);
-  check("no out_refund_no executed twice", onceFailures, `${simRefunds.length} refunds executed for ${consoleRefunds.length} recorded`);
+  if (options.initialBalanceFen - held !== simMerchant.balanceFen)
+    onceFailures.push(`balance ${simMerchant.balanceFen}, expected ${options.initialBalanceFen - held}`);
+  check(
+    "no out_refund_no executed twice",
+    onceFailures,
+    `${simRefunds.length} refunds executed for ${consoleRefunds.length} recorded`,
+  );
 
   // 3. Limits, on both sides.
   const limitFailures: string[] = [];
   for (const o of consoleOrders) {
-    if (o.refundedFen + o.inFlightFen > o.totalFen || o.refundCount > MAX_REFUNDS_PER_ORDER) limitFailures.push(`console ${o.outTradeNo}`);
+    if (o.refundedFen + o.inFlightFen > o.totalFen || o.refundCount > MAX_REFUNDS_PER_ORDER)
+      limitFailures.push(`console ${o.outTradeNo}`);
     const atGateway = simRefunds.filter((r) => r.outTradeNo === o.outTradeNo && r.status !== "CLOSED");
-    if (atGateway.reduce((s, r) => s + r.refundFen, 0) > o.totalFen || atGateway.length > MAX_REFUNDS_PER_ORDER) limitFailures.push(`gateway ${o.outTradeNo}`);
+    if (atGateway.reduce((s, r) => s + r.refundFen, 0) > o.totalFen || atGateway.length > MAX_REFUNDS_PER_ORDER)
+      limitFailures.push(`gateway ${o.outTradeNo}`);
   }
   const busiest = Math.max(0, ...consoleOrders.map((o) => o.refundCount));
   const full = consoleOrders.filter((o) => o.refundedFen + o.inFlightFen === o.totalFen).length;
-  check("no order beyond its total or 50 refunds", limitFailures, `${full} orders fully refunded, most refunds on one order: ${busiest}`);
+  check(
+    "no order beyond its total or 50 refunds",
+    limitFailures,
+    `${full} orders fully refunded, most refunds on one order: ${busiest}`,
+  );
 
   // 4. Every refund final or visibly waiting, and the console says what WeChat says.
   const stateFailures: string[] = [];
@@ -76,10 +106,14 @@ export async function checkInvariants(world: World, options: { initialBalanceFen
     byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
     if (!SETTLED.has(r.status) && !VISIBLY_WAITING.has(r.status)) stateFailures.push(`${r.outRefundNo} ${r.status}`);
     const executed = simByNo.get(r.outRefundNo)?.[0];
-    const expected = r.status === "FAILED" || r.status === "REJECTED" || r.status === "AWAITING_APPROVAL" ? undefined : r.status;
-    if ((executed?.status ?? undefined) !== expected) stateFailures.push(`${r.outRefundNo}: console ${r.status}, gateway ${executed?.status ?? "none"}`);
+    const expected =
+      r.status === "FAILED" || r.status === "REJECTED" || r.status === "AWAITING_APPROVAL" ? undefined : r.status;
+    if ((executed?.status ?? undefined) !== expected)
+      stateFailures.push(`${r.outRefundNo}: console ${r.status}, gateway ${executed?.status ?? "none"}`);
   }
-  const summary = Object.entries(byStatus).map(([s, n]) => `${s} ${n}`).join(", ");
+  const summary = Object.entries(byStatus)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(", ");
   check("every refund final or visibly waiting, as at the gateway", stateFailures, summary);
 
   // 5. Callbacks: each WeChat notification id applied at most once.
@@ -88,11 +122,19 @@ export async function checkInvariants(world: World, options: { initialBalanceFen
       (select count(*)::int from (select notification_id from notifications where outcome = 'applied' and notification_id is not null
         group by notification_id having count(*) > 1) t) as twice
     from notifications`);
-  check("notifications applied at most once per id", applied!.twice > 0 ? [`${applied!.twice} ids applied twice`] : [], `${applied!.rows} callbacks received, ${applied!.ids} distinct ids`);
+  check(
+    "notifications applied at most once per id",
+    applied!.twice > 0 ? [`${applied!.twice} ids applied twice`] : [],
+    `${applied!.rows} callbacks received, ${applied!.ids} distinct ids`,
+  );
 
   // 6. No secret in what the instances logged.
   const leaked = options.secrets.filter((s) => s.length >= 16 && options.logs.includes(s));
-  check("no key material in the logs", leaked.map(() => "a secret appears in the logs"), `${options.logs.length} bytes of logs, ${options.secrets.length} secrets`);
+  check(
+    "no key material in the logs",
+    leaked.map(() => "a secret appears in the logs"),
+    `${options.logs.length} bytes of logs, ${options.secrets.length} secrets`,
+  );
   return result;
 }
 

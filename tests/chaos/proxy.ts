@@ -24,11 +24,26 @@ export interface ProxyStats {
   serverErrors: number;
 }
 
-const KEPT_HEADERS = ["content-type", "wechatpay-timestamp", "wechatpay-nonce", "wechatpay-serial", "wechatpay-signature", "wechatpay-signature-type"];
+const KEPT_HEADERS = [
+  "content-type",
+  "wechatpay-timestamp",
+  "wechatpay-nonce",
+  "wechatpay-serial",
+  "wechatpay-signature",
+  "wechatpay-signature-type",
+];
 
 export class NotificationProxy {
   readonly captured: Captured[] = [];
-  readonly stats: ProxyStats = { forwarded: 0, noInstance: 0, held: 0, replayed: 0, forged: 0, forgedAnswers: {}, serverErrors: 0 };
+  readonly stats: ProxyStats = {
+    forwarded: 0,
+    noInstance: 0,
+    held: 0,
+    replayed: 0,
+    forged: 0,
+    forgedAnswers: {},
+    serverErrors: 0,
+  };
   /** Probability that a callback is answered 503 now and also delivered again later by the proxy. */
   holdRate = 0;
   private server: Server | undefined;
@@ -56,7 +71,9 @@ export class NotificationProxy {
           res.writeHead(503).end();
           return;
         }
-        void this.send(captured).then(({ status, body }) => res.writeHead(status, { "Content-Type": "application/json" }).end(body));
+        void this.send(captured).then(({ status, body }) =>
+          res.writeHead(status, { "Content-Type": "application/json" }).end(body),
+        );
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
@@ -72,7 +89,12 @@ export class NotificationProxy {
     }
     const target = running[this.next++ % running.length]!;
     try {
-      const response = await fetch(target.url, { method: "POST", headers: callback.headers, body: callback.body, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(target.url, {
+        method: "POST",
+        headers: callback.headers,
+        body: callback.body,
+        signal: AbortSignal.timeout(10_000),
+      });
       this.stats.forwarded += 1;
       if (response.status >= 500) this.stats.serverErrors += 1;
       return { status: response.status, body: await response.text() };

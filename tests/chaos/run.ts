@@ -38,16 +38,32 @@ const APPLY = "/v3/refund/domestic/refunds";
 
 /** Forgeries made from a genuine callback: each must be refused. */
 const FORGERIES: ((c: Captured) => Captured)[] = [
-  (c) => ({ ...c, headers: { ...c.headers, "wechatpay-signature": `${c.headers["wechatpay-signature"]?.slice(0, -6)}AAAAA=` } }),
+  (c) => ({
+    ...c,
+    headers: { ...c.headers, "wechatpay-signature": `${c.headers["wechatpay-signature"]?.slice(0, -6)}AAAAA=` },
+  }),
   (c) => ({ ...c, body: JSON.stringify(JSON.parse(c.body), null, 1) }),
-  (c) => ({ ...c, headers: { ...c.headers, "wechatpay-signature": `WECHATPAY/SIGNTEST/${c.headers["wechatpay-signature"]}` } }),
+  (c) => ({
+    ...c,
+    headers: { ...c.headers, "wechatpay-signature": `WECHATPAY/SIGNTEST/${c.headers["wechatpay-signature"]}` },
+  }),
   (c) => ({ ...c, headers: { ...c.headers, "wechatpay-serial": "PUB_KEY_ID_0000000000000000000000000000" } }),
   (c) => ({ ...c, headers: { ...c.headers, "wechatpay-timestamp": String(Math.floor(Date.now() / 1000) - 3600) } }),
 ];
 
 export async function runChaos(world: World, options: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now();
-  const counts: Record<string, number> = { attempts: 0, recorded: 0, refused: 0, errors: 0, viaAction: 0, viaApi: 0, faults: 0, notifySwitches: 0, kills: 0 };
+  const counts: Record<string, number> = {
+    attempts: 0,
+    recorded: 0,
+    refused: 0,
+    errors: 0,
+    viaAction: 0,
+    viaApi: 0,
+    faults: 0,
+    notifySwitches: 0,
+    kills: 0,
+  };
   const instances: AppProcess[] = [];
   const proxy = new NotificationProxy(() => instances);
   await proxy.listen();
@@ -59,7 +75,10 @@ export async function runChaos(world: World, options: ChaosOptions): Promise<Cha
   }
 
   // Orders: many ordinary ones, and a few hot ones that get small refunds until they reach WeChat's 50.
-  const ordinary = await world.paidOrders(Math.max(20, Math.ceil(options.attempts / 4)), (i) => 1_000 + (i % 7) * 1_013);
+  const ordinary = await world.paidOrders(
+    Math.max(20, Math.ceil(options.attempts / 4)),
+    (i) => 1_000 + (i % 7) * 1_013,
+  );
   const hot = await world.paidOrders(Math.max(2, Math.ceil(options.attempts / 400)), () => 100_000);
   const hotIds = new Set(hot.map((o) => o.id));
 
@@ -75,14 +94,29 @@ export async function runChaos(world: World, options: ChaosOptions): Promise<Cha
     restarting.delete(victim);
   };
   const monkey = (async () => {
-    const killAt = Array.from({ length: options.kills }, (_, k) => Math.floor(((k + 1) * options.attempts) / (options.kills + 1)));
+    const killAt = Array.from({ length: options.kills }, (_, k) =>
+      Math.floor(((k + 1) * options.attempts) / (options.kills + 1)),
+    );
     while (running) {
       await sleep(50 + Math.random() * 100);
       const roll = Math.random();
       if (roll < 0.15) {
         counts.faults! += 1;
-        const kind = pick(["system_error", "system_error", "reset_before", "reset_after", "slow", "slow", "timeout_after_accept"] as const);
-        await world.control.addFault({ kind, count: 1, delayMs: kind === "slow" ? 200 + Math.floor(Math.random() * 2_500) : undefined, ...(chance(0.7) ? { method: "POST", path: APPLY } : {}) });
+        const kind = pick([
+          "system_error",
+          "system_error",
+          "reset_before",
+          "reset_after",
+          "slow",
+          "slow",
+          "timeout_after_accept",
+        ] as const);
+        await world.control.addFault({
+          kind,
+          count: 1,
+          delayMs: kind === "slow" ? 200 + Math.floor(Math.random() * 2_500) : undefined,
+          ...(chance(0.7) ? { method: "POST", path: APPLY } : {}),
+        });
       } else if (roll < 0.45) {
         counts.notifySwitches! += 1;
         await world.control.notifySettings({
@@ -94,7 +128,10 @@ export async function runChaos(world: World, options: ChaosOptions): Promise<Cha
           followWith: chance(0.1) ? "CLOSED" : null,
         });
       } else if (roll < 0.5) {
-        await world.control.script({ status: pick(["CLOSED", "ABNORMAL", "SUCCESS"] as const), delayMs: Math.floor(Math.random() * 3_000) });
+        await world.control.script({
+          status: pick(["CLOSED", "ABNORMAL", "SUCCESS"] as const),
+          delayMs: Math.floor(Math.random() * 3_000),
+        });
       } else if (roll < 0.7) {
         proxy.replay();
       } else if (roll < 0.8) {
@@ -110,7 +147,13 @@ export async function runChaos(world: World, options: ChaosOptions): Promise<Cha
     await Promise.all(restarts);
   })();
 
-  const open = async () => (await world.t.db.select({ id: refunds.id }).from(refunds).where(inArray(refunds.status, ["PENDING", "PROCESSING"]))).length;
+  const open = async () =>
+    (
+      await world.t.db
+        .select({ id: refunds.id })
+        .from(refunds)
+        .where(inArray(refunds.status, ["PENDING", "PROCESSING"]))
+    ).length;
   const remaining = async (order: Order) => {
     const [row] = await world.t.db.select().from(orders).where(eq(orders.id, order.id));
     return row!.totalFen - row!.refundedFen - row!.inFlightFen;
@@ -120,7 +163,13 @@ export async function runChaos(world: World, options: ChaosOptions): Promise<Cha
     const left = await remaining(order);
     const roll = Math.random();
     // What the console shows as remaining, possibly stale by the time the request lands: some are refused for it.
-    const amountFen = hotIds.has(order.id) ? 1 + Math.floor(Math.random() * 500) : roll < 0.35 ? Math.max(1, left) : roll < 0.9 ? 1 + Math.floor(Math.random() * Math.max(1, left)) : left + 1 + Math.floor(Math.random() * 100);
+    const amountFen = hotIds.has(order.id)
+      ? 1 + Math.floor(Math.random() * 500)
+      : roll < 0.35
+        ? Math.max(1, left)
+        : roll < 0.9
+          ? 1 + Math.floor(Math.random() * Math.max(1, left))
+          : left + 1 + Math.floor(Math.random() * 100);
     const viaAction = chance(0.5);
     counts[viaAction ? "viaAction" : "viaApi"]! += 1;
     counts.attempts! += 1;
@@ -147,22 +196,46 @@ export async function runChaos(world: World, options: ChaosOptions): Promise<Cha
   options.log(`  attempts done in ${Math.round((Date.now() - started) / 1000)} s; calming down`);
 
   // Calm: faults off, callbacks on, held deliveries out, and the instances given time to finish on their own.
-  await world.control.notifySettings({ enabled: true, copies: 1, followWith: null, badSignature: false, tamperCiphertext: false });
+  await world.control.notifySettings({
+    enabled: true,
+    copies: 1,
+    followWith: null,
+    badSignature: false,
+    tamperCiphertext: false,
+  });
   await fetch(`${world.simUrl}/_sim/faults`, { method: "DELETE" });
   proxy.holdRate = 0;
   await proxy.drain();
   for (let waited = 0; waited < 15_000 && (await open()) > 0; waited += 1_000) await sleep(1_000);
   counts.openBeforeReconciliation = await open();
-  options.log(`  ${counts.openBeforeReconciliation} refunds open after ${Math.round((Date.now() - started) / 1000)} s; reconciling`);
+  options.log(
+    `  ${counts.openBeforeReconciliation} refunds open after ${Math.round((Date.now() - started) / 1000)} s; reconciling`,
+  );
   for (const app of instances) await app.kill("SIGTERM");
   counts.reconciled = await reconcileAll(world);
   await proxy.close();
 
-  const answered = (from: number, to: number) => Object.entries(proxy.stats.forgedAnswers).filter(([s]) => Number(s) >= from && Number(s) <= to).reduce((n, [, c]) => n + c, 0);
+  const answered = (from: number, to: number) =>
+    Object.entries(proxy.stats.forgedAnswers)
+      .filter(([s]) => Number(s) >= from && Number(s) <= to)
+      .reduce((n, [, c]) => n + c, 0);
   const logs = instances.map((a) => a.output.join("")).join("");
   const privateKeyLine = world.material.merchantPrivateKey.split("\n")[3] ?? "";
-  const invariants = await checkInvariants(world, { initialBalanceFen: INITIAL_BALANCE_FEN, secrets: [world.material.apiV3Key, world.material.apiV2Key, privateKeyLine], logs });
-  Object.assign(counts, { callbacksForwarded: proxy.stats.forwarded, callbacksHeld: proxy.stats.held, replayed: proxy.stats.replayed, forged: proxy.stats.forged, forgedRefused: answered(400, 499), forgedTaken: answered(200, 299), forgedUnanswered: answered(500, 599), callbackServerErrors: proxy.stats.serverErrors });
+  const invariants = await checkInvariants(world, {
+    initialBalanceFen: INITIAL_BALANCE_FEN,
+    secrets: [world.material.apiV3Key, world.material.apiV2Key, privateKeyLine],
+    logs,
+  });
+  Object.assign(counts, {
+    callbacksForwarded: proxy.stats.forwarded,
+    callbacksHeld: proxy.stats.held,
+    replayed: proxy.stats.replayed,
+    forged: proxy.stats.forged,
+    forgedRefused: answered(400, 499),
+    forgedTaken: answered(200, 299),
+    forgedUnanswered: answered(500, 599),
+    callbackServerErrors: proxy.stats.serverErrors,
+  });
   return { invariants, counts, seconds: Math.round((Date.now() - started) / 1000) };
 }
 
@@ -177,7 +250,10 @@ async function reconcileAll(world: World): Promise<number> {
   const resolveGateway = consoleGateways(world.t.db);
   const touched = new Set<number>();
   for (let round = 0; round < 60; round++) {
-    const open = await world.t.db.select().from(refunds).where(inArray(refunds.status, ["PENDING", "PROCESSING"]));
+    const open = await world.t.db
+      .select()
+      .from(refunds)
+      .where(inArray(refunds.status, ["PENDING", "PROCESSING"]));
     if (open.length === 0) break;
     for (const r of open) {
       touched.add(r.id);

@@ -55,9 +55,13 @@ export class AppProcess {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     this.child = child;
-    for (const stream of [child.stdout, child.stderr]) stream?.on("data", (chunk: Buffer) => this.output.push(chunk.toString()));
+    for (const stream of [child.stdout, child.stderr])
+      stream?.on("data", (chunk: Buffer) => this.output.push(chunk.toString()));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`app process not ready: ${this.output.join("").slice(-2000)}`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`app process not ready: ${this.output.join("").slice(-2000)}`)),
+        30_000,
+      );
       child.once("message", () => {
         clearTimeout(timer);
         resolve();
@@ -96,11 +100,20 @@ export interface World {
 
 export async function createWorld(options: SimulatorOptions = {}): Promise<World> {
   const t = await createTestDb();
-  const simulator = createSimulator({ settleMs: 800, orderIntervalMs: 0, timeScale: 100, onError: () => {}, ...options });
+  const simulator = createSimulator({
+    settleMs: 800,
+    orderIntervalMs: 0,
+    timeScale: 100,
+    onError: () => {},
+    ...options,
+  });
   const { url: simUrl } = await simulator.listen(0);
   const control = new SimControl(simUrl);
   const material = (await control.upsertMerchant({ mchid: MCHID, appid: APPID })) as World["material"];
-  const [merchant] = await t.db.insert(merchants).values({ mchid: MCHID, appid: APPID, displayName: "Chaos merchant" }).returning();
+  const [merchant] = await t.db
+    .insert(merchants)
+    .values({ mchid: MCHID, appid: APPID, displayName: "Chaos merchant" })
+    .returning();
   const merchantEnv = {
     WECHATPAY_MCHID: MCHID,
     WECHATPAY_APPID: APPID,
@@ -141,7 +154,13 @@ export async function createWorld(options: SimulatorOptions = {}): Promise<World
       const values = Array.from({ length: count }, (_, i) => {
         sequence += 1;
         const n = `${process.pid}${String(sequence).padStart(6, "0")}`;
-        return { merchantId: merchant!.id, outTradeNo: `C${n}`, transactionId: `42000000${n.padStart(20, "0")}`, totalFen: totalFen(i), paidAt };
+        return {
+          merchantId: merchant!.id,
+          outTradeNo: `C${n}`,
+          transactionId: `42000000${n.padStart(20, "0")}`,
+          totalFen: totalFen(i),
+          paidAt,
+        };
       });
       const created: Order[] = [];
       for (let i = 0; i < values.length; i += 200) {
@@ -149,7 +168,13 @@ export async function createWorld(options: SimulatorOptions = {}): Promise<World
         created.push(...(await t.db.insert(orders).values(batch).returning()));
         await control.addTransactions(
           MCHID,
-          batch.map((v) => ({ outTradeNo: v.outTradeNo, transactionId: v.transactionId, totalFen: v.totalFen, paidAt: paidAt.getTime(), payerOpenid: "o-chaos" })),
+          batch.map((v) => ({
+            outTradeNo: v.outTradeNo,
+            transactionId: v.transactionId,
+            totalFen: v.totalFen,
+            paidAt: paidAt.getTime(),
+            payerOpenid: "o-chaos",
+          })),
         );
       }
       return created;

@@ -29,7 +29,15 @@ describe("migrations", () => {
       where table_schema = 'public' and column_name like '%\\_fen' escape '\\'`;
     await sql.end();
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(["users", "merchants", "orders", "refunds", "refund_events", "notifications", "audit_log"]),
+      expect.arrayContaining([
+        "users",
+        "merchants",
+        "orders",
+        "refunds",
+        "refund_events",
+        "notifications",
+        "audit_log",
+      ]),
     );
     // Money is never a float: every *_fen column is a bigint.
     expect(moneyColumns.length).toBeGreaterThanOrEqual(5);

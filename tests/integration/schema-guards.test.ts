@@ -11,7 +11,10 @@ describe("schema guards", () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    const [m] = await t.db.insert(merchants).values({ mchid: "1900000109", appid: "wx1", displayName: "M" }).returning();
+    const [m] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000109", appid: "wx1", displayName: "M" })
+      .returning();
     const [o] = await t.db
       .insert(orders)
       .values({ merchantId: m!.id, outTradeNo: "T1", transactionId: "4200", totalFen: 1000, paidAt: new Date() })
@@ -26,8 +29,16 @@ describe("schema guards", () => {
     ["negative sums", { inFlightFen: -1 }],
     ["more than 50 refunds", { refundCount: 51 }],
   ])("refuses %s", async (_label, change) => {
-    await expect(t.db.update(orders).set(change).where(sql`${orders.id} = ${orderId}`)).rejects.toThrow();
-    const [row] = await t.db.select().from(orders).where(sql`${orders.id} = ${orderId}`);
+    await expect(
+      t.db
+        .update(orders)
+        .set(change)
+        .where(sql`${orders.id} = ${orderId}`),
+    ).rejects.toThrow();
+    const [row] = await t.db
+      .select()
+      .from(orders)
+      .where(sql`${orders.id} = ${orderId}`);
     expect(row).toMatchObject({ refundedFen: 0, inFlightFen: 0, refundCount: 0 });
   });
 

@@ -27,7 +27,13 @@ describe("notification storm", () => {
     const operator = await createUser(t.db, "operator");
     const context = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 };
     for (let i = 0; i < NOTIFICATIONS; i++) refunds.push(await processingRefund(t.db, context, { amountFen: 100 + i }));
-    app = new AppProcess(await freePort(), { ...MERCHANT_ENV, DATABASE_URL: t.url, APP_JOBS: "off", LOG_LEVEL: "warn", APP_DB_POOL: "10" });
+    app = new AppProcess(await freePort(), {
+      ...MERCHANT_ENV,
+      DATABASE_URL: t.url,
+      APP_JOBS: "off",
+      LOG_LEVEL: "warn",
+      APP_DB_POOL: "10",
+    });
     await app.start();
   });
   afterAll(async () => {
@@ -36,8 +42,12 @@ describe("notification storm", () => {
   });
 
   it(`answers ${NOTIFICATIONS * COPIES} deliveries sent within 10 s without a 5xx and applies each notification once`, async () => {
-    const callbacks = refunds.map((r) => v3Callback(refundResource(r, "SUCCESS"), "REFUND.SUCCESS", { id: randomUUID() }));
-    const deliveries = callbacks.flatMap((c) => Array.from({ length: COPIES }, () => c)).sort(() => Math.random() - 0.5);
+    const callbacks = refunds.map((r) =>
+      v3Callback(refundResource(r, "SUCCESS"), "REFUND.SUCCESS", { id: randomUUID() }),
+    );
+    const deliveries = callbacks
+      .flatMap((c) => Array.from({ length: COPIES }, () => c))
+      .sort(() => Math.random() - 0.5);
     const statuses: Record<number, number> = {};
     let slowest = 0;
     const deliver = async (callback: (typeof deliveries)[number]) => {
@@ -58,7 +68,9 @@ describe("notification storm", () => {
     const sendSeconds = (Date.now() - started) / 1000;
     await Promise.all(inFlight);
     const seconds = (Date.now() - started) / 1000;
-    console.log(`notification storm: ${deliveries.length} deliveries sent in ${sendSeconds.toFixed(1)} s, all answered after ${seconds.toFixed(1)} s (slowest ${slowest} ms): ${JSON.stringify(statuses)}`);
+    console.log(
+      `notification storm: ${deliveries.length} deliveries sent in ${sendSeconds.toFixed(1)} s, all answered after ${seconds.toFixed(1)} s (slowest ${slowest} ms): ${JSON.stringify(statuses)}`,
+    );
 
     expect(sendSeconds).toBeLessThan(10.5);
     expect(statuses).toEqual({ 204: NOTIFICATIONS * COPIES });

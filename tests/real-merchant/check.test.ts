@@ -5,8 +5,10 @@ import { loadMerchantCredentialsFromEnv } from "@/lib/wechatpay/config";
 import { realMerchant, type RealMerchant } from "@/tests/fixtures/real-merchant";
 
 const NOTIFY_URL = "https://refunds.shop.example/api/notify/refund";
-const pem = (key: ReturnType<typeof generateKeyPairSync>["privateKey"] | ReturnType<typeof generateKeyPairSync>["publicKey"], type: "pkcs8" | "spki") =>
-  key.export({ type, format: "pem" } as never).toString();
+const pem = (
+  key: ReturnType<typeof generateKeyPairSync>["privateKey"] | ReturnType<typeof generateKeyPairSync>["publicKey"],
+  type: "pkcs8" | "spki",
+) => key.export({ type, format: "pem" } as never).toString();
 
 /**
  * `npm run wechatpay:check` and the "Test connection" button: each wrong configuration a merchant can make is named
@@ -25,20 +27,82 @@ describe("checking a merchant's WeChat Pay configuration", () => {
   });
 
   const otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const cases: { name: string; merchant: () => RealMerchant; env?: Record<string, string>; notifyUrl?: string; clockOffsetMs?: number; expected: CheckCode[] }[] = [
+  const cases: {
+    name: string;
+    merchant: () => RealMerchant;
+    env?: Record<string, string>;
+    notifyUrl?: string;
+    clockOffsetMs?: number;
+    expected: CheckCode[];
+  }[] = [
     { name: "a correct configuration", merchant: () => publicKeyMode, expected: ["CONNECTED"] },
     { name: "a correct configuration in WeChat's switch period", merchant: () => switching, expected: ["CONNECTED"] },
-    { name: "a private key that is not the serial number's", merchant: () => publicKeyMode, env: { WECHATPAY_MERCHANT_PRIVATE_KEY: pem(otherKey.privateKey, "pkcs8") }, expected: ["SIGNATURE_REJECTED"] },
-    { name: "a serial number of another certificate", merchant: () => publicKeyMode, env: { WECHATPAY_MERCHANT_SERIAL_NO: randomBytes(20).toString("hex").toUpperCase() }, expected: ["SIGNATURE_REJECTED"] },
-    { name: "a merchant ID that does not go with the serial number", merchant: () => publicKeyMode, env: { WECHATPAY_MCHID: "1234567890" }, expected: ["SIGNATURE_REJECTED"] },
-    { name: "an APIv3 key of 32 bytes that is not the merchant's", merchant: () => publicKeyMode, env: { WECHATPAY_APIV3_KEY: randomBytes(16).toString("hex") }, expected: ["APIV3_KEY_WRONG"] },
-    { name: "a public key id WeChat does not use", merchant: () => publicKeyMode, env: { WECHATPAY_PUBLIC_KEY_ID: "PUB_KEY_ID_0000000000000000000000000000" }, expected: ["PUBLIC_KEY_ID_UNKNOWN"] },
-    { name: "a public key file that is not the id's", merchant: () => publicKeyMode, env: { WECHATPAY_PUBLIC_KEY: pem(otherKey.publicKey, "spki") }, expected: ["PUBLIC_KEY_WRONG"] },
-    { name: "a clock ten minutes fast", merchant: () => publicKeyMode, clockOffsetMs: 10 * 60_000, expected: ["CLOCK_SKEW"] },
-    { name: "a base URL nothing answers at", merchant: () => publicKeyMode, env: { WECHATPAY_BASE_URL: "http://127.0.0.1:1" }, expected: ["BASE_URL_UNREACHABLE"] },
-    { name: "an incomplete APIv3 configuration", merchant: () => publicKeyMode, env: { WECHATPAY_APIV3_KEY: "" }, expected: ["CONFIG"] },
-    { name: "a notify URL over plain http", merchant: () => publicKeyMode, notifyUrl: "http://shop.example.com/api/notify/refund", expected: ["NOTIFY_URL"] },
-    { name: "a notify URL with a query string", merchant: () => publicKeyMode, notifyUrl: "https://shop.example.com/api/notify/refund?shop=1", expected: ["NOTIFY_URL"] },
+    {
+      name: "a private key that is not the serial number's",
+      merchant: () => publicKeyMode,
+      env: { WECHATPAY_MERCHANT_PRIVATE_KEY: pem(otherKey.privateKey, "pkcs8") },
+      expected: ["SIGNATURE_REJECTED"],
+    },
+    {
+      name: "a serial number of another certificate",
+      merchant: () => publicKeyMode,
+      env: { WECHATPAY_MERCHANT_SERIAL_NO: randomBytes(20).toString("hex").toUpperCase() },
+      expected: ["SIGNATURE_REJECTED"],
+    },
+    {
+      name: "a merchant ID that does not go with the serial number",
+      merchant: () => publicKeyMode,
+      env: { WECHATPAY_MCHID: "1234567890" },
+      expected: ["SIGNATURE_REJECTED"],
+    },
+    {
+      name: "an APIv3 key of 32 bytes that is not the merchant's",
+      merchant: () => publicKeyMode,
+      env: { WECHATPAY_APIV3_KEY: randomBytes(16).toString("hex") },
+      expected: ["APIV3_KEY_WRONG"],
+    },
+    {
+      name: "a public key id WeChat does not use",
+      merchant: () => publicKeyMode,
+      env: { WECHATPAY_PUBLIC_KEY_ID: "PUB_KEY_ID_0000000000000000000000000000" },
+      expected: ["PUBLIC_KEY_ID_UNKNOWN"],
+    },
+    {
+      name: "a public key file that is not the id's",
+      merchant: () => publicKeyMode,
+      env: { WECHATPAY_PUBLIC_KEY: pem(otherKey.publicKey, "spki") },
+      expected: ["PUBLIC_KEY_WRONG"],
+    },
+    {
+      name: "a clock ten minutes fast",
+      merchant: () => publicKeyMode,
+      clockOffsetMs: 10 * 60_000,
+      expected: ["CLOCK_SKEW"],
+    },
+    {
+      name: "a base URL nothing answers at",
+      merchant: () => publicKeyMode,
+      env: { WECHATPAY_BASE_URL: "http://127.0.0.1:1" },
+      expected: ["BASE_URL_UNREACHABLE"],
+    },
+    {
+      name: "an incomplete APIv3 configuration",
+      merchant: () => publicKeyMode,
+      env: { WECHATPAY_APIV3_KEY: "" },
+      expected: ["CONFIG"],
+    },
+    {
+      name: "a notify URL over plain http",
+      merchant: () => publicKeyMode,
+      notifyUrl: "http://shop.example.com/api/notify/refund",
+      expected: ["NOTIFY_URL"],
+    },
+    {
+      name: "a notify URL with a query string",
+      merchant: () => publicKeyMode,
+      notifyUrl: "https://shop.example.com/api/notify/refund?shop=1",
+      expected: ["NOTIFY_URL"],
+    },
   ];
 
   it.each(cases)("names $name: $expected", async ({ merchant, env, notifyUrl, clockOffsetMs, expected }) => {
@@ -60,7 +124,9 @@ describe("checking a merchant's WeChat Pay configuration", () => {
   });
 
   it("refuses a notify URL on this machine when the gateway is WeChat Pay, not a local simulator", () => {
-    expect(notifyUrlFinding("http://localhost:3000/api/notify/refund", "https://api.mch.weixin.qq.com")).toMatchObject({ code: "NOTIFY_URL" });
+    expect(notifyUrlFinding("http://localhost:3000/api/notify/refund", "https://api.mch.weixin.qq.com")).toMatchObject({
+      code: "NOTIFY_URL",
+    });
     expect(notifyUrlFinding("http://localhost:3000/api/notify/refund", "http://127.0.0.1:4010")).toBeUndefined();
     expect(notifyUrlFinding(NOTIFY_URL, "https://api.mch.weixin.qq.com")).toBeUndefined();
   });

@@ -58,7 +58,8 @@ describe("a real merchant's first refund", () => {
     await t.drop();
   });
 
-  const call = (handler: (r: Request) => Promise<Response>, path: string, body: unknown) => handler(apiRequest("POST", path, { key: apiKey, body }));
+  const call = (handler: (r: Request) => Promise<Response>, path: string, body: unknown) =>
+    handler(apiRequest("POST", path, { key: apiKey, body }));
 
   it("records the order under that merchant, sends the refund signed for its mchid, and settles it on WeChat's callback", async () => {
     const recorded = await call(recordOrder, "/api/v1/orders", {
@@ -70,7 +71,12 @@ describe("a real merchant's first refund", () => {
       description: "Oolong 乌龙茶 250g",
     });
     expect(recorded.status).toBe(201);
-    const requested = await call(requestRefund, "/api/v1/refunds", { out_trade_no: "TEA20261204001", out_refund_no: "TEAR20261204001", amount: 3_300, reason: "顾客退回一罐" });
+    const requested = await call(requestRefund, "/api/v1/refunds", {
+      out_trade_no: "TEA20261204001",
+      out_refund_no: "TEAR20261204001",
+      amount: 3_300,
+      reason: "顾客退回一罐",
+    });
     expect(requested.status).toBe(202);
 
     const [merchant] = await t.db.select().from(merchants);
@@ -79,10 +85,16 @@ describe("a real merchant's first refund", () => {
     expect(queued).toEqual([refund!.id]);
 
     // What the job worker does with the queued refund.
-    expect(await submitRefund(t.db, consoleGateways(t.db), refund!.id, { notifyUrl: NOTIFY_URL })).toEqual({ kind: "settled", status: "PROCESSING" });
+    expect(await submitRefund(t.db, consoleGateways(t.db), refund!.id, { notifyUrl: NOTIFY_URL })).toEqual({
+      kind: "settled",
+      status: "PROCESSING",
+    });
     const apply = stub.received.find((r) => r.method === "POST" && r.url === "/v3/refund/domestic/refunds")!;
     expect(apply).toMatchObject({ authenticated: true, status: 200 });
-    expect(parseAuthorization(apply.headers.authorization as string)).toMatchObject({ scheme: "WECHATPAY2-SHA256-RSA2048", mchid });
+    expect(parseAuthorization(apply.headers.authorization as string)).toMatchObject({
+      scheme: "WECHATPAY2-SHA256-RSA2048",
+      mchid,
+    });
     expect(JSON.parse(apply.body)).toMatchObject({
       transaction_id: "4200002345202612041234567890",
       out_refund_no: "TEAR20261204001",
@@ -93,7 +105,9 @@ describe("a real merchant's first refund", () => {
 
     const callback = stub.refundCallback("TEAR20261204001", "SUCCESS");
     expect(callback.url).toBe(NOTIFY_URL);
-    const answer = await notify(new Request(NOTIFY_URL, { method: "POST", headers: callback.headers, body: callback.body }));
+    const answer = await notify(
+      new Request(NOTIFY_URL, { method: "POST", headers: callback.headers, body: callback.body }),
+    );
     expect(answer.status).toBeLessThan(300);
 
     const [settled] = await t.db.select().from(refunds).where(eq(refunds.id, refund!.id));

@@ -52,13 +52,18 @@ describe("WeChat Pay protocol edges against the documentation stub", () => {
       stub,
       async refund(amountFen = 500, reason = "质量问题"): Promise<Refund> {
         const order = await createPaidOrder(db, { merchantId, totalFen: 2_000 });
-        const requested = await requestRefund(db, { orderId: order.id, amountFen, reason }, { actor: SYSTEM_ACTOR, userId: null, orderIntervalMs: 0 });
+        const requested = await requestRefund(
+          db,
+          { orderId: order.id, amountFen, reason },
+          { actor: SYSTEM_ACTOR, userId: null, orderIntervalMs: 0 },
+        );
         if (!requested.ok) throw new Error(requested.error.code);
         return requested.value;
       },
       submit: (refund: Refund) => submitRefund(db, consoleGateways(db), refund.id, { notifyUrl: NOTIFY_URL }),
       row: async (refund: Refund) => (await db.select().from(refunds).where(eq(refunds.id, refund.id)))[0]!,
-      deliver: (callback: { headers: Record<string, string>; body: string }) => notify(new Request(NOTIFY_URL, { method: "POST", headers: callback.headers, body: callback.body })),
+      deliver: (callback: { headers: Record<string, string>; body: string }) =>
+        notify(new Request(NOTIFY_URL, { method: "POST", headers: callback.headers, body: callback.body })),
       applies: () => stub.received.filter((r) => r.method === "POST" && r.url === APPLY),
     };
   }
@@ -94,7 +99,9 @@ describe("WeChat Pay protocol edges against the documentation stub", () => {
   });
 
   it("ends a refund as a configuration error on WeChat's unsigned 401 SIGN_ERROR (a key that does not match the serial), never retrying it", async () => {
-    const otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
     const c = await consoleFor({ env: { WECHATPAY_MERCHANT_PRIVATE_KEY: otherKey } });
     const refund = await c.refund();
     expect(await c.submit(refund)).toEqual({ kind: "settled", status: "FAILED" });
@@ -116,8 +123,17 @@ describe("WeChat Pay protocol edges against the documentation stub", () => {
 
   it("refuses a 27-character Chinese reason before WeChat, saying it is 81 bytes", async () => {
     const c = await consoleFor();
-    const order = await createPaidOrder(c.db, { merchantId: (await c.refund()).merchantId, outTradeNo: "LONGREASON1", totalFen: 1_000 });
-    const answer = await apiRefund(apiRequest("POST", "/api/v1/refunds", { key: merchant!.apiKey, body: { out_trade_no: order.outTradeNo, amount: 100, reason: "退".repeat(27) } }));
+    const order = await createPaidOrder(c.db, {
+      merchantId: (await c.refund()).merchantId,
+      outTradeNo: "LONGREASON1",
+      totalFen: 1_000,
+    });
+    const answer = await apiRefund(
+      apiRequest("POST", "/api/v1/refunds", {
+        key: merchant!.apiKey,
+        body: { out_trade_no: order.outTradeNo, amount: 100, reason: "退".repeat(27) },
+      }),
+    );
     expect(answer.status).toBe(400);
     expect(JSON.stringify(await answer.json())).toMatch(/81 bytes of UTF-8; WeChat Pay allows at most 80/);
     expect(c.stub.received).toHaveLength(0);

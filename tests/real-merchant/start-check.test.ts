@@ -22,7 +22,10 @@ describe("the configuration check at start", () => {
   });
 
   it("records a wrong APIv3 key for the banner, never throws, and clears it once the configuration works", async () => {
-    await checkConfiguredMerchantAtStart(t.db, NOTIFY_URL, { ...merchant.env, WECHATPAY_APIV3_KEY: randomBytes(16).toString("hex") });
+    await checkConfiguredMerchantAtStart(t.db, NOTIFY_URL, {
+      ...merchant.env,
+      WECHATPAY_APIV3_KEY: randomBytes(16).toString("hex"),
+    });
     const [status] = configurationProblems().filter((s) => s.merchant.mchid === merchant.mchid);
     expect(status?.problems.map((p) => p.code)).toEqual(["APIV3_KEY_WRONG"]);
 
@@ -32,7 +35,10 @@ describe("the configuration check at start", () => {
 
   it("does nothing without a configured merchant, and survives a gateway that is gone", async () => {
     await expect(checkConfiguredMerchantAtStart(t.db, NOTIFY_URL, {})).resolves.toBeUndefined();
-    await checkConfiguredMerchantAtStart(t.db, NOTIFY_URL, { ...merchant.env, WECHATPAY_BASE_URL: "http://127.0.0.1:1" });
+    await checkConfiguredMerchantAtStart(t.db, NOTIFY_URL, {
+      ...merchant.env,
+      WECHATPAY_BASE_URL: "http://127.0.0.1:1",
+    });
     const [status] = configurationProblems().filter((s) => s.merchant.mchid === merchant.mchid);
     expect(status?.problems.map((p) => p.code)).toEqual(["BASE_URL_UNREACHABLE"]);
   });

@@ -29,7 +29,11 @@ describe("a process killed between a refund's commit and its enqueue", () => {
 
   it("leaves a PENDING refund that the sweep sends once, with or without a scheduled time", async () => {
     const order = await createPaidOrder(t.db, { totalFen: 5_000 });
-    const child = spawnSync(process.execPath, ["--import", "tsx", "tests/reliability/request-then-die.ts", t.url, String(order.id)], { encoding: "utf8", timeout: 60_000 });
+    const child = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "tests/reliability/request-then-die.ts", t.url, String(order.id)],
+      { encoding: "utf8", timeout: 60_000 },
+    );
     expect(child.signal).toBe("SIGKILL");
     const { id } = JSON.parse(child.stdout.trim()) as { id: number };
     expect(await row(id)).toMatchObject({ status: "PENDING", attemptCount: 0 });
@@ -38,18 +42,32 @@ describe("a process killed between a refund's commit and its enqueue", () => {
     const other = await createPaidOrder(t.db, { totalFen: 5_000 });
     const [unscheduled] = await t.db
       .insert(refunds)
-      .values({ orderId: other.id, merchantId: other.merchantId, outRefundNo: `RNULL${Date.now()}`, amountFen: 300, status: "PENDING", scheduledAt: null })
+      .values({
+        orderId: other.id,
+        merchantId: other.merchantId,
+        outRefundNo: `RNULL${Date.now()}`,
+        amountFen: 300,
+        status: "PENDING",
+        scheduledAt: null,
+      })
       .returning();
     await t.db.execute(sql`update orders set in_flight_fen = 300, refund_count = 1 where id = ${other.id}`);
 
     // The sweep leaves refunds alone for two minutes after their last change (a live worker may hold them): move past it.
-    await t.db.execute(sql`update refunds set updated_at = now() - interval '3 minutes', scheduled_at = scheduled_at - interval '3 minutes' where id in (${id}, ${unscheduled!.id})`);
+    await t.db.execute(
+      sql`update refunds set updated_at = now() - interval '3 minutes', scheduled_at = scheduled_at - interval '3 minutes' where id in (${id}, ${unscheduled!.id})`,
+    );
 
     const gateway = new ScriptedGateway();
     boss = new PgBoss({ connectionString: t.url, schema: "pgboss", max: 3, supervise: false, schedule: false });
     await boss.start();
     // Starting the workers runs the sweep once, as every instance does at start.
-    await startRefundWorkers(boss, { db: t.db, resolveGateway: async () => ok(gateway), pollingIntervalSeconds: 0.5, firstReconcileMs: 600_000 });
+    await startRefundWorkers(boss, {
+      db: t.db,
+      resolveGateway: async () => ok(gateway),
+      pollingIntervalSeconds: 0.5,
+      firstReconcileMs: 600_000,
+    });
 
     const deadline = Date.now() + 20_000;
     while ((await row(id)).status === "PENDING" || (await row(unscheduled!.id)).status === "PENDING") {
@@ -58,6 +76,8 @@ describe("a process killed between a refund's commit and its enqueue", () => {
     }
     expect(await row(id)).toMatchObject({ status: "PROCESSING", attemptCount: 1 });
     expect(await row(unscheduled!.id)).toMatchObject({ status: "PROCESSING", attemptCount: 1 });
-    expect(gateway.calls.filter((c) => c.startsWith("apply")).sort()).toEqual([`apply ${(await row(id)).outRefundNo}`, `apply ${unscheduled!.outRefundNo}`].sort());
+    expect(gateway.calls.filter((c) => c.startsWith("apply")).sort()).toEqual(
+      [`apply ${(await row(id)).outRefundNo}`, `apply ${unscheduled!.outRefundNo}`].sort(),
+    );
   });
 });

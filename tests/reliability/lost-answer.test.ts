@@ -29,7 +29,13 @@ describe("a lost answer after WeChat accepted", () => {
     const app = await world.app();
     await app.start();
     if (!boss) {
-      boss = new PgBoss({ connectionString: world.t.url, schema: "pgboss", max: 2, schedule: false, maintenanceIntervalSeconds: 1 });
+      boss = new PgBoss({
+        connectionString: world.t.url,
+        schema: "pgboss",
+        max: 2,
+        schedule: false,
+        maintenanceIntervalSeconds: 1,
+      });
       await boss.start();
     }
     return app;
@@ -37,7 +43,11 @@ describe("a lost answer after WeChat accepted", () => {
 
   async function newRefund(amountFen: number): Promise<Refund> {
     const [order] = await world.paidOrders(1, () => 5_000);
-    const requested = await requestRefund(world.t.db, { orderId: order!.id, amountFen, reason: "lost answer" }, { actor: SYSTEM_ACTOR, userId: null, orderIntervalMs: 0 });
+    const requested = await requestRefund(
+      world.t.db,
+      { orderId: order!.id, amountFen, reason: "lost answer" },
+      { actor: SYSTEM_ACTOR, userId: null, orderIntervalMs: 0 },
+    );
     if (!requested.ok) throw new Error(requested.error.code);
     return requested.value;
   }
@@ -47,7 +57,9 @@ describe("a lost answer after WeChat accepted", () => {
   /** What the simulator executed for this number, and how often the console asked it to. */
   async function atGateway(outRefundNo: string) {
     const executed = await world.control.refunds({ outRefundNo });
-    const applies = (await world.control.requests(APPLY)).filter((r) => r.method === "POST" && r.body.includes(outRefundNo));
+    const applies = (await world.control.requests(APPLY)).filter(
+      (r) => r.method === "POST" && r.body.includes(outRefundNo),
+    );
     return { executed, applies };
   }
 
@@ -69,8 +81,18 @@ describe("a lost answer after WeChat accepted", () => {
     expect(executed[0]).toMatchObject({ status: "SUCCESS", refundFen: 1_234 });
     // The retry asked first (a query), found the refund, and never sent it again.
     expect(applies.map((a) => a.fault ?? a.status)).toEqual(["timeout_after_accept"]);
-    const events = await world.t.db.select().from(refundEvents).where(eq(refundEvents.refundId, refund.id)).orderBy(refundEvents.id);
-    expect(events.map((e) => `${e.type}/${e.source}`)).toEqual(["requested/system", "submitted/system", "outcome_unknown/gateway", "accepted/reconciler", "succeeded/notify"]);
+    const events = await world.t.db
+      .select()
+      .from(refundEvents)
+      .where(eq(refundEvents.refundId, refund.id))
+      .orderBy(refundEvents.id);
+    expect(events.map((e) => `${e.type}/${e.source}`)).toEqual([
+      "requested/system",
+      "submitted/system",
+      "outcome_unknown/gateway",
+      "accepted/reconciler",
+      "succeeded/notify",
+    ]);
     expect(await orderRow(world, refund.orderId)).toMatchObject({ refundedFen: 1_234, inFlightFen: 0, refundCount: 1 });
     await app.kill();
   }, 60_000);
@@ -81,7 +103,11 @@ describe("a lost answer after WeChat accepted", () => {
     const refund = await newRefund(2_500);
     await enqueueSubmission(boss, refund);
     // WeChat has executed it; the answer is on its way when the process dies.
-    await until(async () => (await world.control.refunds({ outRefundNo: refund.outRefundNo })).length === 1, 15_000, "the gateway to accept");
+    await until(
+      async () => (await world.control.refunds({ outRefundNo: refund.outRefundNo })).length === 1,
+      15_000,
+      "the gateway to accept",
+    );
     await app.kill("SIGKILL");
     expect(await row(refund.id)).toMatchObject({ status: "PENDING", outcomeUnknown: true, attemptCount: 1 });
 
@@ -92,7 +118,9 @@ describe("a lost answer after WeChat accepted", () => {
     await world.t.db.execute(
       sql`update refunds set updated_at = updated_at - interval '20 minutes', scheduled_at = scheduled_at - interval '20 minutes' where id = ${refund.id}`,
     );
-    await world.t.db.execute(sql`update pgboss.job set started_on = started_on - interval '20 minutes' where state = 'active'`);
+    await world.t.db.execute(
+      sql`update pgboss.job set started_on = started_on - interval '20 minutes' where state = 'active'`,
+    );
     const restarted = await world.app();
     await restarted.start();
     await until(async () => (await row(refund.id)).status === "SUCCESS", 30_000, "SUCCESS after restart");

@@ -8,6 +8,12 @@ import { requestRefund } from "../../lib/refunds/request";
 
 const [databaseUrl, orderId] = process.argv.slice(2);
 const { db } = createDatabase(databaseUrl!, { max: 1 });
-const requested = await requestRefund(db, { orderId: Number(orderId), amountFen: 700, reason: "dies after commit" }, { actor: SYSTEM_ACTOR, userId: null, orderIntervalMs: 0 });
-process.stdout.write(JSON.stringify(requested.ok ? { id: requested.value.id } : { error: requested.error.code }) + "\n");
+const requested = await requestRefund(
+  db,
+  { orderId: Number(orderId), amountFen: 700, reason: "dies after commit" },
+  { actor: SYSTEM_ACTOR, userId: null, orderIntervalMs: 0 },
+);
+process.stdout.write(
+  JSON.stringify(requested.ok ? { id: requested.value.id } : { error: requested.error.code }) + "\n",
+);
 process.kill(process.pid, "SIGKILL");

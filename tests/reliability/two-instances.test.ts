@@ -31,13 +31,23 @@ describe("two instances, no notifications", () => {
   it("submits every refund exactly once across both and reconciles each to SUCCESS", async () => {
     const [a, b] = [await world.app(), await world.app()];
     await Promise.all([a.start(), b.start()]);
-    producer = new PgBoss({ connectionString: world.t.url, schema: "pgboss", max: 2, supervise: false, schedule: false });
+    producer = new PgBoss({
+      connectionString: world.t.url,
+      schema: "pgboss",
+      max: 2,
+      supervise: false,
+      schedule: false,
+    });
     await producer.start();
 
     const orders = await world.paidOrders(REFUNDS, () => 3_000);
     const created: Refund[] = [];
     for (const order of orders) {
-      const requested = await requestRefund(world.t.db, { orderId: order.id, amountFen: 1_000, reason: "two instances" }, { actor: SYSTEM_ACTOR, userId: null, orderIntervalMs: 0 });
+      const requested = await requestRefund(
+        world.t.db,
+        { orderId: order.id, amountFen: 1_000, reason: "two instances" },
+        { actor: SYSTEM_ACTOR, userId: null, orderIntervalMs: 0 },
+      );
       if (!requested.ok) throw new Error(requested.error.code);
       created.push(requested.value);
       // Asked twice, as when an operator's "Retry now" races the queued submission.
@@ -46,15 +56,21 @@ describe("two instances, no notifications", () => {
     }
     const ids = created.map((r) => r.id);
     await until(
-      async () => (await world.t.db.select().from(refunds).where(inArray(refunds.id, ids))).every((r) => r.status === "SUCCESS"),
+      async () =>
+        (await world.t.db.select().from(refunds).where(inArray(refunds.id, ids))).every((r) => r.status === "SUCCESS"),
       60_000,
       "every refund SUCCESS",
     );
 
     const applies = (await world.control.requests("/v3/refund/domestic/refunds")).filter((r) => r.method === "POST");
-    for (const r of created) expect(applies.filter((x) => x.body.includes(r.outRefundNo)), r.outRefundNo).toHaveLength(1);
+    for (const r of created)
+      expect(
+        applies.filter((x) => x.body.includes(r.outRefundNo)),
+        r.outRefundNo,
+      ).toHaveLength(1);
     expect(await world.control.refunds()).toHaveLength(REFUNDS);
-    for (const row of await world.t.db.select().from(refunds).where(inArray(refunds.id, ids))) expect(row.attemptCount).toBe(1);
+    for (const row of await world.t.db.select().from(refunds).where(inArray(refunds.id, ids)))
+      expect(row.attemptCount).toBe(1);
     // Nothing came by callback: the reconciler's queries made every refund final.
     expect(await world.t.db.select().from(notifications)).toEqual([]);
     for (const r of created) {

@@ -97,11 +97,15 @@ describe("access control, enumerated", () => {
 
   /** Row counts of every table, the audit log without sign-in rows: what a refused call must leave alone. */
   async function footprint(): Promise<Record<string, number>> {
-    const tables = await t.db.execute<{ name: string }>(sql`select tablename as name from pg_tables where schemaname = 'public'`);
+    const tables = await t.db.execute<{ name: string }>(
+      sql`select tablename as name from pg_tables where schemaname = 'public'`,
+    );
     const counts: Record<string, number> = {};
     for (const { name } of tables) {
       const where = name === "audit_log" ? sql` where action not like 'auth.%'` : sql``;
-      const [row] = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(name)}${where}`);
+      const [row] = await t.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from ${sql.identifier(name)}${where}`,
+      );
       counts[name] = row!.n;
     }
     return counts;
@@ -115,7 +119,11 @@ describe("access control, enumerated", () => {
       users[role] = { id: u.id, email: u.email, name: u.name, role, locale: null };
     }
     const order = await createPaidOrder(t.db);
-    const refund = await processingRefund(t.db, { actor: { id: users.operator.id, label: "operator" }, userId: users.operator.id, orderIntervalMs: 0 });
+    const refund = await processingRefund(t.db, {
+      actor: { id: users.operator.id, label: "operator" },
+      userId: users.operator.id,
+      orderIntervalMs: 0,
+    });
     // Plausible values for whatever fields an action reads: a forged call looks like a real one.
     fields = {
       orderId: String(order.id),
@@ -146,7 +154,8 @@ describe("access control, enumerated", () => {
     for (const [k, v] of Object.entries(fields)) data.set(k, v);
     return data;
   };
-  const callAction = (action: Callable) => (action.fn as unknown as (prev: null, data: FormData) => Promise<{ ok: boolean; code?: string }>)(null, form());
+  const callAction = (action: Callable) =>
+    (action.fn as unknown as (prev: null, data: FormData) => Promise<{ ok: boolean; code?: string }>)(null, form());
 
   it("knows every server action and every route handler", () => {
     expect(actions.map((a) => a.id).filter((id) => !(id in ACTIONS))).toEqual([]);
@@ -160,12 +169,18 @@ describe("access control, enumerated", () => {
     for (const action of actions) {
       const permission = ACTIONS[action.id];
       if (!permission || permission === "public") continue;
-      const callers: [string, CurrentUser | null][] = [["signed out", null], ...ROLES.filter((r) => !can(r, permission)).map((r) => [r, users[r]] as [string, CurrentUser])];
+      const callers: [string, CurrentUser | null][] = [
+        ["signed out", null],
+        ...ROLES.filter((r) => !can(r, permission)).map((r) => [r, users[r]] as [string, CurrentUser]),
+      ];
       for (const [who, user] of callers) {
         session.user = user;
         const before = await footprint();
         const result = await callAction(action);
-        expect(result, `${action.id} as ${who}`).toMatchObject({ ok: false, code: user ? "FORBIDDEN" : "UNAUTHENTICATED" });
+        expect(result, `${action.id} as ${who}`).toMatchObject({
+          ok: false,
+          code: user ? "FORBIDDEN" : "UNAUTHENTICATED",
+        });
         expect(await footprint(), `${action.id} as ${who} changed something`).toEqual(before);
         refusals.push(`${action.id} ${who}`);
       }
@@ -192,7 +207,10 @@ describe("access control, enumerated", () => {
       const url = "http://localhost:3000/api/anything?x=1";
       if (access === "session") {
         const before = await footprint();
-        const response = (await (route.fn as unknown as (r: Request, p: unknown) => Promise<Response>)(Object.assign(new Request(url), { nextUrl: new URL(url), cookies: new Map() }), params));
+        const response = await (route.fn as unknown as (r: Request, p: unknown) => Promise<Response>)(
+          Object.assign(new Request(url), { nextUrl: new URL(url), cookies: new Map() }),
+          params,
+        );
         expect(response.status, route.id).toBe(401);
         expect(await footprint(), route.id).toEqual(before);
       } else if (access === "metrics-token") {
@@ -207,7 +225,13 @@ describe("access control, enumerated", () => {
         for (const key of [null, "rk_live_00000000000000000000000000000000"]) {
           const before = await footprint();
           const method = route.id.endsWith("#POST") ? "POST" : "GET";
-          const response = await (route.fn as unknown as (r: Request, p: unknown) => Promise<Response>)(apiRequest(method, "/api/v1/x", { key, body: method === "POST" ? { out_trade_no: "T1", amount: 1 } : undefined }), params);
+          const response = await (route.fn as unknown as (r: Request, p: unknown) => Promise<Response>)(
+            apiRequest(method, "/api/v1/x", {
+              key,
+              body: method === "POST" ? { out_trade_no: "T1", amount: 1 } : undefined,
+            }),
+            params,
+          );
           expect(response.status, `${route.id} key ${key}`).toBe(401);
           expect(await footprint()).toEqual(before);
         }
@@ -219,12 +243,26 @@ describe("access control, enumerated", () => {
     const other = await createMerchant(t.db, "Other shop");
     const otherKey = await createTestKey(t.db, other.id);
     const order = await createPaidOrder(t.db);
-    const refund = await processingRefund(t.db, { actor: { id: users.operator.id, label: "operator" }, userId: users.operator.id, orderIntervalMs: 0 });
-    const handler = (id: string) => routes.find((r) => r.id === id)!.fn as unknown as (r: Request, p: unknown) => Promise<Response>;
+    const refund = await processingRefund(t.db, {
+      actor: { id: users.operator.id, label: "operator" },
+      userId: users.operator.id,
+      orderIntervalMs: 0,
+    });
+    const handler = (id: string) =>
+      routes.find((r) => r.id === id)!.fn as unknown as (r: Request, p: unknown) => Promise<Response>;
     const before = await footprint();
-    const getOrder = await handler("app/api/v1/orders/[outTradeNo]/route.ts#GET")(apiRequest("GET", `/api/v1/orders/${order.outTradeNo}`, { key: otherKey }), { params: Promise.resolve({ outTradeNo: order.outTradeNo }) });
-    const getRefund = await handler("app/api/v1/refunds/[outRefundNo]/route.ts#GET")(apiRequest("GET", `/api/v1/refunds/${refund.outRefundNo}`, { key: otherKey }), { params: Promise.resolve({ outRefundNo: refund.outRefundNo }) });
-    const post = await handler("app/api/v1/refunds/route.ts#POST")(apiRequest("POST", "/api/v1/refunds", { key: otherKey, body: { out_trade_no: order.outTradeNo, amount: 1 } }), undefined);
+    const getOrder = await handler("app/api/v1/orders/[outTradeNo]/route.ts#GET")(
+      apiRequest("GET", `/api/v1/orders/${order.outTradeNo}`, { key: otherKey }),
+      { params: Promise.resolve({ outTradeNo: order.outTradeNo }) },
+    );
+    const getRefund = await handler("app/api/v1/refunds/[outRefundNo]/route.ts#GET")(
+      apiRequest("GET", `/api/v1/refunds/${refund.outRefundNo}`, { key: otherKey }),
+      { params: Promise.resolve({ outRefundNo: refund.outRefundNo }) },
+    );
+    const post = await handler("app/api/v1/refunds/route.ts#POST")(
+      apiRequest("POST", "/api/v1/refunds", { key: otherKey, body: { out_trade_no: order.outTradeNo, amount: 1 } }),
+      undefined,
+    );
     expect([getOrder.status, getRefund.status, post.status]).toEqual([404, 404, 404]);
     expect(await footprint()).toEqual(before);
   });

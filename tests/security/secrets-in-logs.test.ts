@@ -40,7 +40,12 @@ describe("secrets never reach the logs", () => {
     const stream = (log as unknown as Record<symbol, { write: (line: string) => boolean }>)[pino.symbols.streamSym]!;
     stream.write = (line: string) => lines.push(line) > 0;
     log.level = "trace";
-    await t.db.insert(users).values({ email: "logtest@example.com", name: "Log", role: "operator", passwordHash: await hashPassword(PASSWORD) });
+    await t.db.insert(users).values({
+      email: "logtest@example.com",
+      name: "Log",
+      role: "operator",
+      passwordHash: await hashPassword(PASSWORD),
+    });
     const [merchant] = await t.db.select().from(merchants);
     apiKey = await createTestKey(t.db, merchant?.id ?? (await createPaidOrder(t.db)).merchantId);
   });
@@ -53,15 +58,27 @@ describe("secrets never reach the logs", () => {
 
   it("logs what happened without a key, password, token or cookie", async () => {
     // Failed and successful sign-ins.
-    const authorize = (authOptions().providers[0] as unknown as { options: { authorize: (c: unknown, r: unknown) => Promise<unknown> } }).options.authorize;
-    await authorize({ email: "logtest@example.com", password: `${PASSWORD}x` }, { headers: { "x-forwarded-for": "203.0.113.9" } });
+    const authorize = (
+      authOptions().providers[0] as unknown as { options: { authorize: (c: unknown, r: unknown) => Promise<unknown> } }
+    ).options.authorize;
+    await authorize(
+      { email: "logtest@example.com", password: `${PASSWORD}x` },
+      { headers: { "x-forwarded-for": "203.0.113.9" } },
+    );
     await authorize({ email: "logtest@example.com", password: PASSWORD }, { headers: {} });
 
     // The merchant API with a key while the queue is down, and with a wrong key.
     const order = await createPaidOrder(t.db);
     const { POST } = await import("@/app/api/v1/refunds/route");
-    await POST(apiRequest("POST", "/api/v1/refunds", { key: apiKey, body: { out_trade_no: order.outTradeNo, amount: 100 } }));
-    await POST(apiRequest("POST", "/api/v1/refunds", { key: `${apiKey}x`, body: { out_trade_no: order.outTradeNo, amount: 100 } }));
+    await POST(
+      apiRequest("POST", "/api/v1/refunds", { key: apiKey, body: { out_trade_no: order.outTradeNo, amount: 100 } }),
+    );
+    await POST(
+      apiRequest("POST", "/api/v1/refunds", {
+        key: `${apiKey}x`,
+        body: { out_trade_no: order.outTradeNo, amount: 100 },
+      }),
+    );
 
     // Callbacks that carry credentials a misrouted client attached, accepted and refused.
     const operator = await createUser(t.db, "operator");
@@ -74,7 +91,11 @@ describe("secrets never reach the logs", () => {
     await notify(post("/api/notify/refund", `${genuine.body} `, { ...genuine.headers, ...extra }));
 
     // WeChat Pay unreachable while submitting with the merchant's keys.
-    const pending = await requestRefund(t.db, { orderId: (await createPaidOrder(t.db)).id, amountFen: 100, reason: "log test" }, context);
+    const pending = await requestRefund(
+      t.db,
+      { orderId: (await createPaidOrder(t.db)).id, amountFen: 100, reason: "log test" },
+      context,
+    );
     if (!pending.ok) throw new Error(pending.error.code);
     await submitRefund(t.db, (merchantId) => gatewayForMerchant(t.db, merchantId), pending.value.id);
 
@@ -91,7 +112,11 @@ describe("secrets never reach the logs", () => {
       cookie: "secret-session-value",
       authSecret: "auth-secret-for-the-log-test-0123456789",
     };
-    expect(Object.entries(secrets).filter(([, value]) => logged.includes(value)).map(([name]) => name)).toEqual([]);
+    expect(
+      Object.entries(secrets)
+        .filter(([, value]) => logged.includes(value))
+        .map(([name]) => name),
+    ).toEqual([]);
     expect(logged).not.toContain("PRIVATE KEY");
   });
 });

@@ -4,7 +4,15 @@ import { POST as refundPOST } from "@/app/api/notify/refund/route";
 import { setDbForTests } from "@/lib/db/client";
 import { notifications, type Refund } from "@/lib/db/schema";
 import { createTestDb, type TestDatabase } from "@/tests/db";
-import { MERCHANT_ENV, moneyState, PLATFORM, post, processingRefund, refundResource, v3Callback } from "@/tests/fixtures/notifications";
+import {
+  MERCHANT_ENV,
+  moneyState,
+  PLATFORM,
+  post,
+  processingRefund,
+  refundResource,
+  v3Callback,
+} from "@/tests/fixtures/notifications";
 import { createUser } from "@/tests/fixtures/orders";
 
 /**
@@ -32,7 +40,11 @@ describe("a flood of unknown serials", () => {
     t = await createTestDb();
     setDbForTests(t.db);
     const operator = await createUser(t.db, "operator");
-    refund = await processingRefund(t.db, { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 });
+    refund = await processingRefund(t.db, {
+      actor: { id: operator.id, label: operator.email },
+      userId: operator.id,
+      orderIntervalMs: 0,
+    });
   });
   afterAll(async () => {
     setDbForTests(undefined);
@@ -45,7 +57,9 @@ describe("a flood of unknown serials", () => {
     Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
         const serial = `FLOOD${wave}${String(i).padStart(34, "0")}`;
-        const callback = v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", { signer: { ...PLATFORM, serial } });
+        const callback = v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS", {
+          signer: { ...PLATFORM, serial },
+        });
         return (await refundPOST(post("/api/notify/refund", callback.body, callback.headers))).status;
       }),
     );

@@ -16,7 +16,8 @@ function filesUnder(dir: string, accept: (file: string) => boolean): string[] {
     .sort();
 }
 
-const isUseServer = (file: string) => /^\s*(\/\/[^\n]*\n|\/\*[\s\S]*?\*\/\s*)*["']use server["']/.test(readFileSync(file, "utf8"));
+const isUseServer = (file: string) =>
+  /^\s*(\/\/[^\n]*\n|\/\*[\s\S]*?\*\/\s*)*["']use server["']/.test(readFileSync(file, "utf8"));
 
 /** `app/…/actions.ts` and any other "use server" module under app/ (tests excluded). */
 export function serverActionModules(): string[] {
@@ -51,7 +52,8 @@ export async function routeHandlers(): Promise<Callable[]> {
   for (const file of routeModules()) {
     const module = (await import(path.join(ROOT, file))) as Record<string, unknown>;
     for (const method of HTTP_METHODS) {
-      if (typeof module[method] === "function") found.push({ id: `${file}#${method}`, fn: module[method] as Callable["fn"] });
+      if (typeof module[method] === "function")
+        found.push({ id: `${file}#${method}`, fn: module[method] as Callable["fn"] });
     }
   }
   return found;

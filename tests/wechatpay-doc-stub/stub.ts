@@ -6,7 +6,14 @@
 import { createPublicKey, randomBytes, randomUUID, X509Certificate, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { beijingTime, encryptResource, parseAuthorization, requestMessage, rsaVerify, wechatSignatureHeaders } from "./wire";
+import {
+  beijingTime,
+  encryptResource,
+  parseAuthorization,
+  requestMessage,
+  rsaVerify,
+  wechatSignatureHeaders,
+} from "./wire";
 
 export interface StubMerchant {
   mchid: string;
@@ -59,7 +66,17 @@ export interface StubRefund {
   create_time: string;
   status: "PROCESSING" | "SUCCESS" | "CLOSED" | "ABNORMAL";
   funds_account: string;
-  amount: { total: number; refund: number; payer_total: number; payer_refund: number; settlement_refund: number; settlement_total: number; discount_refund: number; currency: "CNY"; refund_fee: number };
+  amount: {
+    total: number;
+    refund: number;
+    payer_total: number;
+    payer_refund: number;
+    settlement_refund: number;
+    settlement_total: number;
+    discount_refund: number;
+    currency: "CNY";
+    refund_fee: number;
+  };
   promotion_detail: [];
   /** Kept to compare a repeat with: the same out_refund_no must come with the same content. */
   notify_url?: string;
@@ -86,7 +103,11 @@ export interface WechatPayStub {
   /** The next `count` requests (any path) fail with this answer, unsigned as WeChat's errors are. */
   failNext(fault: Fault, count?: number): void;
   /** A refund-result callback as WeChat POSTs it to notify_url, signed with `signer` (default: as answers are signed). */
-  refundCallback(outRefundNo: string, status: "SUCCESS" | "CLOSED" | "ABNORMAL", signer?: "publicKey" | "platform"): { url: string; headers: Record<string, string>; body: string };
+  refundCallback(
+    outRefundNo: string,
+    status: "SUCCESS" | "CLOSED" | "ABNORMAL",
+    signer?: "publicKey" | "platform",
+  ): { url: string; headers: Record<string, string>; body: string };
   /** WeChat's signature probe (签名探测): a callback whose signature starts with `WECHATPAY/SIGNTEST/`. */
   probeCallback(outRefundNo: string): { url: string; headers: Record<string, string>; body: string };
   close(): Promise<void>;
@@ -107,12 +128,16 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
 
   function answer(res: ServerResponse, status: number, payload: Json | undefined, signer?: WechatSigner): void {
     const body = payload === undefined ? "" : JSON.stringify(payload);
-    const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8", "Request-ID": randomUUID() };
+    const headers: Record<string, string> = {
+      "Content-Type": "application/json; charset=utf-8",
+      "Request-ID": randomUUID(),
+    };
     // Only successful answers carry WeChat's signature; error answers are plain JSON.
     if (signer && status >= 200 && status < 300) Object.assign(headers, wechatSignatureHeaders(signer, body));
     res.writeHead(status, headers).end(body);
   }
-  const error = (res: ServerResponse, status: number, code: string, message: string) => answer(res, status, { code, message });
+  const error = (res: ServerResponse, status: number, code: string, message: string) =>
+    answer(res, status, { code, message });
 
   function authenticate(req: IncomingMessage, body: string): string | undefined {
     const auth = parseAuthorization(req.headers.authorization ?? null);
@@ -127,16 +152,27 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
   function applyRefund(body: Json): { status: number; payload: Json } {
     const amount = (body.amount ?? {}) as Json;
     const bad = (message: string) => ({ status: 400, payload: { code: "PARAM_ERROR", message } });
-    if (typeof body.out_refund_no !== "string" || !OUT_REFUND_NO.test(body.out_refund_no)) return bad("out_refund_no 格式错误");
-    if (typeof body.transaction_id !== "string" && typeof body.out_trade_no !== "string") return bad("transaction_id 和 out_trade_no 必须二选一");
-    if (typeof body.reason === "string" && Buffer.byteLength(body.reason, "utf8") > 80) return bad("reason 长度超过 80 字节");
-    if (typeof body.notify_url === "string" && !/^https:\/\/[^?]+$/.test(body.notify_url)) return bad("notify_url 必须为 https 且不能携带参数");
-    if (!Number.isInteger(amount.refund) || !Number.isInteger(amount.total) || amount.currency !== "CNY") return bad("amount 格式错误");
-    if ((amount.refund as number) <= 0 || (amount.refund as number) > (amount.total as number)) return bad("退款金额超过订单金额");
+    if (typeof body.out_refund_no !== "string" || !OUT_REFUND_NO.test(body.out_refund_no))
+      return bad("out_refund_no 格式错误");
+    if (typeof body.transaction_id !== "string" && typeof body.out_trade_no !== "string")
+      return bad("transaction_id 和 out_trade_no 必须二选一");
+    if (typeof body.reason === "string" && Buffer.byteLength(body.reason, "utf8") > 80)
+      return bad("reason 长度超过 80 字节");
+    if (typeof body.notify_url === "string" && !/^https:\/\/[^?]+$/.test(body.notify_url))
+      return bad("notify_url 必须为 https 且不能携带参数");
+    if (!Number.isInteger(amount.refund) || !Number.isInteger(amount.total) || amount.currency !== "CNY")
+      return bad("amount 格式错误");
+    if ((amount.refund as number) <= 0 || (amount.refund as number) > (amount.total as number))
+      return bad("退款金额超过订单金额");
     const existing = refunds.get(body.out_refund_no);
     if (existing) {
-      const same = existing.amount.refund === amount.refund && existing.amount.total === amount.total && existing.reason === body.reason;
-      return same ? { status: 200, payload: existing as unknown as Json } : { status: 400, payload: { code: "INVALID_REQUEST", message: "同一退款单号的请求参数不一致" } };
+      const same =
+        existing.amount.refund === amount.refund &&
+        existing.amount.total === amount.total &&
+        existing.reason === body.reason;
+      return same
+        ? { status: 200, payload: existing as unknown as Json }
+        : { status: 400, payload: { code: "INVALID_REQUEST", message: "同一退款单号的请求参数不一致" } };
     }
     const refund: StubRefund = {
       refund_id: `50300${Date.now()}${String(++sequence).padStart(6, "0")}`.slice(0, 29),
@@ -148,7 +184,17 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
       create_time: beijingTime(new Date()),
       status: "PROCESSING",
       funds_account: (body.funds_account as string) ?? "UNSETTLED",
-      amount: { total: amount.total as number, refund: amount.refund as number, payer_total: amount.total as number, payer_refund: amount.refund as number, settlement_refund: amount.refund as number, settlement_total: amount.total as number, discount_refund: 0, currency: "CNY", refund_fee: 0 },
+      amount: {
+        total: amount.total as number,
+        refund: amount.refund as number,
+        payer_total: amount.total as number,
+        payer_refund: amount.refund as number,
+        settlement_refund: amount.refund as number,
+        settlement_total: amount.total as number,
+        discount_refund: 0,
+        currency: "CNY",
+        refund_fee: 0,
+      },
       promotion_detail: [],
       notify_url: body.notify_url as string | undefined,
       reason: body.reason as string | undefined,
@@ -161,15 +207,22 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
-    const record: ReceivedRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, authenticated: false, status: 0 };
+    const record: ReceivedRequest = {
+      method: req.method ?? "",
+      url: req.url ?? "",
+      headers: req.headers,
+      body,
+      authenticated: false,
+      status: 0,
+    };
     received.push(record);
     const done = (status: number) => (record.status = status);
 
     const refusal = authenticate(req, body);
-    if (refusal) return done(401), error(res, 401, "SIGN_ERROR", refusal);
+    if (refusal) return (done(401), error(res, 401, "SIGN_ERROR", refusal));
     record.authenticated = true;
     const fault = faults.shift();
-    if (fault) return done(fault.status), error(res, fault.status, fault.code, fault.message);
+    if (fault) return (done(fault.status), error(res, fault.status, fault.code, fault.message));
 
     const signer = signerFor(req.headers["wechatpay-serial"] as string | undefined);
     const url = new URL(req.url ?? "/", "http://stub");
@@ -178,21 +231,21 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
       try {
         parsed = JSON.parse(body) as Json;
       } catch {
-        return done(400), error(res, 400, "PARAM_ERROR", "请求体不是合法的 JSON");
+        return (done(400), error(res, 400, "PARAM_ERROR", "请求体不是合法的 JSON"));
       }
       const result = applyRefund(parsed);
-      return done(result.status), answer(res, result.status, result.payload, signer);
+      return (done(result.status), answer(res, result.status, result.payload, signer));
     }
     if (req.method === "GET" && url.pathname === "/v3/certificates") {
-      if (!options.platform) return done(404), error(res, 404, "RESOURCE_NOT_EXISTS", "商户未申请平台证书");
+      if (!options.platform) return (done(404), error(res, 404, "RESOURCE_NOT_EXISTS", "商户未申请平台证书"));
       // Signed like any answer: with the public key when the request names it (the switch's rule), else the certificate.
-      return done(200), answer(res, 200, certificateList(options.platform), signer);
+      return (done(200), answer(res, 200, certificateList(options.platform), signer));
     }
     const query = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && query) {
       const refund = refunds.get(decodeURIComponent(query[1]!));
-      if (!refund) return done(404), error(res, 404, "RESOURCE_NOT_EXISTS", "退款单不存在");
-      return done(200), answer(res, 200, publicView(refund), signer);
+      if (!refund) return (done(404), error(res, 404, "RESOURCE_NOT_EXISTS", "退款单不存在"));
+      return (done(200), answer(res, 200, publicView(refund), signer));
     }
     done(404);
     error(res, 404, "NOT_FOUND", "接口不存在");
@@ -219,7 +272,12 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
     };
   }
 
-  function callback(outRefundNo: string, status: "SUCCESS" | "CLOSED" | "ABNORMAL", signer: WechatSigner, probe = false) {
+  function callback(
+    outRefundNo: string,
+    status: "SUCCESS" | "CLOSED" | "ABNORMAL",
+    signer: WechatSigner,
+    probe = false,
+  ) {
     const refund = refunds.get(outRefundNo);
     if (!refund) throw new Error(`the stub has no refund ${outRefundNo}`);
     refund.status = status;
@@ -233,7 +291,12 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
       refund_status: status,
       ...(refund.success_time ? { success_time: refund.success_time } : {}),
       user_received_account: refund.user_received_account,
-      amount: { total: refund.amount.total, refund: refund.amount.refund, payer_total: refund.amount.payer_total, payer_refund: refund.amount.payer_refund },
+      amount: {
+        total: refund.amount.total,
+        refund: refund.amount.refund,
+        payer_total: refund.amount.payer_total,
+        payer_refund: refund.amount.payer_refund,
+      },
     };
     const summary = { SUCCESS: "退款成功", CLOSED: "退款关闭", ABNORMAL: "退款异常" }[status];
     const body = JSON.stringify({
@@ -244,7 +307,11 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
       summary,
       resource: { original_type: "refund", ...encryptResource(merchant.apiV3Key, JSON.stringify(resource), "refund") },
     });
-    const headers: Record<string, string> = { "Content-Type": "application/json", "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048", ...wechatSignatureHeaders(signer, body) };
+    const headers: Record<string, string> = {
+      "Content-Type": "application/json",
+      "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
+      ...wechatSignatureHeaders(signer, body),
+    };
     if (probe) headers["Wechatpay-Signature"] = `WECHATPAY/SIGNTEST/${randomBytes(24).toString("base64")}`;
     return { url: refund.notify_url ?? "", headers, body };
   }
@@ -270,6 +337,16 @@ function publicView({ notify_url: _url, reason: _reason, ...refund }: StubRefund
 }
 
 /** A merchant's registration from its private key: WeChat knows the public half from the merchant's certificate. */
-export function stubMerchantFrom(input: { mchid: string; serialNo: string; privateKey: KeyObject; apiV3Key: string }): StubMerchant {
-  return { mchid: input.mchid, serialNo: input.serialNo, publicKey: createPublicKey(input.privateKey), apiV3Key: input.apiV3Key };
+export function stubMerchantFrom(input: {
+  mchid: string;
+  serialNo: string;
+  privateKey: KeyObject;
+  apiV3Key: string;
+}): StubMerchant {
+  return {
+    mchid: input.mchid,
+    serialNo: input.serialNo,
+    publicKey: createPublicKey(input.privateKey),
+    apiV3Key: input.apiV3Key,
+  };
 }

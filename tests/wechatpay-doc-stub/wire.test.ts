@@ -22,7 +22,9 @@ describe("the documentation stub's wire rules", () => {
   });
 
   it("refuses an Authorization header that lacks a part", () => {
-    expect(parseAuthorization('WECHATPAY2-SHA256-RSA2048 mchid="1",nonce_str="n",timestamp="1",serial_no="S"')).toBeUndefined();
+    expect(
+      parseAuthorization('WECHATPAY2-SHA256-RSA2048 mchid="1",nonce_str="n",timestamp="1",serial_no="S"'),
+    ).toBeUndefined();
     expect(parseAuthorization(null)).toBeUndefined();
   });
 

@@ -45,7 +45,11 @@ export function rsaVerify(publicKey: KeyObject, message: string, signature: stri
 }
 
 /** A WeChat-signed message's headers: answers and callbacks alike. */
-export function wechatSignatureHeaders(signer: { serial: string; privateKey: KeyObject }, body: string, now = new Date()): Record<string, string> {
+export function wechatSignatureHeaders(
+  signer: { serial: string; privateKey: KeyObject },
+  body: string,
+  now = new Date(),
+): Record<string, string> {
   const timestamp = String(Math.floor(now.getTime() / 1000));
   const nonce = randomBytes(16).toString("hex").toUpperCase();
   return {
@@ -63,11 +67,21 @@ export interface EncryptedResource {
   nonce: string;
 }
 
-export function encryptResource(apiV3Key: string, plaintext: string, associatedData: string, nonce = randomBytes(6).toString("hex")): EncryptedResource {
+export function encryptResource(
+  apiV3Key: string,
+  plaintext: string,
+  associatedData: string,
+  nonce = randomBytes(6).toString("hex"),
+): EncryptedResource {
   const cipher = createCipheriv("aes-256-gcm", Buffer.from(apiV3Key, "utf8"), Buffer.from(nonce, "utf8"));
   cipher.setAAD(Buffer.from(associatedData, "utf8"));
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final(), cipher.getAuthTag()]);
-  return { algorithm: "AEAD_AES_256_GCM", ciphertext: ciphertext.toString("base64"), associated_data: associatedData, nonce };
+  return {
+    algorithm: "AEAD_AES_256_GCM",
+    ciphertext: ciphertext.toString("base64"),
+    associated_data: associatedData,
+    nonce,
+  };
 }
 
 /** WeChat writes times as RFC 3339 in Beijing time: `2018-06-08T10:34:56+08:00`. */

@@ -13,8 +13,16 @@ export async function Attention({ state, merchantId }: { state: CurrentState; me
   const items = [
     { key: "abnormal", count: state.abnormalCount, query: { status: "ABNORMAL" } },
     { key: "failed", count: state.failedCount, query: { status: "FAILED" } },
-    { key: "outcomeUnknown", count: state.outcomeUnknownCount, query: { status: "PENDING", problem: "outcome_unknown" } },
-    { key: "pendingWithError", count: state.pendingWithErrorCount, query: { status: "PENDING", problem: "with_error" } },
+    {
+      key: "outcomeUnknown",
+      count: state.outcomeUnknownCount,
+      query: { status: "PENDING", problem: "outcome_unknown" },
+    },
+    {
+      key: "pendingWithError",
+      count: state.pendingWithErrorCount,
+      query: { status: "PENDING", problem: "with_error" },
+    },
   ] as const;
   const allClear = items.every((item) => item.count === 0);
   return (
@@ -41,7 +49,9 @@ export async function Attention({ state, merchantId }: { state: CurrentState; me
                 <span className="flex items-center gap-1">
                   <span
                     className={`min-w-8 rounded-full px-2 py-0.5 text-center text-xs font-semibold tabular-nums ${
-                      item.count > 0 ? "bg-red-50 text-red-700 ring-1 ring-red-600/20 ring-inset" : "bg-slate-100 text-slate-400"
+                      item.count > 0
+                        ? "bg-red-50 text-red-700 ring-1 ring-red-600/20 ring-inset"
+                        : "bg-slate-100 text-slate-400"
                     }`}
                   >
                     {item.count}

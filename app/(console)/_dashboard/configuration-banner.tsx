@@ -10,7 +10,12 @@ export async function ConfigurationBanner() {
   if (problems.length === 0) return null;
   const [t, locale] = await Promise.all([getTranslations("dashboard.configuration"), getLocale()]);
   return (
-    <section role="alert" aria-labelledby="configuration-title" className="mb-4 rounded-lg border border-red-200 bg-red-50 p-4" data-testid="configuration-banner">
+    <section
+      role="alert"
+      aria-labelledby="configuration-title"
+      className="mb-4 rounded-lg border border-red-200 bg-red-50 p-4"
+      data-testid="configuration-banner"
+    >
       <h2 id="configuration-title" className="flex items-center gap-2 text-sm font-semibold text-red-800">
         <TriangleAlert className="h-4 w-4" aria-hidden />
         {t("title")}

@@ -7,7 +7,9 @@ import type { MerchantRow } from "@/lib/db/queries/merchants";
 
 /** `path?query` without empty values. */
 export function withQuery(path: string, params: Record<string, string | undefined>): string {
-  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1]))).toString();
+  const query = new URLSearchParams(
+    Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])),
+  ).toString();
   return query ? `${path}?${query}` : path;
 }
 
@@ -15,11 +17,23 @@ export function withQuery(path: string, params: Record<string, string | undefine
  * The period and merchant, kept in the URL: rolling presets as links (a bookmark stays "the last 7 days"), a custom
  * range and the merchant through a GET form, and the CSV of the same refunds.
  */
-export async function RangeBar({ range, merchantId, merchants }: { range: DashboardRange; merchantId?: string; merchants: MerchantRow[] }) {
+export async function RangeBar({
+  range,
+  merchantId,
+  merchants,
+}: {
+  range: DashboardRange;
+  merchantId?: string;
+  merchants: MerchantRow[];
+}) {
   const t = await getTranslations("dashboard");
   return (
     <div className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3">
-      <div role="group" aria-label={t("range.label")} className="flex overflow-hidden rounded-md border border-slate-300 text-sm">
+      <div
+        role="group"
+        aria-label={t("range.label")}
+        className="flex overflow-hidden rounded-md border border-slate-300 text-sm"
+      >
         {DASHBOARD_PRESETS.map((days) => (
           <Link
             key={days}
@@ -45,11 +59,17 @@ export async function RangeBar({ range, merchantId, merchants }: { range: Dashbo
             <FilterSelect
               name="merchant"
               defaultValue={merchantId}
-              options={[{ value: "", label: t("range.allMerchants") }, ...merchants.map((m) => ({ value: m.id, label: m.displayName }))]}
+              options={[
+                { value: "", label: t("range.allMerchants") },
+                ...merchants.map((m) => ({ value: m.id, label: m.displayName })),
+              ]}
             />
           </FilterField>
         )}
-        <button type="submit" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+        <button
+          type="submit"
+          className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700"
+        >
           {t("range.apply")}
         </button>
       </form>

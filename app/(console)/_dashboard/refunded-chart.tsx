@@ -20,21 +20,49 @@ export function RefundedChart({ points }: { points: RefundedPoint[] }) {
     <ResponsiveContainer width="100%" height={260}>
       <ComposedChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
-        <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} tick={{ fontSize: 11, fill: "#64748b" }} minTickGap={16} />
+        <XAxis
+          dataKey="day"
+          tickFormatter={(day: string) => day.slice(5)}
+          tick={{ fontSize: 11, fill: "#64748b" }}
+          minTickGap={16}
+        />
         <YAxis
           yAxisId="amount"
           tickFormatter={(fen: number) => `¥${compact.format(Math.round(fen / 100))}`}
           tick={{ fontSize: 11, fill: "#64748b" }}
           width={56}
         />
-        <YAxis yAxisId="count" orientation="right" allowDecimals={false} tick={{ fontSize: 11, fill: "#64748b" }} width={32} />
+        <YAxis
+          yAxisId="count"
+          orientation="right"
+          allowDecimals={false}
+          tick={{ fontSize: 11, fill: "#64748b" }}
+          width={32}
+        />
         <Tooltip
           formatter={(value, name) => (name === t("refundedAmount") ? formatFen(Number(value)) : String(value))}
           contentStyle={{ fontSize: 12, borderRadius: 6 }}
         />
         <Legend wrapperStyle={{ fontSize: 12 }} />
-        <Bar yAxisId="amount" dataKey="refundedFen" name={t("refundedAmount")} fill="#10b981" radius={[3, 3, 0, 0]} maxBarSize={28} isAnimationActive={false} />
-        <Line yAxisId="count" dataKey="refundedCount" name={t("refundedCount")} stroke="#0f172a" strokeWidth={1.5} dot={false} type="linear" isAnimationActive={false} />
+        <Bar
+          yAxisId="amount"
+          dataKey="refundedFen"
+          name={t("refundedAmount")}
+          fill="#10b981"
+          radius={[3, 3, 0, 0]}
+          maxBarSize={28}
+          isAnimationActive={false}
+        />
+        <Line
+          yAxisId="count"
+          dataKey="refundedCount"
+          name={t("refundedCount")}
+          stroke="#0f172a"
+          strokeWidth={1.5}
+          dot={false}
+          type="linear"
+          isAnimationActive={false}
+        />
       </ComposedChart>
     </ResponsiveContainer>
   );

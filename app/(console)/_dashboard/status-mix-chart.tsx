@@ -25,13 +25,29 @@ export function StatusMixChart({ points }: { points: StatusPoint[] }) {
     <ResponsiveContainer width="100%" height={260}>
       <BarChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
-        <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} tick={{ fontSize: 11, fill: "#64748b" }} minTickGap={16} />
+        <XAxis
+          dataKey="day"
+          tickFormatter={(day: string) => day.slice(5)}
+          tick={{ fontSize: 11, fill: "#64748b" }}
+          minTickGap={16}
+        />
         <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "#64748b" }} width={40} />
         <Tooltip contentStyle={{ fontSize: 12, borderRadius: 6 }} />
         {/* In stacking order, not alphabetical. */}
-        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={(item) => STACK.findIndex((s) => s.status === item.dataKey)} />
+        <Legend
+          wrapperStyle={{ fontSize: 12 }}
+          itemSorter={(item) => STACK.findIndex((s) => s.status === item.dataKey)}
+        />
         {STACK.map(({ status, color }) => (
-          <Bar key={status} dataKey={status} name={t(status)} stackId="status" fill={color} maxBarSize={28} isAnimationActive={false} />
+          <Bar
+            key={status}
+            dataKey={status}
+            name={t(status)}
+            stackId="status"
+            fill={color}
+            maxBarSize={28}
+            isAnimationActive={false}
+          />
         ))}
       </BarChart>
     </ResponsiveContainer>

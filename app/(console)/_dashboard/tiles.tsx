@@ -3,7 +3,19 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { Money } from "@/components/money";
 import { outcomeRate, type CurrentState, type RangeSummary } from "@/lib/db/queries/dashboard";
 
-function Tile({ id, label, value, hint, tone = "text-slate-900" }: { id: string; label: string; value: ReactNode; hint: ReactNode; tone?: string }) {
+function Tile({
+  id,
+  label,
+  value,
+  hint,
+  tone = "text-slate-900",
+}: {
+  id: string;
+  label: string;
+  value: ReactNode;
+  hint: ReactNode;
+  tone?: string;
+}) {
   return (
     <div className="rounded-lg border border-slate-200 bg-white p-4" data-testid={`tile-${id}`}>
       <p className="text-xs font-medium text-slate-500">{label}</p>
@@ -47,7 +59,12 @@ export async function Tiles({ summary, state }: { summary: RangeSummary; state: 
   const abnormalTone = summary.abnormalCount > 0 ? "text-red-700" : "text-slate-900";
   return (
     <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
-      <Tile id="refunded" label={t("refunded")} value={<Money fen={summary.refundedFen} />} hint={t("refundedHint", { count: summary.refundedCount })} />
+      <Tile
+        id="refunded"
+        label={t("refunded")}
+        value={<Money fen={summary.refundedFen} />}
+        hint={t("refundedHint", { count: summary.refundedCount })}
+      />
       {rateTile("success-rate", t("successRate"), summary.refundedCount, "text-emerald-700")}
       {rateTile("closed-rate", t("closedRate"), summary.closedCount, "text-slate-900")}
       {rateTile("abnormal-rate", t("abnormalRate"), summary.abnormalCount, abnormalTone)}
@@ -55,10 +72,20 @@ export async function Tiles({ summary, state }: { summary: RangeSummary; state: 
         id="time-to-success"
         label={t("timeToSuccess")}
         value={summary.p50SuccessSeconds === null ? "—" : formatDuration(summary.p50SuccessSeconds, duration)}
-        hint={summary.p90SuccessSeconds === null ? t("noTime") : t("timeHint", { p90: formatDuration(summary.p90SuccessSeconds, duration) })}
+        hint={
+          summary.p90SuccessSeconds === null
+            ? t("noTime")
+            : t("timeHint", { p90: formatDuration(summary.p90SuccessSeconds, duration) })
+        }
         tone={summary.p50SuccessSeconds === null ? "text-slate-400" : undefined}
       />
-      <Tile id="in-flight" label={t("inFlight")} value={<Money fen={state.inFlightFen} />} hint={t("inFlightHint", { count: state.inFlightCount })} tone="text-sky-700" />
+      <Tile
+        id="in-flight"
+        label={t("inFlight")}
+        value={<Money fen={state.inFlightFen} />}
+        hint={t("inFlightHint", { count: state.inFlightCount })}
+        tone="text-sky-700"
+      />
     </div>
   );
 }

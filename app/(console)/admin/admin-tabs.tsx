@@ -16,7 +16,9 @@ export function AdminTabs({ tabs, label }: { tabs: { href: string; label: string
             href={tab.href}
             aria-current={active ? "page" : undefined}
             className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
-              active ? "border-brand-600 text-brand-700" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800"
+              active
+                ? "border-brand-600 text-brand-700"
+                : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800"
             }`}
           >
             {tab.label}

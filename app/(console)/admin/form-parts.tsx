@@ -6,10 +6,14 @@ import { Bilingual } from "@/components/bilingual";
 import type { ActionResult } from "@/lib/action-result";
 
 /** The input style of the admin forms. */
-export const FIELD = "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
-export const PRIMARY_BUTTON = "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60";
-export const SECONDARY_BUTTON = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";
-export const DANGER_BUTTON = "rounded-md border border-red-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60";
+export const FIELD =
+  "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
+export const PRIMARY_BUTTON =
+  "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60";
+export const SECONDARY_BUTTON =
+  "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";
+export const DANGER_BUTTON =
+  "rounded-md border border-red-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60";
 
 /** Field errors of a failed action, by field name. */
 export function fieldErrorsOf(state: ActionResult<unknown> | null): Record<string, string[]> {
@@ -31,7 +35,17 @@ export function FieldErrors({ messages }: { messages: string[] | undefined }) {
 }
 
 /** A labelled field with its errors below. */
-export function Field({ label, hint, errors, children }: { label: string; hint?: ReactNode; errors?: string[]; children: ReactNode }) {
+export function Field({
+  label,
+  hint,
+  errors,
+  children,
+}: {
+  label: string;
+  hint?: ReactNode;
+  errors?: string[];
+  children: ReactNode;
+}) {
   return (
     <label className="block text-sm font-medium text-slate-700">
       {label}
@@ -68,7 +82,10 @@ export function ShownOnce({ label, value, note }: { label: string; value: string
     <div role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
       <p className="font-medium text-amber-900">{label}</p>
       <div className="mt-2 flex items-center gap-2">
-        <code data-testid="shown-once" className="rounded bg-white px-2 py-1 font-mono text-sm break-all text-slate-900 ring-1 ring-amber-200">
+        <code
+          data-testid="shown-once"
+          className="rounded bg-white px-2 py-1 font-mono text-sm break-all text-slate-900 ring-1 ring-amber-200"
+        >
           {value}
         </code>
         <button type="button" className={SECONDARY_BUTTON} onClick={() => void navigator.clipboard?.writeText(value)}>

@@ -17,7 +17,10 @@ const TABS: { href: string; key: string; permission: Permission }[] = [
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser("manageUsers");
   const t = await getTranslations("admin.tabs");
-  const tabs = TABS.filter((tab) => can(user.role, tab.permission)).map((tab) => ({ href: tab.href, label: t(tab.key) }));
+  const tabs = TABS.filter((tab) => can(user.role, tab.permission)).map((tab) => ({
+    href: tab.href,
+    label: t(tab.key),
+  }));
   return (
     <>
       <AdminTabs tabs={tabs} label={t("label")} />

@@ -10,7 +10,12 @@ import { enqueueSubmission } from "@/lib/jobs/refund-jobs";
 import { approveRefund, MAX_REJECTION_NOTE_LENGTH, rejectRefund, type ApprovalContext } from "@/lib/refunds/approval";
 import { orderIntervalMs } from "@/lib/refunds/settings";
 
-const approvalContext = ({ user, actor }: ActionContext): ApprovalContext => ({ actor, userId: user.id, role: user.role, orderIntervalMs: orderIntervalMs() });
+const approvalContext = ({ user, actor }: ActionContext): ApprovalContext => ({
+  actor,
+  userId: user.id,
+  role: user.role,
+  orderIntervalMs: orderIntervalMs(),
+});
 
 function refreshPages(orderId: number) {
   revalidatePath("/approvals");
@@ -32,7 +37,10 @@ export const approveRefundAction = defineAction(
 
 export const rejectRefundAction = defineAction(
   "approveRefund",
-  z.object({ outRefundNo: z.string().min(1), note: z.string().trim().min(1, "noteRequired").max(MAX_REJECTION_NOTE_LENGTH, "noteTooLong") }),
+  z.object({
+    outRefundNo: z.string().min(1),
+    note: z.string().trim().min(1, "noteRequired").max(MAX_REJECTION_NOTE_LENGTH, "noteTooLong"),
+  }),
   async (input, context): Promise<ActionResult<{ outRefundNo: string }>> => {
     const result = await rejectRefund(getDb(), input.outRefundNo, input.note, approvalContext(context));
     if (!result.ok) return failure(result.error.code, result.error.message);

@@ -25,14 +25,32 @@ export function DecisionButtons({ outRefundNo, amount }: { outRefundNo: string; 
           <input type="hidden" name="outRefundNo" value={outRefundNo} />
           <label className="text-xs font-medium text-slate-600">
             {t("noteLabel")}
-            <textarea name="note" rows={2} required maxLength={500} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
+            <textarea
+              name="note"
+              rows={2}
+              required
+              maxLength={500}
+              className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+            />
           </label>
-          {noteError && <span className="text-xs text-red-700">{t(noteError === "noteTooLong" ? "noteTooLong" : "noteRequired")}</span>}
+          {noteError && (
+            <span className="text-xs text-red-700">
+              {t(noteError === "noteTooLong" ? "noteTooLong" : "noteRequired")}
+            </span>
+          )}
           <div className="flex justify-end gap-2">
-            <button type="button" onClick={() => setNoting(false)} className="rounded-md px-2.5 py-1 text-sm text-slate-600 hover:bg-slate-100">
+            <button
+              type="button"
+              onClick={() => setNoting(false)}
+              className="rounded-md px-2.5 py-1 text-sm text-slate-600 hover:bg-slate-100"
+            >
               {t("cancel")}
             </button>
-            <button type="submit" disabled={busy} className="rounded-md bg-red-600 px-2.5 py-1 text-sm font-semibold text-white hover:bg-red-700 disabled:opacity-60">
+            <button
+              type="submit"
+              disabled={busy}
+              className="rounded-md bg-red-600 px-2.5 py-1 text-sm font-semibold text-white hover:bg-red-700 disabled:opacity-60"
+            >
               {t("confirmReject", { amount })}
             </button>
           </div>
@@ -41,11 +59,20 @@ export function DecisionButtons({ outRefundNo, amount }: { outRefundNo: string; 
         <div className="flex gap-2">
           <form action={approve}>
             <input type="hidden" name="outRefundNo" value={outRefundNo} />
-            <button type="submit" disabled={busy} className="rounded-md bg-emerald-600 px-2.5 py-1 text-sm font-semibold text-white hover:bg-emerald-700 disabled:opacity-60">
+            <button
+              type="submit"
+              disabled={busy}
+              className="rounded-md bg-emerald-600 px-2.5 py-1 text-sm font-semibold text-white hover:bg-emerald-700 disabled:opacity-60"
+            >
               {approving ? t("approving") : t("approve", { amount })}
             </button>
           </form>
-          <button type="button" onClick={() => setNoting(true)} disabled={busy} className="rounded-md border border-slate-300 px-2.5 py-1 text-sm text-slate-700 hover:bg-slate-50">
+          <button
+            type="button"
+            onClick={() => setNoting(true)}
+            disabled={busy}
+            className="rounded-md border border-slate-300 px-2.5 py-1 text-sm text-slate-700 hover:bg-slate-50"
+          >
             {t("reject")}
           </button>
         </div>

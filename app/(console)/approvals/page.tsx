@@ -7,7 +7,12 @@ import { PageHeader } from "@/components/page-header";
 import { requirePageUser } from "@/app/_server/session";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
-import { listAwaitingApproval, listBatchesAwaitingApproval, type AwaitingApprovalRow, type BatchAwaitingApprovalRow } from "@/lib/db/queries/approvals";
+import {
+  listAwaitingApproval,
+  listBatchesAwaitingApproval,
+  type AwaitingApprovalRow,
+  type BatchAwaitingApprovalRow,
+} from "@/lib/db/queries/approvals";
 import { formatFen } from "@/lib/money";
 import { DecisionButtons } from "./decision-buttons";
 
@@ -22,7 +27,12 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function ApprovalsPage() {
   const user = await requirePageUser();
   const db = getDb();
-  const [refunds, batches, t, format] = await Promise.all([listAwaitingApproval(db), listBatchesAwaitingApproval(db), getTranslations("approvals"), getFormatter()]);
+  const [refunds, batches, t, format] = await Promise.all([
+    listAwaitingApproval(db),
+    listBatchesAwaitingApproval(db),
+    getTranslations("approvals"),
+    getFormatter(),
+  ]);
   const now = new Date();
   const mayApprove = can(user.role, "approveRefund");
   const mine = refunds.filter((r) => r.requestedBy === user.id).length;
@@ -42,7 +52,10 @@ export default async function ApprovalsPage() {
     {
       header: t("columns.refund"),
       cell: (r) => (
-        <Link href={`/refunds/${encodeURIComponent(r.outRefundNo)}`} className="font-mono text-xs text-brand-700 hover:underline">
+        <Link
+          href={`/refunds/${encodeURIComponent(r.outRefundNo)}`}
+          className="font-mono text-xs text-brand-700 hover:underline"
+        >
           {r.outRefundNo}
         </Link>
       ),
@@ -66,8 +79,14 @@ export default async function ApprovalsPage() {
           (r.requesterName ?? <span className="text-slate-500">{t("system")}</span>)
         ),
     },
-    { header: t("columns.age"), cell: (r) => <span title={r.createdAt.toISOString()}>{format.relativeTime(r.createdAt, now)}</span> },
-    { header: t("columns.reason"), cell: (r) => <span className="line-clamp-2 max-w-56 text-slate-600">{r.reason}</span> },
+    {
+      header: t("columns.age"),
+      cell: (r) => <span title={r.createdAt.toISOString()}>{format.relativeTime(r.createdAt, now)}</span>,
+    },
+    {
+      header: t("columns.reason"),
+      cell: (r) => <span className="line-clamp-2 max-w-56 text-slate-600">{r.reason}</span>,
+    },
     {
       header: t("columns.decision"),
       align: "right",
@@ -94,8 +113,16 @@ export default async function ApprovalsPage() {
       ),
     },
     { header: t("batches.columns.merchant"), cell: (b) => b.merchantName },
-    { header: t("batches.columns.rows"), align: "right", cell: (b) => <span className="tabular-nums">{b.validRows}</span> },
-    { header: t("batches.columns.amount"), align: "right", cell: (b) => <Money fen={b.validAmountFen} className="font-semibold" /> },
+    {
+      header: t("batches.columns.rows"),
+      align: "right",
+      cell: (b) => <span className="tabular-nums">{b.validRows}</span>,
+    },
+    {
+      header: t("batches.columns.amount"),
+      align: "right",
+      cell: (b) => <Money fen={b.validAmountFen} className="font-semibold" />,
+    },
     { header: t("batches.columns.createdBy"), cell: (b) => (b.createdBy === user.id ? t("you") : b.creatorName) },
     { header: t("columns.age"), cell: (b) => format.relativeTime(b.confirmedAt ?? b.createdAt, now) },
   ];
@@ -104,7 +131,10 @@ export default async function ApprovalsPage() {
     <>
       <PageHeader title={t("title")} subtitle={mayApprove ? t("subtitleApprover") : t("subtitleReadOnly")} />
       {mine > 0 && (
-        <p className="mb-4 rounded-md border border-violet-200 bg-violet-50 px-3 py-2 text-sm text-violet-900" data-testid="own-waiting">
+        <p
+          className="mb-4 rounded-md border border-violet-200 bg-violet-50 px-3 py-2 text-sm text-violet-900"
+          data-testid="own-waiting"
+        >
           {t("ownWaiting", { count: mine })}
         </p>
       )}

@@ -78,13 +78,20 @@ export function AuditDetails({ e }: { e: AuditListRow }) {
               <tr key={c.field} className="align-top">
                 <td className="pr-2 whitespace-nowrap text-slate-500">{c.field && fieldLabel(c.field)}</td>
                 <td className="pr-1">
-                  <del title={t("before")} className="rounded bg-red-50 px-1 break-all text-red-800 decoration-red-400">{formatAuditValue(c.field, c.before)}</del>
+                  <del title={t("before")} className="rounded bg-red-50 px-1 break-all text-red-800 decoration-red-400">
+                    {formatAuditValue(c.field, c.before)}
+                  </del>
                 </td>
                 <td className="pr-1 text-slate-400" aria-hidden>
                   →
                 </td>
                 <td>
-                  <ins title={t("after")} className="rounded bg-emerald-50 px-1 break-all text-emerald-800 no-underline">{formatAuditValue(c.field, c.after)}</ins>
+                  <ins
+                    title={t("after")}
+                    className="rounded bg-emerald-50 px-1 break-all text-emerald-800 no-underline"
+                  >
+                    {formatAuditValue(c.field, c.after)}
+                  </ins>
                 </td>
               </tr>
             ))}

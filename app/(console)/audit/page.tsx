@@ -32,7 +32,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const [{ rows, nextCursor }, logged] = await Promise.all([listAuditEntries(db, filters), listAuditActions(db)]);
   const actionLabel = (code: string) => (t.has(`actions.${code}`) ? t(`actions.${code}`) : code);
   // Every action the console writes, and any other the log holds (older or newer code), once each.
-  const actions = [...new Set([...codes(t.raw("actions")), ...logged, ...(filters.action ? [filters.action] : [])])].sort();
+  const actions = [
+    ...new Set([...codes(t.raw("actions")), ...logged, ...(filters.action ? [filters.action] : [])]),
+  ].sort();
 
   const columns: Column<AuditListRow>[] = [
     { header: t("columns.at"), cell: (e) => <DateTime value={e.at} /> },
@@ -40,13 +42,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     {
       header: t("columns.action"),
       cell: (e) => (
-        <span title={e.action} className={`whitespace-nowrap ${e.action === "auth.sign_in_failed" ? "font-medium text-red-700" : "text-slate-900"}`}>
+        <span
+          title={e.action}
+          className={`whitespace-nowrap ${e.action === "auth.sign_in_failed" ? "font-medium text-red-700" : "text-slate-900"}`}
+        >
           {actionLabel(e.action)}
         </span>
       ),
     },
     { header: t("columns.target"), cell: (e) => <AuditTarget e={e} /> },
-    { header: t("columns.ip"), cell: (e) => (e.ip ? <span className="font-mono text-xs">{e.ip}</span> : <span className="text-slate-400">—</span>) },
+    {
+      header: t("columns.ip"),
+      cell: (e) =>
+        e.ip ? <span className="font-mono text-xs">{e.ip}</span> : <span className="text-slate-400">—</span>,
+    },
     { header: t("columns.details"), cell: (e) => <AuditDetails e={e} /> },
   ];
 
@@ -55,17 +64,30 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <PageHeader title={t("title")} subtitle={t("subtitle")} />
       <FilterBar action="/audit">
         <FilterField label={t("filters.actor")}>
-          <FilterInput name="actor" defaultValue={filters.actor} placeholder={t("filters.actorPlaceholder")} className="w-56" />
+          <FilterInput
+            name="actor"
+            defaultValue={filters.actor}
+            placeholder={t("filters.actorPlaceholder")}
+            className="w-56"
+          />
         </FilterField>
         <FilterField label={t("filters.action")}>
           <FilterSelect
             name="action"
             defaultValue={filters.action}
-            options={[{ value: "", label: t("filters.any") }, ...actions.map((a) => ({ value: a, label: actionLabel(a) }))]}
+            options={[
+              { value: "", label: t("filters.any") },
+              ...actions.map((a) => ({ value: a, label: actionLabel(a) })),
+            ]}
           />
         </FilterField>
         <FilterField label={t("filters.target")}>
-          <FilterInput name="target" defaultValue={filters.target} placeholder={t("filters.targetPlaceholder")} className="w-56" />
+          <FilterInput
+            name="target"
+            defaultValue={filters.target}
+            placeholder={t("filters.targetPlaceholder")}
+            className="w-56"
+          />
         </FilterField>
         <DateRangeFields label={t("filters.date")} params={filters} />
       </FilterBar>

@@ -21,7 +21,11 @@ export default async function JobsPage() {
   const countColumns: Column<QueueCount>[] = [
     { header: t("columns.queue"), cell: (c) => <span className="font-mono text-xs">{c.name}</span> },
     { header: t("columns.state"), cell: (c) => state(c.state) },
-    { header: t("columns.jobs"), align: "right", cell: (c) => <span className="tabular-nums">{format.number(c.count)}</span> },
+    {
+      header: t("columns.jobs"),
+      align: "right",
+      cell: (c) => <span className="tabular-nums">{format.number(c.count)}</span>,
+    },
   ];
   const deadColumns: Column<DeadJob>[] = [
     { header: t("columns.created"), cell: (j) => <DateTime value={j.createdOn} /> },
@@ -29,7 +33,10 @@ export default async function JobsPage() {
     { header: t("columns.state"), cell: (j) => <span className="text-red-700">{state(j.state)}</span> },
     { header: t("columns.retries"), align: "right", cell: (j) => format.number(j.retryCount) },
     { header: t("columns.data"), cell: (j) => <code className="text-xs">{JSON.stringify(j.data)}</code> },
-    { header: t("columns.lastError"), cell: (j) => <code className="line-clamp-2 max-w-96 text-xs text-red-700">{JSON.stringify(j.output)}</code> },
+    {
+      header: t("columns.lastError"),
+      cell: (j) => <code className="line-clamp-2 max-w-96 text-xs text-red-700">{JSON.stringify(j.output)}</code>,
+    },
   ];
 
   const db = getDb();

@@ -16,7 +16,10 @@ const TAKEN: Partial<Record<NotificationOutcome, BilingualText>> = {
     zh: "微信支付重发的同一通知已先被处理，无需再次应用。",
     en: "WeChat Pay's own re-delivery of this notification was applied first; nothing more to do.",
   },
-  stale: { zh: "退款已是该结果或更新的状态，未作更改。", en: "The refund already shows this result or a later one; nothing changed." },
+  stale: {
+    zh: "退款已是该结果或更新的状态，未作更改。",
+    en: "The refund already shows this result or a later one; nothing changed.",
+  },
 };
 
 /** An admin re-applies a stored, verified callback that arrived before its refund was known. */

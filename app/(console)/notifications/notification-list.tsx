@@ -5,7 +5,11 @@ import { AbnormalRefundNote } from "@/components/abnormal-refund-note";
 import { DateTime } from "@/components/date-time";
 import { Badge, type BadgeTone } from "@/components/status-badge";
 import { useCodeLabel } from "@/components/use-code-label";
-import { RAW_BODY_PREVIEW_BYTES, type NotificationListRow, type NotificationOutcome } from "@/lib/db/queries/notifications";
+import {
+  RAW_BODY_PREVIEW_BYTES,
+  type NotificationListRow,
+  type NotificationOutcome,
+} from "@/lib/db/queries/notifications";
 import { truncateUtf8 } from "@/lib/text";
 import { ReapplyButton } from "./reapply";
 
@@ -23,8 +27,19 @@ const OUTCOME_TONES: Record<string, BadgeTone | undefined> = {
  * Rows are `<details>` so each one opens in place; a table row cannot, so the columns are a grid that the header
  * row and every summary share. The leading column holds the open/closed chevron.
  */
-const GRID = "grid grid-cols-[1rem_10.5rem_2.5rem_10rem_5.5rem_7rem_7rem_minmax(10rem,1fr)_8rem_3rem] items-center gap-x-3";
-const HEADERS = ["receivedAt", "protocol", "eventType", "verification", "rejection", "outcome", "notificationId", "refund", "http"] as const;
+const GRID =
+  "grid grid-cols-[1rem_10.5rem_2.5rem_10rem_5.5rem_7rem_7rem_minmax(10rem,1fr)_8rem_3rem] items-center gap-x-3";
+const HEADERS = [
+  "receivedAt",
+  "protocol",
+  "eventType",
+  "verification",
+  "rejection",
+  "outcome",
+  "notificationId",
+  "refund",
+  "http",
+] as const;
 
 const dash = <span className="text-slate-400">—</span>;
 
@@ -63,7 +78,9 @@ function NotificationDetails({ n, canReapply }: { n: NotificationListRow; canRea
         </div>
       )}
       {/* A stale or duplicate ABNORMAL report changed nothing: the refund already shows another result. */}
-      {n.abnormal && (n.outcome === "applied" || n.outcome === "unmatched") && <AbnormalRefundNote className="lg:col-span-2" />}
+      {n.abnormal && (n.outcome === "applied" || n.outcome === "unmatched") && (
+        <AbnormalRefundNote className="lg:col-span-2" />
+      )}
       {n.rejectionReason && (
         <div className="lg:col-span-2">
           <Block title={t("rejectionReason")}>
@@ -75,7 +92,11 @@ function NotificationDetails({ n, canReapply }: { n: NotificationListRow; canRea
         </div>
       )}
       <Block title={t("decrypted")}>
-        {n.decrypted ? <Code>{JSON.stringify(n.decrypted, null, 2)}</Code> : <p className="text-sm text-slate-500">{t("notDecrypted")}</p>}
+        {n.decrypted ? (
+          <Code>{JSON.stringify(n.decrypted, null, 2)}</Code>
+        ) : (
+          <p className="text-sm text-slate-500">{t("notDecrypted")}</p>
+        )}
       </Block>
       <Block title={t("headers")}>
         <Code>{headers || t("noHeaders")}</Code>
@@ -84,7 +105,9 @@ function NotificationDetails({ n, canReapply }: { n: NotificationListRow; canRea
         <Block title={t("rawBody")}>
           <Code>{truncateUtf8(n.rawBodyHead, RAW_BODY_PREVIEW_BYTES)}</Code>
           {truncated && (
-            <p className="mt-1 text-xs text-slate-500">{t("truncated", { kib: RAW_BODY_PREVIEW_BYTES / 1024, bytes: format.number(n.rawBodyBytes) })}</p>
+            <p className="mt-1 text-xs text-slate-500">
+              {t("truncated", { kib: RAW_BODY_PREVIEW_BYTES / 1024, bytes: format.number(n.rawBodyBytes) })}
+            </p>
           )}
         </Block>
       </div>
@@ -93,7 +116,15 @@ function NotificationDetails({ n, canReapply }: { n: NotificationListRow; canRea
 }
 
 /** The callback log; `canReapply` (admins) adds the re-apply button to callbacks whose refund exists now. */
-export function NotificationList({ rows, empty, canReapply }: { rows: NotificationListRow[]; empty: ReactNode; canReapply: boolean }) {
+export function NotificationList({
+  rows,
+  empty,
+  canReapply,
+}: {
+  rows: NotificationListRow[];
+  empty: ReactNode;
+  canReapply: boolean;
+}) {
   const t = useTranslations("notifications");
   const status = useTranslations("status.refund");
   const outcomeLabel = useCodeLabel("notifications.outcomes");
@@ -101,7 +132,9 @@ export function NotificationList({ rows, empty, canReapply }: { rows: Notificati
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <div className="min-w-[72rem] text-sm">
-        <div className={`${GRID} bg-slate-50 px-3 py-2 text-xs font-semibold tracking-wide whitespace-nowrap text-slate-500 uppercase`}>
+        <div
+          className={`${GRID} bg-slate-50 px-3 py-2 text-xs font-semibold tracking-wide whitespace-nowrap text-slate-500 uppercase`}
+        >
           <span />
           {HEADERS.map((h) => (
             <span key={h} className={h === "http" ? "text-right" : ""}>
@@ -123,25 +156,36 @@ export function NotificationList({ rows, empty, canReapply }: { rows: Notificati
                 <DateTime value={n.receivedAt} />
                 <span className="text-xs text-slate-500 uppercase">{n.protocol}</span>
                 <span className="flex min-w-0 flex-col items-start gap-0.5">
-                  <span className="max-w-full truncate font-mono text-xs" title={n.eventType && t.has(`events.${n.eventType}`) ? t(`events.${n.eventType}`) : undefined}>
+                  <span
+                    className="max-w-full truncate font-mono text-xs"
+                    title={n.eventType && t.has(`events.${n.eventType}`) ? t(`events.${n.eventType}`) : undefined}
+                  >
                     {n.eventType ?? dash}
                   </span>
                   {n.abnormal && <Badge tone="red" label={status("ABNORMAL")} />}
                 </span>
                 <span>
-                  <Badge tone={n.verification === "verified" ? "green" : "red"} label={verificationLabel(n.verification)} />
+                  <Badge
+                    tone={n.verification === "verified" ? "green" : "red"}
+                    label={verificationLabel(n.verification)}
+                  />
                 </span>
                 <span className="truncate font-mono text-xs text-red-700">{n.rejectionCode ?? dash}</span>
                 <span className="flex flex-col items-start gap-0.5">
                   <Badge tone={OUTCOME_TONES[n.outcome] ?? "slate"} label={outcomeLabel(n.outcome)} />
-                  {n.reapplicable && <span className="text-[11px] whitespace-nowrap text-amber-700">{t("reapplicable")}</span>}
+                  {n.reapplicable && (
+                    <span className="text-[11px] whitespace-nowrap text-amber-700">{t("reapplicable")}</span>
+                  )}
                 </span>
                 <span className="truncate font-mono text-xs text-slate-600" title={n.notificationId ?? undefined}>
                   {n.notificationId ?? dash}
                 </span>
                 <span className="truncate">
                   {linkedRefundNo(n) ? (
-                    <Link href={`/refunds/${encodeURIComponent(linkedRefundNo(n)!)}`} className="font-mono text-xs text-brand-700 hover:underline">
+                    <Link
+                      href={`/refunds/${encodeURIComponent(linkedRefundNo(n)!)}`}
+                      className="font-mono text-xs text-brand-700 hover:underline"
+                    >
                       {linkedRefundNo(n)}
                     </Link>
                   ) : n.noticeRefundNo ? (
@@ -150,7 +194,9 @@ export function NotificationList({ rows, empty, canReapply }: { rows: Notificati
                     dash
                   )}
                 </span>
-                <span className={`text-right tabular-nums ${n.responseStatus !== null && n.responseStatus >= 400 ? "text-red-700" : ""}`}>
+                <span
+                  className={`text-right tabular-nums ${n.responseStatus !== null && n.responseStatus >= 400 ? "text-red-700" : ""}`}
+                >
                   {n.responseStatus ?? dash}
                 </span>
               </summary>

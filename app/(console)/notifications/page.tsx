@@ -6,7 +6,12 @@ import { Pager } from "@/components/pager";
 import { requirePageUser } from "@/app/_server/session";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
-import { listNotifications, NOTIFICATION_EVENT_TYPES, NOTIFICATION_OUTCOMES, notificationFiltersSchema } from "@/lib/db/queries/notifications";
+import {
+  listNotifications,
+  NOTIFICATION_EVENT_TYPES,
+  NOTIFICATION_OUTCOMES,
+  notificationFiltersSchema,
+} from "@/lib/db/queries/notifications";
 import { verificationResult } from "@/lib/db/schema";
 import { NotificationList } from "./notification-list";
 import { ReapplyProvider } from "./reapply";
@@ -27,7 +32,10 @@ export default async function NotificationsPage({ searchParams }: { searchParams
   const filtered = Object.entries(filters).some(([key, value]) => key !== "after" && value !== undefined);
   const any = { value: "", label: t("filters.any") };
   // A shared URL may name an event type not in the list; it stays selectable so the filter shows what is applied.
-  const events = filters.event && !(NOTIFICATION_EVENT_TYPES as readonly string[]).includes(filters.event) ? [...NOTIFICATION_EVENT_TYPES, filters.event] : NOTIFICATION_EVENT_TYPES;
+  const events =
+    filters.event && !(NOTIFICATION_EVENT_TYPES as readonly string[]).includes(filters.event)
+      ? [...NOTIFICATION_EVENT_TYPES, filters.event]
+      : NOTIFICATION_EVENT_TYPES;
 
   return (
     <>
@@ -41,13 +49,20 @@ export default async function NotificationsPage({ searchParams }: { searchParams
           />
         </FilterField>
         <FilterField label={t("filters.outcome")}>
-          <FilterSelect name="outcome" defaultValue={filters.outcome} options={[any, ...NOTIFICATION_OUTCOMES.map((o) => ({ value: o, label: t(`outcomes.${o}`) }))]} />
+          <FilterSelect
+            name="outcome"
+            defaultValue={filters.outcome}
+            options={[any, ...NOTIFICATION_OUTCOMES.map((o) => ({ value: o, label: t(`outcomes.${o}`) }))]}
+          />
         </FilterField>
         <FilterField label={t("filters.event")}>
           <FilterSelect
             name="event"
             defaultValue={filters.event}
-            options={[any, ...events.map((e) => ({ value: e, label: t.has(`events.${e}`) ? `${t(`events.${e}`)} · ${e}` : e }))]}
+            options={[
+              any,
+              ...events.map((e) => ({ value: e, label: t.has(`events.${e}`) ? `${t(`events.${e}`)} · ${e}` : e })),
+            ]}
           />
         </FilterField>
         <DateRangeFields label={t("filters.received")} params={filters} />

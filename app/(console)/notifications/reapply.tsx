@@ -21,7 +21,10 @@ const ReapplyContext = createContext<{ action: (form: FormData) => void; pending
  */
 export function ReapplyProvider({ children }: { children: ReactNode }) {
   const [attempt, action, pending] = useActionState<Attempt | null, FormData>(
-    async (_previous, form) => ({ name: String(form.get("name")), result: await reapplyNotificationAction(null, form) }),
+    async (_previous, form) => ({
+      name: String(form.get("name")),
+      result: await reapplyNotificationAction(null, form),
+    }),
     null,
   );
   return (
@@ -32,7 +35,11 @@ export function ReapplyProvider({ children }: { children: ReactNode }) {
           className={`mb-3 rounded-md px-3 py-2 text-sm ring-1 ring-inset ${attempt.result.ok ? "bg-emerald-50 text-emerald-800 ring-emerald-600/20" : "bg-red-50 text-red-800 ring-red-600/20"}`}
         >
           <span className="mr-2 font-mono text-xs">{attempt.name}</span>
-          {attempt.result.ok ? attempt.result.message && <Bilingual text={attempt.result.message} /> : <Bilingual text={attempt.result.error} />}
+          {attempt.result.ok ? (
+            attempt.result.message && <Bilingual text={attempt.result.message} />
+          ) : (
+            <Bilingual text={attempt.result.error} />
+          )}
         </p>
       )}
       {children}
@@ -46,7 +53,10 @@ export function ReapplyButton({ id, name, outRefundNo }: { id: number; name: str
   const context = useContext(ReapplyContext);
   if (!context) return null;
   return (
-    <form action={context.action} className="flex flex-wrap items-center gap-3 rounded-md bg-white p-3 ring-1 ring-slate-200">
+    <form
+      action={context.action}
+      className="flex flex-wrap items-center gap-3 rounded-md bg-white p-3 ring-1 ring-slate-200"
+    >
       <input type="hidden" name="id" value={id} />
       <input type="hidden" name="name" value={name} />
       <p className="w-full text-sm text-slate-600">{t("explanation", { outRefundNo })}</p>

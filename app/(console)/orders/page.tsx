@@ -3,7 +3,14 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { DataTable, type Column } from "@/components/data-table";
 import { BeijingTime, type TimeFormat } from "@/components/date-time";
-import { AmountRangeFields, DateRangeFields, FilterBar, FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
+import {
+  AmountRangeFields,
+  DateRangeFields,
+  FilterBar,
+  FilterField,
+  FilterInput,
+  FilterSelect,
+} from "@/components/filter-bar";
 import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
@@ -39,11 +46,29 @@ function columns(t: Translate, format: RowFormat, showMerchant: boolean): Column
         </Link>
       ),
     },
-    ...(showMerchant ? [{ header: t("columns.merchant"), cell: (o: OrderListRow) => <span className="text-slate-600">{o.merchantName}</span> }] : []),
-    { header: t("columns.description"), cell: (o) => <span className="line-clamp-1 max-w-64 text-slate-600">{o.description}</span> },
+    ...(showMerchant
+      ? [
+          {
+            header: t("columns.merchant"),
+            cell: (o: OrderListRow) => <span className="text-slate-600">{o.merchantName}</span>,
+          },
+        ]
+      : []),
+    {
+      header: t("columns.description"),
+      cell: (o) => <span className="line-clamp-1 max-w-64 text-slate-600">{o.description}</span>,
+    },
     { header: t("columns.total"), align: "right", cell: (o) => <Money fen={o.totalFen} /> },
-    { header: t("columns.refunded"), align: "right", cell: (o) => <Money fen={o.refundedFen} className={o.refundedFen ? "" : "text-slate-400"} /> },
-    { header: t("columns.remaining"), align: "right", cell: (o) => <Money fen={o.remainingFen} className="font-medium" /> },
+    {
+      header: t("columns.refunded"),
+      align: "right",
+      cell: (o) => <Money fen={o.refundedFen} className={o.refundedFen ? "" : "text-slate-400"} />,
+    },
+    {
+      header: t("columns.remaining"),
+      align: "right",
+      cell: (o) => <Money fen={o.remainingFen} className="font-medium" />,
+    },
     {
       header: t("columns.refundCount"),
       align: "right",
@@ -53,7 +78,10 @@ function columns(t: Translate, format: RowFormat, showMerchant: boolean): Column
         </span>
       ),
     },
-    { header: t("columns.state"), cell: (o) => <Badge tone={ORDER_STATE_TONES[o.state]} label={format.state(o.state)} /> },
+    {
+      header: t("columns.state"),
+      cell: (o) => <Badge tone={ORDER_STATE_TONES[o.state]} label={format.state(o.state)} />,
+    },
   ];
 }
 
@@ -103,7 +131,10 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
             <FilterSelect
               name="merchant"
               defaultValue={filters.merchant}
-              options={[{ value: "", label: t("anyMerchant") }, ...merchants.map((m) => ({ value: m.id, label: m.displayName }))]}
+              options={[
+                { value: "", label: t("anyMerchant") },
+                ...merchants.map((m) => ({ value: m.id, label: m.displayName })),
+              ]}
             />
           </FilterField>
         )}
@@ -111,13 +142,21 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
           <FilterSelect
             name="state"
             defaultValue={params.state}
-            options={[{ value: "", label: t("anyState") }, ...ORDER_REFUND_STATES.map((state) => ({ value: state, label: tStatus(state) }))]}
+            options={[
+              { value: "", label: t("anyState") },
+              ...ORDER_REFUND_STATES.map((state) => ({ value: state, label: tStatus(state) })),
+            ]}
           />
         </FilterField>
         <DateRangeFields label={t("paid")} params={params} />
         <AmountRangeFields params={params} />
       </FilterBar>
-      <DataTable columns={columns(t, { time, state: (state) => tStatus(state) }, manyMerchants)} rows={rows} rowKey={(o) => o.id} empty={t("empty")} />
+      <DataTable
+        columns={columns(t, { time, state: (state) => tStatus(state) }, manyMerchants)}
+        rows={rows}
+        rowKey={(o) => o.id}
+        empty={t("empty")}
+      />
       <Pager path="/orders" params={params} nextCursor={nextCursor} />
     </>
   );

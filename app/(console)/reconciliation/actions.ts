@@ -7,7 +7,13 @@ import { failure, type ActionResult } from "@/lib/action-result";
 import { getDb } from "@/lib/db/client";
 import { consoleGateways } from "@/lib/jobs/start";
 import { isPastBillDate } from "@/lib/reconciliation/bill-date";
-import { acceptBillValue, explainMismatch, queryWechatForMismatch, type Resolved, type ResolveError } from "@/lib/reconciliation/resolve";
+import {
+  acceptBillValue,
+  explainMismatch,
+  queryWechatForMismatch,
+  type Resolved,
+  type ResolveError,
+} from "@/lib/reconciliation/resolve";
 import { runReconciliation } from "@/lib/reconciliation/run";
 import type { Result } from "@/lib/result";
 import { billSourceForMerchant } from "@/lib/wechatpay/bill-source";
@@ -23,9 +29,16 @@ function refreshed<T>(data: T): ActionResult<T> {
 export const runReconciliationAction = defineAction(
   "resolveReconciliation",
   z.object({ merchantId: z.uuid(), billDate: z.string() }),
-  async ({ merchantId, billDate }, { actor }): Promise<ActionResult<{ billDate: string; status: string; dayId: number }>> => {
+  async (
+    { merchantId, billDate },
+    { actor },
+  ): Promise<ActionResult<{ billDate: string; status: string; dayId: number }>> => {
     if (!isPastBillDate(billDate, new Date())) {
-      return failure("BILL_DATE_INVALID", { zh: "请选择今天以前的日期。", en: "Choose a day before today." }, { billDate: ["BILL_DATE_INVALID"] });
+      return failure(
+        "BILL_DATE_INVALID",
+        { zh: "请选择今天以前的日期。", en: "Choose a day before today." },
+        { billDate: ["BILL_DATE_INVALID"] },
+      );
     }
     const db = getDb();
     const outcome = await runReconciliation(db, (m) => billSourceForMerchant(db, m), { merchantId, billDate, actor });
@@ -37,14 +50,19 @@ function answered(result: Result<Resolved, ResolveError>): ActionResult<Resolved
   return result.ok ? refreshed(result.value) : failure(result.error.code, result.error.message);
 }
 
-export const queryMismatchAction = defineAction("resolveReconciliation", z.object({ id }), async (input, { user, actor }) =>
-  answered(await queryWechatForMismatch(getDb(), consoleGateways(getDb(), user.id), input.id, { actor })),
+export const queryMismatchAction = defineAction(
+  "resolveReconciliation",
+  z.object({ id }),
+  async (input, { user, actor }) =>
+    answered(await queryWechatForMismatch(getDb(), consoleGateways(getDb(), user.id), input.id, { actor })),
 );
 
 export const acceptMismatchAction = defineAction("resolveReconciliation", z.object({ id }), async (input, { actor }) =>
   answered(await acceptBillValue(getDb(), input.id, { actor })),
 );
 
-export const explainMismatchAction = defineAction("resolveReconciliation", z.object({ id, note: z.string().max(500) }), async (input, { actor }) =>
-  answered(await explainMismatch(getDb(), input.id, input.note, { actor })),
+export const explainMismatchAction = defineAction(
+  "resolveReconciliation",
+  z.object({ id, note: z.string().max(500) }),
+  async (input, { actor }) => answered(await explainMismatch(getDb(), input.id, input.note, { actor })),
 );

@@ -29,29 +29,51 @@ export default async function ReconciliationPage() {
   const [days, open, merchantRows] = await Promise.all([
     listBillDays(db),
     listMismatches(db, { openOnly: true }),
-    db.select({ id: merchants.id, name: merchants.displayName, active: merchants.active }).from(merchants).orderBy(merchants.displayName),
+    db
+      .select({ id: merchants.id, name: merchants.displayName, active: merchants.active })
+      .from(merchants)
+      .orderBy(merchants.displayName),
   ]);
 
   const columns: Column<BillDayRow>[] = [
     {
       header: t("days.billDate"),
       cell: (d) => (
-        <Link href={`/reconciliation/${d.id}`} className="tabular-nums whitespace-nowrap text-brand-700 hover:underline">
+        <Link
+          href={`/reconciliation/${d.id}`}
+          className="tabular-nums whitespace-nowrap text-brand-700 hover:underline"
+        >
           {d.billDate}
         </Link>
       ),
     },
     { header: t("days.merchant"), cell: (d) => d.merchantName },
-    { header: t("days.status"), cell: (d) => <span data-testid={`day-status-${d.billDate}`}><DayStatusBadge status={d.status} /></span> },
+    {
+      header: t("days.status"),
+      cell: (d) => (
+        <span data-testid={`day-status-${d.billDate}`}>
+          <DayStatusBadge status={d.status} />
+        </span>
+      ),
+    },
     { header: t("days.wechat"), align: "right", cell: (d) => <Totals totals={d.billTotals} /> },
     { header: t("days.console"), align: "right", cell: (d) => <Totals totals={d.consoleTotals} /> },
-    { header: t("days.open"), align: "right", cell: (d) => <span className={`tabular-nums ${d.openMismatches > 0 ? "font-semibold text-red-700" : "text-slate-500"}`}>{d.openMismatches}</span> },
+    {
+      header: t("days.open"),
+      align: "right",
+      cell: (d) => (
+        <span className={`tabular-nums ${d.openMismatches > 0 ? "font-semibold text-red-700" : "text-slate-500"}`}>
+          {d.openMismatches}
+        </span>
+      ),
+    },
     {
       header: t("days.retry"),
       cell: (d) =>
         d.status === "MISSING" || d.status === "ERROR" ? (
           <span className="text-xs text-slate-600">
-            {t("days.attempts", { count: d.attempts })} · {d.nextAttemptAt ? <DateTime value={d.nextAttemptAt} /> : t("days.noMoreAttempts")}
+            {t("days.attempts", { count: d.attempts })} ·{" "}
+            {d.nextAttemptAt ? <DateTime value={d.nextAttemptAt} /> : t("days.noMoreAttempts")}
           </span>
         ) : null,
     },

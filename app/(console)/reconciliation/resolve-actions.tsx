@@ -9,7 +9,8 @@ import type { Resolved } from "@/lib/reconciliation/resolve";
 import { acceptMismatchAction, explainMismatchAction, queryMismatchAction } from "./actions";
 
 type Answer = ActionResult<Resolved> | null;
-const BUTTON = "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50";
+const BUTTON =
+  "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50";
 
 function Outcome({ answer }: { answer: Answer }) {
   const t = useTranslations("reconciliation.resolve");
@@ -64,10 +65,21 @@ export function ResolveActions({ id, kind }: { id: number; kind: MismatchKind })
           <input type="hidden" name="id" value={id} />
           <label className="text-xs font-medium text-slate-600">
             {t("note")}
-            <textarea name="note" required maxLength={500} rows={2} placeholder={t("notePlaceholder")} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 text-xs focus:border-brand-500 focus:outline-none" />
+            <textarea
+              name="note"
+              required
+              maxLength={500}
+              rows={2}
+              placeholder={t("notePlaceholder")}
+              className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 text-xs focus:border-brand-500 focus:outline-none"
+            />
           </label>
           <div className="flex gap-1.5">
-            <button type="submit" disabled={explaining} className="rounded-md bg-slate-900 px-2 py-1 text-xs font-semibold text-white hover:bg-slate-700 disabled:opacity-50">
+            <button
+              type="submit"
+              disabled={explaining}
+              className="rounded-md bg-slate-900 px-2 py-1 text-xs font-semibold text-white hover:bg-slate-700 disabled:opacity-50"
+            >
               {t("confirmExplain")}
             </button>
             <button type="button" onClick={() => setNoting(false)} className={BUTTON}>

@@ -7,10 +7,19 @@ import type { ActionResult } from "@/lib/action-result";
 import { runReconciliationAction } from "./actions";
 
 type Answer = ActionResult<{ billDate: string; status: string; dayId: number }> | null;
-const INPUT = "mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
+const INPUT =
+  "mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
 
 /** Reconcile a merchant's bill of any past day now (a re-run replaces the day's lines and re-checks its mismatches). */
-export function RunForm({ merchants, defaultDate, fixed }: { merchants: { id: string; name: string }[]; defaultDate: string; fixed?: { merchantId: string } }) {
+export function RunForm({
+  merchants,
+  defaultDate,
+  fixed,
+}: {
+  merchants: { id: string; name: string }[];
+  defaultDate: string;
+  fixed?: { merchantId: string };
+}) {
   const t = useTranslations("reconciliation");
   const [answer, action, pending] = useActionState<Answer, FormData>(runReconciliationAction, null);
   return (
@@ -34,11 +43,22 @@ export function RunForm({ merchants, defaultDate, fixed }: { merchants: { id: st
           </label>
           <label className="block text-xs font-medium text-slate-600">
             {t("run.date")}
-            <input type="date" name="billDate" required defaultValue={defaultDate} max={defaultDate} className={INPUT} />
+            <input
+              type="date"
+              name="billDate"
+              required
+              defaultValue={defaultDate}
+              max={defaultDate}
+              className={INPUT}
+            />
           </label>
         </>
       )}
-      <button type="submit" disabled={pending} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-60"
+      >
         {pending ? t("run.running") : fixed ? t("day.rerun") : t("run.submit")}
       </button>
       {answer && !answer.ok && (

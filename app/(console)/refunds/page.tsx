@@ -4,7 +4,14 @@ import { Download, Files, TriangleAlert } from "lucide-react";
 import { getTranslations } from "next-intl/server";
 import { DataTable, type Column } from "@/components/data-table";
 import { BeijingTime, type TimeFormat } from "@/components/date-time";
-import { AmountRangeFields, DateRangeFields, FilterBar, FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
+import {
+  AmountRangeFields,
+  DateRangeFields,
+  FilterBar,
+  FilterField,
+  FilterInput,
+  FilterSelect,
+} from "@/components/filter-bar";
 import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
@@ -14,7 +21,13 @@ import { timeFormat } from "@/app/_server/time-format";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { listMerchants } from "@/lib/db/queries/merchants";
-import { countNeedingAttention, listRefundRequesters, listRefunds, parseRefundFilters, type RefundListRow } from "@/lib/db/queries/refunds";
+import {
+  countNeedingAttention,
+  listRefundRequesters,
+  listRefunds,
+  parseRefundFilters,
+  type RefundListRow,
+} from "@/lib/db/queries/refunds";
 import { refundStatus } from "@/lib/db/schema";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -44,7 +57,10 @@ function columns(t: Translate, format: RowFormat, showMerchant: boolean): Column
     {
       header: t("columns.outRefundNo"),
       cell: (r) => (
-        <Link href={`/refunds/${encodeURIComponent(r.outRefundNo)}`} className="font-mono text-xs text-brand-700 hover:underline">
+        <Link
+          href={`/refunds/${encodeURIComponent(r.outRefundNo)}`}
+          className="font-mono text-xs text-brand-700 hover:underline"
+        >
           {r.outRefundNo}
         </Link>
       ),
@@ -52,12 +68,22 @@ function columns(t: Translate, format: RowFormat, showMerchant: boolean): Column
     {
       header: t("columns.order"),
       cell: (r) => (
-        <Link href={`/orders/${r.orderId}`} className="font-mono text-xs text-slate-700 hover:text-brand-700 hover:underline">
+        <Link
+          href={`/orders/${r.orderId}`}
+          className="font-mono text-xs text-slate-700 hover:text-brand-700 hover:underline"
+        >
           {r.outTradeNo}
         </Link>
       ),
     },
-    ...(showMerchant ? [{ header: t("columns.merchant"), cell: (r: RefundListRow) => <span className="text-slate-600">{r.merchantName}</span> }] : []),
+    ...(showMerchant
+      ? [
+          {
+            header: t("columns.merchant"),
+            cell: (r: RefundListRow) => <span className="text-slate-600">{r.merchantName}</span>,
+          },
+        ]
+      : []),
     { header: t("columns.amount"), align: "right", cell: (r) => <Money fen={r.amountFen} /> },
     {
       header: t("columns.status"),
@@ -81,18 +107,32 @@ function columns(t: Translate, format: RowFormat, showMerchant: boolean): Column
     },
     {
       header: t("columns.requestedBy"),
-      cell: (r) => (r.requesterName ? <span title={r.requesterEmail ?? undefined}>{r.requesterName}</span> : <span className="text-slate-400">—</span>),
+      cell: (r) =>
+        r.requesterName ? (
+          <span title={r.requesterEmail ?? undefined}>{r.requesterName}</span>
+        ) : (
+          <span className="text-slate-400">—</span>
+        ),
     },
     {
       header: t("columns.lastError"),
-      cell: (r) => (r.lastErrorCode ? <span className="font-mono text-xs text-red-700">{r.lastErrorCode}</span> : <span className="text-slate-400">—</span>),
+      cell: (r) =>
+        r.lastErrorCode ? (
+          <span className="font-mono text-xs text-red-700">{r.lastErrorCode}</span>
+        ) : (
+          <span className="text-slate-400">—</span>
+        ),
     },
   ];
 }
 
 /** The current query string without the page cursor: what the tabs and the CSV export keep. */
 function queryWithout(params: Search, ...drop: string[]): URLSearchParams {
-  return new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1]) && !drop.includes(e[0]) && e[0] !== "after"));
+  return new URLSearchParams(
+    Object.entries(params).filter(
+      (e): e is [string, string] => Boolean(e[1]) && !drop.includes(e[0]) && e[0] !== "after",
+    ),
+  );
 }
 
 const TAB = "rounded-md px-3 py-1.5 text-sm font-medium";
@@ -127,7 +167,10 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
         actions={
           <>
             {can(user.role, "bulkRefund") && (
-              <Link href="/refunds/bulk" className="inline-flex items-center gap-1.5 rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700">
+              <Link
+                href="/refunds/bulk"
+                className="inline-flex items-center gap-1.5 rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700"
+              >
                 <Files className="h-4 w-4" aria-hidden />
                 {tBulk("link")}
               </Link>
@@ -143,7 +186,11 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
         }
       />
       <nav aria-label={t("tabs.label")} className="mb-3 flex gap-1">
-        <Link href={all ? `/refunds?${all}` : "/refunds"} aria-current={attention ? undefined : "page"} className={`${TAB} ${attention ? "text-slate-600 hover:bg-slate-100" : "bg-slate-900 text-white"}`}>
+        <Link
+          href={all ? `/refunds?${all}` : "/refunds"}
+          aria-current={attention ? undefined : "page"}
+          className={`${TAB} ${attention ? "text-slate-600 hover:bg-slate-100" : "bg-slate-900 text-white"}`}
+        >
           {t("tabs.all")}
         </Link>
         <Link
@@ -153,7 +200,9 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
         >
           <TriangleAlert className="h-4 w-4" aria-hidden />
           {t("tabs.attention")}
-          <span className={`rounded-full px-1.5 text-xs tabular-nums ${attention ? "bg-white/20" : "bg-red-100"}`}>{attentionCount}</span>
+          <span className={`rounded-full px-1.5 text-xs tabular-nums ${attention ? "bg-white/20" : "bg-red-100"}`}>
+            {attentionCount}
+          </span>
         </Link>
       </nav>
       <FilterBar action="/refunds">
@@ -165,7 +214,10 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
           <FilterSelect
             name="status"
             defaultValue={params.status}
-            options={[{ value: "", label: t("filters.anyStatus") }, ...refundStatus.enumValues.map((s) => ({ value: s, label: tStatus(s) }))]}
+            options={[
+              { value: "", label: t("filters.anyStatus") },
+              ...refundStatus.enumValues.map((s) => ({ value: s, label: tStatus(s) })),
+            ]}
           />
         </FilterField>
         {showMerchant && (
@@ -173,7 +225,10 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
             <FilterSelect
               name="merchant"
               defaultValue={params.merchant}
-              options={[{ value: "", label: t("filters.anyMerchant") }, ...merchants.map((m) => ({ value: m.id, label: `${m.displayName} (${m.mchid})` }))]}
+              options={[
+                { value: "", label: t("filters.anyMerchant") },
+                ...merchants.map((m) => ({ value: m.id, label: `${m.displayName} (${m.mchid})` })),
+              ]}
             />
           </FilterField>
         )}
@@ -181,7 +236,10 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
           <FilterSelect
             name="operator"
             defaultValue={params.operator}
-            options={[{ value: "", label: t("filters.anyone") }, ...requesters.map((u) => ({ value: u.id, label: `${u.name} (${u.email})` }))]}
+            options={[
+              { value: "", label: t("filters.anyone") },
+              ...requesters.map((u) => ({ value: u.id, label: `${u.name} (${u.email})` })),
+            ]}
           />
         </FilterField>
         <DateRangeFields label={t("filters.created")} params={params} />

@@ -26,7 +26,8 @@ export default async function SettingsPage() {
   // Every permission has its description in the messages (settings.permissions.<permission>); the key test keeps both languages complete.
   const permissions = Object.entries(PERMISSIONS) as [Permission, (typeof PERMISSIONS)[Permission]][];
   // A credentials reference other than the known sources is shown as it is stored.
-  const credentials = (ref: string) => (t.has(`merchants.credentialSources.${ref}`) ? t(`merchants.credentialSources.${ref}`) : mono(ref));
+  const credentials = (ref: string) =>
+    t.has(`merchants.credentialSources.${ref}`) ? t(`merchants.credentialSources.${ref}`) : mono(ref);
 
   const merchantColumns: Column<MerchantRow>[] = [
     { header: t("merchants.columns.merchant"), cell: (m) => <span className="font-medium">{m.displayName}</span> },
@@ -34,13 +35,25 @@ export default async function SettingsPage() {
     { header: t("merchants.columns.appid"), cell: (m) => mono(m.appid) },
     {
       header: t("merchants.columns.mode"),
-      cell: (m) => <Badge tone={m.mode === "partner" ? "violet" : "slate"} label={t(m.mode === "partner" ? "merchants.modes.partner" : "merchants.modes.direct")} />,
+      cell: (m) => (
+        <Badge
+          tone={m.mode === "partner" ? "violet" : "slate"}
+          label={t(m.mode === "partner" ? "merchants.modes.partner" : "merchants.modes.direct")}
+        />
+      ),
     },
     { header: t("merchants.columns.subMchid"), cell: (m) => mono(m.subMchid) },
     { header: t("merchants.columns.subAppid"), cell: (m) => mono(m.subAppid) },
-    { header: t("merchants.columns.api"), cell: (m) => <span className="text-xs font-medium uppercase">{m.apiVersion}</span> },
+    {
+      header: t("merchants.columns.api"),
+      cell: (m) => <span className="text-xs font-medium uppercase">{m.apiVersion}</span>,
+    },
     { header: t("merchants.columns.credentials"), cell: (m) => credentials(m.credentialsRef) },
-    { header: t("merchants.columns.approvalAbove"), align: "right", cell: (m) => <Money fen={m.approvalThresholdFen} /> },
+    {
+      header: t("merchants.columns.approvalAbove"),
+      align: "right",
+      cell: (m) => <Money fen={m.approvalThresholdFen} />,
+    },
   ];
 
   return (
@@ -54,10 +67,14 @@ export default async function SettingsPage() {
           <Detail label={t("profile.name")}>{user.name}</Detail>
           <Detail label={t("profile.email")}>{user.email}</Detail>
           <Detail label={t("profile.role")}>
-            <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{common(`roles.${user.role}`)}</span>
+            <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">
+              {common(`roles.${user.role}`)}
+            </span>
           </Detail>
         </DetailList>
-        <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">{t("profile.permissions")}</h3>
+        <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">
+          {t("profile.permissions")}
+        </h3>
         <ul className="divide-y divide-slate-100 text-sm">
           {permissions.map(([permission, needs]) => {
             const allowed = can(user.role, permission);
@@ -69,7 +86,9 @@ export default async function SettingsPage() {
                   <Minus className="h-4 w-4 text-slate-300" aria-label={t("profile.notAllowed")} />
                 )}
                 <span className={allowed ? "text-slate-900" : "text-slate-400"}>{t(`permissions.${permission}`)}</span>
-                <span className="ml-auto text-xs text-slate-400">{t("profile.needs", { role: common(`roles.${needs}`) })}</span>
+                <span className="ml-auto text-xs text-slate-400">
+                  {t("profile.needs", { role: common(`roles.${needs}`) })}
+                </span>
               </li>
             );
           })}

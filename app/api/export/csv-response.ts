@@ -24,14 +24,21 @@ interface CsvExport<Filters extends { after?: string }> {
  * filters from the query string, an audit row saying who took which rows out, then the file streamed as it is read,
  * with headers in the reader's language.
  */
-export async function csvExportResponse<Filters extends { after?: string }>(request: NextRequest, spec: CsvExport<Filters>): Promise<Response> {
+export async function csvExportResponse<Filters extends { after?: string }>(
+  request: NextRequest,
+  spec: CsvExport<Filters>,
+): Promise<Response> {
   const user = await currentUser();
   if (!user) return Response.json({ code: "UNAUTHENTICATED" }, { status: 401 });
   if (!can(user.role, "read")) return Response.json({ code: "FORBIDDEN" }, { status: 403 });
 
   // The page cursor is the list's paging, not a filter: the file holds every matching row.
   const { after: _page, ...filters } = spec.parse(Object.fromEntries(request.nextUrl.searchParams));
-  const locale = pickLocale(user.locale, request.cookies.get(LOCALE_COOKIE)?.value, request.headers.get("accept-language"));
+  const locale = pickLocale(
+    user.locale,
+    request.cookies.get(LOCALE_COOKIE)?.value,
+    request.headers.get("accept-language"),
+  );
   const t: ExportTranslator = createTranslator({ locale, messages: loadMessages(locale) as Messages });
   const db = getDb();
   await appendAudit(db, await auditActor(user), `export.${spec.kind}`, null, { filters });

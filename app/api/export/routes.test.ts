@@ -17,7 +17,8 @@ vi.mock("@/app/_server/session", () => ({
 const { GET: exportRefunds } = await import("./refunds/route");
 const { GET: exportOrders } = await import("./orders/route");
 
-const request = (path: string, headers: Record<string, string> = {}) => new NextRequest(`http://localhost${path}`, { headers });
+const request = (path: string, headers: Record<string, string> = {}) =>
+  new NextRequest(`http://localhost${path}`, { headers });
 
 async function csv(response: Response): Promise<string[][]> {
   const bytes = new Uint8Array(await response.arrayBuffer());
@@ -67,11 +68,17 @@ describe("GET /api/export/refunds and /api/export/orders", () => {
     expect(header!.slice(0, 3)).toEqual(["退款申请时间（北京时间）", "商户退款单号", "微信退款单号"]);
     expect(rows.map((r) => [r[1], r[6], r[7]])).toEqual([["R-OK", "19.99", "退款成功"]]);
     const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.action, "export.refunds"));
-    expect(audit).toMatchObject({ actorId: viewer.id, actorLabel: viewer.email, details: { filters: { status: "SUCCESS", minFen: 1999 } } });
+    expect(audit).toMatchObject({
+      actorId: viewer.id,
+      actorLabel: viewer.email,
+      details: { filters: { status: "SUCCESS", minFen: 1999 } },
+    });
   });
 
   it("speaks the browser's language to a reader who chose none, and exports orders", async () => {
-    const response = await exportOrders(request("/api/export/orders?q=ORDER-EXPORT", { "accept-language": "en-US,en;q=0.9" }));
+    const response = await exportOrders(
+      request("/api/export/orders?q=ORDER-EXPORT", { "accept-language": "en-US,en;q=0.9" }),
+    );
     expect(response.headers.get("content-disposition")).toMatch(/filename\*=UTF-8''orders-\d{8}-\d{4}\.csv$/);
     const [header, ...rows] = await csv(response);
     expect(header![1]).toBe("Order no. (out_trade_no)");

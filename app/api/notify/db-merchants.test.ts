@@ -1,7 +1,14 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDb, type TestDatabase } from "@/tests/db";
-import { ADMIN_ACTOR, addVersion, createDbMerchant, keyMaterial, masterKeyEnv, type KeyMaterial } from "@/tests/fixtures/db-merchants";
+import {
+  ADMIN_ACTOR,
+  addVersion,
+  createDbMerchant,
+  keyMaterial,
+  masterKeyEnv,
+  type KeyMaterial,
+} from "@/tests/fixtures/db-merchants";
 import { post, processingRefund, refundResource, v3Callback } from "@/tests/fixtures/notifications";
 import { createUser } from "@/tests/fixtures/orders";
 import { setDbForTests } from "@/lib/db/client";
@@ -40,7 +47,12 @@ describe("POST /api/notify/refund with merchants configured in the database", ()
   });
 
   /** A REFUND.SUCCESS callback for `refund` of `merchant`, signed with one version's platform key and encrypted with one's APIv3 key. */
-  function callback(refund: Refund, merchant: Merchant, signedWith: KeyMaterial, encryptedWith: KeyMaterial = signedWith) {
+  function callback(
+    refund: Refund,
+    merchant: Merchant,
+    signedWith: KeyMaterial,
+    encryptedWith: KeyMaterial = signedWith,
+  ) {
     const built = v3Callback(refundResource(refund, "SUCCESS", { mchid: merchant.mchid }), "REFUND.SUCCESS", {
       apiV3Key: encryptedWith.upload.apiV3Key,
       signer: signedWith.platformSigner,
@@ -50,25 +62,39 @@ describe("POST /api/notify/refund with merchants configured in the database", ()
 
   async function outcomeOf(refund: Refund) {
     const [row] = await t.db.select().from(refunds).where(eq(refunds.id, refund.id));
-    const [notification] = await t.db.select().from(notifications).orderBy(notifications.id).limit(1).offset((await t.db.$count(notifications)) - 1);
+    const [notification] = await t.db
+      .select()
+      .from(notifications)
+      .orderBy(notifications.id)
+      .limit(1)
+      .offset((await t.db.$count(notifications)) - 1);
     return { status: row!.status, notification };
   }
 
   it("applies each merchant's callback to that merchant, whichever merchant comes first", async () => {
     const ofB = await refundB();
     expect((await refundPOST(callback(ofB, b.merchant, b.material))).status).toBe(204);
-    expect(await outcomeOf(ofB)).toMatchObject({ status: "SUCCESS", notification: { merchantId: b.merchant.id, outcome: "applied" } });
+    expect(await outcomeOf(ofB)).toMatchObject({
+      status: "SUCCESS",
+      notification: { merchantId: b.merchant.id, outcome: "applied" },
+    });
 
     const ofA = await refundA();
     expect((await refundPOST(callback(ofA, a.merchant, a.material))).status).toBe(204);
-    expect(await outcomeOf(ofA)).toMatchObject({ status: "SUCCESS", notification: { merchantId: a.merchant.id, outcome: "applied" } });
+    expect(await outcomeOf(ofA)).toMatchObject({
+      status: "SUCCESS",
+      notification: { merchantId: a.merchant.id, outcome: "applied" },
+    });
   });
 
   it("refuses a callback that names merchant A but is encrypted with B's key", async () => {
     const ofA = await refundA();
     const response = await refundPOST(callback(ofA, a.merchant, b.material));
     expect(response.status).toBe(400);
-    expect(await outcomeOf(ofA)).toMatchObject({ status: "PROCESSING", notification: { verification: "rejected", rejectionCode: "MERCHANT_MISMATCH" } });
+    expect(await outcomeOf(ofA)).toMatchObject({
+      status: "PROCESSING",
+      notification: { verification: "rejected", rejectionCode: "MERCHANT_MISMATCH" },
+    });
   });
 
   it("during a rotation opens callbacks of the standby version, also mixed with the new one, until it is retired", async () => {
@@ -78,7 +104,9 @@ describe("POST /api/notify/refund with merchants configured in the database", ()
     const early = await refundA();
     expect((await refundPOST(callback(early, a.merchant, next))).status).toBe(204);
 
-    expect(await activateCredentials(t.db, { merchantId: a.merchant.id, version, actor: ADMIN_ACTOR })).toMatchObject({ ok: true });
+    expect(await activateCredentials(t.db, { merchantId: a.merchant.id, version, actor: ADMIN_ACTOR })).toMatchObject({
+      ok: true,
+    });
     const old = await refundA();
     expect((await refundPOST(callback(old, a.merchant, a.material))).status).toBe(204);
     expect(await outcomeOf(old)).toMatchObject({ status: "SUCCESS", notification: { merchantId: a.merchant.id } });
@@ -86,10 +114,15 @@ describe("POST /api/notify/refund with merchants configured in the database", ()
     const mixed = await refundA();
     expect((await refundPOST(callback(mixed, a.merchant, a.material, next))).status).toBe(204);
 
-    expect(await retireCredentials(t.db, { merchantId: a.merchant.id, version: version - 1, actor: ADMIN_ACTOR })).toMatchObject({ ok: true });
+    expect(
+      await retireCredentials(t.db, { merchantId: a.merchant.id, version: version - 1, actor: ADMIN_ACTOR }),
+    ).toMatchObject({ ok: true });
     const late = await refundA();
     expect((await refundPOST(callback(late, a.merchant, a.material))).status).toBe(400);
-    expect(await outcomeOf(late)).toMatchObject({ status: "PROCESSING", notification: { verification: "rejected", rejectionCode: "UNKNOWN_SERIAL" } });
+    expect(await outcomeOf(late)).toMatchObject({
+      status: "PROCESSING",
+      notification: { verification: "rejected", rejectionCode: "UNKNOWN_SERIAL" },
+    });
     expect((await refundPOST(callback(late, a.merchant, next, a.material))).status).toBe(400);
     expect((await refundPOST(callback(late, a.merchant, next))).status).toBe(204);
   });

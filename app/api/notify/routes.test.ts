@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDb, type TestDatabase } from "@/tests/db";
-import { MERCHANT_ENV, post, processingRefund, refundResource, v2Callback, v3Callback } from "@/tests/fixtures/notifications";
+import {
+  MERCHANT_ENV,
+  post,
+  processingRefund,
+  refundResource,
+  v2Callback,
+  v3Callback,
+} from "@/tests/fixtures/notifications";
 import { createPaidOrder, createUser } from "@/tests/fixtures/orders";
 import { createDatabase, setDbForTests } from "@/lib/db/client";
 import { notifications, orders, type Refund } from "@/lib/db/schema";
@@ -20,7 +27,11 @@ describe("POST /api/notify/refund and /api/notify/payment", () => {
     for (const [name, value] of Object.entries(MERCHANT_ENV)) vi.stubEnv(name, value);
     await createPaidOrder(t.db);
     const operator = await createUser(t.db, "operator");
-    refund = await processingRefund(t.db, { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 });
+    refund = await processingRefund(t.db, {
+      actor: { id: operator.id, label: operator.email },
+      userId: operator.id,
+      orderIntervalMs: 0,
+    });
   });
   afterAll(async () => {
     setDbForTests(undefined);
@@ -28,7 +39,8 @@ describe("POST /api/notify/refund and /api/notify/payment", () => {
     await t.drop();
   });
 
-  const refundRequest = (callback: { headers: Record<string, string>; body: string }) => post("/api/notify/refund", callback.body, callback.headers);
+  const refundRequest = (callback: { headers: Record<string, string>; body: string }) =>
+    post("/api/notify/refund", callback.body, callback.headers);
 
   it("answers an applied refund notification 204 with no body", async () => {
     const response = await refundPOST(refundRequest(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS")));
@@ -37,7 +49,14 @@ describe("POST /api/notify/refund and /api/notify/payment", () => {
   });
 
   it("answers an unknown refund 404 with WeChat's FAIL body", async () => {
-    const response = await refundPOST(refundRequest(v3Callback(refundResource({ outRefundNo: "R-ROUTE-UNKNOWN", refundId: null, amountFen: 1 }, "SUCCESS"), "REFUND.SUCCESS")));
+    const response = await refundPOST(
+      refundRequest(
+        v3Callback(
+          refundResource({ outRefundNo: "R-ROUTE-UNKNOWN", refundId: null, amountFen: 1 }, "SUCCESS"),
+          "REFUND.SUCCESS",
+        ),
+      ),
+    );
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe("application/json");
     expect(await response.json()).toEqual({ code: "FAIL", message: "refund not found" });
@@ -56,12 +75,16 @@ describe("POST /api/notify/refund and /api/notify/payment", () => {
     const response = await refundPOST(post("/api/notify/refund", xml, { "Content-Type": "text/xml" }));
     expect(response.status).toBe(400);
     expect(response.headers.get("content-type")).toBe("text/xml");
-    expect(await response.text()).toMatch(/^<xml><return_code><!\[CDATA\[FAIL]]><\/return_code><return_msg><!\[CDATA\[XML_DTD_FORBIDDEN]]><\/return_msg><\/xml>$/);
+    expect(await response.text()).toMatch(
+      /^<xml><return_code><!\[CDATA\[FAIL]]><\/return_code><return_msg><!\[CDATA\[XML_DTD_FORBIDDEN]]><\/return_msg><\/xml>$/,
+    );
   });
 
   it("answers an oversized body 413", async () => {
     const body = "x".repeat(65 * 1024);
-    const response = await refundPOST(post("/api/notify/refund", body, { "Content-Type": "application/json", "Content-Length": String(body.length) }));
+    const response = await refundPOST(
+      post("/api/notify/refund", body, { "Content-Type": "application/json", "Content-Length": String(body.length) }),
+    );
     expect(response.status).toBe(413);
   });
 
@@ -81,7 +104,9 @@ describe("POST /api/notify/refund and /api/notify/payment", () => {
     const response = await paymentPOST(post("/api/notify/payment", callback.body, callback.headers));
     expect(response.status).toBe(204);
     expect(await t.db.select().from(orders).where(eq(orders.outTradeNo, "P-ROUTE-1"))).toHaveLength(1);
-    expect(await t.db.select().from(notifications).where(eq(notifications.notificationId, id))).toMatchObject([{ outcome: "applied" }]);
+    expect(await t.db.select().from(notifications).where(eq(notifications.notificationId, id))).toMatchObject([
+      { outcome: "applied" },
+    ]);
   });
 
   it("answers 500 when the database is unreachable, without details", async () => {

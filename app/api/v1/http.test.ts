@@ -7,7 +7,10 @@ import { apiRequest, createTestKey, params } from "@/tests/fixtures/merchant-api
 
 // The routes call getDb(); point it at this file's database.
 const holder = vi.hoisted(() => ({ db: undefined as Database | undefined }));
-vi.mock("@/lib/db/client", async (importOriginal) => ({ ...(await importOriginal<typeof import("@/lib/db/client")>()), getDb: () => holder.db! }));
+vi.mock("@/lib/db/client", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/db/client")>()),
+  getDb: () => holder.db!,
+}));
 vi.mock("@/lib/jobs/boss", () => ({ getBoss: async () => ({ send: async () => "job" }) }));
 
 const orders = await import("./orders/route");
@@ -52,7 +55,10 @@ describe("merchant API: authentication and request bodies", () => {
       { authorization: `Bearer ${revokedKey}` },
     ];
     for (const headers of attempts) {
-      const response = await order.GET(apiRequest("GET", "/api/v1/orders/T1", { headers }), params({ outTradeNo: "T1" }));
+      const response = await order.GET(
+        apiRequest("GET", "/api/v1/orders/T1", { headers }),
+        params({ outTradeNo: "T1" }),
+      );
       expect(response.status).toBe(401);
       expect(response.headers.get("www-authenticate")).toMatch(/^Bearer realm="merchant-api"/);
       expect((await response.json()).code).toBe("UNAUTHENTICATED");
@@ -60,7 +66,10 @@ describe("merchant API: authentication and request bodies", () => {
   });
 
   it("accepts the scheme in any case", async () => {
-    const response = await order.GET(apiRequest("GET", "/api/v1/orders/T1", { headers: { authorization: `bearer ${key}` } }), params({ outTradeNo: "T1" }));
+    const response = await order.GET(
+      apiRequest("GET", "/api/v1/orders/T1", { headers: { authorization: `bearer ${key}` } }),
+      params({ outTradeNo: "T1" }),
+    );
     expect(response.status).toBe(404);
   });
 
@@ -100,25 +109,43 @@ describe("merchant API: authentication and request bodies", () => {
   });
 
   it("answers 400 INVALID_REQUEST with field_errors for JSON of the wrong shape, unknown fields included", async () => {
-    const response = await refunds.POST(apiRequest("POST", "/api/v1/refunds", { key, body: { amount: "100", out_refund_number: "X1" } }));
+    const response = await refunds.POST(
+      apiRequest("POST", "/api/v1/refunds", { key, body: { amount: "100", out_refund_number: "X1" } }),
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       code: "INVALID_REQUEST",
-      field_errors: { out_trade_no: ["Required."], amount: [expect.stringContaining("not a string")], out_refund_number: ["Unknown field."] },
+      field_errors: {
+        out_trade_no: ["Required."],
+        amount: [expect.stringContaining("not a string")],
+        out_refund_number: ["Unknown field."],
+      },
     });
     const array = await refunds.POST(apiRequest("POST", "/api/v1/refunds", { key, body: [1] }));
-    expect(await array.json()).toMatchObject({ code: "INVALID_REQUEST", field_errors: { _body: [expect.any(String)] } });
+    expect(await array.json()).toMatchObject({
+      code: "INVALID_REQUEST",
+      field_errors: { _body: [expect.any(String)] },
+    });
   });
 
   it("refuses a malformed Idempotency-Key", async () => {
-    const response = await refunds.POST(apiRequest("POST", "/api/v1/refunds", { key, body: {}, headers: { "idempotency-key": "x".repeat(256) } }));
+    const response = await refunds.POST(
+      apiRequest("POST", "/api/v1/refunds", { key, body: {}, headers: { "idempotency-key": "x".repeat(256) } }),
+    );
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: "INVALID_REQUEST", field_errors: { "Idempotency-Key": [expect.any(String)] } });
+    expect(await response.json()).toMatchObject({
+      code: "INVALID_REQUEST",
+      field_errors: { "Idempotency-Key": [expect.any(String)] },
+    });
   });
 
   it("answers an unexpected failure with a JSON 500, not a stack trace", async () => {
     const broken = holder.db;
-    holder.db = { select: () => { throw new Error("database is down: secret detail"); } } as unknown as Database;
+    holder.db = {
+      select: () => {
+        throw new Error("database is down: secret detail");
+      },
+    } as unknown as Database;
     try {
       const response = await order.GET(apiRequest("GET", "/api/v1/orders/T1", { key }), params({ outTradeNo: "T1" }));
       expect(response.status).toBe(500);

@@ -8,7 +8,10 @@ import { apiRequest, createMerchant, params } from "@/tests/fixtures/merchant-ap
 import { createPaidOrder } from "@/tests/fixtures/orders";
 
 const holder = vi.hoisted(() => ({ db: undefined as Database | undefined }));
-vi.mock("@/lib/db/client", async (importOriginal) => ({ ...(await importOriginal<typeof import("@/lib/db/client")>()), getDb: () => holder.db! }));
+vi.mock("@/lib/db/client", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/db/client")>()),
+  getDb: () => holder.db!,
+}));
 vi.mock("@/lib/jobs/boss", () => ({ getBoss: async () => ({ send: async () => "job" }) }));
 
 const { GET: getOrder } = await import("./orders/[outTradeNo]/route");
@@ -22,8 +25,13 @@ describe("API keys are valid only for their merchant", () => {
   let orderB: Order;
   const admin = { id: null, label: "admin@example.com" };
 
-  const read = (order: Order, key: string) => getOrder(apiRequest("GET", `/api/v1/orders/${order.outTradeNo}`, { key }), params({ outTradeNo: order.outTradeNo }));
-  const refund = (order: Order, key: string) => postRefund(apiRequest("POST", "/api/v1/refunds", { key, body: { out_trade_no: order.outTradeNo, amount: 100 } }));
+  const read = (order: Order, key: string) =>
+    getOrder(
+      apiRequest("GET", `/api/v1/orders/${order.outTradeNo}`, { key }),
+      params({ outTradeNo: order.outTradeNo }),
+    );
+  const refund = (order: Order, key: string) =>
+    postRefund(apiRequest("POST", "/api/v1/refunds", { key, body: { out_trade_no: order.outTradeNo, amount: 100 } }));
 
   beforeAll(async () => {
     t = await createTestDb();
@@ -31,7 +39,12 @@ describe("API keys are valid only for their merchant", () => {
     const [a, b] = [await createMerchant(t.db, "Shop A"), await createMerchant(t.db, "Shop B")];
     orderA = await createPaidOrder(t.db, { merchantId: a.id });
     orderB = await createPaidOrder(t.db, { merchantId: b.id });
-    ({ key: keyA } = await createApiKey(t.db, { name: "Shop A back end", merchantId: a.id, createdBy: null, actor: admin }));
+    ({ key: keyA } = await createApiKey(t.db, {
+      name: "Shop A back end",
+      merchantId: a.id,
+      createdBy: null,
+      actor: admin,
+    }));
   });
   afterAll(() => t.drop());
 
@@ -49,7 +62,12 @@ describe("API keys are valid only for their merchant", () => {
   });
 
   it("stops working once revoked on the admin page", async () => {
-    const { key, apiKey } = await createApiKey(t.db, { name: "to revoke", merchantId: orderA.merchantId, createdBy: null, actor: admin });
+    const { key, apiKey } = await createApiKey(t.db, {
+      name: "to revoke",
+      merchantId: orderA.merchantId,
+      createdBy: null,
+      actor: admin,
+    });
     expect((await read(orderA, key)).status).toBe(200);
     await revokeApiKey(t.db, { id: apiKey.id, actor: admin });
     expect((await read(orderA, key)).status).toBe(401);

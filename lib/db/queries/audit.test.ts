@@ -20,7 +20,15 @@ describe("audit queries", () => {
     await t.db.insert(auditLog).values([
       { actorLabel: "50%_off@example.com", action: "auth.login_failed", at: new Date("2024-04-30T15:00:00Z") },
       // 16:30Z is already 1 May in Beijing. The actor's name (`operator`) is joined in; a `user` target shows its email.
-      { actorId: olga.id, actorLabel: olga.email, action: "auth.sign_in", targetType: "user", targetId: olga.id, ip: "10.0.0.9", at: new Date("2024-04-30T16:30:00Z") },
+      {
+        actorId: olga.id,
+        actorLabel: olga.email,
+        action: "auth.sign_in",
+        targetType: "user",
+        targetId: olga.id,
+        ip: "10.0.0.9",
+        at: new Date("2024-04-30T16:30:00Z"),
+      },
     ]);
     // One transaction: every row gets the same now(), so only the id orders them.
     await t.db.transaction(async (tx) => {
@@ -34,9 +42,30 @@ describe("audit queries", () => {
 
   it("lists newest first, ties broken by id, with target, details, the actor's name and a target user's email", async () => {
     const { rows } = await listAuditEntries(t.db, noFilters);
-    expect(rows.map((r) => r.action)).toEqual(["notification.rejected", "refund.requested", "refund.approved", "refund.requested", "auth.sign_in", "auth.login_failed"]);
-    expect(rows[3]).toMatchObject({ actorLabel: "Admin@Example.com", actorName: null, targetType: "refund", targetId: "R1", ip: "10.0.0.1", details: { amountFen: 500 } });
-    expect(rows[4]).toMatchObject({ actorLabel: "olga@example.com", actorName: "operator", targetType: "user", targetId: olgaId, targetUserEmail: "olga@example.com", ip: "10.0.0.9" });
+    expect(rows.map((r) => r.action)).toEqual([
+      "notification.rejected",
+      "refund.requested",
+      "refund.approved",
+      "refund.requested",
+      "auth.sign_in",
+      "auth.login_failed",
+    ]);
+    expect(rows[3]).toMatchObject({
+      actorLabel: "Admin@Example.com",
+      actorName: null,
+      targetType: "refund",
+      targetId: "R1",
+      ip: "10.0.0.1",
+      details: { amountFen: 500 },
+    });
+    expect(rows[4]).toMatchObject({
+      actorLabel: "olga@example.com",
+      actorName: "operator",
+      targetType: "user",
+      targetId: olgaId,
+      targetUserEmail: "olga@example.com",
+      ip: "10.0.0.9",
+    });
     expect(rows[3]?.targetUserEmail).toBeNull();
   });
 
@@ -88,6 +117,12 @@ describe("audit queries", () => {
   });
 
   it("offers each distinct action once, sorted", async () => {
-    expect(await listAuditActions(t.db)).toEqual(["auth.login_failed", "auth.sign_in", "notification.rejected", "refund.approved", "refund.requested"]);
+    expect(await listAuditActions(t.db)).toEqual([
+      "auth.login_failed",
+      "auth.sign_in",
+      "notification.rejected",
+      "refund.approved",
+      "refund.requested",
+    ]);
   });
 });

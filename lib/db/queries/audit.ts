@@ -35,7 +35,12 @@ export async function listAuditEntries(db: Db, filters: AuditFilters, pageSize =
   // `R2024…`, `refund`, `refund:R2024…` or a target user's email all find the entries about it.
   if (filters.target) {
     const pattern = containsPattern(filters.target);
-    conditions.push(or(ilike(sql`concat_ws(':', ${auditLog.targetType}, ${auditLog.targetId})`, pattern), ilike(targetUsers.email, pattern)));
+    conditions.push(
+      or(
+        ilike(sql`concat_ws(':', ${auditLog.targetType}, ${auditLog.targetId})`, pattern),
+        ilike(targetUsers.email, pattern),
+      ),
+    );
   }
   conditions.push(...beijingDayRange(auditLog.at, filters.from, filters.to));
   const cursor = decodeCursor(filters.after);

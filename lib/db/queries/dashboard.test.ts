@@ -15,12 +15,27 @@ describe("dashboard range from the URL", () => {
     [{ days: "7" }, { from: "2024-06-24", to: "2024-06-30", days: 7, preset: 7 }],
     [{ days: "90" }, { from: "2024-04-02", to: "2024-06-30", days: 90, preset: 90 }],
     [{ days: "12" }, { from: "2024-06-01", to: "2024-06-30", days: 30, preset: 30 }],
-    [{ from: "2024-02-27", to: "2024-03-01" }, { from: "2024-02-27", to: "2024-03-01", days: 4, preset: null }],
-    [{ from: "2024-06-10", to: "2024-06-10" }, { from: "2024-06-10", to: "2024-06-10", days: 1, preset: null }],
+    [
+      { from: "2024-02-27", to: "2024-03-01" },
+      { from: "2024-02-27", to: "2024-03-01", days: 4, preset: null },
+    ],
+    [
+      { from: "2024-06-10", to: "2024-06-10" },
+      { from: "2024-06-10", to: "2024-06-10", days: 1, preset: null },
+    ],
     // Unreal days, reversed and over-long ranges fall back to the default.
-    [{ from: "2024-02-28", to: "2024-02-31" }, { from: "2024-06-01", to: "2024-06-30", days: 30, preset: 30 }],
-    [{ from: "2024-06-10", to: "2024-06-01" }, { from: "2024-06-01", to: "2024-06-30", days: 30, preset: 30 }],
-    [{ from: "2022-01-01", to: "2024-06-01" }, { from: "2024-06-01", to: "2024-06-30", days: 30, preset: 30 }],
+    [
+      { from: "2024-02-28", to: "2024-02-31" },
+      { from: "2024-06-01", to: "2024-06-30", days: 30, preset: 30 },
+    ],
+    [
+      { from: "2024-06-10", to: "2024-06-01" },
+      { from: "2024-06-01", to: "2024-06-30", days: 30, preset: 30 },
+    ],
+    [
+      { from: "2022-01-01", to: "2024-06-01" },
+      { from: "2024-06-01", to: "2024-06-30", days: 30, preset: 30 },
+    ],
     [{ from: "2024-06-10" }, { from: "2024-06-01", to: "2024-06-30", days: 30, preset: 30 }],
   ])("%j → %j", (params, expected) => {
     expect(range(params)).toEqual(expected);
@@ -51,8 +66,15 @@ describe("dashboard queries", () => {
     createdAt: Date,
     extra: { succeededAfterSeconds?: number; outcomeUnknown?: boolean; lastErrorCode?: string } = {},
   ) {
-    const order = await createPaidOrder(t.db, { merchantId, totalFen: 1_000_000, paidAt: new Date(createdAt.getTime() - 60_000) });
-    const finishedAt = extra.succeededAfterSeconds === undefined ? null : new Date(createdAt.getTime() + extra.succeededAfterSeconds * 1000);
+    const order = await createPaidOrder(t.db, {
+      merchantId,
+      totalFen: 1_000_000,
+      paidAt: new Date(createdAt.getTime() - 60_000),
+    });
+    const finishedAt =
+      extra.succeededAfterSeconds === undefined
+        ? null
+        : new Date(createdAt.getTime() + extra.succeededAfterSeconds * 1000);
     await t.db.insert(refunds).values({
       orderId: order.id,
       merchantId,
@@ -87,7 +109,10 @@ describe("dashboard queries", () => {
     await addRefund(merchantA, "CLOSED", 100, at("2024-06-30T09:00:00"));
     await addRefund(merchantA, "ABNORMAL", 200, at("2024-06-30T09:00:00"));
     await addRefund(merchantA, "FAILED", 300, at("2024-06-29T09:00:00"), { lastErrorCode: "NOT_ENOUGH" });
-    await addRefund(merchantA, "PENDING", 400, at("2024-06-29T09:00:00"), { outcomeUnknown: true, lastErrorCode: "SYSTEM_ERROR" });
+    await addRefund(merchantA, "PENDING", 400, at("2024-06-29T09:00:00"), {
+      outcomeUnknown: true,
+      lastErrorCode: "SYSTEM_ERROR",
+    });
     await addRefund(merchantA, "PROCESSING", 500, at("2024-06-30T09:00:00"));
     await addRefund(merchantA, "AWAITING_APPROVAL", 600, at("2024-06-30T09:00:00"));
     await addRefund(merchantA, "REJECTED", 700, at("2024-06-30T09:00:00"));
@@ -120,7 +145,14 @@ describe("dashboard queries", () => {
 
   it("narrows to one merchant", async () => {
     const summary = await rangeSummary(t.db, range, merchantA);
-    expect(summary).toMatchObject({ requestedCount: 10, refundedCount: 3, refundedFen: 7009, finalCount: 6, p50SuccessSeconds: 120, p90SuccessSeconds: 504 });
+    expect(summary).toMatchObject({
+      requestedCount: 10,
+      refundedCount: 3,
+      refundedFen: 7009,
+      finalCount: 6,
+      p50SuccessSeconds: 120,
+      p90SuccessSeconds: 504,
+    });
   });
 
   it("shows an empty range as zeros and no times, and no rates", async () => {
@@ -138,7 +170,11 @@ describe("dashboard queries", () => {
       p90SuccessSeconds: null,
     });
     expect(outcomeRate(0, summary)).toBeNull();
-    expect((await dailySeries(t.db, empty)).every((d) => d.refundedFen === 0 && Object.values(d.byStatus).every((n) => n === 0))).toBe(true);
+    expect(
+      (await dailySeries(t.db, empty)).every(
+        (d) => d.refundedFen === 0 && Object.values(d.byStatus).every((n) => n === 0),
+      ),
+    ).toBe(true);
   });
 
   it("counts what is in flight and needs attention now, whatever the range", async () => {
@@ -169,8 +205,26 @@ describe("dashboard queries", () => {
       ["2024-06-29", 700, 1],
       ["2024-06-30", 5000, 1],
     ]);
-    expect(series[3]!.byStatus).toEqual({ SUCCESS: 1, PROCESSING: 0, PENDING: 1, AWAITING_APPROVAL: 0, CLOSED: 0, ABNORMAL: 0, FAILED: 1, REJECTED: 0 });
-    expect(series[4]!.byStatus).toEqual({ SUCCESS: 1, PROCESSING: 1, PENDING: 0, AWAITING_APPROVAL: 1, CLOSED: 1, ABNORMAL: 1, FAILED: 0, REJECTED: 1 });
+    expect(series[3]!.byStatus).toEqual({
+      SUCCESS: 1,
+      PROCESSING: 0,
+      PENDING: 1,
+      AWAITING_APPROVAL: 0,
+      CLOSED: 0,
+      ABNORMAL: 0,
+      FAILED: 1,
+      REJECTED: 0,
+    });
+    expect(series[4]!.byStatus).toEqual({
+      SUCCESS: 1,
+      PROCESSING: 1,
+      PENDING: 0,
+      AWAITING_APPROVAL: 1,
+      CLOSED: 1,
+      ABNORMAL: 1,
+      FAILED: 0,
+      REJECTED: 1,
+    });
   });
 
   it("series for one merchant", async () => {

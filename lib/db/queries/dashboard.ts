@@ -38,7 +38,11 @@ const dayOf = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 const isRealDay = (day: string) => !Number.isNaN(dayNumber(day)) && dayOf(dayNumber(day)) === day;
 
 const dashboardParamsSchema = z.object({
-  days: z.coerce.number().pipe(z.union(DASHBOARD_PRESETS.map((n) => z.literal(n)))).optional().catch(undefined),
+  days: z.coerce
+    .number()
+    .pipe(z.union(DASHBOARD_PRESETS.map((n) => z.literal(n))))
+    .optional()
+    .catch(undefined),
   from: dayParam,
   to: dayParam,
   merchant: z.string().uuid().optional().catch(undefined),
@@ -54,7 +58,10 @@ export function presetRange(days: DashboardPreset, now: Date): DashboardRange {
  * The dashboard's URL: a rolling preset (`days=7|30|90`) or a custom `from`–`to`, and a merchant. Anything invalid
  * (an unreal day, a reversed or over-long range) falls back to the last 30 days, as list filters drop bad values.
  */
-export function parseDashboardParams(params: Record<string, string | undefined>, now: Date): { range: DashboardRange; merchantId?: string } {
+export function parseDashboardParams(
+  params: Record<string, string | undefined>,
+  now: Date,
+): { range: DashboardRange; merchantId?: string } {
   const parsed = dashboardParamsSchema.parse(params);
   let range = presetRange(parsed.days ?? DEFAULT_PRESET, now);
   if (!parsed.days && parsed.from && parsed.to && isRealDay(parsed.from) && isRealDay(parsed.to)) {
@@ -66,7 +73,10 @@ export function parseDashboardParams(params: Record<string, string | undefined>,
 
 /** Refunds the range counts: requested on one of its Beijing days, for the merchant if one is chosen. */
 function inRange(range: DashboardRange, merchantId: string | undefined): SQL | undefined {
-  return and(...beijingDayRange(refunds.createdAt, range.from, range.to), merchantId ? eq(refunds.merchantId, merchantId) : undefined);
+  return and(
+    ...beijingDayRange(refunds.createdAt, range.from, range.to),
+    merchantId ? eq(refunds.merchantId, merchantId) : undefined,
+  );
 }
 
 /** Outcomes WeChat settled; REJECTED is an approver's decision before anything was sent, so it is no outcome. */
@@ -75,7 +85,9 @@ const isStatus = (status: RefundStatus) => eq(refunds.status, status);
 const countWhere = (condition: SQL) => sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
 /** Whole seconds from request to success, interpolated over the refunds that succeeded with a known time. */
 const successSeconds = (fraction: number) =>
-  sql<number | null>`round(percentile_cont(${sql.raw(String(fraction))}) within group (order by extract(epoch from ${refunds.finishedAt} - ${refunds.createdAt}))
+  sql<
+    number | null
+  >`round(percentile_cont(${sql.raw(String(fraction))}) within group (order by extract(epoch from ${refunds.finishedAt} - ${refunds.createdAt}))
     filter (where ${isStatus("SUCCESS")} and ${refunds.finishedAt} is not null))::int`.mapWith(Number);
 
 export interface RangeSummary {
@@ -96,7 +108,9 @@ export async function rangeSummary(db: Db, range: DashboardRange, merchantId?: s
     .select({
       requestedCount: sql<number>`count(*)`.mapWith(Number),
       refundedCount: countWhere(isStatus("SUCCESS")),
-      refundedFen: sql<number>`coalesce(sum(${refunds.amountFen}) filter (where ${isStatus("SUCCESS")}), 0)`.mapWith(Number),
+      refundedFen: sql<number>`coalesce(sum(${refunds.amountFen}) filter (where ${isStatus("SUCCESS")}), 0)`.mapWith(
+        Number,
+      ),
       finalCount: countWhere(FINAL),
       closedCount: countWhere(isStatus("CLOSED")),
       abnormalCount: countWhere(isStatus("ABNORMAL")),
@@ -133,14 +147,22 @@ export async function currentState(db: Db, merchantId?: string): Promise<Current
   const [row] = await db
     .select({
       inFlightCount: countWhere(inArray(refunds.status, IN_FLIGHT)),
-      inFlightFen: sql<number>`coalesce(sum(${refunds.amountFen}) filter (where ${inArray(refunds.status, IN_FLIGHT)}), 0)`.mapWith(Number),
+      inFlightFen:
+        sql<number>`coalesce(sum(${refunds.amountFen}) filter (where ${inArray(refunds.status, IN_FLIGHT)}), 0)`.mapWith(
+          Number,
+        ),
       abnormalCount: countWhere(isStatus("ABNORMAL")),
       failedCount: countWhere(isStatus("FAILED")),
       outcomeUnknownCount: countWhere(sql`${pending} and ${refunds.outcomeUnknown}`),
       pendingWithErrorCount: countWhere(sql`${pending} and ${refunds.lastErrorCode} is not null`),
     })
     .from(refunds)
-    .where(and(inArray(refunds.status, [...IN_FLIGHT, "ABNORMAL", "FAILED"]), merchantId ? eq(refunds.merchantId, merchantId) : undefined));
+    .where(
+      and(
+        inArray(refunds.status, [...IN_FLIGHT, "ABNORMAL", "FAILED"]),
+        merchantId ? eq(refunds.merchantId, merchantId) : undefined,
+      ),
+    );
   return row!;
 }
 
@@ -153,7 +175,16 @@ export interface DayPoint {
   byStatus: Record<RefundStatus, number>;
 }
 
-const STATUSES: RefundStatus[] = ["SUCCESS", "PROCESSING", "PENDING", "AWAITING_APPROVAL", "CLOSED", "ABNORMAL", "FAILED", "REJECTED"];
+const STATUSES: RefundStatus[] = [
+  "SUCCESS",
+  "PROCESSING",
+  "PENDING",
+  "AWAITING_APPROVAL",
+  "CLOSED",
+  "ABNORMAL",
+  "FAILED",
+  "REJECTED",
+];
 
 /** One point per Beijing day of the range, days without refunds included (as zeros). */
 export async function dailySeries(db: Db, range: DashboardRange, merchantId?: string): Promise<DayPoint[]> {
@@ -175,6 +206,11 @@ export async function dailySeries(db: Db, range: DashboardRange, merchantId?: st
     order by d.local_day`);
   return rows.map((row) => {
     const byStatus = Object.fromEntries(STATUSES.map((s) => [s, Number(row[s] ?? 0)])) as Record<RefundStatus, number>;
-    return { day: String(row.day), refundedFen: Number(row.refunded_fen ?? 0), refundedCount: byStatus.SUCCESS, byStatus };
+    return {
+      day: String(row.day),
+      refundedFen: Number(row.refunded_fen ?? 0),
+      refundedCount: byStatus.SUCCESS,
+      byStatus,
+    };
   });
 }

@@ -4,7 +4,11 @@ import { z } from "zod";
 import { parseYuan } from "../../money";
 
 /** A `YYYY-MM-DD` day in a list's URL; anything else is dropped, not an error, so a shared URL still opens. */
-export const dayParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+export const dayParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
 
 /** Dates in the filters are days in Beijing time, where WeChat's merchants live. */
 const beijingDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);

@@ -16,7 +16,13 @@ describe("keyset cursors", () => {
 
   it("cuts a page and points the next cursor at its last row", () => {
     const rows = [1, 2, 3].map((id) => ({ id, cursorMicros: 1000 - id, name: `r${id}` }));
-    expect(toPage(rows, 2)).toEqual({ rows: [{ id: 1, name: "r1" }, { id: 2, name: "r2" }], nextCursor: "998.2" });
+    expect(toPage(rows, 2)).toEqual({
+      rows: [
+        { id: 1, name: "r1" },
+        { id: 2, name: "r2" },
+      ],
+      nextCursor: "998.2",
+    });
     expect(toPage(rows, 3).nextCursor).toBeNull();
   });
 });

@@ -10,7 +10,15 @@ describe("listMerchants", () => {
     t = await createTestDb();
     await t.db.insert(merchants).values([
       { mchid: "1900000109", appid: "wx1", displayName: "Zeta", merchantSerialNo: "SERIAL" },
-      { mchid: "1900000100", appid: "wx2", displayName: "Alpha", mode: "partner", subMchid: "1900000200", apiVersion: "v2", approvalThresholdFen: 5_000 },
+      {
+        mchid: "1900000100",
+        appid: "wx2",
+        displayName: "Alpha",
+        mode: "partner",
+        subMchid: "1900000200",
+        apiVersion: "v2",
+        approvalThresholdFen: 5_000,
+      },
     ]);
   });
   afterAll(() => t.drop());
@@ -18,9 +26,25 @@ describe("listMerchants", () => {
   it("lists merchants by name with their display columns only", async () => {
     const rows = await listMerchants(t.db);
     expect(rows.map((m) => m.displayName)).toEqual(["Alpha", "Zeta"]);
-    expect(rows[0]).toMatchObject({ mchid: "1900000100", mode: "partner", subMchid: "1900000200", apiVersion: "v2", credentialsRef: "env", approvalThresholdFen: 5_000 });
-    expect(Object.keys(rows[1]!).sort()).toEqual(
-      ["apiVersion", "appid", "approvalThresholdFen", "credentialsRef", "displayName", "id", "mchid", "mode", "subAppid", "subMchid"],
-    );
+    expect(rows[0]).toMatchObject({
+      mchid: "1900000100",
+      mode: "partner",
+      subMchid: "1900000200",
+      apiVersion: "v2",
+      credentialsRef: "env",
+      approvalThresholdFen: 5_000,
+    });
+    expect(Object.keys(rows[1]!).sort()).toEqual([
+      "apiVersion",
+      "appid",
+      "approvalThresholdFen",
+      "credentialsRef",
+      "displayName",
+      "id",
+      "mchid",
+      "mode",
+      "subAppid",
+      "subMchid",
+    ]);
   });
 });

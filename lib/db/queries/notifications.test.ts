@@ -11,33 +11,110 @@ describe("notification queries", () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    const [m] = await t.db.insert(merchants).values({ mchid: "1900000109", appid: "wx1", displayName: "M" }).returning();
+    const [m] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000109", appid: "wx1", displayName: "M" })
+      .returning();
     const [o] = await t.db
       .insert(orders)
-      .values({ merchantId: m!.id, outTradeNo: "T1", transactionId: "4201", totalFen: 1000, paidAt: new Date("2024-04-01T00:00:00Z") })
+      .values({
+        merchantId: m!.id,
+        outTradeNo: "T1",
+        transactionId: "4201",
+        totalFen: 1000,
+        paidAt: new Date("2024-04-01T00:00:00Z"),
+      })
       .returning();
     const [r] = await t.db
       .insert(refunds)
       .values({ orderId: o!.id, merchantId: m!.id, outRefundNo: "R1", amountFen: 500, status: "SUCCESS" })
       .returning();
-    const base = { protocol: "v3" as const, headers: { "wechatpay-serial": "ABC" }, rawBody: "{}", responseStatus: 200 };
+    const base = {
+      protocol: "v3" as const,
+      headers: { "wechatpay-serial": "ABC" },
+      rawBody: "{}",
+      responseStatus: 200,
+    };
     await t.db.insert(notifications).values([
-      { ...base, notificationId: "N-APPLIED", receivedAt: new Date("2024-05-01T02:00:00Z"), eventType: "REFUND.SUCCESS", verification: "verified", outcome: "applied", refundId: r!.id, decrypted: { out_refund_no: "R1" } },
-      { ...base, notificationId: "N-DUP", receivedAt: new Date("2024-05-01T02:00:00Z"), eventType: "REFUND.SUCCESS", verification: "verified", outcome: "duplicate", refundId: r!.id },
-      { ...base, notificationId: "N-BAD-SIG", receivedAt: new Date("2024-05-01T17:00:00Z"), verification: "rejected", rejectionCode: "SIGN_ERROR", rejectionReason: "signature mismatch", outcome: "rejected", responseStatus: 401, rawBody: "退".repeat(2000) },
-      { ...base, notificationId: "N-CLOSED", receivedAt: new Date("2024-04-30T15:00:00Z"), eventType: "REFUND.CLOSED", verification: "verified", outcome: "unmatched" },
+      {
+        ...base,
+        notificationId: "N-APPLIED",
+        receivedAt: new Date("2024-05-01T02:00:00Z"),
+        eventType: "REFUND.SUCCESS",
+        verification: "verified",
+        outcome: "applied",
+        refundId: r!.id,
+        decrypted: { out_refund_no: "R1" },
+      },
+      {
+        ...base,
+        notificationId: "N-DUP",
+        receivedAt: new Date("2024-05-01T02:00:00Z"),
+        eventType: "REFUND.SUCCESS",
+        verification: "verified",
+        outcome: "duplicate",
+        refundId: r!.id,
+      },
+      {
+        ...base,
+        notificationId: "N-BAD-SIG",
+        receivedAt: new Date("2024-05-01T17:00:00Z"),
+        verification: "rejected",
+        rejectionCode: "SIGN_ERROR",
+        rejectionReason: "signature mismatch",
+        outcome: "rejected",
+        responseStatus: 401,
+        rawBody: "退".repeat(2000),
+      },
+      {
+        ...base,
+        notificationId: "N-CLOSED",
+        receivedAt: new Date("2024-04-30T15:00:00Z"),
+        eventType: "REFUND.CLOSED",
+        verification: "verified",
+        outcome: "unmatched",
+      },
       // Arrived before R1 was recorded; R1 exists now, so an admin may re-apply it.
-      { ...base, notificationId: "N-EARLY", receivedAt: new Date("2024-04-30T14:00:00Z"), eventType: "REFUND.ABNORMAL", verification: "verified", outcome: "unmatched", merchantId: m!.id, decrypted: { out_refund_no: "R1", refund_status: "ABNORMAL" } },
-      { ...base, notificationId: "N-ORPHAN", receivedAt: new Date("2024-04-30T13:00:00Z"), eventType: "REFUND.SUCCESS", verification: "verified", outcome: "unmatched", merchantId: m!.id, decrypted: { out_refund_no: "R-NEVER", refund_status: "SUCCESS" } },
+      {
+        ...base,
+        notificationId: "N-EARLY",
+        receivedAt: new Date("2024-04-30T14:00:00Z"),
+        eventType: "REFUND.ABNORMAL",
+        verification: "verified",
+        outcome: "unmatched",
+        merchantId: m!.id,
+        decrypted: { out_refund_no: "R1", refund_status: "ABNORMAL" },
+      },
+      {
+        ...base,
+        notificationId: "N-ORPHAN",
+        receivedAt: new Date("2024-04-30T13:00:00Z"),
+        eventType: "REFUND.SUCCESS",
+        verification: "verified",
+        outcome: "unmatched",
+        merchantId: m!.id,
+        decrypted: { out_refund_no: "R-NEVER", refund_status: "SUCCESS" },
+      },
     ]);
   });
   afterAll(() => t.drop());
 
   it("lists newest first, with the linked refund number", async () => {
     const { rows, nextCursor } = await listNotifications(t.db, noFilters);
-    expect(rows.map((r) => r.notificationId)).toEqual(["N-BAD-SIG", "N-DUP", "N-APPLIED", "N-CLOSED", "N-EARLY", "N-ORPHAN"]);
+    expect(rows.map((r) => r.notificationId)).toEqual([
+      "N-BAD-SIG",
+      "N-DUP",
+      "N-APPLIED",
+      "N-CLOSED",
+      "N-EARLY",
+      "N-ORPHAN",
+    ]);
     expect(nextCursor).toBeNull();
-    expect(rows[2]).toMatchObject({ outRefundNo: "R1", decrypted: { out_refund_no: "R1" }, headers: { "wechatpay-serial": "ABC" } });
+    expect(rows[2]).toMatchObject({
+      outRefundNo: "R1",
+      decrypted: { out_refund_no: "R1" },
+      headers: { "wechatpay-serial": "ABC" },
+    });
     expect(rows[3]?.outRefundNo).toBeNull();
   });
 
@@ -45,7 +122,11 @@ describe("notification queries", () => {
     const { rows } = await listNotifications(t.db, { ...noFilters, verification: "rejected" });
     expect(rows[0]?.rawBodyBytes).toBe(6000);
     expect(rows[0]?.rawBodyHead).toBe("退".repeat(2000));
-    expect(rows[0]).toMatchObject({ rejectionCode: "SIGN_ERROR", rejectionReason: "signature mismatch", responseStatus: 401 });
+    expect(rows[0]).toMatchObject({
+      rejectionCode: "SIGN_ERROR",
+      rejectionReason: "signature mismatch",
+      responseStatus: 401,
+    });
   });
 
   it("filters by verification, outcome, event type and Beijing day", async () => {
@@ -59,12 +140,19 @@ describe("notification queries", () => {
     expect(await ids({ from: "2024-05-01", to: "2024-05-01" })).toEqual(["N-DUP", "N-APPLIED"]);
     expect(await ids({ to: "2024-04-30" })).toEqual(["N-CLOSED", "N-EARLY", "N-ORPHAN"]);
     expect(await ids({ from: "2024-05-02" })).toEqual(["N-BAD-SIG"]);
-    expect(await ids({ verification: "verified", outcome: "unmatched", from: "2024-04-30", to: "2024-04-30" })).toEqual(["N-CLOSED", "N-EARLY", "N-ORPHAN"]);
+    expect(await ids({ verification: "verified", outcome: "unmatched", from: "2024-04-30", to: "2024-04-30" })).toEqual(
+      ["N-CLOSED", "N-EARLY", "N-ORPHAN"],
+    );
   });
 
   it("marks the unmatched rows whose refund exists now as re-applicable, and ABNORMAL reports", async () => {
     const { rows } = await listNotifications(t.db, noFilters);
-    const flags = Object.fromEntries(rows.map((r) => [r.notificationId, { reapplicable: r.reapplicable, abnormal: r.abnormal, noticeRefundNo: r.noticeRefundNo }]));
+    const flags = Object.fromEntries(
+      rows.map((r) => [
+        r.notificationId,
+        { reapplicable: r.reapplicable, abnormal: r.abnormal, noticeRefundNo: r.noticeRefundNo },
+      ]),
+    );
     expect(flags).toEqual({
       "N-BAD-SIG": { reapplicable: false, abnormal: false, noticeRefundNo: null },
       "N-DUP": { reapplicable: false, abnormal: false, noticeRefundNo: null },

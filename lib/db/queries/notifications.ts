@@ -10,7 +10,12 @@ export const NOTIFICATION_OUTCOMES = ["applied", "duplicate", "unmatched", "reje
 export type NotificationOutcome = (typeof NOTIFICATION_OUTCOMES)[number];
 
 /** The event types WeChat Pay sends to the console (APIv2 refund callbacks are logged under the APIv3 names). */
-export const NOTIFICATION_EVENT_TYPES = ["REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED", "TRANSACTION.SUCCESS"] as const;
+export const NOTIFICATION_EVENT_TYPES = [
+  "REFUND.SUCCESS",
+  "REFUND.ABNORMAL",
+  "REFUND.CLOSED",
+  "TRANSACTION.SUCCESS",
+] as const;
 
 /** Raw bodies are shown up to this many bytes; WeChat's callbacks are a few KiB, anything longer is noise or abuse. */
 export const RAW_BODY_PREVIEW_BYTES = 4096;

@@ -9,13 +9,33 @@ describe("order queries", () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    const [m] = await t.db.insert(merchants).values({ mchid: "1900000109", appid: "wx1", displayName: "Demo", subMchid: null }).returning();
+    const [m] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000109", appid: "wx1", displayName: "Demo", subMchid: null })
+      .returning();
     const paidAt = new Date("2024-05-01T02:00:00Z");
     const rows = await t.db
       .insert(orders)
       .values([
-        { merchantId: m!.id, outTradeNo: "T1", transactionId: "4201", totalFen: 1000, paidAt, description: "Latte", payerOpenid: "oPayer" },
-        { merchantId: m!.id, outTradeNo: "T2", transactionId: "4202", totalFen: 1000, paidAt, refundedFen: 300, inFlightFen: 200, refundCount: 2 },
+        {
+          merchantId: m!.id,
+          outTradeNo: "T1",
+          transactionId: "4201",
+          totalFen: 1000,
+          paidAt,
+          description: "Latte",
+          payerOpenid: "oPayer",
+        },
+        {
+          merchantId: m!.id,
+          outTradeNo: "T2",
+          transactionId: "4202",
+          totalFen: 1000,
+          paidAt,
+          refundedFen: 300,
+          inFlightFen: 200,
+          refundCount: 2,
+        },
         { merchantId: m!.id, outTradeNo: "T3", transactionId: "4203", totalFen: 1000, paidAt },
       ])
       .returning();

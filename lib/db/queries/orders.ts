@@ -24,7 +24,11 @@ export type OrderFilters = z.infer<typeof orderFiltersSchema>;
 
 /** The orders list's URL (`min`/`max` in yuan) as filters; the list page and the CSV export both read it so. */
 export function parseOrderFilters(params: Record<string, string | undefined>): OrderFilters {
-  return orderFiltersSchema.parse({ ...params, minFen: yuanParamToFen(params.min), maxFen: yuanParamToFen(params.max) });
+  return orderFiltersSchema.parse({
+    ...params,
+    minFen: yuanParamToFen(params.min),
+    maxFen: yuanParamToFen(params.max),
+  });
 }
 
 export function refundState(o: { totalFen: number; refundedFen: number; inFlightFen: number }): OrderRefundState {

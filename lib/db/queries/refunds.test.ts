@@ -54,7 +54,10 @@ describe("refund queries", () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    const [m] = await t.db.insert(merchants).values({ mchid: "1900000109", appid: "wx1", displayName: "M" }).returning();
+    const [m] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000109", appid: "wx1", displayName: "M" })
+      .returning();
     const us = await t.db
       .insert(users)
       .values([
@@ -68,8 +71,20 @@ describe("refund queries", () => {
     const os = await t.db
       .insert(orders)
       .values([
-        { merchantId: m!.id, outTradeNo: "T1", transactionId: "4201", totalFen: 100_000, paidAt: new Date("2024-04-01T00:00:00Z") },
-        { merchantId: m!.id, outTradeNo: "T2", transactionId: "4202", totalFen: 100_000, paidAt: new Date("2024-04-01T00:00:00Z") },
+        {
+          merchantId: m!.id,
+          outTradeNo: "T1",
+          transactionId: "4201",
+          totalFen: 100_000,
+          paidAt: new Date("2024-04-01T00:00:00Z"),
+        },
+        {
+          merchantId: m!.id,
+          outTradeNo: "T2",
+          transactionId: "4202",
+          totalFen: 100_000,
+          paidAt: new Date("2024-04-01T00:00:00Z"),
+        },
       ])
       .returning();
     order1 = os[0]!.id;
@@ -78,18 +93,51 @@ describe("refund queries", () => {
     const same = new Date("2024-05-01T10:00:00Z");
     // Five refunds at one instant: only the id orders them, and pages must split them without loss or repeats.
     for (let i = 1; i <= 5; i++) {
-      await addRefund({ orderId: order1, outRefundNo: `R-SAME-${i}`, amountFen: 100 * i, createdAt: same, requestedBy: alice });
+      await addRefund({
+        orderId: order1,
+        outRefundNo: `R-SAME-${i}`,
+        amountFen: 100 * i,
+        createdAt: same,
+        requestedBy: alice,
+      });
     }
-    await addRefund({ orderId: order2, outRefundNo: "R-EARLY", amountFen: 5_000, createdAt: new Date("2024-04-30T16:10:00Z"), status: "ABNORMAL", requestedBy: bob, approvedBy: alice });
-    await addRefund({ orderId: order2, outRefundNo: "R-LATE", amountFen: 9_999, createdAt: new Date("2024-05-01T15:30:00Z"), status: "PROCESSING" });
+    await addRefund({
+      orderId: order2,
+      outRefundNo: "R-EARLY",
+      amountFen: 5_000,
+      createdAt: new Date("2024-04-30T16:10:00Z"),
+      status: "ABNORMAL",
+      requestedBy: bob,
+      approvedBy: alice,
+    });
+    await addRefund({
+      orderId: order2,
+      outRefundNo: "R-LATE",
+      amountFen: 9_999,
+      createdAt: new Date("2024-05-01T15:30:00Z"),
+      status: "PROCESSING",
+    });
   });
   afterAll(() => t.drop());
 
   it("lists newest first, ties broken by id, with order number and requester", async () => {
     const { rows, nextCursor } = await listRefunds(t.db, noFilters);
-    expect(rows.map((r) => r.outRefundNo)).toEqual(["R-LATE", "R-SAME-5", "R-SAME-4", "R-SAME-3", "R-SAME-2", "R-SAME-1", "R-EARLY"]);
+    expect(rows.map((r) => r.outRefundNo)).toEqual([
+      "R-LATE",
+      "R-SAME-5",
+      "R-SAME-4",
+      "R-SAME-3",
+      "R-SAME-2",
+      "R-SAME-1",
+      "R-EARLY",
+    ]);
     expect(nextCursor).toBeNull();
-    expect(rows[1]).toMatchObject({ outTradeNo: "T1", orderId: order1, requesterName: "Alice", requesterEmail: "alice@example.com" });
+    expect(rows[1]).toMatchObject({
+      outTradeNo: "T1",
+      orderId: order1,
+      requesterName: "Alice",
+      requesterEmail: "alice@example.com",
+    });
     expect(rows[0]).toMatchObject({ requesterName: null, status: "PROCESSING" });
     expect(rows[0]).not.toHaveProperty("cursorMicros");
   });
@@ -119,13 +167,21 @@ describe("refund queries", () => {
   it("filters by status", async () => {
     const { rows } = await listRefunds(t.db, { ...noFilters, status: "ABNORMAL" });
     expect(rows.map((r) => r.outRefundNo)).toEqual(["R-EARLY"]);
-    expect(await allPages({ status: "SUCCESS" }, 2)).toEqual(["R-SAME-5", "R-SAME-4", "R-SAME-3", "R-SAME-2", "R-SAME-1"]);
+    expect(await allPages({ status: "SUCCESS" }, 2)).toEqual([
+      "R-SAME-5",
+      "R-SAME-4",
+      "R-SAME-3",
+      "R-SAME-2",
+      "R-SAME-1",
+    ]);
   });
 
   it("filters by an inclusive amount range in fen", async () => {
     const { rows } = await listRefunds(t.db, { ...noFilters, minFen: 200, maxFen: 400 });
     expect(rows.map((r) => r.amountFen)).toEqual([400, 300, 200]);
-    expect((await listRefunds(t.db, { ...noFilters, minFen: 9_999 })).rows.map((r) => r.outRefundNo)).toEqual(["R-LATE"]);
+    expect((await listRefunds(t.db, { ...noFilters, minFen: 9_999 })).rows.map((r) => r.outRefundNo)).toEqual([
+      "R-LATE",
+    ]);
   });
 
   it("filters by Beijing days", async () => {
@@ -148,17 +204,42 @@ describe("refund queries", () => {
   });
 
   it("drops invalid filter values instead of failing", async () => {
-    const filters = refundFiltersSchema.parse({ status: "NOPE", operator: "x", minFen: "abc", from: "yesterday", to: "2024-13-01", after: "junk" });
-    expect(filters).toEqual({ status: undefined, operator: undefined, minFen: undefined, maxFen: undefined, from: undefined, to: "2024-13-01", q: undefined, after: "junk" });
+    const filters = refundFiltersSchema.parse({
+      status: "NOPE",
+      operator: "x",
+      minFen: "abc",
+      from: "yesterday",
+      to: "2024-13-01",
+      after: "junk",
+    });
+    expect(filters).toEqual({
+      status: undefined,
+      operator: undefined,
+      minFen: undefined,
+      maxFen: undefined,
+      from: undefined,
+      to: "2024-13-01",
+      q: undefined,
+      after: "junk",
+    });
     // A day that matches the format but does not exist is ignored by the query, as is an unreadable cursor.
     expect((await listRefunds(t.db, filters)).rows).toHaveLength(7);
   });
 
   it("finds what needs attention (abnormal, pending after an error, outcome unknown) and filters by merchant", async () => {
-    const [other] = await t.db.insert(merchants).values({ mchid: "1900000110", appid: "wx2", displayName: "Other" }).returning();
+    const [other] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000110", appid: "wx2", displayName: "Other" })
+      .returning();
     const [otherOrder] = await t.db
       .insert(orders)
-      .values({ merchantId: other!.id, outTradeNo: "T9", transactionId: "4209", totalFen: 100_000, paidAt: new Date("2024-04-01T00:00:00Z") })
+      .values({
+        merchantId: other!.id,
+        outTradeNo: "T9",
+        transactionId: "4209",
+        totalFen: 100_000,
+        paidAt: new Date("2024-04-01T00:00:00Z"),
+      })
       .returning();
     const at = new Date("2024-07-01T00:00:00Z");
     const rows = [
@@ -167,12 +248,21 @@ describe("refund queries", () => {
       { outRefundNo: "R-ATT-QUEUED", status: "PENDING" as const },
     ];
     for (const [i, row] of rows.entries()) {
-      await t.db.insert(refunds).values({ orderId: otherOrder!.id, merchantId: other!.id, amountFen: 1, createdAt: new Date(at.getTime() + i), ...row });
+      await t.db.insert(refunds).values({
+        orderId: otherOrder!.id,
+        merchantId: other!.id,
+        amountFen: 1,
+        createdAt: new Date(at.getTime() + i),
+        ...row,
+      });
     }
     expect(await allPages({ attention: "1" }, 2)).toEqual(["R-ATT-UNKNOWN", "R-ATT-RETRY", "R-EARLY"]);
     expect(await countNeedingAttention(t.db)).toBe(3);
     expect(await allPages({ merchant: other!.id }, 50)).toEqual(["R-ATT-QUEUED", "R-ATT-UNKNOWN", "R-ATT-RETRY"]);
-    expect((await listRefunds(t.db, { ...noFilters, merchant: other!.id })).rows[0]).toMatchObject({ merchantName: "Other", outcomeUnknown: false });
+    expect((await listRefunds(t.db, { ...noFilters, merchant: other!.id })).rows[0]).toMatchObject({
+      merchantName: "Other",
+      outcomeUnknown: false,
+    });
     const invalid = refundFiltersSchema.parse({ attention: "yes", merchant: "x" });
     expect([invalid.attention, invalid.merchant]).toEqual([undefined, undefined]);
     await t.db.delete(refunds).where(sql`${refunds.outRefundNo} like 'R-ATT-%'`);
@@ -194,12 +284,30 @@ describe("refund queries", () => {
 
   it("lists an order's refunds and their timelines", async () => {
     const list = await listOrderRefunds(t.db, order2);
-    expect(list.map((r) => [r.outRefundNo, r.requesterName])).toEqual([["R-LATE", null], ["R-EARLY", "Bob"]]);
+    expect(list.map((r) => [r.outRefundNo, r.requesterName])).toEqual([
+      ["R-LATE", null],
+      ["R-EARLY", "Bob"],
+    ]);
     const [late, early] = list;
     const base = new Date("2024-05-01T00:00:00Z").getTime();
     await t.db.insert(refundEvents).values([
-      { refundId: early!.id, at: new Date(base + 2_000), type: "abnormal", source: "notify", statusFrom: "PROCESSING", statusTo: "ABNORMAL", payload: { code: "X" } },
-      { refundId: early!.id, at: new Date(base), type: "requested", source: "operator", actorId: bob, statusTo: "PENDING" },
+      {
+        refundId: early!.id,
+        at: new Date(base + 2_000),
+        type: "abnormal",
+        source: "notify",
+        statusFrom: "PROCESSING",
+        statusTo: "ABNORMAL",
+        payload: { code: "X" },
+      },
+      {
+        refundId: early!.id,
+        at: new Date(base),
+        type: "requested",
+        source: "operator",
+        actorId: bob,
+        statusTo: "PENDING",
+      },
       { refundId: late!.id, at: new Date(base), type: "requested", source: "system", statusTo: "PENDING" },
     ]);
     const events = await listRefundEvents(t.db, [early!.id, late!.id, 999_999]);

@@ -1,8 +1,31 @@
-import { and, asc, count, desc, eq, exists, getTableColumns, gte, inArray, isNotNull, lte, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  exists,
+  getTableColumns,
+  gte,
+  inArray,
+  isNotNull,
+  lte,
+  type SQL,
+} from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Db } from "../client";
-import { merchants, orders, refundEvents, refundNeedsAttention, refunds, refundStatus, users, type EventSource, type RefundStatus } from "../schema";
+import {
+  merchants,
+  orders,
+  refundEvents,
+  refundNeedsAttention,
+  refunds,
+  refundStatus,
+  users,
+  type EventSource,
+  type RefundStatus,
+} from "../schema";
 import { beijingDayRange, dayParam, yuanParamToFen } from "./filters";
 import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
 import { orderSummaryColumns } from "./orders";
@@ -35,7 +58,11 @@ export type RefundFilters = z.infer<typeof refundFiltersSchema>;
 
 /** The refunds list's URL (`min`/`max` in yuan) as filters; the list page and the CSV export both read it so. */
 export function parseRefundFilters(params: Record<string, string | undefined>): RefundFilters {
-  return refundFiltersSchema.parse({ ...params, minFen: yuanParamToFen(params.min), maxFen: yuanParamToFen(params.max) });
+  return refundFiltersSchema.parse({
+    ...params,
+    minFen: yuanParamToFen(params.min),
+    maxFen: yuanParamToFen(params.max),
+  });
 }
 
 /**

@@ -42,7 +42,10 @@ export const billDays = pgTable(
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
-  (t) => [unique("bill_days_merchant_date_key").on(t.merchantId, t.billDate), index("bill_days_date_idx").on(t.billDate)],
+  (t) => [
+    unique("bill_days_merchant_date_key").on(t.merchantId, t.billDate),
+    index("bill_days_date_idx").on(t.billDate),
+  ],
 );
 
 /** A refund line of a downloaded bill, kept as evidence. */

@@ -130,7 +130,11 @@ export const orders = pgTable(
  * Refunds a person must look at: ABNORMAL, outcome unknown, or PENDING after an error. The values are literals, not
  * parameters, so that PostgreSQL can match a query's condition to the partial index built on it.
  */
-export function refundNeedsAttention(t: { status: AnyColumn; outcomeUnknown: AnyColumn; lastErrorCode: AnyColumn }): SQL {
+export function refundNeedsAttention(t: {
+  status: AnyColumn;
+  outcomeUnknown: AnyColumn;
+  lastErrorCode: AnyColumn;
+}): SQL {
   return sql`(${t.status} = 'ABNORMAL' or ${t.outcomeUnknown} or (${t.status} = 'PENDING' and ${t.lastErrorCode} is not null))`;
 }
 
@@ -173,12 +177,20 @@ export const refunds = pgTable(
     index("refunds_status_created_at_idx").on(t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("refunds_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("refunds_order_id_idx").on(t.orderId),
-    index("refunds_pending_scheduled_idx").on(t.scheduledAt).where(sql`${t.status} = 'PENDING'`),
-    index("refunds_merchant_created_at_idx").on(t.merchantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("refunds_pending_scheduled_idx")
+      .on(t.scheduledAt)
+      .where(sql`${t.status} = 'PENDING'`),
+    index("refunds_merchant_created_at_idx").on(
+      t.merchantId,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
     // The per-operator daily limit sums an operator's refunds of the day.
     index("refunds_requested_by_created_at_idx").on(t.requestedBy, t.createdAt),
     // The "Needs attention" tab and its count, on every refunds page: a few rows among millions.
-    index("refunds_needs_attention_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(refundNeedsAttention(t)),
+    index("refunds_needs_attention_idx")
+      .on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(refundNeedsAttention(t)),
     check("refunds_amount_positive", sql`${t.amountFen} > 0`),
     check("refunds_out_refund_no_format", sql`${t.outRefundNo} ~ '^[0-9A-Za-z_|*@-]{1,64}$'`),
   ],
@@ -229,7 +241,9 @@ export const notifications = pgTable(
     index("notifications_outcome_idx").on(t.outcome, t.receivedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("notifications_notification_id_idx").on(t.notificationId),
     // Exactly once, enforced by the database: one applied row per WeChat notification id.
-    uniqueIndex("notifications_applied_once").on(t.notificationId).where(sql`${t.outcome} = 'applied' and ${t.notificationId} is not null`),
+    uniqueIndex("notifications_applied_once")
+      .on(t.notificationId)
+      .where(sql`${t.outcome} = 'applied' and ${t.notificationId} is not null`),
   ],
 );
 

@@ -33,7 +33,9 @@ export const merchantCredentials = pgTable(
   },
   (t) => [
     unique("merchant_credentials_version_key").on(t.merchantId, t.version),
-    uniqueIndex("merchant_credentials_one_active").on(t.merchantId).where(sql`${t.status} = 'active'`),
+    uniqueIndex("merchant_credentials_one_active")
+      .on(t.merchantId)
+      .where(sql`${t.status} = 'active'`),
     index("merchant_credentials_merchant_idx").on(t.merchantId, t.status),
   ],
 );

@@ -28,7 +28,8 @@ export async function downloadRefundBillV2(
   if (status !== 200) return err(wechatPayError("network", "UNEXPECTED_RESPONSE", `HTTP ${status}`, status));
   if (isGzip(body) || !body.subarray(0, 64).toString("utf8").trimStart().startsWith("<xml")) return readBillFile(body);
   const answer = readAnswer(body, credentials);
-  if (answer.ok) return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", "downloadbill answered XML without a bill"));
+  if (answer.ok)
+    return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", "downloadbill answered XML without a bill"));
   const missing = MISSING.find(([pattern]) => pattern.test(answer.error.detail))?.[1];
   return err(missing ? wechatPayError("business", missing, answer.error.detail) : answer.error);
 }

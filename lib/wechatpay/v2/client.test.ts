@@ -25,12 +25,26 @@ afterAll(async () => {
 });
 beforeEach(() => {
   gateway.seen.length = 0;
-  creds = { mchid: MCHID, appid: "wx2421b1c4370ec43b", apiKey: API_KEY, signType: "MD5", p12: pki.clientP12, baseUrl: gateway.baseUrl };
+  creds = {
+    mchid: MCHID,
+    appid: "wx2421b1c4370ec43b",
+    apiKey: API_KEY,
+    signType: "MD5",
+    p12: pki.clientP12,
+    baseUrl: gateway.baseUrl,
+  };
 });
 
 /** A WeChat answer signed (or not) with the test key. */
 function answer(fields: Record<string, string>, signType: V2SignType = "MD5", key = API_KEY): GatewayReply {
-  const all = { return_code: "SUCCESS", return_msg: "OK", appid: "wx2421b1c4370ec43b", mch_id: MCHID, nonce_str: "NfsMFbUFpdbEhPXP", ...fields };
+  const all = {
+    return_code: "SUCCESS",
+    return_msg: "OK",
+    appid: "wx2421b1c4370ec43b",
+    mch_id: MCHID,
+    nonce_str: "NfsMFbUFpdbEhPXP",
+    ...fields,
+  };
   const xml = buildXml({ ...all, sign: signV2(all, key, signType) });
   return { body: xml.ok ? xml.value : "" };
 }
@@ -50,9 +64,20 @@ const ACCEPTED = {
 describe("applyRefundV2 over mutual TLS", () => {
   it("presents the client certificate, signs the request and reads the verified answer", async () => {
     gateway.reply(() => answer(ACCEPTED));
-    const r = await applyRefundV2(creds, { ...REFUND, refundDesc: "商品已售完", notifyUrl: "https://example.com/notify" }, options());
+    const r = await applyRefundV2(
+      creds,
+      { ...REFUND, refundDesc: "商品已售完", notifyUrl: "https://example.com/notify" },
+      options(),
+    );
 
-    expect(r.ok && r.value).toEqual({ ...ACCEPTED, result_code: undefined, refund_channel: undefined, refund_fee: 2500, total_fee: 10000, cash_fee: 10000 });
+    expect(r.ok && r.value).toEqual({
+      ...ACCEPTED,
+      result_code: undefined,
+      refund_channel: undefined,
+      refund_fee: 2500,
+      total_fee: 10000,
+      cash_fee: 10000,
+    });
     const [seen] = gateway.seen;
     expect(seen?.path).toBe("/secapi/pay/refund");
     expect(seen?.clientCn).toBe(MCHID);
@@ -137,7 +162,10 @@ describe("applyRefundV2 over mutual TLS", () => {
     ["signed with another key", () => answer(ACCEPTED, "MD5", "0".repeat(32))],
     ["signed with the other algorithm", () => answer(ACCEPTED, "HMAC-SHA256")],
     ["a forged NOTENOUGH", () => answer({ result_code: "FAIL", err_code: "NOTENOUGH" }, "MD5", "x")],
-    ["no sign at all", () => ({ body: "<xml><return_code>SUCCESS</return_code><result_code>SUCCESS</result_code></xml>" })],
+    [
+      "no sign at all",
+      () => ({ body: "<xml><return_code>SUCCESS</return_code><result_code>SUCCESS</result_code></xml>" }),
+    ],
     [
       "a field changed after signing",
       () => {

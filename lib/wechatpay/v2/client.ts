@@ -50,7 +50,10 @@ const amount = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 const refundRequestSchema = z
   .object({
-    transactionId: z.string().regex(/^[0-9A-Za-z]{1,32}$/).optional(),
+    transactionId: z
+      .string()
+      .regex(/^[0-9A-Za-z]{1,32}$/)
+      .optional(),
     outTradeNo: merchantNo(32).optional(),
     outRefundNo: merchantNo(64),
     /** Order total and refund amount in fen. */

@@ -53,10 +53,22 @@ describe("parseRefundNotification", () => {
     ["a notification for another merchant", derived.notification_xml.replace("10000100", "10000200"), "MALFORMED"],
     ["return_code FAIL", "<xml><return_code>FAIL</return_code><return_msg>签名失败</return_msg></xml>", "SIGN_ERROR"],
     ["no req_info", derived.notification_xml.replace(/<req_info>.*<\/req_info>/, ""), "MALFORMED"],
-    ["an unknown return_code", derived.notification_xml.replace("<return_code>SUCCESS", "<return_code>MAYBE"), "MALFORMED"],
-    ["a truncated req_info", derived.notification_xml.replace(/(<req_info><!\[CDATA\[.{40}).*?]]>/, "$1]]>"), "REQ_INFO_LENGTH_INVALID"],
+    [
+      "an unknown return_code",
+      derived.notification_xml.replace("<return_code>SUCCESS", "<return_code>MAYBE"),
+      "MALFORMED",
+    ],
+    [
+      "a truncated req_info",
+      derived.notification_xml.replace(/(<req_info><!\[CDATA\[.{40}).*?]]>/, "$1]]>"),
+      "REQ_INFO_LENGTH_INVALID",
+    ],
     ["a non-base64 req_info", derived.notification_xml.replace("<![CDATA[q5y5", "<![CDATA[**y5"), "NOT_BASE64"],
-    ["a DTD", `<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]>${derived.notification_xml}`, "XML_DTD_FORBIDDEN"],
+    [
+      "a DTD",
+      `<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]>${derived.notification_xml}`,
+      "XML_DTD_FORBIDDEN",
+    ],
     ["an oversized body", `<xml><a>${"x".repeat(70_000)}</a></xml>`, "BODY_TOO_LARGE"],
     ["a JSON (APIv3) body", '{"id":"EV-1","resource":{}}', "MALFORMED"],
   ])("refuses %s → %s", (_, body, code) => {
@@ -117,7 +129,13 @@ describe("buildRefundNotification (simulator side)", () => {
   };
 
   it("builds a body the console opens back to the same refund", () => {
-    const body = buildRefundNotification({ appid: "wx1", mch_id: "10000100", apiKey: MERCHANT.apiKey, refund, nonce_str: "N" });
+    const body = buildRefundNotification({
+      appid: "wx1",
+      mch_id: "10000100",
+      apiKey: MERCHANT.apiKey,
+      refund,
+      nonce_str: "N",
+    });
     const opened = body.ok ? parseRefundNotification(body.value, MERCHANT) : body;
     expect(opened.ok && opened.value).toEqual({ appid: "wx1", mch_id: "10000100", refund, status: "CLOSED" });
   });
@@ -145,7 +163,12 @@ describe("buildRefundNotification (simulator side)", () => {
   });
 
   it("refuses a refund the console would refuse", () => {
-    const body = buildRefundNotification({ appid: "wx1", mch_id: "1", apiKey: "k", refund: { ...refund, total_fee: -5 } });
+    const body = buildRefundNotification({
+      appid: "wx1",
+      mch_id: "1",
+      apiKey: "k",
+      refund: { ...refund, total_fee: -5 },
+    });
     expect(!body.ok && body.error.code).toBe("MALFORMED");
   });
 });

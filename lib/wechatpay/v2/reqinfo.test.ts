@@ -129,12 +129,35 @@ describe("decryptReqInfo refuses hostile or broken input", () => {
     ["a DTD", '<!DOCTYPE root [<!ENTITY x SYSTEM "file:///etc/passwd">]><root>&x;</root>', "XML_DTD_FORBIDDEN"],
     ["the <xml> root", php.refund_req_info_plaintext_xml.replace(/root>/g, "xml>"), "MALFORMED"],
     ["a missing field", php.refund_req_info_plaintext_xml.replace(/<refund_id>.*<\/refund_id>\n/, ""), "MALFORMED"],
-    ["an amount with a sign", php.refund_req_info_plaintext_xml.replace("<refund_fee><![CDATA[3960]]>", "<refund_fee><![CDATA[-3960]]>"), "MALFORMED"],
-    ["an amount in yuan", php.refund_req_info_plaintext_xml.replace("<refund_fee><![CDATA[3960]]>", "<refund_fee><![CDATA[39.60]]>"), "MALFORMED"],
-    ["an amount in exponent form", php.refund_req_info_plaintext_xml.replace("<refund_fee><![CDATA[3960]]>", "<refund_fee><![CDATA[4e3]]>"), "MALFORMED"],
-    ["an amount beyond 2^53", php.refund_req_info_plaintext_xml.replace("<refund_fee><![CDATA[3960]]>", "<refund_fee><![CDATA[9999999999999999]]>"), "MALFORMED"],
+    [
+      "an amount with a sign",
+      php.refund_req_info_plaintext_xml.replace("<refund_fee><![CDATA[3960]]>", "<refund_fee><![CDATA[-3960]]>"),
+      "MALFORMED",
+    ],
+    [
+      "an amount in yuan",
+      php.refund_req_info_plaintext_xml.replace("<refund_fee><![CDATA[3960]]>", "<refund_fee><![CDATA[39.60]]>"),
+      "MALFORMED",
+    ],
+    [
+      "an amount in exponent form",
+      php.refund_req_info_plaintext_xml.replace("<refund_fee><![CDATA[3960]]>", "<refund_fee><![CDATA[4e3]]>"),
+      "MALFORMED",
+    ],
+    [
+      "an amount beyond 2^53",
+      php.refund_req_info_plaintext_xml.replace(
+        "<refund_fee><![CDATA[3960]]>",
+        "<refund_fee><![CDATA[9999999999999999]]>",
+      ),
+      "MALFORMED",
+    ],
     ["an unknown status", php.refund_req_info_plaintext_xml.replace("[SUCCESS]", "[PROCESSING]"), "MALFORMED"],
-    ["a badly formatted time", php.refund_req_info_plaintext_xml.replace("2018-11-19 16:24:13", "2018-11-19T16:24:13+08:00"), "MALFORMED"],
+    [
+      "a badly formatted time",
+      php.refund_req_info_plaintext_xml.replace("2018-11-19 16:24:13", "2018-11-19T16:24:13+08:00"),
+      "MALFORMED",
+    ],
   ])("correctly encrypted plaintext with %s → %s", (_, plaintext, code) => {
     const r = decryptReqInfo(encryptRaw(plaintext, key), key);
     expect(!r.ok && r.error.code).toBe(code);

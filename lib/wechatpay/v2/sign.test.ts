@@ -21,7 +21,13 @@ describe("stringToSign", () => {
 describe("signV2 known answers", () => {
   it.each<[string, Record<string, string | number>, string, V2SignType, string]>([
     ["official example, MD5", official.params, official.apiv2_key, "MD5", official.expected.MD5],
-    ["official example, HMAC-SHA256", official.params, official.apiv2_key, "HMAC-SHA256", official.expected["HMAC-SHA256"]],
+    [
+      "official example, HMAC-SHA256",
+      official.params,
+      official.apiv2_key,
+      "HMAC-SHA256",
+      official.expected["HMAC-SHA256"],
+    ],
     ["openssl refund request, MD5 (UTF-8 refund_desc)", ossl.sign_params, ossl.api_key, "MD5", ossl.md5.sign],
     [
       "openssl refund request, HMAC-SHA256 (sign_type signed too)",
@@ -44,8 +50,20 @@ describe("verifySign", () => {
 
   it.each<[string, boolean, Record<string, string>, string, V2SignType]>([
     ["the official example", true, signed, official.apiv2_key, "MD5"],
-    ["lower-case hex of the same signature", true, { ...signed, sign: official.expected.MD5.toLowerCase() }, official.apiv2_key, "MD5"],
-    ["HMAC answer checked as HMAC", true, { ...official.params, sign: official.expected["HMAC-SHA256"] }, official.apiv2_key, "HMAC-SHA256"],
+    [
+      "lower-case hex of the same signature",
+      true,
+      { ...signed, sign: official.expected.MD5.toLowerCase() },
+      official.apiv2_key,
+      "MD5",
+    ],
+    [
+      "HMAC answer checked as HMAC",
+      true,
+      { ...official.params, sign: official.expected["HMAC-SHA256"] },
+      official.apiv2_key,
+      "HMAC-SHA256",
+    ],
     ["MD5 signature checked as HMAC", false, signed, official.apiv2_key, "HMAC-SHA256"],
     ["wrong key", false, signed, "0".repeat(32), "MD5"],
     ["tampered field", false, { ...signed, body: "test2" }, official.apiv2_key, "MD5"],

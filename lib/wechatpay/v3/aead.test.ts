@@ -22,13 +22,29 @@ const b64 = (bytes: Buffer) => bytes.toString("base64");
 
 describe("decryptResource known answers", () => {
   it.each<[string, EncryptedResource, string, string]>([
-    ["wechatpay-go aes_test (16-byte key: AES-128-GCM)", resource(goAes.ciphertext_b64, goAes.nonce, goAes.associated_data), goAes.key, goAes.plaintext],
-    ["wechatpay-go notify_test resource (16-byte key)", goNotifyResource, goNotify.apiv3_key, goNotify.expected_plaintext],
+    [
+      "wechatpay-go aes_test (16-byte key: AES-128-GCM)",
+      resource(goAes.ciphertext_b64, goAes.nonce, goAes.associated_data),
+      goAes.key,
+      goAes.plaintext,
+    ],
+    [
+      "wechatpay-go notify_test resource (16-byte key)",
+      goNotifyResource,
+      goNotify.apiv3_key,
+      goNotify.expected_plaintext,
+    ],
     ["wechatpay-java AeadAesCipherTest (AES-256-GCM)", javaCase, java.apiv3_key, java.aead_case.plaintext],
     ["wechatpay-java downloaded certificate", javaCertificate, java.apiv3_key, java.expected_decrypted_certificate_pem],
     ["DERIVED refund notification resource", derivedResource, derived.apiv3_key, derived.expected_plaintext],
     ...axios.aes_gcm_cases.map(
-      (c, i) => [`axios-plugin case ${i} (16-byte IV)`, resource(c.ciphertext_b64, c.iv, c.aad), c.key, c.plaintext] as [string, EncryptedResource, string, string],
+      (c, i) =>
+        [`axios-plugin case ${i} (16-byte IV)`, resource(c.ciphertext_b64, c.iv, c.aad), c.key, c.plaintext] as [
+          string,
+          EncryptedResource,
+          string,
+          string,
+        ],
     ),
   ])("%s", (_name, input, key, plaintext) => {
     expect(decryptResource(input, key)).toEqual({ ok: true, value: plaintext });
@@ -36,16 +52,40 @@ describe("decryptResource known answers", () => {
 
   it("treats a missing associated_data as empty", () => {
     const c = axios.aes_gcm_cases[1]!;
-    expect(decryptResource({ algorithm: AEAD_ALGORITHM, ciphertext: c.ciphertext_b64, nonce: c.iv }, c.key)).toEqual({ ok: true, value: "" });
+    expect(decryptResource({ algorithm: AEAD_ALGORITHM, ciphertext: c.ciphertext_b64, nonce: c.iv }, c.key)).toEqual({
+      ok: true,
+      value: "",
+    });
   });
 });
 
 describe("encryptResource known answers (GCM is deterministic for a given nonce)", () => {
   it.each<[string, string, string, string, string, string]>([
-    ["wechatpay-java", java.aead_case.plaintext, java.apiv3_key, java.aead_case.nonce, java.aead_case.associated_data, java.aead_case.ciphertext_b64],
+    [
+      "wechatpay-java",
+      java.aead_case.plaintext,
+      java.apiv3_key,
+      java.aead_case.nonce,
+      java.aead_case.associated_data,
+      java.aead_case.ciphertext_b64,
+    ],
     ["wechatpay-go", goAes.plaintext, goAes.key, goAes.nonce, goAes.associated_data, goAes.ciphertext_b64],
-    ["DERIVED", derived.expected_plaintext, derived.apiv3_key, derivedResource.nonce, "refund", derivedResource.ciphertext],
-    ...axios.aes_gcm_cases.map((c, i): [string, string, string, string, string, string] => [`axios-plugin ${i}`, c.plaintext, c.key, c.iv, c.aad, c.ciphertext_b64]),
+    [
+      "DERIVED",
+      derived.expected_plaintext,
+      derived.apiv3_key,
+      derivedResource.nonce,
+      "refund",
+      derivedResource.ciphertext,
+    ],
+    ...axios.aes_gcm_cases.map((c, i): [string, string, string, string, string, string] => [
+      `axios-plugin ${i}`,
+      c.plaintext,
+      c.key,
+      c.iv,
+      c.aad,
+      c.ciphertext_b64,
+    ]),
   ])("%s", (_name, plaintext, key, nonce, associatedData, ciphertext) => {
     expect(encryptResource(plaintext, key, { nonce, associatedData })).toEqual({
       ok: true,
@@ -73,18 +113,53 @@ describe("decryptResource refuses hostile input with a typed error", () => {
   })();
 
   it.each([
-    ["the wrong key (wechatpay-go testAPIv3Key1111)", resource(goAes.ciphertext_b64, goAes.nonce, goAes.associated_data), "testAPIv3Key1111", "DECRYPTION_FAILED"],
+    [
+      "the wrong key (wechatpay-go testAPIv3Key1111)",
+      resource(goAes.ciphertext_b64, goAes.nonce, goAes.associated_data),
+      "testAPIv3Key1111",
+      "DECRYPTION_FAILED",
+    ],
     ["another 32-byte key", javaCase, "b".repeat(32), "DECRYPTION_FAILED"],
-    ["the wrong associated data (wechatpay-java)", { ...javaCase, associated_data: "bad-associatedData" }, java.apiv3_key, "DECRYPTION_FAILED"],
+    [
+      "the wrong associated data (wechatpay-java)",
+      { ...javaCase, associated_data: "bad-associatedData" },
+      java.apiv3_key,
+      "DECRYPTION_FAILED",
+    ],
     ["the wrong nonce (wechatpay-java)", { ...javaCase, nonce: "bad-4a9R25RW" }, java.apiv3_key, "DECRYPTION_FAILED"],
-    ["128 zero bytes (wechatpay-java)", { ...javaCase, ciphertext: b64(Buffer.alloc(128)) }, java.apiv3_key, "DECRYPTION_FAILED"],
+    [
+      "128 zero bytes (wechatpay-java)",
+      { ...javaCase, ciphertext: b64(Buffer.alloc(128)) },
+      java.apiv3_key,
+      "DECRYPTION_FAILED",
+    ],
     ["a flipped ciphertext bit", { ...javaCase, ciphertext: b64(flipped) }, java.apiv3_key, "DECRYPTION_FAILED"],
     ["a wrong tag", { ...javaCase, ciphertext: b64(wrongTag) }, java.apiv3_key, "DECRYPTION_FAILED"],
-    ["a ciphertext truncated by one byte", { ...javaCase, ciphertext: b64(sealed.subarray(0, -1)) }, java.apiv3_key, "DECRYPTION_FAILED"],
-    ["a ciphertext truncated below the tag", { ...javaCase, ciphertext: b64(sealed.subarray(0, 15)) }, java.apiv3_key, "CIPHERTEXT_TOO_SHORT"],
-    ["wechatpay-go's short ciphertext SGVsbG8gV29ybGQK", { ...javaCase, ciphertext: "SGVsbG8gV29ybGQK" }, java.apiv3_key, "CIPHERTEXT_TOO_SHORT"],
+    [
+      "a ciphertext truncated by one byte",
+      { ...javaCase, ciphertext: b64(sealed.subarray(0, -1)) },
+      java.apiv3_key,
+      "DECRYPTION_FAILED",
+    ],
+    [
+      "a ciphertext truncated below the tag",
+      { ...javaCase, ciphertext: b64(sealed.subarray(0, 15)) },
+      java.apiv3_key,
+      "CIPHERTEXT_TOO_SHORT",
+    ],
+    [
+      "wechatpay-go's short ciphertext SGVsbG8gV29ybGQK",
+      { ...javaCase, ciphertext: "SGVsbG8gV29ybGQK" },
+      java.apiv3_key,
+      "CIPHERTEXT_TOO_SHORT",
+    ],
     ["wechatpay-go's 'invalid cipher'", { ...javaCase, ciphertext: "invalid cipher" }, java.apiv3_key, "NOT_BASE64"],
-    ["unpadded base64", { ...javaCase, ciphertext: java.aead_case.ciphertext_b64.replace(/=+$/, "") }, java.apiv3_key, "NOT_BASE64"],
+    [
+      "unpadded base64",
+      { ...javaCase, ciphertext: java.aead_case.ciphertext_b64.replace(/=+$/, "") },
+      java.apiv3_key,
+      "NOT_BASE64",
+    ],
     ["an empty ciphertext", { ...javaCase, ciphertext: "" }, java.apiv3_key, "NOT_BASE64"],
     ["an oversized ciphertext", { ...javaCase, ciphertext: "A".repeat(70_000) }, java.apiv3_key, "BODY_TOO_LARGE"],
     ["another algorithm name", { ...javaCase, algorithm: "AEAD_AES_128_GCM" }, java.apiv3_key, "UNSUPPORTED_ALGORITHM"],
@@ -98,6 +173,9 @@ describe("decryptResource refuses hostile input with a typed error", () => {
   });
 
   it("refuses to encrypt under a key of the wrong length", () => {
-    expect(encryptResource("x", "short")).toMatchObject({ ok: false, error: { kind: "config", code: "APIV3_KEY_INVALID" } });
+    expect(encryptResource("x", "short")).toMatchObject({
+      ok: false,
+      error: { kind: "config", code: "APIV3_KEY_INVALID" },
+    });
   });
 });

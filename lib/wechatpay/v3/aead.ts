@@ -77,7 +77,9 @@ export function decryptResource(resource: EncryptedResource, apiV3Key: string): 
     return err(wechatPayError("decryption", "DECRYPTION_FAILED", detail));
   }
   const text = decodeUtf8Exact(plain);
-  return text === undefined ? err(wechatPayError("malformed", "MALFORMED", "decrypted resource is not UTF-8")) : ok(text);
+  return text === undefined
+    ? err(wechatPayError("malformed", "MALFORMED", "decrypted resource is not UTF-8"))
+    : ok(text);
 }
 
 /** Gateway side (simulator, tests): encrypts a resource. A fixed nonce is only for reproducing known answers. */

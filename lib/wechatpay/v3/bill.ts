@@ -37,7 +37,14 @@ export async function downloadRefundBillV3(
   const answer = await client.getJson(`/v3/bill/tradebill?${query}`);
   if (!answer.ok) return answer;
   const parsed = billAnswerSchema.safeParse(answer.value);
-  if (!parsed.success) return err(wechatPayError("malformed", "UNEXPECTED_RESPONSE", "tradebill answer without hash_type, hash_value and download_url"));
+  if (!parsed.success)
+    return err(
+      wechatPayError(
+        "malformed",
+        "UNEXPECTED_RESPONSE",
+        "tradebill answer without hash_type, hash_value and download_url",
+      ),
+    );
   const { hash_type: hashType, hash_value: hashValue, download_url: url } = parsed.data;
   const file = await client.downloadFile(url, MAX_BILL_BYTES);
   if (!file.ok) return file;

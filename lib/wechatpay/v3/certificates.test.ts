@@ -26,7 +26,12 @@ function customBody(entries: { serial_no: string; plaintext: string }[]) {
   const data = entries.map((e) => {
     const encrypted = encryptResource(e.plaintext, apiV3Key, { associatedData: "certificate" });
     if (!encrypted.ok) throw new Error("cannot encrypt");
-    return { serial_no: e.serial_no, effective_time: validity.effectiveTime, expire_time: validity.expireTime, encrypt_certificate: encrypted.value };
+    return {
+      serial_no: e.serial_no,
+      effective_time: validity.effectiveTime,
+      expire_time: validity.expireTime,
+      encrypt_certificate: encrypted.value,
+    };
   });
   const body = JSON.stringify({ data });
   const headers = signResponse({ body, ...signer, timestamp });
@@ -70,17 +75,32 @@ describe("decryptCertificates", () => {
   it.each([
     ["not JSON", "{", "MALFORMED"],
     ["the wrong shape", JSON.stringify({ data: [{ serial_no: "ABC" }] }), "MALFORMED"],
-    ["a non-hex serial_no", JSON.stringify({ data: [{ ...java.certificates_download_response.data[0], serial_no: "../x" }] }), "MALFORMED"],
+    [
+      "a non-hex serial_no",
+      JSON.stringify({ data: [{ ...java.certificates_download_response.data[0], serial_no: "../x" }] }),
+      "MALFORMED",
+    ],
     ["an oversized body", JSON.stringify({ data: [], pad: "x".repeat(70_000) }), "BODY_TOO_LARGE"],
-    ["a certificate under a serial_no that is not its own", customBody([{ serial_no: goKey.serial, plaintext: javaPlatformKey.opensslCertificatePem }]).body, "CERTIFICATE_INVALID"],
-    ["a decrypted text that is not a certificate", customBody([{ serial_no: "ABCDEF", plaintext: "hello" }]).body, "CERTIFICATE_INVALID"],
+    [
+      "a certificate under a serial_no that is not its own",
+      customBody([{ serial_no: goKey.serial, plaintext: javaPlatformKey.opensslCertificatePem }]).body,
+      "CERTIFICATE_INVALID",
+    ],
+    [
+      "a decrypted text that is not a certificate",
+      customBody([{ serial_no: "ABCDEF", plaintext: "hello" }]).body,
+      "CERTIFICATE_INVALID",
+    ],
   ])("refuses %s → %s", (_name, body, code) => {
     expect(decryptCertificates(body, apiV3Key)).toMatchObject({ ok: false, error: { code } });
   });
 
   it("refuses a body encrypted under another APIv3 key", () => {
     const body = JSON.stringify(java.certificates_download_response);
-    expect(decryptCertificates(body, "x".repeat(32))).toMatchObject({ ok: false, error: { code: "DECRYPTION_FAILED" } });
+    expect(decryptCertificates(body, "x".repeat(32))).toMatchObject({
+      ok: false,
+      error: { code: "DECRYPTION_FAILED" },
+    });
   });
 
   it("parseCertificate refuses garbage PEM without throwing", () => {
@@ -102,7 +122,10 @@ describe("verifyCertificatesResponse (bootstrapping, as the SDKs do)", () => {
   });
 
   it("refuses wechatpay-java's vector as a download: it carries no signature headers", async () => {
-    const result = await verifyCertificatesResponse({ headers: {}, body: JSON.stringify(java.certificates_download_response) }, apiV3Key);
+    const result = await verifyCertificatesResponse(
+      { headers: {}, body: JSON.stringify(java.certificates_download_response) },
+      apiV3Key,
+    );
     expect(result).toMatchObject({ ok: false, error: { code: "HEADERS_MISSING" } });
   });
 
@@ -118,7 +141,8 @@ describe("verifyCertificatesResponse (bootstrapping, as the SDKs do)", () => {
       ok: false,
       error: { code: "UNKNOWN_SERIAL" },
     });
-    const trusted = async (serial: string) => (serial.startsWith("PUB_KEY_ID_") ? javaPlatformKey.publicKey : undefined);
+    const trusted = async (serial: string) =>
+      serial.startsWith("PUB_KEY_ID_") ? javaPlatformKey.publicKey : undefined;
     expect((await verifyCertificatesResponse(built.value, apiV3Key, { now: clock, trusted })).ok).toBe(true);
   });
 

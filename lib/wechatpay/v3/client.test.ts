@@ -62,9 +62,17 @@ interface Sabotage {
 function reply(res: ServerResponse, status: number, payload: unknown, options: Sabotage = {}) {
   const body = typeof payload === "string" ? payload : JSON.stringify(payload);
   const signer = options.signer ?? platform;
-  const signed = signResponse({ body, ...signer, timestamp: String(Math.floor(Date.now() / 1000) - (options.ageSeconds ?? 0)) });
+  const signed = signResponse({
+    body,
+    ...signer,
+    timestamp: String(Math.floor(Date.now() / 1000) - (options.ageSeconds ?? 0)),
+  });
   if (!signed.ok) throw new Error("cannot sign");
-  const headers: Record<string, string> = { ...signed.value, "Content-Type": "application/json", "Request-ID": "08F78BB5AF0610D302" };
+  const headers: Record<string, string> = {
+    ...signed.value,
+    "Content-Type": "application/json",
+    "Request-ID": "08F78BB5AF0610D302",
+  };
   if (options.tamper === "signature") {
     // Change the first character for sure: one signature in 64 already starts with "A".
     const signature = headers["Wechatpay-Signature"]!;
@@ -87,7 +95,8 @@ beforeAll(async () => {
       const body = Buffer.concat(chunks).toString("utf8");
       const auth = parseAuthorization(String(req.headers.authorization ?? ""));
       const signedRequest = { method: req.method!, pathWithQuery: req.url!, body };
-      const authorized = auth.ok && auth.value.mchid === MCHID && verifyAuthorization(auth.value, signedRequest, goKey.publicKey);
+      const authorized =
+        auth.ok && auth.value.mchid === MCHID && verifyAuthorization(auth.value, signedRequest, goKey.publicKey);
       const entry = { method: req.method!, url: req.url!, headers: req.headers, body, authorized };
       if (req.url === "/v3/certificates") {
         certificateDownloads += 1;
@@ -104,7 +113,9 @@ beforeAll(async () => {
       seen.push(entry);
       if (!authorized) {
         // WeChat does not sign its answer to a request whose signature failed.
-        res.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ code: "SIGN_ERROR", message: "签名错误" }));
+        res
+          .writeHead(401, { "Content-Type": "application/json" })
+          .end(JSON.stringify({ code: "SIGN_ERROR", message: "签名错误" }));
         return;
       }
       handler(req, res, entry);
@@ -142,7 +153,8 @@ function credentials(overrides: Record<string, unknown> = {}): V3Credentials {
 }
 
 /** Certificate mode, wired the way the app wires it: the store downloads through the client. */
-const certificateClient = (overrides: Record<string, unknown> = {}, timeoutMs?: number) => createV3Client(credentials(overrides), { timeoutMs });
+const certificateClient = (overrides: Record<string, unknown> = {}, timeoutMs?: number) =>
+  createV3Client(credentials(overrides), { timeoutMs });
 
 describe("WechatPayV3Client against a local signing gateway", () => {
   it("applies a refund: signed request, documented headers, verified and typed answer", async () => {
@@ -167,12 +179,22 @@ describe("WechatPayV3Client against a local signing gateway", () => {
   });
 
   it("queries a refund, with ?sub_mchid= in partner mode, signing path and query", async () => {
-    const answer = { ...refund, out_refund_no: "R2024|01@x", status: "SUCCESS", success_time: "2020-12-01T16:19:12+08:00" };
+    const answer = {
+      ...refund,
+      out_refund_no: "R2024|01@x",
+      status: "SUCCESS",
+      success_time: "2020-12-01T16:19:12+08:00",
+    };
     handler = (_req, res) => reply(res, 200, answer);
     const { client } = certificateClient({ subMchid: "1900000109" });
     const result = await client.queryRefund("R2024|01@x");
     expect(result).toMatchObject({ ok: true, value: { status: "SUCCESS" } });
-    expect(seen[0]).toMatchObject({ method: "GET", url: "/v3/refund/domestic/refunds/R2024%7C01%40x?sub_mchid=1900000109", body: "", authorized: true });
+    expect(seen[0]).toMatchObject({
+      method: "GET",
+      url: "/v3/refund/domestic/refunds/R2024%7C01%40x?sub_mchid=1900000109",
+      body: "",
+      authorized: true,
+    });
     expect(seen[0]?.headers["content-type"]).toBeUndefined();
   });
 
@@ -186,24 +208,35 @@ describe("WechatPayV3Client against a local signing gateway", () => {
       },
       () => PUB_KEY_ID,
     ],
-  ])("applies an abnormal refund with bank details encrypted to the %s named in Wechatpay-Serial", async (_mode, makeClient, serial) => {
-    handler = (_req, res) => reply(res, 200, { ...refund, status: "PROCESSING" }, { signer: { ...platform, serial: serial() } });
-    const result = await makeClient().applyAbnormalRefund(refund.refund_id, {
-      out_refund_no: refund.out_refund_no,
-      type: "USER_BANK_CARD",
-      bank_type: "ICBC_DEBIT",
-      bank_account: "6214830901234567",
-      real_name: "张三",
-    });
-    expect(result.ok).toBe(true);
-    const request = seen[0]!;
-    expect(request.url).toBe(`/v3/refund/domestic/refunds/${refund.refund_id}/apply-abnormal-refund`);
-    expect(request.headers["wechatpay-serial"]).toBe(serial());
-    const body = JSON.parse(request.body);
-    expect(body).toMatchObject({ out_refund_no: refund.out_refund_no, type: "USER_BANK_CARD", bank_type: "ICBC_DEBIT" });
-    expect(decryptSensitive(body.bank_account, javaPlatformKey.privateKey)).toEqual({ ok: true, value: "6214830901234567" });
-    expect(decryptSensitive(body.real_name, javaPlatformKey.privateKey)).toEqual({ ok: true, value: "张三" });
-  });
+  ])(
+    "applies an abnormal refund with bank details encrypted to the %s named in Wechatpay-Serial",
+    async (_mode, makeClient, serial) => {
+      handler = (_req, res) =>
+        reply(res, 200, { ...refund, status: "PROCESSING" }, { signer: { ...platform, serial: serial() } });
+      const result = await makeClient().applyAbnormalRefund(refund.refund_id, {
+        out_refund_no: refund.out_refund_no,
+        type: "USER_BANK_CARD",
+        bank_type: "ICBC_DEBIT",
+        bank_account: "6214830901234567",
+        real_name: "张三",
+      });
+      expect(result.ok).toBe(true);
+      const request = seen[0]!;
+      expect(request.url).toBe(`/v3/refund/domestic/refunds/${refund.refund_id}/apply-abnormal-refund`);
+      expect(request.headers["wechatpay-serial"]).toBe(serial());
+      const body = JSON.parse(request.body);
+      expect(body).toMatchObject({
+        out_refund_no: refund.out_refund_no,
+        type: "USER_BANK_CARD",
+        bank_type: "ICBC_DEBIT",
+      });
+      expect(decryptSensitive(body.bank_account, javaPlatformKey.privateKey)).toEqual({
+        ok: true,
+        value: "6214830901234567",
+      });
+      expect(decryptSensitive(body.real_name, javaPlatformKey.privateKey)).toEqual({ ok: true, value: "张三" });
+    },
+  );
 
   it("downloads certificates once for many calls", async () => {
     const { client } = certificateClient();
@@ -227,26 +260,56 @@ describe("WechatPayV3Client error mapping", () => {
   });
 
   it.each([
-    ["a tampered signature", (res: ServerResponse) => reply(res, 200, refund, { tamper: "signature" }), "SIGNATURE_INVALID"],
-    ["a body changed after signing", (res: ServerResponse) => reply(res, 200, refund, { tamper: "body" }), "SIGNATURE_INVALID"],
-    ["a stale signature (replay)", (res: ServerResponse) => reply(res, 200, refund, { ageSeconds: 400 }), "TIMESTAMP_SKEW"],
+    [
+      "a tampered signature",
+      (res: ServerResponse) => reply(res, 200, refund, { tamper: "signature" }),
+      "SIGNATURE_INVALID",
+    ],
+    [
+      "a body changed after signing",
+      (res: ServerResponse) => reply(res, 200, refund, { tamper: "body" }),
+      "SIGNATURE_INVALID",
+    ],
+    [
+      "a stale signature (replay)",
+      (res: ServerResponse) => reply(res, 200, refund, { ageSeconds: 400 }),
+      "TIMESTAMP_SKEW",
+    ],
     [
       "a signature by an unknown key",
-      (res: ServerResponse) => reply(res, 200, refund, { signer: { privateKey: axiosKey.privateKey, serial: "ABCDEF01" } }),
+      (res: ServerResponse) =>
+        reply(res, 200, refund, { signer: { privateKey: axiosKey.privateKey, serial: "ABCDEF01" } }),
       "UNKNOWN_SERIAL",
     ],
-    ["a tampered error answer", (res: ServerResponse) => reply(res, 403, { code: "NOT_ENOUGH", message: "x" }, { tamper: "signature" }), "SIGNATURE_INVALID"],
+    [
+      "a tampered error answer",
+      (res: ServerResponse) => reply(res, 403, { code: "NOT_ENOUGH", message: "x" }, { tamper: "signature" }),
+      "SIGNATURE_INVALID",
+    ],
   ])("treats %s as SIGNATURE_INVALID, advice unknown, never as data", async (_name, write, reason) => {
     handler = (_req, res) => write(res);
     const result = await certificateClient().client.applyRefund(REFUND_INPUT);
-    expect(result).toMatchObject({ ok: false, error: { kind: "verification", code: "SIGNATURE_INVALID", advice: "unknown" } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: "verification", code: "SIGNATURE_INVALID", advice: "unknown" },
+    });
     expect(!result.ok && result.error.detail).toContain(reason);
   });
 
   it.each([
-    ["an unsigned 502 page from a proxy", (res: ServerResponse) => void res.writeHead(502, { "Content-Type": "text/html" }).end("<html>Bad Gateway</html>")],
-    ["a redirect, which is not followed", (res: ServerResponse) => void res.writeHead(302, { Location: "http://127.0.0.1:9/x" }).end()],
-    ["an unsigned answer whose code is not one of WeChat's", (res: ServerResponse) => void res.writeHead(400, { "Content-Type": "application/json" }).end('{"code":"<script>","message":"x"}')],
+    [
+      "an unsigned 502 page from a proxy",
+      (res: ServerResponse) => void res.writeHead(502, { "Content-Type": "text/html" }).end("<html>Bad Gateway</html>"),
+    ],
+    [
+      "a redirect, which is not followed",
+      (res: ServerResponse) => void res.writeHead(302, { Location: "http://127.0.0.1:9/x" }).end(),
+    ],
+    [
+      "an unsigned answer whose code is not one of WeChat's",
+      (res: ServerResponse) =>
+        void res.writeHead(400, { "Content-Type": "application/json" }).end('{"code":"<script>","message":"x"}'),
+    ],
   ])("treats %s as UNEXPECTED_RESPONSE, advice unknown, never as data", async (_name, write) => {
     handler = (_req, res) => write(res);
     const result = await certificateClient().client.applyRefund(REFUND_INPUT);
@@ -256,7 +319,10 @@ describe("WechatPayV3Client error mapping", () => {
   it("reads the code of WeChat's unsigned 401 SIGN_ERROR to a badly signed request: a final configuration error", async () => {
     const result = await certificateClient({ merchantPrivateKey: axiosKey.privateKey }).client.queryRefund("R1");
     expect(seen[0]?.authorized).toBe(false);
-    expect(result).toMatchObject({ ok: false, error: { kind: "business", code: "SIGN_ERROR", httpStatus: 401, advice: "final" } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: "business", code: "SIGN_ERROR", httpStatus: 401, advice: "final" },
+    });
     expect(!result.ok && result.error.detail).toContain("unsigned error answer");
     expect(!result.ok && result.error.message.en).toContain("WECHATPAY_MERCHANT_SERIAL_NO");
   });
@@ -289,7 +355,10 @@ describe("WechatPayV3Client error mapping", () => {
     await keys.refresh();
     handler = () => {}; // never answers
     const started = Date.now();
-    expect(await client.applyRefund(REFUND_INPUT)).toMatchObject({ ok: false, error: { kind: "network", code: "TIMEOUT", advice: "unknown" } });
+    expect(await client.applyRefund(REFUND_INPUT)).toMatchObject({
+      ok: false,
+      error: { kind: "network", code: "TIMEOUT", advice: "unknown" },
+    });
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
@@ -302,10 +371,13 @@ describe("WechatPayV3Client error mapping", () => {
 
   it.each([
     ["before any answer", (req: IncomingMessage) => req.socket.destroy()],
-    ["mid-answer", (req: IncomingMessage, res: ServerResponse) => {
-      res.writeHead(200, { "Content-Length": "1000" }).write('{"refund_id":"5000');
-      setTimeout(() => req.socket.destroy(), 20);
-    }],
+    [
+      "mid-answer",
+      (req: IncomingMessage, res: ServerResponse) => {
+        res.writeHead(200, { "Content-Length": "1000" }).write('{"refund_id":"5000');
+        setTimeout(() => req.socket.destroy(), 20);
+      },
+    ],
   ])("maps a socket destroyed %s to CONNECTION_RESET, advice unknown", async (_name, write) => {
     handler = write;
     expect(await certificateClient().client.applyRefund(REFUND_INPUT)).toMatchObject({
@@ -321,12 +393,18 @@ describe("WechatPayV3Client error mapping", () => {
     await new Promise((resolve) => closed.close(resolve));
     const keys = new PlatformKeyStore({ publicKey: { id: "PUB_KEY_ID_X", key: javaPlatformKey.publicKey } });
     const client = new WechatPayV3Client({ credentials: credentials({ baseUrl: `http://127.0.0.1:${port}` }), keys });
-    expect(await client.queryRefund("R1")).toMatchObject({ ok: false, error: { code: "CONNECTION_FAILED", advice: "retry" } });
+    expect(await client.queryRefund("R1")).toMatchObject({
+      ok: false,
+      error: { code: "CONNECTION_FAILED", advice: "retry" },
+    });
   });
 
   it("refuses an oversized answer without buffering it", async () => {
     handler = (_req, res) => reply(res, 200, { ...refund, channel: "x".repeat(2 * 1024 * 1024) });
-    expect(await certificateClient().client.applyRefund(REFUND_INPUT)).toMatchObject({ ok: false, error: { code: "BODY_TOO_LARGE", advice: "unknown" } });
+    expect(await certificateClient().client.applyRefund(REFUND_INPUT)).toMatchObject({
+      ok: false,
+      error: { code: "BODY_TOO_LARGE", advice: "unknown" },
+    });
   });
 });
 
@@ -338,27 +416,53 @@ describe("WechatPayV3Client refuses bad requests before sending anything", () =>
     ["a refund number with a slash", { ...REFUND_INPUT, out_refund_no: "../../v3/certificates" }],
     ["another currency", { ...REFUND_INPUT, amount: { refund: 1, total: 100, currency: "USD" as "CNY" } }],
   ])("applyRefund with %s → REQUEST_INVALID", async (_name, input) => {
-    expect(await certificateClient().client.applyRefund(input)).toMatchObject({ ok: false, error: { code: "REQUEST_INVALID", advice: "final" } });
+    expect(await certificateClient().client.applyRefund(input)).toMatchObject({
+      ok: false,
+      error: { code: "REQUEST_INVALID", advice: "final" },
+    });
     expect(seen).toHaveLength(0);
   });
 
   it.each([
-    ["a user bank card without the account", { out_refund_no: "R1", type: "USER_BANK_CARD" as const, bank_type: "ICBC_DEBIT", real_name: "张三" }],
-    ["a merchant bank card with the payer's details", { out_refund_no: "R1", type: "MERCHANT_BANK_CARD" as const, bank_account: "6214830901234567" }],
+    [
+      "a user bank card without the account",
+      { out_refund_no: "R1", type: "USER_BANK_CARD" as const, bank_type: "ICBC_DEBIT", real_name: "张三" },
+    ],
+    [
+      "a merchant bank card with the payer's details",
+      { out_refund_no: "R1", type: "MERCHANT_BANK_CARD" as const, bank_account: "6214830901234567" },
+    ],
   ])("applyAbnormalRefund with %s → REQUEST_INVALID", async (_name, input) => {
-    expect(await certificateClient().client.applyAbnormalRefund(refund.refund_id, input)).toMatchObject({ ok: false, error: { code: "REQUEST_INVALID" } });
+    expect(await certificateClient().client.applyAbnormalRefund(refund.refund_id, input)).toMatchObject({
+      ok: false,
+      error: { code: "REQUEST_INVALID" },
+    });
     expect(seen).toHaveLength(0);
   });
 
   it("refuses a query path that would escape the refund resource", async () => {
-    expect(await certificateClient().client.queryRefund("../certificates")).toMatchObject({ ok: false, error: { code: "REQUEST_INVALID" } });
+    expect(await certificateClient().client.queryRefund("../certificates")).toMatchObject({
+      ok: false,
+      error: { code: "REQUEST_INVALID" },
+    });
   });
 
   it("refuses an abnormal refund when no platform key can encrypt the bank details", async () => {
-    const keys = new PlatformKeyStore({ certificates: { fetch: async () => ({ ok: true, value: { headers: {}, body: "{}" } }), apiV3Key } });
+    const keys = new PlatformKeyStore({
+      certificates: { fetch: async () => ({ ok: true, value: { headers: {}, body: "{}" } }), apiV3Key },
+    });
     const client = new WechatPayV3Client({ credentials: credentials(), keys });
-    const input = { out_refund_no: "R1", type: "USER_BANK_CARD" as const, bank_type: "ICBC_DEBIT", bank_account: "6214830901234567", real_name: "张三" };
-    expect(await client.applyAbnormalRefund(refund.refund_id, input)).toMatchObject({ ok: false, error: { code: "NO_PLATFORM_KEY", advice: "retry" } });
+    const input = {
+      out_refund_no: "R1",
+      type: "USER_BANK_CARD" as const,
+      bank_type: "ICBC_DEBIT",
+      bank_account: "6214830901234567",
+      real_name: "张三",
+    };
+    expect(await client.applyAbnormalRefund(refund.refund_id, input)).toMatchObject({
+      ok: false,
+      error: { code: "NO_PLATFORM_KEY", advice: "retry" },
+    });
     expect(seen).toHaveLength(0);
   });
 });

@@ -136,7 +136,12 @@ export class WechatPayV3Client {
       return err(unexpected(`download_url ${url.origin} is not the API's origin`, 200));
     }
     // A bill is a file, not JSON: ask for any type, as the official Java SDK's download does.
-    const signed = this.signedRequest({ method: "GET", path: url.pathname.slice(prefix.length) + url.search, body: "", headers: { Accept: "*/*" } });
+    const signed = this.signedRequest({
+      method: "GET",
+      path: url.pathname.slice(prefix.length) + url.search,
+      body: "",
+      headers: { Accept: "*/*" },
+    });
     if (!signed.ok) return signed;
     const response = await sendHttpBytes({ ...signed.value, maxResponseBytes });
     if (!response.ok) return response;
@@ -241,8 +246,14 @@ export class WechatPayV3Client {
       return err(unexpected(`HTTP ${response.status} without an error body`, response.status));
     }
     const requestId = response.headers.get("Request-ID");
-    const notes = [requestId ? `Request-ID ${requestId.slice(0, 64)}` : undefined, signed ? undefined : "unsigned error answer"].filter(Boolean);
-    const detail = notes.length > 0 ? `${parsed.data.message.slice(0, 500)} (${notes.join(", ")})` : parsed.data.message.slice(0, 500);
+    const notes = [
+      requestId ? `Request-ID ${requestId.slice(0, 64)}` : undefined,
+      signed ? undefined : "unsigned error answer",
+    ].filter(Boolean);
+    const detail =
+      notes.length > 0
+        ? `${parsed.data.message.slice(0, 500)} (${notes.join(", ")})`
+        : parsed.data.message.slice(0, 500);
     return err(wechatPayError("business", parsed.data.code, detail, response.status));
   }
 
@@ -284,7 +295,8 @@ export function createV3Client(
 ): { client: WechatPayV3Client; keys: PlatformKeyStore } {
   const { publicKeyId, publicKey: key } = credentials;
   const publicKey = publicKeyId && key ? { id: publicKeyId, key } : undefined;
-  const download = options.downloadCertificates ?? (publicKey === undefined || credentials.platformCertificates !== "retired");
+  const download =
+    options.downloadCertificates ?? (publicKey === undefined || credentials.platformCertificates !== "retired");
   const keys: PlatformKeyStore = new PlatformKeyStore({
     publicKey,
     certificates: download ? { fetch: () => client.downloadCertificates(), apiV3Key: credentials.apiV3Key } : undefined,

@@ -15,7 +15,11 @@ import {
 import { signResponse, type KeyResolver } from "./verify";
 
 const keys: KeyResolver = async (serial) =>
-  ({ [axiosKey.serial]: axiosKey.publicKey, [axiosKey.publicKeyId]: axiosKey.publicKey, [goNotify.headers["Wechatpay-Serial"]]: goKey.publicKey })[serial];
+  ({
+    [axiosKey.serial]: axiosKey.publicKey,
+    [axiosKey.publicKeyId]: axiosKey.publicKey,
+    [goNotify.headers["Wechatpay-Serial"]]: goKey.publicKey,
+  })[serial];
 const apiV3Key = derived.apiv3_key;
 const now = () => derived.now_unix * 1000;
 const signer = { privateKey: axiosKey.privateKey, serial: axiosKey.serial };
@@ -43,7 +47,12 @@ describe("parseRefundNotification known answers", () => {
     const result = await parseRefundNotification({ headers, rawBody: derived.body }, keys, apiV3Key, { now });
     expect(result).toMatchObject({
       ok: true,
-      value: { id: "EV-2018022511223320873", eventType: "REFUND.SUCCESS", summary: "退款成功", resource: expectedRefund },
+      value: {
+        id: "EV-2018022511223320873",
+        eventType: "REFUND.SUCCESS",
+        summary: "退款成功",
+        resource: expectedRefund,
+      },
     });
   });
 
@@ -67,8 +76,16 @@ describe("parseRefundNotification known answers", () => {
     const { mchid: _mchid, ...rest } = expectedRefund;
     const resource = { sp_mchid: "1900000100", sub_mchid: "1900000109", ...rest, refund_status: "ABNORMAL" };
     delete resource.success_time;
-    const result = await parseRefundNotification(built({ eventType: "REFUND.ABNORMAL", originalType: "refund", resource }), keys, apiV3Key, { now });
-    expect(result).toMatchObject({ ok: true, value: { resource: { sub_mchid: "1900000109", refund_status: "ABNORMAL" } } });
+    const result = await parseRefundNotification(
+      built({ eventType: "REFUND.ABNORMAL", originalType: "refund", resource }),
+      keys,
+      apiV3Key,
+      { now },
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      value: { resource: { sub_mchid: "1900000109", refund_status: "ABNORMAL" } },
+    });
   });
 });
 
@@ -100,12 +117,29 @@ describe("buildNotification (gateway side)", () => {
       success_time: "2018-06-08T10:34:56+08:00",
       amount: { total: 100, payer_total: 100, currency: "CNY", payer_currency: "CNY" },
     };
-    const direct = { mchid: "1230000109", appid: "wxd678efh567hg6787", payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }, ...common };
-    const partner = { sp_mchid: "1230000109", sub_mchid: "1900000109", sp_appid: "wx8888888888888888", payer: { sp_openid: "oUpF8u" }, ...common };
+    const direct = {
+      mchid: "1230000109",
+      appid: "wxd678efh567hg6787",
+      payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
+      ...common,
+    };
+    const partner = {
+      sp_mchid: "1230000109",
+      sub_mchid: "1900000109",
+      sp_appid: "wx8888888888888888",
+      payer: { sp_openid: "oUpF8u" },
+      ...common,
+    };
     for (const resource of [direct, partner]) {
       const input = built({ eventType: "TRANSACTION.SUCCESS", originalType: "transaction", resource });
-      expect(await parseTransactionNotification(input, keys, apiV3Key, { now })).toMatchObject({ ok: true, value: { resource } });
-      expect(await parseRefundNotification(input, keys, apiV3Key, { now })).toMatchObject({ ok: false, error: { code: "UNEXPECTED_EVENT_TYPE" } });
+      expect(await parseTransactionNotification(input, keys, apiV3Key, { now })).toMatchObject({
+        ok: true,
+        value: { resource },
+      });
+      expect(await parseRefundNotification(input, keys, apiV3Key, { now })).toMatchObject({
+        ok: false,
+        error: { code: "UNEXPECTED_EVENT_TYPE" },
+      });
     }
   });
 
@@ -116,31 +150,68 @@ describe("buildNotification (gateway side)", () => {
 
 describe("parseRefundNotification refuses hostile input", () => {
   const envelope = JSON.parse(derived.body);
-  const withResource = (resource: object) => JSON.stringify({ ...envelope, resource: { ...envelope.resource, ...resource } });
+  const withResource = (resource: object) =>
+    JSON.stringify({ ...envelope, resource: { ...envelope.resource, ...resource } });
   const refundWith = (changes: object) =>
     built({ eventType: "REFUND.SUCCESS", originalType: "refund", resource: { ...expectedRefund, ...changes } });
   const { mchid: _mchid, ...withoutMchid } = expectedRefund;
   const headers = derived.headers_platform_cert_mode;
 
   it.each([
-    ["an oversized body", { headers, rawBody: `${derived.body}${" ".repeat(MAX_NOTIFICATION_BYTES)}` }, "BODY_TOO_LARGE"],
+    [
+      "an oversized body",
+      { headers, rawBody: `${derived.body}${" ".repeat(MAX_NOTIFICATION_BYTES)}` },
+      "BODY_TOO_LARGE",
+    ],
     ["bytes that are not UTF-8", { headers, rawBody: Buffer.from([0x7b, 0xff, 0x7d]) }, "MALFORMED"],
     ["no signature headers, even with bad JSON", { headers: {}, rawBody: "{not json" }, "HEADERS_MISSING"],
     ["an unsigned body that is bad JSON", { headers, rawBody: "{not json" }, "SIGNATURE_INVALID"],
-    ["the body re-serialised after signing", { headers, rawBody: JSON.stringify(envelope, null, 2) }, "SIGNATURE_INVALID"],
-    ["the body with keys reordered", { headers, rawBody: JSON.stringify({ resource: envelope.resource, ...envelope }) }, "SIGNATURE_INVALID"],
-    ["the SIGNTEST probe", { headers: { ...headers, "Wechatpay-Signature": derived.probe_variant_signature }, rawBody: derived.body }, "SIGNATURE_PROBE"],
-    ["an unknown serial", { headers: { ...headers, "Wechatpay-Serial": "0123456789" }, rawBody: derived.body }, "UNKNOWN_SERIAL"],
+    [
+      "the body re-serialised after signing",
+      { headers, rawBody: JSON.stringify(envelope, null, 2) },
+      "SIGNATURE_INVALID",
+    ],
+    [
+      "the body with keys reordered",
+      { headers, rawBody: JSON.stringify({ resource: envelope.resource, ...envelope }) },
+      "SIGNATURE_INVALID",
+    ],
+    [
+      "the SIGNTEST probe",
+      { headers: { ...headers, "Wechatpay-Signature": derived.probe_variant_signature }, rawBody: derived.body },
+      "SIGNATURE_PROBE",
+    ],
+    [
+      "an unknown serial",
+      { headers: { ...headers, "Wechatpay-Serial": "0123456789" }, rawBody: derived.body },
+      "UNKNOWN_SERIAL",
+    ],
     ["signed, but not JSON", signed("{not json"), "MALFORMED"],
     ["signed JSON of the wrong shape", signed(JSON.stringify({ id: "x" })), "MALFORMED"],
-    ["signed, resource under another algorithm", signed(withResource({ algorithm: "AEAD_SM4_GCM" })), "UNSUPPORTED_ALGORITHM"],
+    [
+      "signed, resource under another algorithm",
+      signed(withResource({ algorithm: "AEAD_SM4_GCM" })),
+      "UNSUPPORTED_ALGORITHM",
+    ],
     ["signed, wrong associated_data", signed(withResource({ associated_data: "transaction" })), "DECRYPTION_FAILED"],
-    ["signed, truncated ciphertext", signed(withResource({ ciphertext: envelope.resource.ciphertext.slice(0, 100) })), "DECRYPTION_FAILED"],
+    [
+      "signed, truncated ciphertext",
+      signed(withResource({ ciphertext: envelope.resource.ciphertext.slice(0, 100) })),
+      "DECRYPTION_FAILED",
+    ],
     ["signed, ciphertext not base64", signed(withResource({ ciphertext: "!!!!" })), "NOT_BASE64"],
     ["a status the notification does not have", refundWith({ refund_status: "PROCESSING" }), "MALFORMED"],
     ["a negative amount", refundWith({ amount: { ...expectedRefund.amount, refund: -1 } }), "MALFORMED"],
-    ["neither mchid nor sp_mchid + sub_mchid", built({ eventType: "REFUND.SUCCESS", originalType: "refund", resource: withoutMchid }), "MALFORMED"],
-    ["a resource that is not JSON", built({ eventType: "REFUND.SUCCESS", originalType: "refund", resource: "<xml/>" }), "MALFORMED"],
+    [
+      "neither mchid nor sp_mchid + sub_mchid",
+      built({ eventType: "REFUND.SUCCESS", originalType: "refund", resource: withoutMchid }),
+      "MALFORMED",
+    ],
+    [
+      "a resource that is not JSON",
+      built({ eventType: "REFUND.SUCCESS", originalType: "refund", resource: "<xml/>" }),
+      "MALFORMED",
+    ],
   ])("%s → %s", async (_name, input, code) => {
     expect(await parseRefundNotification(input, keys, apiV3Key, { now })).toMatchObject({ ok: false, error: { code } });
   });
@@ -150,7 +221,9 @@ describe("parseRefundNotification refuses hostile input", () => {
     ["from the future", -301],
   ])("refuses a %s callback", async (_name, offset) => {
     const later = () => (derived.now_unix + offset) * 1000;
-    expect(await parseRefundNotification({ headers, rawBody: derived.body }, keys, apiV3Key, { now: later })).toMatchObject({
+    expect(
+      await parseRefundNotification({ headers, rawBody: derived.body }, keys, apiV3Key, { now: later }),
+    ).toMatchObject({
       ok: false,
       error: { code: "TIMESTAMP_SKEW" },
     });
@@ -163,7 +236,9 @@ describe("parseRefundNotification refuses hostile input", () => {
 
   it("checks the size before any other work", async () => {
     const resolve = vi.fn(keys);
-    await parseRefundNotification({ headers, rawBody: "x".repeat(MAX_NOTIFICATION_BYTES + 1) }, resolve, apiV3Key, { now });
+    await parseRefundNotification({ headers, rawBody: "x".repeat(MAX_NOTIFICATION_BYTES + 1) }, resolve, apiV3Key, {
+      now,
+    });
     expect(resolve).not.toHaveBeenCalled();
   });
 

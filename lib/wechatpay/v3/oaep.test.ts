@@ -53,7 +53,12 @@ describe("decryptSensitive refuses hostile input", () => {
   it.each([
     ["the wrong private key", sealed, axiosKey.privateKey, "DECRYPTION_FAILED"],
     ["a tampered ciphertext", tampered.toString("base64"), javaPlatformKey.privateKey, "DECRYPTION_FAILED"],
-    ["a truncated ciphertext", bytes.subarray(0, 100).toString("base64"), javaPlatformKey.privateKey, "DECRYPTION_FAILED"],
+    [
+      "a truncated ciphertext",
+      bytes.subarray(0, 100).toString("base64"),
+      javaPlatformKey.privateKey,
+      "DECRYPTION_FAILED",
+    ],
     ["OAEP with SHA-256 instead of SHA-1", sha256, javaPlatformKey.privateKey, "DECRYPTION_FAILED"],
     ["non-base64", "***", javaPlatformKey.privateKey, "NOT_BASE64"],
     ["a public key where the private key belongs", sealed, javaPlatformKey.publicKey, "CONFIG_INVALID"],

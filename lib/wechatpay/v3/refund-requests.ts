@@ -53,9 +53,15 @@ export const abnormalRefundInputSchema = z
     sub_mchid: subMchidSchema.optional(),
     out_refund_no: outRefundNoSchema,
     type: z.enum(["USER_BANK_CARD", "MERCHANT_BANK_CARD"]),
-    bank_type: z.string().regex(/^[A-Z0-9_]{1,16}$/).optional(),
+    bank_type: z
+      .string()
+      .regex(/^[A-Z0-9_]{1,16}$/)
+      .optional(),
     /** Plaintext here; the client encrypts it with the platform key. */
-    bank_account: z.string().regex(/^\d{6,32}$/, "bank_account: 6-32 digits").optional(),
+    bank_account: z
+      .string()
+      .regex(/^\d{6,32}$/, "bank_account: 6-32 digits")
+      .optional(),
     real_name: z.string().min(1).max(64).optional(),
   })
   .refine(

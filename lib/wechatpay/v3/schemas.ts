@@ -43,7 +43,10 @@ export type Refund = z.infer<typeof refundSchema>;
 
 /** Body of every APIv3 error answer. */
 /** WeChat's error answer; codes are upper-case words (`SYSTEM_ERROR`), so anything else is not one. */
-export const errorBodySchema = z.object({ code: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), message: z.string().max(2048) });
+export const errorBodySchema = z.object({
+  code: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
+  message: z.string().max(2048),
+});
 
 const encryptedResourceSchema = z.object({
   algorithm: z.string().max(64),

@@ -38,9 +38,19 @@ describe("rsaSign / rsaVerify known answers", () => {
   };
   it.each<[string, string, KeyObject, string]>([
     ["wechatpay-go signer test", goRsa.message, goKey.privateKey, goRsa.signature_base64],
-    ["wechatpay-java RSAVerifierTest", javaPki.rsa_case.message, javaMerchantKey.privateKey, javaPki.rsa_case.signature_base64],
+    [
+      "wechatpay-java RSAVerifierTest",
+      javaPki.rsa_case.message,
+      javaMerchantKey.privateKey,
+      javaPki.rsa_case.signature_base64,
+    ],
     ["openssl dgst -sha256 -sign (fixtures/openssl/make.sh)", openssl.message, axiosKey.privateKey, openssl.signature],
-    ...derived.cases.map((c): [string, string, KeyObject, string] => [`DERIVED ${c.method} ${c.canonical_url}`, c.message, goKey.privateKey, c.signature_base64]),
+    ...derived.cases.map((c): [string, string, KeyObject, string] => [
+      `DERIVED ${c.method} ${c.canonical_url}`,
+      c.message,
+      goKey.privateKey,
+      c.signature_base64,
+    ]),
   ])("%s", (_name, message, key, signature) => {
     expect(rsaSign(message, key)).toEqual({ ok: true, value: signature });
     expect(rsaVerify(message, signature, createPublicKey(key))).toBe(true);
@@ -49,7 +59,9 @@ describe("rsaSign / rsaVerify known answers", () => {
   it("verifies with the certificate, and not with a different key (wechatpay-java)", () => {
     const cert = new X509Certificate(javaPki.merchant_certificate_pem).publicKey;
     expect(rsaVerify(javaPki.rsa_case.message, javaPki.rsa_case.signature_base64, cert)).toBe(true);
-    expect(rsaVerify(javaPki.rsa_case.message, javaPki.rsa_case.signature_base64, javaPlatformKey.publicKey)).toBe(false);
+    expect(rsaVerify(javaPki.rsa_case.message, javaPki.rsa_case.signature_base64, javaPlatformKey.publicKey)).toBe(
+      false,
+    );
   });
 
   it.each([
@@ -82,12 +94,21 @@ describe("buildAuthorization", () => {
     });
     if (!built.ok) throw new Error(built.error.detail);
     // Field order differs between SDKs and is not significant; ours follows WeChat's documentation.
-    expect(built.value).toMatch(/^WECHATPAY2-SHA256-RSA2048 mchid="[^"]+",nonce_str="[^"]+",signature="[^"]+",timestamp="\d+",serial_no="[^"]+"$/);
+    expect(built.value).toMatch(
+      /^WECHATPAY2-SHA256-RSA2048 mchid="[^"]+",nonce_str="[^"]+",signature="[^"]+",timestamp="\d+",serial_no="[^"]+"$/,
+    );
     expect(parseAuthorization(built.value)).toEqual(parseAuthorization(c.authorization));
   });
 
   it("makes a fresh nonce and the current timestamp by default", () => {
-    const input = { mchid: "1900000100", serialNo: "ABC123", privateKey: goKey.privateKey, method: "GET", pathWithQuery: "/v3/certificates", body: "" };
+    const input = {
+      mchid: "1900000100",
+      serialNo: "ABC123",
+      privateKey: goKey.privateKey,
+      method: "GET",
+      pathWithQuery: "/v3/certificates",
+      body: "",
+    };
     const a = parseAuthorization((buildAuthorization(input) as { value: string }).value);
     const b = parseAuthorization((buildAuthorization(input) as { value: string }).value);
     if (!a.ok || !b.ok) throw new Error("unparseable");
@@ -102,7 +123,15 @@ describe("buildAuthorization", () => {
     ["an empty nonce", { nonce: "" }],
     ["a public key", { privateKey: goKey.publicKey }],
   ])("refuses %s with CONFIG_INVALID", (_name, override) => {
-    const input = { mchid: "1900000100", serialNo: "ABC123", privateKey: goKey.privateKey, method: "GET", pathWithQuery: "/", body: "", ...override };
+    const input = {
+      mchid: "1900000100",
+      serialNo: "ABC123",
+      privateKey: goKey.privateKey,
+      method: "GET",
+      pathWithQuery: "/",
+      body: "",
+      ...override,
+    };
     expect(buildAuthorization(input)).toMatchObject({ ok: false, error: { kind: "config", code: "CONFIG_INVALID" } });
   });
 });
@@ -111,9 +140,18 @@ describe("parseAuthorization", () => {
   const fields = { mchid: "1900000100", nonceStr: "N1", signature: "c2ln", timestamp: "1554208460", serialNo: "ABC" };
 
   it.each([
-    ["documentation order", 'WECHATPAY2-SHA256-RSA2048 mchid="1900000100",nonce_str="N1",signature="c2ln",timestamp="1554208460",serial_no="ABC"'],
-    ["wechatpay-go order", 'WECHATPAY2-SHA256-RSA2048 mchid="1900000100",nonce_str="N1",timestamp="1554208460",serial_no="ABC",signature="c2ln"'],
-    ["axios-plugin order, spaces", 'WECHATPAY2-SHA256-RSA2048 mchid="1900000100", serial_no="ABC", timestamp="1554208460", nonce_str="N1", signature="c2ln"'],
+    [
+      "documentation order",
+      'WECHATPAY2-SHA256-RSA2048 mchid="1900000100",nonce_str="N1",signature="c2ln",timestamp="1554208460",serial_no="ABC"',
+    ],
+    [
+      "wechatpay-go order",
+      'WECHATPAY2-SHA256-RSA2048 mchid="1900000100",nonce_str="N1",timestamp="1554208460",serial_no="ABC",signature="c2ln"',
+    ],
+    [
+      "axios-plugin order, spaces",
+      'WECHATPAY2-SHA256-RSA2048 mchid="1900000100", serial_no="ABC", timestamp="1554208460", nonce_str="N1", signature="c2ln"',
+    ],
   ])("reads the %s", (_name, header) => {
     expect(parseAuthorization(header)).toEqual({ ok: true, value: fields });
   });
@@ -122,15 +160,30 @@ describe("parseAuthorization", () => {
     ["empty", ""],
     ["another scheme", 'WECHATPAY2-SM2-WITH-SM3 mchid="1",nonce_str="N",signature="s",timestamp="1",serial_no="A"'],
     ["a missing field", 'WECHATPAY2-SHA256-RSA2048 mchid="1",nonce_str="N",signature="s",timestamp="1"'],
-    ["a duplicate field", 'WECHATPAY2-SHA256-RSA2048 mchid="1",mchid="2",nonce_str="N",signature="s",timestamp="1",serial_no="A"'],
-    ["an unknown field", 'WECHATPAY2-SHA256-RSA2048 mchid="1",nonce_str="N",signature="s",timestamp="1",serial_no="A",x="y"'],
+    [
+      "a duplicate field",
+      'WECHATPAY2-SHA256-RSA2048 mchid="1",mchid="2",nonce_str="N",signature="s",timestamp="1",serial_no="A"',
+    ],
+    [
+      "an unknown field",
+      'WECHATPAY2-SHA256-RSA2048 mchid="1",nonce_str="N",signature="s",timestamp="1",serial_no="A",x="y"',
+    ],
     ["an empty value", 'WECHATPAY2-SHA256-RSA2048 mchid="",nonce_str="N",signature="s",timestamp="1",serial_no="A"'],
     ["an unquoted value", 'WECHATPAY2-SHA256-RSA2048 mchid=1,nonce_str="N",signature="s",timestamp="1",serial_no="A"'],
-    ["a non-numeric timestamp", 'WECHATPAY2-SHA256-RSA2048 mchid="1",nonce_str="N",signature="s",timestamp="now",serial_no="A"'],
-    ["__proto__ as a field", 'WECHATPAY2-SHA256-RSA2048 __proto__="1",nonce_str="N",signature="s",timestamp="1",serial_no="A"'],
+    [
+      "a non-numeric timestamp",
+      'WECHATPAY2-SHA256-RSA2048 mchid="1",nonce_str="N",signature="s",timestamp="now",serial_no="A"',
+    ],
+    [
+      "__proto__ as a field",
+      'WECHATPAY2-SHA256-RSA2048 __proto__="1",nonce_str="N",signature="s",timestamp="1",serial_no="A"',
+    ],
     ["an oversized header", `WECHATPAY2-SHA256-RSA2048 mchid="${"1".repeat(5000)}"`],
   ])("refuses %s with AUTHORIZATION_INVALID", (_name, header) => {
-    expect(parseAuthorization(header)).toMatchObject({ ok: false, error: { kind: "verification", code: "AUTHORIZATION_INVALID" } });
+    expect(parseAuthorization(header)).toMatchObject({
+      ok: false,
+      error: { kind: "verification", code: "AUTHORIZATION_INVALID" },
+    });
   });
 });
 
@@ -140,7 +193,13 @@ describe("verifyAuthorization (gateway side)", () => {
   if (!parsed.ok) throw new Error("vector does not parse");
 
   it("accepts the DERIVED request with the merchant public key", () => {
-    expect(verifyAuthorization(parsed.value, { method: c.method, pathWithQuery: c.canonical_url, body: c.body }, goKey.publicKey)).toBe(true);
+    expect(
+      verifyAuthorization(
+        parsed.value,
+        { method: c.method, pathWithQuery: c.canonical_url, body: c.body },
+        goKey.publicKey,
+      ),
+    ).toBe(true);
   });
 
   it.each([
@@ -153,6 +212,12 @@ describe("verifyAuthorization (gateway side)", () => {
   });
 
   it("refuses the right request under another key", () => {
-    expect(verifyAuthorization(parsed.value, { method: c.method, pathWithQuery: c.canonical_url, body: c.body }, axiosKey.publicKey)).toBe(false);
+    expect(
+      verifyAuthorization(
+        parsed.value,
+        { method: c.method, pathWithQuery: c.canonical_url, body: c.body },
+        axiosKey.publicKey,
+      ),
+    ).toBe(false);
   });
 });

@@ -135,7 +135,7 @@ export function parseAuthorization(header: string): Result<ParsedAuthorization, 
   const found: Partial<Record<keyof ParsedAuthorization, string>> = {};
   for (const pair of header.slice(space + 1).split(",")) {
     const match = /^\s*([a-z_]+)="([^"]*)"\s*$/.exec(pair);
-    if (!match) return invalidAuthorization("a field is not key=\"value\"");
+    if (!match) return invalidAuthorization('a field is not key="value"');
     const [, key = "", value = ""] = match;
     if (!Object.hasOwn(AUTH_FIELDS, key)) return invalidAuthorization(`unknown field ${key}`);
     const field = AUTH_FIELDS[key as keyof typeof AUTH_FIELDS];

@@ -21,11 +21,19 @@ describe("verifySignature known answers", () => {
       "wechatpay-go notify_test (certificate D7CE59D1F522D701)",
       goNotify.headers,
       goNotify.body,
-      resolverOf({ [goNotify.headers["Wechatpay-Serial"]]: new X509Certificate(goNotify.platform_certificate_pem).publicKey }),
+      resolverOf({
+        [goNotify.headers["Wechatpay-Serial"]]: new X509Certificate(goNotify.platform_certificate_pem).publicKey,
+      }),
       goNotify.now_unix,
     ],
     ["DERIVED refund notification, certificate mode", certHeaders, derived.body, derivedKeys, derived.now_unix],
-    ["DERIVED refund notification, public key mode", derived.headers_public_key_mode, derived.body, derivedKeys, derived.now_unix],
+    [
+      "DERIVED refund notification, public key mode",
+      derived.headers_public_key_mode,
+      derived.body,
+      derivedKeys,
+      derived.now_unix,
+    ],
     [
       "openssl dgst -sha256 -sign over a refund answer (fixtures/openssl/make.sh)",
       {
@@ -67,19 +75,61 @@ describe("verifySignature refuses hostile input", () => {
     ["no Wechatpay-Nonce", without("Wechatpay-Nonce"), derived.body, derived.now_unix, "HEADERS_MISSING"],
     ["no Wechatpay-Serial", without("Wechatpay-Serial"), derived.body, derived.now_unix, "HEADERS_MISSING"],
     ["no headers at all", {}, derived.body, derived.now_unix, "HEADERS_MISSING"],
-    ["a non-numeric timestamp", { ...certHeaders, "Wechatpay-Timestamp": "1718000000.5" }, derived.body, derived.now_unix, "HEADERS_MISSING"],
-    ["a repeated header with two values", { ...certHeaders, "wechatpay-serial": "OTHER" }, derived.body, derived.now_unix, "HEADERS_MISSING"],
-    ["the SIGNTEST probe", { ...certHeaders, "Wechatpay-Signature": derived.probe_variant_signature }, derived.body, derived.now_unix, "SIGNATURE_PROBE"],
+    [
+      "a non-numeric timestamp",
+      { ...certHeaders, "Wechatpay-Timestamp": "1718000000.5" },
+      derived.body,
+      derived.now_unix,
+      "HEADERS_MISSING",
+    ],
+    [
+      "a repeated header with two values",
+      { ...certHeaders, "wechatpay-serial": "OTHER" },
+      derived.body,
+      derived.now_unix,
+      "HEADERS_MISSING",
+    ],
+    [
+      "the SIGNTEST probe",
+      { ...certHeaders, "Wechatpay-Signature": derived.probe_variant_signature },
+      derived.body,
+      derived.now_unix,
+      "SIGNATURE_PROBE",
+    ],
     ["a stale timestamp (301 s old)", certHeaders, derived.body, derived.now_unix + 301, "TIMESTAMP_SKEW"],
     ["a future timestamp (301 s ahead)", certHeaders, derived.body, derived.now_unix - 301, "TIMESTAMP_SKEW"],
-    ["a non-base64 signature", { ...certHeaders, "Wechatpay-Signature": "not*base64" }, derived.body, derived.now_unix, "NOT_BASE64"],
-    ["an unknown serial", { ...certHeaders, "Wechatpay-Serial": "FORGED0001" }, derived.body, derived.now_unix, "UNKNOWN_SERIAL"],
+    [
+      "a non-base64 signature",
+      { ...certHeaders, "Wechatpay-Signature": "not*base64" },
+      derived.body,
+      derived.now_unix,
+      "NOT_BASE64",
+    ],
+    [
+      "an unknown serial",
+      { ...certHeaders, "Wechatpay-Serial": "FORGED0001" },
+      derived.body,
+      derived.now_unix,
+      "UNKNOWN_SERIAL",
+    ],
     ["a tampered body", certHeaders, derived.body.replace("EV-2018", "EV-2019"), derived.now_unix, "SIGNATURE_INVALID"],
     ["the body re-serialised after signing", certHeaders, pretty, derived.now_unix, "SIGNATURE_INVALID"],
     ["a trailing newline added to the body", certHeaders, `${derived.body}\n`, derived.now_unix, "SIGNATURE_INVALID"],
     ["another nonce", { ...certHeaders, "Wechatpay-Nonce": "X" }, derived.body, derived.now_unix, "SIGNATURE_INVALID"],
-    ["a signature of something else", { ...certHeaders, "Wechatpay-Signature": goNotify.headers["Wechatpay-Signature"] }, derived.body, derived.now_unix, "SIGNATURE_INVALID"],
-    ["an SM2 signature type", { ...certHeaders, "Wechatpay-Signature-Type": "WECHATPAY2-SM2-WITH-SM3" }, derived.body, derived.now_unix, "SIGNATURE_INVALID"],
+    [
+      "a signature of something else",
+      { ...certHeaders, "Wechatpay-Signature": goNotify.headers["Wechatpay-Signature"] },
+      derived.body,
+      derived.now_unix,
+      "SIGNATURE_INVALID",
+    ],
+    [
+      "an SM2 signature type",
+      { ...certHeaders, "Wechatpay-Signature-Type": "WECHATPAY2-SM2-WITH-SM3" },
+      derived.body,
+      derived.now_unix,
+      "SIGNATURE_INVALID",
+    ],
   ];
   it.each(cases)("%s → %s", async (_name, headers, body, nowUnix, code) => {
     const result = await verifySignature({ headers, body }, derivedKeys, { now: () => nowUnix * 1000 });
@@ -87,9 +137,16 @@ describe("verifySignature refuses hostile input", () => {
   });
 
   it("refuses a signature made with another key under a known serial", async () => {
-    const forged = signResponse({ body: derived.body, privateKey: javaPlatformKey.privateKey, serial: axiosKey.serial, timestamp: "1718000000" });
+    const forged = signResponse({
+      body: derived.body,
+      privateKey: javaPlatformKey.privateKey,
+      serial: axiosKey.serial,
+      timestamp: "1718000000",
+    });
     if (!forged.ok) throw new Error("cannot sign");
-    const result = await verifySignature({ headers: forged.value, body: derived.body }, derivedKeys, { now: derivedNow });
+    const result = await verifySignature({ headers: forged.value, body: derived.body }, derivedKeys, {
+      now: derivedNow,
+    });
     expect(result).toMatchObject({ ok: false, error: { code: "SIGNATURE_INVALID" } });
   });
 
@@ -104,9 +161,15 @@ describe("verifySignature refuses hostile input", () => {
   it("never asks the key resolver (which may download) about probes, stale or non-base64 signatures", async () => {
     const resolve = vi.fn(derivedKeys);
     const forged = { ...certHeaders, "Wechatpay-Serial": "FORGED" };
-    await verifySignature({ headers: { ...forged, "Wechatpay-Signature": derived.probe_variant_signature }, body: "" }, resolve, { now: derivedNow });
+    await verifySignature(
+      { headers: { ...forged, "Wechatpay-Signature": derived.probe_variant_signature }, body: "" },
+      resolve,
+      { now: derivedNow },
+    );
     await verifySignature({ headers: forged, body: "" }, resolve, { now: () => 0 });
-    await verifySignature({ headers: { ...forged, "Wechatpay-Signature": "%%%" }, body: "" }, resolve, { now: derivedNow });
+    await verifySignature({ headers: { ...forged, "Wechatpay-Signature": "%%%" }, body: "" }, resolve, {
+      now: derivedNow,
+    });
     expect(resolve).not.toHaveBeenCalled();
   });
 });
@@ -150,7 +213,14 @@ describe("headerValue", () => {
     ["refuses different repeated values", { "wechatpay-nonce": ["n", "m"] }, undefined],
     ["refuses an empty value", { "wechatpay-nonce": "" }, undefined],
     ["refuses an oversized value", { "wechatpay-nonce": "n".repeat(2000) }, undefined],
-    ["refuses fetch-joined duplicates", new Headers([["Wechatpay-Nonce", "a"], ["Wechatpay-Nonce", "b"]]), undefined],
+    [
+      "refuses fetch-joined duplicates",
+      new Headers([
+        ["Wechatpay-Nonce", "a"],
+        ["Wechatpay-Nonce", "b"],
+      ]),
+      undefined,
+    ],
   ])("%s", (_name, headers: HeaderSource, expected) => {
     expect(headerValue(headers, "Wechatpay-Nonce")).toBe(expected);
   });

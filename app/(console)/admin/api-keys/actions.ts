@@ -13,21 +13,35 @@ export const createApiKeyAction = defineAction(
   z.object({ name: z.string().trim().min(1, "REQUIRED").max(100, "TOO_LONG"), merchantId: z.uuid("REQUIRED") }),
   async (input, { user, actor }): Promise<ActionResult<{ key: string; prefix: string }>> => {
     const db = getDb();
-    if (!(await getMerchant(db, input.merchantId))) return failure("MERCHANT_NOT_FOUND", { zh: "找不到该商户。", en: "Merchant not found." }, { merchantId: ["REQUIRED"] });
+    if (!(await getMerchant(db, input.merchantId)))
+      return failure(
+        "MERCHANT_NOT_FOUND",
+        { zh: "找不到该商户。", en: "Merchant not found." },
+        { merchantId: ["REQUIRED"] },
+      );
     // Keys made in the console are always limited to one merchant; only MERCHANT_API_KEY sees every merchant.
-    const { key, apiKey } = await createApiKey(db, { name: input.name, merchantId: input.merchantId, createdBy: user.id, actor });
+    const { key, apiKey } = await createApiKey(db, {
+      name: input.name,
+      merchantId: input.merchantId,
+      createdBy: user.id,
+      actor,
+    });
     revalidatePath("/admin/api-keys");
     return { ok: true, data: { key, prefix: apiKey.prefix } };
   },
 );
 
-export const revokeApiKeyAction = defineAction("manageApiKeys", z.object({ id: z.uuid() }), async (input, { actor }): Promise<ActionResult<null>> => {
-  const revoked = await revokeApiKey(getDb(), { id: input.id, actor });
-  if (!revoked.ok) {
-    return revoked.error.code === "ALREADY_REVOKED"
-      ? failure("ALREADY_REVOKED", { zh: "该密钥已被吊销。", en: "This key is already revoked." })
-      : failure("API_KEY_NOT_FOUND", { zh: "找不到该 API 密钥。", en: "API key not found." });
-  }
-  revalidatePath("/admin/api-keys");
-  return { ok: true, data: null };
-});
+export const revokeApiKeyAction = defineAction(
+  "manageApiKeys",
+  z.object({ id: z.uuid() }),
+  async (input, { actor }): Promise<ActionResult<null>> => {
+    const revoked = await revokeApiKey(getDb(), { id: input.id, actor });
+    if (!revoked.ok) {
+      return revoked.error.code === "ALREADY_REVOKED"
+        ? failure("ALREADY_REVOKED", { zh: "该密钥已被吊销。", en: "This key is already revoked." })
+        : failure("API_KEY_NOT_FOUND", { zh: "找不到该 API 密钥。", en: "API key not found." });
+    }
+    revalidatePath("/admin/api-keys");
+    return { ok: true, data: null };
+  },
+);

@@ -10,7 +10,10 @@ import { createApiKeyAction, revokeApiKeyAction } from "./actions";
 /** A new key for one merchant; the key itself is shown here once and never again. */
 export function CreateApiKeyForm({ merchants }: { merchants: { id: string; displayName: string; mchid: string }[] }) {
   const t = useTranslations("admin.apiKeys");
-  const [state, action, pending] = useActionState<ActionResult<{ key: string; prefix: string }> | null, FormData>(createApiKeyAction, null);
+  const [state, action, pending] = useActionState<ActionResult<{ key: string; prefix: string }> | null, FormData>(
+    createApiKeyAction,
+    null,
+  );
   const errors = fieldErrorsOf(state);
   return (
     <form action={action} className="space-y-3" noValidate>
@@ -29,7 +32,13 @@ export function CreateApiKeyForm({ merchants }: { merchants: { id: string; displ
         </Field>
       </div>
       <ActionMessage state={state?.ok ? null : state} />
-      {state?.ok && <ShownOnce label={t("createdKey", { prefix: state.data.prefix })} value={state.data.key} note={t("shownOnce")} />}
+      {state?.ok && (
+        <ShownOnce
+          label={t("createdKey", { prefix: state.data.prefix })}
+          value={state.data.key}
+          note={t("shownOnce")}
+        />
+      )}
       <button type="submit" disabled={pending} className={PRIMARY_BUTTON}>
         {t("create")}
       </button>
@@ -41,7 +50,11 @@ export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
   const t = useTranslations("admin.apiKeys");
   const [state, action, pending] = useActionState<ActionResult<null> | null, FormData>(revokeApiKeyAction, null);
   return (
-    <form action={action} onSubmit={(e) => (window.confirm(t("revokeConfirm", { name })) ? undefined : e.preventDefault())} className="flex items-center gap-2">
+    <form
+      action={action}
+      onSubmit={(e) => (window.confirm(t("revokeConfirm", { name })) ? undefined : e.preventDefault())}
+      className="flex items-center gap-2"
+    >
       <input type="hidden" name="id" value={id} />
       <button type="submit" disabled={pending} className={DANGER_BUTTON} aria-label={t("revokeNamed", { name })}>
         {t("revoke")}

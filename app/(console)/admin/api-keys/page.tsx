@@ -19,16 +19,24 @@ type Row = Awaited<ReturnType<typeof listApiKeys>>[number];
 export default async function ApiKeysPage() {
   await requirePageUser("manageApiKeys");
   const db = getDb();
-  const [t, keys, merchants] = await Promise.all([getTranslations("admin.apiKeys"), listApiKeys(db), listMerchants(db)]);
+  const [t, keys, merchants] = await Promise.all([
+    getTranslations("admin.apiKeys"),
+    listApiKeys(db),
+    listMerchants(db),
+  ]);
   const columns: Column<Row>[] = [
     { header: t("name"), cell: (k) => <span className="font-medium">{k.name}</span> },
     { header: t("prefix"), cell: (k) => <span className="font-mono text-xs">{k.prefix}…</span> },
-    { header: t("merchant"), cell: (k) => k.merchantName ?? <span className="text-slate-500">{t("allMerchants")}</span> },
+    {
+      header: t("merchant"),
+      cell: (k) => k.merchantName ?? <span className="text-slate-500">{t("allMerchants")}</span>,
+    },
     { header: t("created"), cell: (k) => <DateTime value={k.createdAt} /> },
     { header: t("lastUsed"), cell: (k) => <DateTime value={k.lastUsedAt} /> },
     {
       header: t("status"),
-      cell: (k) => (k.revokedAt ? <Badge tone="slate" label={t("revoked")} /> : <Badge tone="green" label={t("active")} />),
+      cell: (k) =>
+        k.revokedAt ? <Badge tone="slate" label={t("revoked")} /> : <Badge tone="green" label={t("active")} />,
     },
     { header: t("revokedAt"), cell: (k) => <DateTime value={k.revokedAt} /> },
     { header: "", cell: (k) => (k.revokedAt ? null : <RevokeApiKeyButton id={k.id} name={k.name} />) },
@@ -40,7 +48,9 @@ export default async function ApiKeysPage() {
         <h2 id="new-key" className="mb-3 text-sm font-semibold text-slate-900">
           {t("createTitle")}
         </h2>
-        <CreateApiKeyForm merchants={merchants.map((m) => ({ id: m.id, displayName: m.displayName, mchid: m.mchid }))} />
+        <CreateApiKeyForm
+          merchants={merchants.map((m) => ({ id: m.id, displayName: m.displayName, mchid: m.mchid }))}
+        />
       </section>
       <DataTable columns={columns} rows={keys} rowKey={(k) => k.id} empty={t("empty")} />
     </>

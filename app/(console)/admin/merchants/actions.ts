@@ -6,14 +6,30 @@ import { defineAction } from "@/app/_server/action";
 import { failure, type ActionResult } from "@/lib/action-result";
 import { encryptionKeyFrom } from "@/lib/crypto/seal";
 import { getDb } from "@/lib/db/client";
-import { activateCredentials, addCredentials, retireCredentials, type CredentialError } from "@/lib/merchants/credentials";
+import {
+  activateCredentials,
+  addCredentials,
+  retireCredentials,
+  type CredentialError,
+} from "@/lib/merchants/credentials";
 import { refundNotifyUrl } from "@/lib/jobs/start";
-import { createMerchant, getMerchant, merchantInputSchema, updateMerchant, type MerchantError } from "@/lib/merchants/merchants";
+import {
+  createMerchant,
+  getMerchant,
+  merchantInputSchema,
+  updateMerchant,
+  type MerchantError,
+} from "@/lib/merchants/merchants";
 import { recordConfigurationCheck } from "@/lib/ops/configuration-status";
 import { checkMerchant, type CheckReport } from "@/lib/wechatpay/check";
 
 function refused(error: MerchantError | CredentialError): ActionResult<never> {
-  const fieldErrors = "fieldErrors" in error ? error.fieldErrors : "field" in error && error.field ? { [error.field]: [error.code] } : undefined;
+  const fieldErrors =
+    "fieldErrors" in error
+      ? error.fieldErrors
+      : "field" in error && error.field
+        ? { [error.field]: [error.code] }
+        : undefined;
   return failure(error.code, error.message, fieldErrors as Record<string, string[]> | undefined);
 }
 
@@ -23,10 +39,14 @@ function done<T>(data: T, merchantId?: string): ActionResult<T> {
   return { ok: true, data };
 }
 
-export const createMerchantAction = defineAction("manageMerchants", merchantInputSchema, async (input, { actor }): Promise<ActionResult<{ id: string }>> => {
-  const created = await createMerchant(getDb(), input, actor);
-  return created.ok ? done({ id: created.value.id }) : refused(created.error);
-});
+export const createMerchantAction = defineAction(
+  "manageMerchants",
+  merchantInputSchema,
+  async (input, { actor }): Promise<ActionResult<{ id: string }>> => {
+    const created = await createMerchant(getDb(), input, actor);
+    return created.ok ? done({ id: created.value.id }) : refused(created.error);
+  },
+);
 
 export const updateMerchantAction = defineAction(
   "manageMerchants",
@@ -58,7 +78,10 @@ export const addCredentialsAction = defineAction(
     p12: file,
     p12Password: text,
   }),
-  async ({ merchantId, merchantPrivateKeyPem, publicKeyPem, p12, ...fields }, { user, actor }): Promise<ActionResult<{ version: number }>> => {
+  async (
+    { merchantId, merchantPrivateKeyPem, publicKeyPem, p12, ...fields },
+    { user, actor },
+  ): Promise<ActionResult<{ version: number }>> => {
     const masterKey = encryptionKeyFrom(process.env);
     if (!masterKey.ok) {
       return failure("ENCRYPTION_KEY_MISSING", {
@@ -72,31 +95,49 @@ export const addCredentialsAction = defineAction(
       publicKeyPem: await publicKeyPem?.text(),
       p12: p12 ? Buffer.from(await p12.arrayBuffer()) : undefined,
     };
-    const added = await addCredentials(getDb(), { merchantId, upload, masterKey: masterKey.value, createdBy: user.id, actor });
+    const added = await addCredentials(getDb(), {
+      merchantId,
+      upload,
+      masterKey: masterKey.value,
+      createdBy: user.id,
+      actor,
+    });
     return added.ok ? done({ version: added.value.version }, merchantId) : refused(added.error);
   },
 );
 
 const versionInput = z.object({ merchantId: z.uuid(), version: z.coerce.number().int().positive() });
 
-export const activateCredentialsAction = defineAction("manageMerchants", versionInput, async (input, { actor }): Promise<ActionResult<null>> => {
-  const activated = await activateCredentials(getDb(), { ...input, actor });
-  return activated.ok ? done(null, input.merchantId) : refused(activated.error);
-});
+export const activateCredentialsAction = defineAction(
+  "manageMerchants",
+  versionInput,
+  async (input, { actor }): Promise<ActionResult<null>> => {
+    const activated = await activateCredentials(getDb(), { ...input, actor });
+    return activated.ok ? done(null, input.merchantId) : refused(activated.error);
+  },
+);
 
-export const retireCredentialsAction = defineAction("manageMerchants", versionInput, async (input, { actor }): Promise<ActionResult<null>> => {
-  const retired = await retireCredentials(getDb(), { ...input, actor });
-  return retired.ok ? done(null, input.merchantId) : refused(retired.error);
-});
+export const retireCredentialsAction = defineAction(
+  "manageMerchants",
+  versionInput,
+  async (input, { actor }): Promise<ActionResult<null>> => {
+    const retired = await retireCredentials(getDb(), { ...input, actor });
+    return retired.ok ? done(null, input.merchantId) : refused(retired.error);
+  },
+);
 
 /** "Test connection": one signed, harmless call to WeChat Pay with the merchant's credentials, and what it found. */
-export const testConnectionAction = defineAction("manageMerchants", z.object({ merchantId: z.uuid() }), async ({ merchantId }): Promise<ActionResult<CheckReport>> => {
-  const db = getDb();
-  const merchant = await getMerchant(db, merchantId);
-  if (!merchant) return failure("MERCHANT_NOT_FOUND", { zh: "找不到该商户。", en: "Merchant not found." });
-  const report = await checkMerchant(db, merchantId, refundNotifyUrl());
-  // The dashboard's banner follows the latest check: a fixed configuration clears it.
-  recordConfigurationCheck(merchant, report);
-  revalidatePath("/");
-  return { ok: true, data: report };
-});
+export const testConnectionAction = defineAction(
+  "manageMerchants",
+  z.object({ merchantId: z.uuid() }),
+  async ({ merchantId }): Promise<ActionResult<CheckReport>> => {
+    const db = getDb();
+    const merchant = await getMerchant(db, merchantId);
+    if (!merchant) return failure("MERCHANT_NOT_FOUND", { zh: "找不到该商户。", en: "Merchant not found." });
+    const report = await checkMerchant(db, merchantId, refundNotifyUrl());
+    // The dashboard's banner follows the latest check: a fixed configuration clears it.
+    recordConfigurationCheck(merchant, report);
+    revalidatePath("/");
+    return { ok: true, data: report };
+  },
+);

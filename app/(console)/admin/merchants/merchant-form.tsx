@@ -38,7 +38,10 @@ const NEW_MERCHANT: MerchantFormValues = {
 export function MerchantForm({ values = NEW_MERCHANT }: { values?: MerchantFormValues }) {
   const t = useTranslations("admin.merchants");
   const editing = values.id !== undefined;
-  const [state, action, pending] = useActionState<ActionResult<{ id: string }> | null, FormData>(editing ? updateMerchantAction : createMerchantAction, null);
+  const [state, action, pending] = useActionState<ActionResult<{ id: string }> | null, FormData>(
+    editing ? updateMerchantAction : createMerchantAction,
+    null,
+  );
   const [mode, setMode] = useState(values.mode);
   const errors = fieldErrorsOf(state);
   return (
@@ -55,10 +58,20 @@ export function MerchantForm({ values = NEW_MERCHANT }: { values?: MerchantFormV
           <input name="appid" defaultValue={values.appid} className={`${FIELD} font-mono`} />
         </Field>
         <Field label={t("approvalThreshold")} hint={t("approvalThresholdHint")} errors={errors.approvalThreshold}>
-          <input name="approvalThreshold" defaultValue={values.approvalThreshold} inputMode="decimal" className={`${FIELD} text-right tabular-nums`} />
+          <input
+            name="approvalThreshold"
+            defaultValue={values.approvalThreshold}
+            inputMode="decimal"
+            className={`${FIELD} text-right tabular-nums`}
+          />
         </Field>
         <Field label={t("mode")} errors={errors.mode}>
-          <select name="mode" value={mode} onChange={(e) => setMode(e.target.value as "direct" | "partner")} className={FIELD}>
+          <select
+            name="mode"
+            value={mode}
+            onChange={(e) => setMode(e.target.value as "direct" | "partner")}
+            className={FIELD}
+          >
             <option value="direct">{t("modeDirect")}</option>
             <option value="partner">{t("modePartner")}</option>
           </select>
@@ -66,7 +79,12 @@ export function MerchantForm({ values = NEW_MERCHANT }: { values?: MerchantFormV
         {mode === "partner" && (
           <>
             <Field label={t("subMchid")} errors={errors.subMchid}>
-              <input name="subMchid" defaultValue={values.subMchid} inputMode="numeric" className={`${FIELD} font-mono`} />
+              <input
+                name="subMchid"
+                defaultValue={values.subMchid}
+                inputMode="numeric"
+                className={`${FIELD} font-mono`}
+              />
             </Field>
             <Field label={t("subAppid")} hint={t("optional")} errors={errors.subAppid}>
               <input name="subAppid" defaultValue={values.subAppid} className={`${FIELD} font-mono`} />
@@ -87,7 +105,12 @@ export function MerchantForm({ values = NEW_MERCHANT }: { values?: MerchantFormV
         </Field>
       </div>
       <label className="flex items-center gap-2 text-sm text-slate-700">
-        <input type="checkbox" name="active" defaultChecked={values.active} className="h-4 w-4 rounded border-slate-300" />
+        <input
+          type="checkbox"
+          name="active"
+          defaultChecked={values.active}
+          className="h-4 w-4 rounded border-slate-300"
+        />
         {t("activeLabel")}
       </label>
       <ActionMessage state={state} success={editing ? t("saved") : t("created")} />

@@ -14,7 +14,8 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("admin.merchants"))("title") };
 }
 
-const mono = (value: string | null) => (value ? <span className="font-mono text-xs">{value}</span> : <span className="text-slate-400">—</span>);
+const mono = (value: string | null) =>
+  value ? <span className="font-mono text-xs">{value}</span> : <span className="text-slate-400">—</span>;
 
 export default async function MerchantsPage() {
   await requirePageUser("manageMerchants");
@@ -23,23 +24,51 @@ export default async function MerchantsPage() {
     {
       header: t("displayName"),
       cell: ({ merchant: m }) => (
-        <Link href={`/admin/merchants/${m.id}`} className="font-medium whitespace-nowrap text-brand-700 hover:underline">
+        <Link
+          href={`/admin/merchants/${m.id}`}
+          className="font-medium whitespace-nowrap text-brand-700 hover:underline"
+        >
           {m.displayName}
         </Link>
       ),
     },
     { header: t("mchid"), cell: ({ merchant: m }) => mono(m.mchid) },
     { header: t("appid"), cell: ({ merchant: m }) => mono(m.appid) },
-    { header: t("mode"), cell: ({ merchant: m }) => <Badge tone={m.mode === "partner" ? "violet" : "slate"} label={m.mode === "partner" ? t("modePartner") : t("modeDirect")} /> },
+    {
+      header: t("mode"),
+      cell: ({ merchant: m }) => (
+        <Badge
+          tone={m.mode === "partner" ? "violet" : "slate"}
+          label={m.mode === "partner" ? t("modePartner") : t("modeDirect")}
+        />
+      ),
+    },
     { header: t("subMchid"), cell: ({ merchant: m }) => mono(m.subMchid) },
-    { header: t("apiVersion"), cell: ({ merchant: m }) => <span className="text-xs font-medium uppercase">{m.apiVersion}</span> },
+    {
+      header: t("apiVersion"),
+      cell: ({ merchant: m }) => <span className="text-xs font-medium uppercase">{m.apiVersion}</span>,
+    },
     {
       header: t("credentialsRef"),
       cell: ({ merchant: m, activeVersion }) =>
-        m.credentialsRef === "env" ? t("credentialsEnv") : activeVersion === null ? <Badge tone="amber" label={t("noActiveCredentials")} /> : t("activeVersion", { version: activeVersion }),
+        m.credentialsRef === "env" ? (
+          t("credentialsEnv")
+        ) : activeVersion === null ? (
+          <Badge tone="amber" label={t("noActiveCredentials")} />
+        ) : (
+          t("activeVersion", { version: activeVersion })
+        ),
     },
-    { header: t("approvalThreshold"), align: "right", cell: ({ merchant: m }) => <Money fen={m.approvalThresholdFen} /> },
-    { header: t("status"), cell: ({ merchant: m }) => (m.active ? <Badge tone="green" label={t("active")} /> : <Badge tone="slate" label={t("inactive")} />) },
+    {
+      header: t("approvalThreshold"),
+      align: "right",
+      cell: ({ merchant: m }) => <Money fen={m.approvalThresholdFen} />,
+    },
+    {
+      header: t("status"),
+      cell: ({ merchant: m }) =>
+        m.active ? <Badge tone="green" label={t("active")} /> : <Badge tone="slate" label={t("inactive")} />,
+    },
   ];
   return (
     <>

@@ -16,22 +16,38 @@ function done(): ActionResult<undefined> {
   return { ok: true, data: undefined };
 }
 
-export const addReasonAction = defineAction("manageSettings", z.object({ label: z.string() }), async (input, { actor }) => {
-  const result = await addReason(getDb(), input.label, actor);
-  return result.ok ? done() : failure(result.error.code, result.error.message, { label: [result.error.code] });
-});
+export const addReasonAction = defineAction(
+  "manageSettings",
+  z.object({ label: z.string() }),
+  async (input, { actor }) => {
+    const result = await addReason(getDb(), input.label, actor);
+    return result.ok ? done() : failure(result.error.code, result.error.message, { label: [result.error.code] });
+  },
+);
 
-export const renameReasonAction = defineAction("manageSettings", z.object({ id, label: z.string() }), async (input, { actor }) => {
-  const result = await renameReason(getDb(), input.id, input.label, actor);
-  return result.ok ? done() : failure(result.error.code, result.error.message, { label: [result.error.code] });
-});
+export const renameReasonAction = defineAction(
+  "manageSettings",
+  z.object({ id, label: z.string() }),
+  async (input, { actor }) => {
+    const result = await renameReason(getDb(), input.id, input.label, actor);
+    return result.ok ? done() : failure(result.error.code, result.error.message, { label: [result.error.code] });
+  },
+);
 
-export const moveReasonAction = defineAction("manageSettings", z.object({ id, direction: z.enum(["up", "down"]) }), async (input, { actor }) => {
-  const result = await moveReason(getDb(), input.id, input.direction, actor);
-  return result.ok ? done() : failure(result.error.code, result.error.message);
-});
+export const moveReasonAction = defineAction(
+  "manageSettings",
+  z.object({ id, direction: z.enum(["up", "down"]) }),
+  async (input, { actor }) => {
+    const result = await moveReason(getDb(), input.id, input.direction, actor);
+    return result.ok ? done() : failure(result.error.code, result.error.message);
+  },
+);
 
-export const setReasonActiveAction = defineAction("manageSettings", z.object({ id, active: z.enum(["true", "false"]) }), async (input, { actor }) => {
-  const result = await setReasonActive(getDb(), input.id, input.active === "true", actor);
-  return result.ok ? done() : failure(result.error.code, result.error.message);
-});
+export const setReasonActiveAction = defineAction(
+  "manageSettings",
+  z.object({ id, active: z.enum(["true", "false"]) }),
+  async (input, { actor }) => {
+    const result = await setReasonActive(getDb(), input.id, input.active === "true", actor);
+    return result.ok ? done() : failure(result.error.code, result.error.message);
+  },
+);

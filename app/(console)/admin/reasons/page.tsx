@@ -23,7 +23,15 @@ export default async function ReasonsPage() {
       </section>
       <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white" aria-label={t("listLabel")}>
         {reasons.map((r, i) => (
-          <ReasonRow key={`${r.id}:${r.label}:${r.active}`} id={r.id} label={r.label} active={r.active} first={i === 0} last={i === reasons.length - 1} maxLength={MAX_REASON_BYTES} />
+          <ReasonRow
+            key={`${r.id}:${r.label}:${r.active}`}
+            id={r.id}
+            label={r.label}
+            active={r.active}
+            first={i === 0}
+            last={i === reasons.length - 1}
+            maxLength={MAX_REASON_BYTES}
+          />
         ))}
       </ol>
     </>

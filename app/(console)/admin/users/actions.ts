@@ -8,7 +8,14 @@ import { ROLES } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import type { UserRole } from "@/lib/db/schema";
 import { parseYuan } from "@/lib/money";
-import { changeRole, createUser, resetPassword, setDailyRefundLimit, setDisabled, type UserAdminError } from "@/lib/users/admin";
+import {
+  changeRole,
+  createUser,
+  resetPassword,
+  setDailyRefundLimit,
+  setDisabled,
+  type UserAdminError,
+} from "@/lib/users/admin";
 
 // Messages are codes translated by the page (`admin.errors.<code>`).
 const role = z.enum(ROLES as [UserRole, ...UserRole[]], "REQUIRED");
@@ -51,14 +58,22 @@ export const createUserAction = defineAction(
   async (input, { actor }): Promise<ActionResult<{ id: string; email: string; generatedPassword?: string }>> => {
     const created = await createUser(getDb(), { ...input, dailyRefundLimitFen: input.dailyLimit }, actor);
     if (!created.ok) return refused(created.error);
-    return done({ id: created.value.user.id, email: created.value.user.email, generatedPassword: created.value.generatedPassword });
+    return done({
+      id: created.value.user.id,
+      email: created.value.user.email,
+      generatedPassword: created.value.generatedPassword,
+    });
   },
 );
 
-export const changeRoleAction = defineAction("manageUsers", z.object({ userId, role }), async (input, { actor }): Promise<ActionResult<null>> => {
-  const changed = await changeRole(getDb(), input, actor);
-  return changed.ok ? done(null, input.userId) : refused(changed.error);
-});
+export const changeRoleAction = defineAction(
+  "manageUsers",
+  z.object({ userId, role }),
+  async (input, { actor }): Promise<ActionResult<null>> => {
+    const changed = await changeRole(getDb(), input, actor);
+    return changed.ok ? done(null, input.userId) : refused(changed.error);
+  },
+);
 
 export const setDisabledAction = defineAction(
   "manageUsers",
@@ -69,10 +84,14 @@ export const setDisabledAction = defineAction(
   },
 );
 
-export const setDailyLimitAction = defineAction("manageUsers", z.object({ userId, dailyLimit }), async (input, { actor }): Promise<ActionResult<null>> => {
-  const changed = await setDailyRefundLimit(getDb(), { userId: input.userId, limitFen: input.dailyLimit }, actor);
-  return changed.ok ? done(null, input.userId) : refused(changed.error);
-});
+export const setDailyLimitAction = defineAction(
+  "manageUsers",
+  z.object({ userId, dailyLimit }),
+  async (input, { actor }): Promise<ActionResult<null>> => {
+    const changed = await setDailyRefundLimit(getDb(), { userId: input.userId, limitFen: input.dailyLimit }, actor);
+    return changed.ok ? done(null, input.userId) : refused(changed.error);
+  },
+);
 
 export const resetPasswordAction = defineAction(
   "manageUsers",

@@ -36,12 +36,28 @@ export function CreateUserForm() {
           <input name="password" type="password" autoComplete="new-password" className={FIELD} />
         </Field>
         <Field label={t("dailyLimitYuan")} hint={t("dailyLimitHint")} errors={errors.dailyLimit}>
-          <input name="dailyLimit" inputMode="decimal" autoComplete="off" className={`${FIELD} text-right tabular-nums`} />
+          <input
+            name="dailyLimit"
+            inputMode="decimal"
+            autoComplete="off"
+            className={`${FIELD} text-right tabular-nums`}
+          />
         </Field>
       </div>
-      <ActionMessage state={state} success={state?.ok && !state.data.generatedPassword ? t("createdWithTypedPassword", { email: state.data.email }) : undefined} />
+      <ActionMessage
+        state={state}
+        success={
+          state?.ok && !state.data.generatedPassword
+            ? t("createdWithTypedPassword", { email: state.data.email })
+            : undefined
+        }
+      />
       {state?.ok && state.data.generatedPassword && (
-        <ShownOnce label={t("generatedPassword", { email: state.data.email })} value={state.data.generatedPassword} note={t("shownOnce")} />
+        <ShownOnce
+          label={t("generatedPassword", { email: state.data.email })}
+          value={state.data.generatedPassword}
+          note={t("shownOnce")}
+        />
       )}
       <button type="submit" disabled={pending} className={PRIMARY_BUTTON}>
         {pending ? t("creating") : t("createButton")}

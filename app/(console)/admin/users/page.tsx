@@ -17,7 +17,11 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function UsersPage() {
   await requirePageUser("manageUsers");
-  const [t, tRoles, users] = await Promise.all([getTranslations("admin.users"), getTranslations("common.roles"), listUsers(getDb())]);
+  const [t, tRoles, users] = await Promise.all([
+    getTranslations("admin.users"),
+    getTranslations("common.roles"),
+    listUsers(getDb()),
+  ]);
   const columns: Column<UserSummary>[] = [
     {
       header: t("name"),
@@ -43,7 +47,12 @@ export default async function UsersPage() {
     {
       header: t("dailyLimit"),
       align: "right",
-      cell: (u) => (u.dailyRefundLimitFen === null ? <span className="text-slate-400">{t("noLimit")}</span> : <Money fen={u.dailyRefundLimitFen} />),
+      cell: (u) =>
+        u.dailyRefundLimitFen === null ? (
+          <span className="text-slate-400">{t("noLimit")}</span>
+        ) : (
+          <Money fen={u.dailyRefundLimitFen} />
+        ),
     },
     { header: t("created"), cell: (u) => <DateTime value={u.createdAt} /> },
   ];

@@ -65,17 +65,20 @@ describe("requestRefundAction for a disabled merchant", () => {
   it.each([
     ["below the approval threshold", "10.00"],
     ["above the approval threshold", "1500.00"],
-  ])("refuses a refund %s with MERCHANT_INACTIVE in both languages, and writes and queues nothing", async (_case, amount) => {
-    const order = await createPaidOrder(t.db, { merchantId: shop.id, totalFen: 200_000 });
-    const before = await footprint(order.id);
-    expect(await ask(order.id, amount)).toEqual({
-      ok: false,
-      code: "MERCHANT_INACTIVE",
-      error: { zh: "该商户已停用，不能发起新的退款。", en: "This merchant is disabled and takes no new refunds." },
-    });
-    expect(await footprint(order.id)).toEqual(before);
-    expect(holder.sent).toEqual([]);
-  });
+  ])(
+    "refuses a refund %s with MERCHANT_INACTIVE in both languages, and writes and queues nothing",
+    async (_case, amount) => {
+      const order = await createPaidOrder(t.db, { merchantId: shop.id, totalFen: 200_000 });
+      const before = await footprint(order.id);
+      expect(await ask(order.id, amount)).toEqual({
+        ok: false,
+        code: "MERCHANT_INACTIVE",
+        error: { zh: "该商户已停用，不能发起新的退款。", en: "This merchant is disabled and takes no new refunds." },
+      });
+      expect(await footprint(order.id)).toEqual(before);
+      expect(holder.sent).toEqual([]);
+    },
+  );
 
   it("takes the same refund once the merchant is enabled again", async () => {
     const order = await createPaidOrder(t.db, { merchantId: shop.id, totalFen: 200_000 });

@@ -37,42 +37,61 @@ export interface RefundRequested {
   status: RefundStatus;
 }
 
-export const requestRefundAction = defineAction("requestRefund", refundFormSchema, async (input, { user, actor }): Promise<ActionResult<RefundRequested>> => {
-  const amount = parseYuan(input.amount);
-  if (!amount.ok) return INVALID_INPUT({ amount: [`amount${amount.error}`] });
-  const db = getDb();
-  // A retired reason (or a forged one) is not offered any more: the payer sees only reasons an admin keeps.
-  if (!(await listActiveReasons(db)).some((r) => r.label === input.reason)) return INVALID_INPUT({ reason: ["reasonRequired"] });
+export const requestRefundAction = defineAction(
+  "requestRefund",
+  refundFormSchema,
+  async (input, { user, actor }): Promise<ActionResult<RefundRequested>> => {
+    const amount = parseYuan(input.amount);
+    if (!amount.ok) return INVALID_INPUT({ amount: [`amount${amount.error}`] });
+    const db = getDb();
+    // A retired reason (or a forged one) is not offered any more: the payer sees only reasons an admin keeps.
+    if (!(await listActiveReasons(db)).some((r) => r.label === input.reason))
+      return INVALID_INPUT({ reason: ["reasonRequired"] });
 
-  // Refunds that need an approver ask for the password again; one refused anyway (a disabled merchant, a broken rule)
-  // is refused for that reason.
-  // Checked before the request (outside its lock): if the order's sums change meanwhile, the refund still waits for
-  // an approver, which is the safeguard that matters.
-  const order = await getOrderDetail(db, input.orderId);
-  if (order?.merchantActive && checkNewRefund(order, amount.value, new Date()).ok && approvalReason(order, amount.value, order.approvalThresholdFen)) {
-    if (!input.password) return INVALID_INPUT({ password: ["passwordRequired"] });
-    const [own] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id));
-    if (!own || !(await verifyPassword(own.passwordHash, input.password))) {
-      await appendAudit(db, actor, "refund.reauth_failed", { type: "order", id: input.orderId }, { amountFen: amount.value });
-      return failure("REAUTH_FAILED", { zh: "密码不正确，退款未提交。", en: "Wrong password: the refund was not requested." }, { password: ["wrongPassword"] });
+    // Refunds that need an approver ask for the password again; one refused anyway (a disabled merchant, a broken rule)
+    // is refused for that reason.
+    // Checked before the request (outside its lock): if the order's sums change meanwhile, the refund still waits for
+    // an approver, which is the safeguard that matters.
+    const order = await getOrderDetail(db, input.orderId);
+    if (
+      order?.merchantActive &&
+      checkNewRefund(order, amount.value, new Date()).ok &&
+      approvalReason(order, amount.value, order.approvalThresholdFen)
+    ) {
+      if (!input.password) return INVALID_INPUT({ password: ["passwordRequired"] });
+      const [own] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id));
+      if (!own || !(await verifyPassword(own.passwordHash, input.password))) {
+        await appendAudit(
+          db,
+          actor,
+          "refund.reauth_failed",
+          { type: "order", id: input.orderId },
+          { amountFen: amount.value },
+        );
+        return failure(
+          "REAUTH_FAILED",
+          { zh: "密码不正确，退款未提交。", en: "Wrong password: the refund was not requested." },
+          { password: ["wrongPassword"] },
+        );
+      }
     }
-  }
 
-  const result = await requestRefund(
-    db,
-    {
-      orderId: input.orderId,
-      amountFen: amount.value,
-      reason: refundReasonText(input.reason, input.note),
-      fundsAccount: input.fundsAccount === "AVAILABLE" ? "AVAILABLE" : undefined,
-    },
-    { actor, userId: user.id, orderIntervalMs: orderIntervalMs() },
-  );
-  if (!result.ok) return failure(result.error.code, result.error.message);
-  const refund = result.value;
-  // After commit: the refund is recorded and its amount reserved whatever happens to this queue call; the sweep
-  // picks it up if the process dies right here. A refund awaiting approval is queued when it is approved.
-  if (refund.status === "PENDING") await enqueueSubmission(await getBoss(), refund);
-  revalidatePath(`/orders/${input.orderId}`);
-  return { ok: true, data: { outRefundNo: refund.outRefundNo, status: refund.status } };
-});
+    const result = await requestRefund(
+      db,
+      {
+        orderId: input.orderId,
+        amountFen: amount.value,
+        reason: refundReasonText(input.reason, input.note),
+        fundsAccount: input.fundsAccount === "AVAILABLE" ? "AVAILABLE" : undefined,
+      },
+      { actor, userId: user.id, orderIntervalMs: orderIntervalMs() },
+    );
+    if (!result.ok) return failure(result.error.code, result.error.message);
+    const refund = result.value;
+    // After commit: the refund is recorded and its amount reserved whatever happens to this queue call; the sweep
+    // picks it up if the process dies right here. A refund awaiting approval is queued when it is approved.
+    if (refund.status === "PENDING") await enqueueSubmission(await getBoss(), refund);
+    revalidatePath(`/orders/${input.orderId}`);
+    return { ok: true, data: { outRefundNo: refund.outRefundNo, status: refund.status } };
+  },
+);

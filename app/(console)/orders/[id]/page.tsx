@@ -41,7 +41,10 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
   if (!order) notFound();
   const mayRefund = can(user.role, "requestRefund");
   const [events, live, reasons] = await Promise.all([
-    listRefundEvents(db, refunds.map((r) => r.id)),
+    listRefundEvents(
+      db,
+      refunds.map((r) => r.id),
+    ),
     orderRefundsVersion(db, id),
     mayRefund ? listActiveReasons(db) : [],
   ]);
@@ -125,11 +128,19 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           <LiveRefresh url={`/api/orders/${order.id}/refund-status`} initial={live} />
         </h2>
         {refunds.length === 0 ? (
-          <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-500">{t("noRefunds")}</p>
+          <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-500">
+            {t("noRefunds")}
+          </p>
         ) : (
           <div className="space-y-3">
             {refunds.map((r) => (
-              <RefundCard key={r.id} refund={r} events={events.get(r.id) ?? []} viewerId={user.id} viewerMayApprove={can(user.role, "approveRefund")} />
+              <RefundCard
+                key={r.id}
+                refund={r}
+                events={events.get(r.id) ?? []}
+                viewerId={user.id}
+                viewerMayApprove={can(user.role, "approveRefund")}
+              />
             ))}
           </div>
         )}

@@ -13,17 +13,34 @@ import type { OrderRefundRow, RefundEventRow } from "@/lib/db/queries/refunds";
 function decision(events: readonly RefundEventRow[]) {
   const event = events.find((e) => e.statusFrom === "AWAITING_APPROVAL");
   if (!event) return null;
-  return { approved: event.statusTo !== "REJECTED", name: event.actorName, note: typeof event.payload.note === "string" ? event.payload.note : null };
+  return {
+    approved: event.statusTo !== "REJECTED",
+    name: event.actorName,
+    note: typeof event.payload.note === "string" ? event.payload.note : null,
+  };
 }
 
 /** Who must act on a refund that waits: any approver but the one who asked for it. */
-function AwaitingApprovalNote({ refund, viewerId, viewerMayApprove }: { refund: OrderRefundRow; viewerId: string; viewerMayApprove: boolean }) {
+function AwaitingApprovalNote({
+  refund,
+  viewerId,
+  viewerMayApprove,
+}: {
+  refund: OrderRefundRow;
+  viewerId: string;
+  viewerMayApprove: boolean;
+}) {
   const t = useTranslations("orders.refund");
   const own = refund.requestedBy === viewerId;
   return (
-    <p className="mb-3 rounded-md border border-violet-200 bg-violet-50 px-3 py-2 text-sm text-violet-900" data-testid="awaiting-approval">
+    <p
+      className="mb-3 rounded-md border border-violet-200 bg-violet-50 px-3 py-2 text-sm text-violet-900"
+      data-testid="awaiting-approval"
+    >
       {refund.requesterName ? t("awaitingApprover", { requester: refund.requesterName }) : t("awaitingAnyApprover")}{" "}
-      {own ? t("awaitingOwn") : viewerMayApprove ? (
+      {own ? (
+        t("awaitingOwn")
+      ) : viewerMayApprove ? (
         <Link href="/approvals" className="font-medium underline">
           {t("decideOnApprovals")}
         </Link>
@@ -52,7 +69,10 @@ export function RefundCard({
       <header className="mb-3 flex flex-wrap items-center gap-3">
         <Money fen={refund.amountFen} className="text-base font-semibold" />
         <RefundStatusBadge status={refund.status} />
-        <Link href={`/refunds/${encodeURIComponent(refund.outRefundNo)}`} className="font-mono text-xs text-brand-700 hover:underline">
+        <Link
+          href={`/refunds/${encodeURIComponent(refund.outRefundNo)}`}
+          className="font-mono text-xs text-brand-700 hover:underline"
+        >
           {refund.outRefundNo}
         </Link>
         <span className="ml-auto text-xs text-slate-500">
@@ -60,7 +80,9 @@ export function RefundCard({
         </span>
       </header>
       {abnormal && <AbnormalRefundNote className="mb-3" />}
-      {refund.status === "AWAITING_APPROVAL" && <AwaitingApprovalNote refund={refund} viewerId={viewerId} viewerMayApprove={viewerMayApprove} />}
+      {refund.status === "AWAITING_APPROVAL" && (
+        <AwaitingApprovalNote refund={refund} viewerId={viewerId} viewerMayApprove={viewerMayApprove} />
+      )}
       <RefundFacts refund={refund} people={refund} className="mb-4">
         {decided && <Detail label={decided.approved ? t("approvedBy") : t("rejectedBy")}>{decided.name}</Detail>}
         {decided?.note && (

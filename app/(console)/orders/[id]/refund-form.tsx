@@ -9,7 +9,8 @@ import { approvalReason, type OrderRefundSums } from "@/lib/refunds/threshold";
 import { MAX_REASON_BYTES, reasonBytesLeft, refundReasonText } from "@/lib/wechatpay/reason-limit";
 import { requestRefundAction, type RefundRequested } from "./actions";
 
-const FIELD = "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
+const FIELD =
+  "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
 
 export interface RefundFormProps {
   orderId: number;
@@ -22,7 +23,10 @@ export interface RefundFormProps {
 
 export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen }: RefundFormProps) {
   const t = useTranslations("orders.form");
-  const [state, action, pending] = useActionState<ActionResult<RefundRequested> | null, FormData>(requestRefundAction, null);
+  const [state, action, pending] = useActionState<ActionResult<RefundRequested> | null, FormData>(
+    requestRefundAction,
+    null,
+  );
   const [amount, setAmount] = useState("");
   const [reason, setReason] = useState(reasons[0] ?? "");
   const [note, setNote] = useState("");
@@ -41,12 +45,15 @@ export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen 
   }
   const parsed = parseYuan(amount);
   // An amount beyond what remains is refused whatever the threshold: no password is asked for it.
-  const needsApproval = parsed.ok && parsed.value <= remainingFen && approvalReason(sums, parsed.value, thresholdFen) !== null;
+  const needsApproval =
+    parsed.ok && parsed.value <= remainingFen && approvalReason(sums, parsed.value, thresholdFen) !== null;
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   // Field errors arrive as message keys; anything else (a message from elsewhere) is shown as it is.
   const fieldError = (name: string) =>
     errors[name] && (
-      <span className="mt-1 block text-xs font-normal text-red-700">{errors[name].map((m) => (t.has(`errors.${m}`) ? t(`errors.${m}`) : m)).join(" ")}</span>
+      <span className="mt-1 block text-xs font-normal text-red-700">
+        {errors[name].map((m) => (t.has(`errors.${m}`) ? t(`errors.${m}`) : m)).join(" ")}
+      </span>
     );
 
   return (
@@ -93,7 +100,13 @@ export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen 
         </label>
         <label className="block text-sm font-medium text-slate-700">
           {t("reason")}
-          <select name="reason" value={reason} onChange={(e) => setReason(e.target.value)} className={FIELD} aria-invalid={Boolean(errors.reason)}>
+          <select
+            name="reason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            className={FIELD}
+            aria-invalid={Boolean(errors.reason)}
+          >
             {reasons.map((r) => (
               <option key={r}>{r}</option>
             ))}
@@ -110,8 +123,14 @@ export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen 
             aria-invalid={Boolean(errors.note) || bytesLeft < 0}
             aria-describedby="note-bytes"
           />
-          <span id="note-bytes" data-testid="reason-bytes-left" className={`mt-1 block text-xs font-normal ${bytesLeft < 0 ? "text-red-700" : "text-slate-500"}`}>
-            {bytesLeft < 0 ? t("reasonBytesOver", { over: -bytesLeft, max: MAX_REASON_BYTES }) : t("reasonBytesLeft", { left: bytesLeft, max: MAX_REASON_BYTES })}
+          <span
+            id="note-bytes"
+            data-testid="reason-bytes-left"
+            className={`mt-1 block text-xs font-normal ${bytesLeft < 0 ? "text-red-700" : "text-slate-500"}`}
+          >
+            {bytesLeft < 0
+              ? t("reasonBytesOver", { over: -bytesLeft, max: MAX_REASON_BYTES })
+              : t("reasonBytesLeft", { left: bytesLeft, max: MAX_REASON_BYTES })}
           </span>
           {fieldError("note")}
         </label>
@@ -130,7 +149,13 @@ export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen 
           <p className="text-amber-900">{t("approvalNeeded", { threshold: formatFen(thresholdFen) })}</p>
           <label className="mt-2 block max-w-sm font-medium text-amber-900">
             {t("password")}
-            <input name="password" type="password" autoComplete="current-password" className={`${FIELD} bg-white`} aria-invalid={Boolean(errors.password)} />
+            <input
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              className={`${FIELD} bg-white`}
+              aria-invalid={Boolean(errors.password)}
+            />
             {fieldError("password")}
           </label>
         </div>
@@ -143,19 +168,33 @@ export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen 
       )}
       {state?.ok && (
         <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-          {state.data.status === "AWAITING_APPROVAL" ? t("recordedAwaiting", { outRefundNo: state.data.outRefundNo }) : t("recorded", { outRefundNo: state.data.outRefundNo })}
+          {state.data.status === "AWAITING_APPROVAL"
+            ? t("recordedAwaiting", { outRefundNo: state.data.outRefundNo })
+            : t("recorded", { outRefundNo: state.data.outRefundNo })}
         </p>
       )}
 
       {confirming && parsed.ok ? (
-        <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm" role="dialog" aria-label={t("confirmDialog")}>
+        <div
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm"
+          role="dialog"
+          aria-label={t("confirmDialog")}
+        >
           <p className="font-medium text-amber-900">{t("confirmQuestion", { amount: formatFen(parsed.value) })}</p>
           <p className="mt-1 text-amber-800">{needsApproval ? t("confirmApprovalWarning") : t("confirmWarning")}</p>
           <div className="mt-3 flex gap-2">
-            <button type="submit" disabled={pending} className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-700 disabled:opacity-60">
+            <button
+              type="submit"
+              disabled={pending}
+              className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-700 disabled:opacity-60"
+            >
               {pending ? t("recording") : t("confirm", { amount: formatFen(parsed.value) })}
             </button>
-            <button type="button" onClick={() => setConfirming(false)} className="rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-amber-100">
+            <button
+              type="button"
+              onClick={() => setConfirming(false)}
+              className="rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-amber-100"
+            >
               {t("back")}
             </button>
           </div>

@@ -41,10 +41,16 @@ export default async function BillDayPage({ params }: { params: Promise<{ id: st
     { header: t("day.outTradeNo"), cell: (l) => <span className="font-mono text-xs">{l.outTradeNo}</span> },
     { header: t("day.refundStatus"), cell: (l) => <span className="font-mono text-xs">{l.refundStatus}</span> },
     { header: t("day.refund"), align: "right", cell: (l) => <Money fen={l.refundFen} /> },
-    { header: t("day.settlement"), align: "right", cell: (l) => (l.settlementRefundFen === null ? null : <Money fen={l.settlementRefundFen} />) },
+    {
+      header: t("day.settlement"),
+      align: "right",
+      cell: (l) => (l.settlementRefundFen === null ? null : <Money fen={l.settlementRefundFen} />),
+    },
     { header: t("day.coupon"), align: "right", cell: (l) => <Money fen={l.couponRefundFen} /> },
   ];
-  const error = day.lastErrorCode ? t(`errors.${ERRORS_EXPLAINED.includes(day.lastErrorCode) ? day.lastErrorCode : "other"}`) : null;
+  const error = day.lastErrorCode
+    ? t(`errors.${ERRORS_EXPLAINED.includes(day.lastErrorCode) ? day.lastErrorCode : "other"}`)
+    : null;
 
   return (
     <>
@@ -66,9 +72,13 @@ export default async function BillDayPage({ params }: { params: Promise<{ id: st
         </h2>
         <DetailList>
           <Detail label={t("day.wechatCount")}>{day.billTotals?.lineCount ?? null}</Detail>
-          <Detail label={t("day.wechatSum")}>{day.billTotals ? <Money fen={day.billTotals.refundFen ?? 0} /> : null}</Detail>
+          <Detail label={t("day.wechatSum")}>
+            {day.billTotals ? <Money fen={day.billTotals.refundFen ?? 0} /> : null}
+          </Detail>
           <Detail label={t("day.consoleCount")}>{day.consoleTotals?.lineCount ?? null}</Detail>
-          <Detail label={t("day.consoleSum")}>{day.consoleTotals ? <Money fen={day.consoleTotals.refundFen ?? 0} /> : null}</Detail>
+          <Detail label={t("day.consoleSum")}>
+            {day.consoleTotals ? <Money fen={day.consoleTotals.refundFen ?? 0} /> : null}
+          </Detail>
           <Detail label={t("day.fetchedAt")}>
             <DateTime value={day.fetchedAt} />
           </Detail>

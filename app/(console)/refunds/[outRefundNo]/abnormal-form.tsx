@@ -7,7 +7,8 @@ import type { ActionResult } from "@/lib/action-result";
 import { ABNORMAL_BANK_TYPES } from "@/lib/refunds/bank-types";
 import { applyAbnormalRefundAction } from "./actions";
 
-const INPUT = "mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
+const INPUT =
+  "mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
 
 /**
  * An approver's abnormal-refund application: to the payer's bank card (bank, card number, name) or to the merchant's
@@ -19,7 +20,8 @@ export function AbnormalForm({ outRefundNo }: { outRefundNo: string }) {
   const [type, setType] = useState<"USER_BANK_CARD" | "MERCHANT_BANK_CARD">("USER_BANK_CARD");
   // Controlled, so that a refused application keeps what the approver typed (a form action resets the form).
   const [card, setCard] = useState({ bankType: "", bankAccount: "", realName: "" });
-  const edit = (field: keyof typeof card) => (e: { target: { value: string } }) => setCard((c) => ({ ...c, [field]: e.target.value }));
+  const edit = (field: keyof typeof card) => (e: { target: { value: string } }) =>
+    setCard((c) => ({ ...c, [field]: e.target.value }));
   const fieldError = (field: "bankType" | "bankAccount" | "realName") =>
     state && !state.ok && state.fieldErrors?.[field] ? (
       <span role="alert" className="mt-0.5 block text-xs text-red-700">
@@ -58,12 +60,28 @@ export function AbnormalForm({ outRefundNo }: { outRefundNo: string }) {
           </label>
           <label className="block text-xs font-medium text-slate-600">
             {t("bankAccount")}
-            <input name="bankAccount" value={card.bankAccount} onChange={edit("bankAccount")} inputMode="numeric" autoComplete="off" spellCheck={false} className={`${INPUT} font-mono`} required />
+            <input
+              name="bankAccount"
+              value={card.bankAccount}
+              onChange={edit("bankAccount")}
+              inputMode="numeric"
+              autoComplete="off"
+              spellCheck={false}
+              className={`${INPUT} font-mono`}
+              required
+            />
             {fieldError("bankAccount")}
           </label>
           <label className="block text-xs font-medium text-slate-600">
             {t("realName")}
-            <input name="realName" value={card.realName} onChange={edit("realName")} autoComplete="off" className={INPUT} required />
+            <input
+              name="realName"
+              value={card.realName}
+              onChange={edit("realName")}
+              autoComplete="off"
+              className={INPUT}
+              required
+            />
             {fieldError("realName")}
           </label>
         </div>
@@ -72,7 +90,11 @@ export function AbnormalForm({ outRefundNo }: { outRefundNo: string }) {
       )}
       <p className="text-xs text-slate-500">{t("privacy")}</p>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={pending} className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-800 disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-800 disabled:opacity-60"
+        >
           {pending ? t("pending") : t("submit")}
         </button>
         {state && !state.ok && (

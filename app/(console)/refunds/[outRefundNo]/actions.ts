@@ -20,12 +20,20 @@ export const retryRefundAction = defineAction(
   "requestRefund",
   z.object({ outRefundNo: z.string().regex(OUT_REFUND_NO_PATTERN) }),
   async ({ outRefundNo }, { user, actor }): Promise<ActionResult<null>> => {
-    const result = await retryRefund(getDb(), outRefundNo, { actor, userId: user.id, orderIntervalMs: orderIntervalMs() });
+    const result = await retryRefund(getDb(), outRefundNo, {
+      actor,
+      userId: user.id,
+      orderIntervalMs: orderIntervalMs(),
+    });
     if (!result.ok) return failure(result.error.code, result.error.message);
     await enqueueSubmission(await getBoss(), result.value, { immediate: true });
     revalidatePath(`/refunds/${outRefundNo}`);
     revalidatePath(`/orders/${result.value.orderId}`);
-    return { ok: true, data: null, message: { zh: "已重新提交，使用同一退款单号。", en: "Sent again with the same refund number." } };
+    return {
+      ok: true,
+      data: null,
+      message: { zh: "已重新提交，使用同一退款单号。", en: "Sent again with the same refund number." },
+    };
   },
 );
 
@@ -39,11 +47,15 @@ export const applyAbnormalRefundAction = defineAction(
     revalidatePath(`/refunds/${application.outRefundNo}`);
     if (!result.ok) return failure(result.error.wechatCode ?? result.error.code, result.error.message);
     revalidatePath(`/orders/${result.value.orderId}`);
-    if (result.value.status === "PROCESSING") await enqueueReconcile(await getBoss(), result.value.id, 0, FIRST_QUERY_MS);
+    if (result.value.status === "PROCESSING")
+      await enqueueReconcile(await getBoss(), result.value.id, 0, FIRST_QUERY_MS);
     return {
       ok: true,
       data: null,
-      message: { zh: "微信支付已受理异常退款申请，退款结果将随通知或查询更新。", en: "WeChat Pay accepted the application; the outcome follows by callback or query." },
+      message: {
+        zh: "微信支付已受理异常退款申请，退款结果将随通知或查询更新。",
+        en: "WeChat Pay accepted the application; the outcome follows by callback or query.",
+      },
     };
   },
 );

@@ -80,7 +80,10 @@ function ExchangeEntry({ item }: { item: ExchangeItem }) {
     <>
       <Heading>
         <span className="font-medium text-slate-900">{t("exchange.title", { operation })}</span>
-        <Badge tone={item.errorCode ? "red" : answered ? "green" : "slate"} label={answered ? t("exchange.http", { status: item.responseStatus! }) : t("exchange.noAnswer")} />
+        <Badge
+          tone={item.errorCode ? "red" : answered ? "green" : "slate"}
+          label={answered ? t("exchange.http", { status: item.responseStatus! }) : t("exchange.noAnswer")}
+        />
         <span className="text-xs text-slate-500 tabular-nums">{t("exchange.duration", { ms: item.durationMs })}</span>
         {item.actor && <span className="text-slate-600">{t("by", { name: item.actor })}</span>}
       </Heading>
@@ -105,13 +108,26 @@ function CallbackEntry({ item }: { item: CallbackItem }) {
     <>
       <Heading>
         <span className="font-medium text-slate-900">{t("callback.title", { eventType: item.eventType ?? "—" })}</span>
-        <Badge tone={item.verification === "verified" ? "green" : "red"} label={t(`callback.verification.${item.verification}`)} />
-        <Badge tone={item.decryption === "decrypted" ? "green" : item.decryption === "failed" ? "red" : "slate"} label={t(`callback.decryption.${item.decryption}`)} />
-        <Badge tone={item.outcome === "applied" ? "blue" : good ? "slate" : "amber"} label={t.has(`callback.outcome.${item.outcome}`) ? t(`callback.outcome.${item.outcome}`) : item.outcome} />
+        <Badge
+          tone={item.verification === "verified" ? "green" : "red"}
+          label={t(`callback.verification.${item.verification}`)}
+        />
+        <Badge
+          tone={item.decryption === "decrypted" ? "green" : item.decryption === "failed" ? "red" : "slate"}
+          label={t(`callback.decryption.${item.decryption}`)}
+        />
+        <Badge
+          tone={item.outcome === "applied" ? "blue" : good ? "slate" : "amber"}
+          label={t.has(`callback.outcome.${item.outcome}`) ? t(`callback.outcome.${item.outcome}`) : item.outcome}
+        />
       </Heading>
       <p className="mt-0.5 text-xs text-slate-600">
-        {item.notificationId ? t("callback.notificationId", { id: item.notificationId }) : t("callback.noNotificationId", { protocol: item.protocol })}
-        {item.responseStatus !== null && <span className="ml-2">{t("callback.answered", { status: item.responseStatus })}</span>}
+        {item.notificationId
+          ? t("callback.notificationId", { id: item.notificationId })
+          : t("callback.noNotificationId", { protocol: item.protocol })}
+        {item.responseStatus !== null && (
+          <span className="ml-2">{t("callback.answered", { status: item.responseStatus })}</span>
+        )}
       </p>
       {item.rejectionCode && <WechatCode code={item.rejectionCode} />}
       <Details
@@ -129,8 +145,12 @@ function BillLineEntry({ item }: { item: BillLineItem }) {
   return (
     <>
       <Heading>
-        <span className="font-medium text-slate-900">{t("bill.title", { date: item.billDate, line: item.lineNo })}</span>
-        {item.refundStatus && <Badge tone={item.refundStatus === "SUCCESS" ? "green" : "slate"} label={item.refundStatus} />}
+        <span className="font-medium text-slate-900">
+          {t("bill.title", { date: item.billDate, line: item.lineNo })}
+        </span>
+        {item.refundStatus && (
+          <Badge tone={item.refundStatus === "SUCCESS" ? "green" : "slate"} label={item.refundStatus} />
+        )}
         <Money fen={item.refundFen} />
       </Heading>
       <Details sections={[{ label: t("bill.line"), value: item.details }]} />
@@ -157,7 +177,10 @@ export function EvidenceTimeline({ items }: { items: readonly EvidenceItem[] }) 
         const Icon = ICONS[item.kind];
         return (
           <li key={item.key} className="relative pb-4 pl-6 last:pb-0" data-kind={item.kind}>
-            <span className="absolute top-0.5 -left-[9px] flex h-4 w-4 items-center justify-center rounded-full bg-white ring-1 ring-slate-300" aria-hidden>
+            <span
+              className="absolute top-0.5 -left-[9px] flex h-4 w-4 items-center justify-center rounded-full bg-white ring-1 ring-slate-300"
+              aria-hidden
+            >
               <Icon className="h-3 w-3 text-slate-600" />
             </span>
             <div className="text-xs text-slate-500">

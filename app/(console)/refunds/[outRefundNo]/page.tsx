@@ -95,7 +95,10 @@ export default async function RefundPage({ params }: Params) {
       </section>
 
       <section aria-labelledby="refund-order" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="refund-order" className="mb-3 flex flex-wrap items-baseline gap-x-3 text-sm font-semibold text-slate-900">
+        <h2
+          id="refund-order"
+          className="mb-3 flex flex-wrap items-baseline gap-x-3 text-sm font-semibold text-slate-900"
+        >
           {t("detail.order")}
           <Link href={`/orders/${order.id}`} className="font-mono text-xs font-normal text-brand-700 hover:underline">
             {order.outTradeNo}

@@ -13,7 +13,11 @@ export function RetryButton({ outRefundNo, explanation }: { outRefundNo: string;
   return (
     <form action={action} className="flex flex-wrap items-center gap-3">
       <input type="hidden" name="outRefundNo" value={outRefundNo} />
-      <button type="submit" disabled={pending} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-60"
+      >
         {pending ? t("pending") : t("button")}
       </button>
       <span className="text-xs text-slate-500">{explanation}</span>

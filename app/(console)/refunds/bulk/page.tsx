@@ -35,29 +35,56 @@ function columns(t: Translate): Column<BatchListRow>[] {
     { header: t("columns.merchant"), cell: (r) => r.merchantName },
     { header: t("columns.uploader"), cell: (r) => r.uploaderName ?? "—" },
     { header: t("columns.status"), cell: (r) => <BatchStatusBadge status={r.batch.status} /> },
-    { header: t("columns.lines"), align: "right", cell: (r) => <span className="tabular-nums">{r.batch.totalRows}</span> },
-    { header: t("columns.requested"), align: "right", cell: (r) => <span className="tabular-nums">{r.counts.REQUESTED}</span> },
+    {
+      header: t("columns.lines"),
+      align: "right",
+      cell: (r) => <span className="tabular-nums">{r.batch.totalRows}</span>,
+    },
+    {
+      header: t("columns.requested"),
+      align: "right",
+      cell: (r) => <span className="tabular-nums">{r.counts.REQUESTED}</span>,
+    },
     {
       header: t("columns.bad"),
       align: "right",
-      cell: (r) => <span className={`tabular-nums ${r.counts.INVALID + r.counts.FAILED ? "text-red-700" : ""}`}>{r.counts.INVALID + r.counts.FAILED}</span>,
+      cell: (r) => (
+        <span className={`tabular-nums ${r.counts.INVALID + r.counts.FAILED ? "text-red-700" : ""}`}>
+          {r.counts.INVALID + r.counts.FAILED}
+        </span>
+      ),
     },
     { header: t("columns.amount"), align: "right", cell: (r) => <Money fen={r.batch.validAmountFen} /> },
   ];
 }
 
-export default async function BulkRefundsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function BulkRefundsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const user = await requirePageUser();
   const params = await searchParams;
   const before = /^[1-9]\d{0,15}$/.test(params.after ?? "") ? Number(params.after) : undefined;
   const db = getDb();
   const mayUpload = can(user.role, "bulkRefund");
-  const [t, { rows, nextCursor }, merchants] = await Promise.all([getTranslations("bulk.list"), listBatches(db, before), mayUpload ? listMerchants(db) : []]);
+  const [t, { rows, nextCursor }, merchants] = await Promise.all([
+    getTranslations("bulk.list"),
+    listBatches(db, before),
+    mayUpload ? listMerchants(db) : [],
+  ]);
 
   return (
     <>
       <PageHeader title={t("title")} subtitle={t("subtitle")} />
-      {mayUpload && <UploadForm merchants={merchants.map((m) => ({ id: m.id, label: `${m.displayName} (${m.mchid}${m.subMchid ? ` / ${m.subMchid}` : ""})` }))} />}
+      {mayUpload && (
+        <UploadForm
+          merchants={merchants.map((m) => ({
+            id: m.id,
+            label: `${m.displayName} (${m.mchid}${m.subMchid ? ` / ${m.subMchid}` : ""})`,
+          }))}
+        />
+      )}
       <h2 className="mb-2 text-sm font-semibold text-slate-900">{t("recent")}</h2>
       <DataTable columns={columns(t)} rows={rows} rowKey={(r) => r.batch.id} empty={t("empty")} />
       <Pager path="/refunds/bulk" params={params} nextCursor={nextCursor} />

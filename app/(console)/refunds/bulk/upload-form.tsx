@@ -8,18 +8,23 @@ import type { ActionResult } from "@/lib/action-result";
 import { MAX_BULK_BYTES } from "@/lib/bulk/limits";
 import { uploadBatchAction } from "./actions";
 
-const FIELD = "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
-const EXAMPLE = "out_trade_no,amount,reason\nT202611200001,12.50,商品缺货\nT202611200002,full,\"Damaged, replaced\"";
+const FIELD =
+  "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
+const EXAMPLE = 'out_trade_no,amount,reason\nT202611200001,12.50,商品缺货\nT202611200002,full,"Damaged, replaced"';
 
 /** Upload a CSV; the server checks every line and stores a preview, which this form then opens. */
 export function UploadForm({ merchants }: { merchants: { id: string; label: string }[] }) {
   const t = useTranslations("bulk.upload");
   const router = useRouter();
-  const [state, action, pending] = useActionState<ActionResult<{ batchId: number; encoding: string }> | null, FormData>(uploadBatchAction, null);
+  const [state, action, pending] = useActionState<ActionResult<{ batchId: number; encoding: string }> | null, FormData>(
+    uploadBatchAction,
+    null,
+  );
   const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
-    if (state?.ok) router.push(`/refunds/bulk/${state.data.batchId}${state.data.encoding === "gb18030" ? "?read=gbk" : ""}`);
+    if (state?.ok)
+      router.push(`/refunds/bulk/${state.data.batchId}${state.data.encoding === "gb18030" ? "?read=gbk" : ""}`);
   }, [state, router]);
 
   return (
@@ -32,7 +37,12 @@ export function UploadForm({ merchants }: { merchants: { id: string; label: stri
         onSubmit={(event) => {
           // Said here at once; the server checks the same again.
           const file = new FormData(event.currentTarget).get("file");
-          const message = !(file instanceof File) || file.size === 0 ? t("chooseFile") : file.size > MAX_BULK_BYTES ? t("tooLarge") : null;
+          const message =
+            !(file instanceof File) || file.size === 0
+              ? t("chooseFile")
+              : file.size > MAX_BULK_BYTES
+                ? t("tooLarge")
+                : null;
           setProblem(message);
           if (message) event.preventDefault();
         }}
@@ -51,7 +61,13 @@ export function UploadForm({ merchants }: { merchants: { id: string; label: stri
           </label>
           <label className="block text-sm font-medium text-slate-700">
             {t("file")}
-            <input name="file" type="file" accept=".csv,text/csv" required className={`${FIELD} file:mr-3 file:rounded file:border-0 file:bg-slate-100 file:px-2 file:py-1`} />
+            <input
+              name="file"
+              type="file"
+              accept=".csv,text/csv"
+              required
+              className={`${FIELD} file:mr-3 file:rounded file:border-0 file:bg-slate-100 file:px-2 file:py-1`}
+            />
           </label>
           {(problem || (state && !state.ok)) && (
             <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
@@ -59,7 +75,11 @@ export function UploadForm({ merchants }: { merchants: { id: string; label: stri
             </p>
           )}
           <div className="flex items-center gap-3">
-            <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">
+            <button
+              type="submit"
+              disabled={pending}
+              className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+            >
               {pending ? t("submitting") : t("submit")}
             </button>
             <span className="text-xs text-slate-500">{t("nothingRuns")}</span>

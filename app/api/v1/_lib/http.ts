@@ -26,17 +26,22 @@ export async function authenticate(request: Request): Promise<ApiContext | Respo
   if (principal) return { principal, ip: clientIp(request.headers) };
   // RFC 6750: say which scheme is expected, and that a presented token was not accepted.
   const challenge = token ? 'Bearer realm="merchant-api", error="invalid_token"' : 'Bearer realm="merchant-api"';
-  return send(apiError("UNAUTHENTICATED", "Send a valid, unrevoked API key as `Authorization: Bearer <key>`."), { "WWW-Authenticate": challenge });
+  return send(apiError("UNAUTHENTICATED", "Send a valid, unrevoked API key as `Authorization: Bearer <key>`."), {
+    "WWW-Authenticate": challenge,
+  });
 }
 
-const TOO_LARGE = () => send(apiError("PAYLOAD_TOO_LARGE", `The request body must be at most ${MAX_BODY_BYTES} bytes.`));
+const TOO_LARGE = () =>
+  send(apiError("PAYLOAD_TOO_LARGE", `The request body must be at most ${MAX_BODY_BYTES} bytes.`));
 const INVALID_JSON = () => send(apiError("INVALID_JSON", "The request body must be a JSON object in UTF-8."));
 
 /**
  * The JSON body, read up to the limit. Content-Length is checked first but not trusted: a chunked or lying body is
  * cut off as soon as it passes the limit.
  */
-export async function readJson(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+export async function readJson(
+  request: Request,
+): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return { ok: false, response: TOO_LARGE() };
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -60,13 +65,23 @@ export async function readJson(request: Request): Promise<{ ok: true; value: unk
 }
 
 /** Every route of the API: an unexpected failure is a JSON 500 in the API's error shape, logged, never a stack trace. */
-export function apiRoute<A extends unknown[]>(handler: (request: Request, ...rest: A) => Promise<Response>): (request: Request, ...rest: A) => Promise<Response> {
+export function apiRoute<A extends unknown[]>(
+  handler: (request: Request, ...rest: A) => Promise<Response>,
+): (request: Request, ...rest: A) => Promise<Response> {
   return async (request, ...rest) => {
     try {
       return await handler(request, ...rest);
     } catch (error) {
-      log.error({ err: error, method: request.method, path: new URL(request.url).pathname }, "merchant API request failed");
-      return send(apiError("INTERNAL_ERROR", "Something went wrong on our side. Retrying with the same Idempotency-Key or out_refund_no is safe."));
+      log.error(
+        { err: error, method: request.method, path: new URL(request.url).pathname },
+        "merchant API request failed",
+      );
+      return send(
+        apiError(
+          "INTERNAL_ERROR",
+          "Something went wrong on our side. Retrying with the same Idempotency-Key or out_refund_no is safe.",
+        ),
+      );
     }
   };
 }

@@ -8,7 +8,10 @@ import { createPaidOrder } from "@/tests/fixtures/orders";
 import { apiRequest, createMerchant, createTestKey, params } from "@/tests/fixtures/merchant-api";
 
 const holder = vi.hoisted(() => ({ db: undefined as Database | undefined }));
-vi.mock("@/lib/db/client", async (importOriginal) => ({ ...(await importOriginal<typeof import("@/lib/db/client")>()), getDb: () => holder.db! }));
+vi.mock("@/lib/db/client", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/db/client")>()),
+  getDb: () => holder.db!,
+}));
 vi.mock("@/lib/jobs/boss", () => ({ getBoss: async () => ({ send: async () => "job" }) }));
 
 const { POST } = await import("./route");
@@ -30,12 +33,18 @@ describe("POST /api/v1/orders and GET /api/v1/orders/:outTradeNo", () => {
   let key: string;
   let merchantId: string;
   const record = (body: unknown, k = key) => POST(apiRequest("POST", "/api/v1/orders", { key: k, body }));
-  const get = (outTradeNo: string, k = key) => GET(apiRequest("GET", `/api/v1/orders/${outTradeNo}`, { key: k }), params({ outTradeNo }));
+  const get = (outTradeNo: string, k = key) =>
+    GET(apiRequest("GET", `/api/v1/orders/${outTradeNo}`, { key: k }), params({ outTradeNo }));
 
   beforeAll(async () => {
     t = await createTestDb();
     holder.db = t.db;
-    merchantId = (await t.db.insert(merchants).values({ mchid: "1900000109", appid: "wx8888888888888888", displayName: "Only merchant" }).returning())[0]!.id;
+    merchantId = (
+      await t.db
+        .insert(merchants)
+        .values({ mchid: "1900000109", appid: "wx8888888888888888", displayName: "Only merchant" })
+        .returning()
+    )[0]!.id;
     key = await createTestKey(t.db);
   });
   afterAll(() => t.drop());
@@ -68,7 +77,9 @@ describe("POST /api/v1/orders and GET /api/v1/orders/:outTradeNo", () => {
   });
 
   it("records one order when the same body arrives ten times at once", async () => {
-    const responses = await Promise.all(Array.from({ length: 10 }, () => record(paidOrder({ out_trade_no: "SHOP_RACE_01" }))));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => record(paidOrder({ out_trade_no: "SHOP_RACE_01" }))),
+    );
     expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
     expect(await t.db.$count(orders, eq(orders.outTradeNo, "SHOP_RACE_01"))).toBe(1);
   });
@@ -116,12 +127,27 @@ describe("POST /api/v1/orders and GET /api/v1/orders/:outTradeNo", () => {
   it("returns an order with its sums and refunds, newest first", async () => {
     const order = await createPaidOrder(t.db, { merchantId, outTradeNo: "SHOP_WITH_REFUNDS", totalFen: 10_000 });
     const context = { actor: { id: null, label: "test" }, userId: null, orderIntervalMs: 0 };
-    await requestRefund(t.db, { orderId: order.id, amountFen: 1_000, reason: "first", outRefundNo: "RF_ORDER_1" }, context);
-    await requestRefund(t.db, { orderId: order.id, amountFen: 2_500, reason: "second", outRefundNo: "RF_ORDER_2", fundsAccount: "AVAILABLE" }, context);
+    await requestRefund(
+      t.db,
+      { orderId: order.id, amountFen: 1_000, reason: "first", outRefundNo: "RF_ORDER_1" },
+      context,
+    );
+    await requestRefund(
+      t.db,
+      { orderId: order.id, amountFen: 2_500, reason: "second", outRefundNo: "RF_ORDER_2", fundsAccount: "AVAILABLE" },
+      context,
+    );
     const response = await get("SHOP_WITH_REFUNDS");
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toMatchObject({ out_trade_no: "SHOP_WITH_REFUNDS", total: 10_000, refunded: 0, in_flight: 3_500, remaining: 6_500, refund_count: 2 });
+    expect(body).toMatchObject({
+      out_trade_no: "SHOP_WITH_REFUNDS",
+      total: 10_000,
+      refunded: 0,
+      in_flight: 3_500,
+      remaining: 6_500,
+      refund_count: 2,
+    });
     expect(body.refunds).toHaveLength(2);
     expect(body.refunds[0]).toEqual({
       out_refund_no: "RF_ORDER_2",
@@ -139,7 +165,11 @@ describe("POST /api/v1/orders and GET /api/v1/orders/:outTradeNo", () => {
   it("answers 404 ORDER_NOT_FOUND for an unknown order", async () => {
     const response = await get("NO_SUCH_ORDER");
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ code: "ORDER_NOT_FOUND", message: "Order not found.", message_zh: "找不到该订单。" });
+    expect(await response.json()).toEqual({
+      code: "ORDER_NOT_FOUND",
+      message: "Order not found.",
+      message_zh: "找不到该订单。",
+    });
   });
 
   describe("with several merchants", () => {

@@ -7,8 +7,14 @@ import { createTestDb, type TestDatabase } from "@/tests/db";
 import { createPaidOrder } from "@/tests/fixtures/orders";
 import { apiRequest, createMerchant, createTestKey, params } from "@/tests/fixtures/merchant-api";
 
-const holder = vi.hoisted(() => ({ db: undefined as Database | undefined, sent: [] as { queue: string; data: { refundId: number } }[] }));
-vi.mock("@/lib/db/client", async (importOriginal) => ({ ...(await importOriginal<typeof import("@/lib/db/client")>()), getDb: () => holder.db! }));
+const holder = vi.hoisted(() => ({
+  db: undefined as Database | undefined,
+  sent: [] as { queue: string; data: { refundId: number } }[],
+}));
+vi.mock("@/lib/db/client", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/db/client")>()),
+  getDb: () => holder.db!,
+}));
 vi.mock("@/lib/jobs/boss", () => ({
   getBoss: async () => ({
     send: async (queue: string, data: { refundId: number }) => {
@@ -25,8 +31,10 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
   let t: TestDatabase;
   let key: string;
   let merchantId: string;
-  const refund = (body: unknown, headers: Record<string, string> = {}, k = key) => POST(apiRequest("POST", "/api/v1/refunds", { key: k, body, headers }));
-  const get = (outRefundNo: string, k = key) => GET(apiRequest("GET", `/api/v1/refunds/${outRefundNo}`, { key: k }), params({ outRefundNo }));
+  const refund = (body: unknown, headers: Record<string, string> = {}, k = key) =>
+    POST(apiRequest("POST", "/api/v1/refunds", { key: k, body, headers }));
+  const get = (outRefundNo: string, k = key) =>
+    GET(apiRequest("GET", `/api/v1/refunds/${outRefundNo}`, { key: k }), params({ outRefundNo }));
   const order = (over: Partial<Order> = {}) => createPaidOrder(t.db, { merchantId, totalFen: 10_000, ...over });
   const rowsOf = (o: Order) => t.db.select().from(refunds).where(eq(refunds.orderId, o.id));
   const enqueuedFor = (rows: { id: number }[]) => holder.sent.filter((s) => rows.some((r) => r.id === s.data.refundId));
@@ -34,7 +42,12 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
   beforeAll(async () => {
     t = await createTestDb();
     holder.db = t.db;
-    merchantId = (await t.db.insert(merchants).values({ mchid: "1900000109", appid: "wx8888888888888888", displayName: "Shop" }).returning())[0]!.id;
+    merchantId = (
+      await t.db
+        .insert(merchants)
+        .values({ mchid: "1900000109", appid: "wx8888888888888888", displayName: "Shop" })
+        .returning()
+    )[0]!.id;
     key = await createTestKey(t.db, merchantId);
   });
   afterAll(() => t.drop());
@@ -44,7 +57,12 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
 
   it("records the refund, answers 202 with it, queues its submission once, and audits it as the key", async () => {
     const o = await order();
-    const response = await refund({ out_trade_no: o.outTradeNo, amount: 1_050, reason: "Damaged 破损", funds_account: "AVAILABLE" });
+    const response = await refund({
+      out_trade_no: o.outTradeNo,
+      amount: 1_050,
+      reason: "Damaged 破损",
+      funds_account: "AVAILABLE",
+    });
     expect(response.status).toBe(202);
     const body = await response.json();
     expect(body).toEqual({
@@ -62,14 +80,20 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
     expect(rows).toMatchObject([{ outRefundNo: body.out_refund_no, amountFen: 1_050, requestedBy: null }]);
     expect(holder.sent).toEqual([{ queue: "refund-submit", data: { refundId: rows[0]!.id } }]);
     const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.targetId, body.out_refund_no));
-    expect(audit).toMatchObject({ action: "refund.requested", actorId: null, actorLabel: `api-key:${key.slice(0, 12)}` });
+    expect(audit).toMatchObject({
+      action: "refund.requested",
+      actorId: null,
+      actorLabel: `api-key:${key.slice(0, 12)}`,
+    });
   });
 
   it("returns a refund with its timeline", async () => {
     const o = await order();
     await refund({ out_trade_no: o.outTradeNo, amount: 300, out_refund_no: "RF_TIMELINE_1" });
     const [row] = await rowsOf(o);
-    await t.db.transaction((tx) => moveRefund(tx, row!, "PROCESSING", { type: "accepted", source: "gateway" }, { refundId: "50300000000000000001" }));
+    await t.db.transaction((tx) =>
+      moveRefund(tx, row!, "PROCESSING", { type: "accepted", source: "gateway" }, { refundId: "50300000000000000001" }),
+    );
     const response = await get("RF_TIMELINE_1");
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
@@ -79,8 +103,20 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
       amount: 300,
       status: "PROCESSING",
       events: [
-        { at: expect.stringMatching(/\+08:00$/), type: "requested", source: "system", status_from: null, status_to: "PENDING" },
-        { at: expect.any(String), type: "accepted", source: "gateway", status_from: "PENDING", status_to: "PROCESSING" },
+        {
+          at: expect.stringMatching(/\+08:00$/),
+          type: "requested",
+          source: "system",
+          status_from: null,
+          status_to: "PENDING",
+        },
+        {
+          at: expect.any(String),
+          type: "accepted",
+          source: "gateway",
+          status_from: "PENDING",
+          status_to: "PROCESSING",
+        },
       ],
     });
     const missing = await get("RF_NO_SUCH");
@@ -114,7 +150,11 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
 
     it("makes one refund of ten identical requests racing with one Idempotency-Key", async () => {
       const o = await order();
-      const responses = await Promise.all(Array.from({ length: 10 }, () => refund({ out_trade_no: o.outTradeNo, amount: 10_000 }, { "Idempotency-Key": "race-key-1" })));
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          refund({ out_trade_no: o.outTradeNo, amount: 10_000 }, { "Idempotency-Key": "race-key-1" }),
+        ),
+      );
       const bodies = await Promise.all(responses.map((r) => r.json()));
       expect(responses.map((r) => r.status)).toEqual(Array(10).fill(202));
       expect(new Set(bodies.map((b) => b.out_refund_no)).size).toBe(1);
@@ -137,7 +177,10 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
       expect(enqueuedFor(rows)).toHaveLength(1);
 
       const otherOrder = await order();
-      for (const conflicting of [{ ...body, amount: 701 }, { ...body, out_trade_no: otherOrder.outTradeNo }]) {
+      for (const conflicting of [
+        { ...body, amount: 701 },
+        { ...body, out_trade_no: otherOrder.outTradeNo },
+      ]) {
         const response = await refund(conflicting);
         expect(response.status).toBe(409);
         expect(await response.json()).toMatchObject({ code: "OUT_REFUND_NO_CONFLICT", message_zh: expect.any(String) });
@@ -147,7 +190,11 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
 
     it("makes one refund of ten identical full refunds racing with one out_refund_no", async () => {
       const o = await order({ totalFen: 2_000 });
-      const responses = await Promise.all(Array.from({ length: 10 }, () => refund({ out_trade_no: o.outTradeNo, amount: 2_000, out_refund_no: "RF_RACE_FULL" })));
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          refund({ out_trade_no: o.outTradeNo, amount: 2_000, out_refund_no: "RF_RACE_FULL" }),
+        ),
+      );
       const bodies = await Promise.all(responses.map((r) => r.json()));
       expect(bodies.map((b) => b.code)).toEqual(Array(10).fill(undefined));
       expect(responses.map((r) => r.status)).toEqual(Array(10).fill(202));
@@ -182,7 +229,11 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
       for (const [o, amount, code] of cases) {
         const response = await refund({ out_trade_no: o.outTradeNo, amount });
         expect(response.status, code).toBe(422);
-        expect(await response.json()).toMatchObject({ code, message: expect.any(String), message_zh: expect.any(String) });
+        expect(await response.json()).toMatchObject({
+          code,
+          message: expect.any(String),
+          message_zh: expect.any(String),
+        });
       }
       for (const o of [full, capped, old, fresh]) expect(await rowsOf(o)).toHaveLength(0);
       expect(holder.sent).toHaveLength(0);
@@ -233,15 +284,26 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
       for (const amount of [10.5, 0.01, "100", "1.5", null, 1e20]) {
         const response = await refund({ out_trade_no: o.outTradeNo, amount });
         expect(response.status, String(amount)).toBe(400);
-        expect(await response.json()).toMatchObject({ code: "INVALID_REQUEST", field_errors: { amount: [expect.any(String)] } });
+        expect(await response.json()).toMatchObject({
+          code: "INVALID_REQUEST",
+          field_errors: { amount: [expect.any(String)] },
+        });
       }
       expect(await rowsOf(o)).toHaveLength(0);
     });
 
     it("refuses a reason longer than WeChat's 80 characters and an out_refund_no WeChat would refuse", async () => {
       const o = await order();
-      const response = await refund({ out_trade_no: o.outTradeNo, amount: 1, reason: "x".repeat(81), out_refund_no: "has space" });
-      expect(await response.json()).toMatchObject({ code: "INVALID_REQUEST", field_errors: { reason: [expect.any(String)], out_refund_no: [expect.any(String)] } });
+      const response = await refund({
+        out_trade_no: o.outTradeNo,
+        amount: 1,
+        reason: "x".repeat(81),
+        out_refund_no: "has space",
+      });
+      expect(await response.json()).toMatchObject({
+        code: "INVALID_REQUEST",
+        field_errors: { reason: [expect.any(String)], out_refund_no: [expect.any(String)] },
+      });
     });
   });
 

@@ -12,7 +12,11 @@ export const POST = apiRoute(async (request: Request) => {
   if (context instanceof Response) return context;
   const idempotencyKey = request.headers.get("idempotency-key");
   if (idempotencyKey !== null && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
-    return send(apiError("INVALID_REQUEST", "Check the fields listed in field_errors.", { field_errors: { "Idempotency-Key": ["1 to 255 visible ASCII characters."] } }));
+    return send(
+      apiError("INVALID_REQUEST", "Check the fields listed in field_errors.", {
+        field_errors: { "Idempotency-Key": ["1 to 255 visible ASCII characters."] },
+      }),
+    );
   }
   const body = await readJson(request);
   if (!body.ok) return body.response;

@@ -12,7 +12,10 @@ import { addCredentialsAction } from "../actions";
  */
 export function CredentialUploadForm({ merchantId, apiVersion }: { merchantId: string; apiVersion: "v3" | "v2" }) {
   const t = useTranslations("admin.credentials");
-  const [state, action, pending] = useActionState<ActionResult<{ version: number }> | null, FormData>(addCredentialsAction, null);
+  const [state, action, pending] = useActionState<ActionResult<{ version: number }> | null, FormData>(
+    addCredentialsAction,
+    null,
+  );
   const [verification, setVerification] = useState<"publicKey" | "certificates">("publicKey");
   const formRef = useRef<HTMLFormElement>(null);
   const errors = fieldErrorsOf(state);
@@ -34,7 +37,9 @@ export function CredentialUploadForm({ merchantId, apiVersion }: { merchantId: s
     >
       <input type="hidden" name="merchantId" value={merchantId} />
       <fieldset className="space-y-3">
-        <legend className="text-xs font-semibold tracking-wide text-slate-500 uppercase">APIv3 · {required("v3")}</legend>
+        <legend className="text-xs font-semibold tracking-wide text-slate-500 uppercase">
+          APIv3 · {required("v3")}
+        </legend>
         <div className="grid gap-3 sm:grid-cols-3">
           <Field label={t("merchantSerialNo")} hint={t("merchantSerialNoHint")} errors={errors.merchantSerialNo}>
             <input name="merchantSerialNo" autoComplete="off" className={`${FIELD} font-mono`} />
@@ -49,7 +54,13 @@ export function CredentialUploadForm({ merchantId, apiVersion }: { merchantId: s
         <div role="radiogroup" aria-label={t("verification")} className="flex flex-wrap gap-4 text-sm text-slate-700">
           {(["publicKey", "certificates"] as const).map((mode) => (
             <label key={mode} className="flex items-center gap-2">
-              <input type="radio" name="verification" value={mode} checked={verification === mode} onChange={() => setVerification(mode)} />
+              <input
+                type="radio"
+                name="verification"
+                value={mode}
+                checked={verification === mode}
+                onChange={() => setVerification(mode)}
+              />
               {t(`verificationModes.${mode}`)}
             </label>
           ))}
@@ -57,7 +68,12 @@ export function CredentialUploadForm({ merchantId, apiVersion }: { merchantId: s
         {verification === "publicKey" && (
           <div className="grid gap-3 sm:grid-cols-3">
             <Field label={t("publicKeyId")} errors={errors.publicKeyId}>
-              <input name="publicKeyId" autoComplete="off" placeholder="PUB_KEY_ID_…" className={`${FIELD} font-mono`} />
+              <input
+                name="publicKeyId"
+                autoComplete="off"
+                placeholder="PUB_KEY_ID_…"
+                className={`${FIELD} font-mono`}
+              />
             </Field>
             <Field label={t("publicKeyFile")} hint={t("publicKeyFileHint")} errors={errors.publicKeyPem}>
               <input name="publicKeyPem" type="file" accept=".pem,.txt" className={FIELD} />
@@ -66,7 +82,9 @@ export function CredentialUploadForm({ merchantId, apiVersion }: { merchantId: s
         )}
       </fieldset>
       <fieldset className="space-y-3">
-        <legend className="text-xs font-semibold tracking-wide text-slate-500 uppercase">APIv2 · {required("v2")}</legend>
+        <legend className="text-xs font-semibold tracking-wide text-slate-500 uppercase">
+          APIv2 · {required("v2")}
+        </legend>
         <div className="grid gap-3 sm:grid-cols-3">
           <Field label={t("apiV2Key")} hint={t("apiV2KeyHint")} errors={errors.apiV2Key}>
             <input name="apiV2Key" type="password" autoComplete="off" className={`${FIELD} font-mono`} />

@@ -29,15 +29,29 @@ export default async function MerchantPage({ params }: { params: Promise<{ id: s
   const db = getDb();
   const merchant = z.uuid().safeParse(id).success ? await getMerchant(db, id) : undefined;
   if (!merchant) notFound();
-  const [t, tConnection, versions] = await Promise.all([getTranslations("admin.credentials"), getTranslations("admin.connection"), listCredentials(db, merchant.id)]);
+  const [t, tConnection, versions] = await Promise.all([
+    getTranslations("admin.credentials"),
+    getTranslations("admin.connection"),
+    listCredentials(db, merchant.id),
+  ]);
 
   const columns: Column<CredentialSummary>[] = [
     { header: t("version"), cell: (c) => <span className="font-medium tabular-nums">v{c.version}</span> },
     { header: t("status"), cell: (c) => <Badge tone={STATUS_TONE[c.status]} label={t(`statuses.${c.status}`)} /> },
-    { header: t("merchantSerialNo"), cell: (c) => (c.merchantSerialNo ? <span className="font-mono text-xs">{c.merchantSerialNo}</span> : "—") },
+    {
+      header: t("merchantSerialNo"),
+      cell: (c) => (c.merchantSerialNo ? <span className="font-mono text-xs">{c.merchantSerialNo}</span> : "—"),
+    },
     {
       header: t("verification"),
-      cell: (c) => (c.publicKeyId ? <span className="font-mono text-xs">{c.publicKeyId}</span> : c.hasPublicKey ? "—" : t("platformCertificates")),
+      cell: (c) =>
+        c.publicKeyId ? (
+          <span className="font-mono text-xs">{c.publicKeyId}</span>
+        ) : c.hasPublicKey ? (
+          "—"
+        ) : (
+          t("platformCertificates")
+        ),
     },
     {
       header: t("fingerprints"),
@@ -45,7 +59,8 @@ export default async function MerchantPage({ params }: { params: Promise<{ id: s
         <ul className="space-y-0.5 text-xs" data-testid={`fingerprints-v${c.version}`}>
           {Object.entries(c.fingerprints).map(([part, print]) => (
             <li key={part}>
-              <span className="text-slate-500">{t.has(`parts.${part}`) ? t(`parts.${part}`) : part}</span> <span className="font-mono">{print}</span>
+              <span className="text-slate-500">{t.has(`parts.${part}`) ? t(`parts.${part}`) : part}</span>{" "}
+              <span className="font-mono">{print}</span>
             </li>
           ))}
         </ul>
@@ -54,12 +69,18 @@ export default async function MerchantPage({ params }: { params: Promise<{ id: s
     { header: t("created"), cell: (c) => <DateTime value={c.createdAt} /> },
     { header: t("activated"), cell: (c) => <DateTime value={c.activatedAt} /> },
     { header: t("retired"), cell: (c) => <DateTime value={c.retiredAt} /> },
-    { header: "", cell: (c) => (c.status === "standby" ? <CredentialActions merchantId={merchant.id} version={c.version} /> : null) },
+    {
+      header: "",
+      cell: (c) => (c.status === "standby" ? <CredentialActions merchantId={merchant.id} version={c.version} /> : null),
+    },
   ];
 
   return (
     <>
-      <PageHeader title={merchant.displayName} subtitle={`${merchant.mchid}${merchant.subMchid ? ` / ${merchant.subMchid}` : ""}`} />
+      <PageHeader
+        title={merchant.displayName}
+        subtitle={`${merchant.mchid}${merchant.subMchid ? ` / ${merchant.subMchid}` : ""}`}
+      />
       <section className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
         <MerchantForm
           values={{
@@ -89,7 +110,9 @@ export default async function MerchantPage({ params }: { params: Promise<{ id: s
         <h2 id="credentials" className="mb-1 text-sm font-semibold text-slate-900">
           {t("title")}
         </h2>
-        <p className="mb-3 text-sm text-slate-500">{merchant.credentialsRef === "env" ? t("envNote") : t("rotationNote")}</p>
+        <p className="mb-3 text-sm text-slate-500">
+          {merchant.credentialsRef === "env" ? t("envNote") : t("rotationNote")}
+        </p>
         <DataTable columns={columns} rows={versions} rowKey={(c) => c.id} empty={t("empty")} />
       </section>
 

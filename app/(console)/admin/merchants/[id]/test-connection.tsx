@@ -30,11 +30,21 @@ export function TestConnection({ merchantId }: { merchantId: string }) {
       {state?.ok && (
         <ul className="mt-3 space-y-2" data-testid="connection-findings" aria-live="polite">
           {state.data.findings.map((finding) => (
-            <li key={finding.code} data-code={finding.code} className={`flex gap-2 text-sm ${finding.ok ? "text-emerald-700" : "text-red-700"}`}>
-              {finding.ok ? <CircleCheck className="mt-0.5 h-4 w-4 shrink-0" aria-hidden /> : <CircleAlert className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />}
+            <li
+              key={finding.code}
+              data-code={finding.code}
+              className={`flex gap-2 text-sm ${finding.ok ? "text-emerald-700" : "text-red-700"}`}
+            >
+              {finding.ok ? (
+                <CircleCheck className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
+              ) : (
+                <CircleAlert className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
+              )}
               <span>
                 <Bilingual text={finding.message} />
-                {finding.detail && <span className="mt-0.5 block font-mono text-xs text-slate-500">{finding.detail}</span>}
+                {finding.detail && (
+                  <span className="mt-0.5 block font-mono text-xs text-slate-500">{finding.detail}</span>
+                )}
               </span>
             </li>
           ))}

@@ -29,15 +29,25 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
         <DetailList>
           <Detail label={t("role")}>{tRoles(user.role)}</Detail>
           <Detail label={t("status")}>{user.disabled ? t("disabled") : t("enabled")}</Detail>
-          <Detail label={t("dailyLimit")}>{user.dailyRefundLimitFen === null ? t("noLimit") : <Money fen={user.dailyRefundLimitFen} />}</Detail>
-          <Detail label={t("lockedUntil")}>{user.lockedUntil && user.lockedUntil > new Date() ? <DateTime value={user.lockedUntil} /> : null}</Detail>
+          <Detail label={t("dailyLimit")}>
+            {user.dailyRefundLimitFen === null ? t("noLimit") : <Money fen={user.dailyRefundLimitFen} />}
+          </Detail>
+          <Detail label={t("lockedUntil")}>
+            {user.lockedUntil && user.lockedUntil > new Date() ? <DateTime value={user.lockedUntil} /> : null}
+          </Detail>
           <Detail label={t("created")}>
             <DateTime value={user.createdAt} />
           </Detail>
         </DetailList>
       </section>
       <UserForms
-        user={{ id: user.id, email: user.email, role: user.role, disabled: user.disabled, dailyLimitYuan: user.dailyRefundLimitFen === null ? "" : fenToYuan(user.dailyRefundLimitFen) }}
+        user={{
+          id: user.id,
+          email: user.email,
+          role: user.role,
+          disabled: user.disabled,
+          dailyLimitYuan: user.dailyRefundLimitFen === null ? "" : fenToYuan(user.dailyRefundLimitFen),
+        }}
         isSelf={user.id === me.id}
       />
     </>

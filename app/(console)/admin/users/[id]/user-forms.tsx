@@ -5,7 +5,16 @@ import { useActionState } from "react";
 import type { ActionResult } from "@/lib/action-result";
 import { ROLES } from "@/lib/auth/roles";
 import type { UserRole } from "@/lib/db/schema";
-import { ActionMessage, DANGER_BUTTON, Field, FIELD, fieldErrorsOf, PRIMARY_BUTTON, SECONDARY_BUTTON, ShownOnce } from "../../form-parts";
+import {
+  ActionMessage,
+  DANGER_BUTTON,
+  Field,
+  FIELD,
+  fieldErrorsOf,
+  PRIMARY_BUTTON,
+  SECONDARY_BUTTON,
+  ShownOnce,
+} from "../../form-parts";
 import { changeRoleAction, resetPasswordAction, setDailyLimitAction, setDisabledAction } from "../actions";
 
 interface EditedUser {
@@ -22,10 +31,22 @@ const CARD = "rounded-lg border border-slate-200 bg-white p-4";
 export function UserForms({ user, isSelf }: { user: EditedUser; isSelf: boolean }) {
   const t = useTranslations("admin.users");
   const tRoles = useTranslations("common.roles");
-  const [roleState, roleAction, rolePending] = useActionState<ActionResult<null> | null, FormData>(changeRoleAction, null);
-  const [limitState, limitAction, limitPending] = useActionState<ActionResult<null> | null, FormData>(setDailyLimitAction, null);
-  const [passwordState, passwordAction, passwordPending] = useActionState<ActionResult<{ generatedPassword?: string }> | null, FormData>(resetPasswordAction, null);
-  const [disableState, disableAction, disablePending] = useActionState<ActionResult<null> | null, FormData>(setDisabledAction, null);
+  const [roleState, roleAction, rolePending] = useActionState<ActionResult<null> | null, FormData>(
+    changeRoleAction,
+    null,
+  );
+  const [limitState, limitAction, limitPending] = useActionState<ActionResult<null> | null, FormData>(
+    setDailyLimitAction,
+    null,
+  );
+  const [passwordState, passwordAction, passwordPending] = useActionState<
+    ActionResult<{ generatedPassword?: string }> | null,
+    FormData
+  >(resetPasswordAction, null);
+  const [disableState, disableAction, disablePending] = useActionState<ActionResult<null> | null, FormData>(
+    setDisabledAction,
+    null,
+  );
 
   return (
     <div className="grid gap-4 lg:grid-cols-2">
@@ -49,7 +70,13 @@ export function UserForms({ user, isSelf }: { user: EditedUser; isSelf: boolean 
       <form action={limitAction} className={`${CARD} space-y-3`} noValidate>
         <input type="hidden" name="userId" value={user.id} />
         <Field label={t("dailyLimitYuan")} hint={t("dailyLimitHint")} errors={fieldErrorsOf(limitState).dailyLimit}>
-          <input name="dailyLimit" defaultValue={user.dailyLimitYuan} inputMode="decimal" autoComplete="off" className={`${FIELD} text-right tabular-nums`} />
+          <input
+            name="dailyLimit"
+            defaultValue={user.dailyLimitYuan}
+            inputMode="decimal"
+            autoComplete="off"
+            className={`${FIELD} text-right tabular-nums`}
+          />
         </Field>
         <ActionMessage state={limitState} success={t("saved")} />
         <button type="submit" disabled={limitPending} className={PRIMARY_BUTTON}>
@@ -62,9 +89,16 @@ export function UserForms({ user, isSelf }: { user: EditedUser; isSelf: boolean 
         <Field label={t("newPassword")} hint={t("initialPasswordHint")} errors={fieldErrorsOf(passwordState).password}>
           <input name="password" type="password" autoComplete="new-password" className={FIELD} />
         </Field>
-        <ActionMessage state={passwordState} success={passwordState?.ok && !passwordState.data.generatedPassword ? t("passwordReset") : undefined} />
+        <ActionMessage
+          state={passwordState}
+          success={passwordState?.ok && !passwordState.data.generatedPassword ? t("passwordReset") : undefined}
+        />
         {passwordState?.ok && passwordState.data.generatedPassword && (
-          <ShownOnce label={t("generatedPassword", { email: user.email })} value={passwordState.data.generatedPassword} note={t("shownOnce")} />
+          <ShownOnce
+            label={t("generatedPassword", { email: user.email })}
+            value={passwordState.data.generatedPassword}
+            note={t("shownOnce")}
+          />
         )}
         <button type="submit" disabled={passwordPending} className={SECONDARY_BUTTON}>
           {t("resetPassword")}
@@ -74,7 +108,9 @@ export function UserForms({ user, isSelf }: { user: EditedUser; isSelf: boolean 
       <form action={disableAction} className={`${CARD} space-y-3`}>
         <input type="hidden" name="userId" value={user.id} />
         <input type="hidden" name="disabled" value={user.disabled ? "false" : "true"} />
-        <p className="text-sm text-slate-600">{user.disabled ? t("enableExplained") : isSelf ? t("disableSelfExplained") : t("disableExplained")}</p>
+        <p className="text-sm text-slate-600">
+          {user.disabled ? t("enableExplained") : isSelf ? t("disableSelfExplained") : t("disableExplained")}
+        </p>
         <ActionMessage state={disableState} />
         <button type="submit" disabled={disablePending} className={user.disabled ? PRIMARY_BUTTON : DANGER_BUTTON}>
           {user.disabled ? t("enable") : t("disable")}

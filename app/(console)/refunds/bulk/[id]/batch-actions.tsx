@@ -5,9 +5,18 @@ import { useActionState, useState } from "react";
 import { Bilingual } from "@/components/bilingual";
 import type { ActionResult } from "@/lib/action-result";
 import type { BulkBatchStatus } from "@/lib/db/schema";
-import { cancelBatchAction, confirmBatchAction, decideBatchAction, pauseBatchAction, resumeBatchAction } from "../actions";
+import {
+  cancelBatchAction,
+  confirmBatchAction,
+  decideBatchAction,
+  pauseBatchAction,
+  resumeBatchAction,
+} from "../actions";
 
-type Action = (previous: ActionResult<{ status: BulkBatchStatus }> | null, formData: FormData) => Promise<ActionResult<{ status: BulkBatchStatus }>>;
+type Action = (
+  previous: ActionResult<{ status: BulkBatchStatus }> | null,
+  formData: FormData,
+) => Promise<ActionResult<{ status: BulkBatchStatus }>>;
 
 const ACTIONS = {
   confirm: confirmBatchAction,
@@ -37,11 +46,22 @@ export function BatchActionButton({
   /** Asked in the browser before the action runs. */
   confirmText?: string;
 }) {
-  const [state, action, pending] = useActionState<ActionResult<{ status: BulkBatchStatus }> | null, FormData>(ACTIONS[kind], null);
+  const [state, action, pending] = useActionState<ActionResult<{ status: BulkBatchStatus }> | null, FormData>(
+    ACTIONS[kind],
+    null,
+  );
   return (
-    <form action={action} onSubmit={(event) => confirmText && !window.confirm(confirmText) && event.preventDefault()} className="inline-flex flex-col gap-1">
+    <form
+      action={action}
+      onSubmit={(event) => confirmText && !window.confirm(confirmText) && event.preventDefault()}
+      className="inline-flex flex-col gap-1"
+    >
       <input type="hidden" name="batchId" value={batchId} />
-      <button type="submit" disabled={pending} className={`rounded-md px-3 py-1.5 text-sm font-semibold disabled:opacity-60 ${TONES[tone]}`}>
+      <button
+        type="submit"
+        disabled={pending}
+        className={`rounded-md px-3 py-1.5 text-sm font-semibold disabled:opacity-60 ${TONES[tone]}`}
+      >
         {label}
       </button>
       {state && !state.ok && (
@@ -56,7 +76,10 @@ export function BatchActionButton({
 /** Approve or reject a batch as a whole, with an optional note kept in the audit log. */
 export function DecisionForm({ batchId }: { batchId: number }) {
   const t = useTranslations("bulk.approval");
-  const [state, action, pending] = useActionState<ActionResult<{ status: BulkBatchStatus }> | null, FormData>(decideBatchAction, null);
+  const [state, action, pending] = useActionState<ActionResult<{ status: BulkBatchStatus }> | null, FormData>(
+    decideBatchAction,
+    null,
+  );
   const [note, setNote] = useState("");
   return (
     <form action={action} className="flex flex-wrap items-end gap-2">
@@ -71,10 +94,22 @@ export function DecisionForm({ batchId }: { batchId: number }) {
           className="mt-1 block w-72 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none"
         />
       </label>
-      <button type="submit" name="decision" value="approve" disabled={pending} className={`rounded-md px-3 py-1.5 text-sm font-semibold disabled:opacity-60 ${TONES.primary}`}>
+      <button
+        type="submit"
+        name="decision"
+        value="approve"
+        disabled={pending}
+        className={`rounded-md px-3 py-1.5 text-sm font-semibold disabled:opacity-60 ${TONES.primary}`}
+      >
         {t("approve")}
       </button>
-      <button type="submit" name="decision" value="reject" disabled={pending} className={`rounded-md px-3 py-1.5 text-sm font-semibold disabled:opacity-60 ${TONES.danger}`}>
+      <button
+        type="submit"
+        name="decision"
+        value="reject"
+        disabled={pending}
+        className={`rounded-md px-3 py-1.5 text-sm font-semibold disabled:opacity-60 ${TONES.danger}`}
+      >
         {t("reject")}
       </button>
       {state && !state.ok && (

@@ -9,7 +9,17 @@ import type { BatchProgress as Progress } from "@/lib/bulk/queries";
 import type { RefundStatus } from "@/lib/db/schema";
 import { BatchActionButton } from "./batch-actions";
 
-function Stat({ label, value, tone = "text-slate-900", testId }: { label: string; value: string | number; tone?: string; testId?: string }) {
+function Stat({
+  label,
+  value,
+  tone = "text-slate-900",
+  testId,
+}: {
+  label: string;
+  value: string | number;
+  tone?: string;
+  testId?: string;
+}) {
   return (
     <div>
       <dt className="text-xs font-medium text-slate-500">{label}</dt>
@@ -24,7 +34,15 @@ function Stat({ label, value, tone = "text-slate-900", testId }: { label: string
  * The live part of a batch page: polls the batch's progress while it runs or its refunds settle, draws the bar and
  * the rates, and re-renders the server page (status, lines) whenever something changed.
  */
-export function BatchProgress({ batchId, initial, mayControl }: { batchId: number; initial: Progress; mayControl: boolean }) {
+export function BatchProgress({
+  batchId,
+  initial,
+  mayControl,
+}: {
+  batchId: number;
+  initial: Progress;
+  mayControl: boolean;
+}) {
   const t = useTranslations("bulk.progress");
   const router = useRouter();
   const seen = useRef(initial.version);
@@ -56,14 +74,25 @@ export function BatchProgress({ batchId, initial, mayControl }: { batchId: numbe
     <section aria-labelledby="bulk-progress" className="mb-6 space-y-4 rounded-lg border border-slate-200 bg-white p-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h2 id="bulk-progress" className="text-sm font-semibold text-slate-900">
-          {t("label")} <span className="tabular-nums" data-testid="bulk-percent">{percent}%</span>
+          {t("label")}{" "}
+          <span className="tabular-nums" data-testid="bulk-percent">
+            {percent}%
+          </span>
         </h2>
         {mayControl && (
           <div className="flex gap-2">
             {data.status === "RUNNING" && <BatchActionButton kind="pause" batchId={batchId} label={t("pause")} />}
-            {data.status === "PAUSED" && <BatchActionButton kind="resume" batchId={batchId} label={t("resume")} tone="primary" />}
+            {data.status === "PAUSED" && (
+              <BatchActionButton kind="resume" batchId={batchId} label={t("resume")} tone="primary" />
+            )}
             {(data.status === "RUNNING" || data.status === "PAUSED") && (
-              <BatchActionButton kind="cancel" batchId={batchId} label={t("cancel")} tone="danger" confirmText={t("cancelConfirm")} />
+              <BatchActionButton
+                kind="cancel"
+                batchId={batchId}
+                label={t("cancel")}
+                tone="danger"
+                confirmText={t("cancelConfirm")}
+              />
             )}
           </div>
         )}
@@ -82,12 +111,20 @@ export function BatchProgress({ batchId, initial, mayControl }: { batchId: numbe
       </div>
       <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4 lg:grid-cols-7">
         <Stat label={t("requested")} value={counts.REQUESTED} tone="text-emerald-700" testId="bulk-requested" />
-        <Stat label={t("failed")} value={counts.FAILED} tone={counts.FAILED ? "text-red-700" : undefined} testId="bulk-failed" />
+        <Stat
+          label={t("failed")}
+          value={counts.FAILED}
+          tone={counts.FAILED ? "text-red-700" : undefined}
+          testId="bulk-failed"
+        />
         <Stat label={t("remaining")} value={counts.READY} testId="bulk-remaining" />
         <Stat label={t("skipped")} value={counts.SKIPPED} />
         <Stat label={t("rowsRate")} value={data.rowsPerSecond.toFixed(1)} />
         <Stat label={t("submissionsRate")} value={data.submissionsPerSecond.toFixed(1)} />
-        <Stat label={t("eta")} value={eta === null ? t("none") : t("etaValue", { minutes: Math.floor(eta / 60), seconds: eta % 60 })} />
+        <Stat
+          label={t("eta")}
+          value={eta === null ? t("none") : t("etaValue", { minutes: Math.floor(eta / 60), seconds: eta % 60 })}
+        />
       </dl>
       {Object.keys(data.refunds).length > 0 && (
         <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
@@ -100,7 +137,9 @@ export function BatchProgress({ batchId, initial, mayControl }: { batchId: numbe
           ))}
         </div>
       )}
-      {counts.READY === 0 && (data.status === "COMPLETED" || data.status === "CANCELLED") && <p className="text-sm text-slate-600">{t("finished")}</p>}
+      {counts.READY === 0 && (data.status === "COMPLETED" || data.status === "CANCELLED") && (
+        <p className="text-sm text-slate-600">{t("finished")}</p>
+      )}
     </section>
   );
 }

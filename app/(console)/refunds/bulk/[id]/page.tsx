@@ -29,12 +29,19 @@ type Translate = Awaited<ReturnType<typeof getTranslations<"bulk.rows">>>;
 
 function rowColumns(t: Translate, locale: string): Column<BatchRowView>[] {
   return [
-    { header: t("columns.line"), align: "right", cell: ({ row }) => <span className="tabular-nums text-slate-500">{row.lineNo}</span> },
+    {
+      header: t("columns.line"),
+      align: "right",
+      cell: ({ row }) => <span className="tabular-nums text-slate-500">{row.lineNo}</span>,
+    },
     {
       header: t("columns.outTradeNo"),
       cell: ({ row }) =>
         row.orderId ? (
-          <Link href={`/orders/${row.orderId}`} className="font-mono text-xs text-slate-700 hover:text-brand-700 hover:underline">
+          <Link
+            href={`/orders/${row.orderId}`}
+            className="font-mono text-xs text-slate-700 hover:text-brand-700 hover:underline"
+          >
             {row.outTradeNo}
           </Link>
         ) : (
@@ -47,7 +54,11 @@ function rowColumns(t: Translate, locale: string): Column<BatchRowView>[] {
       cell: ({ row }) => (
         <span className="whitespace-nowrap">
           {row.full && <span className="mr-1 text-xs text-slate-500">{t("full")}</span>}
-          {row.amountFen !== null ? <Money fen={row.amountFen} /> : <span className="font-mono text-xs">{row.amountText || "—"}</span>}
+          {row.amountFen !== null ? (
+            <Money fen={row.amountFen} />
+          ) : (
+            <span className="font-mono text-xs">{row.amountText || "—"}</span>
+          )}
         </span>
       ),
     },
@@ -58,7 +69,10 @@ function rowColumns(t: Translate, locale: string): Column<BatchRowView>[] {
       cell: ({ row, refundStatus }) =>
         row.refundId && row.outRefundNo ? (
           <span className="flex items-center gap-1.5">
-            <Link href={`/refunds/${encodeURIComponent(row.outRefundNo)}`} className="font-mono text-xs text-brand-700 hover:underline">
+            <Link
+              href={`/refunds/${encodeURIComponent(row.outRefundNo)}`}
+              className="font-mono text-xs text-brand-700 hover:underline"
+            >
               {row.outRefundNo}
             </Link>
             {refundStatus && <RefundStatusBadge status={refundStatus} />}
@@ -81,14 +95,24 @@ function rowColumns(t: Translate, locale: string): Column<BatchRowView>[] {
   ];
 }
 
-export default async function BulkBatchPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function BulkBatchPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const user = await requirePageUser();
   const raw = (await params).id;
   if (!/^[1-9]\d{0,15}$/.test(raw)) notFound();
   const query = await searchParams;
   const page = /^\d{1,6}$/.test(query.after ?? "") ? Number(query.after) : 0;
   const db = getDb();
-  const [view, rows, progress] = await Promise.all([getBatch(db, Number(raw)), listBatchRows(db, Number(raw), page), batchProgress(db, Number(raw))]);
+  const [view, rows, progress] = await Promise.all([
+    getBatch(db, Number(raw)),
+    listBatchRows(db, Number(raw), page),
+    batchProgress(db, Number(raw)),
+  ]);
   if (!view || !progress) notFound();
   const { batch } = view;
   const [t, tPreview, tApproval, tRows, locale] = await Promise.all([
@@ -123,7 +147,9 @@ export default async function BulkBatchPage({ params, searchParams }: { params: 
           </>
         }
       />
-      {query.read === "gbk" && <p className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{t("readAsGbk")}</p>}
+      {query.read === "gbk" && (
+        <p className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{t("readAsGbk")}</p>
+      )}
 
       <section aria-label={t("metaTitle")} className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
         <DetailList>
@@ -160,13 +186,21 @@ export default async function BulkBatchPage({ params, searchParams }: { params: 
       </section>
 
       {batch.status === "VALIDATED" && (
-        <section aria-labelledby="bulk-preview" className="mb-6 space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
+        <section
+          aria-labelledby="bulk-preview"
+          className="mb-6 space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm"
+        >
           <h2 id="bulk-preview" className="font-semibold text-amber-900">
             {tPreview("title")}
           </h2>
           <p className="text-amber-900">{batch.validRows ? tPreview("intro") : tPreview("noValid")}</p>
           {batch.validAmountFen > view.approvalThresholdFen && (
-            <p className="text-amber-900">{tPreview("needsApproval", { amount: formatFen(batch.validAmountFen), threshold: formatFen(view.approvalThresholdFen) })}</p>
+            <p className="text-amber-900">
+              {tPreview("needsApproval", {
+                amount: formatFen(batch.validAmountFen),
+                threshold: formatFen(view.approvalThresholdFen),
+              })}
+            </p>
           )}
           {steer && (
             <div className="flex flex-wrap gap-2">
@@ -185,17 +219,24 @@ export default async function BulkBatchPage({ params, searchParams }: { params: 
       )}
 
       {batch.status === "AWAITING_APPROVAL" && (
-        <section aria-labelledby="bulk-approval" className="mb-6 space-y-3 rounded-lg border border-violet-300 bg-violet-50 p-4 text-sm">
+        <section
+          aria-labelledby="bulk-approval"
+          className="mb-6 space-y-3 rounded-lg border border-violet-300 bg-violet-50 p-4 text-sm"
+        >
           <h2 id="bulk-approval" className="font-semibold text-violet-900">
             {tApproval("waiting")}
           </h2>
           {mayDecide && <DecisionForm batchId={batch.id} />}
-          {steer && batch.createdBy === user.id && <BatchActionButton kind="cancel" batchId={batch.id} label={tApproval("withdraw")} />}
+          {steer && batch.createdBy === user.id && (
+            <BatchActionButton kind="cancel" batchId={batch.id} label={tApproval("withdraw")} />
+          )}
         </section>
       )}
 
       {batch.status === "REJECTED" && (
-        <p className="mb-6 rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-700">{tApproval("rejected", { name: view.deciderName ?? "—" })}</p>
+        <p className="mb-6 rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-700">
+          {tApproval("rejected", { name: view.deciderName ?? "—" })}
+        </p>
       )}
 
       {running && <BatchProgress batchId={batch.id} initial={progress} mayControl={steer} />}
@@ -205,7 +246,9 @@ export default async function BulkBatchPage({ params, searchParams }: { params: 
         columns={rowColumns(tRows, locale)}
         rows={rows.rows}
         rowKey={(r) => r.row.id}
-        rowClassName={(r) => (r.row.status === "INVALID" || r.row.status === "FAILED" ? "bg-red-50/60 hover:bg-red-50" : undefined)}
+        rowClassName={(r) =>
+          r.row.status === "INVALID" || r.row.status === "FAILED" ? "bg-red-50/60 hover:bg-red-50" : undefined
+        }
         empty={tRows("empty")}
       />
       <Pager path={`/refunds/bulk/${batch.id}`} params={query} nextCursor={rows.hasMore ? String(page + 1) : null} />
