@@ -11,7 +11,7 @@ import {
   masterKeyEnv,
   type KeyMaterial,
 } from "../../tests/fixtures/db-merchants";
-import { auditLog, merchantCredentials, type Merchant } from "../db/schema";
+import { auditLog, merchantCredentials, merchants, type Merchant } from "../db/schema";
 import { merchantWechatPay } from "../wechatpay/merchant-gateways";
 import { openSecrets } from "./credential-secrets";
 import { activateCredentials, addCredentials, listCredentials, retireCredentials } from "./credentials";
@@ -95,6 +95,17 @@ describe("merchant credentials: sealed at rest, rotated without downtime, audite
     expect(wired.ok && wired.value.credentials.apiV3Key).toBe(second.upload.apiV3Key);
   });
 
+  it("follows the merchant's platform-certificate setting: retiring them rewires the gateway without certificates", async () => {
+    const before = await merchantWechatPay(t.db, merchant.id, env);
+    expect(before.ok && before.value.credentials.platformCertificates).toBe("trusted");
+    await t.db.update(merchants).set({ platformCertificates: "retired" }).where(eq(merchants.id, merchant.id));
+    const after = await merchantWechatPay(t.db, merchant.id, env);
+    expect(after.ok && after.value.credentials.platformCertificates).toBe("retired");
+    if (!before.ok || !after.ok) throw new Error("not wired");
+    expect(after.value.gateway).not.toBe(before.value.gateway);
+    await t.db.update(merchants).set({ platformCertificates: "trusted" }).where(eq(merchants.id, merchant.id));
+  });
+
   it("refuses to retire the active version or to activate a retired one", async () => {
     expect(await retireCredentials(t.db, { merchantId: merchant.id, version: 2, actor: ADMIN_ACTOR })).toMatchObject({
       ok: false,
@@ -143,6 +154,7 @@ describe("merchant credentials: sealed at rest, rotated without downtime, audite
         subAppid: null,
         apiVersion: "v3",
         credentialsRef: "db",
+        platformCertificates: "retired",
         approvalThresholdFen: 50_000,
         active: true,
       },
@@ -164,8 +176,8 @@ describe("merchant credentials: sealed at rest, rotated without downtime, audite
     expect(rows[4]!.details).toEqual({ version: 2, before: { activeVersion: 1 }, after: { activeVersion: 2 } });
     expect(rows[5]!.details).toEqual({ version: 1, before: { status: "standby" }, after: { status: "retired" } });
     expect(rows[6]!.details).toEqual({
-      before: { displayName: merchant.displayName, approvalThresholdFen: 100_000 },
-      after: { displayName: "Renamed 改名", approvalThresholdFen: 50_000 },
+      before: { displayName: merchant.displayName, platformCertificates: "trusted", approvalThresholdFen: 100_000 },
+      after: { displayName: "Renamed 改名", platformCertificates: "retired", approvalThresholdFen: 50_000 },
     });
     const details = JSON.stringify(await t.db.select({ d: auditLog.details }).from(auditLog));
     for (const material of [first, second]) {

@@ -45,6 +45,7 @@ export const merchantInputSchema = z
     ),
     apiVersion: z.enum(["v3", "v2"]),
     credentialsRef: z.enum(["db", "env"]).default("db"),
+    platformCertificates: z.enum(["trusted", "retired"]).default("trusted"),
     approvalThreshold: z.string().transform((text, ctx) => {
       const fen = parseYuan(text);
       if (fen.ok) return fen.value;
@@ -97,6 +98,7 @@ const AUDITED = [
   "subAppid",
   "apiVersion",
   "credentialsRef",
+  "platformCertificates",
   "approvalThresholdFen",
   "active",
 ] as const;

@@ -78,6 +78,16 @@ describe("merchants at start", () => {
     });
   });
 
+  it("records whether platform certificates are still trusted beside the public key, and follows a change", async () => {
+    const env = realMerchantEnv();
+    await setUpMerchants(t.db, env);
+    expect(await t.db.select({ p: merchants.platformCertificates }).from(merchants)).toEqual([{ p: "trusted" }]);
+    expect(
+      (await setUpMerchants(t.db, { ...env, WECHATPAY_PLATFORM_CERTIFICATES: "retired" })).configured,
+    ).toMatchObject({ kind: "updated" });
+    expect(await t.db.select({ p: merchants.platformCertificates }).from(merchants)).toEqual([{ p: "retired" }]);
+  });
+
   it("records service-provider mode and APIv2 from the variables", async () => {
     const subMchid = String(randomInt(1_700_000_000, 1_799_999_999));
     const env = realMerchantEnv({

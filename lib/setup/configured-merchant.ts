@@ -61,6 +61,7 @@ export async function ensureConfiguredMerchant(db: Database, env: Env): Promise<
     apiVersion,
     credentialsRef: "env",
     merchantSerialNo: c.merchantSerialNo ?? null,
+    platformCertificates: c.platformCertificates ?? ("trusted" as const),
   };
   return db.transaction(async (tx) => {
     // Instances starting together: one creates, the others find it.

@@ -197,7 +197,7 @@ export interface StoredSecrets {
 
 /** A credential version from `merchant_credentials`, its secrets already opened (in memory only). */
 export interface StoredCredentials {
-  merchant: { mchid: string; appid: string; subMchid: string | null };
+  merchant: { mchid: string; appid: string; subMchid: string | null; platformCertificates?: "trusted" | "retired" };
   merchantSerialNo: string | null;
   /** WeChat Pay public key mode; both null means platform-certificate mode. */
   publicKeyId: string | null;
@@ -241,6 +241,7 @@ export function loadMerchantCredentialsFromStored(
       apiV3Key: secrets.apiV3Key,
       publicKeyId: stored.publicKeyId ?? undefined,
       publicKey,
+      platformCertificates: merchant.platformCertificates,
       apiV2Key: secrets.apiV2Key,
       p12,
       p12Password: p12 ? secrets.p12Password || merchant.mchid : undefined,

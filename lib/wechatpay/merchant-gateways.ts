@@ -43,7 +43,15 @@ type Wiring = Omit<MerchantWechatPay, "merchant">;
 const cache = new Map<string, Wiring>();
 
 const wiringKey = (merchant: Merchant, source: string) =>
-  [merchant.id, merchant.apiVersion, merchant.mchid, merchant.subMchid ?? "", merchant.appid, source].join(":");
+  [
+    merchant.id,
+    merchant.apiVersion,
+    merchant.mchid,
+    merchant.subMchid ?? "",
+    merchant.appid,
+    merchant.platformCertificates,
+    source,
+  ].join(":");
 
 function cached(
   key: string,

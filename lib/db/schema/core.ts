@@ -28,6 +28,8 @@ export const at = (name: string) => timestamp(name, { withTimezone: true, mode: 
 export const userRole = pgEnum("user_role", ["viewer", "operator", "approver", "admin"]);
 export const merchantMode = pgEnum("merchant_mode", ["direct", "partner"]);
 export const apiVersion = pgEnum("api_version", ["v3", "v2"]);
+/** With a WeChat Pay public key: platform certificates still trusted beside it (WeChat's switch period), or not. */
+export const platformCertificates = pgEnum("platform_certificates", ["trusted", "retired"]);
 export const refundStatus = pgEnum("refund_status", [
   "AWAITING_APPROVAL", // maker-checker: amount reserved, not yet sent
   "PENDING", // recorded, amount reserved, not yet accepted by WeChat (queued, retrying, or outcome unknown)
@@ -72,6 +74,8 @@ export const merchants = pgTable(
     subMchid: text("sub_mchid"),
     subAppid: text("sub_appid"),
     apiVersion: apiVersion("api_version").notNull().default("v3"),
+    /** Set to `retired` once the merchant platform says the switch to the WeChat Pay public key is finished. */
+    platformCertificates: platformCertificates("platform_certificates").notNull().default("trusted"),
     /**
      * Where the key material lives: `env` (the WECHATPAY_* variables; for the demo, `npm start` points them at the
      * simulator's keys) or `db` (encrypted rows in `merchant_credentials`, uploaded in the browser).

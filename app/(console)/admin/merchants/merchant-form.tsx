@@ -17,6 +17,7 @@ export interface MerchantFormValues {
   subAppid: string;
   apiVersion: "v3" | "v2";
   credentialsRef: string;
+  platformCertificates: "trusted" | "retired";
   approvalThreshold: string;
   active: boolean;
 }
@@ -30,6 +31,7 @@ const NEW_MERCHANT: MerchantFormValues = {
   subAppid: "",
   apiVersion: "v3",
   credentialsRef: "db",
+  platformCertificates: "trusted",
   approvalThreshold: "1000.00",
   active: true,
 };
@@ -101,6 +103,16 @@ export function MerchantForm({ values = NEW_MERCHANT }: { values?: MerchantFormV
           <select name="credentialsRef" defaultValue={values.credentialsRef} className={FIELD}>
             <option value="db">{t("credentialsDb")}</option>
             <option value="env">{t("credentialsEnv")}</option>
+          </select>
+        </Field>
+        <Field
+          label={t("platformCertificates")}
+          hint={t("platformCertificatesHint")}
+          errors={errors.platformCertificates}
+        >
+          <select name="platformCertificates" defaultValue={values.platformCertificates} className={FIELD}>
+            <option value="trusted">{t("certificatesTrusted")}</option>
+            <option value="retired">{t("certificatesRetired")}</option>
           </select>
         </Field>
       </div>

@@ -93,6 +93,7 @@ export default async function MerchantPage({ params }: { params: Promise<{ id: s
             subAppid: merchant.subAppid ?? "",
             apiVersion: merchant.apiVersion,
             credentialsRef: merchant.credentialsRef,
+            platformCertificates: merchant.platformCertificates,
             approvalThreshold: fenToYuan(merchant.approvalThresholdFen),
             active: merchant.active,
           }}

@@ -1,0 +1,2 @@
+CREATE TYPE "public"."platform_certificates" AS ENUM('trusted', 'retired');--> statement-breakpoint
+ALTER TABLE "merchants" ADD COLUMN "platform_certificates" "platform_certificates" DEFAULT 'trusted' NOT NULL;
