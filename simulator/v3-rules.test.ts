@@ -180,6 +180,32 @@ describe("APIv3 refund rules", () => {
     await h.control.config({ orderIntervalMs: null });
   });
 
+  it("takes paying accounts (amount.from) only when they add up to the refund, and unsettled funds", async () => {
+    const from = (amounts: number[]) =>
+      amounts.map((amount, i) => ({ account: i === 0 ? ("AVAILABLE" as const) : ("UNAVAILABLE" as const), amount }));
+    const split = await rawV3(h, merchant, {
+      method: "POST",
+      path: "/v3/refund/domestic/refunds",
+      body: { ...apply("RFROM1", 100), amount: { refund: 100, total: 1000, currency: "CNY", from: from([60, 30]) } },
+    });
+    expect(split.status).toBe(400);
+    expect(JSON.parse(split.body)).toMatchObject({ code: "PARAM_ERROR" });
+    expect(
+      (
+        await client.applyRefund({
+          ...apply("RFROM2", 100),
+          amount: { refund: 100, total: 1000, currency: "CNY", from: from([70, 30]) },
+        })
+      ).ok,
+    ).toBe(true);
+    // WeChat spaces refunds of one order a minute apart.
+    await h.clock.advance(60_000);
+    expect(await client.applyRefund({ ...apply("RFROM3", 100), funds_account: "UNSETTLED" })).toMatchObject({
+      ok: true,
+      value: { funds_account: "UNSETTLED" },
+    });
+  });
+
   it("queries by out_refund_no, with ?sub_mchid= accepted; an unknown number is 404 RESOURCE_NOT_EXISTS", async () => {
     expect((await client.applyRefund(apply("R|1@x", 100))).ok).toBe(true);
     expect(await client.queryRefund("R|1@x", { sub_mchid: "1900000110" })).toMatchObject({

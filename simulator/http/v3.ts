@@ -29,12 +29,14 @@ const applySchema = z.object({
   out_refund_no: z.string().regex(/^[0-9A-Za-z_\-|*@]{1,64}$/),
   reason: wechatReasonSchema.optional(),
   notify_url: notifyUrlSchema.optional(),
-  funds_account: z.literal("AVAILABLE").optional(),
+  funds_account: z.enum(["AVAILABLE", "UNSETTLED"]).optional(),
   amount: z.object({
     refund: z.number().int(),
     total: z.number().int(),
     currency: z.literal("CNY"),
-    from: z.array(z.unknown()).optional(),
+    from: z
+      .array(z.object({ account: z.enum(["AVAILABLE", "UNAVAILABLE"]), amount: z.number().int().positive() }))
+      .optional(),
   }),
   goods_detail: z.array(z.unknown()).optional(),
 });
@@ -79,6 +81,10 @@ function applyAdmitted(ctx: ApiContext, merchant: Merchant, req: ApiRequest, now
   const input = body.value;
   if (input.transaction_id === undefined && input.out_trade_no === undefined) {
     return errorAnswer(merchant, violation("PARAM", "transaction_id 和 out_trade_no 必须二选一"));
+  }
+  const from = input.amount.from?.reduce((sum, f) => sum + f.amount, 0);
+  if (from !== undefined && from !== input.amount.refund) {
+    return errorAnswer(merchant, violation("PARAM", "amount.from 出资金额之和须等于退款金额"));
   }
   const result = ctx.desk.apply(merchant, {
     mchid: merchant.mchid,

@@ -37,15 +37,30 @@ export const applyRefundInputSchema = z
     out_refund_no: outRefundNoSchema,
     reason: wechatReasonSchema.pipe(z.string().min(1)).optional(),
     notify_url: notifyUrlSchema.optional(),
-    funds_account: z.literal("AVAILABLE").optional(),
-    amount: z.object({ refund: positiveFen, total: positiveFen, currency: z.literal("CNY") }),
+    /** Where the money comes from: the available balance, or unsettled funds (the default of old fund flows). */
+    funds_account: z.enum(["AVAILABLE", "UNSETTLED"]).optional(),
+    amount: z.object({
+      refund: positiveFen,
+      /** 退款出资账户及金额: which basic-account balances pay the refund, adding up to it. */
+      from: z
+        .array(z.object({ account: z.enum(["AVAILABLE", "UNAVAILABLE"]), amount: positiveFen }))
+        .min(1)
+        .max(2)
+        .optional(),
+      total: positiveFen,
+      currency: z.literal("CNY"),
+    }),
     goods_detail: z.array(goodsDetailSchema).min(1).max(100).optional(),
   })
   .refine(
     (r) => r.transaction_id !== undefined || r.out_trade_no !== undefined,
     "transaction_id or out_trade_no is required",
   )
-  .refine((r) => r.amount.refund <= r.amount.total, "amount.refund exceeds amount.total");
+  .refine((r) => r.amount.refund <= r.amount.total, "amount.refund exceeds amount.total")
+  .refine(
+    (r) => r.amount.from === undefined || r.amount.from.reduce((sum, f) => sum + f.amount, 0) === r.amount.refund,
+    "amount.from must add up to amount.refund",
+  );
 export type ApplyRefundInput = z.input<typeof applyRefundInputSchema>;
 
 export const abnormalRefundInputSchema = z
