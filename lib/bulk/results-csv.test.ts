@@ -90,4 +90,22 @@ describe("resultsCsv", () => {
       error_message: "No such order.",
     });
   });
+
+  it("neutralises cells a spreadsheet would run, whatever column they come from (the uploaded file included)", () => {
+    const hostile = row({
+      outTradeNo: "-1+cmd",
+      amountText: "=1+1",
+      full: false,
+      amountFen: null,
+      reason: "@SUM(1)",
+      status: "INVALID",
+      errorCode: "AMOUNT_FORMAT",
+      errorMessage: { zh: "=格式错误", en: "=Bad" },
+    });
+    const [, line] = parse(
+      resultsCsv([{ row: hostile, refundStatus: null, refundErrorCode: null, refundErrorMessage: null }], "en"),
+      { bom: true },
+    );
+    expect(line).toEqual(["2", "'-1+cmd", "'=1+1", "'@SUM(1)", "INVALID", "", "", "AMOUNT_FORMAT", "'=Bad"]);
+  });
 });

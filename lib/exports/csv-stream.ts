@@ -4,6 +4,7 @@ import { stringify } from "csv-stringify/sync";
 import type postgres from "postgres";
 import type { Database } from "../db/client";
 import { log } from "../log";
+import { spreadsheetSafeRecord } from "../spreadsheet-safe";
 
 /** Rows fetched per round trip: big enough to be quick, small enough that one batch is a few hundred kilobytes. */
 export const EXPORT_BATCH_ROWS = 1000;
@@ -44,17 +45,8 @@ export function orEmpty(column: AnyPgColumn): SQL<string> {
 }
 
 /**
- * Free text (a description, a reason) that a spreadsheet would run as a formula if it began with `=`, `+`, `-` or
- * `@`: a leading apostrophe makes it plain text (OWASP's advice against CSV injection).
- */
-export function plainText(value: unknown): string {
-  const text = value === null || value === undefined ? "" : String(value);
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-/**
  * A CSV file as a web stream: UTF-8 with a byte-order mark (so Excel reads Chinese correctly), the header, then one
- * batch of records per pull. Pulling is driven by the reader, so a slow download slows the cursor instead of filling
+ * batch of records per pull, every cell made safe for spreadsheets (`lib/spreadsheet-safe.ts`). Pulling is driven by the reader, so a slow download slows the cursor instead of filling
  * memory; a cancelled download closes the cursor and frees its connection.
  */
 export function csvStream<Row>(
@@ -74,7 +66,15 @@ export function csvStream<Row>(
         try {
           const next = await iterator.next();
           if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(stringify(next.value.map(toRecord), CSV_OPTIONS)));
+          else
+            controller.enqueue(
+              encoder.encode(
+                stringify(
+                  next.value.map((row) => spreadsheetSafeRecord(toRecord(row))),
+                  CSV_OPTIONS,
+                ),
+              ),
+            );
         } catch (error) {
           log.error({ err: error }, "CSV export failed while streaming");
           controller.error(error);

@@ -4,7 +4,7 @@ import { orderListConditions, refundState, type OrderFilters, type OrderRefundSt
 import { merchants, orders } from "../db/schema";
 import { fenToYuan } from "../money";
 import { remainingFen } from "../refunds/status";
-import { beijingText, csvStream, cursorBatches, plainText } from "./csv-stream";
+import { beijingText, csvStream, cursorBatches } from "./csv-stream";
 
 /** The orders file's columns, in order; their headers come from the `exports` messages in the reader's language. */
 export const ORDER_EXPORT_COLUMNS = [
@@ -72,8 +72,8 @@ export function exportOrdersCsv(db: Database, filters: OrderFilters, t: OrderExp
       r.paidAt,
       r.outTradeNo,
       r.transactionId,
-      plainText(r.merchant),
-      plainText(r.description),
+      r.merchant,
+      r.description,
       fenToYuan(sums.totalFen),
       fenToYuan(sums.refundedFen),
       fenToYuan(sums.inFlightFen),

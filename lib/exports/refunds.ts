@@ -3,7 +3,7 @@ import type { Database } from "../db/client";
 import { refundListConditions, type RefundFilters } from "../db/queries/refunds";
 import { merchants, orders, refunds, users, type RefundStatus } from "../db/schema";
 import { fenToYuan } from "../money";
-import { beijingText, csvStream, cursorBatches, orEmpty, plainText } from "./csv-stream";
+import { beijingText, csvStream, cursorBatches, orEmpty } from "./csv-stream";
 
 /** The refunds file's columns, in order; their headers come from the `exports` messages in the reader's language. */
 export const REFUND_EXPORT_COLUMNS = [
@@ -86,14 +86,14 @@ export function exportRefundsCsv(
     r.refundId,
     r.outTradeNo,
     r.transactionId,
-    plainText(r.merchant),
+    r.merchant,
     fenToYuan(Number(r.amountFen)),
     t.status(r.status),
-    plainText(r.reason),
-    plainText(r.requestedBy),
+    r.reason,
+    r.requestedBy,
     r.finishedAt,
-    plainText(r.userReceivedAccount),
+    r.userReceivedAccount,
     r.lastErrorCode,
-    plainText(r.lastErrorMessage),
+    r.lastErrorMessage,
   ]);
 }
