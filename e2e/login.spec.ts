@@ -15,6 +15,27 @@ test.describe("signed out", () => {
     expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: false, path: "/" });
   });
 
+  test("after signing in, a hostile callbackUrl never leads off the console", async ({ page, baseURL }) => {
+    const hostile = [
+      "https://evil.example/",
+      "//evil.example/",
+      "/\\evil.example/",
+      "/%2F/evil.example/",
+      "/%5Cevil.example/",
+      "/\t/evil.example/",
+      "/.//evil.example/",
+      "javascript:alert(1)",
+    ];
+    for (const callbackUrl of hostile) {
+      await page.context().clearCookies();
+      await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+      await page.getByLabel("Email").fill(E2E_USERS.viewer.email);
+      await page.getByLabel("Password").fill(E2E_PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page, callbackUrl).toHaveURL(`${baseURL}/orders`);
+    }
+  });
+
   test("a wrong password shows one neutral error and signs nobody in", async ({ page }) => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(E2E_USERS.viewer.email);

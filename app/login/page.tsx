@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { setLocaleAction } from "@/app/_server/locale-actions";
 import { currentUser } from "@/app/_server/session";
+import { safeRedirectPath } from "@/lib/auth/redirect";
 import { LoginForm } from "./login-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -15,8 +16,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (await currentUser()) redirect("/orders");
   const { callbackUrl } = await searchParams;
   const t = await getTranslations();
-  // Only same-site paths: an open redirect after sign-in would be a phishing aid.
-  const next = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/orders";
+  const next = safeRedirectPath(callbackUrl, "/orders");
   return (
     <main className="relative flex min-h-screen items-center justify-center px-4">
       <div className="absolute top-3 right-4">
