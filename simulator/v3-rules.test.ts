@@ -206,13 +206,23 @@ describe("APIv3 refund rules", () => {
     });
   });
 
-  it("queries by out_refund_no, with ?sub_mchid= accepted; an unknown number is 404 RESOURCE_NOT_EXISTS", async () => {
+  it("queries by out_refund_no; an unknown number is 404 RESOURCE_NOT_EXISTS", async () => {
     expect((await client.applyRefund(apply("R|1@x", 100))).ok).toBe(true);
-    expect(await client.queryRefund("R|1@x", { sub_mchid: "1900000110" })).toMatchObject({
-      ok: true,
-      value: { out_refund_no: "R|1@x" },
-    });
+    expect(await client.queryRefund("R|1@x")).toMatchObject({ ok: true, value: { out_refund_no: "R|1@x" } });
     expect(await client.queryRefund("NOPE")).toMatchObject(refused("RESOURCE_NOT_EXISTS", 404));
+  });
+
+  it("finds a service provider's refund only under the sub-merchant it was made for (?sub_mchid=)", async () => {
+    await h.clock.advance(60_000);
+    expect((await client.applyRefund(apply("RSUB1", 100, { sub_mchid: "1900000110" }))).ok).toBe(true);
+    expect(await client.queryRefund("RSUB1", { sub_mchid: "1900000110" })).toMatchObject({
+      ok: true,
+      value: { out_refund_no: "RSUB1" },
+    });
+    expect(await client.queryRefund("RSUB1")).toMatchObject(refused("RESOURCE_NOT_EXISTS", 404));
+    expect(await client.queryRefund("RSUB1", { sub_mchid: "1900000111" })).toMatchObject(
+      refused("RESOURCE_NOT_EXISTS", 404),
+    );
   });
 });
 

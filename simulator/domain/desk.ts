@@ -76,6 +76,7 @@ export class RefundDesk {
       totalFen: transaction.totalFen,
       reason: application.reason,
       notifyUrl: application.notifyUrl,
+      ...(application.subMchid ? { subMchid: application.subMchid } : {}),
       createTime: now,
     };
     // The money leaves the merchant's balance when WeChat accepts the refund, not when it settles.

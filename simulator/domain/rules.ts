@@ -20,6 +20,7 @@ export interface RefundApplication {
   reason?: string;
   notifyUrl?: string;
   fundsAccount: string;
+  subMchid?: string;
 }
 
 export type Decision = { kind: "replay"; refund: Refund } | { kind: "create"; transaction: Transaction };

@@ -97,12 +97,13 @@ function applyAdmitted(ctx: ApiContext, merchant: Merchant, req: ApiRequest, now
     reason: input.reason,
     notifyUrl: input.notify_url,
     fundsAccount: input.funds_account ?? "UNSETTLED",
+    subMchid: input.sub_mchid,
   });
   if (!result.ok) return errorAnswer(merchant, result.error);
   return { answer: signedAnswer(merchant, 200, v3RefundObject(result.value.refund), now), mchid: merchant.mchid };
 }
 
-function query(ctx: ApiContext, merchant: Merchant, _req: ApiRequest, match: RegExpExecArray): Handled {
+function query(ctx: ApiContext, merchant: Merchant, req: ApiRequest, match: RegExpExecArray): Handled {
   const now = ctx.scheduler.now();
   let outRefundNo: string;
   try {
@@ -111,7 +112,10 @@ function query(ctx: ApiContext, merchant: Merchant, _req: ApiRequest, match: Reg
     return errorAnswer(merchant, violation("PARAM", "out_refund_no 编码错误"));
   }
   const refund = ctx.desk.find(merchant.mchid, outRefundNo);
-  if (!refund) return errorAnswer(merchant, violation("REFUND_NOT_FOUND"));
+  // A service provider's refund is found under its sub-merchant only: the query names it in `?sub_mchid=`.
+  if (!refund || (refund.subMchid ?? "") !== (req.query.get("sub_mchid") ?? "")) {
+    return errorAnswer(merchant, violation("REFUND_NOT_FOUND"));
+  }
   return { answer: signedAnswer(merchant, 200, v3RefundObject(refund), now), mchid: merchant.mchid };
 }
 

@@ -71,6 +71,8 @@ const refundSchema = z.object({
   totalFen: fen,
   reason: z.string().optional(),
   notifyUrl: z.string().optional(),
+  /** Service-provider mode: the sub-merchant it was made for; a query must name the same one. */
+  subMchid: z.string().optional(),
   createTime: ms,
   successTime: ms.optional(),
   /** How it came about: an API request (absent), imported history, or made by hand in the merchant platform. */
