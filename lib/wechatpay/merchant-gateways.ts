@@ -131,7 +131,8 @@ export async function merchantWechatPay(
   env: Env = process.env,
 ): Promise<Result<MerchantWechatPay, WechatPayError>> {
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId));
-  if (!merchant) return err(wechatPayError("config", "MCH_NOT_EXISTS", `merchant ${merchantId} is not configured`));
+  // Not WeChat's MCH_NOT_EXISTS: it is the console that has no such merchant, not WeChat Pay.
+  if (!merchant) return err(wechatPayError("config", "CONFIG_MISSING", `merchant ${merchantId} is not in the console`));
   if (merchant.credentialsRef !== "db") return wireFromEnv(merchant, env);
   const [active] = await db
     .select()
