@@ -70,7 +70,7 @@ export async function submitRefund(
   const { refund, order } = prepared;
 
   const gateway = await resolveGateway(refund.merchantId);
-  if (!gateway.ok) return recordGatewayUnavailable(db, refundId, gateway.error, now());
+  if (!gateway.ok) return recordError(db, refundId, gateway.error, now(), { answered: false });
 
   if (refund.outcomeUnknown) {
     const known = await gateway.value.query(refund.outRefundNo);
@@ -126,7 +126,7 @@ export async function submitRefund(
     fundsAccount: refund.fundsAccount === "AVAILABLE" ? "AVAILABLE" : undefined,
   });
   if (answer.ok) return applyReport(db, refundId, answer.value, "gateway", now());
-  return recordFailure(db, refundId, answer.error, attempt, now());
+  return recordError(db, refundId, answer.error, now(), { answered: true, number: attempt });
 }
 
 async function applyReport(
@@ -146,81 +146,60 @@ async function applyReport(
 }
 
 /**
- * The merchant's gateway cannot be built (credentials missing or unusable). A configuration error does not mend
- * itself, so a refund that WeChat cannot have seen ends FAILED with the code and its explanation — under "Needs
- * attention", and retried under the same number once an admin has fixed the configuration. One whose earlier attempt
- * may have reached WeChat cannot be failed (WeChat may be paying it): it keeps being retried, its error shown.
+ * An error that leaves the refund PENDING or ends it, under the refund's lock. `answered`: WeChat answered this very
+ * attempt (its advice is about the request just sent). Otherwise the merchant's gateway could not even be built
+ * (credentials missing or unusable): such an error does not mend itself, so a refund WeChat cannot have seen ends
+ * FAILED with the code and its explanation — under "Needs attention", and retried under the same number once an
+ * admin has fixed the configuration — but one whose earlier attempt may have reached WeChat is never failed (WeChat
+ * may be paying it): it keeps being retried, its error shown.
  */
-async function recordGatewayUnavailable(
+async function recordError(
   db: Database,
   refundId: number,
   error: WechatPayError,
   at: Date,
+  attempt: { answered: true; number: number } | { answered: false },
 ): Promise<SubmitOutcome> {
-  log.warn({ refundId, code: error.code, advice: error.advice }, "refund gateway unavailable");
-  return db.transaction(async (tx) => {
-    const refund = await lockRefund(tx, { id: refundId });
-    if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
-    const fields = { lastErrorCode: error.code, lastErrorMessage: error.detail };
-    if (error.advice === "final" && !refund.outcomeUnknown) {
-      await moveRefund(
-        tx,
-        refund,
-        "FAILED",
-        { type: "gateway_unavailable", source: "system", at, payload: errorPayload(error) },
-        { ...fields, finishedAt: at },
-      );
-      return { kind: "settled" as const, status: "FAILED" as const };
-    }
-    const afterMs = retryDelayMs(refund.attemptCount + 1, error.code);
-    await tx
-      .update(refunds)
-      .set({ ...fields, updatedAt: at })
-      .where(eq(refunds.id, refundId));
-    await appendRefundEvent(tx, refundId, {
-      type: "gateway_unavailable",
-      source: "system",
-      at,
-      payload: { ...errorPayload(error), retryAt: new Date(at.getTime() + afterMs).toISOString() },
-    });
-    return { kind: "retry" as const, afterMs, reason: error.code };
-  });
-}
-
-async function recordFailure(
-  db: Database,
-  refundId: number,
-  error: WechatPayError,
-  attempt: number,
-  at: Date,
-): Promise<SubmitOutcome> {
-  log.warn({ refundId, code: error.code, advice: error.advice }, "refund submission failed");
+  log.warn(
+    { refundId, code: error.code, advice: error.advice, answered: attempt.answered },
+    "refund submission failed",
+  );
   return db.transaction(async (tx) => {
     const refund = await lockRefund(tx, { id: refundId });
     // A callback may have settled it while we waited for the answer.
     if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
-    const fields = { lastErrorCode: error.code, lastErrorMessage: error.detail, submittingUntil: null };
-    if (error.advice === "final") {
+    const fields = {
+      lastErrorCode: error.code,
+      lastErrorMessage: error.detail,
+      // This attempt's lease ends with its answer; without an attempt there is no lease of ours to end.
+      ...(attempt.answered ? { submittingUntil: null } : {}),
+    };
+    const source = attempt.answered ? ("gateway" as const) : ("system" as const);
+    if (error.advice === "final" && (attempt.answered || !refund.outcomeUnknown)) {
+      const type = attempt.answered ? "rejected" : "gateway_unavailable";
       await moveRefund(
         tx,
         refund,
         "FAILED",
-        { type: "rejected", source: "gateway", at, payload: errorPayload(error) },
+        { type, source, at, payload: errorPayload(error) },
         { ...fields, outcomeUnknown: false, finishedAt: at },
       );
       return { kind: "settled" as const, status: "FAILED" as const };
     }
-    const unknown = error.advice === "unknown";
+    // Only WeChat's own answer changes what is known about the request; a gateway that could not be built sent none.
+    const outcomeUnknown = attempt.answered ? error.advice === "unknown" : refund.outcomeUnknown;
+    const number = attempt.answered ? attempt.number : refund.attemptCount + 1;
     await tx
       .update(refunds)
-      .set({ ...fields, outcomeUnknown: unknown, updatedAt: at })
+      .set({ ...fields, outcomeUnknown, updatedAt: at })
       .where(eq(refunds.id, refundId));
-    const afterMs = retryDelayMs(attempt, error.code);
+    const afterMs = retryDelayMs(number, error.code);
+    const type = !attempt.answered ? "gateway_unavailable" : outcomeUnknown ? "outcome_unknown" : "retry_scheduled";
     await appendRefundEvent(tx, refundId, {
-      type: unknown ? "outcome_unknown" : "retry_scheduled",
-      source: "gateway",
+      type,
+      source,
       at,
-      payload: { ...errorPayload(error), attempt, retryAt: new Date(at.getTime() + afterMs).toISOString() },
+      payload: { ...errorPayload(error), attempt: number, retryAt: new Date(at.getTime() + afterMs).toISOString() },
     });
     return { kind: "retry" as const, afterMs, reason: error.code };
   });
