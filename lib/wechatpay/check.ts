@@ -6,7 +6,7 @@ import { loadMerchantCredentialsFromEnv, requireV3Credentials, type MerchantCred
 import type { WechatPayError } from "./errors";
 import { v2CredentialsOf } from "./gateway";
 import { merchantWechatPay } from "./merchant-gateways";
-import { notifyUrlProblem } from "./notify-url";
+import { isLoopbackUrl, notifyUrlProblem } from "./notify-url";
 import { queryRefundV2 } from "./v2/client";
 import { decryptCertificates } from "./v3/certificates";
 import { createV3Client } from "./v3/client";
@@ -53,7 +53,6 @@ export interface CheckInput {
 
 /** WeChat refuses requests signed more than five minutes away from its clock. */
 const MAX_SKEW_MS = 5 * 60_000;
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
 const found = (code: CheckCode, zh: string, en: string, detail?: string): CheckFinding => ({
   code,
@@ -74,8 +73,7 @@ export function notifyUrlFinding(notifyUrl: string, baseUrl: string): CheckFindi
       `退款结果通知地址 ${notifyUrl} 不可用：${problem}。请设置 REFUND_NOTIFY_URL 或 APP_URL。`,
       `The refund notify URL ${notifyUrl} ${problem}. Set REFUND_NOTIFY_URL or APP_URL.`,
     );
-  const local = (url: string) => LOOPBACK.test(new URL(url).hostname);
-  if (local(notifyUrl) && !local(baseUrl)) {
+  if (isLoopbackUrl(notifyUrl) && !isLoopbackUrl(baseUrl)) {
     return found(
       "NOTIFY_URL",
       `退款结果通知地址 ${notifyUrl} 指向本机，微信支付无法从外网访问。请将 APP_URL 或 REFUND_NOTIFY_URL 设为公网 https 地址（443 端口）。`,

@@ -2,6 +2,11 @@ import { z } from "zod";
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
+/** Whether a URL's host is this machine: only a simulator here could be there, never WeChat Pay or its callers. */
+export function isLoopbackUrl(url: string): boolean {
+  return LOOPBACK.test(new URL(url).hostname);
+}
+
 /**
  * What is wrong with a notify_url for WeChat Pay, or undefined. WeChat calls it from the internet: https on the
  * default port 443, with no query string (a query is refused outright, in APIv2 and APIv3). Plain http is accepted
