@@ -76,10 +76,10 @@ export async function runBulkBench(bench: BenchDatabase): Promise<BenchSection> 
     );
   }
 
-  await createE2eUsers(bench.db);
+  await createE2eUsers(bench.db, merchantId);
   const person = async (role: "operator" | "approver") => {
     const [user] = await bench.db.select().from(users).where(eq(users.email, E2E_USERS[role].email));
-    return { userId: user!.id, role, actor: { id: user!.id, label: user!.email } };
+    return { merchantId, userId: user!.id, role, actor: { id: user!.id, label: user!.email } };
   };
   const [operator, approver] = [await person("operator"), await person("approver")];
 

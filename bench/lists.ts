@@ -83,27 +83,31 @@ export async function runListsBench(bench: BenchDatabase): Promise<BenchSection>
            to_char((now() at time zone 'Asia/Shanghai') - interval '30 days', 'YYYY-MM-DD') as to`;
 
   const cases: ListCase[] = [
-    { name: "orders, first page", path: "/orders", capture: (db) => listOrders(db, orderFiltersSchema.parse({})) },
+    {
+      name: "orders, first page",
+      path: "/orders",
+      capture: (db) => listOrders(db, merchantId, orderFiltersSchema.parse({})),
+    },
     {
       name: "orders, page 500 (keyset)",
       path: `/orders?after=${cursor}`,
-      capture: (db) => listOrders(db, orderFiltersSchema.parse({ after: cursor })),
+      capture: (db) => listOrders(db, merchantId, orderFiltersSchema.parse({ after: cursor })),
     },
     {
       name: "orders, search out_trade_no",
       path: `/orders?q=${sample!.out_trade_no}`,
-      capture: (db) => listOrders(db, orderFiltersSchema.parse({ q: sample!.out_trade_no })),
+      capture: (db) => listOrders(db, merchantId, orderFiltersSchema.parse({ q: sample!.out_trade_no })),
     },
     {
       name: "orders, search transaction_id",
       path: `/orders?q=${sample!.transaction_id}`,
-      capture: (db) => listOrders(db, orderFiltersSchema.parse({ q: sample!.transaction_id })),
+      capture: (db) => listOrders(db, merchantId, orderFiltersSchema.parse({ q: sample!.transaction_id })),
     },
     {
       name: "refunds, status SUCCESS in a 30-day range",
       path: `/refunds?status=SUCCESS&from=${range!.from}&to=${range!.to}`,
       capture: (db) =>
-        listRefunds(db, refundFiltersSchema.parse({ status: "SUCCESS", from: range!.from, to: range!.to })),
+        listRefunds(db, merchantId, refundFiltersSchema.parse({ status: "SUCCESS", from: range!.from, to: range!.to })),
     },
   ];
 
@@ -111,7 +115,7 @@ export async function runListsBench(bench: BenchDatabase): Promise<BenchSection>
   const rows: (string | number)[][] = [];
   let met = 0;
   try {
-    const cookie = await signIn(bench.db, app.url);
+    const cookie = await signIn(bench.db, app.url, merchantId);
     for (const listCase of cases) {
       const samples = await timePage(`${app.url}${listCase.path}`, cookie);
       const plan = await explain(bench, listCase);

@@ -136,9 +136,7 @@ test.describe("login throttling", () => {
   test("locks an account after repeated failures, even against the right password", async ({ page }) => {
     const { db, sql } = createDatabase(process.env.E2E_DATABASE_URL!, { max: 1 });
     const email = `lockout-${Date.now()}@e2e.test`;
-    await db
-      .insert(users)
-      .values({ email, name: "Lockout", role: "viewer", passwordHash: await hashPassword(E2E_PASSWORD) });
+    await db.insert(users).values({ email, name: "Lockout", passwordHash: await hashPassword(E2E_PASSWORD) });
     await sql.end();
     await page.goto("/login");
     for (let i = 0; i < 5; i++) {

@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { createE2eUsers } from "../e2e/users";
+import { createE2eUsers, createOtherMerchant } from "../e2e/users";
 import { createDatabase } from "../lib/db/client";
 import { runMigrations } from "../lib/db/migrate";
 import { buildIfNeeded } from "./build-if-needed";
@@ -21,6 +21,7 @@ export async function runBrowserTests(serverUrl: string, args: string[] = []): P
     await runMigrations(e2eUrl);
     const { db, sql } = createDatabase(e2eUrl, { max: 1 });
     await createE2eUsers(db);
+    await createOtherMerchant(db);
     await sql.end();
     console.log("\n▶ Browser tests");
     return await run(bin("playwright"), ["test", ...args], { ...process.env, E2E_DATABASE_URL: e2eUrl });

@@ -6,8 +6,10 @@ import { setLocaleAction } from "@/app/_server/locale-actions";
 import { NavLink } from "@/components/nav-link";
 import { QueryProvider } from "@/components/query-provider";
 import { SignOutButton } from "@/components/sign-out-button";
-import { requirePageUser } from "@/app/_server/session";
-import { can, type Permission } from "@/lib/auth/roles";
+import { switchMerchantAction } from "@/app/_server/merchant-actions";
+import { requireConsoleUser } from "@/app/_server/session";
+import { MerchantSwitcher } from "@/components/merchant-switcher";
+import { mayUse, type Permission } from "@/lib/auth/roles";
 
 /** The main navigation; each entry is shown only to the roles that may use it (the pages check again). */
 const NAV: { href: string; key: string; permission: Permission }[] = [
@@ -23,8 +25,18 @@ const NAV: { href: string; key: string; permission: Permission }[] = [
 ];
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const user = await requirePageUser();
+  const user = await requireConsoleUser();
   const t = await getTranslations("common");
+  // A user who works for no merchant sees why, instead of empty pages (their pages answer "not found").
+  const content =
+    user.merchantId === null && !user.platformAdmin ? (
+      <section className="mx-auto mt-16 max-w-md rounded-lg border border-slate-200 bg-white p-6 text-center">
+        <h1 className="text-base font-semibold text-slate-900">{t("noMerchant.title")}</h1>
+        <p className="mt-2 text-sm text-slate-600">{t("noMerchant.body")}</p>
+      </section>
+    ) : (
+      children
+    );
   return (
     <div className="min-h-screen">
       <header className="bg-slate-900">
@@ -39,13 +51,20 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             <span className="hidden 2xl:inline">{t("appName")}</span>
           </Link>
           <nav className="flex flex-1 items-center gap-0.5 overflow-x-auto" aria-label={t("nav.main")}>
-            {NAV.filter((item) => can(user.role, item.permission)).map((item) => (
+            {NAV.filter((item) => user.merchantId !== null && mayUse(user, item.permission)).map((item) => (
               <NavLink key={item.href} href={item.href}>
                 {t(`nav.${item.key}`)}
               </NavLink>
             ))}
           </nav>
           <div className="flex shrink-0 items-center gap-3 text-sm">
+            {user.merchantId && (
+              <MerchantSwitcher
+                merchants={user.merchants}
+                currentId={user.merchantId}
+                switchMerchant={switchMerchantAction}
+              />
+            )}
             <LanguageSwitcher setLocale={setLocaleAction} />
             <span className="whitespace-nowrap text-slate-300" data-testid="current-user">
               {user.name} <span className="text-slate-500">·</span>{" "}
@@ -58,7 +77,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         </div>
       </header>
       <main className="mx-auto max-w-7xl px-4 py-6">
-        <QueryProvider>{children}</QueryProvider>
+        <QueryProvider>{content}</QueryProvider>
       </main>
     </div>
   );

@@ -6,7 +6,6 @@ import { PageHeader } from "@/components/page-header";
 import { requirePageUser } from "@/app/_server/session";
 import { getDb } from "@/lib/db/client";
 import { currentState, dailySeries, parseDashboardParams, rangeSummary } from "@/lib/db/queries/dashboard";
-import { listMerchants } from "@/lib/db/queries/merchants";
 import { Attention } from "./_dashboard/attention";
 import { ConfigurationBanner } from "./_dashboard/configuration-banner";
 import { RangeBar } from "./_dashboard/range-bar";
@@ -34,11 +33,10 @@ type Search = Record<string, string | undefined>;
 
 /** The dashboard: a period's refunds at a glance, what is in flight, and what needs someone now. */
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Search> }) {
-  await requirePageUser("read");
-  const { range, merchantId } = parseDashboardParams(await searchParams, new Date());
+  const { merchantId } = await requirePageUser("read");
+  const { range } = parseDashboardParams(await searchParams, new Date());
   const db = getDb();
-  const [merchants, summary, state, series] = await Promise.all([
-    listMerchants(db),
+  const [summary, state, series] = await Promise.all([
     rangeSummary(db, range, merchantId),
     currentState(db, merchantId),
     dailySeries(db, range, merchantId),
@@ -49,7 +47,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
     <>
       <PageHeader title={t("title")} subtitle={t("subtitle", { from: range.from, to: range.to })} />
       <ConfigurationBanner />
-      <RangeBar range={range} merchantId={merchantId} merchants={merchants} />
+      <RangeBar range={range} />
       <Tiles summary={summary} state={state} />
       <div className="mt-4 grid gap-4 lg:grid-cols-3">
         <div className="grid gap-4 lg:col-span-2">
@@ -73,7 +71,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           )}
         </div>
         <div>
-          <Attention state={state} merchantId={merchantId} />
+          <Attention state={state} />
         </div>
       </div>
     </>

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { CurrentUser } from "./session";
+import { sessionUser } from "@/tests/fixtures/session";
 
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
 vi.mock("./session", () => ({
@@ -10,13 +11,8 @@ vi.mock("./session", () => ({
 
 const { defineAction } = await import("./action");
 
-const asUser = (role: CurrentUser["role"]): CurrentUser => ({
-  id: "u1",
-  email: `${role}@example.com`,
-  name: role,
-  role,
-  locale: null,
-});
+const asUser = (role: CurrentUser["role"]): CurrentUser =>
+  sessionUser({ id: "u1", email: `${role}@example.com`, name: role }, role, "00000000-0000-4000-8000-000000000001");
 
 function form(fields: Record<string, string>): FormData {
   const data = new FormData();

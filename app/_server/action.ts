@@ -2,36 +2,66 @@ import "server-only";
 import type { z } from "zod";
 import { FORBIDDEN, INVALID_INPUT, UNAUTHENTICATED, type ActionResult } from "@/lib/action-result";
 import type { AuditActor } from "@/lib/audit/append";
-import { can, type Permission } from "@/lib/auth/roles";
-import { auditActor, currentUser, type CurrentUser } from "./session";
+import { mayUse, PLATFORM_PERMISSIONS, type Permission } from "@/lib/auth/roles";
+import { auditActor, currentUser, type CurrentUser, type ScopedUser } from "./session";
 
-export interface ActionContext {
-  user: CurrentUser;
+/** Platform actions act on every merchant (or none); all others on the current merchant only. */
+type PlatformPermission = "manageMerchants" | "manageSettings";
+
+export interface ActionContext<U extends CurrentUser = ScopedUser> {
+  user: U;
   actor: AuditActor;
 }
 
+type FormAction<T> = (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>;
+
+function parseForm<S extends z.ZodType>(schema: S, formData: FormData): z.ZodSafeParseResult<z.output<S>> {
+  return schema.safeParse(Object.fromEntries(formData.entries())) as z.ZodSafeParseResult<z.output<S>>;
+}
+
+function invalid(error: z.ZodError): ActionResult<never> {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "_form";
+    (fieldErrors[key] ??= []).push(issue.message);
+  }
+  return INVALID_INPUT(fieldErrors);
+}
+
 /**
- * Every server action goes through here: it loads the session (re-read from the database), checks the role on the
- * server, validates the form with zod, and only then calls the handler. Usable with `useActionState`.
+ * Every server action goes through here: it loads the session (re-read from the database, with the current merchant),
+ * checks the permission on the server, validates the form with zod, and only then calls the handler. The handler gets
+ * the user's merchant, to put in every query's WHERE: an id of another merchant's object is simply not found.
+ * Usable with `useActionState`.
  */
 export function defineAction<S extends z.ZodType, T>(
-  permission: Permission,
+  permission: Exclude<Permission, PlatformPermission>,
   schema: S,
   handler: (input: z.output<S>, context: ActionContext) => Promise<ActionResult<T>>,
-): (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>> {
+): FormAction<T> {
   return async (_previous, formData) => {
     const user = await currentUser();
     if (!user) return UNAUTHENTICATED;
-    if (!can(user.role, permission)) return FORBIDDEN;
-    const parsed = schema.safeParse(Object.fromEntries(formData.entries()));
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.join(".") || "_form";
-        (fieldErrors[key] ??= []).push(issue.message);
-      }
-      return INVALID_INPUT(fieldErrors);
-    }
+    if (user.merchantId === null || !mayUse(user, permission)) return FORBIDDEN;
+    const parsed = parseForm(schema, formData);
+    if (!parsed.success) return invalid(parsed.error);
+    const scoped: ScopedUser = { ...user, merchantId: user.merchantId };
+    return handler(parsed.data, { user: scoped, actor: await auditActor(user) });
+  };
+}
+
+/** For the platform admin's actions on merchants and shared settings: no current merchant needed. */
+export function definePlatformAction<S extends z.ZodType, T>(
+  permission: PlatformPermission,
+  schema: S,
+  handler: (input: z.output<S>, context: ActionContext<CurrentUser>) => Promise<ActionResult<T>>,
+): FormAction<T> {
+  return async (_previous, formData) => {
+    const user = await currentUser();
+    if (!user) return UNAUTHENTICATED;
+    if (!PLATFORM_PERMISSIONS.includes(permission) || !mayUse(user, permission)) return FORBIDDEN;
+    const parsed = parseForm(schema, formData);
+    if (!parsed.success) return invalid(parsed.error);
     return handler(parsed.data, { user, actor: await auditActor(user) });
   };
 }

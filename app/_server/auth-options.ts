@@ -4,7 +4,6 @@ import { z } from "zod";
 import { authenticate } from "@/lib/auth/login";
 import { sessionCookie } from "@/lib/auth/session-cookie";
 import { getDb } from "@/lib/db/client";
-import type { UserRole } from "@/lib/db/schema";
 import { serverEnv } from "@/lib/env";
 
 const credentialsSchema = z.object({
@@ -44,23 +43,18 @@ export function authOptions(): NextAuthOptions {
             clientIp(req?.headers),
           );
           if (!outcome.ok) return null;
-          return { id: outcome.user.id, email: outcome.user.email, name: outcome.user.name, role: outcome.user.role };
+          return { id: outcome.user.id, email: outcome.user.email, name: outcome.user.name };
         },
       }),
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user) {
-          token.uid = user.id;
-          token.role = (user as { role?: UserRole }).role;
-        }
+        // Only the id: roles are per merchant and re-read on every request (app/_server/session.ts).
+        if (user) token.uid = user.id;
         return token;
       },
       session({ session, token }) {
-        if (session.user) {
-          session.user.id = token.uid as string;
-          session.user.role = token.role as UserRole;
-        }
+        if (session.user) session.user.id = token.uid as string;
         return session;
       },
     },

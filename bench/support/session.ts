@@ -13,8 +13,13 @@ function absorb(jar: Map<string, string>, response: Response): void {
 const header = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
 
 /** Signs in through next-auth's credentials flow, as a browser does; returns the Cookie header of the session. */
-export async function signIn(db: Database, appUrl: string, role: "viewer" | "operator" = "viewer"): Promise<string> {
-  await createE2eUsers(db);
+export async function signIn(
+  db: Database,
+  appUrl: string,
+  merchantId: string,
+  role: "viewer" | "operator" = "viewer",
+): Promise<string> {
+  await createE2eUsers(db, merchantId);
   const jar = new Map<string, string>();
   const csrfResponse = await fetch(`${appUrl}/api/auth/csrf`);
   absorb(jar, csrfResponse);

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
-import { createUser } from "../../tests/fixtures/orders";
+import { createUser, defaultMerchantId } from "../../tests/fixtures/orders";
 import { createMerchant } from "../../tests/fixtures/merchant-api";
 import { auditLog, apiKeys } from "../db/schema";
 import {
@@ -93,16 +93,29 @@ describe("API keys", () => {
   });
 
   it("revokes for good: the key stops working, the revocation is audited, a second revoke is refused", async () => {
-    const { key, apiKey } = await createApiKey(t.db, { name: "to revoke", createdBy: null, actor: actor() });
-    const revoked = await revokeApiKey(t.db, { id: apiKey.id, actor: actor() });
+    const merchantId = await defaultMerchantId(t.db);
+    const { key, apiKey } = await createApiKey(t.db, {
+      name: "to revoke",
+      merchantId,
+      createdBy: null,
+      actor: actor(),
+    });
+    const other = await createMerchant(t.db, "Another shop");
+    // Another merchant's admin cannot revoke it: to them the key does not exist.
+    expect(await revokeApiKey(t.db, { id: apiKey.id, merchantId: other.id, actor: actor() })).toEqual({
+      ok: false,
+      error: { code: "API_KEY_NOT_FOUND" },
+    });
+    const revoked = await revokeApiKey(t.db, { id: apiKey.id, merchantId, actor: actor() });
     expect(revoked).toMatchObject({ ok: true, value: { id: apiKey.id } });
     expect(revoked.ok && revoked.value.revokedAt).toBeInstanceOf(Date);
     expect(await authenticateApiKey(t.db, key)).toBeNull();
-    expect(await revokeApiKey(t.db, { id: apiKey.id, actor: actor() })).toEqual({
+    expect(await revokeApiKey(t.db, { id: apiKey.id, merchantId, actor: actor() })).toEqual({
       ok: false,
       error: { code: "ALREADY_REVOKED" },
     });
-    expect(await revokeApiKey(t.db, { id: "00000000-0000-4000-8000-000000000000", actor: actor() })).toEqual({
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    expect(await revokeApiKey(t.db, { id: unknown, merchantId, actor: actor() })).toEqual({
       ok: false,
       error: { code: "API_KEY_NOT_FOUND" },
     });
@@ -111,7 +124,8 @@ describe("API keys", () => {
       .from(auditLog)
       .where(eq(auditLog.targetId, apiKey.id));
     expect(actions.map((a) => a.action).sort()).toEqual(["api_key.created", "api_key.revoked"]);
-    const listed = await listApiKeys(t.db);
+    const listed = await listApiKeys(t.db, merchantId);
+    expect(await listApiKeys(t.db, other.id)).toEqual([]);
     expect(listed.find((k) => k.id === apiKey.id)?.revokedAt).toBeInstanceOf(Date);
     expect(listed.every((k) => !("keyHash" in k))).toBe(true);
   });

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { appendAudit, SYSTEM_ACTOR, type AuditActor } from "../audit/append";
 import type { Database } from "../db/client";
-import { apiKeys, merchants, type ApiKey } from "../db/schema";
+import { apiKeys, type ApiKey } from "../db/schema";
 import { err, ok, type Result } from "../result";
 
 export const API_KEY_PREFIX = "rk_live_";
@@ -71,7 +71,7 @@ export async function createApiKey(
       tx,
       input.actor,
       "api_key.created",
-      { type: "api_key", id: row!.id },
+      { type: "api_key", id: row!.id, merchantId: row!.merchantId },
       { name, prefix: row!.prefix, merchantId: row!.merchantId },
     );
     return { key, apiKey: summary(row!) };
@@ -79,13 +79,14 @@ export async function createApiKey(
 }
 
 /** Keys for the admin page, newest first, without their hashes, with the name of the merchant each is limited to. */
-export async function listApiKeys(db: Database): Promise<(ApiKeySummary & { merchantName: string | null })[]> {
+/** The keys of one merchant (a key that sees every merchant is the platform's MERCHANT_API_KEY, listed nowhere). */
+export async function listApiKeys(db: Database, merchantId: string): Promise<ApiKeySummary[]> {
   const rows = await db
-    .select({ key: apiKeys, merchantName: merchants.displayName })
+    .select()
     .from(apiKeys)
-    .leftJoin(merchants, eq(merchants.id, apiKeys.merchantId))
+    .where(eq(apiKeys.merchantId, merchantId))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
-  return rows.map((r) => ({ ...summary(r.key), merchantName: r.merchantName }));
+  return rows.map(summary);
 }
 
 export type RevokeError = { code: "API_KEY_NOT_FOUND" | "ALREADY_REVOKED" };
@@ -93,10 +94,14 @@ export type RevokeError = { code: "API_KEY_NOT_FOUND" | "ALREADY_REVOKED" };
 /** Revoke a key for good: requests with it are refused from the next one on. There is no un-revoke. */
 export async function revokeApiKey(
   db: Database,
-  input: { id: string; actor: AuditActor },
+  input: { id: string; merchantId: string; actor: AuditActor },
 ): Promise<Result<ApiKeySummary, RevokeError>> {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(apiKeys).where(eq(apiKeys.id, input.id)).for("update");
+    const [current] = await tx
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.id, input.id), eq(apiKeys.merchantId, input.merchantId)))
+      .for("update");
     if (!current) return err({ code: "API_KEY_NOT_FOUND" as const });
     if (current.revokedAt) return err({ code: "ALREADY_REVOKED" as const });
     const [row] = await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, input.id)).returning();
@@ -104,7 +109,7 @@ export async function revokeApiKey(
       tx,
       input.actor,
       "api_key.revoked",
-      { type: "api_key", id: row!.id },
+      { type: "api_key", id: row!.id, merchantId: row!.merchantId },
       { name: row!.name, prefix: row!.prefix },
     );
     return ok(summary(row!));
@@ -172,7 +177,7 @@ export async function ensureBootstrapApiKey(
         tx,
         SYSTEM_ACTOR,
         "api_key.scoped",
-        { type: "api_key", id: existing.id },
+        { type: "api_key", id: existing.id, merchantId },
         { prefix: existing.prefix, from: existing.merchantId, to: merchantId },
       );
       return { kind: "kept", apiKey: summary(moved!) };
@@ -189,7 +194,7 @@ export async function ensureBootstrapApiKey(
         tx,
         SYSTEM_ACTOR,
         "api_key.revoked",
-        { type: "api_key", id: row.id },
+        { type: "api_key", id: row.id, merchantId: row.merchantId },
         { name: row.name, prefix: row.prefix, reason: "MERCHANT_API_KEY changed" },
       );
     }
@@ -207,7 +212,7 @@ export async function ensureBootstrapApiKey(
       tx,
       SYSTEM_ACTOR,
       "api_key.created",
-      { type: "api_key", id: row!.id },
+      { type: "api_key", id: row!.id, merchantId },
       { name: row!.name, prefix: row!.prefix, merchantId },
     );
     return { kind: "created", apiKey: summary(row!) };

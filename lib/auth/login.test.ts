@@ -14,16 +14,16 @@ describe("authenticate", () => {
     t = await createTestDb();
     const passwordHash = await hashPassword("correct horse battery");
     await t.db.insert(users).values([
-      { email: "op@example.com", name: "Op", passwordHash, role: "operator" },
-      { email: "gone@example.com", name: "Gone", passwordHash, role: "operator", disabled: true },
-      { email: "lock@example.com", name: "Lock", passwordHash, role: "viewer" },
+      { email: "op@example.com", name: "Op", passwordHash },
+      { email: "gone@example.com", name: "Gone", passwordHash, disabled: true },
+      { email: "lock@example.com", name: "Lock", passwordHash },
     ]);
   });
   afterAll(() => t.drop());
 
   it("signs in with the right password, whatever the email's case", async () => {
     const outcome = await authenticate(t.db, " OP@Example.com ", "correct horse battery", policy, "10.0.0.1");
-    expect(outcome).toMatchObject({ ok: true, user: { email: "op@example.com", role: "operator" } });
+    expect(outcome).toMatchObject({ ok: true, user: { email: "op@example.com" } });
     const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.action, "auth.sign_in"));
     expect(entry).toMatchObject({ actorLabel: "op@example.com", ip: "10.0.0.1" });
   });

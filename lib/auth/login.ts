@@ -10,7 +10,7 @@ export interface LoginPolicy {
 }
 
 export type LoginOutcome =
-  | { ok: true; user: Pick<User, "id" | "email" | "name" | "role" | "locale"> }
+  | { ok: true; user: Pick<User, "id" | "email" | "name" | "locale"> }
   | { ok: false; reason: "invalid" | "locked" | "disabled" };
 
 // Verified against when the email is unknown, so a miss costs the same time as a wrong password.
@@ -83,5 +83,5 @@ export async function authenticate(
 
   await db.update(users).set({ failedLoginCount: 0, lockedUntil: null }).where(eq(users.id, user.id));
   await appendAudit(db, actor, "auth.sign_in", { type: "user", id: user.id });
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role, locale: user.locale } };
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, locale: user.locale } };
 }

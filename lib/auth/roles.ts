@@ -24,6 +24,17 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/**
+ * What concerns every merchant at once: the merchants themselves (their credentials) and the shared refund reasons.
+ * Only platform admins hold these; a merchant's own admin does not.
+ */
+export const PLATFORM_PERMISSIONS: readonly Permission[] = ["manageMerchants", "manageSettings"];
+
 export function can(role: UserRole, permission: Permission): boolean {
   return hasRole(role, PERMISSIONS[permission]);
+}
+
+/** Whether a console user may use a permission: platform ones by being a platform admin, the rest by role here. */
+export function mayUse(user: { role: UserRole; platformAdmin: boolean }, permission: Permission): boolean {
+  return PLATFORM_PERMISSIONS.includes(permission) ? user.platformAdmin : can(user.role, permission);
 }

@@ -17,6 +17,8 @@ import { err, ok, type Result } from "../result";
 
 /** The person acting on a batch. */
 export interface BatchActor {
+  /** The person's current merchant: another merchant's batch is not found. */
+  merchantId: string;
   userId: string;
   role: UserRole;
   actor: AuditActor;
@@ -55,8 +57,13 @@ function wrongState(status: BulkBatchStatus): { ok: false; error: BatchActionErr
   });
 }
 
-async function lockBatch(tx: Transaction, batchId: number): Promise<BulkBatch | undefined> {
-  const [batch] = await tx.select().from(bulkBatches).where(eq(bulkBatches.id, batchId)).for("update");
+async function lockBatch(tx: Transaction, batchId: number, merchantId?: string): Promise<BulkBatch | undefined> {
+  const byId = eq(bulkBatches.id, batchId);
+  const [batch] = await tx
+    .select()
+    .from(bulkBatches)
+    .where(merchantId ? and(byId, eq(bulkBatches.merchantId, merchantId)) : byId)
+    .for("update");
   return batch;
 }
 
@@ -116,7 +123,7 @@ async function changeBatch(
   now: Date,
 ): Promise<Result<BulkBatchStatus, BatchActionError>> {
   return db.transaction(async (tx) => {
-    const batch = await lockBatch(tx, batchId);
+    const batch = await lockBatch(tx, batchId, who?.merchantId);
     if (!batch) return NOT_FOUND;
     if (!change.from.includes(batch.status)) return wrongState(batch.status);
     const decided = await change.decide(tx, batch);
@@ -132,7 +139,7 @@ async function changeBatch(
       tx,
       who?.actor ?? SYSTEM_ACTOR,
       change.action,
-      { type: "bulk_batch", id: batch.id },
+      { type: "bulk_batch", id: batch.id, merchantId: batch.merchantId },
       {
         ...details,
         ...(skipped ? { skippedRows: skipped } : {}),

@@ -1,4 +1,4 @@
-import { asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, lt, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client";
 import {
@@ -15,8 +15,19 @@ import {
 const uploader = alias(users, "uploader");
 const decider = alias(users, "decider");
 
-/** A batch with the names a page shows. */
-export async function getBatch(db: Db, batchId: number) {
+/** Batch `batchId` when it is this merchant's: the condition every query of a batch's lines starts from. */
+const batchOf = (merchantId: string, batchId: number) =>
+  and(eq(bulkBatches.id, batchId), eq(bulkBatches.merchantId, merchantId));
+
+/** The lines of batch `batchId` when the batch is this merchant's (one index probe on the batch's primary key). */
+const linesOf = (db: Db, merchantId: string, batchId: number) =>
+  and(
+    eq(bulkRows.batchId, batchId),
+    exists(db.select({ id: bulkBatches.id }).from(bulkBatches).where(batchOf(merchantId, batchId))),
+  );
+
+/** A batch of this merchant with the names a page shows. */
+export async function getBatch(db: Db, merchantId: string, batchId: number) {
   const [row] = await db
     .select({
       batch: bulkBatches,
@@ -31,7 +42,7 @@ export async function getBatch(db: Db, batchId: number) {
     .innerJoin(merchants, eq(merchants.id, bulkBatches.merchantId))
     .leftJoin(uploader, eq(uploader.id, bulkBatches.createdBy))
     .leftJoin(decider, eq(decider.id, bulkBatches.decidedBy))
-    .where(eq(bulkBatches.id, batchId));
+    .where(batchOf(merchantId, batchId));
   return row;
 }
 export type BatchView = NonNullable<Awaited<ReturnType<typeof getBatch>>>;
@@ -56,14 +67,14 @@ async function rowCounts(db: Db, batchIds: number[]): Promise<Map<number, RowCou
 
 const PAGE = 25;
 
-/** Recent batches, newest first, with their row counts; `before` is the last id of the previous page. */
-export async function listBatches(db: Db, before?: number) {
+/** The merchant's recent batches, newest first, with their row counts; `before` is the previous page's last id. */
+export async function listBatches(db: Db, merchantId: string, before?: number) {
   const rows = await db
     .select({ batch: bulkBatches, merchantName: merchants.displayName, uploaderName: uploader.name })
     .from(bulkBatches)
     .innerJoin(merchants, eq(merchants.id, bulkBatches.merchantId))
     .leftJoin(uploader, eq(uploader.id, bulkBatches.createdBy))
-    .where(before ? lt(bulkBatches.id, before) : undefined)
+    .where(and(eq(bulkBatches.merchantId, merchantId), before ? lt(bulkBatches.id, before) : undefined))
     .orderBy(desc(bulkBatches.id))
     .limit(PAGE + 1);
   const page = rows.slice(0, PAGE);
@@ -83,7 +94,7 @@ const ROW_PAGE = 50;
 const ROW_ORDER = sql`case ${bulkRows.status} when 'INVALID' then 0 when 'FAILED' then 1 else 2 end`;
 
 /** One page of a batch's lines, bad ones first, with the refund each became. */
-export async function listBatchRows(db: Db, batchId: number, page: number) {
+export async function listBatchRows(db: Db, merchantId: string, batchId: number, page: number) {
   const rows = await db
     .select({
       row: bulkRows,
@@ -93,7 +104,7 @@ export async function listBatchRows(db: Db, batchId: number, page: number) {
     })
     .from(bulkRows)
     .leftJoin(refunds, eq(refunds.id, bulkRows.refundId))
-    .where(eq(bulkRows.batchId, batchId))
+    .where(linesOf(db, merchantId, batchId))
     .orderBy(ROW_ORDER, asc(bulkRows.lineNo))
     .limit(ROW_PAGE + 1)
     .offset(page * ROW_PAGE);
@@ -102,7 +113,7 @@ export async function listBatchRows(db: Db, batchId: number, page: number) {
 export type BatchRowView = Awaited<ReturnType<typeof listBatchRows>>["rows"][number];
 
 /** Every line in file order, for the results file. */
-export async function allBatchRows(db: Db, batchId: number): Promise<BatchRowView[]> {
+export async function allBatchRows(db: Db, merchantId: string, batchId: number): Promise<BatchRowView[]> {
   return db
     .select({
       row: bulkRows,
@@ -112,7 +123,7 @@ export async function allBatchRows(db: Db, batchId: number): Promise<BatchRowVie
     })
     .from(bulkRows)
     .leftJoin(refunds, eq(refunds.id, bulkRows.refundId))
-    .where(eq(bulkRows.batchId, batchId))
+    .where(linesOf(db, merchantId, batchId))
     .orderBy(asc(bulkRows.lineNo));
 }
 
@@ -135,8 +146,13 @@ export interface BatchProgress {
 const RATE_WINDOW_S = 5;
 
 /** The batch page's live numbers: cheap aggregates over the batch's rows and their refunds. */
-export async function batchProgress(db: Db, batchId: number, now = new Date()): Promise<BatchProgress | null> {
-  const [batch] = await db.select({ status: bulkBatches.status }).from(bulkBatches).where(eq(bulkBatches.id, batchId));
+export async function batchProgress(
+  db: Db,
+  merchantId: string,
+  batchId: number,
+  now = new Date(),
+): Promise<BatchProgress | null> {
+  const [batch] = await db.select({ status: bulkBatches.status }).from(bulkBatches).where(batchOf(merchantId, batchId));
   if (!batch) return null;
   const counts = (await rowCounts(db, [batchId])).get(batchId) ?? {
     INVALID: 0,

@@ -31,7 +31,7 @@ describe("bulk runs", () => {
 
   const person = async (role: "operator" | "approver"): Promise<BatchActor> => {
     const user = await createUser(t.db, role);
-    return { userId: user.id, role, actor: { id: user.id, label: user.email } };
+    return { merchantId, userId: user.id, role, actor: { id: user.id, label: user.email } };
   };
 
   beforeAll(async () => {
@@ -111,7 +111,7 @@ describe("bulk runs", () => {
     expect(enqueued.map((r) => r.id)).toEqual(expect.arrayContaining(made.map((r) => r.id)));
     expect(await batchOf(batchId)).toMatchObject({ status: "COMPLETED" });
     expect(await auditOf(batchId)).toEqual(["bulk.uploaded", "bulk.confirmed", "bulk.completed"]);
-    const progress = await batchProgress(t.db, batchId);
+    const progress = await batchProgress(t.db, merchantId, batchId);
     expect(progress).toMatchObject({
       status: "COMPLETED",
       counts: { INVALID: 1, READY: 0, REQUESTED: 3, FAILED: 0, SKIPPED: 0 },
@@ -231,7 +231,7 @@ describe("bulk runs", () => {
     // The first run got as far as the refund: recorded under the row's number, the row still READY.
     const recorded = await requestRefund(
       t.db,
-      { orderId: o!.id, amountFen: 300, reason: "crash", outRefundNo: row!.outRefundNo! },
+      { merchantId: o!.merchantId, orderId: o!.id, amountFen: 300, reason: "crash", outRefundNo: row!.outRefundNo! },
       { actor: operator.actor, userId: operator.userId, orderIntervalMs: 0 },
     );
     expect(recorded.ok).toBe(true);
@@ -251,12 +251,12 @@ describe("bulk runs", () => {
     const batchId = await upload(`${changed!.outTradeNo},6.00\n${fine!.outTradeNo},1.00`);
     await requestRefund(
       t.db,
-      { orderId: changed!.id, amountFen: 500, reason: "meanwhile" },
+      { merchantId: changed!.merchantId, orderId: changed!.id, amountFen: 500, reason: "meanwhile" },
       { actor: operator.actor, userId: operator.userId, orderIntervalMs: 0 },
     );
     await confirmBatch(t.db, batchId, operator);
     expect(await runBatch(t.db, batchId, FAST, enqueue)).toEqual({ kind: "completed" });
-    const rows = await allBatchRows(t.db, batchId);
+    const rows = await allBatchRows(t.db, merchantId, batchId);
     expect(rows.map(({ row }) => [row.status, row.errorCode])).toEqual([
       ["FAILED", "AMOUNT_EXCEEDS_REMAINING"],
       ["REQUESTED", null],
@@ -278,12 +278,13 @@ describe("bulk runs", () => {
     );
     if (!uploaded.ok) throw new Error(uploaded.error.code);
     const batchId = uploaded.value.batchId;
-    await confirmBatch(t.db, batchId, operator);
+    // The uploader works in the shop's merchant: a batch is confirmed in the merchant it belongs to.
+    expect(await confirmBatch(t.db, batchId, { ...operator, merchantId: shop.id })).toMatchObject({ ok: true });
     await t.db.update(merchants).set({ active: false }).where(eq(merchants.id, shop.id));
     enqueued.length = 0;
 
     expect(await runBatch(t.db, batchId, FAST, enqueue)).toEqual({ kind: "completed" });
-    const rows = await allBatchRows(t.db, batchId);
+    const rows = await allBatchRows(t.db, shop.id, batchId);
     expect(rows.map(({ row }) => [row.status, row.errorCode, row.errorMessage?.en])).toEqual([
       ["FAILED", "MERCHANT_INACTIVE", "This merchant is disabled and takes no new refunds."],
       ["FAILED", "MERCHANT_INACTIVE", "This merchant is disabled and takes no new refunds."],

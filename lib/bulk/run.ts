@@ -60,12 +60,10 @@ type RowOutcome =
  * Record one row's refund under its pre-assigned out_refund_no. If that number already exists, an earlier run
  * recorded it and stopped before marking the row: the row is linked to that refund, never given a second one.
  */
-async function recordRow(db: Database, row: BulkRow, context: RequestContext): Promise<RowOutcome> {
-  const result = await requestRefund(
-    db,
-    { orderId: row.orderId!, amountFen: row.amountFen!, reason: row.reason, outRefundNo: row.outRefundNo! },
-    context,
-  );
+async function recordRow(db: Database, merchantId: string, row: BulkRow, context: RequestContext): Promise<RowOutcome> {
+  const { orderId, amountFen, reason, outRefundNo } = row;
+  const input = { merchantId, orderId: orderId!, amountFen: amountFen!, reason, outRefundNo: outRefundNo! };
+  const result = await requestRefund(db, input, context);
   if (result.ok) return { row, status: "REQUESTED", refund: result.value };
   if (result.error.code === "DUPLICATE_OUT_REFUND_NO") {
     const [existing] = await db.select().from(refunds).where(eq(refunds.outRefundNo, row.outRefundNo!));
@@ -101,12 +99,12 @@ async function processRows(
 ): Promise<RowOutcome[] | null> {
   return db.transaction(async (tx) => {
     const [batch] = await tx
-      .select({ status: bulkBatches.status })
+      .select({ status: bulkBatches.status, merchantId: bulkBatches.merchantId })
       .from(bulkBatches)
       .where(eq(bulkBatches.id, batchId))
       .for("share");
     if (batch?.status !== "RUNNING") return null;
-    const outcomes = await inParallel(rows, PARALLEL_ROWS, (row) => recordRow(db, row, context));
+    const outcomes = await inParallel(rows, PARALLEL_ROWS, (row) => recordRow(db, batch.merchantId, row, context));
     // One statement for the handful of rows, as JSON records.
     const marks = outcomes.map((o) =>
       o.status === "REQUESTED"

@@ -114,7 +114,7 @@ export async function uploadBatch(
       tx,
       context.actor,
       "bulk.uploaded",
-      { type: "bulk_batch", id: batch!.id },
+      { type: "bulk_batch", id: batch!.id, merchantId: merchant.id },
       {
         fileName: input.fileName,
         merchantId: merchant.id,

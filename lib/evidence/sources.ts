@@ -10,7 +10,8 @@ import { billDays, billLines, gatewayExchanges, notifications, refunds, users } 
  * its requests to WeChat Pay, WeChat's callbacks and WeChat's bills. Each query is an index lookup by refund.
  */
 
-export async function findRefundForEvidence(db: Db, outRefundNo: string) {
+/** The refund of this merchant the trail is about; null when this merchant has no such number. */
+export async function findRefundForEvidence(db: Db, merchantId: string, outRefundNo: string) {
   const [row] = await db
     .select({
       id: refunds.id,
@@ -22,7 +23,7 @@ export async function findRefundForEvidence(db: Db, outRefundNo: string) {
       createdAt: refunds.createdAt,
     })
     .from(refunds)
-    .where(eq(refunds.outRefundNo, outRefundNo))
+    .where(and(eq(refunds.outRefundNo, outRefundNo), eq(refunds.merchantId, merchantId)))
     .limit(1);
   return row ?? null;
 }

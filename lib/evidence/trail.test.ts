@@ -60,7 +60,7 @@ describe("loadEvidenceTrail", () => {
     const order = await sim.paidOrder(1000);
     const requested = await requestRefund(
       t.db,
-      { orderId: order.id, amountFen: 250, reason: "evidence" },
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 250, reason: "evidence" },
       { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 },
     );
     if (!requested.ok) throw new Error(requested.error.code);
@@ -117,7 +117,9 @@ describe("loadEvidenceTrail", () => {
       .insert(billLines)
       .values({ billDayId: otherDay!.id, lineNo: 1, outRefundNo: refund.outRefundNo, refundFen: 1, raw: {} });
 
-    const trail = await loadEvidenceTrail(t.db, refund.outRefundNo);
+    const trail = await loadEvidenceTrail(t.db, refund.merchantId, refund.outRefundNo);
+    // Another merchant asking for the same number gets nothing: the trail is the refund's merchant's alone.
+    expect(await loadEvidenceTrail(t.db, other!.id, refund.outRefundNo)).toBeNull();
     expect(trail?.refund).toMatchObject({ outRefundNo: refund.outRefundNo, status: "PROCESSING", amountFen: 250 });
     const items = trail!.items;
     expect(items.map((i) => (i.kind === "event" ? `event ${i.type}` : i.kind))).toEqual([
@@ -151,6 +153,6 @@ describe("loadEvidenceTrail", () => {
   });
 
   it("is null for an unknown refund number", async () => {
-    expect(await loadEvidenceTrail(t.db, "R-nobody")).toBeNull();
+    expect(await loadEvidenceTrail(t.db, sim.merchant.id, "R-nobody")).toBeNull();
   });
 });

@@ -171,8 +171,13 @@ async function collect(db: Db, refund: EvidenceRefund): Promise<EvidenceItem[]> 
  * sent WeChat and what came back, what WeChat called back with, and what WeChat's bills say. Null for an unknown
  * refund number. The page and the JSON download both show exactly this.
  */
-export async function loadEvidenceTrail(db: Db, outRefundNo: string, now = new Date()): Promise<EvidenceTrail | null> {
-  const refund = await findRefundForEvidence(db, outRefundNo);
+export async function loadEvidenceTrail(
+  db: Db,
+  merchantId: string,
+  outRefundNo: string,
+  now = new Date(),
+): Promise<EvidenceTrail | null> {
+  const refund = await findRefundForEvidence(db, merchantId, outRefundNo);
   if (!refund) return null;
   return {
     refund: {

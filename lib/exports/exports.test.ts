@@ -95,7 +95,7 @@ describe("CSV exports", () => {
   });
 
   it("writes refunds with a BOM, the header, exact yuan, Beijing times and Chinese text, newest first", async () => {
-    const [header, ...rows] = await records(exportRefundsCsv(t.db, parseRefundFilters({}), refundText));
+    const [header, ...rows] = await records(exportRefundsCsv(t.db, merchantId, parseRefundFilters({}), refundText));
     expect(header).toEqual(REFUND_EXPORT_COLUMNS.map((c) => `H:${c}`));
     expect(rows.map((r) => r[1])).toEqual(["R-FAIL", "R-1999", "R-010"]);
     expect(rows.map((r) => r[6])).toEqual(["0.01", "19.99", "0.10"]);
@@ -120,19 +120,19 @@ describe("CSV exports", () => {
 
   it("applies the refunds list's own filters, amounts typed in yuan included", async () => {
     const only = async (params: Record<string, string>) =>
-      (await records(exportRefundsCsv(t.db, parseRefundFilters(params), refundText))).slice(1).map((r) => r[1]);
+      (await records(exportRefundsCsv(t.db, merchantId, parseRefundFilters(params), refundText)))
+        .slice(1)
+        .map((r) => r[1]);
     expect(await only({ status: "SUCCESS" })).toEqual(["R-1999", "R-010"]);
     expect(await only({ min: "0.1", max: "19.98" })).toEqual(["R-010"]);
     expect(await only({ from: "2024-05-02", to: "2024-05-02" })).toEqual(["R-1999", "R-010"]);
     expect(await only({ q: "R-1999" })).toEqual(["R-1999"]);
     expect(await only({ problem: "with_error" })).toEqual(["R-FAIL"]);
     expect(await only({ status: "CLOSED" })).toEqual([]);
-    expect(await only({ merchant: merchantId })).toEqual(["R-FAIL", "R-1999", "R-010"]);
-    expect(await only({ merchant: "7f0c2a9e-1b2c-4d3e-8f40-123456789abc" })).toEqual([]);
   });
 
   it("writes orders with their sums in yuan and refund state, formulas neutralised", async () => {
-    const [header, ...rows] = await records(exportOrdersCsv(t.db, parseOrderFilters({}), orderText));
+    const [header, ...rows] = await records(exportOrdersCsv(t.db, merchantId, parseOrderFilters({}), orderText));
     expect(header).toEqual(ORDER_EXPORT_COLUMNS.map((c) => `H:${c}`));
     expect(rows[0]!.slice(1, 2).concat(rows[0]!.slice(4))).toEqual([
       "ORDER-B",
@@ -157,12 +157,12 @@ describe("CSV exports", () => {
       "3",
       "S:in_progress",
     ]);
-    const filtered = await records(exportOrdersCsv(t.db, parseOrderFilters({ max: "0.10" }), orderText));
+    const filtered = await records(exportOrdersCsv(t.db, merchantId, parseOrderFilters({ max: "0.10" }), orderText));
     expect(filtered.slice(1).map((r) => r[1])).toEqual(["ORDER-B"]);
   });
 
   it("writes only the header when nothing matches", async () => {
-    const bytes = await readAll(exportRefundsCsv(t.db, parseRefundFilters({ q: "NOPE" }), refundText));
+    const bytes = await readAll(exportRefundsCsv(t.db, merchantId, parseRefundFilters({ q: "NOPE" }), refundText));
     expect(new TextDecoder().decode(bytes.slice(3))).toBe(
       `${REFUND_EXPORT_COLUMNS.map((c) => `H:${c}`).join(",")}\r\n`,
     );
@@ -171,7 +171,7 @@ describe("CSV exports", () => {
   it("closes the cursor and frees its connection when the download is cancelled", async () => {
     await t.sql`insert into refunds (order_id, merchant_id, out_refund_no, amount_fen, created_at)
       select o.id, o.merchant_id, 'BULK' || i, 1, now() from generate_series(1, 5000) i, (select id, merchant_id from orders limit 1) o`;
-    const reader = exportRefundsCsv(t.db, parseRefundFilters({}), refundText).getReader();
+    const reader = exportRefundsCsv(t.db, merchantId, parseRefundFilters({}), refundText).getReader();
     await reader.read(); // header
     await reader.read(); // first batch: the cursor is open now
     await reader.cancel();

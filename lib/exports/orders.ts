@@ -40,7 +40,7 @@ interface OrderExportRow {
 }
 
 /** The orders list's own conditions and order, without its page cursor: the file holds every matching order. */
-function orderExportQuery(db: Database, filters: OrderFilters) {
+function orderExportQuery(db: Database, merchantId: string, filters: OrderFilters) {
   return db
     .select({
       paidAt: beijingText(orders.paidAt).as("paidAt"),
@@ -55,13 +55,21 @@ function orderExportQuery(db: Database, filters: OrderFilters) {
     })
     .from(orders)
     .innerJoin(merchants, eq(merchants.id, orders.merchantId))
-    .where(and(...orderListConditions(filters)))
+    .where(and(...orderListConditions(merchantId, filters)))
     .orderBy(desc(orders.paidAt), desc(orders.id));
 }
 
-/** Every order matching the list's filters as a CSV stream, newest first, amounts in yuan, times in Beijing time. */
-export function exportOrdersCsv(db: Database, filters: OrderFilters, t: OrderExportText): ReadableStream<Uint8Array> {
-  const batches = cursorBatches(db, orderExportQuery(db, filters)) as AsyncIterable<OrderExportRow[]>;
+/**
+ * Every order of the merchant matching the list's filters as a CSV stream, newest first, amounts in yuan, times in
+ * Beijing time.
+ */
+export function exportOrdersCsv(
+  db: Database,
+  merchantId: string,
+  filters: OrderFilters,
+  t: OrderExportText,
+): ReadableStream<Uint8Array> {
+  const batches = cursorBatches(db, orderExportQuery(db, merchantId, filters)) as AsyncIterable<OrderExportRow[]>;
   return csvStream(ORDER_EXPORT_COLUMNS.map(t.header), batches, (r) => {
     const sums = {
       totalFen: Number(r.totalFen),

@@ -47,7 +47,7 @@ interface RefundExportRow {
 }
 
 /** The refunds list's own conditions and order, without its page cursor: the file holds every matching refund. */
-function refundExportQuery(db: Database, filters: RefundFilters) {
+function refundExportQuery(db: Database, merchantId: string, filters: RefundFilters) {
   return db
     .select({
       createdAt: beijingText(refunds.createdAt).as("createdAt"),
@@ -69,17 +69,18 @@ function refundExportQuery(db: Database, filters: RefundFilters) {
     .innerJoin(orders, eq(orders.id, refunds.orderId))
     .innerJoin(merchants, eq(merchants.id, refunds.merchantId))
     .leftJoin(users, eq(users.id, refunds.requestedBy))
-    .where(and(...refundListConditions(db, filters)))
+    .where(and(...refundListConditions(db, merchantId, filters)))
     .orderBy(desc(refunds.createdAt), desc(refunds.id));
 }
 
 /** Every refund matching the list's filters as a CSV stream, newest first, amounts in yuan, times in Beijing time. */
 export function exportRefundsCsv(
   db: Database,
+  merchantId: string,
   filters: RefundFilters,
   t: RefundExportText,
 ): ReadableStream<Uint8Array> {
-  const batches = cursorBatches(db, refundExportQuery(db, filters)) as AsyncIterable<RefundExportRow[]>;
+  const batches = cursorBatches(db, refundExportQuery(db, merchantId, filters)) as AsyncIterable<RefundExportRow[]>;
   return csvStream(REFUND_EXPORT_COLUMNS.map(t.header), batches, (r) => [
     r.createdAt,
     r.outRefundNo,

@@ -41,7 +41,9 @@ describe("CSV export at scale", () => {
     let bytes = 0;
     let lines = 0;
     let chunks = 0;
-    const reader = exportRefundsCsv(t.db, parseRefundFilters({}), { header: (c) => c, status: (s) => s }).getReader();
+    const [merchant] = await t.sql<{ id: string }[]>`select id from merchants limit 1`;
+    const text = { header: (c: string) => c, status: (s: string) => s };
+    const reader = exportRefundsCsv(t.db, merchant!.id, parseRefundFilters({}), text).getReader();
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       bytes += next.value.byteLength;
       for (const byte of next.value) if (byte === 0x0a) lines++;

@@ -97,8 +97,13 @@ describe("a bulk run of 2,000 refunds against the simulator", () => {
 
   it("sends every line once, never more than 150 a second, with no FREQUENCY_LIMITED; the results file accounts for every line", async () => {
     const operator = await createUser(t.db, "operator");
-    const who = { userId: operator.id, role: "operator" as const, actor: { id: operator.id, label: operator.email } };
     const [merchant] = await t.db.select().from(merchants);
+    const who = {
+      merchantId: merchant!.id,
+      userId: operator.id,
+      role: "operator" as const,
+      actor: { id: operator.id, label: operator.email },
+    };
     const csv = [
       "out_trade_no,amount,reason",
       ...Array.from({ length: ROWS }, (_, i) => `B${String(i).padStart(6, "0")},${i % 2 ? "full" : "2.50"},批量退款`),
@@ -118,7 +123,12 @@ describe("a bulk run of 2,000 refunds against the simulator", () => {
       t.db,
       batchId,
       { approve: true, note: "" },
-      { userId: approver.id, role: "approver", actor: { id: approver.id, label: approver.email } },
+      {
+        merchantId: merchant!.id,
+        userId: approver.id,
+        role: "approver",
+        actor: { id: approver.id, label: approver.email },
+      },
     );
     expect(approval).toEqual({ ok: true, value: "RUNNING" });
 
@@ -164,10 +174,10 @@ describe("a bulk run of 2,000 refunds against the simulator", () => {
     const gaps = [...byPayer.values()].map(([a, b]) => Math.abs(a! - b!));
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
 
-    const results = parse(resultsCsv(await allBatchRows(t.db, batchId), "en"), { bom: true, columns: true }) as Record<
-      string,
-      string
-    >[];
+    const results = parse(resultsCsv(await allBatchRows(t.db, merchant!.id, batchId), "en"), {
+      bom: true,
+      columns: true,
+    }) as Record<string, string>[];
     expect(results).toHaveLength(ROWS);
     expect(
       results.filter((r) => r.row_status !== "REQUESTED" || !["PROCESSING", "SUCCESS"].includes(r.refund_status!)),

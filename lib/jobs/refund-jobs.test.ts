@@ -49,7 +49,11 @@ describe("refund jobs on pg-boss", () => {
     const gateway = new ScriptedGateway();
     const boss = await instance(gateway);
     const order = await createPaidOrder(t.db, { totalFen: 5000 });
-    const requested = await requestRefund(t.db, { orderId: order.id, amountFen: 1200, reason: "jobs" }, context);
+    const requested = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 1200, reason: "jobs" },
+      context,
+    );
     if (!requested.ok) throw new Error(requested.error.code);
     await enqueueSubmission(boss, requested.value);
     const status = async () => (await t.db.select().from(refunds).where(eq(refunds.id, requested.value.id)))[0]!.status;
@@ -67,7 +71,11 @@ describe("refund jobs on pg-boss", () => {
     const created = [];
     for (let i = 0; i < 12; i++) {
       const order = await createPaidOrder(t.db, { totalFen: 1000 });
-      const r = await requestRefund(t.db, { orderId: order.id, amountFen: 100 + i, reason: "two instances" }, context);
+      const r = await requestRefund(
+        t.db,
+        { merchantId: order.merchantId, orderId: order.id, amountFen: 100 + i, reason: "two instances" },
+        context,
+      );
       if (!r.ok) throw new Error(r.error.code);
       created.push(r.value);
       // Both instances are asked to submit each refund, as after a sweep racing a fresh request.

@@ -84,7 +84,7 @@ export async function recordOrder(
         tx,
         apiActor(context),
         "order.recorded",
-        { type: "order", id: inserted.id },
+        { type: "order", id: inserted.id, merchantId: inserted.merchantId },
         {
           outTradeNo: inserted.outTradeNo,
           transactionId: inserted.transactionId,
@@ -121,7 +121,7 @@ export async function getOrder(
   const found = await findOrderForKey(db, context, outTradeNo);
   if (!found.ok) return found.error;
   const order = found.value;
-  const refunds = await listOrderRefunds(db, order.id);
+  const refunds = await listOrderRefunds(db, order.merchantId, order.id);
   return {
     status: 200,
     body: {

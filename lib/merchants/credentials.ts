@@ -79,7 +79,7 @@ export async function addCredentials(
         tx,
         input.actor,
         "merchant.credentials_added",
-        { type: "merchant", id: merchant.id },
+        { type: "merchant", id: merchant.id, merchantId: merchant.id },
         { after: audited(row!) },
       );
       return ok(summary(row!));
@@ -132,7 +132,7 @@ export async function activateCredentials(
         tx,
         input.actor,
         "merchant.credentials_activated",
-        { type: "merchant", id: input.merchantId },
+        { type: "merchant", id: input.merchantId, merchantId: input.merchantId },
         {
           version: row!.version,
           before: { activeVersion: demoted[0]?.version ?? null },
@@ -169,7 +169,7 @@ export async function retireCredentials(
         tx,
         input.actor,
         "merchant.credentials_retired",
-        { type: "merchant", id: input.merchantId },
+        { type: "merchant", id: input.merchantId, merchantId: input.merchantId },
         {
           version: row!.version,
           before: { status: target.status },

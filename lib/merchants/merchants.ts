@@ -116,7 +116,13 @@ export async function createMerchant(
       // The unique (mchid, sub_mchid) constraint decides, even against a concurrent twin.
       const [row] = await tx.insert(merchants).values(input).onConflictDoNothing().returning();
       if (!row) return err(EXISTS);
-      await appendAudit(tx, actor, "merchant.created", { type: "merchant", id: row.id }, { after: pick(row) });
+      await appendAudit(
+        tx,
+        actor,
+        "merchant.created",
+        { type: "merchant", id: row.id, merchantId: row.id },
+        { after: pick(row) },
+      );
       return ok(row);
     }),
   );
@@ -145,7 +151,7 @@ export async function updateMerchant(
       if (twin) return err(EXISTS);
       const [after] = await tx.update(merchants).set(input).where(eq(merchants.id, id)).returning();
       const changes = changedFields(pick(before), pick(after!));
-      if (changes) await appendAudit(tx, actor, "merchant.updated", { type: "merchant", id }, changes);
+      if (changes) await appendAudit(tx, actor, "merchant.updated", { type: "merchant", id, merchantId: id }, changes);
       return ok(after!);
     }),
   );

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
 import { post, processingRefund, refundResource, testMerchants, v3Callback } from "../../tests/fixtures/notifications";
 import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
+import { createMerchant } from "../../tests/fixtures/merchant-api";
 import { auditLog, notifications, refundEvents, refunds } from "../db/schema";
 import type { RequestContext } from "../refunds/request";
 import { reapplyNotification } from "./reapply";
@@ -14,10 +15,11 @@ describe("reapplyNotification", () => {
   let t: TestDatabase;
   let context: RequestContext;
   const admin = { id: null, label: "admin@example.com" };
+  let merchantId: string;
 
   beforeAll(async () => {
     t = await createTestDb();
-    await createPaidOrder(t.db);
+    ({ merchantId } = await createPaidOrder(t.db));
     const operator = await createUser(t.db, "operator");
     context = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 };
   });
@@ -47,7 +49,7 @@ describe("reapplyNotification", () => {
   it("applies a stored unmatched notification once its refund exists, with an audit entry", async () => {
     const row = await earlyCallback("R-EARLY-1");
     const refund = await processingRefund(t.db, context, { outRefundNo: "R-EARLY-1" });
-    const result = await reapplyNotification(t.db, row.id, admin, options());
+    const result = await reapplyNotification(t.db, merchantId, row.id, admin, options());
     expect(result).toEqual({ ok: true, value: { outcome: "applied", refundId: refund.id } });
     const [after] = await t.db.select().from(refunds).where(eq(refunds.id, refund.id));
     expect(after!.status).toBe("SUCCESS");
@@ -63,13 +65,13 @@ describe("reapplyNotification", () => {
       },
     ]);
 
-    const again = await reapplyNotification(t.db, row.id, admin, options());
+    const again = await reapplyNotification(t.db, merchantId, row.id, admin, options());
     expect(again).toMatchObject({ ok: false, error: { code: "NOT_REAPPLICABLE" } });
   });
 
   it("refuses while the refund still does not exist, leaving the row unmatched", async () => {
     const row = await earlyCallback("R-EARLY-2");
-    expect(await reapplyNotification(t.db, row.id, admin, options())).toMatchObject({
+    expect(await reapplyNotification(t.db, merchantId, row.id, admin, options())).toMatchObject({
       ok: false,
       error: { code: "REFUND_NOT_FOUND" },
     });
@@ -85,7 +87,7 @@ describe("reapplyNotification", () => {
       (await receiveRefundNotification(t.db, post("/api/notify/refund", resent.body, resent.headers), options()))
         .status,
     ).toBe(204);
-    expect(await reapplyNotification(t.db, row.id, admin, options())).toMatchObject({
+    expect(await reapplyNotification(t.db, merchantId, row.id, admin, options())).toMatchObject({
       ok: true,
       value: { outcome: "duplicate" },
     });
@@ -96,7 +98,7 @@ describe("reapplyNotification", () => {
     expect(events).toHaveLength(1);
   });
 
-  it("refuses rejected and unknown notifications", async () => {
+  it("finds no rejected (merchant-less) or unknown notification, nor another merchant's", async () => {
     const [rejected] = await t.db
       .insert(notifications)
       .values({
@@ -108,11 +110,17 @@ describe("reapplyNotification", () => {
         rejectionCode: "SIGNATURE_INVALID",
       })
       .returning();
-    expect(await reapplyNotification(t.db, rejected!.id, admin, options())).toMatchObject({
+    expect(await reapplyNotification(t.db, merchantId, rejected!.id, admin, options())).toMatchObject({
       ok: false,
-      error: { code: "NOT_REAPPLICABLE" },
+      error: { code: "NOT_FOUND" },
     });
-    expect(await reapplyNotification(t.db, 999_999, admin, options())).toMatchObject({
+    const early = await earlyCallback("R-OTHER-MERCHANT");
+    const other = await createMerchant(t.db, "Other shop");
+    expect(await reapplyNotification(t.db, other.id, early.id, admin, options())).toMatchObject({
+      ok: false,
+      error: { code: "NOT_FOUND" },
+    });
+    expect(await reapplyNotification(t.db, merchantId, 999_999, admin, options())).toMatchObject({
       ok: false,
       error: { code: "NOT_FOUND" },
     });

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database } from "../db/client";
 import { notifications, refunds, type Notification as StoredNotification } from "../db/schema";
@@ -44,11 +44,15 @@ function storedNotice(stored: StoredNotification, wechatPay: MerchantWechatPay):
  */
 export async function reapplyNotification(
   db: Database,
+  merchantId: string,
   notificationId: number,
   actor: AuditActor,
   options: Pick<CallbackOptions, "merchants"> = {},
 ): Promise<Result<Settled, ReapplyError>> {
-  const [stored] = await db.select().from(notifications).where(eq(notifications.id, notificationId));
+  const [stored] = await db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.id, notificationId), eq(notifications.merchantId, merchantId)));
   if (!stored) return failure("NOT_FOUND", "找不到该通知。", "Notification not found.");
   if (stored.verification !== "verified" || stored.outcome !== "unmatched" || !stored.merchantId) {
     return failure(
@@ -101,7 +105,7 @@ export async function reapplyNotification(
       tx,
       actor,
       "notification.reapplied",
-      { type: "notification", id: stored.id },
+      { type: "notification", id: stored.id, merchantId: stored.merchantId },
       {
         outRefundNo: notice.outRefundNo,
         notificationId: notice.notificationId,

@@ -152,6 +152,7 @@ describe("APIv2 refund callbacks", () => {
     const gateway = querying("SUCCESS");
     const result = await reapplyNotification(
       t.db,
+      refund.merchantId,
       row!.id,
       { id: null, label: "admin" },
       { merchants: testMerchants(t.db, gateway) },

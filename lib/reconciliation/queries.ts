@@ -21,21 +21,22 @@ export interface BillDayRow extends BillDay {
 const openCountSql = sql<number>`(select count(*)::int from ${reconciliationMismatches} m where m.bill_day_id = ${billDays.id} and m.status = 'OPEN')`;
 
 /** The newest bill days of every merchant, with how many mismatches each still has open. */
-export async function listBillDays(db: Db, limit = 60): Promise<BillDayRow[]> {
+export async function listBillDays(db: Db, merchantId: string, limit = 60): Promise<BillDayRow[]> {
   return db
     .select({ ...getTableColumns(billDays), merchantName: merchants.displayName, openMismatches: openCountSql })
     .from(billDays)
     .innerJoin(merchants, eq(merchants.id, billDays.merchantId))
-    .orderBy(desc(billDays.billDate), asc(merchants.displayName))
+    .where(eq(billDays.merchantId, merchantId))
+    .orderBy(desc(billDays.billDate))
     .limit(limit);
 }
 
-export async function getBillDay(db: Db, id: number): Promise<BillDayRow | undefined> {
+export async function getBillDay(db: Db, merchantId: string, id: number): Promise<BillDayRow | undefined> {
   const [row] = await db
     .select({ ...getTableColumns(billDays), merchantName: merchants.displayName, openMismatches: openCountSql })
     .from(billDays)
     .innerJoin(merchants, eq(merchants.id, billDays.merchantId))
-    .where(eq(billDays.id, id));
+    .where(and(eq(billDays.id, id), eq(billDays.merchantId, merchantId)));
   return row;
 }
 
@@ -45,12 +46,14 @@ export interface MismatchRow extends ReconciliationMismatch {
   resolvedByEmail: string | null;
 }
 
-/** The mismatch queue: open ones first (oldest day first), then resolved ones; optionally of one day. */
+/** The merchant's mismatch queue: open ones first (oldest day first), then resolved ones; optionally of one day. */
 export async function listMismatches(
   db: Db,
+  merchantId: string,
   options: { billDayId?: number; openOnly?: boolean; limit?: number } = {},
 ): Promise<MismatchRow[]> {
   const conditions = [
+    eq(reconciliationMismatches.merchantId, merchantId),
     options.billDayId === undefined ? undefined : eq(reconciliationMismatches.billDayId, options.billDayId),
     options.openOnly ? eq(reconciliationMismatches.status, "OPEN") : undefined,
   ].filter((c) => c !== undefined);
@@ -66,7 +69,7 @@ export async function listMismatches(
     .from(reconciliationMismatches)
     .innerJoin(billDays, eq(billDays.id, reconciliationMismatches.billDayId))
     .innerJoin(merchants, eq(merchants.id, reconciliationMismatches.merchantId))
-    .where(conditions.length ? and(...conditions) : undefined)
+    .where(and(...conditions))
     .orderBy(
       desc(sql`${reconciliationMismatches.status} = 'OPEN'`),
       asc(billDays.billDate),
@@ -81,8 +84,17 @@ export async function listMismatches(
   }));
 }
 
-export async function listBillLines(db: Db, billDayId: number): Promise<BillLine[]> {
-  return db.select().from(billLines).where(eq(billLines.billDayId, billDayId)).orderBy(asc(billLines.lineNo));
+/** The lines of the merchant's bill day `billDayId`, in file order. */
+export async function listBillLines(db: Db, merchantId: string, billDayId: number): Promise<BillLine[]> {
+  const ofMerchant = db
+    .select({ id: billDays.id })
+    .from(billDays)
+    .where(and(eq(billDays.id, billDayId), eq(billDays.merchantId, merchantId)));
+  return db
+    .select()
+    .from(billLines)
+    .where(and(eq(billLines.billDayId, billDayId), exists(ofMerchant)))
+    .orderBy(asc(billLines.lineNo));
 }
 
 /** Days whose bill was missing or unusable and whose next automatic attempt is due. */

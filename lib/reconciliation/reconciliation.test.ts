@@ -118,7 +118,7 @@ async function refund(
 }
 
 const run = (billDate: string) => runReconciliation(t.db, resolveSource, { merchantId: merchant.id, billDate, actor });
-const mismatchesOf = async (billDayId: number) => listMismatches(t.db, { billDayId });
+const mismatchesOf = async (billDayId: number) => listMismatches(t.db, merchant.id, { billDayId });
 const consoleStatus = async (id: number) => (await t.db.select().from(refunds).where(eq(refunds.id, id)))[0]!;
 
 describe("daily reconciliation against the simulator's refund bill", () => {
@@ -187,7 +187,7 @@ describe("daily reconciliation against the simulator's refund bill", () => {
       billValue: { settlementRefundFen: 1000, couponRefundFen: 234 },
     });
     const id = (no: string) => found.find((m) => m.outRefundNo === no)!.id;
-    const context = { actor };
+    const context = { merchantId: merchant.id, actor };
 
     // Query WeChat now: the refund the console still thinks processing succeeded, through the report path.
     expect(await queryWechatForMismatch(t.db, resolveGateway, id(stillProcessing.outRefundNo), context)).toEqual(

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client";
 import { billDays, reconciliationMismatches, type ReconciliationMismatch } from "../db/schema";
 import { appendAudit, type AuditActor } from "../audit/append";
@@ -24,6 +24,8 @@ export interface Resolved {
 }
 
 interface Context {
+  /** The caller's merchant: another merchant's mismatch is not found. */
+  merchantId: string;
   actor: AuditActor;
   now?: Date;
 }
@@ -37,17 +39,21 @@ function billTime(value: unknown): string | undefined {
   return match ? `${match[1]}T${match[2]}+08:00` : undefined;
 }
 
-async function lockOpenMismatch(tx: Transaction, id: number): Promise<ReconciliationMismatch | undefined> {
-  const [row] = await tx
-    .select()
-    .from(reconciliationMismatches)
-    .where(eq(reconciliationMismatches.id, id))
-    .for("update");
+/** The mismatch `id` of this merchant. */
+const mismatchOf = (id: number, merchantId: string) =>
+  and(eq(reconciliationMismatches.id, id), eq(reconciliationMismatches.merchantId, merchantId));
+
+async function lockOpenMismatch(
+  tx: Transaction,
+  id: number,
+  merchantId: string,
+): Promise<ReconciliationMismatch | undefined> {
+  const [row] = await tx.select().from(reconciliationMismatches).where(mismatchOf(id, merchantId)).for("update");
   return row?.status === "OPEN" ? row : undefined;
 }
 
-async function findMismatch(db: Database, id: number): Promise<ReconciliationMismatch | undefined> {
-  const [row] = await db.select().from(reconciliationMismatches).where(eq(reconciliationMismatches.id, id));
+async function findMismatch(db: Database, id: number, merchantId: string): Promise<ReconciliationMismatch | undefined> {
+  const [row] = await db.select().from(reconciliationMismatches).where(mismatchOf(id, merchantId));
   return row;
 }
 
@@ -75,7 +81,7 @@ async function close(
     tx,
     context.actor,
     "reconciliation.resolved",
-    { type: "reconciliation_mismatch", id: mismatch.id },
+    { type: "reconciliation_mismatch", id: mismatch.id, merchantId: mismatch.merchantId },
     {
       billDate: day?.billDate,
       kind: mismatch.kind,
@@ -98,7 +104,7 @@ export async function explainMismatch(
   const text = note.trim();
   if (text === "") return fail("NOTE_REQUIRED", "请填写说明。", "Write a note that explains the difference.");
   return db.transaction(async (tx) => {
-    const mismatch = await lockOpenMismatch(tx, id);
+    const mismatch = await lockOpenMismatch(tx, id, context.merchantId);
     if (!mismatch) return NOT_OPEN();
     await close(tx, mismatch, "explained", text, context);
     return ok({ resolved: true });
@@ -115,11 +121,11 @@ export async function acceptBillValue(
   id: number,
   context: Context,
 ): Promise<Result<Resolved, ResolveError>> {
-  const found = await findMismatch(db, id);
+  const found = await findMismatch(db, id, context.merchantId);
   if (!found || found.status !== "OPEN") return NOT_OPEN();
   if (found.kind === "AMOUNT_DIFFERS") {
     return db.transaction(async (tx) => {
-      const mismatch = await lockOpenMismatch(tx, id);
+      const mismatch = await lockOpenMismatch(tx, id, context.merchantId);
       if (!mismatch) return NOT_OPEN();
       await close(tx, mismatch, "accepted_bill", null, context, {
         accepted: mismatch.billValue,
@@ -139,7 +145,7 @@ export async function acceptBillValue(
   const refundId = found.refundId;
   return db.transaction(async (tx) => {
     const refund = await lockRefund(tx, { id: refundId });
-    const mismatch = await lockOpenMismatch(tx, id);
+    const mismatch = await lockOpenMismatch(tx, id, context.merchantId);
     if (!refund || !mismatch) return NOT_OPEN();
     const report: GatewayRefund = {
       refundId: typeof bill.refundId === "string" ? bill.refundId : (refund.refundId ?? ""),
@@ -175,7 +181,7 @@ export async function queryWechatForMismatch(
   id: number,
   context: Context,
 ): Promise<Result<Resolved, ResolveError>> {
-  const found = await findMismatch(db, id);
+  const found = await findMismatch(db, id, context.merchantId);
   if (!found || found.status !== "OPEN") return NOT_OPEN();
   const gateway = await resolveGateway(found.merchantId);
   const answer = gateway.ok ? await gateway.value.query(found.outRefundNo) : gateway;
@@ -185,7 +191,7 @@ export async function queryWechatForMismatch(
   const report = answer.value;
   return db.transaction(async (tx) => {
     const refund = found.refundId === null ? undefined : await lockRefund(tx, { id: found.refundId });
-    const mismatch = await lockOpenMismatch(tx, id);
+    const mismatch = await lockOpenMismatch(tx, id, context.merchantId);
     if (!mismatch) return NOT_OPEN();
     const payload = { reconciliation: { mismatchId: id, actor: context.actor.label } };
     if (refund) await applyGatewayReport(tx, refund, report, "reconciler", payload);

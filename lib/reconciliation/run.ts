@@ -98,7 +98,7 @@ export async function runReconciliation(
       tx,
       actor,
       "reconciliation.run",
-      { type: "bill_day", id: day.id },
+      { type: "bill_day", id: day.id, merchantId: day.merchantId },
       {
         merchantId,
         billDate,

@@ -16,7 +16,7 @@ describe("applyAbnormalRefund against the simulator", () => {
   let t: TestDatabase;
   let sim: SimulatedMerchant;
   let context: RequestContext;
-  let approver: { actor: AuditActor; userId: string };
+  let approver: { merchantId: string; actor: AuditActor; userId: string };
 
   beforeAll(async () => {
     t = await createTestDb();
@@ -24,7 +24,7 @@ describe("applyAbnormalRefund against the simulator", () => {
     const operator = await createUser(t.db, "operator");
     const person = await createUser(t.db, "approver");
     context = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 };
-    approver = { actor: { id: person.id, label: person.email }, userId: person.id };
+    approver = { merchantId: sim.merchant.id, actor: { id: person.id, label: person.email }, userId: person.id };
   });
   afterAll(async () => {
     await sim.close();
@@ -47,7 +47,7 @@ describe("applyAbnormalRefund against the simulator", () => {
     const order = await sim.paidOrder(1000);
     const requested = await requestRefund(
       t.db,
-      { orderId: order.id, amountFen: 400, reason: "card cancelled" },
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 400, reason: "card cancelled" },
       context,
     );
     if (!requested.ok) throw new Error(requested.error.code);
@@ -166,7 +166,11 @@ describe("applyAbnormalRefund against the simulator", () => {
 
   it("refuses a refund that is not ABNORMAL, and an APIv2 merchant's, without calling WeChat", async () => {
     const order = await sim.paidOrder(1000);
-    const requested = await requestRefund(t.db, { orderId: order.id, amountFen: 100, reason: "fine" }, context);
+    const requested = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 100, reason: "fine" },
+      context,
+    );
     if (!requested.ok) throw new Error(requested.error.code);
     const pending = await applyAbnormalRefund(t.db, resolver(), application(requested.value.outRefundNo), approver);
     expect(pending).toMatchObject({ ok: false, error: { code: "NOT_ABNORMAL" } });

@@ -63,11 +63,11 @@ export async function applyAbnormalRefund(
   db: Database,
   resolveGateway: GatewayResolver,
   application: AbnormalApplication,
-  context: { actor: AuditActor; userId: string | null; now?: Date },
+  context: { merchantId: string; actor: AuditActor; userId: string | null; now?: Date },
 ): Promise<Result<Refund, AbnormalError>> {
   const now = context.now ?? new Date();
   const prepared = await db.transaction(async (tx) => {
-    const refund = await lockRefund(tx, { outRefundNo: application.outRefundNo });
+    const refund = await lockRefund(tx, { outRefundNo: application.outRefundNo, merchantId: context.merchantId });
     if (!refund) return refused("REFUND_NOT_FOUND", "找不到该退款。", "Refund not found.");
     if (refund.status !== "ABNORMAL") {
       return refused(
@@ -116,7 +116,7 @@ export async function applyAbnormalRefund(
       tx,
       context.actor,
       "refund.abnormal_applied",
-      { type: "refund", id: refund.outRefundNo },
+      { type: "refund", id: refund.outRefundNo, merchantId: refund.merchantId },
       { ...masked, before: { status: refund.status } },
     );
     return ok(refund);

@@ -21,14 +21,15 @@ describe("maker-checker approvals", () => {
     operator = await createUser(t.db, "operator");
     approver = await createUser(t.db, "approver");
     requesting = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 60_000 };
+    // The first order creates the test merchant; its threshold is the default ¥1,000.00.
+    const { merchantId } = await createPaidOrder(t.db);
     approving = {
+      merchantId,
       actor: { id: approver.id, label: approver.email },
       userId: approver.id,
       role: "approver",
       orderIntervalMs: 60_000,
     };
-    // The first order creates the test merchant; its threshold is the default ¥1,000.00.
-    await createPaidOrder(t.db);
   });
   afterAll(() => t.drop());
 
@@ -37,7 +38,8 @@ describe("maker-checker approvals", () => {
     return row!;
   }
   async function request(orderId: number, amountFen: number, context = requesting) {
-    const result = await requestRefund(t.db, { orderId, amountFen, reason: "big" }, context);
+    const { merchantId } = await orderRow(orderId);
+    const result = await requestRefund(t.db, { merchantId, orderId, amountFen, reason: "big" }, context);
     if (!result.ok) throw new Error(result.error.code);
     return result.value;
   }

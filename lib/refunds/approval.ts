@@ -17,6 +17,8 @@ import { nextSubmissionSlot } from "./request";
  */
 
 export interface ApprovalContext {
+  /** The approver's merchant: another merchant's refund is not found. */
+  merchantId: string;
   actor: AuditActor;
   /** The approver. */
   userId: string;
@@ -46,7 +48,7 @@ async function lockForDecision(
   if (!can(context.role, "approveRefund")) {
     return fail("FORBIDDEN", { zh: "只有审批人可以审批退款。", en: "Only approvers may decide on refunds." });
   }
-  const refund = await lockRefund(tx, { outRefundNo });
+  const refund = await lockRefund(tx, { outRefundNo, merchantId: context.merchantId });
   if (!refund) return fail("REFUND_NOT_FOUND", { zh: "找不到该退款。", en: "Refund not found." });
   if (refund.status !== "AWAITING_APPROVAL") {
     return fail("NOT_AWAITING_APPROVAL", {
@@ -98,7 +100,7 @@ export async function approveRefund(
       tx,
       context.actor,
       "refund.approved",
-      { type: "refund", id: refund.outRefundNo },
+      { type: "refund", id: refund.outRefundNo, merchantId: refund.merchantId },
       {
         orderId: refund.orderId,
         amountFen: refund.amountFen,
@@ -148,7 +150,7 @@ export async function rejectRefund(
       tx,
       context.actor,
       "refund.rejected",
-      { type: "refund", id: refund.outRefundNo },
+      { type: "refund", id: refund.outRefundNo, merchantId: refund.merchantId },
       {
         orderId: refund.orderId,
         amountFen: refund.amountFen,

@@ -62,15 +62,37 @@ describe("requestRefund with a daily limit", () => {
     const yesterday = new Date("2026-11-22T15:00:00Z"); // 23:00 in Beijing, the day before
     const order = await createPaidOrder(t.db, { totalFen: 50_000, paidAt: new Date("2026-11-01T00:00:00Z") });
     const at = (d: Date) => ({ ...context, now: d });
-    expect((await requestRefund(t.db, { orderId: order.id, amountFen: 9_000, reason: "" }, at(yesterday))).ok).toBe(
-      true,
+    expect(
+      (
+        await requestRefund(
+          t.db,
+          { merchantId: order.merchantId, orderId: order.id, amountFen: 9_000, reason: "" },
+          at(yesterday),
+        )
+      ).ok,
+    ).toBe(true);
+    const failed = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 4_000, reason: "" },
+      at(now),
     );
-    const failed = await requestRefund(t.db, { orderId: order.id, amountFen: 4_000, reason: "" }, at(now));
     expect(failed.ok).toBe(true);
     // A refund WeChat finally refused no longer holds money: it does not use up the day.
     if (failed.ok) await t.db.update(refunds).set({ status: "FAILED" }).where(eq(refunds.id, failed.value.id));
-    expect((await requestRefund(t.db, { orderId: order.id, amountFen: 6_000, reason: "" }, at(now))).ok).toBe(true);
-    const over = await requestRefund(t.db, { orderId: order.id, amountFen: 4_001, reason: "" }, at(now));
+    expect(
+      (
+        await requestRefund(
+          t.db,
+          { merchantId: order.merchantId, orderId: order.id, amountFen: 6_000, reason: "" },
+          at(now),
+        )
+      ).ok,
+    ).toBe(true);
+    const over = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 4_001, reason: "" },
+      at(now),
+    );
     expect(over).toMatchObject({
       ok: false,
       error: {
@@ -78,13 +100,21 @@ describe("requestRefund with a daily limit", () => {
         message: { en: expect.stringContaining("¥60.00 requested today, limit ¥100.00") },
       },
     });
-    expect((await requestRefund(t.db, { orderId: order.id, amountFen: 4_000, reason: "" }, at(now))).ok).toBe(true);
+    expect(
+      (
+        await requestRefund(
+          t.db,
+          { merchantId: order.merchantId, orderId: order.id, amountFen: 4_000, reason: "" },
+          at(now),
+        )
+      ).ok,
+    ).toBe(true);
     // A refund in a batch approved as a whole is not held to the requester's own limit.
     expect(
       (
         await requestRefund(
           t.db,
-          { orderId: order.id, amountFen: 5_000, reason: "" },
+          { merchantId: order.merchantId, orderId: order.id, amountFen: 5_000, reason: "" },
           { ...at(now), preApproved: { by: userId } },
         )
       ).ok,
@@ -98,7 +128,9 @@ describe("requestRefund with a daily limit", () => {
     const ordersToRefund = [];
     for (let i = 0; i < 12; i++) ordersToRefund.push(await createPaidOrder(t.db, { totalFen: 5_000 }));
     const results = await Promise.all(
-      ordersToRefund.map((o) => requestRefund(t.db, { orderId: o.id, amountFen: 1_000, reason: "" }, own)),
+      ordersToRefund.map((o) =>
+        requestRefund(t.db, { merchantId: o.merchantId, orderId: o.id, amountFen: 1_000, reason: "" }, own),
+      ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(10);
     expect(results.filter((r) => !r.ok && r.error.code === "DAILY_LIMIT_EXCEEDED")).toHaveLength(2);

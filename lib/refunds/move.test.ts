@@ -17,7 +17,7 @@ describe("lockRefund and moveRefund", () => {
     const order = await createPaidOrder(t.db, { totalFen: 1000 });
     const requested = await requestRefund(
       t.db,
-      { orderId: order.id, amountFen: 400, reason: "test" },
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 400, reason: "test" },
       { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 },
     );
     if (!requested.ok) throw new Error(requested.error.code);

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Transaction } from "../db/client";
 import { orders, refundEvents, refunds, type EventSource, type Refund, type RefundStatus } from "../db/schema";
 import { sumsDelta } from "./transitions";
@@ -72,9 +72,11 @@ export async function appendRefundEvent(
  */
 export async function lockRefund(
   tx: Transaction,
-  where: { id: number } | { outRefundNo: string },
+  where: ({ id: number } | { outRefundNo: string }) & { merchantId?: string },
 ): Promise<Refund | undefined> {
-  const condition = "id" in where ? eq(refunds.id, where.id) : eq(refunds.outRefundNo, where.outRefundNo);
+  const byKey = "id" in where ? eq(refunds.id, where.id) : eq(refunds.outRefundNo, where.outRefundNo);
+  // A caller acting for one merchant names it: another merchant's refund is then simply not there.
+  const condition = where.merchantId ? and(byKey, eq(refunds.merchantId, where.merchantId))! : byKey;
   const orderOfRefund = tx.select({ orderId: refunds.orderId }).from(refunds).where(condition);
   const [, [row]] = await Promise.all([
     tx.select({ id: orders.id }).from(orders).where(eq(orders.id, orderOfRefund)).for("update"),

@@ -24,7 +24,11 @@ describe("requestRefund", () => {
 
   it("records a PENDING refund, reserves its amount, and writes the timeline and the audit log together", async () => {
     const order = await createPaidOrder(t.db, { totalFen: 1050 });
-    const result = await requestRefund(t.db, { orderId: order.id, amountFen: 1000, reason: "Damaged 破损" }, context);
+    const result = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 1000, reason: "Damaged 破损" },
+      context,
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value).toMatchObject({ status: "PENDING", amountFen: 1000, requestedBy: context.userId });
@@ -38,18 +42,34 @@ describe("requestRefund", () => {
 
   it("refuses what breaks a rule and changes nothing", async () => {
     const order = await createPaidOrder(t.db, { totalFen: 1050, refundedFen: 0 });
-    await requestRefund(t.db, { orderId: order.id, amountFen: 1000, reason: "" }, context);
-    const tooMuch = await requestRefund(t.db, { orderId: order.id, amountFen: 1200, reason: "" }, context);
+    await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 1000, reason: "" },
+      context,
+    );
+    const tooMuch = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 1200, reason: "" },
+      context,
+    );
     expect(tooMuch).toMatchObject({
       ok: false,
       error: { code: "AMOUNT_EXCEEDS_REMAINING", message: { en: "¥12.00 is more than the ¥0.50 remaining." } },
     });
     const old = await createPaidOrder(t.db, { paidAt: new Date(Date.now() - 366 * 86_400_000) });
-    expect(await requestRefund(t.db, { orderId: old.id, amountFen: 1, reason: "" }, context)).toMatchObject({
+    expect(
+      await requestRefund(t.db, { merchantId: old.merchantId, orderId: old.id, amountFen: 1, reason: "" }, context),
+    ).toMatchObject({
       ok: false,
       error: { code: "ORDER_TOO_OLD" },
     });
-    expect(await requestRefund(t.db, { orderId: 987654321, amountFen: 1, reason: "" }, context)).toMatchObject({
+    expect(
+      await requestRefund(
+        t.db,
+        { merchantId: order.merchantId, orderId: 987654321, amountFen: 1, reason: "" },
+        context,
+      ),
+    ).toMatchObject({
       ok: false,
       error: { code: "ORDER_NOT_FOUND" },
     });
@@ -82,7 +102,13 @@ describe("requestRefund", () => {
           expect(
             await requestRefund(
               t.db,
-              { orderId: order.id, amountFen, reason: "", outRefundNo: `RDIS${order.id}${amountFen}` },
+              {
+                merchantId: order.merchantId,
+                orderId: order.id,
+                amountFen,
+                reason: "",
+                outRefundNo: `RDIS${order.id}${amountFen}`,
+              },
               contextFor(),
             ),
           ).toEqual({
@@ -104,7 +130,11 @@ describe("requestRefund", () => {
         // Enabled again, the same request goes through: the flag alone refused it.
         await t.db.update(merchants).set({ active: true }).where(eq(merchants.id, merchant.id));
         expect(
-          await requestRefund(t.db, { orderId: order.id, amountFen: 100, reason: "" }, contextFor()),
+          await requestRefund(
+            t.db,
+            { merchantId: order.merchantId, orderId: order.id, amountFen: 100, reason: "" },
+            contextFor(),
+          ),
         ).toMatchObject({ ok: true });
       },
     );
@@ -113,15 +143,19 @@ describe("requestRefund", () => {
   it("spaces the submissions of one order a minute apart", async () => {
     const order = await createPaidOrder(t.db);
     const now = new Date("2026-11-23T10:00:00Z");
-    const first = await requestRefund(t.db, { orderId: order.id, amountFen: 100, reason: "" }, { ...context, now });
+    const first = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 100, reason: "" },
+      { ...context, now },
+    );
     const second = await requestRefund(
       t.db,
-      { orderId: order.id, amountFen: 100, reason: "" },
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 100, reason: "" },
       { ...context, now: new Date(now.getTime() + 5_000) },
     );
     const third = await requestRefund(
       t.db,
-      { orderId: order.id, amountFen: 100, reason: "" },
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 100, reason: "" },
       { ...context, now: new Date(now.getTime() + 6_000) },
     );
     expect([first, second, third].map((r) => (r.ok ? r.value.scheduledAt?.toISOString() : r))).toEqual([
@@ -135,7 +169,9 @@ describe("requestRefund", () => {
     const order = await createPaidOrder(t.db, { totalFen: 7_777 });
     const amounts = Array.from({ length: 100 }, (_, i) => 100 + (i % 7) * 37);
     const results = await Promise.all(
-      amounts.map((amountFen) => requestRefund(t.db, { orderId: order.id, amountFen, reason: "" }, context)),
+      amounts.map((amountFen) =>
+        requestRefund(t.db, { merchantId: order.merchantId, orderId: order.id, amountFen, reason: "" }, context),
+      ),
     );
     const accepted = results.filter((r) => r.ok);
     const refused = results.filter((r) => !r.ok);
@@ -157,7 +193,9 @@ describe("requestRefund", () => {
   it("caps at 50 refunds even when money remains", async () => {
     const order = await createPaidOrder(t.db, { totalFen: 1_000_000 });
     const results = await Promise.all(
-      Array.from({ length: 60 }, () => requestRefund(t.db, { orderId: order.id, amountFen: 1, reason: "" }, context)),
+      Array.from({ length: 60 }, () =>
+        requestRefund(t.db, { merchantId: order.merchantId, orderId: order.id, amountFen: 1, reason: "" }, context),
+      ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(50);
     expect(results.filter((r) => !r.ok && r.error.code === "REFUND_LIMIT_REACHED")).toHaveLength(10);

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Transaction } from "../db/client";
 import { merchants, orders, refunds, type Refund } from "../db/schema";
@@ -13,6 +13,8 @@ import { approvalReason } from "./threshold";
 import { sumsDelta } from "./transitions";
 
 export interface RefundRequestInput {
+  /** The caller's merchant: an order of another merchant is not found. */
+  merchantId: string;
   orderId: number;
   amountFen: number;
   reason: string;
@@ -75,7 +77,11 @@ export async function requestRefund(
 ): Promise<Result<Refund, RefundRequestError>> {
   const now = context.now ?? new Date();
   return db.transaction(async (tx) => {
-    const [order] = await tx.select().from(orders).where(eq(orders.id, input.orderId)).for("update");
+    const [order] = await tx
+      .select()
+      .from(orders)
+      .where(and(eq(orders.id, input.orderId), eq(orders.merchantId, input.merchantId)))
+      .for("update");
     if (!order) {
       return err({ code: "ORDER_NOT_FOUND" as const, message: { zh: "找不到该订单。", en: "Order not found." } });
     }
@@ -164,7 +170,7 @@ export async function requestRefund(
       tx,
       context.actor,
       "refund.requested",
-      { type: "refund", id: outRefundNo },
+      { type: "refund", id: outRefundNo, merchantId: order.merchantId },
       {
         orderId: order.id,
         outTradeNo: order.outTradeNo,

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database } from "../db/client";
 import { orders, refunds, type Refund } from "../db/schema";
@@ -20,14 +20,21 @@ export type RetryError = {
 export async function retryRefund(
   db: Database,
   outRefundNo: string,
-  context: { actor: AuditActor; userId: string | null; orderIntervalMs: number; now?: Date },
+  context: {
+    /** The caller's merchant: another merchant's refund is not found. */
+    merchantId: string;
+    actor: AuditActor;
+    userId: string | null;
+    orderIntervalMs: number;
+    now?: Date;
+  },
 ): Promise<Result<Refund, RetryError>> {
   const now = context.now ?? new Date();
   return db.transaction(async (tx) => {
     const [found] = await tx
       .select({ orderId: refunds.orderId })
       .from(refunds)
-      .where(eq(refunds.outRefundNo, outRefundNo));
+      .where(and(eq(refunds.outRefundNo, outRefundNo), eq(refunds.merchantId, context.merchantId)));
     if (!found)
       return err({ code: "REFUND_NOT_FOUND" as const, message: { zh: "找不到该退款。", en: "Refund not found." } });
     // Lock order before refund, the same order as every other writer, so two writers never deadlock.
@@ -76,7 +83,7 @@ export async function retryRefund(
       tx,
       context.actor,
       "refund.retried",
-      { type: "refund", id: outRefundNo },
+      { type: "refund", id: outRefundNo, merchantId: refund.merchantId },
       { before: { status: refund.status, lastErrorCode: refund.lastErrorCode } },
     );
     const after = await lockRefund(tx, { outRefundNo });

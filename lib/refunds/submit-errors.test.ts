@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
-import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
+import { createPaidOrder, createUser, defaultMerchantId } from "../../tests/fixtures/orders";
 import { ScriptedGateway } from "../../tests/fixtures/scripted-gateway";
 import { currentState } from "../db/queries/dashboard";
 import { needsAttention } from "../db/queries/refunds";
@@ -18,17 +18,23 @@ import { submitRefund, type GatewayResolver } from "./submit";
 describe("submitRefund after errors", () => {
   let t: TestDatabase;
   let context: RequestContext;
+  let merchantId: string;
 
   beforeAll(async () => {
     t = await createTestDb();
     const operator = await createUser(t.db, "operator");
+    merchantId = await defaultMerchantId(t.db);
     context = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 };
   });
   afterAll(() => t.drop());
 
   async function newRefund() {
     const order = await createPaidOrder(t.db, { totalFen: 1000 });
-    const result = await requestRefund(t.db, { orderId: order.id, amountFen: 600, reason: "errors" }, context);
+    const result = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 600, reason: "errors" },
+      context,
+    );
     if (!result.ok) throw new Error(result.error.code);
     return result.value;
   }
@@ -86,7 +92,7 @@ describe("submitRefund after errors", () => {
       if ("step" in c) gateway.script(c.step);
       const resolve: GatewayResolver = "resolve" in c ? c.resolve : async () => ok(gateway);
       const refund = await newRefund();
-      const failedBefore = (await currentState(t.db)).failedCount;
+      const failedBefore = (await currentState(t.db, merchantId)).failedCount;
 
       const result = await submitUntilSettled(refund.id, resolve, 10);
 
@@ -96,7 +102,7 @@ describe("submitRefund after errors", () => {
       expect(after.finishedAt).not.toBeNull();
       expect(await orderOf(refund.id)).toMatchObject({ inFlightFen: 0, refundedFen: 0 });
       expect(gateway.calls).toHaveLength(c.applies);
-      expect((await currentState(t.db)).failedCount).toBe(failedBefore + 1);
+      expect((await currentState(t.db, merchantId)).failedCount).toBe(failedBefore + 1);
       const [event] = await t.db
         .select()
         .from(refundEvents)

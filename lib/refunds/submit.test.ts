@@ -23,7 +23,11 @@ describe("submitRefund", () => {
 
   async function newRefund(amountFen = 600, totalFen = 1000) {
     const order = await createPaidOrder(t.db, { totalFen });
-    const result = await requestRefund(t.db, { orderId: order.id, amountFen, reason: "test" }, context);
+    const result = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen, reason: "test" },
+      context,
+    );
     if (!result.ok) throw new Error(result.error.code);
     return { order, refund: result.value };
   }
@@ -104,7 +108,7 @@ describe("submitRefund", () => {
     let s = await state(refund.id);
     expect(s.refund).toMatchObject({ status: "FAILED", lastErrorCode: "NOT_ENOUGH" });
     expect(s.order).toMatchObject({ inFlightFen: 0, refundCount: 1 });
-    const retried = await retryRefund(t.db, refund.outRefundNo, context);
+    const retried = await retryRefund(t.db, refund.outRefundNo, { ...context, merchantId: refund.merchantId });
     expect(retried).toMatchObject({ ok: true, value: { status: "PENDING", outRefundNo: refund.outRefundNo } });
     expect(await submitRefund(t.db, async () => ok(gateway), refund.id)).toEqual({
       kind: "settled",
@@ -119,11 +123,21 @@ describe("submitRefund", () => {
     const gateway = new ScriptedGateway();
     const shop = await createMerchant(t.db, "Disabled later");
     const order = await createPaidOrder(t.db, { merchantId: shop.id, totalFen: 1_000 });
-    const recorded = await requestRefund(t.db, { orderId: order.id, amountFen: 400, reason: "before" }, context);
+    const recorded = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 400, reason: "before" },
+      context,
+    );
     if (!recorded.ok) throw new Error(recorded.error.code);
     await t.db.update(merchants).set({ active: false }).where(eq(merchants.id, shop.id));
 
-    expect(await requestRefund(t.db, { orderId: order.id, amountFen: 100, reason: "after" }, context)).toMatchObject({
+    expect(
+      await requestRefund(
+        t.db,
+        { merchantId: order.merchantId, orderId: order.id, amountFen: 100, reason: "after" },
+        context,
+      ),
+    ).toMatchObject({
       ok: false,
       error: { code: "MERCHANT_INACTIVE" },
     });
@@ -141,7 +155,7 @@ describe("submitRefund", () => {
     const now = new Date();
     await requestRefund(
       t.db,
-      { orderId: order.id, amountFen: 100, reason: "" },
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 100, reason: "" },
       { ...context, orderIntervalMs: 60_000, now },
     );
     await submitRefund(
@@ -151,7 +165,7 @@ describe("submitRefund", () => {
     );
     const second = await requestRefund(
       t.db,
-      { orderId: order.id, amountFen: 100, reason: "" },
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 100, reason: "" },
       { ...context, orderIntervalMs: 60_000, now },
     );
     if (!second.ok) throw new Error("refused");

@@ -10,7 +10,7 @@ export type AdminBootstrap =
   { kind: "configured"; email: string } | { kind: "generated"; email: string; password: string } | { kind: "existing" };
 
 /**
- * `ADMIN_EMAIL` / `ADMIN_PASSWORD` create or update an admin at start. With neither set on a database without users,
+ * `ADMIN_EMAIL` / `ADMIN_PASSWORD` create or update a platform admin (every merchant) at start. With neither set on a database without users,
  * an admin with a random password is created and the password returned once, to be printed.
  */
 export async function ensureAdmin(db: Db, email?: string, password?: string): Promise<AdminBootstrap> {
@@ -26,7 +26,7 @@ export async function ensureAdmin(db: Db, email?: string, password?: string): Pr
           .update(users)
           .set({
             passwordHash,
-            role: "admin",
+            platformAdmin: true,
             disabled: false,
             failedLoginCount: 0,
             lockedUntil: null,
@@ -36,7 +36,7 @@ export async function ensureAdmin(db: Db, email?: string, password?: string): Pr
           .returning({ id: users.id })
       : await db
           .insert(users)
-          .values({ email: normalised, name: "Administrator", passwordHash, role: "admin" })
+          .values({ email: normalised, name: "Administrator", passwordHash, platformAdmin: true })
           .returning({ id: users.id });
     await appendAudit(
       db,
@@ -56,7 +56,7 @@ export async function ensureAdmin(db: Db, email?: string, password?: string): Pr
       email: DEFAULT_ADMIN_EMAIL,
       name: "Administrator",
       passwordHash: await hashPassword(generated),
-      role: "admin",
+      platformAdmin: true,
     })
     .returning({ id: users.id });
   await appendAudit(db, SYSTEM_ACTOR, "user.admin_generated", { type: "user", id: row?.id ?? DEFAULT_ADMIN_EMAIL });

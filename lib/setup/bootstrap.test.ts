@@ -20,7 +20,7 @@ describe("start-up bootstrap", () => {
     if (first.kind !== "generated") return;
     expect(first.password.length).toBeGreaterThanOrEqual(16);
     const [admin] = await t.db.select().from(users);
-    expect(admin).toMatchObject({ email: "admin@example.com", role: "admin" });
+    expect(admin).toMatchObject({ email: "admin@example.com", platformAdmin: true });
     expect(await verifyPassword(admin!.passwordHash, first.password)).toBe(true);
     expect(await ensureAdmin(t.db)).toEqual({ kind: "existing" });
   });

@@ -85,7 +85,7 @@ export async function ensureConfiguredMerchant(db: Database, env: Env): Promise<
         tx,
         SYSTEM_ACTOR,
         "merchant.configured",
-        { type: "merchant", id: created!.id },
+        { type: "merchant", id: created!.id, merchantId: created!.id },
         { ...wanted, source: "environment" },
       );
       return { kind: "created", merchant: created!, problems };
@@ -100,7 +100,7 @@ export async function ensureConfiguredMerchant(db: Database, env: Env): Promise<
       tx,
       SYSTEM_ACTOR,
       "merchant.configured",
-      { type: "merchant", id: existing.id },
+      { type: "merchant", id: existing.id, merchantId: existing.id },
       { before, after, source: "environment" },
     );
     return { kind: "updated", merchant: updated!, problems };

@@ -1,17 +1,23 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import { changedFields } from "../audit/changes";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../auth/password";
-import type { Database, Transaction } from "../db/client";
-import { users, type User, type UserRole } from "../db/schema";
+import type { Database, Db, Transaction } from "../db/client";
+import { userMerchants, users, type User, type UserRole } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
 
-/** A user as the admin pages show it: never the password hash. */
-export type UserSummary = Omit<User, "passwordHash" | "failedLoginCount">;
+/** A member as the admin pages show them: never the password hash; the role is the one in this merchant. */
+export type UserSummary = Omit<User, "passwordHash" | "failedLoginCount"> & { role: UserRole };
+
+/** Who manages: the merchant they work in, and whether they are a platform admin (who may change any account). */
+export interface AdminScope {
+  merchantId: string;
+  platformAdmin: boolean;
+}
 
 export interface UserAdminError {
-  code: "USER_NOT_FOUND" | "EMAIL_TAKEN" | "LAST_ADMIN" | "PASSWORD_TOO_SHORT";
+  code: "USER_NOT_FOUND" | "EMAIL_TAKEN" | "LAST_ADMIN" | "PASSWORD_TOO_SHORT" | "ACCOUNT_SHARED";
   message: BilingualText;
   field?: "email" | "password";
 }
@@ -23,8 +29,14 @@ const NOT_FOUND = () => failure("USER_NOT_FOUND", "找不到该用户。", "User
 const LAST_ADMIN = () =>
   failure(
     "LAST_ADMIN",
-    "这是最后一位可用的管理员，不能停用或降级。",
-    "This is the last enabled admin: it cannot be disabled or demoted.",
+    "这是该商户最后一位可用的管理员，不能停用、降级或移除。",
+    "This is the merchant's last enabled admin: it cannot be disabled, demoted or removed.",
+  );
+const SHARED = () =>
+  failure(
+    "ACCOUNT_SHARED",
+    "该账号也为其他商户工作，只有平台管理员可以修改账号本身。",
+    "This account also works for other merchants: only a platform admin may change the account itself.",
   );
 const TOO_SHORT = () =>
   failure(
@@ -34,27 +46,38 @@ const TOO_SHORT = () =>
     "password",
   );
 
-function summary({ passwordHash: _hash, failedLoginCount: _count, ...rest }: User): UserSummary {
-  return rest;
+function summary({ passwordHash: _hash, failedLoginCount: _count, ...rest }: User, role: UserRole): UserSummary {
+  return { ...rest, role };
 }
 
 /** What the audit log keeps of a user. */
-const audited = (u: User) => ({
+const audited = (u: User, role?: UserRole) => ({
   email: u.email,
   name: u.name,
-  role: u.role,
+  ...(role ? { role } : {}),
   disabled: u.disabled,
   dailyRefundLimitFen: u.dailyRefundLimitFen,
 });
 
-export async function listUsers(db: Database): Promise<UserSummary[]> {
-  const rows = await db.select().from(users).orderBy(asc(users.disabled), asc(users.name), asc(users.email));
-  return rows.map(summary);
+/** The members of one merchant. */
+export async function listUsers(db: Db, merchantId: string): Promise<UserSummary[]> {
+  const rows = await db
+    .select({ user: users, role: userMerchants.role })
+    .from(userMerchants)
+    .innerJoin(users, eq(users.id, userMerchants.userId))
+    .where(eq(userMerchants.merchantId, merchantId))
+    .orderBy(asc(users.disabled), asc(users.name), asc(users.email));
+  return rows.map((r) => summary(r.user, r.role));
 }
 
-export async function getUser(db: Database, id: string): Promise<UserSummary | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.id, id));
-  return row && summary(row);
+/** A member of this merchant; anyone else is not found, whether the account exists or not. */
+export async function getUser(db: Db, merchantId: string, id: string): Promise<UserSummary | undefined> {
+  const [row] = await db
+    .select({ user: users, role: userMerchants.role })
+    .from(userMerchants)
+    .innerJoin(users, eq(users.id, userMerchants.userId))
+    .where(and(eq(userMerchants.merchantId, merchantId), eq(userMerchants.userId, id)));
+  return row && summary(row.user, row.role);
 }
 
 /** The password typed by the admin (checked), or a generated one to show once. */
@@ -64,135 +87,213 @@ function chosenPassword(typed: string | undefined): Result<{ password: string; g
 }
 
 /**
- * A new account. The password is the admin's, or generated and returned here once (only its argon2id hash is kept).
+ * A new member of this merchant. A new email makes a new account, its password the admin's or generated and returned
+ * here once (only its argon2id hash is kept); an existing account (another merchant's) only gains the membership.
  * Emails are unique whatever their case.
  */
 export async function createUser(
   db: Database,
+  merchantId: string,
   input: { name: string; email: string; role: UserRole; password?: string; dailyRefundLimitFen: number | null },
   actor: AuditActor,
 ): Promise<Result<{ user: UserSummary; generatedPassword?: string }, UserAdminError>> {
   const chosen = chosenPassword(input.password);
   if (!chosen.ok) return chosen;
   const passwordHash = await hashPassword(chosen.value.password);
+  const target = { type: "user", id: "", merchantId };
   return db.transaction(async (tx) => {
-    const [row] = await tx
+    const email = input.email.trim().toLowerCase();
+    const [created] = await tx
       .insert(users)
-      .values({
-        name: input.name,
-        email: input.email.trim().toLowerCase(),
-        role: input.role,
-        passwordHash,
-        dailyRefundLimitFen: input.dailyRefundLimitFen,
-      })
+      .values({ name: input.name, email, passwordHash, dailyRefundLimitFen: input.dailyRefundLimitFen })
       .onConflictDoNothing()
       .returning();
-    if (!row) return failure("EMAIL_TAKEN", "该邮箱已被使用。", "This email is already in use.", "email");
+    const [row] = created
+      ? [created]
+      : await tx
+          .select()
+          .from(users)
+          .where(sql`lower(${users.email}) = ${email}`);
+    const [member] = await tx
+      .insert(userMerchants)
+      .values({ userId: row!.id, merchantId, role: input.role })
+      .onConflictDoNothing()
+      .returning();
+    if (!member) return failure("EMAIL_TAKEN", "该邮箱已是本商户的成员。", "This email is already a member.", "email");
+    if (!created) {
+      await appendAudit(tx, actor, "user.member_added", { ...target, id: row!.id }, { role: input.role });
+      return ok({ user: summary(row!, input.role) });
+    }
     await appendAudit(
       tx,
       actor,
       "user.created",
-      { type: "user", id: row.id },
-      { after: audited(row), passwordGenerated: chosen.value.generated },
+      { ...target, id: row!.id },
+      { after: audited(row!, input.role), passwordGenerated: chosen.value.generated },
     );
-    return ok({ user: summary(row), ...(chosen.value.generated ? { generatedPassword: chosen.value.password } : {}) });
+    const generated = chosen.value.generated ? { generatedPassword: chosen.value.password } : {};
+    return ok({ user: summary(row!, input.role), ...generated });
   });
 }
 
 /**
- * Whether this user is the only enabled admin. Every enabled admin row is locked, so two admins demoting or disabling
+ * Locks the user's membership of this merchant (or finds none: not found) and tells whether the change would leave the
+ * merchant without an enabled admin. Every enabled admin membership is locked, so two admins demoting or disabling
  * each other at the same moment are serialised and the second one sees the first one's change.
  */
-async function isLastAdmin(tx: Transaction, userId: string): Promise<boolean> {
+async function lockMember(tx: Transaction, merchantId: string, userId: string) {
   const admins = await tx
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.role, "admin"), eq(users.disabled, false)))
+    .select({ userId: userMerchants.userId })
+    .from(userMerchants)
+    .innerJoin(users, eq(users.id, userMerchants.userId))
+    .where(and(eq(userMerchants.merchantId, merchantId), eq(userMerchants.role, "admin"), eq(users.disabled, false)))
     .for("update");
-  return admins.length === 1 && admins[0]!.id === userId;
+  const [member] = await tx
+    .select({ user: users, role: userMerchants.role })
+    .from(userMerchants)
+    .innerJoin(users, eq(users.id, userMerchants.userId))
+    .where(and(eq(userMerchants.merchantId, merchantId), eq(userMerchants.userId, userId)))
+    .for("update");
+  const lastAdmin = admins.length === 1 && admins[0]!.userId === userId;
+  return member ? { ...member, lastAdmin } : undefined;
 }
 
-type UserChange = Partial<Pick<User, "role" | "disabled" | "dailyRefundLimitFen">>;
-
-/** Lock, check that an enabled admin remains, write, audit `action` with the changed fields before and after. */
-async function changeUser(
+/** The user's role in this merchant. */
+export async function changeRole(
   db: Database,
-  userId: string,
-  change: UserChange,
-  action: string,
+  merchantId: string,
+  input: { userId: string; role: UserRole },
   actor: AuditActor,
 ): Promise<Result<UserSummary, UserAdminError>> {
   return db.transaction(async (tx) => {
-    const losesAdmin = change.role !== undefined ? change.role !== "admin" : change.disabled === true;
-    if (losesAdmin && (await isLastAdmin(tx, userId))) return LAST_ADMIN();
-    const [before] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
-    if (!before) return NOT_FOUND();
+    const member = await lockMember(tx, merchantId, input.userId);
+    if (!member) return NOT_FOUND();
+    if (member.lastAdmin && input.role !== "admin") return LAST_ADMIN();
+    await tx
+      .update(userMerchants)
+      .set({ role: input.role })
+      .where(and(eq(userMerchants.merchantId, merchantId), eq(userMerchants.userId, input.userId)));
+    if (member.role !== input.role) {
+      const changes = { before: { role: member.role }, after: { role: input.role } };
+      await appendAudit(tx, actor, "user.role_changed", { type: "user", id: input.userId, merchantId }, changes);
+    }
+    return ok(summary(member.user, input.role));
+  });
+}
+
+/** Takes the user out of this merchant; the account and its other memberships stay. */
+export async function removeMember(
+  db: Database,
+  merchantId: string,
+  input: { userId: string },
+  actor: AuditActor,
+): Promise<Result<null, UserAdminError>> {
+  return db.transaction(async (tx) => {
+    const member = await lockMember(tx, merchantId, input.userId);
+    if (!member) return NOT_FOUND();
+    if (member.lastAdmin) return LAST_ADMIN();
+    await tx
+      .delete(userMerchants)
+      .where(and(eq(userMerchants.merchantId, merchantId), eq(userMerchants.userId, input.userId)));
+    const target = { type: "user", id: input.userId, merchantId };
+    await appendAudit(tx, actor, "user.member_removed", target, { role: member.role });
+    return ok(null);
+  });
+}
+
+type AccountChange = Partial<
+  Pick<User, "disabled" | "dailyRefundLimitFen" | "passwordHash" | "failedLoginCount" | "lockedUntil">
+>;
+
+/**
+ * A change to the account itself (every merchant it works for): allowed to a platform admin, or to this merchant's
+ * admin when the account works for this merchant only. Never leaves the merchant, or the platform, without an
+ * enabled admin.
+ */
+async function changeAccount(
+  db: Database,
+  scope: AdminScope,
+  userId: string,
+  change: AccountChange,
+  action: string,
+  actor: AuditActor,
+  details?: (before: User) => Record<string, unknown>,
+): Promise<Result<UserSummary, UserAdminError>> {
+  return db.transaction(async (tx) => {
+    const member = await lockMember(tx, scope.merchantId, userId);
+    if (!member) return NOT_FOUND();
+    if (!scope.platformAdmin) {
+      const [elsewhere] = await tx
+        .select({ merchantId: userMerchants.merchantId })
+        .from(userMerchants)
+        .where(and(eq(userMerchants.userId, userId), ne(userMerchants.merchantId, scope.merchantId)))
+        .limit(1);
+      if (elsewhere || member.user.platformAdmin) return SHARED();
+    }
+    if (change.disabled === true && (member.lastAdmin || (await isLastPlatformAdmin(tx, member.user)))) {
+      return LAST_ADMIN();
+    }
     const [after] = await tx
       .update(users)
       .set({ ...change, updatedAt: new Date() })
       .where(eq(users.id, userId))
       .returning();
-    const changes = changedFields(audited(before), audited(after!));
-    if (changes) await appendAudit(tx, actor, action, { type: "user", id: userId }, changes);
-    return ok(summary(after!));
+    const changes = details ? details(member.user) : changedFields(audited(member.user), audited(after!));
+    const target = { type: "user", id: userId, merchantId: scope.merchantId };
+    if (changes) await appendAudit(tx, actor, action, target, changes);
+    return ok(summary(after!, member.role));
   });
 }
 
-export function changeRole(db: Database, input: { userId: string; role: UserRole }, actor: AuditActor) {
-  return changeUser(db, input.userId, { role: input.role }, "user.role_changed", actor);
+/** Whether this is the only enabled platform admin (all of them locked, as for a merchant's admins). */
+async function isLastPlatformAdmin(tx: Transaction, user: User): Promise<boolean> {
+  if (!user.platformAdmin) return false;
+  const admins = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.platformAdmin, true), eq(users.disabled, false)))
+    .for("update");
+  return admins.length === 1 && admins[0]!.id === user.id;
 }
 
 /** A disabled user's session ends at its next request: the session loader re-reads the row every time. */
-export function setDisabled(db: Database, input: { userId: string; disabled: boolean }, actor: AuditActor) {
-  return changeUser(
-    db,
-    input.userId,
-    { disabled: input.disabled },
-    input.disabled ? "user.disabled" : "user.enabled",
-    actor,
-  );
+export function setDisabled(
+  db: Database,
+  scope: AdminScope,
+  input: { userId: string; disabled: boolean },
+  actor: AuditActor,
+) {
+  const action = input.disabled ? "user.disabled" : "user.enabled";
+  return changeAccount(db, scope, input.userId, { disabled: input.disabled }, action, actor);
 }
 
 /** The most a user may refund per day, in fen; null for no limit. Enforced where refunds are requested. */
 export function setDailyRefundLimit(
   db: Database,
+  scope: AdminScope,
   input: { userId: string; limitFen: number | null },
   actor: AuditActor,
 ) {
-  return changeUser(db, input.userId, { dailyRefundLimitFen: input.limitFen }, "user.daily_limit_changed", actor);
+  const change = { dailyRefundLimitFen: input.limitFen };
+  return changeAccount(db, scope, input.userId, change, "user.daily_limit_changed", actor);
 }
 
 /** A new password (typed or generated, returned once); a lockout from failed sign-ins is lifted with it. */
 export async function resetPassword(
   db: Database,
+  scope: AdminScope,
   input: { userId: string; password?: string },
   actor: AuditActor,
 ): Promise<Result<{ user: UserSummary; generatedPassword?: string }, UserAdminError>> {
   const chosen = chosenPassword(input.password);
   if (!chosen.ok) return chosen;
   const passwordHash = await hashPassword(chosen.value.password);
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(users).where(eq(users.id, input.userId)).for("update");
-    if (!before) return NOT_FOUND();
-    const [after] = await tx
-      .update(users)
-      .set({ passwordHash, failedLoginCount: 0, lockedUntil: null, updatedAt: new Date() })
-      .where(eq(users.id, input.userId))
-      .returning();
-    await appendAudit(
-      tx,
-      actor,
-      "user.password_reset",
-      { type: "user", id: input.userId },
-      {
-        before: { lockedUntil: before.lockedUntil },
-        after: { lockedUntil: null },
-        passwordGenerated: chosen.value.generated,
-      },
-    );
-    return ok({
-      user: summary(after!),
-      ...(chosen.value.generated ? { generatedPassword: chosen.value.password } : {}),
-    });
-  });
+  const change = { passwordHash, failedLoginCount: 0, lockedUntil: null };
+  const changed = await changeAccount(db, scope, input.userId, change, "user.password_reset", actor, (before) => ({
+    before: { lockedUntil: before.lockedUntil },
+    after: { lockedUntil: null },
+    passwordGenerated: chosen.value.generated,
+  }));
+  if (!changed.ok) return changed;
+  return ok({ user: changed.value, ...(chosen.value.generated ? { generatedPassword: chosen.value.password } : {}) });
 }

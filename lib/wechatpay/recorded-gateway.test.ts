@@ -35,7 +35,11 @@ describe("recorded gateway against the simulator", () => {
 
   async function newRefund() {
     const order = await sim.paidOrder(1000);
-    const requested = await requestRefund(t.db, { orderId: order.id, amountFen: 300, reason: "evidence" }, context);
+    const requested = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 300, reason: "evidence" },
+      context,
+    );
     if (!requested.ok) throw new Error(requested.error.code);
     return requested.value;
   }

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CurrentUser } from "@/app/_server/session";
 import { hashPassword } from "@/lib/auth/password";
 import { setDbForTests } from "@/lib/db/client";
-import { users } from "@/lib/db/schema";
+import { userMerchants, users } from "@/lib/db/schema";
 import { stopBoss } from "@/lib/jobs/boss";
 import { fenToYuan } from "@/lib/money";
 import { listActiveReasons } from "@/lib/refunds/reasons";
 import { apiRequest, createTestKey } from "@/tests/fixtures/merchant-api";
+import { sessionUser } from "@/tests/fixtures/session";
 import { printInvariants } from "./invariants";
 import { runChaos, type Channel } from "./run";
 import { createWorld, type World } from "./world";
@@ -50,11 +51,13 @@ describe(`chaos run: ${ATTEMPTS} refund attempts with faults and ${KILLS} kills`
         .values({
           email: "chaos-operator@example.com",
           name: "Chaos operator",
-          role: "operator",
           passwordHash: await hashPassword(PASSWORD),
         })
         .returning();
-      session.user = { id: operator!.id, email: operator!.email, name: operator!.name, role: "operator", locale: null };
+      await world.t.db
+        .insert(userMerchants)
+        .values({ userId: operator!.id, merchantId: world.merchant.id, role: "operator" });
+      session.user = sessionUser(operator!, "operator", world.merchant.id);
       const reason = (await listActiveReasons(world.t.db))[0]!.label;
       const key = await createTestKey(world.t.db, world.merchant.id);
       const { requestRefundAction } = await import("@/app/(console)/orders/[id]/actions");

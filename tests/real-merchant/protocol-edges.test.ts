@@ -54,7 +54,7 @@ describe("WeChat Pay protocol edges against the documentation stub", () => {
         const order = await createPaidOrder(db, { merchantId, totalFen: 2_000 });
         const requested = await requestRefund(
           db,
-          { orderId: order.id, amountFen, reason },
+          { merchantId: order.merchantId, orderId: order.id, amountFen, reason },
           { actor: SYSTEM_ACTOR, userId: null, orderIntervalMs: 0 },
         );
         if (!requested.ok) throw new Error(requested.error.code);

@@ -31,7 +31,7 @@ describe("a process killed between a refund's commit and its enqueue", () => {
     const order = await createPaidOrder(t.db, { totalFen: 5_000 });
     const child = spawnSync(
       process.execPath,
-      ["--import", "tsx", "tests/reliability/request-then-die.ts", t.url, String(order.id)],
+      ["--import", "tsx", "tests/reliability/request-then-die.ts", t.url, String(order.id), order.merchantId],
       { encoding: "utf8", timeout: 60_000 },
     );
     expect(child.signal).toBe("SIGKILL");

@@ -45,7 +45,7 @@ describe("a lost answer after WeChat accepted", () => {
     const [order] = await world.paidOrders(1, () => 5_000);
     const requested = await requestRefund(
       world.t.db,
-      { orderId: order!.id, amountFen, reason: "lost answer" },
+      { merchantId: order!.merchantId, orderId: order!.id, amountFen, reason: "lost answer" },
       { actor: SYSTEM_ACTOR, userId: null, orderIntervalMs: 0 },
     );
     if (!requested.ok) throw new Error(requested.error.code);

@@ -6,11 +6,11 @@ import { SYSTEM_ACTOR } from "../../lib/audit/append";
 import { createDatabase } from "../../lib/db/client";
 import { requestRefund } from "../../lib/refunds/request";
 
-const [databaseUrl, orderId] = process.argv.slice(2);
+const [databaseUrl, orderId, merchantId] = process.argv.slice(2);
 const { db } = createDatabase(databaseUrl!, { max: 1 });
 const requested = await requestRefund(
   db,
-  { orderId: Number(orderId), amountFen: 700, reason: "dies after commit" },
+  { merchantId: merchantId!, orderId: Number(orderId), amountFen: 700, reason: "dies after commit" },
   { actor: SYSTEM_ACTOR, userId: null, orderIntervalMs: 0 },
 );
 process.stdout.write(

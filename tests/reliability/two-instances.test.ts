@@ -45,7 +45,7 @@ describe("two instances, no notifications", () => {
     for (const order of orders) {
       const requested = await requestRefund(
         world.t.db,
-        { orderId: order.id, amountFen: 1_000, reason: "two instances" },
+        { merchantId: order.merchantId, orderId: order.id, amountFen: 1_000, reason: "two instances" },
         { actor: SYSTEM_ACTOR, userId: null, orderIntervalMs: 0 },
       );
       if (!requested.ok) throw new Error(requested.error.code);

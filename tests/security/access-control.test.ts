@@ -1,80 +1,20 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CurrentUser } from "@/app/_server/session";
-import { ROLES, can, type Permission } from "@/lib/auth/roles";
+import { ROLES, mayUse } from "@/lib/auth/roles";
 import { setDbForTests } from "@/lib/db/client";
 import type { UserRole } from "@/lib/db/schema";
 import { createTestDb, type TestDatabase } from "@/tests/db";
 import { apiRequest, createMerchant, createTestKey } from "@/tests/fixtures/merchant-api";
 import { processingRefund } from "@/tests/fixtures/notifications";
 import { createPaidOrder, createUser } from "@/tests/fixtures/orders";
+import { sessionUser } from "@/tests/fixtures/session";
+import { ACTIONS, ROUTES } from "./access-tables";
 import { routeHandlers, serverActions, type Callable } from "./server-modules";
-
-/**
- * Who may call each server action: its minimal permission (lib/auth/roles.ts), or `public` for the few that work
- * signed out by design. A new action without an entry fails this test, so nobody forgets to decide.
- */
-const ACTIONS: Record<string, Permission | "public"> = {
-  "app/_server/locale-actions.ts#setLocaleAction": "public",
-  "app/(console)/orders/[id]/actions.ts#requestRefundAction": "requestRefund",
-  "app/(console)/refunds/[outRefundNo]/actions.ts#retryRefundAction": "requestRefund",
-  "app/(console)/refunds/[outRefundNo]/actions.ts#applyAbnormalRefundAction": "applyAbnormalRefund",
-  "app/(console)/approvals/actions.ts#approveRefundAction": "approveRefund",
-  "app/(console)/approvals/actions.ts#rejectRefundAction": "approveRefund",
-  "app/(console)/notifications/actions.ts#reapplyNotificationAction": "reapplyNotification",
-  "app/(console)/refunds/bulk/actions.ts#uploadBatchAction": "bulkRefund",
-  "app/(console)/refunds/bulk/actions.ts#confirmBatchAction": "bulkRefund",
-  "app/(console)/refunds/bulk/actions.ts#decideBatchAction": "approveRefund",
-  "app/(console)/refunds/bulk/actions.ts#pauseBatchAction": "bulkRefund",
-  "app/(console)/refunds/bulk/actions.ts#resumeBatchAction": "bulkRefund",
-  "app/(console)/refunds/bulk/actions.ts#cancelBatchAction": "bulkRefund",
-  "app/(console)/reconciliation/actions.ts#runReconciliationAction": "resolveReconciliation",
-  "app/(console)/reconciliation/actions.ts#queryMismatchAction": "resolveReconciliation",
-  "app/(console)/reconciliation/actions.ts#acceptMismatchAction": "resolveReconciliation",
-  "app/(console)/reconciliation/actions.ts#explainMismatchAction": "resolveReconciliation",
-  "app/(console)/admin/users/actions.ts#createUserAction": "manageUsers",
-  "app/(console)/admin/users/actions.ts#changeRoleAction": "manageUsers",
-  "app/(console)/admin/users/actions.ts#setDisabledAction": "manageUsers",
-  "app/(console)/admin/users/actions.ts#setDailyLimitAction": "manageUsers",
-  "app/(console)/admin/users/actions.ts#resetPasswordAction": "manageUsers",
-  "app/(console)/admin/api-keys/actions.ts#createApiKeyAction": "manageApiKeys",
-  "app/(console)/admin/api-keys/actions.ts#revokeApiKeyAction": "manageApiKeys",
-  "app/(console)/admin/merchants/actions.ts#createMerchantAction": "manageMerchants",
-  "app/(console)/admin/merchants/actions.ts#updateMerchantAction": "manageMerchants",
-  "app/(console)/admin/merchants/actions.ts#addCredentialsAction": "manageMerchants",
-  "app/(console)/admin/merchants/actions.ts#activateCredentialsAction": "manageMerchants",
-  "app/(console)/admin/merchants/actions.ts#retireCredentialsAction": "manageMerchants",
-  "app/(console)/admin/merchants/actions.ts#testConnectionAction": "manageMerchants",
-  "app/(console)/admin/reasons/actions.ts#addReasonAction": "manageSettings",
-  "app/(console)/admin/reasons/actions.ts#renameReasonAction": "manageSettings",
-  "app/(console)/admin/reasons/actions.ts#moveReasonAction": "manageSettings",
-  "app/(console)/admin/reasons/actions.ts#setReasonActiveAction": "manageSettings",
-};
-
-/** How each route handler authenticates its caller. */
-type RouteAccess = "session" | "api-key" | "wechat-signature" | "public" | "nextauth" | "metrics-token";
-const ROUTES: Record<string, RouteAccess> = {
-  "app/api/auth/[...nextauth]/route.ts#GET": "nextauth",
-  "app/api/auth/[...nextauth]/route.ts#POST": "nextauth",
-  "app/api/health/route.ts#GET": "public",
-  "app/api/ready/route.ts#GET": "public",
-  "app/api/metrics/route.ts#GET": "metrics-token",
-  "app/api/notify/refund/route.ts#POST": "wechat-signature",
-  "app/api/notify/payment/route.ts#POST": "wechat-signature",
-  "app/api/orders/[id]/refund-status/route.ts#GET": "session",
-  "app/api/refunds/[outRefundNo]/evidence/route.ts#GET": "session",
-  "app/api/export/orders/route.ts#GET": "session",
-  "app/api/export/refunds/route.ts#GET": "session",
-  "app/(console)/refunds/bulk/[id]/progress/route.ts#GET": "session",
-  "app/(console)/refunds/bulk/[id]/results/route.ts#GET": "session",
-  "app/api/v1/orders/route.ts#POST": "api-key",
-  "app/api/v1/orders/[outTradeNo]/route.ts#GET": "api-key",
-  "app/api/v1/refunds/route.ts#POST": "api-key",
-  "app/api/v1/refunds/[outRefundNo]/route.ts#GET": "api-key",
-};
 
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
 vi.mock("@/app/_server/session", () => ({
+  MERCHANT_COOKIE: "rc_merchant",
   currentUser: async () => session.user,
   requirePageUser: async () => {
     throw new Error("pages are not under test here");
@@ -93,6 +33,7 @@ describe("access control, enumerated", () => {
   let actions: Callable[];
   let routes: Callable[];
   const users = {} as Record<UserRole, CurrentUser>;
+  let platformAdmin: CurrentUser;
   let fields: Record<string, string>;
 
   /** Row counts of every table, the audit log without sign-in rows: what a refused call must leave alone. */
@@ -114,11 +55,14 @@ describe("access control, enumerated", () => {
   beforeAll(async () => {
     t = await createTestDb();
     setDbForTests(t.db);
+    const order = await createPaidOrder(t.db);
     for (const role of ROLES) {
       const u = await createUser(t.db, role);
-      users[role] = { id: u.id, email: u.email, name: u.name, role, locale: null };
+      // The admin is the merchant's: platform actions (merchants, shared reasons) are refused to them too.
+      users[role] = sessionUser(u, role, order.merchantId);
     }
-    const order = await createPaidOrder(t.db);
+    const platform = await createUser(t.db, "admin", "platform-admin@example.com");
+    platformAdmin = sessionUser(platform, "admin", order.merchantId, true);
     const refund = await processingRefund(t.db, {
       actor: { id: users.operator.id, label: "operator" },
       userId: users.operator.id,
@@ -171,7 +115,7 @@ describe("access control, enumerated", () => {
       if (!permission || permission === "public") continue;
       const callers: [string, CurrentUser | null][] = [
         ["signed out", null],
-        ...ROLES.filter((r) => !can(r, permission)).map((r) => [r, users[r]] as [string, CurrentUser]),
+        ...ROLES.filter((r) => !mayUse(users[r], permission)).map((r) => [r, users[r]] as [string, CurrentUser]),
       ];
       for (const [who, user] of callers) {
         session.user = user;
@@ -192,10 +136,12 @@ describe("access control, enumerated", () => {
     for (const action of actions) {
       const permission = ACTIONS[action.id];
       if (!permission || permission === "public") continue;
-      const least = ROLES.find((r) => can(r, permission))!;
-      session.user = users[least];
+      const least = ROLES.find((r) => mayUse(users[r], permission));
+      session.user = least ? users[least] : platformAdmin;
       const result = await callAction(action);
-      expect(["FORBIDDEN", "UNAUTHENTICATED"], `${action.id} as ${least}`).not.toContain(result.code);
+      expect(["FORBIDDEN", "UNAUTHENTICATED"], `${action.id} as ${least ?? "platform admin"}`).not.toContain(
+        result.code,
+      );
     }
   });
 

@@ -43,7 +43,6 @@ describe("secrets never reach the logs", () => {
     await t.db.insert(users).values({
       email: "logtest@example.com",
       name: "Log",
-      role: "operator",
       passwordHash: await hashPassword(PASSWORD),
     });
     const [merchant] = await t.db.select().from(merchants);
@@ -93,7 +92,12 @@ describe("secrets never reach the logs", () => {
     // WeChat Pay unreachable while submitting with the merchant's keys.
     const pending = await requestRefund(
       t.db,
-      { orderId: (await createPaidOrder(t.db)).id, amountFen: 100, reason: "log test" },
+      await createPaidOrder(t.db).then((o) => ({
+        merchantId: o.merchantId,
+        orderId: o.id,
+        amountFen: 100,
+        reason: "log test",
+      })),
       context,
     );
     if (!pending.ok) throw new Error(pending.error.code);

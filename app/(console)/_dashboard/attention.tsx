@@ -8,7 +8,7 @@ import { withQuery } from "./range-bar";
  * Refunds someone must act on, of any date: each row opens the refunds list filtered to exactly those refunds
  * (`problem` narrows PENDING refunds to the unanswered and the failing ones).
  */
-export async function Attention({ state, merchantId }: { state: CurrentState; merchantId?: string }) {
+export async function Attention({ state }: { state: CurrentState }) {
   const t = await getTranslations("dashboard.attention");
   const items = [
     { key: "abnormal", count: state.abnormalCount, query: { status: "ABNORMAL" } },
@@ -41,7 +41,7 @@ export async function Attention({ state, merchantId }: { state: CurrentState; me
           {items.map((item) => (
             <li key={item.key}>
               <Link
-                href={withQuery("/refunds", { ...item.query, merchant: merchantId })}
+                href={withQuery("/refunds", item.query)}
                 className="group flex items-center justify-between gap-3 py-2 text-sm hover:text-brand-700"
                 data-testid={`attention-${item.key}`}
               >

@@ -1,9 +1,8 @@
 import Link from "next/link";
 import { Download } from "lucide-react";
 import { getTranslations } from "next-intl/server";
-import { FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
+import { FilterField, FilterInput } from "@/components/filter-bar";
 import { DASHBOARD_PRESETS, type DashboardRange } from "@/lib/db/queries/dashboard";
-import type { MerchantRow } from "@/lib/db/queries/merchants";
 
 /** `path?query` without empty values. */
 export function withQuery(path: string, params: Record<string, string | undefined>): string {
@@ -14,18 +13,10 @@ export function withQuery(path: string, params: Record<string, string | undefine
 }
 
 /**
- * The period and merchant, kept in the URL: rolling presets as links (a bookmark stays "the last 7 days"), a custom
- * range and the merchant through a GET form, and the CSV of the same refunds.
+ * The period, kept in the URL: rolling presets as links (a bookmark stays "the last 7 days"), a custom range through a
+ * GET form, and the CSV of the same refunds. The merchant is the one the header's switcher names.
  */
-export async function RangeBar({
-  range,
-  merchantId,
-  merchants,
-}: {
-  range: DashboardRange;
-  merchantId?: string;
-  merchants: MerchantRow[];
-}) {
+export async function RangeBar({ range }: { range: DashboardRange }) {
   const t = await getTranslations("dashboard");
   return (
     <div className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3">
@@ -37,7 +28,7 @@ export async function RangeBar({
         {DASHBOARD_PRESETS.map((days) => (
           <Link
             key={days}
-            href={withQuery("/", { days: String(days), merchant: merchantId })}
+            href={withQuery("/", { days: String(days) })}
             aria-current={range.preset === days ? "page" : undefined}
             className={`px-3 py-1.5 whitespace-nowrap not-first:border-l not-first:border-slate-300 ${
               range.preset === days ? "bg-slate-900 font-medium text-white" : "text-slate-700 hover:bg-slate-100"
@@ -54,18 +45,6 @@ export async function RangeBar({
         <FilterField label={t("range.to")}>
           <FilterInput name="to" type="date" defaultValue={range.to} />
         </FilterField>
-        {merchants.length > 1 && (
-          <FilterField label={t("range.merchant")}>
-            <FilterSelect
-              name="merchant"
-              defaultValue={merchantId}
-              options={[
-                { value: "", label: t("range.allMerchants") },
-                ...merchants.map((m) => ({ value: m.id, label: m.displayName })),
-              ]}
-            />
-          </FilterField>
-        )}
         <button
           type="submit"
           className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700"
@@ -74,7 +53,7 @@ export async function RangeBar({
         </button>
       </form>
       <a
-        href={withQuery("/api/export/refunds", { from: range.from, to: range.to, merchant: merchantId })}
+        href={withQuery("/api/export/refunds", { from: range.from, to: range.to })}
         download
         className="ml-auto flex items-center gap-1.5 rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
       >

@@ -1,10 +1,13 @@
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
-import { requirePageUser } from "@/app/_server/session";
-import { can, type Permission } from "@/lib/auth/roles";
+import { requireConsoleUser } from "@/app/_server/session";
+import { mayUse, PLATFORM_PERMISSIONS, type Permission } from "@/lib/auth/roles";
 import { AdminTabs } from "./admin-tabs";
 
-/** Each tab is shown to the roles that may use it; every page checks its own permission again. */
+/**
+ * Each tab is shown to those who may use it (platform tabs to platform admins, merchant tabs to the current merchant's
+ * admins); every page checks its own permission again.
+ */
 const TABS: { href: string; key: string; permission: Permission }[] = [
   { href: "/admin/users", key: "users", permission: "manageUsers" },
   { href: "/admin/merchants", key: "merchants", permission: "manageMerchants" },
@@ -15,9 +18,11 @@ const TABS: { href: string; key: string; permission: Permission }[] = [
 ];
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
-  const user = await requirePageUser("manageUsers");
+  const user = await requireConsoleUser("manageUsers");
   const t = await getTranslations("admin.tabs");
-  const tabs = TABS.filter((tab) => can(user.role, tab.permission)).map((tab) => ({
+  const usable = (permission: Permission) =>
+    mayUse(user, permission) && (PLATFORM_PERMISSIONS.includes(permission) || user.merchantId !== null);
+  const tabs = TABS.filter((tab) => usable(tab.permission)).map((tab) => ({
     href: tab.href,
     label: t(tab.key),
   }));

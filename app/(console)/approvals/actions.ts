@@ -11,6 +11,7 @@ import { approveRefund, MAX_REJECTION_NOTE_LENGTH, rejectRefund, type ApprovalCo
 import { orderIntervalMs } from "@/lib/refunds/settings";
 
 const approvalContext = ({ user, actor }: ActionContext): ApprovalContext => ({
+  merchantId: user.merchantId,
   actor,
   userId: user.id,
   role: user.role,

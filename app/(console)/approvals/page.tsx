@@ -28,8 +28,8 @@ export default async function ApprovalsPage() {
   const user = await requirePageUser();
   const db = getDb();
   const [refunds, batches, t, format] = await Promise.all([
-    listAwaitingApproval(db),
-    listBatchesAwaitingApproval(db),
+    listAwaitingApproval(db, user.merchantId),
+    listBatchesAwaitingApproval(db, user.merchantId),
     getTranslations("approvals"),
     getFormatter(),
   ]);

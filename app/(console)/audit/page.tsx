@@ -24,12 +24,15 @@ function codes(tree: unknown, prefix = ""): string[] {
 type Search = Record<string, string | undefined>;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
-  await requirePageUser();
+  const user = await requirePageUser();
   const t = await getTranslations("audit");
   const params = await searchParams;
   const filters = auditFiltersSchema.parse(params);
   const db = getDb();
-  const [{ rows, nextCursor }, logged] = await Promise.all([listAuditEntries(db, filters), listAuditActions(db)]);
+  const [{ rows, nextCursor }, logged] = await Promise.all([
+    listAuditEntries(db, { merchantId: user.merchantId, withUnattributed: user.platformAdmin }, filters),
+    listAuditActions(db),
+  ]);
   const actionLabel = (code: string) => (t.has(`actions.${code}`) ? t(`actions.${code}`) : code);
   // Every action the console writes, and any other the log holds (older or newer code), once each.
   const actions = [

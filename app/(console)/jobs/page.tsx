@@ -3,7 +3,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { DataTable, type Column } from "@/components/data-table";
 import { DateTime } from "@/components/date-time";
 import { PageHeader } from "@/components/page-header";
-import { requirePageUser } from "@/app/_server/session";
+import { requireConsoleUser } from "@/app/_server/session";
 import { getDb } from "@/lib/db/client";
 import { deadJobs, queueCounts, type DeadJob, type QueueCount } from "@/lib/jobs/queries";
 
@@ -13,7 +13,7 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function JobsPage() {
-  await requirePageUser("manageMerchants");
+  await requireConsoleUser("manageMerchants");
   const [t, format] = await Promise.all([getTranslations("jobs"), getFormatter()]);
   // pg-boss's states; one it adds later still shows, as its own name.
   const state = (value: string) => (t.has(`states.${value}`) ? t(`states.${value}`) : value);

@@ -26,8 +26,8 @@ const TAKEN: Partial<Record<NotificationOutcome, BilingualText>> = {
 export const reapplyNotificationAction = defineAction(
   "reapplyNotification",
   z.object({ id: z.coerce.number().int().positive() }),
-  async ({ id }, { actor }): Promise<ActionResult<{ outcome: NotificationOutcome }>> => {
-    const result = await reapplyNotification(getDb(), id, actor);
+  async ({ id }, { user, actor }): Promise<ActionResult<{ outcome: NotificationOutcome }>> => {
+    const result = await reapplyNotification(getDb(), user.merchantId, id, actor);
     if (!result.ok) return failure(result.error.code, result.error.message);
     const settled = result.value;
     revalidatePath("/notifications");

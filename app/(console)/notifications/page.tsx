@@ -28,7 +28,8 @@ export default async function NotificationsPage({ searchParams }: { searchParams
   const t = await getTranslations("notifications");
   const params = await searchParams;
   const filters = notificationFiltersSchema.parse(params);
-  const { rows, nextCursor } = await listNotifications(getDb(), filters);
+  const scope = { merchantId: user.merchantId, withUnattributed: user.platformAdmin };
+  const { rows, nextCursor } = await listNotifications(getDb(), scope, filters);
   const filtered = Object.entries(filters).some(([key, value]) => key !== "after" && value !== undefined);
   const any = { value: "", label: t("filters.any") };
   // A shared URL may name an event type not in the list; it stays selectable so the filter shows what is applied.

@@ -18,7 +18,6 @@ import { Badge, ORDER_STATE_TONES } from "@/components/status-badge";
 import { requirePageUser } from "@/app/_server/session";
 import { timeFormat } from "@/app/_server/time-format";
 import { getDb } from "@/lib/db/client";
-import { listMerchants } from "@/lib/db/queries/merchants";
 import { listOrders, ORDER_REFUND_STATES, parseOrderFilters, type OrderListRow } from "@/lib/db/queries/orders";
 import { MAX_REFUNDS_PER_ORDER } from "@/lib/refunds/status";
 
@@ -35,7 +34,7 @@ interface RowFormat {
   state: (state: OrderListRow["state"]) => string;
 }
 
-function columns(t: Translate, format: RowFormat, showMerchant: boolean): Column<OrderListRow>[] {
+function columns(t: Translate, format: RowFormat): Column<OrderListRow>[] {
   return [
     { header: t("columns.paidAt"), cell: (o) => <BeijingTime value={o.paidAt} format={format.time} /> },
     {
@@ -46,14 +45,6 @@ function columns(t: Translate, format: RowFormat, showMerchant: boolean): Column
         </Link>
       ),
     },
-    ...(showMerchant
-      ? [
-          {
-            header: t("columns.merchant"),
-            cell: (o: OrderListRow) => <span className="text-slate-600">{o.merchantName}</span>,
-          },
-        ]
-      : []),
     {
       header: t("columns.description"),
       cell: (o) => <span className="line-clamp-1 max-w-64 text-slate-600">{o.description}</span>,
@@ -93,19 +84,15 @@ function filterQuery(params: Search): string {
 }
 
 export default async function OrdersPage({ searchParams }: { searchParams: Promise<Search> }) {
-  await requirePageUser();
+  const user = await requirePageUser();
   const params = await searchParams;
   const filters = parseOrderFilters(params);
-  const db = getDb();
-  const [{ rows, nextCursor }, merchants, t, tStatus, time] = await Promise.all([
-    listOrders(db, filters),
-    listMerchants(db),
+  const [{ rows, nextCursor }, t, tStatus, time] = await Promise.all([
+    listOrders(getDb(), user.merchantId, filters),
     getTranslations("orders.list"),
     getTranslations("status.order"),
     timeFormat(),
   ]);
-  // With one merchant a merchant filter (and column) would only add noise.
-  const manyMerchants = merchants.length > 1;
 
   return (
     <>
@@ -126,18 +113,6 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         <FilterField label={t("search")}>
           <FilterInput name="q" defaultValue={params.q} placeholder={t("searchPlaceholder")} className="w-72" />
         </FilterField>
-        {manyMerchants && (
-          <FilterField label={t("merchant")}>
-            <FilterSelect
-              name="merchant"
-              defaultValue={filters.merchant}
-              options={[
-                { value: "", label: t("anyMerchant") },
-                ...merchants.map((m) => ({ value: m.id, label: m.displayName })),
-              ]}
-            />
-          </FilterField>
-        )}
         <FilterField label={t("refundState")}>
           <FilterSelect
             name="state"
@@ -152,7 +127,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         <AmountRangeFields params={params} />
       </FilterBar>
       <DataTable
-        columns={columns(t, { time, state: (state) => tStatus(state) }, manyMerchants)}
+        columns={columns(t, { time, state: (state) => tStatus(state) })}
         rows={rows}
         rowKey={(o) => o.id}
         empty={t("empty")}

@@ -25,14 +25,11 @@ function refreshed<T>(data: T): ActionResult<T> {
   return { ok: true, data };
 }
 
-/** Reconciles one merchant's bill of any past day now, as the daily job would. */
+/** Reconciles the current merchant's bill of any past day now, as the daily job would. */
 export const runReconciliationAction = defineAction(
   "resolveReconciliation",
-  z.object({ merchantId: z.uuid(), billDate: z.string() }),
-  async (
-    { merchantId, billDate },
-    { actor },
-  ): Promise<ActionResult<{ billDate: string; status: string; dayId: number }>> => {
+  z.object({ billDate: z.string() }),
+  async ({ billDate }, { user, actor }): Promise<ActionResult<{ billDate: string; status: string; dayId: number }>> => {
     if (!isPastBillDate(billDate, new Date())) {
       return failure(
         "BILL_DATE_INVALID",
@@ -41,7 +38,11 @@ export const runReconciliationAction = defineAction(
       );
     }
     const db = getDb();
-    const outcome = await runReconciliation(db, (m) => billSourceForMerchant(db, m), { merchantId, billDate, actor });
+    const outcome = await runReconciliation(db, (m) => billSourceForMerchant(db, m), {
+      merchantId: user.merchantId,
+      billDate,
+      actor,
+    });
     return refreshed({ billDate, status: outcome.day.status, dayId: outcome.day.id });
   },
 );
@@ -54,15 +55,24 @@ export const queryMismatchAction = defineAction(
   "resolveReconciliation",
   z.object({ id }),
   async (input, { user, actor }) =>
-    answered(await queryWechatForMismatch(getDb(), consoleGateways(getDb(), user.id), input.id, { actor })),
+    answered(
+      await queryWechatForMismatch(getDb(), consoleGateways(getDb(), user.id), input.id, {
+        merchantId: user.merchantId,
+        actor,
+      }),
+    ),
 );
 
-export const acceptMismatchAction = defineAction("resolveReconciliation", z.object({ id }), async (input, { actor }) =>
-  answered(await acceptBillValue(getDb(), input.id, { actor })),
+export const acceptMismatchAction = defineAction(
+  "resolveReconciliation",
+  z.object({ id }),
+  async (input, { user, actor }) =>
+    answered(await acceptBillValue(getDb(), input.id, { merchantId: user.merchantId, actor })),
 );
 
 export const explainMismatchAction = defineAction(
   "resolveReconciliation",
   z.object({ id, note: z.string().max(500) }),
-  async (input, { actor }) => answered(await explainMismatch(getDb(), input.id, input.note, { actor })),
+  async (input, { user, actor }) =>
+    answered(await explainMismatch(getDb(), input.id, input.note, { merchantId: user.merchantId, actor })),
 );

@@ -9,7 +9,6 @@ import { PageHeader } from "@/components/page-header";
 import { requirePageUser } from "@/app/_server/session";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
-import { merchants } from "@/lib/db/schema";
 import { previousBillDate } from "@/lib/reconciliation/bill-date";
 import { listBillDays, listMismatches, type BillDayRow } from "@/lib/reconciliation/queries";
 import { MismatchTable } from "./mismatch-table";
@@ -26,13 +25,9 @@ export default async function ReconciliationPage() {
   const t = await getTranslations("reconciliation");
   const db = getDb();
   const mayResolve = can(user.role, "resolveReconciliation");
-  const [days, open, merchantRows] = await Promise.all([
-    listBillDays(db),
-    listMismatches(db, { openOnly: true }),
-    db
-      .select({ id: merchants.id, name: merchants.displayName, active: merchants.active })
-      .from(merchants)
-      .orderBy(merchants.displayName),
+  const [days, open] = await Promise.all([
+    listBillDays(db, user.merchantId),
+    listMismatches(db, user.merchantId, { openOnly: true }),
   ]);
 
   const columns: Column<BillDayRow>[] = [
@@ -84,7 +79,7 @@ export default async function ReconciliationPage() {
       <PageHeader title={t("title")} subtitle={t("subtitle")} />
       {mayResolve && (
         <section aria-label={t("run.submit")} className="mb-6 rounded-lg border border-slate-200 bg-white p-3">
-          <RunForm merchants={merchantRows.filter((m) => m.active)} defaultDate={previousBillDate(new Date())} />
+          <RunForm defaultDate={previousBillDate(new Date())} />
         </section>
       )}
       <section aria-labelledby="mismatch-queue" className="mb-6">

@@ -10,49 +10,22 @@ type Answer = ActionResult<{ billDate: string; status: string; dayId: number }> 
 const INPUT =
   "mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
 
-/** Reconcile a merchant's bill of any past day now (a re-run replaces the day's lines and re-checks its mismatches). */
-export function RunForm({
-  merchants,
-  defaultDate,
-  fixed,
-}: {
-  merchants: { id: string; name: string }[];
-  defaultDate: string;
-  fixed?: { merchantId: string };
-}) {
+/**
+ * Reconcile the current merchant's bill of any past day now (a re-run replaces the day's lines and re-checks its
+ * mismatches). `fixed`: re-run exactly `defaultDate`, as a bill day's page does.
+ */
+export function RunForm({ defaultDate, fixed = false }: { defaultDate: string; fixed?: boolean }) {
   const t = useTranslations("reconciliation");
   const [answer, action, pending] = useActionState<Answer, FormData>(runReconciliationAction, null);
   return (
     <form action={action} className="flex flex-wrap items-end gap-3">
       {fixed ? (
-        <>
-          <input type="hidden" name="merchantId" value={fixed.merchantId} />
-          <input type="hidden" name="billDate" value={defaultDate} />
-        </>
+        <input type="hidden" name="billDate" value={defaultDate} />
       ) : (
-        <>
-          <label className="block text-xs font-medium text-slate-600">
-            {t("run.merchant")}
-            <select name="merchantId" className={INPUT}>
-              {merchants.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="block text-xs font-medium text-slate-600">
-            {t("run.date")}
-            <input
-              type="date"
-              name="billDate"
-              required
-              defaultValue={defaultDate}
-              max={defaultDate}
-              className={INPUT}
-            />
-          </label>
-        </>
+        <label className="block text-xs font-medium text-slate-600">
+          {t("run.date")}
+          <input type="date" name="billDate" required defaultValue={defaultDate} max={defaultDate} className={INPUT} />
+        </label>
       )}
       <button
         type="submit"

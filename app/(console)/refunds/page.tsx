@@ -20,7 +20,6 @@ import { requirePageUser } from "@/app/_server/session";
 import { timeFormat } from "@/app/_server/time-format";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
-import { listMerchants } from "@/lib/db/queries/merchants";
 import {
   countNeedingAttention,
   listRefundRequesters,
@@ -51,7 +50,7 @@ function attentionReason(r: RefundListRow): "abnormal" | "unknown" | "retrying" 
   return null;
 }
 
-function columns(t: Translate, format: RowFormat, showMerchant: boolean): Column<RefundListRow>[] {
+function columns(t: Translate, format: RowFormat): Column<RefundListRow>[] {
   return [
     { header: t("columns.createdAt"), cell: (r) => <BeijingTime value={r.createdAt} format={format.time} /> },
     {
@@ -76,14 +75,6 @@ function columns(t: Translate, format: RowFormat, showMerchant: boolean): Column
         </Link>
       ),
     },
-    ...(showMerchant
-      ? [
-          {
-            header: t("columns.merchant"),
-            cell: (r: RefundListRow) => <span className="text-slate-600">{r.merchantName}</span>,
-          },
-        ]
-      : []),
     { header: t("columns.amount"), align: "right", cell: (r) => <Money fen={r.amountFen} /> },
     {
       header: t("columns.status"),
@@ -148,13 +139,11 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
   const params = await searchParams;
   const filters = parseRefundFilters(params);
   const db = getDb();
-  const [{ rows, nextCursor }, requesters, merchants, attentionCount] = await Promise.all([
-    listRefunds(db, filters),
-    listRefundRequesters(db),
-    listMerchants(db),
-    countNeedingAttention(db),
+  const [{ rows, nextCursor }, requesters, attentionCount] = await Promise.all([
+    listRefunds(db, user.merchantId, filters),
+    listRefundRequesters(db, user.merchantId),
+    countNeedingAttention(db, user.merchantId),
   ]);
-  const showMerchant = merchants.length > 1;
   const attention = filters.attention === "1";
   const all = queryWithout(params, "attention").toString();
   const flagged = new URLSearchParams([...queryWithout(params, "attention"), ["attention", "1"]]).toString();
@@ -220,18 +209,6 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
             ]}
           />
         </FilterField>
-        {showMerchant && (
-          <FilterField label={t("filters.merchant")}>
-            <FilterSelect
-              name="merchant"
-              defaultValue={params.merchant}
-              options={[
-                { value: "", label: t("filters.anyMerchant") },
-                ...merchants.map((m) => ({ value: m.id, label: `${m.displayName} (${m.mchid})` })),
-              ]}
-            />
-          </FilterField>
-        )}
         <FilterField label={t("filters.requestedBy")}>
           <FilterSelect
             name="operator"
@@ -246,7 +223,7 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
         <AmountRangeFields params={params} />
       </FilterBar>
       <DataTable
-        columns={columns(t, { time, status: (status) => tStatus(status) }, showMerchant)}
+        columns={columns(t, { time, status: (status) => tStatus(status) })}
         rows={rows}
         rowKey={(r) => r.id}
         rowClassName={(r) => (attentionReason(r) ? "bg-red-50/70 hover:bg-red-50" : undefined)}

@@ -22,7 +22,10 @@ const mono = (value: string | null) => (value ? <span className="font-mono text-
 export default async function SettingsPage() {
   const user = await requirePageUser();
   const [t, common] = await Promise.all([getTranslations("settings"), getTranslations("common")]);
-  const merchants = await listMerchants(getDb());
+  const merchants = await listMerchants(
+    getDb(),
+    user.merchants.map((m) => m.id),
+  );
   // Every permission has its description in the messages (settings.permissions.<permission>); the key test keeps both languages complete.
   const permissions = Object.entries(PERMISSIONS) as [Permission, (typeof PERMISSIONS)[Permission]][];
   // A credentials reference other than the known sources is shown as it is stored.

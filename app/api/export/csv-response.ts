@@ -1,10 +1,10 @@
 import "server-only";
 import { createTranslator, type Messages } from "next-intl";
 import type { NextRequest } from "next/server";
-import { auditActor, currentUser } from "@/app/_server/session";
+import { routeUser } from "@/app/_server/route-user";
+import { auditActor } from "@/app/_server/session";
 import { loadMessages } from "@/i18n/messages";
 import { appendAudit } from "@/lib/audit/append";
-import { can } from "@/lib/auth/roles";
 import { getDb, type Database } from "@/lib/db/client";
 import { csvContentDisposition } from "@/lib/exports/filename";
 import { LOCALE_COOKIE, pickLocale } from "@/lib/locale";
@@ -16,7 +16,12 @@ interface CsvExport<Filters extends { after?: string }> {
   kind: "orders" | "refunds";
   /** The list page's own parser, so the file holds exactly what the list shows. */
   parse: (params: Record<string, string | undefined>) => Filters;
-  stream: (db: Database, filters: Omit<Filters, "after">, t: ExportTranslator) => ReadableStream<Uint8Array>;
+  stream: (
+    db: Database,
+    merchantId: string,
+    filters: Omit<Filters, "after">,
+    t: ExportTranslator,
+  ) => ReadableStream<Uint8Array>;
 }
 
 /**
@@ -28,9 +33,8 @@ export async function csvExportResponse<Filters extends { after?: string }>(
   request: NextRequest,
   spec: CsvExport<Filters>,
 ): Promise<Response> {
-  const user = await currentUser();
-  if (!user) return Response.json({ code: "UNAUTHENTICATED" }, { status: 401 });
-  if (!can(user.role, "read")) return Response.json({ code: "FORBIDDEN" }, { status: 403 });
+  const user = await routeUser();
+  if (user instanceof Response) return user;
 
   // The page cursor is the list's paging, not a filter: the file holds every matching row.
   const { after: _page, ...filters } = spec.parse(Object.fromEntries(request.nextUrl.searchParams));
@@ -41,9 +45,10 @@ export async function csvExportResponse<Filters extends { after?: string }>(
   );
   const t: ExportTranslator = createTranslator({ locale, messages: loadMessages(locale) as Messages });
   const db = getDb();
-  await appendAudit(db, await auditActor(user), `export.${spec.kind}`, null, { filters });
+  const target = { type: spec.kind, id: "csv", merchantId: user.merchantId };
+  await appendAudit(db, await auditActor(user), `export.${spec.kind}`, target, { filters });
 
-  return new Response(spec.stream(db, filters, t), {
+  return new Response(spec.stream(db, user.merchantId, filters, t), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": csvContentDisposition(spec.kind, t(`exports.${spec.kind}.fileName`), new Date()),

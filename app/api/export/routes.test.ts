@@ -6,7 +6,8 @@ import type { CurrentUser } from "@/app/_server/session";
 import { setDbForTests } from "@/lib/db/client";
 import { auditLog, refunds } from "@/lib/db/schema";
 import { createTestDb, type TestDatabase } from "@/tests/db";
-import { createPaidOrder, createUser } from "@/tests/fixtures/orders";
+import { createPaidOrder, createUser, defaultMerchantId } from "@/tests/fixtures/orders";
+import { sessionUser } from "@/tests/fixtures/session";
 
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
 vi.mock("@/app/_server/session", () => ({
@@ -34,7 +35,7 @@ describe("GET /api/export/refunds and /api/export/orders", () => {
     t = await createTestDb();
     setDbForTests(t.db);
     const user = await createUser(t.db, "viewer");
-    viewer = { id: user.id, email: user.email, name: user.name, role: "viewer", locale: null };
+    viewer = sessionUser(user, "viewer", await defaultMerchantId(t.db));
     const order = await createPaidOrder(t.db, { outTradeNo: "ORDER-EXPORT", totalFen: 5000 });
     await t.db.insert(refunds).values([
       { orderId: order.id, merchantId: order.merchantId, outRefundNo: "R-OK", amountFen: 1999, status: "SUCCESS" },

@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from "@/lib/audit/append";
 import type { Database } from "@/lib/db/client";
 import { createTestDb, type TestDatabase } from "@/tests/db";
 import { apiRequest, createTestKey, params } from "@/tests/fixtures/merchant-api";
+import { defaultMerchantId } from "@/tests/fixtures/orders";
 
 // The routes call getDb(); point it at this file's database.
 const holder = vi.hoisted(() => ({ db: undefined as Database | undefined }));
@@ -45,9 +46,9 @@ describe("merchant API: authentication and request bodies", () => {
   });
 
   it("refuses a wrong key, another scheme, and a revoked key alike", async () => {
-    const revokedKey = await createTestKey(t.db);
+    const revokedKey = await createTestKey(t.db, await defaultMerchantId(t.db));
     const principal = await authenticateApiKey(t.db, revokedKey);
-    await revokeApiKey(t.db, { id: principal!.keyId, actor: SYSTEM_ACTOR });
+    await revokeApiKey(t.db, { id: principal!.keyId, merchantId: principal!.merchantId!, actor: SYSTEM_ACTOR });
     const attempts = [
       { authorization: `Bearer ${key.slice(0, -1)}${key.endsWith("0") ? "1" : "0"}` },
       { authorization: `Basic ${Buffer.from(`${key}:`).toString("base64")}` },

@@ -69,7 +69,7 @@ describe("API keys are valid only for their merchant", () => {
       actor: admin,
     });
     expect((await read(orderA, key)).status).toBe(200);
-    await revokeApiKey(t.db, { id: apiKey.id, actor: admin });
+    await revokeApiKey(t.db, { id: apiKey.id, merchantId: apiKey.merchantId!, actor: admin });
     expect((await read(orderA, key)).status).toBe(401);
   });
 });

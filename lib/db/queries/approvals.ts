@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { bulkBatches, merchants, orders, refunds, users } from "../schema";
 
@@ -6,7 +6,7 @@ import { bulkBatches, merchants, orders, refunds, users } from "../schema";
  * Refunds waiting for an approver, oldest first (the longest wait is decided first). No paging: the queue is what
  * approvers work through, and refunds_status_created_at_idx serves it.
  */
-export async function listAwaitingApproval(db: Db) {
+export async function listAwaitingApproval(db: Db, merchantId: string) {
   return db
     .select({
       id: refunds.id,
@@ -26,14 +26,14 @@ export async function listAwaitingApproval(db: Db) {
     .innerJoin(orders, eq(orders.id, refunds.orderId))
     .innerJoin(merchants, eq(merchants.id, refunds.merchantId))
     .leftJoin(users, eq(users.id, refunds.requestedBy))
-    .where(eq(refunds.status, "AWAITING_APPROVAL"))
+    .where(and(eq(refunds.merchantId, merchantId), eq(refunds.status, "AWAITING_APPROVAL")))
     .orderBy(asc(refunds.createdAt), asc(refunds.id));
 }
 
 export type AwaitingApprovalRow = Awaited<ReturnType<typeof listAwaitingApproval>>[number];
 
 /** Bulk batches an approver decides on as a whole, oldest first. */
-export async function listBatchesAwaitingApproval(db: Db) {
+export async function listBatchesAwaitingApproval(db: Db, merchantId: string) {
   return db
     .select({
       id: bulkBatches.id,
@@ -49,7 +49,7 @@ export async function listBatchesAwaitingApproval(db: Db) {
     .from(bulkBatches)
     .innerJoin(merchants, eq(merchants.id, bulkBatches.merchantId))
     .leftJoin(users, eq(users.id, bulkBatches.createdBy))
-    .where(eq(bulkBatches.status, "AWAITING_APPROVAL"))
+    .where(and(eq(bulkBatches.merchantId, merchantId), eq(bulkBatches.status, "AWAITING_APPROVAL")))
     .orderBy(asc(bulkBatches.createdAt), asc(bulkBatches.id));
 }
 

@@ -1,22 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../../tests/db";
-import { createUser } from "../../../tests/fixtures/orders";
+import { createMerchant } from "../../../tests/fixtures/merchant-api";
+import { createUser, defaultMerchantId } from "../../../tests/fixtures/orders";
 import { appendAudit, SYSTEM_ACTOR } from "../../audit/append";
 import { auditLog } from "../schema";
 import { auditFiltersSchema, listAuditActions, listAuditEntries, type AuditFilters } from "./audit";
+import type { LogScope } from "./scope";
 
 describe("audit queries", () => {
   let t: TestDatabase;
   let olgaId: string;
+  /** A platform admin's view of the test merchant: its rows and the platform's (no merchant). */
+  let platform: LogScope;
   const noFilters: AuditFilters = auditFiltersSchema.parse({});
   const actions = async (filters: Partial<AuditFilters>, pageSize = 50) =>
-    (await listAuditEntries(t.db, { ...noFilters, ...filters }, pageSize)).rows.map((r) => r.action);
+    (await listAuditEntries(t.db, platform, { ...noFilters, ...filters }, pageSize)).rows.map((r) => r.action);
 
   beforeAll(async () => {
     t = await createTestDb();
     const admin = { id: null, label: "Admin@Example.com", ip: "10.0.0.1" };
     const olga = await createUser(t.db, "operator", "olga@example.com");
     olgaId = olga.id;
+    platform = { merchantId: await defaultMerchantId(t.db), withUnattributed: true };
     await t.db.insert(auditLog).values([
       { actorLabel: "50%_off@example.com", action: "auth.login_failed", at: new Date("2024-04-30T15:00:00Z") },
       // 16:30Z is already 1 May in Beijing. The actor's name (`operator`) is joined in; a `user` target shows its email.
@@ -41,7 +46,7 @@ describe("audit queries", () => {
   afterAll(() => t.drop());
 
   it("lists newest first, ties broken by id, with target, details, the actor's name and a target user's email", async () => {
-    const { rows } = await listAuditEntries(t.db, noFilters);
+    const { rows } = await listAuditEntries(t.db, platform, noFilters);
     expect(rows.map((r) => r.action)).toEqual([
       "notification.rejected",
       "refund.requested",
@@ -75,7 +80,7 @@ describe("audit queries", () => {
       const seen: string[] = [];
       let after: string | undefined;
       do {
-        const page = await listAuditEntries(t.db, { ...noFilters, after }, size);
+        const page = await listAuditEntries(t.db, platform, { ...noFilters, after }, size);
         seen.push(...page.rows.map((r) => r.action));
         after = page.nextCursor ?? undefined;
       } while (after);
@@ -124,5 +129,24 @@ describe("audit queries", () => {
       "refund.approved",
       "refund.requested",
     ]);
+  });
+
+  it("shows a merchant's users their merchant's rows only; the platform's rows only to platform admins", async () => {
+    const other = await createMerchant(t.db, "Other shop");
+    await appendAudit(t.db, SYSTEM_ACTOR, "refund.requested", {
+      type: "refund",
+      id: "R-MINE",
+      merchantId: platform.merchantId,
+    });
+    await appendAudit(t.db, SYSTEM_ACTOR, "refund.requested", { type: "refund", id: "R-THEIRS", merchantId: other.id });
+    const targets = async (scope: LogScope) =>
+      (await listAuditEntries(t.db, scope, noFilters)).rows.map((r) => r.targetId);
+    const merchantOnly = await targets({ merchantId: platform.merchantId, withUnattributed: false });
+    expect(merchantOnly).toEqual(["R-MINE"]);
+    const withPlatform = await targets(platform);
+    expect(withPlatform).toContain("R-MINE");
+    expect(withPlatform).toContain("R1");
+    expect(withPlatform).not.toContain("R-THEIRS");
+    expect(await targets({ merchantId: other.id, withUnattributed: false })).toEqual(["R-THEIRS"]);
   });
 });

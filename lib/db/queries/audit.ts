@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Db } from "../client";
 import { auditLog, users } from "../schema";
 import { beijingDayRange, containsPattern, dayParam } from "./filters";
+import { logScopeCondition, type LogScope } from "./scope";
 import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
 
 /**
@@ -24,8 +25,8 @@ const actors = alias(users, "actors");
 /** The user a `user` target names (its id is stored as text), to show their email rather than a UUID. */
 const targetUsers = alias(users, "target_users");
 
-export async function listAuditEntries(db: Db, filters: AuditFilters, pageSize = 50) {
-  const conditions: (SQL | undefined)[] = [];
+export async function listAuditEntries(db: Db, scope: LogScope, filters: AuditFilters, pageSize = 50) {
+  const conditions: (SQL | undefined)[] = [logScopeCondition(auditLog.merchantId, scope)];
   if (filters.action) conditions.push(eq(auditLog.action, filters.action));
   // Part of an email or a name, any case: the label may be an email, `system`, `api-key:<prefix>` or a mistyped sign-in.
   if (filters.actor) {

@@ -46,10 +46,9 @@ describe("dashboard range from the URL", () => {
     expect(presetRange(7, new Date("2024-06-30T15:59:59Z")).to).toBe("2024-06-30");
   });
 
-  it("keeps a valid merchant id only", () => {
-    const id = "7f0c2a9e-1b2c-4d3e-8f40-123456789abc";
-    expect(parseDashboardParams({ merchant: id }, NOW).merchantId).toBe(id);
-    expect(parseDashboardParams({ merchant: "x" }, NOW).merchantId).toBeUndefined();
+  it("takes no merchant from the URL: the merchant is the session's", () => {
+    const parsed = parseDashboardParams({ merchant: "7f0c2a9e-1b2c-4d3e-8f40-123456789abc" }, NOW);
+    expect(Object.keys(parsed)).toEqual(["range"]);
   });
 });
 
@@ -126,38 +125,35 @@ describe("dashboard queries", () => {
 
   const range = parseDashboardParams({ from: "2024-06-28", to: "2024-06-30" }, NOW).range;
 
-  it("sums refunds requested on the range's Beijing days, with exact median and p90 times to success", async () => {
-    const summary = await rangeSummary(t.db, range);
+  it("sums the merchant's refunds requested on the range's Beijing days, with exact median and p90 times to success", async () => {
+    const summary = await rangeSummary(t.db, range, merchantA);
     expect(summary).toEqual({
-      requestedCount: 11,
-      refundedCount: 4,
-      refundedFen: 1999 + 10 + 5000 + 700,
-      finalCount: 7,
+      requestedCount: 10,
+      refundedCount: 3,
+      refundedFen: 1999 + 10 + 5000,
+      finalCount: 6,
       closedCount: 1,
       abnormalCount: 1,
       failedCount: 1,
-      // percentile_cont over 30, 60, 120, 600 s.
-      p50SuccessSeconds: 90,
-      p90SuccessSeconds: 456,
-    });
-    expect(outcomeRate(summary.refundedCount, summary)).toBeCloseTo(4 / 7);
-  });
-
-  it("narrows to one merchant", async () => {
-    const summary = await rangeSummary(t.db, range, merchantA);
-    expect(summary).toMatchObject({
-      requestedCount: 10,
-      refundedCount: 3,
-      refundedFen: 7009,
-      finalCount: 6,
+      // percentile_cont over 60, 120, 600 s.
       p50SuccessSeconds: 120,
       p90SuccessSeconds: 504,
+    });
+    expect(outcomeRate(summary.refundedCount, summary)).toBeCloseTo(3 / 6);
+  });
+
+  it("never counts another merchant's refunds", async () => {
+    expect(await rangeSummary(t.db, range, merchantB)).toMatchObject({
+      requestedCount: 1,
+      refundedCount: 1,
+      refundedFen: 700,
+      p50SuccessSeconds: 30,
     });
   });
 
   it("shows an empty range as zeros and no times, and no rates", async () => {
     const empty = parseDashboardParams({ from: "2023-01-01", to: "2023-01-31" }, NOW).range;
-    const summary = await rangeSummary(t.db, empty);
+    const summary = await rangeSummary(t.db, empty, merchantA);
     expect(summary).toEqual({
       requestedCount: 0,
       refundedCount: 0,
@@ -171,20 +167,20 @@ describe("dashboard queries", () => {
     });
     expect(outcomeRate(0, summary)).toBeNull();
     expect(
-      (await dailySeries(t.db, empty)).every(
+      (await dailySeries(t.db, empty, merchantA)).every(
         (d) => d.refundedFen === 0 && Object.values(d.byStatus).every((n) => n === 0),
       ),
     ).toBe(true);
   });
 
   it("counts what is in flight and needs attention now, whatever the range", async () => {
-    expect(await currentState(t.db)).toEqual({
-      inFlightCount: 4,
-      inFlightFen: 400 + 500 + 600 + 800,
+    expect(await currentState(t.db, merchantA)).toEqual({
+      inFlightCount: 3,
+      inFlightFen: 400 + 500 + 600,
       abnormalCount: 1,
       failedCount: 1,
       outcomeUnknownCount: 1,
-      pendingWithErrorCount: 2,
+      pendingWithErrorCount: 1,
     });
     expect(await currentState(t.db, merchantB)).toEqual({
       inFlightCount: 1,
@@ -197,16 +193,17 @@ describe("dashboard queries", () => {
   });
 
   it("has one point per Beijing day, empty days as zeros, split by status", async () => {
-    const series = await dailySeries(t.db, parseDashboardParams({ from: "2024-06-26", to: "2024-06-30" }, NOW).range);
+    const days = parseDashboardParams({ from: "2024-06-26", to: "2024-06-30" }, NOW).range;
+    const series = await dailySeries(t.db, days, merchantA);
     expect(series.map((d) => [d.day, d.refundedFen, d.refundedCount])).toEqual([
       ["2024-06-26", 0, 0],
       ["2024-06-27", 123, 1],
       ["2024-06-28", 2009, 2],
-      ["2024-06-29", 700, 1],
+      ["2024-06-29", 0, 0],
       ["2024-06-30", 5000, 1],
     ]);
     expect(series[3]!.byStatus).toEqual({
-      SUCCESS: 1,
+      SUCCESS: 0,
       PROCESSING: 0,
       PENDING: 1,
       AWAITING_APPROVAL: 0,

@@ -45,7 +45,6 @@ const dashboardParamsSchema = z.object({
     .catch(undefined),
   from: dayParam,
   to: dayParam,
-  merchant: z.string().uuid().optional().catch(undefined),
 });
 
 /** The last `days` Beijing days, today included. */
@@ -55,28 +54,22 @@ export function presetRange(days: DashboardPreset, now: Date): DashboardRange {
 }
 
 /**
- * The dashboard's URL: a rolling preset (`days=7|30|90`) or a custom `from`–`to`, and a merchant. Anything invalid
+ * The dashboard's URL: a rolling preset (`days=7|30|90`) or a custom `from`–`to`. Anything invalid
  * (an unreal day, a reversed or over-long range) falls back to the last 30 days, as list filters drop bad values.
  */
-export function parseDashboardParams(
-  params: Record<string, string | undefined>,
-  now: Date,
-): { range: DashboardRange; merchantId?: string } {
+export function parseDashboardParams(params: Record<string, string | undefined>, now: Date): { range: DashboardRange } {
   const parsed = dashboardParamsSchema.parse(params);
   let range = presetRange(parsed.days ?? DEFAULT_PRESET, now);
   if (!parsed.days && parsed.from && parsed.to && isRealDay(parsed.from) && isRealDay(parsed.to)) {
     const days = dayNumber(parsed.to) - dayNumber(parsed.from) + 1;
     if (days >= 1 && days <= MAX_RANGE_DAYS) range = { from: parsed.from, to: parsed.to, days, preset: null };
   }
-  return { range, merchantId: parsed.merchant };
+  return { range };
 }
 
-/** Refunds the range counts: requested on one of its Beijing days, for the merchant if one is chosen. */
-function inRange(range: DashboardRange, merchantId: string | undefined): SQL | undefined {
-  return and(
-    ...beijingDayRange(refunds.createdAt, range.from, range.to),
-    merchantId ? eq(refunds.merchantId, merchantId) : undefined,
-  );
+/** Refunds the range counts: the merchant's, requested on one of its Beijing days. */
+function inRange(range: DashboardRange, merchantId: string): SQL | undefined {
+  return and(eq(refunds.merchantId, merchantId), ...beijingDayRange(refunds.createdAt, range.from, range.to));
 }
 
 /** Outcomes WeChat settled; REJECTED is an approver's decision before anything was sent, so it is no outcome. */
@@ -103,7 +96,7 @@ export interface RangeSummary {
   p90SuccessSeconds: number | null;
 }
 
-export async function rangeSummary(db: Db, range: DashboardRange, merchantId?: string): Promise<RangeSummary> {
+export async function rangeSummary(db: Db, range: DashboardRange, merchantId: string): Promise<RangeSummary> {
   const [row] = await db
     .select({
       requestedCount: sql<number>`count(*)`.mapWith(Number),
@@ -142,7 +135,7 @@ export interface CurrentState {
 }
 
 /** What is in flight and what needs someone now, whatever the range: open problems do not age out of view. */
-export async function currentState(db: Db, merchantId?: string): Promise<CurrentState> {
+export async function currentState(db: Db, merchantId: string): Promise<CurrentState> {
   const pending = isStatus("PENDING");
   const [row] = await db
     .select({
@@ -157,12 +150,7 @@ export async function currentState(db: Db, merchantId?: string): Promise<Current
       pendingWithErrorCount: countWhere(sql`${pending} and ${refunds.lastErrorCode} is not null`),
     })
     .from(refunds)
-    .where(
-      and(
-        inArray(refunds.status, [...IN_FLIGHT, "ABNORMAL", "FAILED"]),
-        merchantId ? eq(refunds.merchantId, merchantId) : undefined,
-      ),
-    );
+    .where(and(eq(refunds.merchantId, merchantId), inArray(refunds.status, [...IN_FLIGHT, "ABNORMAL", "FAILED"])));
   return row!;
 }
 
@@ -187,7 +175,7 @@ const STATUSES: RefundStatus[] = [
 ];
 
 /** One point per Beijing day of the range, days without refunds included (as zeros). */
-export async function dailySeries(db: Db, range: DashboardRange, merchantId?: string): Promise<DayPoint[]> {
+export async function dailySeries(db: Db, range: DashboardRange, merchantId: string): Promise<DayPoint[]> {
   const day = sql`date_trunc('day', ${refunds.createdAt}, 'Asia/Shanghai')`;
   const perStatus = STATUSES.map((s) => sql`count(*) filter (where ${isStatus(s)})::int as ${sql.identifier(s)}`);
   const rows = await db.execute<Record<string, string | number>>(sql`

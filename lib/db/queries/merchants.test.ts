@@ -9,6 +9,7 @@ describe("listMerchants", () => {
   beforeAll(async () => {
     t = await createTestDb();
     await t.db.insert(merchants).values([
+      { mchid: "1900000300", appid: "wx3", displayName: "Not theirs" },
       { mchid: "1900000109", appid: "wx1", displayName: "Zeta", merchantSerialNo: "SERIAL" },
       {
         mchid: "1900000100",
@@ -23,8 +24,10 @@ describe("listMerchants", () => {
   });
   afterAll(() => t.drop());
 
-  it("lists merchants by name with their display columns only", async () => {
-    const rows = await listMerchants(t.db);
+  it("lists the given merchants by name with their display columns only, never another", async () => {
+    const all = await t.db.select().from(merchants);
+    const theirs = all.filter((m) => m.displayName !== "Not theirs").map((m) => m.id);
+    const rows = await listMerchants(t.db, theirs);
     expect(rows.map((m) => m.displayName)).toEqual(["Alpha", "Zeta"]);
     expect(rows[0]).toMatchObject({
       mchid: "1900000100",

@@ -1,12 +1,12 @@
-import { asc } from "drizzle-orm";
+import { asc, inArray } from "drizzle-orm";
 import type { Db } from "../client";
 import { merchants } from "../schema";
 
 /**
- * The configured merchants, for display. Columns are listed one by one so that a secret column added to the table
+ * The merchants a user works for (`merchantIds`, from their memberships), for display. Columns are listed one by one so that a secret column added to the table
  * later never reaches a page by accident; key material itself lives outside the database (see `credentialsRef`).
  */
-export async function listMerchants(db: Db) {
+export async function listMerchants(db: Db, merchantIds: readonly string[]) {
   return db
     .select({
       id: merchants.id,
@@ -21,6 +21,7 @@ export async function listMerchants(db: Db) {
       approvalThresholdFen: merchants.approvalThresholdFen,
     })
     .from(merchants)
+    .where(inArray(merchants.id, [...merchantIds]))
     .orderBy(asc(merchants.displayName), asc(merchants.mchid));
 }
 

@@ -2,12 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../../tests/db";
 import { merchants, notifications, orders, refunds } from "../schema";
 import { listNotifications, notificationFiltersSchema, type NotificationFilters } from "./notifications";
+import type { LogScope } from "./scope";
 
 describe("notification queries", () => {
   let t: TestDatabase;
   const noFilters: NotificationFilters = notificationFiltersSchema.parse({});
-  const ids = async (filters: Partial<NotificationFilters>) =>
-    (await listNotifications(t.db, { ...noFilters, ...filters })).rows.map((r) => r.notificationId);
+  /** A platform admin's view: the merchant's callbacks and those tied to no merchant. */
+  let platform: LogScope;
+  const ids = async (filters: Partial<NotificationFilters>, scope = platform) =>
+    (await listNotifications(t.db, scope, { ...noFilters, ...filters })).rows.map((r) => r.notificationId);
 
   beforeAll(async () => {
     t = await createTestDb();
@@ -15,6 +18,7 @@ describe("notification queries", () => {
       .insert(merchants)
       .values({ mchid: "1900000109", appid: "wx1", displayName: "M" })
       .returning();
+    platform = { merchantId: m!.id, withUnattributed: true };
     const [o] = await t.db
       .insert(orders)
       .values({
@@ -100,7 +104,7 @@ describe("notification queries", () => {
   afterAll(() => t.drop());
 
   it("lists newest first, with the linked refund number", async () => {
-    const { rows, nextCursor } = await listNotifications(t.db, noFilters);
+    const { rows, nextCursor } = await listNotifications(t.db, platform, noFilters);
     expect(rows.map((r) => r.notificationId)).toEqual([
       "N-BAD-SIG",
       "N-DUP",
@@ -119,7 +123,7 @@ describe("notification queries", () => {
   });
 
   it("sends only the head of a raw body, with its full size in bytes", async () => {
-    const { rows } = await listNotifications(t.db, { ...noFilters, verification: "rejected" });
+    const { rows } = await listNotifications(t.db, platform, { ...noFilters, verification: "rejected" });
     expect(rows[0]?.rawBodyBytes).toBe(6000);
     expect(rows[0]?.rawBodyHead).toBe("退".repeat(2000));
     expect(rows[0]).toMatchObject({
@@ -146,7 +150,7 @@ describe("notification queries", () => {
   });
 
   it("marks the unmatched rows whose refund exists now as re-applicable, and ABNORMAL reports", async () => {
-    const { rows } = await listNotifications(t.db, noFilters);
+    const { rows } = await listNotifications(t.db, platform, noFilters);
     const flags = Object.fromEntries(
       rows.map((r) => [
         r.notificationId,
@@ -166,11 +170,11 @@ describe("notification queries", () => {
   });
 
   it("pages through equal timestamps by id", async () => {
-    const first = await listNotifications(t.db, noFilters, 2);
+    const first = await listNotifications(t.db, platform, noFilters, 2);
     expect(first.rows.map((r) => r.notificationId)).toEqual(["N-BAD-SIG", "N-DUP"]);
-    const second = await listNotifications(t.db, { ...noFilters, after: first.nextCursor ?? undefined }, 2);
+    const second = await listNotifications(t.db, platform, { ...noFilters, after: first.nextCursor ?? undefined }, 2);
     expect(second.rows.map((r) => r.notificationId)).toEqual(["N-APPLIED", "N-CLOSED"]);
-    const third = await listNotifications(t.db, { ...noFilters, after: second.nextCursor ?? undefined }, 2);
+    const third = await listNotifications(t.db, platform, { ...noFilters, after: second.nextCursor ?? undefined }, 2);
     expect(third.rows.map((r) => r.notificationId)).toEqual(["N-EARLY", "N-ORPHAN"]);
     expect(third.nextCursor).toBeNull();
   });
@@ -181,5 +185,25 @@ describe("notification queries", () => {
       outcome: undefined,
       event: undefined,
     });
+  });
+
+  it("shows a merchant's users that merchant's callbacks only; merchant-less ones only to platform admins", async () => {
+    const [other] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000999", appid: "wx9", displayName: "Other" })
+      .returning();
+    await t.db.insert(notifications).values({
+      protocol: "v3",
+      headers: {},
+      rawBody: "{}",
+      notificationId: "N-OTHER-MERCHANT",
+      verification: "verified",
+      outcome: "unmatched",
+      merchantId: other!.id,
+    });
+    const mine = await ids({}, { merchantId: platform.merchantId, withUnattributed: false });
+    expect(mine.sort()).toEqual(["N-EARLY", "N-ORPHAN"]);
+    expect(await ids({})).not.toContain("N-OTHER-MERCHANT");
+    expect(await ids({}, { merchantId: other!.id, withUnattributed: false })).toEqual(["N-OTHER-MERCHANT"]);
   });
 });

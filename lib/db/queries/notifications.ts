@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "../client";
 import { notifications, refunds, verificationResult } from "../schema";
 import { beijingDayRange, dayParam } from "./filters";
+import { logScopeCondition, type LogScope } from "./scope";
 import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
 
 /** What the callback handler did with a notification (the `outcome` column). */
@@ -64,8 +65,8 @@ export const notificationSummaryColumns = {
   responseStatus: notifications.responseStatus,
 };
 
-export async function listNotifications(db: Db, filters: NotificationFilters, pageSize = 50) {
-  const conditions: (SQL | undefined)[] = [];
+export async function listNotifications(db: Db, scope: LogScope, filters: NotificationFilters, pageSize = 50) {
+  const conditions: (SQL | undefined)[] = [logScopeCondition(notifications.merchantId, scope)];
   if (filters.verification) conditions.push(eq(notifications.verification, filters.verification));
   if (filters.outcome) conditions.push(eq(notifications.outcome, filters.outcome));
   if (filters.event) conditions.push(eq(notifications.eventType, filters.event));

@@ -6,6 +6,8 @@ import { getOrderDetail, listOrders, orderFiltersSchema } from "./orders";
 describe("order queries", () => {
   let t: TestDatabase;
   let partialId: number;
+  let merchantId: string;
+  let otherId: string;
 
   beforeAll(async () => {
     t = await createTestDb();
@@ -40,11 +42,21 @@ describe("order queries", () => {
       ])
       .returning();
     partialId = rows[1]!.id;
+    merchantId = m!.id;
+    // Another merchant, with an order paid at the same instant under the same number.
+    const [other] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000999", appid: "wx9", displayName: "Other" })
+      .returning();
+    otherId = other!.id;
+    await t.db
+      .insert(orders)
+      .values({ merchantId: otherId, outTradeNo: "T2", transactionId: "4299", totalFen: 5000, paidAt });
   });
   afterAll(() => t.drop());
 
   it("reads one order with its merchant, refund state and remaining amount", async () => {
-    const order = await getOrderDetail(t.db, partialId);
+    const order = await getOrderDetail(t.db, merchantId, partialId);
     expect(order).toMatchObject({
       outTradeNo: "T2",
       merchantName: "Demo",
@@ -58,20 +70,29 @@ describe("order queries", () => {
       state: "in_progress",
       remainingFen: 500,
     });
-    expect(await getOrderDetail(t.db, 999_999)).toBeNull();
+    expect(await getOrderDetail(t.db, merchantId, 999_999)).toBeNull();
+    // The order exists, but not for this merchant: not found, like an order that does not exist.
+    expect(await getOrderDetail(t.db, otherId, partialId)).toBeNull();
   });
 
   it("pages orders paid at the same instant by id", async () => {
     const filters = orderFiltersSchema.parse({});
-    const first = await listOrders(t.db, filters, 2);
+    const first = await listOrders(t.db, merchantId, filters, 2);
     expect(first.rows.map((o) => o.outTradeNo)).toEqual(["T3", "T2"]);
-    const second = await listOrders(t.db, { ...filters, after: first.nextCursor ?? undefined }, 2);
+    const second = await listOrders(t.db, merchantId, { ...filters, after: first.nextCursor ?? undefined }, 2);
     expect(second.rows.map((o) => o.outTradeNo)).toEqual(["T1"]);
     expect(second.nextCursor).toBeNull();
   });
 
   it("ignores a day that matches the format but does not exist", async () => {
     const filters = orderFiltersSchema.parse({ from: "2024-13-01" });
-    expect((await listOrders(t.db, filters)).rows).toHaveLength(3);
+    expect((await listOrders(t.db, merchantId, filters)).rows).toHaveLength(3);
+  });
+
+  it("lists and searches one merchant's orders only", async () => {
+    const mine = await listOrders(t.db, merchantId, orderFiltersSchema.parse({ q: "T2" }));
+    expect(mine.rows.map((o) => o.transactionId)).toEqual(["4202"]);
+    const theirs = await listOrders(t.db, otherId, orderFiltersSchema.parse({}));
+    expect(theirs.rows.map((o) => o.transactionId)).toEqual(["4299"]);
   });
 });

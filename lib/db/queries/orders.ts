@@ -17,7 +17,6 @@ export const orderFiltersSchema = z.object({
   to: dayParam,
   minFen: z.coerce.number().int().min(0).optional().catch(undefined),
   maxFen: z.coerce.number().int().min(0).optional().catch(undefined),
-  merchant: z.string().uuid().optional().catch(undefined),
   after: z.string().optional().catch(undefined),
 });
 export type OrderFilters = z.infer<typeof orderFiltersSchema>;
@@ -52,15 +51,17 @@ function searchCondition(q: string): SQL | undefined {
   return or(exact, ilike(orders.outTradeNo, pattern), ilike(orders.description, pattern));
 }
 
-/** The list's filters (all but the page cursor) as conditions, shared by the list and the CSV export. */
-export function orderListConditions(filters: OrderFilters): (SQL | undefined)[] {
-  const conditions: (SQL | undefined)[] = [];
+/**
+ * The list's filters (all but the page cursor) as conditions, shared by the list and the CSV export; the merchant is
+ * always the first, so no list or export ever crosses merchants.
+ */
+export function orderListConditions(merchantId: string, filters: OrderFilters): (SQL | undefined)[] {
+  const conditions: (SQL | undefined)[] = [eq(orders.merchantId, merchantId)];
   if (filters.q) conditions.push(searchCondition(filters.q));
   if (filters.state) conditions.push(STATE_CONDITIONS[filters.state]);
   conditions.push(...beijingDayRange(orders.paidAt, filters.from, filters.to));
   if (filters.minFen !== undefined) conditions.push(gte(orders.totalFen, filters.minFen));
   if (filters.maxFen !== undefined) conditions.push(lte(orders.totalFen, filters.maxFen));
-  if (filters.merchant) conditions.push(eq(orders.merchantId, filters.merchant));
   return conditions;
 }
 
@@ -77,18 +78,16 @@ export const orderSummaryColumns = {
   paidAt: orders.paidAt,
 };
 
-export async function listOrders(db: Db, filters: OrderFilters, pageSize = 50) {
-  const conditions = orderListConditions(filters);
+export async function listOrders(db: Db, merchantId: string, filters: OrderFilters, pageSize = 50) {
+  const conditions = orderListConditions(merchantId, filters);
   const cursor = decodeCursor(filters.after);
   if (cursor) conditions.push(beforeCursor(orders.paidAt, orders.id, cursor));
   const rows = await db
     .select({
       ...orderSummaryColumns,
-      merchantName: merchants.displayName,
       cursorMicros: epochMicros(orders.paidAt),
     })
     .from(orders)
-    .innerJoin(merchants, eq(merchants.id, orders.merchantId))
     .where(and(...conditions))
     .orderBy(desc(orders.paidAt), desc(orders.id))
     .limit(pageSize + 1);
@@ -98,8 +97,8 @@ export async function listOrders(db: Db, filters: OrderFilters, pageSize = 50) {
 
 export type OrderListRow = Awaited<ReturnType<typeof listOrders>>["rows"][number];
 
-/** One order with its merchant, for the order page; null when there is no such order. */
-export async function getOrderDetail(db: Db, id: number) {
+/** One order of this merchant with its merchant's settings, for the order page; null when this merchant has no such order. */
+export async function getOrderDetail(db: Db, merchantId: string, id: number) {
   const [row] = await db
     .select({
       ...getTableColumns(orders),
@@ -111,7 +110,7 @@ export async function getOrderDetail(db: Db, id: number) {
     })
     .from(orders)
     .innerJoin(merchants, eq(merchants.id, orders.merchantId))
-    .where(eq(orders.id, id))
+    .where(and(eq(orders.id, id), eq(orders.merchantId, merchantId)))
     .limit(1);
   return row ? { ...row, state: refundState(row), remainingFen: remainingFen(row) } : null;
 }

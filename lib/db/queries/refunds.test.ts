@@ -19,6 +19,7 @@ describe("refund queries", () => {
   let bob: string;
   let order1: number;
   let order2: number;
+  let merchantId: string;
 
   const noFilters: RefundFilters = refundFiltersSchema.parse({});
 
@@ -44,7 +45,7 @@ describe("refund queries", () => {
     const seen: string[] = [];
     let after: string | undefined;
     for (let pages = 0; pages < 50; pages++) {
-      const { rows, nextCursor } = await listRefunds(t.db, { ...noFilters, ...filters, after }, pageSize);
+      const { rows, nextCursor } = await listRefunds(t.db, merchantId, { ...noFilters, ...filters, after }, pageSize);
       seen.push(...rows.map((r) => r.outRefundNo));
       if (!nextCursor) return seen;
       after = nextCursor;
@@ -58,11 +59,12 @@ describe("refund queries", () => {
       .insert(merchants)
       .values({ mchid: "1900000109", appid: "wx1", displayName: "M" })
       .returning();
+    merchantId = m!.id;
     const us = await t.db
       .insert(users)
       .values([
-        { email: "alice@example.com", name: "Alice", passwordHash: "x", role: "operator" },
-        { email: "bob@example.com", name: "Bob", passwordHash: "x", role: "approver" },
+        { email: "alice@example.com", name: "Alice", passwordHash: "x" },
+        { email: "bob@example.com", name: "Bob", passwordHash: "x" },
         { email: "carol@example.com", name: "Carol", passwordHash: "x" },
       ])
       .returning();
@@ -121,7 +123,7 @@ describe("refund queries", () => {
   afterAll(() => t.drop());
 
   it("lists newest first, ties broken by id, with order number and requester", async () => {
-    const { rows, nextCursor } = await listRefunds(t.db, noFilters);
+    const { rows, nextCursor } = await listRefunds(t.db, merchantId, noFilters);
     expect(rows.map((r) => r.outRefundNo)).toEqual([
       "R-LATE",
       "R-SAME-5",
@@ -143,7 +145,7 @@ describe("refund queries", () => {
   });
 
   it("pages through equal timestamps without skipping or repeating", async () => {
-    const everything = (await listRefunds(t.db, noFilters)).rows.map((r) => r.outRefundNo);
+    const everything = (await listRefunds(t.db, merchantId, noFilters)).rows.map((r) => r.outRefundNo);
     for (const size of [1, 2, 3, 4]) expect(await allPages({}, size)).toEqual(everything);
   });
 
@@ -165,7 +167,7 @@ describe("refund queries", () => {
   });
 
   it("filters by status", async () => {
-    const { rows } = await listRefunds(t.db, { ...noFilters, status: "ABNORMAL" });
+    const { rows } = await listRefunds(t.db, merchantId, { ...noFilters, status: "ABNORMAL" });
     expect(rows.map((r) => r.outRefundNo)).toEqual(["R-EARLY"]);
     expect(await allPages({ status: "SUCCESS" }, 2)).toEqual([
       "R-SAME-5",
@@ -177,11 +179,11 @@ describe("refund queries", () => {
   });
 
   it("filters by an inclusive amount range in fen", async () => {
-    const { rows } = await listRefunds(t.db, { ...noFilters, minFen: 200, maxFen: 400 });
+    const { rows } = await listRefunds(t.db, merchantId, { ...noFilters, minFen: 200, maxFen: 400 });
     expect(rows.map((r) => r.amountFen)).toEqual([400, 300, 200]);
-    expect((await listRefunds(t.db, { ...noFilters, minFen: 9_999 })).rows.map((r) => r.outRefundNo)).toEqual([
-      "R-LATE",
-    ]);
+    expect(
+      (await listRefunds(t.db, merchantId, { ...noFilters, minFen: 9_999 })).rows.map((r) => r.outRefundNo),
+    ).toEqual(["R-LATE"]);
   });
 
   it("filters by Beijing days", async () => {
@@ -194,7 +196,7 @@ describe("refund queries", () => {
 
   it("filters by operator, and offers only users who requested refunds", async () => {
     expect(await allPages({ operator: bob }, 50)).toEqual(["R-EARLY"]);
-    expect((await listRefundRequesters(t.db)).map((u) => u.name)).toEqual(["Alice", "Bob"]);
+    expect((await listRefundRequesters(t.db, merchantId)).map((u) => u.name)).toEqual(["Alice", "Bob"]);
   });
 
   it("finds refunds by exact refund number or order number", async () => {
@@ -223,10 +225,10 @@ describe("refund queries", () => {
       after: "junk",
     });
     // A day that matches the format but does not exist is ignored by the query, as is an unreadable cursor.
-    expect((await listRefunds(t.db, filters)).rows).toHaveLength(7);
+    expect((await listRefunds(t.db, merchantId, filters)).rows).toHaveLength(7);
   });
 
-  it("finds what needs attention (abnormal, pending after an error, outcome unknown) and filters by merchant", async () => {
+  it("finds what needs attention (abnormal, pending after an error, outcome unknown), one merchant's only", async () => {
     const [other] = await t.db
       .insert(merchants)
       .values({ mchid: "1900000110", appid: "wx2", displayName: "Other" })
@@ -256,20 +258,22 @@ describe("refund queries", () => {
         ...row,
       });
     }
-    expect(await allPages({ attention: "1" }, 2)).toEqual(["R-ATT-UNKNOWN", "R-ATT-RETRY", "R-EARLY"]);
-    expect(await countNeedingAttention(t.db)).toBe(3);
-    expect(await allPages({ merchant: other!.id }, 50)).toEqual(["R-ATT-QUEUED", "R-ATT-UNKNOWN", "R-ATT-RETRY"]);
-    expect((await listRefunds(t.db, { ...noFilters, merchant: other!.id })).rows[0]).toMatchObject({
-      merchantName: "Other",
-      outcomeUnknown: false,
-    });
-    const invalid = refundFiltersSchema.parse({ attention: "yes", merchant: "x" });
-    expect([invalid.attention, invalid.merchant]).toEqual([undefined, undefined]);
+    expect(await allPages({ attention: "1" }, 2)).toEqual(["R-EARLY"]);
+    expect(await countNeedingAttention(t.db, merchantId)).toBe(1);
+    const theirs = async (filters: Partial<RefundFilters>) =>
+      (await listRefunds(t.db, other!.id, { ...noFilters, ...filters })).rows.map((r) => r.outRefundNo);
+    expect(await theirs({ attention: "1" })).toEqual(["R-ATT-UNKNOWN", "R-ATT-RETRY"]);
+    expect(await countNeedingAttention(t.db, other!.id)).toBe(2);
+    expect(await theirs({})).toEqual(["R-ATT-QUEUED", "R-ATT-UNKNOWN", "R-ATT-RETRY"]);
+    // Neither sees the other's refunds, whatever the search.
+    expect(await allPages({ q: "R-ATT-QUEUED" }, 50)).toEqual([]);
+    expect(await theirs({ q: "R-EARLY" })).toEqual([]);
+    expect(refundFiltersSchema.parse({ attention: "yes" }).attention).toBeUndefined();
     await t.db.delete(refunds).where(sql`${refunds.outRefundNo} like 'R-ATT-%'`);
   });
 
   it("reads one refund with its order, requester and approver", async () => {
-    const detail = await getRefundDetail(t.db, "R-EARLY");
+    const detail = await getRefundDetail(t.db, merchantId, "R-EARLY");
     expect(detail).toMatchObject({
       refund: { outRefundNo: "R-EARLY", amountFen: 5_000, status: "ABNORMAL", orderId: order2 },
       order: { id: order2, outTradeNo: "T2", totalFen: 100_000 },
@@ -279,11 +283,16 @@ describe("refund queries", () => {
       approverName: "Alice",
       approverEmail: "alice@example.com",
     });
-    expect(await getRefundDetail(t.db, "R-NONE")).toBeNull();
+    expect(await getRefundDetail(t.db, merchantId, "R-NONE")).toBeNull();
+    const [other] = await t.db
+      .select({ id: merchants.id })
+      .from(merchants)
+      .where(sql`${merchants.mchid} = '1900000110'`);
+    expect(await getRefundDetail(t.db, other!.id, "R-EARLY")).toBeNull();
   });
 
   it("lists an order's refunds and their timelines", async () => {
-    const list = await listOrderRefunds(t.db, order2);
+    const list = await listOrderRefunds(t.db, merchantId, order2);
     expect(list.map((r) => [r.outRefundNo, r.requesterName])).toEqual([
       ["R-LATE", null],
       ["R-EARLY", "Bob"],

@@ -44,7 +44,6 @@ export const refundFiltersSchema = z.object({
   from: dayParam,
   to: dayParam,
   operator: z.string().uuid().optional().catch(undefined),
-  merchant: z.string().uuid().optional().catch(undefined),
   /** `1`: only refunds that need a person (the "Needs attention" tab). */
   attention: z.literal("1").optional().catch(undefined),
   minFen: z.coerce.number().int().min(0).optional().catch(undefined),
@@ -80,9 +79,12 @@ function numberCondition(db: Db, q: string): SQL {
   return inArray(refunds.id, byRefundNo.unionAll(byOrderNo));
 }
 
-/** The list's filters (all but the page cursor) as conditions, shared by the list and the CSV export. */
-export function refundListConditions(db: Db, filters: RefundFilters): (SQL | undefined)[] {
-  const conditions: (SQL | undefined)[] = [];
+/**
+ * The list's filters (all but the page cursor) as conditions, shared by the list and the CSV export; the merchant is
+ * always the first, so no list or export ever crosses merchants.
+ */
+export function refundListConditions(db: Db, merchantId: string, filters: RefundFilters): (SQL | undefined)[] {
+  const conditions: (SQL | undefined)[] = [eq(refunds.merchantId, merchantId)];
   // With a status, refunds_status_created_at_idx narrows the walk; without, refunds_created_at_idx serves the order.
   if (filters.status) conditions.push(eq(refunds.status, filters.status));
   conditions.push(...beijingDayRange(refunds.createdAt, filters.from, filters.to));
@@ -90,7 +92,6 @@ export function refundListConditions(db: Db, filters: RefundFilters): (SQL | und
   if (filters.minFen !== undefined) conditions.push(gte(refunds.amountFen, filters.minFen));
   if (filters.maxFen !== undefined) conditions.push(lte(refunds.amountFen, filters.maxFen));
   if (filters.q) conditions.push(numberCondition(db, filters.q));
-  if (filters.merchant) conditions.push(eq(refunds.merchantId, filters.merchant));
   if (filters.problem) conditions.push(PROBLEM_CONDITIONS[filters.problem]);
   if (filters.attention) conditions.push(needsAttention());
   return conditions;
@@ -104,13 +105,16 @@ export function needsAttention(): SQL {
   return refundNeedsAttention(refunds);
 }
 
-export async function countNeedingAttention(db: Db): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(refunds).where(needsAttention());
+export async function countNeedingAttention(db: Db, merchantId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(refunds)
+    .where(and(eq(refunds.merchantId, merchantId), needsAttention()));
   return row?.n ?? 0;
 }
 
-export async function listRefunds(db: Db, filters: RefundFilters, pageSize = 50) {
-  const conditions = refundListConditions(db, filters);
+export async function listRefunds(db: Db, merchantId: string, filters: RefundFilters, pageSize = 50) {
+  const conditions = refundListConditions(db, merchantId, filters);
   const cursor = decodeCursor(filters.after);
   if (cursor) conditions.push(beforeCursor(refunds.createdAt, refunds.id, cursor));
   const rows = await db
@@ -124,14 +128,12 @@ export async function listRefunds(db: Db, filters: RefundFilters, pageSize = 50)
       createdAt: refunds.createdAt,
       lastErrorCode: refunds.lastErrorCode,
       outcomeUnknown: refunds.outcomeUnknown,
-      merchantName: merchants.displayName,
       requesterName: users.name,
       requesterEmail: users.email,
       cursorMicros: epochMicros(refunds.createdAt),
     })
     .from(refunds)
     .innerJoin(orders, eq(orders.id, refunds.orderId))
-    .innerJoin(merchants, eq(merchants.id, refunds.merchantId))
     .leftJoin(users, eq(users.id, refunds.requestedBy))
     .where(and(...conditions))
     .orderBy(desc(refunds.createdAt), desc(refunds.id))
@@ -141,19 +143,23 @@ export async function listRefunds(db: Db, filters: RefundFilters, pageSize = 50)
 
 export type RefundListRow = Awaited<ReturnType<typeof listRefunds>>["rows"][number];
 
-/** Users who have requested at least one refund: the choices of the refunds list's operator filter. */
-export async function listRefundRequesters(db: Db) {
+/** Users who have requested at least one refund of this merchant: the choices of the refunds list's operator filter. */
+export async function listRefundRequesters(db: Db, merchantId: string) {
+  const theirs = db
+    .select({ id: refunds.id })
+    .from(refunds)
+    .where(and(eq(refunds.requestedBy, users.id), eq(refunds.merchantId, merchantId)));
   return db
     .select({ id: users.id, name: users.name, email: users.email })
     .from(users)
-    .where(exists(db.select({ id: refunds.id }).from(refunds).where(eq(refunds.requestedBy, users.id))))
+    .where(exists(theirs))
     .orderBy(asc(users.name), asc(users.email));
 }
 
 const approvers = alias(users, "approvers");
 
-/** One refund with its order, merchant, requester and approver; null for an unknown number. */
-export async function getRefundDetail(db: Db, outRefundNo: string) {
+/** One refund of this merchant with its order, requester and approver; null when this merchant has no such number. */
+export async function getRefundDetail(db: Db, merchantId: string, outRefundNo: string) {
   const [row] = await db
     .select({
       refund: getTableColumns(refunds),
@@ -170,7 +176,7 @@ export async function getRefundDetail(db: Db, outRefundNo: string) {
     .innerJoin(merchants, eq(merchants.id, refunds.merchantId))
     .leftJoin(users, eq(users.id, refunds.requestedBy))
     .leftJoin(approvers, eq(approvers.id, refunds.approvedBy))
-    .where(eq(refunds.outRefundNo, outRefundNo))
+    .where(and(eq(refunds.outRefundNo, outRefundNo), eq(refunds.merchantId, merchantId)))
     .limit(1);
   return row ?? null;
 }
@@ -179,12 +185,12 @@ export async function getRefundDetail(db: Db, outRefundNo: string) {
  * Every refund of one order, newest first, with who requested it. No paging: WeChat's cap keeps an order at 50
  * refunds, plus the few an approver may have rejected before they were sent.
  */
-export async function listOrderRefunds(db: Db, orderId: number) {
+export async function listOrderRefunds(db: Db, merchantId: string, orderId: number) {
   return db
     .select({ ...getTableColumns(refunds), requesterName: users.name, requesterEmail: users.email })
     .from(refunds)
     .leftJoin(users, eq(users.id, refunds.requestedBy))
-    .where(eq(refunds.orderId, orderId))
+    .where(and(eq(refunds.orderId, orderId), eq(refunds.merchantId, merchantId)))
     .orderBy(desc(refunds.createdAt), desc(refunds.id));
 }
 

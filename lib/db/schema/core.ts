@@ -51,7 +51,8 @@ export const users = pgTable(
     email: text("email").notNull(),
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
-    role: userRole("role").notNull().default("viewer"),
+    /** Sees and administers every merchant (role `admin` in each); everyone else only the merchants of `user_merchants`. */
+    platformAdmin: boolean("platform_admin").notNull().default(false),
     disabled: boolean("disabled").notNull().default(false),
     failedLoginCount: integer("failed_login_count").notNull().default(0),
     lockedUntil: at("locked_until"),
@@ -91,6 +92,22 @@ export const merchants = pgTable(
     unique("merchants_mchid_sub_mchid_key").on(t.mchid, t.subMchid).nullsNotDistinct(),
     check("merchants_partner_has_sub_mchid", sql`${t.mode} = 'direct' or ${t.subMchid} is not null`),
   ],
+);
+
+/** Which merchants a console user works for, and as what: the role is per merchant. */
+export const userMerchants = pgTable(
+  "user_merchants",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    merchantId: uuid("merchant_id")
+      .notNull()
+      .references(() => merchants.id, { onDelete: "cascade" }),
+    role: userRole("role").notNull(),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.merchantId] }), index("user_merchants_merchant_idx").on(t.merchantId)],
 );
 
 export const orders = pgTable(
@@ -259,6 +276,8 @@ export const auditLog = pgTable(
     actorId: uuid("actor_id").references(() => users.id),
     /** Who acted, as shown: an email, `api-key:<prefix>`, `system`, or the email typed into a failed sign-in. */
     actorLabel: text("actor_label").notNull(),
+    /** The merchant whose data the action touched; NULL for platform actions (sign-ins, users, merchants). */
+    merchantId: uuid("merchant_id").references(() => merchants.id),
     action: text("action").notNull(),
     targetType: text("target_type"),
     targetId: text("target_id"),
@@ -268,10 +287,12 @@ export const auditLog = pgTable(
   (t) => [
     index("audit_log_at_idx").on(t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("audit_log_action_at_idx").on(t.action, t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("audit_log_merchant_at_idx").on(t.merchantId, t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 
 export type User = typeof users.$inferSelect;
+export type UserMerchant = typeof userMerchants.$inferSelect;
 export type Merchant = typeof merchants.$inferSelect;
 export type Order = typeof orders.$inferSelect;
 export type Refund = typeof refunds.$inferSelect;

@@ -6,23 +6,15 @@ import { defineAction } from "@/app/_server/action";
 import { failure, type ActionResult } from "@/lib/action-result";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys/keys";
 import { getDb } from "@/lib/db/client";
-import { getMerchant } from "@/lib/merchants/merchants";
 
 export const createApiKeyAction = defineAction(
   "manageApiKeys",
-  z.object({ name: z.string().trim().min(1, "REQUIRED").max(100, "TOO_LONG"), merchantId: z.uuid("REQUIRED") }),
+  z.object({ name: z.string().trim().min(1, "REQUIRED").max(100, "TOO_LONG") }),
   async (input, { user, actor }): Promise<ActionResult<{ key: string; prefix: string }>> => {
-    const db = getDb();
-    if (!(await getMerchant(db, input.merchantId)))
-      return failure(
-        "MERCHANT_NOT_FOUND",
-        { zh: "找不到该商户。", en: "Merchant not found." },
-        { merchantId: ["REQUIRED"] },
-      );
-    // Keys made in the console are always limited to one merchant; only MERCHANT_API_KEY sees every merchant.
-    const { key, apiKey } = await createApiKey(db, {
+    // Keys made in the console belong to the current merchant; only MERCHANT_API_KEY may see every merchant.
+    const { key, apiKey } = await createApiKey(getDb(), {
       name: input.name,
-      merchantId: input.merchantId,
+      merchantId: user.merchantId,
       createdBy: user.id,
       actor,
     });
@@ -34,8 +26,8 @@ export const createApiKeyAction = defineAction(
 export const revokeApiKeyAction = defineAction(
   "manageApiKeys",
   z.object({ id: z.uuid() }),
-  async (input, { actor }): Promise<ActionResult<null>> => {
-    const revoked = await revokeApiKey(getDb(), { id: input.id, actor });
+  async (input, { user, actor }): Promise<ActionResult<null>> => {
+    const revoked = await revokeApiKey(getDb(), { id: input.id, merchantId: user.merchantId, actor });
     if (!revoked.ok) {
       return revoked.error.code === "ALREADY_REVOKED"
         ? failure("ALREADY_REVOKED", { zh: "该密钥已被吊销。", en: "This key is already revoked." })

@@ -7,8 +7,8 @@ import type { ActionResult } from "@/lib/action-result";
 import { ActionMessage, DANGER_BUTTON, Field, FIELD, fieldErrorsOf, PRIMARY_BUTTON, ShownOnce } from "../form-parts";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
 
-/** A new key for one merchant; the key itself is shown here once and never again. */
-export function CreateApiKeyForm({ merchants }: { merchants: { id: string; displayName: string; mchid: string }[] }) {
+/** A new key for the current merchant; the key itself is shown here once and never again. */
+export function CreateApiKeyForm({ merchant }: { merchant: { displayName: string; mchid: string } }) {
   const t = useTranslations("admin.apiKeys");
   const [state, action, pending] = useActionState<ActionResult<{ key: string; prefix: string }> | null, FormData>(
     createApiKeyAction,
@@ -21,14 +21,10 @@ export function CreateApiKeyForm({ merchants }: { merchants: { id: string; displ
         <Field label={t("name")} hint={t("nameHint")} errors={errors.name}>
           <input name="name" autoComplete="off" className={FIELD} />
         </Field>
-        <Field label={t("merchant")} errors={errors.merchantId}>
-          <select name="merchantId" defaultValue={merchants[0]?.id ?? ""} className={FIELD}>
-            {merchants.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.displayName} ({m.mchid})
-              </option>
-            ))}
-          </select>
+        <Field label={t("merchant")}>
+          <p className="py-1.5 text-sm text-slate-700">
+            {merchant.displayName} ({merchant.mchid})
+          </p>
         </Field>
       </div>
       <ActionMessage state={state?.ok ? null : state} />

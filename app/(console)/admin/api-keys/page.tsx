@@ -4,10 +4,9 @@ import { DataTable, type Column } from "@/components/data-table";
 import { DateTime } from "@/components/date-time";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/status-badge";
-import { requirePageUser } from "@/app/_server/session";
+import { currentMerchant, requirePageUser } from "@/app/_server/session";
 import { listApiKeys } from "@/lib/api-keys/keys";
 import { getDb } from "@/lib/db/client";
-import { listMerchants } from "@/lib/db/queries/merchants";
 import { CreateApiKeyForm, RevokeApiKeyButton } from "./api-key-forms";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -17,20 +16,11 @@ export async function generateMetadata(): Promise<Metadata> {
 type Row = Awaited<ReturnType<typeof listApiKeys>>[number];
 
 export default async function ApiKeysPage() {
-  await requirePageUser("manageApiKeys");
-  const db = getDb();
-  const [t, keys, merchants] = await Promise.all([
-    getTranslations("admin.apiKeys"),
-    listApiKeys(db),
-    listMerchants(db),
-  ]);
+  const user = await requirePageUser("manageApiKeys");
+  const [t, keys] = await Promise.all([getTranslations("admin.apiKeys"), listApiKeys(getDb(), user.merchantId)]);
   const columns: Column<Row>[] = [
     { header: t("name"), cell: (k) => <span className="font-medium">{k.name}</span> },
     { header: t("prefix"), cell: (k) => <span className="font-mono text-xs">{k.prefix}…</span> },
-    {
-      header: t("merchant"),
-      cell: (k) => k.merchantName ?? <span className="text-slate-500">{t("allMerchants")}</span>,
-    },
     { header: t("created"), cell: (k) => <DateTime value={k.createdAt} /> },
     { header: t("lastUsed"), cell: (k) => <DateTime value={k.lastUsedAt} /> },
     {
@@ -48,9 +38,7 @@ export default async function ApiKeysPage() {
         <h2 id="new-key" className="mb-3 text-sm font-semibold text-slate-900">
           {t("createTitle")}
         </h2>
-        <CreateApiKeyForm
-          merchants={merchants.map((m) => ({ id: m.id, displayName: m.displayName, mchid: m.mchid }))}
-        />
+        <CreateApiKeyForm merchant={currentMerchant(user)} />
       </section>
       <DataTable columns={columns} rows={keys} rowKey={(k) => k.id} empty={t("empty")} />
     </>

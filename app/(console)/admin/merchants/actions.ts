@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/app/_server/action";
+import { definePlatformAction } from "@/app/_server/action";
 import { failure, type ActionResult } from "@/lib/action-result";
 import { encryptionKeyFrom } from "@/lib/crypto/seal";
 import { getDb } from "@/lib/db/client";
@@ -39,7 +39,7 @@ function done<T>(data: T, merchantId?: string): ActionResult<T> {
   return { ok: true, data };
 }
 
-export const createMerchantAction = defineAction(
+export const createMerchantAction = definePlatformAction(
   "manageMerchants",
   merchantInputSchema,
   async (input, { actor }): Promise<ActionResult<{ id: string }>> => {
@@ -48,7 +48,7 @@ export const createMerchantAction = defineAction(
   },
 );
 
-export const updateMerchantAction = defineAction(
+export const updateMerchantAction = definePlatformAction(
   "manageMerchants",
   z.object({ merchantId: z.uuid() }).and(merchantInputSchema),
   async ({ merchantId, ...input }, { actor }): Promise<ActionResult<{ id: string }>> => {
@@ -64,7 +64,7 @@ const file = z
   .transform((f) => (f && f.size > 0 ? f : undefined));
 const text = z.string().optional();
 
-export const addCredentialsAction = defineAction(
+export const addCredentialsAction = definePlatformAction(
   "manageMerchants",
   z.object({
     merchantId: z.uuid(),
@@ -108,7 +108,7 @@ export const addCredentialsAction = defineAction(
 
 const versionInput = z.object({ merchantId: z.uuid(), version: z.coerce.number().int().positive() });
 
-export const activateCredentialsAction = defineAction(
+export const activateCredentialsAction = definePlatformAction(
   "manageMerchants",
   versionInput,
   async (input, { actor }): Promise<ActionResult<null>> => {
@@ -117,7 +117,7 @@ export const activateCredentialsAction = defineAction(
   },
 );
 
-export const retireCredentialsAction = defineAction(
+export const retireCredentialsAction = definePlatformAction(
   "manageMerchants",
   versionInput,
   async (input, { actor }): Promise<ActionResult<null>> => {
@@ -127,7 +127,7 @@ export const retireCredentialsAction = defineAction(
 );
 
 /** "Test connection": one signed, harmless call to WeChat Pay with the merchant's credentials, and what it found. */
-export const testConnectionAction = defineAction(
+export const testConnectionAction = definePlatformAction(
   "manageMerchants",
   z.object({ merchantId: z.uuid() }),
   async ({ merchantId }): Promise<ActionResult<CheckReport>> => {

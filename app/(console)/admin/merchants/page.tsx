@@ -5,7 +5,7 @@ import { DataTable, type Column } from "@/components/data-table";
 import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/status-badge";
-import { requirePageUser } from "@/app/_server/session";
+import { requireConsoleUser } from "@/app/_server/session";
 import { getDb } from "@/lib/db/client";
 import { listMerchantsForAdmin, type AdminMerchantRow } from "@/lib/merchants/merchants";
 import { MerchantForm } from "./merchant-form";
@@ -18,7 +18,7 @@ const mono = (value: string | null) =>
   value ? <span className="font-mono text-xs">{value}</span> : <span className="text-slate-400">—</span>;
 
 export default async function MerchantsPage() {
-  await requirePageUser("manageMerchants");
+  await requireConsoleUser("manageMerchants");
   const [t, rows] = await Promise.all([getTranslations("admin.merchants"), listMerchantsForAdmin(getDb())]);
   const columns: Column<AdminMerchantRow>[] = [
     {

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/app/_server/action";
+import { definePlatformAction } from "@/app/_server/action";
 import { failure, type ActionResult } from "@/lib/action-result";
 import { getDb } from "@/lib/db/client";
 import { addReason, moveReason, renameReason, setReasonActive } from "@/lib/refunds/reasons";
@@ -16,7 +16,7 @@ function done(): ActionResult<undefined> {
   return { ok: true, data: undefined };
 }
 
-export const addReasonAction = defineAction(
+export const addReasonAction = definePlatformAction(
   "manageSettings",
   z.object({ label: z.string() }),
   async (input, { actor }) => {
@@ -25,7 +25,7 @@ export const addReasonAction = defineAction(
   },
 );
 
-export const renameReasonAction = defineAction(
+export const renameReasonAction = definePlatformAction(
   "manageSettings",
   z.object({ id, label: z.string() }),
   async (input, { actor }) => {
@@ -34,7 +34,7 @@ export const renameReasonAction = defineAction(
   },
 );
 
-export const moveReasonAction = defineAction(
+export const moveReasonAction = definePlatformAction(
   "manageSettings",
   z.object({ id, direction: z.enum(["up", "down"]) }),
   async (input, { actor }) => {
@@ -43,7 +43,7 @@ export const moveReasonAction = defineAction(
   },
 );
 
-export const setReasonActiveAction = defineAction(
+export const setReasonActiveAction = definePlatformAction(
   "manageSettings",
   z.object({ id, active: z.enum(["true", "false"]) }),
   async (input, { actor }) => {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/page-header";
-import { requirePageUser } from "@/app/_server/session";
+import { requireConsoleUser } from "@/app/_server/session";
 import { getDb } from "@/lib/db/client";
 import { listAllReasons } from "@/lib/refunds/reasons";
 import { MAX_REASON_BYTES } from "@/lib/wechatpay/reason-limit";
@@ -13,7 +13,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** The refund reasons operators choose from. Retired reasons stay for the refunds that used them. */
 export default async function ReasonsPage() {
-  await requirePageUser("manageSettings");
+  await requireConsoleUser("manageSettings");
   const [reasons, t] = await Promise.all([listAllReasons(getDb()), getTranslations("reasons")]);
   return (
     <>

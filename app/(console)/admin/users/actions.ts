@@ -11,6 +11,7 @@ import { parseYuan } from "@/lib/money";
 import {
   changeRole,
   createUser,
+  removeMember,
   resetPassword,
   setDailyRefundLimit,
   setDisabled,
@@ -55,8 +56,9 @@ export const createUserAction = defineAction(
     password,
     dailyLimit,
   }),
-  async (input, { actor }): Promise<ActionResult<{ id: string; email: string; generatedPassword?: string }>> => {
-    const created = await createUser(getDb(), { ...input, dailyRefundLimitFen: input.dailyLimit }, actor);
+  async (input, { user, actor }): Promise<ActionResult<{ id: string; email: string; generatedPassword?: string }>> => {
+    const member = { ...input, dailyRefundLimitFen: input.dailyLimit };
+    const created = await createUser(getDb(), user.merchantId, member, actor);
     if (!created.ok) return refused(created.error);
     return done({
       id: created.value.user.id,
@@ -69,8 +71,8 @@ export const createUserAction = defineAction(
 export const changeRoleAction = defineAction(
   "manageUsers",
   z.object({ userId, role }),
-  async (input, { actor }): Promise<ActionResult<null>> => {
-    const changed = await changeRole(getDb(), input, actor);
+  async (input, { user, actor }): Promise<ActionResult<null>> => {
+    const changed = await changeRole(getDb(), user.merchantId, input, actor);
     return changed.ok ? done(null, input.userId) : refused(changed.error);
   },
 );
@@ -78,8 +80,8 @@ export const changeRoleAction = defineAction(
 export const setDisabledAction = defineAction(
   "manageUsers",
   z.object({ userId, disabled: z.enum(["true", "false"]).transform((v) => v === "true") }),
-  async (input, { actor }): Promise<ActionResult<null>> => {
-    const changed = await setDisabled(getDb(), input, actor);
+  async (input, { user, actor }): Promise<ActionResult<null>> => {
+    const changed = await setDisabled(getDb(), user, input, actor);
     return changed.ok ? done(null, input.userId) : refused(changed.error);
   },
 );
@@ -87,8 +89,9 @@ export const setDisabledAction = defineAction(
 export const setDailyLimitAction = defineAction(
   "manageUsers",
   z.object({ userId, dailyLimit }),
-  async (input, { actor }): Promise<ActionResult<null>> => {
-    const changed = await setDailyRefundLimit(getDb(), { userId: input.userId, limitFen: input.dailyLimit }, actor);
+  async (input, { user, actor }): Promise<ActionResult<null>> => {
+    const limit = { userId: input.userId, limitFen: input.dailyLimit };
+    const changed = await setDailyRefundLimit(getDb(), user, limit, actor);
     return changed.ok ? done(null, input.userId) : refused(changed.error);
   },
 );
@@ -96,9 +99,19 @@ export const setDailyLimitAction = defineAction(
 export const resetPasswordAction = defineAction(
   "manageUsers",
   z.object({ userId, password }),
-  async (input, { actor }): Promise<ActionResult<{ generatedPassword?: string }>> => {
-    const reset = await resetPassword(getDb(), input, actor);
+  async (input, { user, actor }): Promise<ActionResult<{ generatedPassword?: string }>> => {
+    const reset = await resetPassword(getDb(), user, input, actor);
     if (!reset.ok) return refused(reset.error);
     return done({ generatedPassword: reset.value.generatedPassword }, input.userId);
+  },
+);
+
+/** Takes a member out of the current merchant; their account and other merchants stay. */
+export const removeMemberAction = defineAction(
+  "manageUsers",
+  z.object({ userId }),
+  async (input, { user, actor }): Promise<ActionResult<null>> => {
+    const removed = await removeMember(getDb(), user.merchantId, input, actor);
+    return removed.ok ? done(null) : refused(removed.error);
   },
 );

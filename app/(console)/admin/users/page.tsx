@@ -6,7 +6,7 @@ import { DateTime } from "@/components/date-time";
 import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/status-badge";
-import { requirePageUser } from "@/app/_server/session";
+import { currentMerchant, requirePageUser } from "@/app/_server/session";
 import { getDb } from "@/lib/db/client";
 import { listUsers, type UserSummary } from "@/lib/users/admin";
 import { CreateUserForm } from "./create-user-form";
@@ -16,11 +16,12 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function UsersPage() {
-  await requirePageUser("manageUsers");
+  const user = await requirePageUser("manageUsers");
+  const merchant = currentMerchant(user);
   const [t, tRoles, users] = await Promise.all([
     getTranslations("admin.users"),
     getTranslations("common.roles"),
-    listUsers(getDb()),
+    listUsers(getDb(), user.merchantId),
   ]);
   const columns: Column<UserSummary>[] = [
     {
@@ -58,11 +59,12 @@ export default async function UsersPage() {
   ];
   return (
     <>
-      <PageHeader title={t("title")} subtitle={t("subtitle")} />
+      <PageHeader title={t("title")} subtitle={t("subtitle", { merchant: merchant.displayName })} />
       <section aria-labelledby="new-user" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="new-user" className="mb-3 text-sm font-semibold text-slate-900">
           {t("create")}
         </h2>
+        <p className="mb-3 text-xs text-slate-500">{t("createHint")}</p>
         <CreateUserForm />
       </section>
       <DataTable columns={columns} rows={users} rowKey={(u) => u.id} empty={t("empty")} />

@@ -7,6 +7,7 @@ import { listActiveReasons } from "@/lib/refunds/reasons";
 import { createTestDb, type TestDatabase } from "@/tests/db";
 import { createMerchant } from "@/tests/fixtures/merchant-api";
 import { createPaidOrder, createUser } from "@/tests/fixtures/orders";
+import { sessionUser } from "@/tests/fixtures/session";
 
 const holder = vi.hoisted(() => ({ user: null as CurrentUser | null, sent: [] as { refundId: number }[] }));
 vi.mock("@/app/_server/session", () => ({
@@ -46,9 +47,9 @@ describe("requestRefundAction for a disabled merchant", () => {
   beforeAll(async () => {
     t = await createTestDb();
     setDbForTests(t.db);
-    const operator = await createUser(t.db, "operator");
-    holder.user = { id: operator.id, email: operator.email, name: operator.name, role: "operator", locale: null };
     shop = await createMerchant(t.db, "Disabled shop");
+    const operator = await createUser(t.db, "operator", undefined, shop.id);
+    holder.user = sessionUser(operator, "operator", shop.id);
     reason = (await listActiveReasons(t.db))[0]!.label;
   });
   afterAll(async () => {

@@ -52,7 +52,7 @@ export const requestRefundAction = defineAction(
     // is refused for that reason.
     // Checked before the request (outside its lock): if the order's sums change meanwhile, the refund still waits for
     // an approver, which is the safeguard that matters.
-    const order = await getOrderDetail(db, input.orderId);
+    const order = await getOrderDetail(db, user.merchantId, input.orderId);
     if (
       order?.merchantActive &&
       checkNewRefund(order, amount.value, new Date()).ok &&
@@ -65,7 +65,7 @@ export const requestRefundAction = defineAction(
           db,
           actor,
           "refund.reauth_failed",
-          { type: "order", id: input.orderId },
+          { type: "order", id: input.orderId, merchantId: user.merchantId },
           { amountFen: amount.value },
         );
         return failure(
@@ -79,6 +79,7 @@ export const requestRefundAction = defineAction(
     const result = await requestRefund(
       db,
       {
+        merchantId: user.merchantId,
         orderId: input.orderId,
         amountFen: amount.value,
         reason: refundReasonText(input.reason, input.note),

@@ -37,7 +37,10 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
   const id = parseOrderId((await params).id);
   if (id === null) notFound();
   const db = getDb();
-  const [order, refunds] = await Promise.all([getOrderDetail(db, id), listOrderRefunds(db, id)]);
+  const [order, refunds] = await Promise.all([
+    getOrderDetail(db, user.merchantId, id),
+    listOrderRefunds(db, user.merchantId, id),
+  ]);
   if (!order) notFound();
   const mayRefund = can(user.role, "requestRefund");
   const [events, live, reasons] = await Promise.all([
@@ -45,9 +48,10 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
       db,
       refunds.map((r) => r.id),
     ),
-    orderRefundsVersion(db, id),
+    orderRefundsVersion(db, user.merchantId, id),
     mayRefund ? listActiveReasons(db) : [],
   ]);
+  if (!live) notFound();
   const [t, locale] = await Promise.all([getTranslations("orders.detail"), getLocale()]);
   const remaining = order.totalFen - order.refundedFen - order.inFlightFen;
   // The same checks the service makes under the lock, asked here only to explain why the form is closed.

@@ -29,9 +29,12 @@ export default async function BillDayPage({ params }: { params: Promise<{ id: st
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id) || id <= 0) notFound();
   const db = getDb();
-  const day = await getBillDay(db, id);
+  const day = await getBillDay(db, user.merchantId, id);
   if (!day) notFound();
-  const [mismatches, lines] = await Promise.all([listMismatches(db, { billDayId: id }), listBillLines(db, id)]);
+  const [mismatches, lines] = await Promise.all([
+    listMismatches(db, user.merchantId, { billDayId: id }),
+    listBillLines(db, user.merchantId, id),
+  ]);
   const mayResolve = can(user.role, "resolveReconciliation");
 
   const lineColumns: Column<BillLine>[] = [
@@ -99,7 +102,7 @@ export default async function BillDayPage({ params }: { params: Promise<{ id: st
         </DetailList>
         {mayResolve && (
           <div className="mt-4 border-t border-slate-100 pt-3">
-            <RunForm merchants={[]} defaultDate={day.billDate} fixed={{ merchantId: day.merchantId }} />
+            <RunForm defaultDate={day.billDate} fixed />
           </div>
         )}
       </section>

@@ -21,6 +21,7 @@ export const retryRefundAction = defineAction(
   z.object({ outRefundNo: z.string().regex(OUT_REFUND_NO_PATTERN) }),
   async ({ outRefundNo }, { user, actor }): Promise<ActionResult<null>> => {
     const result = await retryRefund(getDb(), outRefundNo, {
+      merchantId: user.merchantId,
       actor,
       userId: user.id,
       orderIntervalMs: orderIntervalMs(),
@@ -43,7 +44,8 @@ export const applyAbnormalRefundAction = defineAction(
   abnormalApplicationSchema,
   async (application, { user, actor }): Promise<ActionResult<null>> => {
     const db = getDb();
-    const result = await applyAbnormalRefund(db, consoleGateways(db, user.id), application, { actor, userId: user.id });
+    const context = { merchantId: user.merchantId, actor, userId: user.id };
+    const result = await applyAbnormalRefund(db, consoleGateways(db, user.id), application, context);
     revalidatePath(`/refunds/${application.outRefundNo}`);
     if (!result.ok) return failure(result.error.wechatCode ?? result.error.code, result.error.message);
     revalidatePath(`/orders/${result.value.orderId}`);

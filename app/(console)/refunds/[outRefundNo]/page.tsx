@@ -35,8 +35,8 @@ export default async function RefundPage({ params }: Params) {
   if (outRefundNo === null) notFound();
   const db = getDb();
   const [detail, trail, t, locale] = await Promise.all([
-    getRefundDetail(db, outRefundNo),
-    loadEvidenceTrail(db, outRefundNo),
+    getRefundDetail(db, user.merchantId, outRefundNo),
+    loadEvidenceTrail(db, user.merchantId, outRefundNo),
     getTranslations("refunds"),
     getLocale(),
   ]);

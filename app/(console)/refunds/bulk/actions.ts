@@ -11,10 +11,7 @@ import type { BulkBatchStatus } from "@/lib/db/schema";
 import { getBoss } from "@/lib/jobs/boss";
 import { enqueueBulkRun } from "@/lib/jobs/bulk-jobs";
 
-const uploadSchema = z.object({
-  merchantId: z.string().uuid(),
-  file: z.instanceof(File),
-});
+const uploadSchema = z.object({ file: z.instanceof(File) });
 
 export const uploadBatchAction = defineAction(
   "bulkRefund",
@@ -23,7 +20,7 @@ export const uploadBatchAction = defineAction(
     const bytes = new Uint8Array(await input.file.arrayBuffer());
     const uploaded = await uploadBatch(
       getDb(),
-      { merchantId: input.merchantId, fileName: input.file.name || "upload.csv", bytes },
+      { merchantId: user.merchantId, fileName: input.file.name || "upload.csv", bytes },
       { actor, userId: user.id },
     );
     if (!uploaded.ok) return failure(uploaded.error.code, uploaded.error.message);
@@ -33,7 +30,12 @@ export const uploadBatchAction = defineAction(
 );
 
 const batchSchema = z.object({ batchId: z.coerce.number().int().positive() });
-const who = ({ user, actor }: ActionContext): BatchActor => ({ userId: user.id, role: user.role, actor });
+const who = ({ user, actor }: ActionContext): BatchActor => ({
+  merchantId: user.merchantId,
+  userId: user.id,
+  role: user.role,
+  actor,
+});
 
 /** After any change: a batch that is now RUNNING gets its run queued (after commit; the sweep covers a crash here). */
 async function settle(

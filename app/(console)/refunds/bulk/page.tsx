@@ -6,11 +6,10 @@ import { DateTime } from "@/components/date-time";
 import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
-import { requirePageUser } from "@/app/_server/session";
+import { currentMerchant, requirePageUser } from "@/app/_server/session";
 import { can } from "@/lib/auth/roles";
 import { listBatches, type BatchListRow } from "@/lib/bulk/queries";
 import { getDb } from "@/lib/db/client";
-import { listMerchants } from "@/lib/db/queries/merchants";
 import { BatchStatusBadge } from "./badges";
 import { UploadForm } from "./upload-form";
 
@@ -68,23 +67,16 @@ export default async function BulkRefundsPage({
   const before = /^[1-9]\d{0,15}$/.test(params.after ?? "") ? Number(params.after) : undefined;
   const db = getDb();
   const mayUpload = can(user.role, "bulkRefund");
-  const [t, { rows, nextCursor }, merchants] = await Promise.all([
+  const [t, { rows, nextCursor }] = await Promise.all([
     getTranslations("bulk.list"),
-    listBatches(db, before),
-    mayUpload ? listMerchants(db) : [],
+    listBatches(db, user.merchantId, before),
   ]);
+  const merchant = currentMerchant(user);
 
   return (
     <>
       <PageHeader title={t("title")} subtitle={t("subtitle")} />
-      {mayUpload && (
-        <UploadForm
-          merchants={merchants.map((m) => ({
-            id: m.id,
-            label: `${m.displayName} (${m.mchid}${m.subMchid ? ` / ${m.subMchid}` : ""})`,
-          }))}
-        />
-      )}
+      {mayUpload && <UploadForm merchantLabel={`${merchant.displayName} (${merchant.mchid})`} />}
       <h2 className="mb-2 text-sm font-semibold text-slate-900">{t("recent")}</h2>
       <DataTable columns={columns(t)} rows={rows} rowKey={(r) => r.batch.id} empty={t("empty")} />
       <Pager path="/refunds/bulk" params={params} nextCursor={nextCursor} />

@@ -12,8 +12,11 @@ const FIELD =
   "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
 const EXAMPLE = 'out_trade_no,amount,reason\nT202611200001,12.50,商品缺货\nT202611200002,full,"Damaged, replaced"';
 
-/** Upload a CSV; the server checks every line and stores a preview, which this form then opens. */
-export function UploadForm({ merchants }: { merchants: { id: string; label: string }[] }) {
+/**
+ * Upload a CSV of the current merchant's orders; the server checks every line and stores a preview, which this form
+ * then opens.
+ */
+export function UploadForm({ merchantLabel }: { merchantLabel: string }) {
   const t = useTranslations("bulk.upload");
   const router = useRouter();
   const [state, action, pending] = useActionState<ActionResult<{ batchId: number; encoding: string }> | null, FormData>(
@@ -49,16 +52,10 @@ export function UploadForm({ merchants }: { merchants: { id: string; label: stri
         className="grid gap-4 lg:grid-cols-2"
       >
         <div className="space-y-3">
-          <label className="block text-sm font-medium text-slate-700">
+          <p className="text-sm font-medium text-slate-700">
             {t("merchant")}
-            <select name="merchantId" defaultValue={merchants[0]?.id} className={FIELD}>
-              {merchants.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.label}
-                </option>
-              ))}
-            </select>
-          </label>
+            <span className="mt-1 block font-normal text-slate-600">{merchantLabel}</span>
+          </p>
           <label className="block text-sm font-medium text-slate-700">
             {t("file")}
             <input

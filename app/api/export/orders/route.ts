@@ -8,8 +8,8 @@ export function GET(request: NextRequest) {
   return csvExportResponse(request, {
     kind: "orders",
     parse: parseOrderFilters,
-    stream: (db, filters, t) =>
-      exportOrdersCsv(db, filters, {
+    stream: (db, merchantId, filters, t) =>
+      exportOrdersCsv(db, merchantId, filters, {
         header: (column) => t(`exports.orders.columns.${column}`),
         state: (state) => t(`status.order.${state}`),
       }),

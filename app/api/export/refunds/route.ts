@@ -8,8 +8,8 @@ export function GET(request: NextRequest) {
   return csvExportResponse(request, {
     kind: "refunds",
     parse: parseRefundFilters,
-    stream: (db, filters, t) =>
-      exportRefundsCsv(db, filters, {
+    stream: (db, merchantId, filters, t) =>
+      exportRefundsCsv(db, merchantId, filters, {
         header: (column) => t(`exports.refunds.columns.${column}`),
         status: (status) => t(`status.refund.${status}`),
       }),

@@ -129,12 +129,19 @@ describe("POST /api/v1/orders and GET /api/v1/orders/:outTradeNo", () => {
     const context = { actor: { id: null, label: "test" }, userId: null, orderIntervalMs: 0 };
     await requestRefund(
       t.db,
-      { orderId: order.id, amountFen: 1_000, reason: "first", outRefundNo: "RF_ORDER_1" },
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 1_000, reason: "first", outRefundNo: "RF_ORDER_1" },
       context,
     );
     await requestRefund(
       t.db,
-      { orderId: order.id, amountFen: 2_500, reason: "second", outRefundNo: "RF_ORDER_2", fundsAccount: "AVAILABLE" },
+      {
+        merchantId: order.merchantId,
+        orderId: order.id,
+        amountFen: 2_500,
+        reason: "second",
+        outRefundNo: "RF_ORDER_2",
+        fundsAccount: "AVAILABLE",
+      },
       context,
     );
     const response = await get("SHOP_WITH_REFUNDS");

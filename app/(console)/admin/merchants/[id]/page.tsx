@@ -6,7 +6,7 @@ import { DataTable, type Column } from "@/components/data-table";
 import { DateTime } from "@/components/date-time";
 import { PageHeader } from "@/components/page-header";
 import { Badge, type BadgeTone } from "@/components/status-badge";
-import { requirePageUser } from "@/app/_server/session";
+import { requireConsoleUser } from "@/app/_server/session";
 import { getDb } from "@/lib/db/client";
 import type { CredentialStatus } from "@/lib/db/schema";
 import { listCredentials, type CredentialSummary } from "@/lib/merchants/credentials";
@@ -24,7 +24,7 @@ export async function generateMetadata(): Promise<Metadata> {
 const STATUS_TONE: Record<CredentialStatus, BadgeTone> = { active: "green", standby: "blue", retired: "slate" };
 
 export default async function MerchantPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePageUser("manageMerchants");
+  await requireConsoleUser("manageMerchants");
   const { id } = await params;
   const db = getDb();
   const merchant = z.uuid().safeParse(id).success ? await getMerchant(db, id) : undefined;

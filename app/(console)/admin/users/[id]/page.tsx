@@ -6,7 +6,7 @@ import { DateTime } from "@/components/date-time";
 import { Detail, DetailList } from "@/components/detail-list";
 import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
-import { requirePageUser } from "@/app/_server/session";
+import { currentMerchant, requirePageUser } from "@/app/_server/session";
 import { getDb } from "@/lib/db/client";
 import { fenToYuan } from "@/lib/money";
 import { getUser } from "@/lib/users/admin";
@@ -19,7 +19,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function UserPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePageUser("manageUsers");
   const { id } = await params;
-  const user = z.uuid().safeParse(id).success ? await getUser(getDb(), id) : undefined;
+  const user = z.uuid().safeParse(id).success ? await getUser(getDb(), me.merchantId, id) : undefined;
   if (!user) notFound();
   const [t, tRoles] = await Promise.all([getTranslations("admin.users"), getTranslations("common.roles")]);
   return (
@@ -49,6 +49,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
           dailyLimitYuan: user.dailyRefundLimitFen === null ? "" : fenToYuan(user.dailyRefundLimitFen),
         }}
         isSelf={user.id === me.id}
+        merchantName={currentMerchant(me).displayName}
       />
     </>
   );

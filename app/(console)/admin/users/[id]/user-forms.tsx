@@ -15,7 +15,13 @@ import {
   SECONDARY_BUTTON,
   ShownOnce,
 } from "../../form-parts";
-import { changeRoleAction, resetPasswordAction, setDailyLimitAction, setDisabledAction } from "../actions";
+import {
+  changeRoleAction,
+  removeMemberAction,
+  resetPasswordAction,
+  setDailyLimitAction,
+  setDisabledAction,
+} from "../actions";
 
 interface EditedUser {
   id: string;
@@ -28,7 +34,7 @@ interface EditedUser {
 const CARD = "rounded-lg border border-slate-200 bg-white p-4";
 
 /** The admin's changes to one account, each its own small form and audited on its own. */
-export function UserForms({ user, isSelf }: { user: EditedUser; isSelf: boolean }) {
+export function UserForms({ user, isSelf, merchantName }: { user: EditedUser; isSelf: boolean; merchantName: string }) {
   const t = useTranslations("admin.users");
   const tRoles = useTranslations("common.roles");
   const [roleState, roleAction, rolePending] = useActionState<ActionResult<null> | null, FormData>(
@@ -45,6 +51,10 @@ export function UserForms({ user, isSelf }: { user: EditedUser; isSelf: boolean 
   >(resetPasswordAction, null);
   const [disableState, disableAction, disablePending] = useActionState<ActionResult<null> | null, FormData>(
     setDisabledAction,
+    null,
+  );
+  const [removeState, removeAction, removePending] = useActionState<ActionResult<null> | null, FormData>(
+    removeMemberAction,
     null,
   );
 
@@ -116,6 +126,16 @@ export function UserForms({ user, isSelf }: { user: EditedUser; isSelf: boolean 
           {user.disabled ? t("enable") : t("disable")}
         </button>
       </form>
+
+      <form action={removeAction} className={`${CARD} space-y-3`}>
+        <input type="hidden" name="userId" value={user.id} />
+        <p className="text-sm text-slate-600">{t("removeExplained")}</p>
+        <ActionMessage state={removeState} success={t("removed")} />
+        <button type="submit" disabled={removePending} className={DANGER_BUTTON}>
+          {t("remove", { merchant: merchantName })}
+        </button>
+      </form>
+      <p className="text-xs text-slate-500 lg:col-span-2">{t("accountWide")}</p>
     </div>
   );
 }

@@ -109,9 +109,9 @@ export default async function BulkBatchPage({
   const page = /^\d{1,6}$/.test(query.after ?? "") ? Number(query.after) : 0;
   const db = getDb();
   const [view, rows, progress] = await Promise.all([
-    getBatch(db, Number(raw)),
-    listBatchRows(db, Number(raw), page),
-    batchProgress(db, Number(raw)),
+    getBatch(db, user.merchantId, Number(raw)),
+    listBatchRows(db, user.merchantId, Number(raw), page),
+    batchProgress(db, user.merchantId, Number(raw)),
   ]);
   if (!view || !progress) notFound();
   const { batch } = view;

@@ -1,5 +1,4 @@
-import { currentUser } from "@/app/_server/session";
-import { can } from "@/lib/auth/roles";
+import { NOT_FOUND, routeUser } from "@/app/_server/route-user";
 import { getDb } from "@/lib/db/client";
 import { loadEvidenceTrail } from "@/lib/evidence/trail";
 import { parseOutRefundNoParam } from "@/lib/refunds/out-refund-no-param";
@@ -9,12 +8,11 @@ import { parseOutRefundNoParam } from "@/lib/refunds/out-refund-no-param";
  * or an auditor. Checks the session itself (route handlers are not behind the console layout).
  */
 export async function GET(_request: Request, { params }: { params: Promise<{ outRefundNo: string }> }) {
-  const user = await currentUser();
-  if (!user) return Response.json({ code: "UNAUTHENTICATED" }, { status: 401 });
-  if (!can(user.role, "read")) return Response.json({ code: "FORBIDDEN" }, { status: 403 });
+  const user = await routeUser();
+  if (user instanceof Response) return user;
   const outRefundNo = parseOutRefundNoParam((await params).outRefundNo);
-  const trail = outRefundNo ? await loadEvidenceTrail(getDb(), outRefundNo) : null;
-  if (!trail) return Response.json({ code: "NOT_FOUND" }, { status: 404 });
+  const trail = outRefundNo ? await loadEvidenceTrail(getDb(), user.merchantId, outRefundNo) : null;
+  if (!trail) return NOT_FOUND();
   // The number may hold `|`, `*` and `@`, none of which belongs in a file name.
   const fileName = `refund-evidence-${trail.refund.outRefundNo.replace(/[^0-9A-Za-z_-]/g, "_")}.json`;
   return new Response(`${JSON.stringify({ ...trail, exportedBy: user.email }, null, 2)}\n`, {
