@@ -85,7 +85,7 @@ describe("the demo PKI", () => {
       ["expiring", () => ensureDemoPki(dir, MCHID, new Date(Date.now() + 820 * 86_400_000))],
       ["another mchid", () => ensureDemoPki(dir, "1900000111")],
     ];
-    let previous = readFileSync(join(dir, "apiclient_cert.p12"));
+    let previous: Buffer = readFileSync(join(dir, "apiclient_cert.p12"));
     for (const [name, run] of cases) {
       const made = run();
       expect(made.generated, name).toBe(true);

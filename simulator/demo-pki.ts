@@ -85,11 +85,21 @@ export function generateDemoPki(mchid: string, now = new Date()): Pem {
   };
 
   const server = rsaKeys();
-  const serverCert = issue(server, [{ name: "commonName", value: "127.0.0.1" }], [
-    { name: "extKeyUsage", serverAuth: true },
-    // Type 7 is an IP address, type 2 a DNS name (RFC 5280 GeneralName).
-    { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
-  ]);
+  const serverCert = issue(
+    server,
+    [{ name: "commonName", value: "127.0.0.1" }],
+    [
+      { name: "extKeyUsage", serverAuth: true },
+      // Type 7 is an IP address, type 2 a DNS name (RFC 5280 GeneralName).
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 7, ip: "127.0.0.1" },
+          { type: 2, value: "localhost" },
+        ],
+      },
+    ],
+  );
 
   const client = rsaKeys();
   const clientCert = issue(
@@ -119,7 +129,8 @@ function clientCertificateOf(p12: Buffer, mchid: string): X509Certificate | unde
   const certBag = forge.pki.oids.certBag as string;
   const bags = parsed.getBags({ bagType: certBag })[certBag] ?? [];
   for (const bag of bags) {
-    if (bag.cert?.subject.getField("CN")?.value === mchid) return new X509Certificate(forge.pki.certificateToPem(bag.cert));
+    if (bag.cert?.subject.getField("CN")?.value === mchid)
+      return new X509Certificate(forge.pki.certificateToPem(bag.cert));
   }
   return undefined;
 }
