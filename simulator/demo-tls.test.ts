@@ -1,34 +1,21 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoOrders } from "../lib/setup/demo-seed";
 import { DEMO_V2_MERCHANT, demoV2Orders } from "../lib/setup/demo-seed-v2";
 import { parseRefundNotification, successAnswer } from "../lib/wechatpay/v2/notification";
-import type { RefundSubmission } from "../lib/refunds/gateway";
 import { ensureDemoGateway, type DemoGateway } from "./demo";
+import { refundAsConsole } from "./test-support/console-process";
 
-const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), "wxpay-sim-demo-tls-"));
 const received: string[] = [];
 let receiver: Server;
 let gateway: DemoGateway;
 const v3Order = demoOrders(new Date(), 3)[0]!;
 const v2Order = demoV2Orders()[0]!;
-
-/** Refunds as the console's own process would: a fresh Node process with the environment the demo hands it. */
-async function refundAsConsole(env: Record<string, string>, input: { v2?: object; submission: RefundSubmission }) {
-  const { stdout } = await run(
-    process.execPath,
-    ["--import", "tsx", "simulator/test-support/refund-as-console.ts", JSON.stringify(input)],
-    { env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env } },
-  );
-  return JSON.parse(stdout) as { applied: { ok: boolean; value?: object; error?: { code: string } }; queried: object };
-}
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
