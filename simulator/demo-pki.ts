@@ -110,7 +110,7 @@ export function generateDemoPki(mchid: string, now = new Date()): Pem {
     ],
     [{ name: "extKeyUsage", clientAuth: true }],
   );
-  // 3DES rather than forge's AES default: the PKCS#12 form every OpenSSL (and WeChat's own tools) reads.
+  // 3DES key encryption with a SHA-1 MAC: a PKCS#12 that OpenSSL 3 (Node's) opens without its legacy provider.
   const p12Asn1 = forge.pkcs12.toPkcs12Asn1(client.privateKey, [clientCert, caCert], mchid, {
     algorithm: "3des",
     friendlyName: "Tenpay Certificate",
