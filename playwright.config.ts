@@ -58,6 +58,7 @@ export default defineConfig({
       // A simulator of its own for the run, fast enough for a browser test to watch a refund settle.
       SIMULATOR_DATA_DIR: `${os.tmpdir()}/refund-console-e2e-${process.pid}`,
       SIM_PORT: String(E2E_SIMULATOR.port),
+      SIM_TLS_PORT: String(E2E_SIMULATOR.tlsPort),
       SIM_CONTROL_TOKEN: E2E_SIMULATOR.controlToken,
       SIM_SETTLE_MS: "1500",
       SIM_ORDER_INTERVAL_MS: "1000",

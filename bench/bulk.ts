@@ -42,8 +42,8 @@ export async function runBulkBench(bench: BenchDatabase): Promise<BenchSection> 
     appUrl: "http://127.0.0.1:9",
     orders: [],
   });
-  const url = simulator.env.WECHATPAY_BASE_URL!;
-  const control = new SimControl(url, process.env.SIM_CONTROL_TOKEN);
+  // Plain HTTP (no tlsPort): this process talks to it directly and does not trust the demo CA.
+  const control = new SimControl(simulator.controlUrl, process.env.SIM_CONTROL_TOKEN);
   const credentials = loadMerchantCredentialsFromEnv(simulator.env);
   if (!credentials.ok || !credentials.value) throw new Error("the simulator's merchant credentials do not load");
   const wired = createRefundGateway(credentials.value, "v3");

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { DATA_DIR } from "./local-secrets";
+import { DATA_DIR, ensureDataDir } from "./local-secrets";
 import { ensureDatabase, startEmbeddedPostgres } from "./embedded-db";
 
 export interface DatabaseHandle {
@@ -12,6 +12,7 @@ export interface DatabaseHandle {
 export async function openDatabase(): Promise<DatabaseHandle> {
   const configured = process.env.DATABASE_URL;
   if (configured) return { url: configured, embedded: false, stop: async () => {} };
+  ensureDataDir();
   const server = await startEmbeddedPostgres(path.join(DATA_DIR, "postgres"));
   await ensureDatabase(server.url("postgres"), "refund_console");
   return { url: server.url("refund_console"), embedded: true, stop: server.stop };

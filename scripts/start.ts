@@ -5,21 +5,24 @@ import { eq } from "drizzle-orm";
 import { verifyPassword } from "../lib/auth/password";
 import { createDatabase } from "../lib/db/client";
 import { runMigrations } from "../lib/db/migrate";
-import { merchants, users } from "../lib/db/schema";
-import { ensureDemoGateway } from "../simulator/demo";
+import { users } from "../lib/db/schema";
+import { encryptionKeyFrom } from "../lib/crypto/seal";
 import { ensureAdmin } from "../lib/setup/admin";
 import { realMerchantConfigured, type ConfiguredMerchant } from "../lib/setup/configured-merchant";
-import { DEMO_MERCHANT } from "../lib/setup/demo-seed";
+import { DEMO_V2_MERCHANT } from "../lib/setup/demo-seed-v2";
 import { setUpMerchants } from "../lib/setup/merchants-at-start";
-import { demoGatewayHistory } from "../lib/setup/demo-gateway-history";
 import { buildIfNeeded, nextBin } from "./build-if-needed";
+import { startDemoGateway } from "./demo-gateway";
 import { openDatabase } from "./database";
-import { DATA_DIR, persistentSecret } from "./local-secrets";
+import { DATA_DIR, ensureDataDir, persistentSecret } from "./local-secrets";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
 const INITIAL_ADMIN_FILE = path.join(DATA_DIR, "initial-admin-password");
+// Seals merchant secrets uploaded in the browser (and the APIv2 demo merchant's); losing .data/encryption-key makes
+// them unreadable.
+const encryptionKey = process.env.APP_ENCRYPTION_KEY ?? persistentSecret("encryption-key");
 
 const children: ChildProcess[] = [];
 const database = await openDatabase();
@@ -46,12 +49,14 @@ try {
   const { db, sql } = createDatabase(database.url, { max: 2 });
   const admin = await ensureAdmin(db, process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
   if (admin.kind === "generated") {
-    fs.mkdirSync(DATA_DIR, { recursive: true });
+    ensureDataDir();
     fs.writeFileSync(INITIAL_ADMIN_FILE, `${admin.email}\n${admin.password}\n`, { mode: 0o600 });
   }
-  const { configured, demo, apiKey } = await setUpMerchants(db, process.env);
+  const { configured, demo, demoApiV2, apiKey } = await setUpMerchants(db, process.env);
   reportConfiguredMerchant(configured);
   if (demo.seeded) console.log(`Seeded demo data: ${demo.orders} paid orders with refunds in every status.`);
+  if (demoApiV2.seeded)
+    console.log(`Seeded the APIv2 demo merchant ${DEMO_V2_MERCHANT.mchid}: ${demoApiV2.orders} paid orders.`);
   const login = await initialLogin(db);
   if (apiKey.kind === "created") console.log("Merchant API key from MERCHANT_API_KEY registered.");
   // Without real credentials, the bundled simulator plays WeChat Pay for the demo merchant.
@@ -65,8 +70,7 @@ try {
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: database.url,
     AUTH_SECRET: process.env.AUTH_SECRET ?? persistentSecret("auth-secret"),
-    // Seals merchant secrets uploaded in the browser; losing .data/encryption-key makes them unreadable.
-    APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY ?? persistentSecret("encryption-key"),
+    APP_ENCRYPTION_KEY: encryptionKey,
     APP_URL: appUrl,
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? appUrl,
     PORT: String(port),
@@ -88,18 +92,21 @@ try {
 }
 
 async function startSimulator(db: ReturnType<typeof createDatabase>["db"]): Promise<Record<string, string>> {
-  const [merchant] = await db.select().from(merchants).where(eq(merchants.mchid, DEMO_MERCHANT.mchid));
-  // The simulator learns the console's orders and accepted refunds, so its queries and bills agree with them.
-  const history = merchant ? await demoGatewayHistory(db, merchant.id) : { orders: [] };
-  const simulator = await ensureDemoGateway({
+  const masterKey = encryptionKeyFrom({ APP_ENCRYPTION_KEY: encryptionKey });
+  // An unusable key is the console's to report (lib/env.ts); the APIv2 demo merchant then has no keys to refund with.
+  if (!masterKey.ok) console.error("APP_ENCRYPTION_KEY is unusable: the APIv2 demo merchant's keys are not stored.");
+  const simulator = await startDemoGateway(db, {
     dataDir: process.env.SIMULATOR_DATA_DIR ?? DATA_DIR,
     port: Number(process.env.SIM_PORT ?? 4010),
+    // TLS mode, always: the APIv2 demo merchant refunds over mutual TLS, as at WeChat.
+    tlsPort: Number(process.env.SIM_TLS_PORT ?? 4011),
     appUrl,
-    ...history,
+    masterKey: masterKey.ok ? masterKey.value : undefined,
   });
   stopSimulator = simulator.stop;
+  if (simulator.apiV2Credentials === "added") console.log("Stored the APIv2 demo merchant's keys (sealed).");
   console.log(
-    `WeChat Pay simulator running on ${simulator.env.WECHATPAY_BASE_URL} (its page: ${simulator.env.WECHATPAY_BASE_URL}/_sim/).`,
+    `WeChat Pay simulator running on ${simulator.env.WECHATPAY_BASE_URL} (its page: ${simulator.controlUrl}/_sim/).`,
   );
   return simulator.env;
 }

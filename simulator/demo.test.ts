@@ -60,6 +60,9 @@ describe("ensureDemoGateway", () => {
         WECHATPAY_APPID: "wx8888888888888888",
         WECHATPAY_BASE_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       });
+      // Without a TLS port: plain HTTP on the control API's origin, and no APIv2 demo merchant (demo-tls.test.ts).
+      expect(first.controlUrl).toBe(env.WECHATPAY_BASE_URL);
+      expect(first.apiV2).toBeUndefined();
       // The simulator writes its state shortly after a change, not before answering.
       await new Promise((resolve) => setTimeout(resolve, 300));
       for (const name of ["merchant_private_key.pem", "merchant.json", "state.json"]) {

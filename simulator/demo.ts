@@ -9,8 +9,21 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEMO_MERCHANT } from "../lib/setup/demo-seed";
+import { DEMO_V2_MERCHANT } from "../lib/setup/demo-seed-v2";
 import { SimControl } from "./control-client";
+import { ensureDemoPki, type DemoPki } from "./demo-pki";
+import {
+  addOrders,
+  importRefunds,
+  registerDemoV2,
+  type DemoHistory,
+  type DemoOrderInput,
+  type DemoRefund,
+  type DemoV2Credentials,
+} from "./demo-v2";
 import { generateRsaKeyPair, randomApiKey, randomSerial } from "./keys";
+
+export type { DemoHistory, DemoRefund, DemoV2Credentials } from "./demo-v2";
 
 /** Where the demo merchant's notifications go, under the console's APP_URL (the platform's notify setting). */
 export const DEMO_NOTIFY_PATH = "/api/notify/refund";
@@ -22,23 +35,30 @@ export interface DemoGatewayOptions {
   /** The console's data directory; the simulator keeps its keys and state under `<dataDir>/simulator/`. */
   dataDir: string;
   port: number;
+  /**
+   * The HTTPS port of TLS mode, which the console is then pointed at (APIv3 and APIv2 alike, as at WeChat) and
+   * where APIv2 refunds present the demo merchant's client certificate. Without it, plain HTTP and no APIv2 merchant.
+   */
+  tlsPort?: number;
   /** The console's own URL, for the notify URL. */
   appUrl: string;
-  orders: { outTradeNo: string; transactionId: string; totalFen: number; paidAt: Date; payerOpenid: string }[];
+  orders: DemoOrderInput[];
   /** The console's refunds that reached WeChat, so that queries and bills agree with the console's history. */
   refunds?: DemoRefund[];
   /** A refund made by hand in the merchant platform, unknown to the console: the demo's reconciliation mismatch. */
   handMadeRefund?: { outTradeNo: string; refundFen: number; at: Date };
+  /** The APIv2 demo merchant's orders and refunds in the console (TLS mode only). */
+  apiV2?: DemoHistory;
 }
 
-export interface DemoRefund {
-  outRefundNo: string;
-  outTradeNo: string;
-  refundId: string;
-  refundFen: number;
-  status: "PROCESSING" | "SUCCESS" | "CLOSED" | "ABNORMAL";
-  createTime: Date;
-  successTime: Date | null;
+export interface DemoGateway {
+  /** The WECHATPAY_* variables (and NODE_EXTRA_CA_CERTS in TLS mode) for the console's process. */
+  env: Record<string, string>;
+  /** Plain-HTTP origin of the control API (`/_sim/`), whichever origin the console uses. */
+  controlUrl: string;
+  /** TLS mode: the APIv2 demo merchant's credentials, for the console's database. */
+  apiV2?: DemoV2Credentials;
+  stop(): Promise<void>;
 }
 
 /** WeChat uses a merchant-platform refund's id as its out_refund_no; one per Beijing day keeps restarts idempotent. */
@@ -50,12 +70,7 @@ function handMadeRefundId(at: Date): string {
 /** Registers the console's history and the hand-made refund; numbers already known keep their first registration. */
 async function importHistory(control: SimControl, options: DemoGatewayOptions): Promise<void> {
   const { refunds = [], handMadeRefund } = options;
-  if (refunds.length > 0) {
-    await control.importRefunds(
-      DEMO_MERCHANT.mchid,
-      refunds.map((r) => ({ ...r, createTime: r.createTime.getTime(), successTime: r.successTime?.getTime() })),
-    );
-  }
+  await importRefunds(control, DEMO_MERCHANT.mchid, refunds);
   if (handMadeRefund) {
     const id = handMadeRefundId(handMadeRefund.at);
     const at = handMadeRefund.at.getTime();
@@ -100,13 +115,13 @@ function relay(stream: NodeJS.ReadableStream | null, to: NodeJS.WritableStream):
   });
 }
 
-function waitForReady(child: ChildProcess): Promise<number> {
+function waitForReady(child: ChildProcess): Promise<{ port: number; tlsPort?: number }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("the simulator did not start within 30 s")), READY_TIMEOUT_MS);
-    child.on("message", (message: { type?: string; port?: number }) => {
+    child.on("message", (message: { type?: string; port?: number; tlsPort?: number }) => {
       if (message.type !== "ready" || message.port === undefined) return;
       clearTimeout(timer);
-      resolve(message.port);
+      resolve({ port: message.port, tlsPort: message.tlsPort });
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
@@ -127,12 +142,26 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function ensureDemoGateway(
-  options: DemoGatewayOptions,
-): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+/**
+ * The CA file the console's process trusts in addition to the system's (NODE_EXTRA_CA_CERTS takes one file): the
+ * demo CA, after the operator's own extra CAs when they set some, so a corporate proxy's CA keeps working.
+ */
+function extraCaFile(dir: string, pki: DemoPki): string {
+  const own = process.env.NODE_EXTRA_CA_CERTS;
+  if (!own || !existsSync(own)) return pki.files.ca;
+  const bundle = join(dir, "extra-ca-certs.pem");
+  writeFileSync(bundle, `${readFileSync(own, "utf8").trimEnd()}\n${pki.caPem}`, { mode: 0o600 });
+  return bundle;
+}
+
+/** Whether the control API refused a registration because the simulator holds other content under the same numbers. */
+const conflicting = (error: unknown) => error instanceof Error && /: HTTP 409 /.test(error.message);
+
+export async function ensureDemoGateway(options: DemoGatewayOptions): Promise<DemoGateway> {
   const dir = join(options.dataDir, "simulator");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const merchant = merchantMaterial(dir);
+  const pki = options.tlsPort === undefined ? undefined : ensureDemoPki(join(dir, "tls"), DEMO_V2_MERCHANT.mchid);
   // Fresh per run, so only this process drives the control API, unless SIM_CONTROL_TOKEN names one (browser tests).
   const token = process.env.SIM_CONTROL_TOKEN || randomBytes(24).toString("hex");
 
@@ -143,6 +172,14 @@ export async function ensureDemoGateway(
       SIM_PORT: String(options.port),
       SIM_STATE_FILE: join(dir, "state.json"),
       SIM_CONTROL_TOKEN: token,
+      ...(pki
+        ? {
+            SIM_TLS_PORT: String(options.tlsPort),
+            SIM_TLS_CERT: pki.files.serverCert,
+            SIM_TLS_KEY: pki.files.serverKey,
+            SIM_TLS_CA: pki.files.ca,
+          }
+        : {}),
     },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
@@ -157,9 +194,10 @@ export async function ensureDemoGateway(
   const stop = () => stopChild(child);
 
   try {
-    const port = await waitForReady(child);
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const control = new SimControl(baseUrl, token);
+    const ready = await waitForReady(child);
+    const controlUrl = `http://127.0.0.1:${ready.port}`;
+    const control = new SimControl(controlUrl, token);
+    const notifyUrl = `${options.appUrl.replace(/\/+$/, "")}${DEMO_NOTIFY_PATH}`;
     const publicKeyPem = createPublicKey(createPrivateKey(merchant.privateKeyPem))
       .export({ type: "spki", format: "pem" })
       .toString();
@@ -171,15 +209,24 @@ export async function ensureDemoGateway(
       merchantSerialNo: merchant.serialNo,
       apiV3Key: merchant.apiV3Key,
       apiV2Key: merchant.apiV2Key,
-      notifyUrl: `${options.appUrl.replace(/\/+$/, "")}${DEMO_NOTIFY_PATH}`,
+      notifyUrl,
     });
-    if (options.orders.length > 0) {
-      await control.addTransactions(
-        DEMO_MERCHANT.mchid,
-        options.orders.map((o) => ({ ...o, paidAt: o.paidAt.getTime() })),
-      );
+    const registerAll = async () => {
+      await addOrders(control, DEMO_MERCHANT.mchid, options.orders);
+      await importHistory(control, options);
+      return pki ? registerDemoV2(control, { dir, notifyUrl, pki, history: options.apiV2 }) : undefined;
+    };
+    let apiV2: DemoV2Credentials | undefined;
+    try {
+      apiV2 = await registerAll();
+    } catch (error) {
+      if (!conflicting(error)) throw error;
+      // The state file is from another database (a fresh one beside an old .data/): the console's history is the
+      // truth, so the simulator forgets its orders and refunds, keeping the merchants and their platform keys.
+      process.stdout.write("[simulator] its saved orders and refunds disagree with the database; starting them anew\n");
+      await control.reset(true);
+      apiV2 = await registerAll();
     }
-    await importHistory(control, options);
     const publicKeyFile = join(dir, "wechatpay_public_key.pem");
     writeFileSync(publicKeyFile, registered.platformPublicKey, { mode: 0o600 });
     return {
@@ -192,8 +239,14 @@ export async function ensureDemoGateway(
         WECHATPAY_PUBLIC_KEY_ID: registered.publicKeyId,
         WECHATPAY_PUBLIC_KEY: publicKeyFile,
         WECHATPAY_APIV2_KEY: merchant.apiV2Key,
-        WECHATPAY_BASE_URL: baseUrl,
+        // In TLS mode the console talks HTTPS to the simulator, trusting the demo CA: WECHATPAY_BASE_URL is one
+        // origin for every merchant, and the APIv2 client refuses anything but https.
+        ...(pki && ready.tlsPort !== undefined
+          ? { WECHATPAY_BASE_URL: `https://127.0.0.1:${ready.tlsPort}`, NODE_EXTRA_CA_CERTS: extraCaFile(dir, pki) }
+          : { WECHATPAY_BASE_URL: controlUrl }),
       },
+      controlUrl,
+      apiV2,
       stop,
     };
   } catch (error) {
