@@ -18,7 +18,6 @@ export const DEMO_V2_MERCHANT = {
 const PRODUCTS = ["Tea 茶 ×2", "Matcha latte 抹茶拿铁", "Teapot 茶壶", "Tea leaves 茶叶 250g", "Gift box 礼盒"];
 const ORDERS = 24;
 
-
 /**
  * A few paid orders over the last three weeks, all under the default approval threshold (¥1,000) so an operator's
  * refund goes straight out. Deterministic apart from `now`, so the numbers look the same in every fresh demo.
