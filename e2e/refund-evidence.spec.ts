@@ -147,6 +147,45 @@ test.describe("abnormal refunds", () => {
     await expect(form.getByLabel("Card number")).toHaveCount(0);
   });
 
+  test("to the payer's card takes two approvers: one enters the card, the other decides", async ({ page, browser }) => {
+    // The second abnormal refund: the other tests here look at the first.
+    await page.goto("/refunds?status=ABNORMAL");
+    await page.locator("tbody tr").nth(1).getByRole("link", { name: /^R/ }).first().click();
+    await expect(page).toHaveURL(/\/refunds\/R/);
+    const refundUrl = page.url();
+    const form = page.getByRole("form", { name: "Abnormal-refund application" });
+    await form.getByRole("combobox").selectOption("ICBC_DEBIT");
+    await form.getByLabel("Card number").fill("6214 8309 0123 4567");
+    await form.getByLabel("Cardholder's name").fill("张三");
+    await form.getByRole("button", { name: "Apply for abnormal refund" }).click();
+
+    // The one who entered it sees it masked, and cannot decide on it.
+    const entered = page.getByTestId("card-application");
+    await expect(entered).toContainText("Bank card application awaiting a second approver");
+    await expect(entered).toContainText("************4567");
+    await expect(entered).not.toContainText("6214830901234567");
+    await expect(entered).toContainText("You entered this card");
+    await expect(entered.getByRole("button", { name: "Approve and send to WeChat Pay" })).toHaveCount(0);
+
+    // Another approver (the admin) decides; here, rejects: nothing is sent, and the form is offered again.
+    const admin = await browser.newContext(signedInAs("admin"));
+    const other = await admin.newPage();
+    await other.goto("/approvals");
+    await expect(other.getByRole("region", { name: /bank card awaiting a second approver/ })).toContainText(
+      "************4567",
+    );
+    await other.goto(refundUrl);
+    const pending = other.getByTestId("card-application");
+    await expect(pending.getByRole("button", { name: "Approve and send to WeChat Pay" })).toBeVisible();
+    await other.screenshot({ path: "test-results/card-application.png", fullPage: true });
+    await pending.getByLabel("Note (optional)").fill("Name does not match the order");
+    await pending.getByRole("button", { name: "Reject" }).click();
+    await expect(other.getByRole("form", { name: "Abnormal-refund application" })).toBeVisible();
+    await expect(other.getByTestId("card-application")).toHaveCount(0);
+    await expect(other.getByRole("list", { name: "Evidence trail" })).toContainText("Name does not match the order");
+    await admin.close();
+  });
+
   test("a viewer sees the abnormal refund explained but no form", async ({ browser }) => {
     const viewer = await browser.newContext(signedInAs("viewer"));
     const page = await viewer.newPage();

@@ -66,8 +66,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
               />
             )}
             <LanguageSwitcher setLocale={setLocaleAction} />
-            <span className="whitespace-nowrap text-slate-300" data-testid="current-user">
-              {user.name} <span className="text-slate-500">·</span>{" "}
+            {/* The name gives way to the navigation on narrower screens; the role stays (the name is its title). */}
+            <span className="whitespace-nowrap text-slate-300" data-testid="current-user" title={user.name}>
+              <span className="hidden 2xl:inline">
+                {user.name} <span className="text-slate-500">·</span>{" "}
+              </span>
               <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs text-slate-200 uppercase">
                 {t(`roles.${user.role}`)}
               </span>

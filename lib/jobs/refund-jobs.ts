@@ -6,6 +6,7 @@ import { refunds } from "../db/schema";
 import { log } from "../log";
 import { reconcileRefund } from "../refunds/reconcile";
 import { submitRefund, type GatewayResolver } from "../refunds/submit";
+import { purgeRefusedCallbacks } from "../notifications/refused";
 import { SharedRateLimiter } from "../wechatpay/rate-limit";
 
 export const QUEUES = {
@@ -82,6 +83,8 @@ export interface WorkerDependencies {
   firstReconcileMs?: number;
   /** How often an idle worker looks for jobs. */
   pollingIntervalSeconds?: number;
+  /** Refused callbacks older than this many days are deleted by the sweep; unset, none are. */
+  refusedCallbackRetentionDays?: number;
 }
 
 /** Register this process's workers: submissions, reconciliation, and the sweep that finds anything left behind. */
@@ -132,6 +135,9 @@ export async function startRefundWorkers(boss: PgBoss, deps: WorkerDependencies)
   await boss.work(QUEUES.sweep, async () => {
     await sweep(boss, deps.db);
     await SharedRateLimiter.prune(deps.db);
+    if (deps.refusedCallbackRetentionDays !== undefined) {
+      await purgeRefusedCallbacks(deps.db, deps.refusedCallbackRetentionDays);
+    }
   });
   await boss.schedule(QUEUES.sweep, "*/5 * * * *");
   await sweep(boss, deps.db);

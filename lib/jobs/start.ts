@@ -48,7 +48,12 @@ export async function startJobs(): Promise<void> {
   try {
     const db = getDb();
     const boss = await getBoss();
-    await startRefundWorkers(boss, { db, resolveGateway: consoleGateways(db), notifyUrl: refundNotifyUrl() });
+    await startRefundWorkers(boss, {
+      db,
+      resolveGateway: consoleGateways(db),
+      notifyUrl: refundNotifyUrl(),
+      refusedCallbackRetentionDays: serverEnv().REFUSED_CALLBACK_RETENTION_DAYS,
+    });
     await startBulkWorkers(boss, { db });
     await startBillWorkers(boss, { db, resolveSource: (merchantId) => billSourceForMerchant(db, merchantId) });
   } catch (error) {

@@ -6,11 +6,12 @@ import type { MerchantWechatPay } from "../wechatpay/merchant-gateways";
 import type { V2RefundNotification } from "../wechatpay/v2/notification";
 import { parseRefundNotification, parseTransactionNotification } from "../wechatpay/v3/notification";
 import { answerFor, type CallbackAnswer, type Settled } from "./answer";
-import { readCallback, type CallbackProtocol } from "./intake";
+import { readCallback, type CallbackProtocol, type ReceivedCallback } from "./intake";
 import { openV2, openV3, type Refusal } from "./open";
 import { recordPayment } from "./payment";
 import { insertNotification, settleNotification, type NotificationInsert, type NotificationRow } from "./record";
 import { handleRefundNotice, v2RefundNotice, v3RefundNotice, type RefundNotice } from "./refund";
+import { admitRefusedRow, callbackSource, refusedRecord } from "./refused";
 import { observeCallback } from "../ops/metrics";
 
 export interface CallbackOptions {
@@ -128,12 +129,22 @@ async function receive(
   try {
     const received = await readCallback(request);
     protocol = received.protocol;
-    const stored = { protocol, headers: received.storedHeaders, rawBody: received.storedBody };
     if (!received.body) {
-      return await refuse(db, stored, { code: "BODY_TOO_LARGE", reason: "body exceeds 64 KiB; refused unread" }, kind);
+      return await refuse(
+        db,
+        received,
+        { code: "BODY_TOO_LARGE", reason: "body exceeds 64 KiB; refused unread" },
+        kind,
+      );
     }
     const opened = await openFromCandidates(db, kind, options, protocol, received.headers, received.body);
-    if (!opened.ok) return await refuse(db, stored, opened.error, kind);
+    if (!opened.ok) return await refuse(db, received, opened.error, kind);
+    const stored = {
+      protocol,
+      headers: received.storedHeaders,
+      rawBody: received.storedBody,
+      rawBodyBytes: received.body.byteLength,
+    };
 
     const { merchantId, notificationId, eventType, decrypted, handle } = opened.value;
     // Stored as `error` until settled: a crash in between leaves a truthful row, and WeChat re-sends.
@@ -199,16 +210,31 @@ async function openFromCandidates(
   return reread ? kind.open(await reread, protocol, headers, body) : opened;
 }
 
+/**
+ * Answers a refused callback, and records it within bounds (refused.ts): its body's head, size and hash, and no row
+ * at all past a few per source and minute — the answer is the same either way.
+ */
 async function refuse(
   db: Database,
-  stored: Pick<NotificationInsert, "protocol" | "headers" | "rawBody">,
+  received: ReceivedCallback,
   refusal: Refusal,
   kind: CallbackKind,
 ): Promise<CallbackAnswer> {
+  const { protocol } = received;
   const settled: Settled = { outcome: "rejected", code: refusal.code, reason: refusal.reason };
-  const answer = answerFor(stored.protocol, settled);
+  const answer = answerFor(protocol, settled);
+  const source = callbackSource(received.headers);
+  if (!(await admitRefusedRow(db, source))) {
+    log.debug({ kind: kind.name, protocol, code: refusal.code, source }, "callback refused; not stored (too many)");
+    observeCallback(kind.name, "refused", refusal.code);
+    return answer;
+  }
+  const length = received.headers.get("content-length");
+  const announced = length && /^\d+$/.test(length) ? Number(length) : null;
+  const record = refusedRecord(received.body, received.storedHeaders, announced);
   const { id } = await insertNotification(db, {
-    ...stored,
+    protocol,
+    ...record,
     ...refusal.opened,
     verification: "rejected",
     rejectionCode: refusal.code,
@@ -218,7 +244,7 @@ async function refuse(
     responseBody: answer.body,
   });
   log.warn(
-    { notification: id, kind: kind.name, protocol: stored.protocol, code: refusal.code, reason: refusal.reason },
+    { notification: id, kind: kind.name, protocol, code: refusal.code, reason: refusal.reason, source },
     "callback refused",
   );
   observeCallback(kind.name, "refused", refusal.code);

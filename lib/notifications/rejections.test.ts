@@ -5,6 +5,7 @@ import { createTestDb, type TestDatabase } from "../../tests/db";
 import {
   API_V2_KEY,
   moneyState,
+  newRefusalMinute,
   PLATFORM,
   post,
   processingRefund,
@@ -47,6 +48,7 @@ describe("refused refund callbacks change nothing but the notifications log", ()
 
   /** Sends, then checks: one new `notifications` row, rejected with `code`, and nothing else changed. */
   async function expectRefused(callback: Callback, code: string, status = 400) {
+    await newRefusalMinute(t.db);
     const before = await moneyState(t.db);
     const count = (await t.db.select().from(notifications)).length;
     const answer = await receiveRefundNotification(t.db, post("/api/notify/refund", callback.body, callback.headers), {

@@ -1,18 +1,20 @@
+import { randomBytes } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
 import { createUser } from "../../tests/fixtures/orders";
 import { simulatedMerchant, type SimulatedMerchant } from "../../tests/fixtures/simulator-merchant";
 import type { AuditActor } from "../audit/append";
-import { auditLog, gatewayExchanges, merchants, refundEvents, refunds } from "../db/schema";
+import { auditLog, bankCardApplications, gatewayExchanges, merchants, refundEvents, refunds } from "../db/schema";
 import { ok } from "../result";
 import { recorded } from "../wechatpay/recorded-gateway";
-import { abnormalApplicationSchema, applyAbnormalRefund } from "./abnormal";
+import { abnormalApplicationSchema, sendAbnormalApplication, type BankCardApplicationInput } from "./abnormal";
+import { decideBankCardApplication, enterBankCardApplication } from "./bank-card-applications";
 import { reconcileRefund } from "./reconcile";
 import { requestRefund, type RequestContext } from "./request";
 import { submitRefund } from "./submit";
 
-describe("applyAbnormalRefund against the simulator", () => {
+describe("sendAbnormalApplication against the simulator", () => {
   let t: TestDatabase;
   let sim: SimulatedMerchant;
   let context: RequestContext;
@@ -76,11 +78,13 @@ describe("applyAbnormalRefund against the simulator", () => {
       realName: "张三",
     });
 
+  const card = (outRefundNo: string) => application(outRefundNo) as BankCardApplicationInput;
+
   it("sends an ABNORMAL refund to the payer's bank card: PROCESSING, then SUCCESS, with events, audit and evidence", async () => {
     const refund = await abnormalRefund();
     expect((await stateOf(refund.id)).refund.status).toBe("ABNORMAL");
 
-    const applied = await applyAbnormalRefund(
+    const applied = await sendAbnormalApplication(
       t.db,
       resolver(approver.userId),
       application(refund.outRefundNo),
@@ -155,7 +159,7 @@ describe("applyAbnormalRefund against the simulator", () => {
 
   it("sends the money to the merchant's bank account without any payer details", async () => {
     const refund = await abnormalRefund();
-    const applied = await applyAbnormalRefund(
+    const applied = await sendAbnormalApplication(
       t.db,
       resolver(approver.userId),
       abnormalApplicationSchema.parse({ outRefundNo: refund.outRefundNo, type: "MERCHANT_BANK_CARD" }),
@@ -172,13 +176,13 @@ describe("applyAbnormalRefund against the simulator", () => {
       context,
     );
     if (!requested.ok) throw new Error(requested.error.code);
-    const pending = await applyAbnormalRefund(t.db, resolver(), application(requested.value.outRefundNo), approver);
+    const pending = await sendAbnormalApplication(t.db, resolver(), application(requested.value.outRefundNo), approver);
     expect(pending).toMatchObject({ ok: false, error: { code: "NOT_ABNORMAL" } });
 
     const refund = await abnormalRefund();
     await t.db.update(merchants).set({ apiVersion: "v2" }).where(eq(merchants.id, sim.merchant.id));
     try {
-      const v2 = await applyAbnormalRefund(t.db, resolver(), application(refund.outRefundNo), approver);
+      const v2 = await sendAbnormalApplication(t.db, resolver(), application(refund.outRefundNo), approver);
       expect(v2).toMatchObject({ ok: false, error: { code: "NOT_SUPPORTED" } });
     } finally {
       await t.db.update(merchants).set({ apiVersion: "v3" }).where(eq(merchants.id, sim.merchant.id));
@@ -186,6 +190,75 @@ describe("applyAbnormalRefund against the simulator", () => {
     const calls = await t.db.select().from(gatewayExchanges).where(eq(gatewayExchanges.operation, "abnormal"));
     expect(calls.map((c) => c.outRefundNo)).not.toContain(refund.outRefundNo);
     expect((await stateOf(refund.id)).events.map((e) => e.type)).not.toContain("abnormal_applied");
+  });
+
+  it("to the payer's card needs two approvers: one enters, another approves; neither alone sends anything", async () => {
+    const key = randomBytes(32);
+    const second = await createUser(t.db, "approver", "second-approver@example.com", sim.merchant.id);
+    const secondApprover = {
+      merchantId: sim.merchant.id,
+      actor: { id: second.id, label: second.email },
+      userId: second.id,
+    };
+    const refund = await abnormalRefund();
+    const abnormalCalls = async () =>
+      (await t.db.select().from(gatewayExchanges).where(eq(gatewayExchanges.operation, "abnormal"))).filter(
+        (c) => c.outRefundNo === refund.outRefundNo,
+      );
+
+    const entered = await enterBankCardApplication(t.db, key, card(refund.outRefundNo), approver);
+    expect(entered).toMatchObject({
+      ok: true,
+      value: { status: "AWAITING_APPROVAL", maskedAccount: "************4567", enteredBy: approver.userId },
+    });
+    const applicationId = entered.ok ? entered.value.id : 0;
+    // Kept sealed, never in clear; nothing went to WeChat, and a second entry waits for this one.
+    expect(JSON.stringify(await t.db.select().from(bankCardApplications))).not.toContain("6214830901234567");
+    expect(await abnormalCalls()).toEqual([]);
+    expect((await stateOf(refund.id)).refund.status).toBe("ABNORMAL");
+    expect(await enterBankCardApplication(t.db, key, card(refund.outRefundNo), secondApprover)).toMatchObject({
+      ok: false,
+      error: { code: "ALREADY_ENTERED" },
+    });
+    // The one who entered the card cannot approve it.
+    const self = await decideBankCardApplication(t.db, resolver(), key, { applicationId, approve: true }, approver);
+    expect(self).toMatchObject({ ok: false, error: { code: "SELF_APPROVAL" } });
+    expect(await abnormalCalls()).toEqual([]);
+
+    const approved = await decideBankCardApplication(
+      t.db,
+      resolver(second.id),
+      key,
+      { applicationId, approve: true },
+      secondApprover,
+    );
+    expect(approved).toMatchObject({ ok: true, value: { status: "PROCESSING" } });
+    expect(await abnormalCalls()).toHaveLength(1);
+    const [row] = await t.db.select().from(bankCardApplications).where(eq(bankCardApplications.id, applicationId));
+    expect(row).toMatchObject({ status: "SENT", decidedBy: second.id, cardSealed: null });
+    const types = (await stateOf(refund.id)).events.map((e) => e.type);
+    expect(types).toEqual(
+      expect.arrayContaining(["abnormal_card_entered", "abnormal_card_approved", "abnormal_applied"]),
+    );
+  });
+
+  it("a rejected card application sends nothing and keeps no card", async () => {
+    const key = randomBytes(32);
+    const other = await createUser(t.db, "approver", "rejecting-approver@example.com", sim.merchant.id);
+    const refund = await abnormalRefund();
+    const entered = await enterBankCardApplication(t.db, key, card(refund.outRefundNo), approver);
+    const applicationId = entered.ok ? entered.value.id : 0;
+    const rejecter = { merchantId: sim.merchant.id, actor: { id: other.id, label: other.email }, userId: other.id };
+    const choice = { applicationId, approve: false, note: "name does not match the order" };
+    expect(await decideBankCardApplication(t.db, resolver(), key, choice, rejecter)).toEqual({ ok: true, value: null });
+    const [row] = await t.db.select().from(bankCardApplications).where(eq(bankCardApplications.id, applicationId));
+    expect(row).toMatchObject({ status: "REJECTED", cardSealed: null, note: "name does not match the order" });
+    expect((await stateOf(refund.id)).refund.status).toBe("ABNORMAL");
+    // Decided once: a second decision finds nothing waiting.
+    expect(await decideBankCardApplication(t.db, resolver(), key, choice, rejecter)).toMatchObject({
+      ok: false,
+      error: { code: "APPLICATION_NOT_FOUND" },
+    });
   });
 
   it("reads card numbers typed in groups and refuses bank details that cannot be right", () => {

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { appendAudit, type AuditActor } from "../audit/append";
-import type { Database } from "../db/client";
+import type { Database, Transaction } from "../db/client";
 import { merchants, refunds, type Refund } from "../db/schema";
 import { maskAccount, maskName } from "../evidence/redact";
 import type { BilingualText } from "../i18n-text";
@@ -31,19 +31,30 @@ export const abnormalApplicationSchema = z.discriminatedUnion("type", [
   z.object({ outRefundNo, type: z.literal("MERCHANT_BANK_CARD") }),
 ]);
 export type AbnormalApplication = z.output<typeof abnormalApplicationSchema>;
+export type BankCardApplicationInput = Extract<AbnormalApplication, { type: "USER_BANK_CARD" }>;
+export type MerchantAccountApplication = Extract<AbnormalApplication, { type: "MERCHANT_BANK_CARD" }>;
 
 export type AbnormalErrorCode =
-  "REFUND_NOT_FOUND" | "NOT_ABNORMAL" | "IN_PROGRESS" | "NO_REFUND_ID" | "NOT_SUPPORTED" | "WECHAT_REFUSED";
+  | "REFUND_NOT_FOUND"
+  | "NOT_ABNORMAL"
+  | "IN_PROGRESS"
+  | "NO_REFUND_ID"
+  | "NOT_SUPPORTED"
+  | "WECHAT_REFUSED"
+  | "APPLICATION_NOT_FOUND"
+  | "ALREADY_ENTERED"
+  | "SELF_APPROVAL"
+  | "ENCRYPTION_KEY_MISSING";
 export type AbnormalError = { code: AbnormalErrorCode; wechatCode?: string; message: BilingualText };
 
 /** Longer than the gateway's timeout: a second approver's application waits until the first one's answer is in. */
 const APPLICATION_LEASE_MS = 30_000;
 
-const refused = (code: AbnormalErrorCode, zh: string, en: string): Result<never, AbnormalError> =>
+export const refused = (code: AbnormalErrorCode, zh: string, en: string): Result<never, AbnormalError> =>
   err({ code, message: { zh, en } });
 
 /** What the timeline and the audit log keep of an application: the payer's card and name masked. */
-function maskedApplication(application: AbnormalApplication) {
+export function maskedApplication(application: AbnormalApplication) {
   if (application.type === "MERCHANT_BANK_CARD") return { type: application.type };
   return {
     type: application.type,
@@ -53,53 +64,89 @@ function maskedApplication(application: AbnormalApplication) {
   };
 }
 
+export interface AbnormalContext {
+  /** The caller's merchant: another merchant's refund is not found. */
+  merchantId: string;
+  actor: AuditActor;
+  userId: string | null;
+  now?: Date;
+}
+
 /**
- * An approver's abnormal-refund application (异常退款). The transaction checks the refund is ABNORMAL, takes a short
- * lease so two approvers cannot apply at once, records the event and the audit entry (card and name masked) and
- * commits; then WeChat is asked (the APIv3 client encrypts the card and name with the platform key), and its answer
- * is applied under the refund's lock.
+ * Whether an abnormal-refund application may go for this (locked) refund now: ABNORMAL, with WeChat's refund id, of an
+ * APIv3 merchant (APIv2 has no such API), and no application being sent this moment.
  */
-export async function applyAbnormalRefund(
+export async function checkApplicable(
+  tx: Transaction,
+  refund: Refund,
+  now: Date,
+): Promise<Result<void, AbnormalError>> {
+  if (refund.status !== "ABNORMAL") {
+    return refused(
+      "NOT_ABNORMAL",
+      "只有状态为“退款异常”的退款可以申请异常退款。",
+      "Only abnormal refunds can be sent to a bank account.",
+    );
+  }
+  if (!refund.refundId)
+    return refused(
+      "NO_REFUND_ID",
+      "该退款缺少微信退款单号，无法申请异常退款。",
+      "This refund has no WeChat refund ID to apply with.",
+    );
+  const [merchant] = await tx
+    .select({ apiVersion: merchants.apiVersion })
+    .from(merchants)
+    .where(eq(merchants.id, refund.merchantId));
+  if (merchant?.apiVersion !== "v3") {
+    return refused(
+      "NOT_SUPPORTED",
+      "APIv2 没有异常退款接口，请在微信支付商户平台处理。",
+      "APIv2 has no abnormal-refund API; apply in the WeChat Pay merchant platform.",
+    );
+  }
+  if (refund.submittingUntil && refund.submittingUntil > now) {
+    return refused(
+      "IN_PROGRESS",
+      "已有一个异常退款申请正在提交，请稍候刷新。",
+      "An application for this refund is being sent; refresh in a moment.",
+    );
+  }
+  return ok(undefined);
+}
+
+/**
+ * An approver's application to send an ABNORMAL refund's money to the merchant's own bank account (异常退款 to
+ * MERCHANT_BANK_CARD). One person may do it: the money goes to the merchant, not to an account typed in. An application
+ * to the payer's card goes through bank-card-applications.ts, entered by one approver and approved by another.
+ */
+export function applyAbnormalRefund(
+  db: Database,
+  resolveGateway: GatewayResolver,
+  application: MerchantAccountApplication,
+  context: AbnormalContext,
+): Promise<Result<Refund, AbnormalError>> {
+  return sendAbnormalApplication(db, resolveGateway, application, context);
+}
+
+/**
+ * Sends an abnormal-refund application to WeChat. The transaction checks the refund (checkApplicable), takes a short
+ * lease so two applications cannot go at once, records the event and the audit entry (card and name masked) and
+ * commits; then WeChat is asked (the APIv3 client encrypts the card and name with the platform key), and its answer
+ * is applied under the refund's lock. For the payer's card, only once a second approver approved it.
+ */
+export async function sendAbnormalApplication(
   db: Database,
   resolveGateway: GatewayResolver,
   application: AbnormalApplication,
-  context: { merchantId: string; actor: AuditActor; userId: string | null; now?: Date },
+  context: AbnormalContext,
 ): Promise<Result<Refund, AbnormalError>> {
   const now = context.now ?? new Date();
   const prepared = await db.transaction(async (tx) => {
     const refund = await lockRefund(tx, { outRefundNo: application.outRefundNo, merchantId: context.merchantId });
     if (!refund) return refused("REFUND_NOT_FOUND", "找不到该退款。", "Refund not found.");
-    if (refund.status !== "ABNORMAL") {
-      return refused(
-        "NOT_ABNORMAL",
-        "只有状态为“退款异常”的退款可以申请异常退款。",
-        "Only abnormal refunds can be sent to a bank account.",
-      );
-    }
-    if (!refund.refundId)
-      return refused(
-        "NO_REFUND_ID",
-        "该退款缺少微信退款单号，无法申请异常退款。",
-        "This refund has no WeChat refund ID to apply with.",
-      );
-    const [merchant] = await tx
-      .select({ apiVersion: merchants.apiVersion })
-      .from(merchants)
-      .where(eq(merchants.id, refund.merchantId));
-    if (merchant?.apiVersion !== "v3") {
-      return refused(
-        "NOT_SUPPORTED",
-        "APIv2 没有异常退款接口，请在微信支付商户平台处理。",
-        "APIv2 has no abnormal-refund API; apply in the WeChat Pay merchant platform.",
-      );
-    }
-    if (refund.submittingUntil && refund.submittingUntil > now) {
-      return refused(
-        "IN_PROGRESS",
-        "已有一个异常退款申请正在提交，请稍候刷新。",
-        "An application for this refund is being sent; refresh in a moment.",
-      );
-    }
+    const applicable = await checkApplicable(tx, refund, now);
+    if (!applicable.ok) return applicable;
     await tx
       .update(refunds)
       .set({ submittingUntil: new Date(now.getTime() + APPLICATION_LEASE_MS), updatedAt: now })

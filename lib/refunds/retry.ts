@@ -1,21 +1,32 @@
 import { and, eq, sql } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database } from "../db/client";
-import { orders, refunds, type Refund } from "../db/schema";
+import { merchants, orders, refunds, type Refund } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { formatFen } from "../money";
 import { err, ok, type Result } from "../result";
+import { checkDailyLimitLocked, type DailyLimitViolation } from "./limits";
+import { checkMerchantActive, type MerchantInactive } from "./merchant-active";
 import { lockRefund, moveRefund } from "./move";
 import { remainingFen } from "./status";
+import { approvalReason } from "./threshold";
 
 export type RetryError = {
-  code: "NOT_RETRYABLE" | "AMOUNT_EXCEEDS_REMAINING" | "REFUND_NOT_FOUND";
+  code:
+    | "NOT_RETRYABLE"
+    | "AMOUNT_EXCEEDS_REMAINING"
+    | "REFUND_NOT_FOUND"
+    | DailyLimitViolation["code"]
+    | MerchantInactive["code"];
   message: BilingualText;
 };
 
 /**
  * An operator's retry, with the SAME out_refund_no and content: a FAILED refund (e.g. NOT_ENOUGH after a top-up)
- * goes back to PENDING and reserves its amount again; a PENDING one waiting for a back-off is sent at once.
+ * reserves its amount again, so it passes the checks a new refund does — an active merchant, the retrier's daily
+ * limit, and the approval threshold: above it the retry waits for a second person (AWAITING_APPROVAL, with the
+ * retrier as its requester, who may not approve it), otherwise it goes back to PENDING. A PENDING one waiting for a
+ * back-off is sent at once (no money moves).
  */
 export async function retryRefund(
   db: Database,
@@ -62,19 +73,49 @@ export async function retryRefund(
           },
         });
       }
-      const [previous] = await tx
-        .select({ last: sql<Date | null>`max(${refunds.submittedAt})` })
-        .from(refunds)
-        .where(eq(refunds.orderId, order.id));
-      const last = previous?.last ? new Date(previous.last).getTime() : 0;
-      const scheduledAt = new Date(Math.max(now.getTime(), last + context.orderIntervalMs));
-      await moveRefund(
-        tx,
-        refund,
-        "PENDING",
-        { type: "retry_requested", source: "operator", ...actorFields },
-        { scheduledAt, finishedAt: null },
-      );
+      // Share mode, as for a new refund: disabling the merchant waits for this retry, or this sees it disabled.
+      const [merchant] = await tx
+        .select({ active: merchants.active, thresholdFen: merchants.approvalThresholdFen })
+        .from(merchants)
+        .where(eq(merchants.id, order.merchantId))
+        .for("share");
+      const open = checkMerchantActive(merchant?.active ?? false);
+      if (!open.ok) return open;
+      if (context.userId) {
+        const withinLimit = await checkDailyLimitLocked(tx, context.userId, refund.amountFen, now);
+        if (!withinLimit.ok) return withinLimit;
+      }
+      const waitsBecause = approvalReason(order, refund.amountFen, merchant!.thresholdFen);
+      if (waitsBecause) {
+        const payload = { ...actorFields.payload, approvalReason: waitsBecause, thresholdFen: merchant!.thresholdFen };
+        await moveRefund(
+          tx,
+          refund,
+          "AWAITING_APPROVAL",
+          { type: "retry_requested", source: "operator", ...actorFields, payload },
+          {
+            scheduledAt: null,
+            finishedAt: null,
+            approvedBy: null,
+            approvedAt: null,
+            requestedBy: context.userId ?? refund.requestedBy,
+          },
+        );
+      } else {
+        const [previous] = await tx
+          .select({ last: sql<Date | null>`max(${refunds.submittedAt})` })
+          .from(refunds)
+          .where(eq(refunds.orderId, order.id));
+        const last = previous?.last ? new Date(previous.last).getTime() : 0;
+        const scheduledAt = new Date(Math.max(now.getTime(), last + context.orderIntervalMs));
+        await moveRefund(
+          tx,
+          refund,
+          "PENDING",
+          { type: "retry_requested", source: "operator", ...actorFields },
+          { scheduledAt, finishedAt: null },
+        );
+      }
     } else {
       await tx.update(refunds).set({ scheduledAt: now, updatedAt: now }).where(eq(refunds.id, refund.id));
       await moveRefund(tx, refund, "PENDING", { type: "retry_requested", source: "operator", ...actorFields });

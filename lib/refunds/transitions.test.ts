@@ -10,6 +10,8 @@ describe("refund state machine", () => {
     ["PROCESSING", "ABNORMAL", true],
     ["ABNORMAL", "SUCCESS", true],
     ["FAILED", "PENDING", true],
+    ["FAILED", "AWAITING_APPROVAL", true],
+    ["FAILED", "PROCESSING", false],
     ["AWAITING_APPROVAL", "REJECTED", true],
     ["SUCCESS", "CLOSED", false],
     ["CLOSED", "SUCCESS", false],
@@ -41,6 +43,7 @@ describe("refund state machine", () => {
     ["PROCESSING", "CLOSED", { refundedFen: 0, inFlightFen: -500, refundCount: 0 }],
     ["PENDING", "FAILED", { refundedFen: 0, inFlightFen: -500, refundCount: 0 }],
     ["FAILED", "PENDING", { refundedFen: 0, inFlightFen: 500, refundCount: 0 }],
+    ["FAILED", "AWAITING_APPROVAL", { refundedFen: 0, inFlightFen: 500, refundCount: 0 }],
     ["AWAITING_APPROVAL", "REJECTED", { refundedFen: 0, inFlightFen: -500, refundCount: -1 }],
     ["ABNORMAL", "SUCCESS", { refundedFen: 500, inFlightFen: -500, refundCount: 0 }],
   ] as const)("%s → %s changes the order's sums by %j", (from, to, delta) => {

@@ -3,7 +3,8 @@ import { countsTowardCap, isInFlight, type OrderSums } from "./status";
 
 /**
  * The refund state machine. Status only moves forward; a late or repeated report never moves it back.
- * - FAILED → PENDING is an operator's retry under the same out_refund_no (e.g. after NOT_ENOUGH was fixed).
+ * - FAILED → PENDING is an operator's retry under the same out_refund_no (e.g. after NOT_ENOUGH was fixed);
+ *   FAILED → AWAITING_APPROVAL the same retry above the approval threshold.
  * - ABNORMAL → PROCESSING happens only through an abnormal-refund application.
  */
 const NEXT: Record<RefundStatus, readonly RefundStatus[]> = {
@@ -11,7 +12,7 @@ const NEXT: Record<RefundStatus, readonly RefundStatus[]> = {
   PENDING: ["PROCESSING", "SUCCESS", "CLOSED", "ABNORMAL", "FAILED"],
   PROCESSING: ["SUCCESS", "CLOSED", "ABNORMAL"],
   ABNORMAL: ["PROCESSING", "SUCCESS", "CLOSED"],
-  FAILED: ["PENDING"],
+  FAILED: ["PENDING", "AWAITING_APPROVAL"],
   SUCCESS: [],
   CLOSED: [],
   REJECTED: [],

@@ -10,6 +10,7 @@ export const ACTIONS: Record<string, Permission | "public"> = {
   "app/(console)/orders/[id]/actions.ts#requestRefundAction": "requestRefund",
   "app/(console)/refunds/[outRefundNo]/actions.ts#retryRefundAction": "requestRefund",
   "app/(console)/refunds/[outRefundNo]/actions.ts#applyAbnormalRefundAction": "applyAbnormalRefund",
+  "app/(console)/refunds/[outRefundNo]/actions.ts#decideBankCardApplicationAction": "applyAbnormalRefund",
   "app/(console)/approvals/actions.ts#approveRefundAction": "approveRefund",
   "app/(console)/approvals/actions.ts#rejectRefundAction": "approveRefund",
   "app/(console)/notifications/actions.ts#reapplyNotificationAction": "reapplyNotification",

@@ -13,6 +13,7 @@ import {
   API_V2_KEY,
   MERCHANT_ENV,
   moneyState,
+  newRefusalMinute,
   PLATFORM,
   post,
   processingRefund,
@@ -381,6 +382,8 @@ describe("hostile callbacks change nothing but the notifications log", () => {
   });
 
   it.each(CORPUS.map((c) => [c.name, c] as const))("%s", async (_name, hostile) => {
+    // Each refusal's row is looked at: none may be held back by the per-minute cap on stored refusals.
+    await newRefusalMinute(t.db);
     const before = await moneyState(t.db);
     const { headers, body } = hostile.make();
     const request = post(`/api/notify/${hostile.route ?? "refund"}`, body, headers);

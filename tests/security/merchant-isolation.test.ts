@@ -5,6 +5,7 @@ import { ROLES, mayUse, PLATFORM_PERMISSIONS, type Permission } from "@/lib/auth
 import { setDbForTests } from "@/lib/db/client";
 import { listActiveReasons } from "@/lib/refunds/reasons";
 import {
+  bankCardApplications,
   billDays,
   bulkBatches,
   bulkRows,
@@ -31,6 +32,7 @@ interface Targets {
   notificationId: number;
   mismatchId: number;
   batchId: number;
+  cardApplicationId: number;
   /** An active refund reason, so a refund form is valid in every other way. */
   reason: string;
 }
@@ -52,6 +54,9 @@ const ACTION_TARGETS: Record<string, { names: (a: Targets) => Fields } | { creat
   },
   "app/(console)/refunds/[outRefundNo]/actions.ts#applyAbnormalRefundAction": {
     names: (a) => ({ outRefundNo: a.outRefundNo, type: "MERCHANT_BANK_CARD" }),
+  },
+  "app/(console)/refunds/[outRefundNo]/actions.ts#decideBankCardApplicationAction": {
+    names: (a) => ({ applicationId: String(a.cardApplicationId), decision: "approve" }),
   },
   "app/(console)/approvals/actions.ts#approveRefundAction": { names: (a) => ({ outRefundNo: a.outRefundNo }) },
   "app/(console)/approvals/actions.ts#rejectRefundAction": {
@@ -114,6 +119,7 @@ const NOT_FOUND_CODES = [
   "API_KEY_NOT_FOUND",
   "MISMATCH_NOT_OPEN",
   "MERCHANT_NOT_FOUND",
+  "APPLICATION_NOT_FOUND",
 ];
 
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
@@ -170,6 +176,9 @@ describe("merchant isolation, enumerated", () => {
   beforeAll(async () => {
     t = await createTestDb();
     setDbForTests(t.db);
+    // Actions may read the validated environment (the master key for sealed cards); the app always has these.
+    vi.stubEnv("DATABASE_URL", t.url);
+    vi.stubEnv("AUTH_SECRET", "merchant-isolation-test-secret-32-chars");
     const order = await createPaidOrder(t.db);
     const merchantId = order.merchantId;
     const member = await createUser(t.db, "admin", "a-admin@example.com", merchantId);
@@ -198,6 +207,18 @@ describe("merchant isolation, enumerated", () => {
       .insert(reconciliationMismatches)
       .values({ billDayId: day!.id, merchantId, kind: "MISSING_FROM_BILL", outRefundNo: refund.outRefundNo })
       .returning();
+    const [card] = await t.db
+      .insert(bankCardApplications)
+      .values({
+        refundId: refund.id,
+        merchantId,
+        bankType: "ICBC_DEBIT",
+        maskedAccount: "************4567",
+        maskedName: "张*",
+        cardSealed: "v1.sealed",
+        enteredBy: member.id,
+      })
+      .returning();
     const [batch] = await t.db
       .insert(bulkBatches)
       .values({ merchantId, fileName: "a.csv", totalRows: 1, validRows: 1, validAmountFen: 100, createdBy: member.id })
@@ -225,6 +246,7 @@ describe("merchant isolation, enumerated", () => {
       mismatchId: mismatch!.id,
       batchId: batch!.id,
       reason: (await listActiveReasons(t.db))[0]!.label,
+      cardApplicationId: card!.id,
     };
     merchantB = (await createMerchant(t.db, "Shop B")).id;
     for (const role of ROLES) {
@@ -234,6 +256,7 @@ describe("merchant isolation, enumerated", () => {
     routes = await routeHandlers();
   });
   afterAll(async () => {
+    vi.unstubAllEnvs();
     setDbForTests(undefined);
     await t.drop();
   });

@@ -14,6 +14,7 @@ import {
   type BatchAwaitingApprovalRow,
 } from "@/lib/db/queries/approvals";
 import { formatFen } from "@/lib/money";
+import { listBankCardApplicationsAwaiting, type BankCardApplicationRow } from "@/lib/refunds/bank-card-applications";
 import { DecisionButtons } from "./decision-buttons";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -27,9 +28,10 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function ApprovalsPage() {
   const user = await requirePageUser();
   const db = getDb();
-  const [refunds, batches, t, format] = await Promise.all([
+  const [refunds, batches, cards, t, format] = await Promise.all([
     listAwaitingApproval(db, user.merchantId),
     listBatchesAwaitingApproval(db, user.merchantId),
+    listBankCardApplicationsAwaiting(db, user.merchantId),
     getTranslations("approvals"),
     getFormatter(),
   ]);
@@ -127,6 +129,24 @@ export default async function ApprovalsPage() {
     { header: t("columns.age"), cell: (b) => format.relativeTime(b.confirmedAt ?? b.createdAt, now) },
   ];
 
+  const cardColumns: Column<BankCardApplicationRow>[] = [
+    {
+      header: t("columns.refund"),
+      cell: (c) => (
+        <Link
+          href={`/refunds/${encodeURIComponent(c.outRefundNo)}`}
+          className="font-mono text-xs text-brand-700 hover:underline"
+        >
+          {c.outRefundNo}
+        </Link>
+      ),
+    },
+    { header: t("columns.amount"), align: "right", cell: (c) => <Money fen={c.amountFen} /> },
+    { header: t("cards.account"), cell: (c) => <span className="font-mono text-xs">{c.maskedAccount}</span> },
+    { header: t("cards.enteredBy"), cell: (c) => (c.enteredBy === user.id ? t("you") : c.enteredByName) },
+    { header: t("columns.age"), cell: (c) => format.relativeTime(c.enteredAt, now) },
+  ];
+
   return (
     <>
       <PageHeader title={t("title")} subtitle={mayApprove ? t("subtitleApprover") : t("subtitleReadOnly")} />
@@ -155,6 +175,12 @@ export default async function ApprovalsPage() {
           {t("batches.heading")} <span className="font-normal text-slate-500">({batches.length})</span>
         </h2>
         <DataTable columns={batchColumns} rows={batches} rowKey={(b) => b.id} empty={t("batches.empty")} />
+      </section>
+      <section aria-labelledby="approval-cards" className="mt-8">
+        <h2 id="approval-cards" className="mb-2 text-sm font-semibold text-slate-900">
+          {t("cards.heading")} <span className="font-normal text-slate-500">({cards.length})</span>
+        </h2>
+        <DataTable columns={cardColumns} rows={cards} rowKey={(c) => c.id} empty={t("cards.empty")} />
       </section>
     </>
   );

@@ -79,7 +79,9 @@ export async function listNotifications(db: Db, scope: LogScope, filters: Notifi
       headers: notifications.headers,
       // Characters, not bytes: enough to cut the 4 KiB preview from without sending whole bodies to the page.
       rawBodyHead: sql<string>`left(${notifications.rawBody}, ${RAW_BODY_PREVIEW_BYTES})`,
-      rawBodyBytes: sql<number>`octet_length(${notifications.rawBody})`.mapWith(Number),
+      // The size as received: a refused body is stored cut to its first 8 KiB (lib/notifications/refused.ts).
+      rawBodyBytes:
+        sql<number>`coalesce(${notifications.rawBodyBytes}, octet_length(${notifications.rawBody}))`.mapWith(Number),
       outRefundNo: refunds.outRefundNo,
       noticeRefundNo,
       reapplicable,

@@ -248,7 +248,12 @@ export const notifications = pgTable(
     rejectionCode: text("rejection_code"),
     rejectionReason: text("rejection_reason"),
     headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+    /** The body as text; for a refused callback only its first 8 KiB (`rawBodyBytes` and `rawBodySha256` say the rest). */
     rawBody: text("raw_body").notNull(),
+    /** The body's size in bytes as received (as announced, for one refused unread for its size). */
+    rawBodyBytes: integer("raw_body_bytes"),
+    /** SHA-256 of the whole body as received, hex: identifies it even when only its head is kept. */
+    rawBodySha256: text("raw_body_sha256"),
     decrypted: jsonb("decrypted").$type<Record<string, unknown>>(),
     merchantId: uuid("merchant_id").references(() => merchants.id),
     refundId: bigint("refund_id", { mode: "number" }).references(() => refunds.id),

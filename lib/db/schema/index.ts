@@ -4,3 +4,4 @@ export * from "./settings";
 export * from "./credentials";
 export * from "./bulk";
 export * from "./billing";
+export * from "./abnormal";

@@ -8,7 +8,10 @@ import { getDb } from "@/lib/db/client";
 import { getBoss } from "@/lib/jobs/boss";
 import { enqueueReconcile, enqueueSubmission } from "@/lib/jobs/refund-jobs";
 import { consoleGateways } from "@/lib/jobs/start";
+import type { Refund } from "@/lib/db/schema";
+import { serverEnv } from "@/lib/env";
 import { abnormalApplicationSchema, applyAbnormalRefund } from "@/lib/refunds/abnormal";
+import { decideBankCardApplication, enterBankCardApplication } from "@/lib/refunds/bank-card-applications";
 import { OUT_REFUND_NO_PATTERN } from "@/lib/refunds/out-refund-no";
 import { retryRefund } from "@/lib/refunds/retry";
 import { orderIntervalMs } from "@/lib/refunds/settings";
@@ -27,9 +30,20 @@ export const retryRefundAction = defineAction(
       orderIntervalMs: orderIntervalMs(),
     });
     if (!result.ok) return failure(result.error.code, result.error.message);
-    await enqueueSubmission(await getBoss(), result.value, { immediate: true });
     revalidatePath(`/refunds/${outRefundNo}`);
     revalidatePath(`/orders/${result.value.orderId}`);
+    // Above the approval threshold the retry waits for a second person, like a new refund; it is queued on approval.
+    if (result.value.status === "AWAITING_APPROVAL") {
+      return {
+        ok: true,
+        data: null,
+        message: {
+          zh: "重试金额超过审批阈值，已提交审批，审批通过后使用同一退款单号发送。",
+          en: "Above the approval threshold: the retry waits for an approver, then goes out with the same refund number.",
+        },
+      };
+    }
+    await enqueueSubmission(await getBoss(), result.value, { immediate: true });
     return {
       ok: true,
       data: null,
@@ -38,26 +52,73 @@ export const retryRefundAction = defineAction(
   },
 );
 
-/** An approver's abnormal-refund application; every call to WeChat is recorded with the approver as its actor. */
+/** After WeChat took an application: the refund is followed up by query, besides its callback. */
+async function afterSent(refund: Refund): Promise<ActionResult<null>> {
+  revalidatePath(`/orders/${refund.orderId}`);
+  if (refund.status === "PROCESSING") await enqueueReconcile(await getBoss(), refund.id, 0, FIRST_QUERY_MS);
+  return {
+    ok: true,
+    data: null,
+    message: {
+      zh: "微信支付已受理异常退款申请，退款结果将随通知或查询更新。",
+      en: "WeChat Pay accepted the application; the outcome follows by callback or query.",
+    },
+  };
+}
+
+/**
+ * An approver's abnormal-refund application. To the merchant's account it goes to WeChat at once (every call recorded
+ * with the approver as its actor); to the payer's bank card it is only entered, for a second approver to approve.
+ */
 export const applyAbnormalRefundAction = defineAction(
   "applyAbnormalRefund",
   abnormalApplicationSchema,
   async (application, { user, actor }): Promise<ActionResult<null>> => {
     const db = getDb();
     const context = { merchantId: user.merchantId, actor, userId: user.id };
-    const result = await applyAbnormalRefund(db, consoleGateways(db, user.id), application, context);
     revalidatePath(`/refunds/${application.outRefundNo}`);
+    if (application.type === "USER_BANK_CARD") {
+      const entered = await enterBankCardApplication(db, encryptionKey(), application, context);
+      if (!entered.ok) return failure(entered.error.code, entered.error.message);
+      return {
+        ok: true,
+        data: null,
+        message: {
+          zh: "银行卡信息已录入，等待另一位审批人批准后提交微信支付。",
+          en: "Card entered: it goes to WeChat Pay once another approver approves it.",
+        },
+      };
+    }
+    const result = await applyAbnormalRefund(db, consoleGateways(db, user.id), application, context);
     if (!result.ok) return failure(result.error.wechatCode ?? result.error.code, result.error.message);
-    revalidatePath(`/orders/${result.value.orderId}`);
-    if (result.value.status === "PROCESSING")
-      await enqueueReconcile(await getBoss(), result.value.id, 0, FIRST_QUERY_MS);
-    return {
-      ok: true,
-      data: null,
-      message: {
-        zh: "微信支付已受理异常退款申请，退款结果将随通知或查询更新。",
-        en: "WeChat Pay accepted the application; the outcome follows by callback or query.",
-      },
-    };
+    return afterSent(result.value);
   },
 );
+
+/** A second approver approves (sends to WeChat) or rejects a bank card application entered by someone else. */
+export const decideBankCardApplicationAction = defineAction(
+  "applyAbnormalRefund",
+  z.object({
+    applicationId: z.coerce.number().int().positive(),
+    decision: z.enum(["approve", "reject"]),
+    note: z.string().max(500).optional(),
+  }),
+  async ({ applicationId, decision, note }, { user, actor }): Promise<ActionResult<null>> => {
+    const db = getDb();
+    const context = { merchantId: user.merchantId, actor, userId: user.id };
+    const choice = { applicationId, approve: decision === "approve", note };
+    const decided = await decideBankCardApplication(db, consoleGateways(db, user.id), encryptionKey(), choice, context);
+    revalidatePath("/approvals");
+    if (!decided.ok) return failure(decided.error.wechatCode ?? decided.error.code, decided.error.message);
+    if (!decided.value) {
+      return { ok: true, data: null, message: { zh: "已拒绝该银行卡申请。", en: "The card application is rejected." } };
+    }
+    revalidatePath(`/refunds/${decided.value.outRefundNo}`);
+    return afterSent(decided.value);
+  },
+);
+
+/** The master key that seals cards awaiting approval; undefined when the deployment has none. */
+function encryptionKey(): Buffer | undefined {
+  return serverEnv().APP_ENCRYPTION_KEY;
+}

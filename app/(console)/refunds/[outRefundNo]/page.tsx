@@ -12,13 +12,16 @@ import { RefundFacts } from "@/components/refund-facts";
 import { RefundStatusBadge } from "@/components/status-badge";
 import { requirePageUser } from "@/app/_server/session";
 import { can } from "@/lib/auth/roles";
+import { formatBeijing } from "@/lib/beijing-time";
 import { getDb } from "@/lib/db/client";
 import { getRefundDetail } from "@/lib/db/queries/refunds";
 import { loadEvidenceTrail } from "@/lib/evidence/trail";
 import { textIn } from "@/lib/i18n-text";
+import { listBankCardApplicationsAwaiting } from "@/lib/refunds/bank-card-applications";
 import { parseOutRefundNoParam } from "@/lib/refunds/out-refund-no-param";
 import { describeCode } from "@/lib/wechatpay/errors";
 import { AbnormalForm } from "./abnormal-form";
+import { CardApplication } from "./card-application";
 import { EvidenceTimeline } from "./evidence-timeline";
 import { RetryButton } from "./retry-button";
 
@@ -42,6 +45,8 @@ export default async function RefundPage({ params }: Params) {
   ]);
   if (!detail || !trail) notFound();
   const { refund, order } = detail;
+  const [cardApplication] =
+    refund.status === "ABNORMAL" ? await listBankCardApplicationsAwaiting(db, user.merchantId, refund.id) : [];
 
   /** Why a retry is offered, or null when it is not: failed refunds, and pending ones waiting for a back-off. */
   const retryExplanation =
@@ -74,6 +79,24 @@ export default async function RefundPage({ params }: Params) {
             <p className="text-sm text-slate-600" data-testid="abnormal-unavailable">
               {t("abnormal.v2Unavailable")}
             </p>
+          ) : cardApplication ? (
+            <CardApplication
+              application={{
+                id: cardApplication.id,
+                bank: t(`abnormal.banks.${cardApplication.bankType}`),
+                maskedAccount: cardApplication.maskedAccount,
+                maskedName: cardApplication.maskedName,
+                enteredByName: cardApplication.enteredByName,
+                enteredAt: formatBeijing(cardApplication.enteredAt, locale),
+              }}
+              viewer={
+                cardApplication.enteredBy === user.id
+                  ? "enterer"
+                  : can(user.role, "applyAbnormalRefund")
+                    ? "decider"
+                    : "onlooker"
+              }
+            />
           ) : can(user.role, "applyAbnormalRefund") ? (
             <AbnormalForm outRefundNo={refund.outRefundNo} />
           ) : (
