@@ -1,6 +1,7 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { sessionCookie } from "./lib/auth/session-cookie";
+import { strictTransportSecurity } from "./lib/https";
 
 /**
  * The policy for pages: scripts only with this response's nonce ('strict-dynamic' lets those load Next's chunks),
@@ -23,11 +24,19 @@ function contentSecurityPolicy(nonce: string, development = false): string {
 }
 
 /**
- * Two jobs before a page renders. Signed-out visitors of console pages go to the login page (this only redirects:
+ * Three jobs before a page renders. Signed-out visitors of console pages go to the login page (this only redirects:
  * every page, action and route handler checks the session and role itself). And a fresh nonce per request for the
- * Content-Security-Policy: Next reads it from the request's CSP header and puts it on its own inline scripts.
+ * Content-Security-Policy: Next reads it from the request's CSP header and puts it on its own inline scripts. And,
+ * served over https, Strict-Transport-Security.
  */
 export async function proxy(request: NextRequest) {
+  const response = await answer(request);
+  const hsts = strictTransportSecurity(process.env.APP_URL ?? "http://localhost:3000");
+  if (hsts) response.headers.set("Strict-Transport-Security", hsts);
+  return response;
+}
+
+async function answer(request: NextRequest): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
   // The cookie NextAuth sets (app/_server/auth-options.ts): `__Secure-` and Secure when APP_URL is https.
   const cookie = sessionCookie(process.env.APP_URL ?? "http://localhost:3000");

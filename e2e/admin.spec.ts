@@ -18,7 +18,7 @@ async function signedOutPage(browser: Browser): Promise<Page> {
 test.describe("admin", () => {
   test.use(signedInAs("admin"));
 
-  test("creates a user, changes the role, disables them; the disabled user is signed out and cannot sign in", async ({
+  test("creates a user, changes the role, resets the password, disables them; each ends or changes their session", async ({
     page,
     browser,
   }) => {
@@ -54,6 +54,16 @@ test.describe("admin", () => {
     await theirs.reload();
     await expect(theirs.getByTestId("current-user")).toContainText("Approver");
 
+    // A password reset ends the sessions opened with the old password; the new one signs in.
+    const newPassword = "nina-new-password-not-secret";
+    await page.getByLabel("New password").fill(newPassword);
+    await page.getByRole("button", { name: "Reset password" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toBeVisible();
+    await theirs.reload();
+    await expect(theirs).toHaveURL(/\/login/);
+    await signIn(theirs, NEW_USER.email, newPassword);
+    await expect(theirs).toHaveURL(/\/orders$/);
+
     await page.getByRole("button", { name: "Disable user" }).click();
     await expect(page.getByRole("button", { name: "Enable user" })).toBeVisible();
     await expect(page.locator("dl")).toContainText("Disabled");
@@ -61,7 +71,7 @@ test.describe("admin", () => {
     // The open session stops at once, and signing in again is refused.
     await theirs.reload();
     await expect(theirs).toHaveURL(/\/login/);
-    await signIn(theirs, NEW_USER.email, NEW_USER.password);
+    await signIn(theirs, NEW_USER.email, newPassword);
     await expect(theirs.getByRole("alert").filter({ hasText: "Sign-in failed" })).toBeVisible();
     await expect(theirs).toHaveURL(/\/login/);
 

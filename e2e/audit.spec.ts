@@ -16,7 +16,7 @@ test.describe("audit log", () => {
     await login.getByLabel("Email").fill("nobody-here@e2e.test");
     await login.getByLabel("Password").fill("wrong");
     await login.getByRole("button", { name: "Sign in" }).click();
-    await expect(login.getByRole("alert")).toBeVisible();
+    await expect(login.getByRole("alert").filter({ hasText: "Sign-in failed" })).toBeVisible();
     await login.getByLabel("Email").fill(E2E_USERS.approver.email);
     await login.getByLabel("Password").fill(E2E_PASSWORD);
     await login.getByRole("button", { name: "Sign in" }).click();

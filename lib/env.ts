@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_TRUSTED_PROXIES } from "./client-address";
 
 /**
  * APP_ENCRYPTION_KEY: the 32-byte master key that seals merchant secrets in the database, written as 64 hex digits
@@ -34,6 +35,8 @@ const serverEnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** How many proxies in front of the console append to X-Forwarded-For (lib/client-address.ts). */
+  TRUSTED_PROXIES: z.coerce.number().int().min(1).max(10).default(DEFAULT_TRUSTED_PROXIES),
   /** How long refused (unverified) callbacks are kept, in days; verified ones are kept for good. */
   REFUSED_CALLBACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /** Bearer token for /api/metrics; unset, the endpoint does not exist. */
@@ -55,4 +58,12 @@ export function serverEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
   }
   if (source === process.env) cached = parsed.data;
   return parsed.data;
+}
+
+/**
+ * TRUSTED_PROXIES alone, read where a request's address is needed (route handlers, actions, callbacks) without
+ * requiring the rest of the server's environment.
+ */
+export function trustedProxies(source: NodeJS.ProcessEnv = process.env): number {
+  return serverEnvSchema.shape.TRUSTED_PROXIES.parse(source.TRUSTED_PROXIES);
 }

@@ -48,6 +48,7 @@ try {
   await runMigrations(database.url);
   const { db, sql } = createDatabase(database.url, { max: 2 });
   const admin = await ensureAdmin(db, process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
+  if (admin.kind === "configured") for (const note of admin.notes) console.warn(`Admin account: ${note}.`);
   if (admin.kind === "generated") {
     ensureDataDir();
     fs.writeFileSync(INITIAL_ADMIN_FILE, `${admin.email}\n${admin.password}\n`, { mode: 0o600 });

@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authenticate } from "@/lib/auth/login";
+import { clientAddress } from "@/lib/client-address";
 import { sessionCookie } from "@/lib/auth/session-cookie";
 import { getDb } from "@/lib/db/client";
 import { serverEnv } from "@/lib/env";
@@ -11,11 +12,12 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(200),
 });
 
-function clientIp(headers: Record<string, string | string[] | undefined> | undefined): string | null {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-  const real = headers?.["x-real-ip"];
-  return first || (Array.isArray(real) ? real[0] : real) || null;
+function clientIp(headers: Record<string, string | string[] | undefined> | undefined, trustedProxies: number) {
+  const header = (name: string) => {
+    const value = headers?.[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  };
+  return clientAddress(header, trustedProxies);
 }
 
 export function authOptions(): NextAuthOptions {
@@ -40,21 +42,29 @@ export function authOptions(): NextAuthOptions {
             parsed.data.email,
             parsed.data.password,
             { maxFailures: env.LOGIN_MAX_FAILURES, lockMinutes: env.LOGIN_LOCK_MINUTES },
-            clientIp(req?.headers),
+            clientIp(req?.headers, env.TRUSTED_PROXIES),
           );
           if (!outcome.ok) return null;
-          return { id: outcome.user.id, email: outcome.user.email, name: outcome.user.name };
+          const { id, email, name, sessionVersion } = outcome.user;
+          return { id, email, name, sessionVersion };
         },
       }),
     ],
     callbacks: {
       jwt({ token, user }) {
-        // Only the id: roles are per merchant and re-read on every request (app/_server/session.ts).
-        if (user) token.uid = user.id;
+        // The id and the session version only: roles are per merchant and re-read on every request, and the version
+        // is compared with the user's on every request (app/_server/session.ts).
+        if (user) {
+          token.uid = user.id;
+          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+        }
         return token;
       },
       session({ session, token }) {
-        if (session.user) session.user.id = token.uid as string;
+        if (session.user) {
+          session.user.id = token.uid as string;
+          session.user.sessionVersion = typeof token.sv === "number" ? token.sv : -1;
+        }
         return session;
       },
     },

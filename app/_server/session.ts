@@ -7,7 +7,9 @@ import { connection } from "next/server";
 import { cache } from "react";
 import { loadMerchantAccess, type MerchantChoice } from "@/lib/auth/access";
 import { mayUse, type Permission } from "@/lib/auth/roles";
+import { clientAddress } from "@/lib/client-address";
 import { getDb } from "@/lib/db/client";
+import { trustedProxies } from "@/lib/env";
 import { users, type UserRole } from "@/lib/db/schema";
 import type { AuditActor } from "@/lib/audit/append";
 import { authOptions } from "./auth-options";
@@ -32,8 +34,9 @@ export interface CurrentUser {
 export type ScopedUser = CurrentUser & { merchantId: string };
 
 /**
- * The signed-in user, re-read from the database on every request so that a disabled account, a changed role or a
- * removed membership takes effect at once, not when the session token expires. Read once per request.
+ * The signed-in user, re-read from the database on every request so that a disabled account, a reset password, a
+ * changed role or a removed membership takes effect at once, not when the session token expires. Read once per
+ * request.
  */
 export const currentUser = cache(async function currentUser(): Promise<CurrentUser | null> {
   // Session-dependent: never prerendered at build time, when there is neither a request nor a database.
@@ -50,11 +53,13 @@ export const currentUser = cache(async function currentUser(): Promise<CurrentUs
       locale: users.locale,
       platformAdmin: users.platformAdmin,
       disabled: users.disabled,
+      sessionVersion: users.sessionVersion,
     })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);
-  if (!user || user.disabled) return null;
+  // A password reset or a disabling since this session began ends it, whatever the token's own expiry.
+  if (!user || user.disabled || user.sessionVersion !== session?.user?.sessionVersion) return null;
   const access = await loadMerchantAccess(db, user, (await cookies()).get(MERCHANT_COOKIE)?.value);
   return {
     id: user.id,
@@ -96,7 +101,7 @@ export function currentMerchant(user: ScopedUser): MerchantChoice {
 
 export async function requestIp(): Promise<string | null> {
   const h = await headers();
-  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || null;
+  return clientAddress((name) => h.get(name), trustedProxies());
 }
 
 export async function auditActor(user: CurrentUser): Promise<AuditActor> {

@@ -2,7 +2,10 @@ import { eq, sql } from "drizzle-orm";
 import { appendAudit } from "../audit/append";
 import type { Db } from "../db/client";
 import { users, type User } from "../db/schema";
+import { countThisMinute } from "../db/minute-counters";
+import { log } from "../log";
 import { hashPassword, verifyPassword } from "./password";
+import { countFailedSignIn, signInThrottled } from "./throttle";
 
 export interface LoginPolicy {
   maxFailures: number;
@@ -10,16 +13,20 @@ export interface LoginPolicy {
 }
 
 export type LoginOutcome =
-  | { ok: true; user: Pick<User, "id" | "email" | "name" | "locale"> }
-  | { ok: false; reason: "invalid" | "locked" | "disabled" };
+  | { ok: true; user: Pick<User, "id" | "email" | "name" | "locale" | "sessionVersion"> }
+  | { ok: false; reason: "invalid" | "locked" | "disabled" | "throttled" };
+
+/** Sign-ins with an unknown email written to the audit log per minute, in all. */
+export const UNKNOWN_EMAILS_AUDITED_PER_MINUTE = 60;
 
 // Verified against when the email is unknown, so a miss costs the same time as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
 /**
  * Check an email and password. Repeated failures lock the account for a while; a locked or disabled account is
- * refused even with the right password. The caller shows one message for every failure, so nobody learns
- * whether an email exists.
+ * refused even with the right password; an address or account with too many failures this minute is refused without
+ * a look at the password (throttle.ts). The caller shows one message for every failure, so nobody learns whether an
+ * email exists.
  */
 export async function authenticate(
   db: Db,
@@ -30,6 +37,24 @@ export async function authenticate(
   now = new Date(),
 ): Promise<LoginOutcome> {
   const normalised = email.trim().toLowerCase();
+  if (await signInThrottled(db, normalised, ip)) {
+    // Logged, not audited: a flood must not write a row per attempt into the append-only log.
+    log.warn({ ip, email: normalised }, "sign-in throttled");
+    return { ok: false, reason: "throttled" };
+  }
+  const outcome = await checkPassword(db, normalised, password, policy, ip, now);
+  if (!outcome.ok) await countFailedSignIn(db, normalised, ip);
+  return outcome;
+}
+
+async function checkPassword(
+  db: Db,
+  normalised: string,
+  password: string,
+  policy: LoginPolicy,
+  ip: string | null,
+  now: Date,
+): Promise<LoginOutcome> {
   const [user] = await db
     .select()
     .from(users)
@@ -39,9 +64,14 @@ export async function authenticate(
   if (!user) {
     dummyHash ??= hashPassword("timing-equaliser-not-a-password");
     await verifyPassword(await dummyHash, password);
-    await appendAudit(db, { id: null, label: normalised, ip }, "auth.sign_in_failed", null, {
-      reason: "unknown_email",
-    });
+    // Made-up emails from made-up addresses escape both throttles: past a few a minute they are logged, not audited,
+    // so nobody can grow the append-only log at will.
+    const [unknownThisMinute] = await countThisMinute(db, ["sign-in-unknown-email:*"]);
+    if (unknownThisMinute! <= UNKNOWN_EMAILS_AUDITED_PER_MINUTE) {
+      await appendAudit(db, { id: null, label: normalised, ip }, "auth.sign_in_failed", null, {
+        reason: "unknown_email",
+      });
+    } else log.warn({ ip, email: normalised }, "sign-in with an unknown email (not audited: too many this minute)");
     return { ok: false, reason: "invalid" };
   }
 
@@ -83,5 +113,14 @@ export async function authenticate(
 
   await db.update(users).set({ failedLoginCount: 0, lockedUntil: null }).where(eq(users.id, user.id));
   await appendAudit(db, actor, "auth.sign_in", { type: "user", id: user.id });
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, locale: user.locale } };
+  return {
+    ok: true,
+    user: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      locale: user.locale,
+      sessionVersion: user.sessionVersion,
+    },
+  };
 }

@@ -84,6 +84,9 @@ export function parseBulkCsv(bytes: Uint8Array): Result<ParsedBulkFile, BulkFile
       skip_empty_lines: true,
       skip_records_with_empty_values: true,
       trim: true,
+      // Stops one record past the most a batch takes (a header may come first): a 2 MB file of tiny lines never
+      // becomes hundreds of thousands of records in memory only to be refused.
+      to: MAX_BULK_ROWS + 2,
     }) as unknown as typeof records;
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
@@ -106,8 +109,8 @@ export function parseBulkCsv(bytes: Uint8Array): Result<ParsedBulkFile, BulkFile
     return err({
       code: "TOO_MANY_ROWS",
       message: {
-        zh: `文件有 ${data.length} 行，单次最多 ${MAX_BULK_ROWS} 行，请拆分后分批上传。`,
-        en: `The file has ${data.length} lines; one batch takes at most ${MAX_BULK_ROWS}. Split it into several batches.`,
+        zh: `文件超过 ${MAX_BULK_ROWS} 行（单次上限），请拆分后分批上传。`,
+        en: `The file has more than ${MAX_BULK_ROWS} lines, the most one batch takes. Split it into several batches.`,
       },
     });
   }

@@ -25,7 +25,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): { db
 
 type Pool = { db: Database; sql: postgres.Sql };
 // One client per process and purpose, kept across hot reloads in development.
-const globalForDb = globalThis as unknown as { appDb?: Pool; callbackDb?: Pool; testDb?: Database };
+const globalForDb = globalThis as unknown as { appDb?: Pool; callbackDb?: Pool; exportDb?: Pool; testDb?: Database };
 
 function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
@@ -51,6 +51,25 @@ export function getCallbackDb(): Database {
   if (globalForDb.testDb) return globalForDb.testDb;
   globalForDb.callbackDb ??= createDatabase(databaseUrl(), { max: 10, settings: CALLBACK_SESSION_SETTINGS });
   return globalForDb.callbackDb.db;
+}
+
+/** Session settings of the exports' connections: see `getExportDb`. */
+export const EXPORT_SESSION_SETTINGS = { statement_timeout: "600s" };
+/** Exports streaming at once; a further one waits for a connection, never taking one of the pages'. */
+export const EXPORT_CONNECTIONS = 3;
+
+/**
+ * CSV exports stream through a server-side cursor, holding a connection while the reader downloads: they get a few
+ * connections of their own, so a slow or stalled download never takes one the operators' pages need, and a statement
+ * timeout ends a download that stalls for good (its connection comes back).
+ */
+export function getExportDb(): Database {
+  if (globalForDb.testDb) return globalForDb.testDb;
+  globalForDb.exportDb ??= createDatabase(databaseUrl(), {
+    max: EXPORT_CONNECTIONS,
+    settings: EXPORT_SESSION_SETTINGS,
+  });
+  return globalForDb.exportDb.db;
 }
 
 /**

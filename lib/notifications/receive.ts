@@ -1,3 +1,4 @@
+import { DEFAULT_TRUSTED_PROXIES } from "../client-address";
 import type { Database } from "../db/client";
 import { log } from "../log";
 import { err, ok, type Result } from "../result";
@@ -20,6 +21,8 @@ export interface CallbackOptions {
    * (`configuredMerchants`), kept for a few seconds (lib/wechatpay/callback-candidates.ts).
    */
   merchants?: () => Promise<MerchantWechatPay[]>;
+  /** Proxies in front that append to X-Forwarded-For (TRUSTED_PROXIES); by default one. */
+  trustedProxies?: number;
 }
 
 /** A callback whose origin and addressee are established: what to store, and how to act on it. */
@@ -135,10 +138,11 @@ async function receive(
         received,
         { code: "BODY_TOO_LARGE", reason: "body exceeds 64 KiB; refused unread" },
         kind,
+        options.trustedProxies,
       );
     }
     const opened = await openFromCandidates(db, kind, options, protocol, received.headers, received.body);
-    if (!opened.ok) return await refuse(db, received, opened.error, kind);
+    if (!opened.ok) return await refuse(db, received, opened.error, kind, options.trustedProxies);
     const stored = {
       protocol,
       headers: received.storedHeaders,
@@ -219,11 +223,12 @@ async function refuse(
   received: ReceivedCallback,
   refusal: Refusal,
   kind: CallbackKind,
+  trustedProxies = DEFAULT_TRUSTED_PROXIES,
 ): Promise<CallbackAnswer> {
   const { protocol } = received;
   const settled: Settled = { outcome: "rejected", code: refusal.code, reason: refusal.reason };
   const answer = answerFor(protocol, settled);
-  const source = callbackSource(received.headers);
+  const source = callbackSource(received.headers, trustedProxies);
   if (!(await admitRefusedRow(db, source))) {
     log.debug({ kind: kind.name, protocol, code: refusal.code, source }, "callback refused; not stored (too many)");
     observeCallback(kind.name, "refused", refusal.code);

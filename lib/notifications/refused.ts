@@ -4,8 +4,10 @@
  * characters, a few rows per source and per minute — and refused rows are purged after a retention period.
  */
 import { createHash } from "node:crypto";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { clientAddress } from "../client-address";
+import { countThisMinute } from "../db/minute-counters";
 import { notifications } from "../db/schema";
 
 /** The head of a refused body that is kept: enough to see what was sent (WeChat's own callbacks are ~1–2 KiB). */
@@ -58,28 +60,13 @@ export function refusedRecord(
 
 /** Counts one refused callback from `source` in this minute; true when it may still be stored. Shared by instances. */
 export async function admitRefusedRow(db: Db, source: string): Promise<boolean> {
-  const rows = await db.execute<{ per_source: number; total: number }>(sql`
-    with counted as (
-      insert into rate_limit_windows (bucket, window_start, count)
-      values (${`callbacks-refused:${source}`}, date_trunc('minute', clock_timestamp()), 1),
-             ('callbacks-refused:*', date_trunc('minute', clock_timestamp()), 1)
-      on conflict (bucket, window_start) do update set count = rate_limit_windows.count + 1
-      returning bucket, count
-    )
-    select max(count) filter (where bucket <> 'callbacks-refused:*') as per_source,
-           max(count) filter (where bucket = 'callbacks-refused:*') as total
-    from counted`);
-  const row = [...rows][0];
-  return (
-    Number(row?.per_source ?? 0) <= REFUSED_ROWS_PER_MINUTE.perSource &&
-    Number(row?.total ?? 0) <= REFUSED_ROWS_PER_MINUTE.total
-  );
+  const [perSource, total] = await countThisMinute(db, [`callbacks-refused:${source}`, "callbacks-refused:*"]);
+  return perSource! <= REFUSED_ROWS_PER_MINUTE.perSource && total! <= REFUSED_ROWS_PER_MINUTE.total;
 }
 
-/** The address a callback came from, as the proxy in front reports it; `unknown` without one. */
-export function callbackSource(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return (forwarded || headers.get("x-real-ip") || "unknown").slice(0, 64);
+/** The address a callback came from, as the trusted proxies in front report it; `unknown` without one. */
+export function callbackSource(headers: Headers, trustedProxies: number): string {
+  return clientAddress((name) => headers.get(name), trustedProxies) ?? "unknown";
 }
 
 /** Deletes refused callbacks older than the retention; verified ones are the refunds' evidence and stay. */

@@ -2,50 +2,56 @@ import { eq, sql } from "drizzle-orm";
 import { appendAudit, SYSTEM_ACTOR } from "../audit/append";
 import type { Db } from "../db/client";
 import { users } from "../db/schema";
-import { generatePassword, hashPassword } from "../auth/password";
+import { generatePassword, hashPassword, verifyPassword } from "../auth/password";
 
 export const DEFAULT_ADMIN_EMAIL = "admin@example.com";
 
 export type AdminBootstrap =
-  { kind: "configured"; email: string } | { kind: "generated"; email: string; password: string } | { kind: "existing" };
+  | { kind: "configured"; email: string; notes: string[] }
+  | { kind: "generated"; email: string; password: string }
+  | { kind: "existing" };
 
 /**
- * `ADMIN_EMAIL` / `ADMIN_PASSWORD` create or update a platform admin (every merchant) at start. With neither set on a database without users,
- * an admin with a random password is created and the password returned once, to be printed.
+ * `ADMIN_EMAIL` / `ADMIN_PASSWORD` create a platform admin at start, or give an existing one the password the variables
+ * hold (a rotation through the environment ends the old sessions). What was decided in the console stands: an account
+ * disabled there, or no longer a platform admin, stays so, and the start says it. Nothing changes, and nothing is
+ * audited, when the account is as the variables say. With neither set on a database without users, an admin with a
+ * random password is created and the password returned once, to be printed.
  */
 export async function ensureAdmin(db: Db, email?: string, password?: string): Promise<AdminBootstrap> {
   if (email && password) {
     const normalised = email.trim().toLowerCase();
-    const passwordHash = await hashPassword(password);
     const [existing] = await db
-      .select({ id: users.id })
+      .select()
       .from(users)
       .where(sql`lower(${users.email}) = ${normalised}`);
-    const [row] = existing
-      ? await db
-          .update(users)
-          .set({
-            passwordHash,
-            platformAdmin: true,
-            disabled: false,
-            failedLoginCount: 0,
-            lockedUntil: null,
-            updatedAt: new Date(),
-          })
-          .where(eq(users.id, existing.id))
-          .returning({ id: users.id })
-      : await db
-          .insert(users)
-          .values({ email: normalised, name: "Administrator", passwordHash, platformAdmin: true })
-          .returning({ id: users.id });
-    await appendAudit(
-      db,
-      SYSTEM_ACTOR,
-      "user.admin_from_env",
-      { type: "user", id: row?.id ?? normalised },
-      { email: normalised },
-    );
-    return { kind: "configured", email: normalised };
+    if (!existing) {
+      const passwordHash = await hashPassword(password);
+      const [row] = await db
+        .insert(users)
+        .values({ email: normalised, name: "Administrator", passwordHash, platformAdmin: true })
+        .returning({ id: users.id });
+      await appendAudit(db, SYSTEM_ACTOR, "user.admin_from_env", { type: "user", id: row!.id }, { email: normalised });
+      return { kind: "configured", email: normalised, notes: [] };
+    }
+    const notes: string[] = [];
+    if (existing.disabled) notes.push(`${normalised} is disabled in the console; ADMIN_EMAIL does not enable it again`);
+    if (!existing.platformAdmin)
+      notes.push(`${normalised} is no longer a platform admin; ADMIN_EMAIL does not restore it`);
+    if (!(await verifyPassword(existing.passwordHash, password))) {
+      await db
+        .update(users)
+        .set({
+          passwordHash: await hashPassword(password),
+          failedLoginCount: 0,
+          lockedUntil: null,
+          sessionVersion: sql`${users.sessionVersion} + 1`,
+          updatedAt: new Date(),
+        })
+        .where(eq(users.id, existing.id));
+      await appendAudit(db, SYSTEM_ACTOR, "user.password_from_env", { type: "user", id: existing.id }, {});
+    }
+    return { kind: "configured", email: normalised, notes };
   }
   const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
   if (count > 0) return { kind: "existing" };

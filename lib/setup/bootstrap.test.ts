@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
 import { verifyPassword } from "../auth/password";
-import { merchants, orders, refunds, users } from "../db/schema";
+import { auditLog, merchants, orders, refunds, users } from "../db/schema";
 import { sumRefunds } from "../refunds/status";
 import { ensureAdmin } from "./admin";
 import { seedDemoData } from "./demo-seed";
@@ -34,6 +34,29 @@ describe("start-up bootstrap", () => {
       .where(sql`lower(${users.email}) = 'boss@example.com'`);
     expect(bosses).toHaveLength(1);
     expect(await verifyPassword(bosses[0]!.passwordHash, "second-password-2")).toBe(true);
+    // A new password through the environment ends the sessions opened with the old one.
+    expect(bosses[0]!.sessionVersion).toBe(1);
+  });
+
+  it("leaves an env admin disabled or demoted in the console as it is, says so, and audits nothing unchanged", async () => {
+    await ensureAdmin(t.db, "chief@example.com", "chief-password-1");
+    await t.db
+      .update(users)
+      .set({ disabled: true, platformAdmin: false })
+      .where(sql`lower(${users.email}) = 'chief@example.com'`);
+    const audited = (await t.db.select().from(auditLog)).length;
+    const again = await ensureAdmin(t.db, "chief@example.com", "chief-password-1");
+    expect(again).toMatchObject({ kind: "configured" });
+    expect(again.kind === "configured" && again.notes).toEqual([
+      "chief@example.com is disabled in the console; ADMIN_EMAIL does not enable it again",
+      "chief@example.com is no longer a platform admin; ADMIN_EMAIL does not restore it",
+    ]);
+    const [chief] = await t.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = 'chief@example.com'`);
+    expect(chief).toMatchObject({ disabled: true, platformAdmin: false, sessionVersion: 0 });
+    expect((await t.db.select().from(auditLog)).length).toBe(audited);
   });
 
   it("seeds demo orders whose cached sums match their refunds, and only once", async () => {

@@ -175,6 +175,8 @@ describe("user administration", () => {
       ok: true,
       value: { disabled: false },
     });
+    // Disabling ended the sessions for good: enabling again does not bring them back.
+    expect((await t.db.select().from(users).where(eq(users.id, user.id)))[0]!.sessionVersion).toBe(1);
     expect(await authenticate(t.db, "gone@example.com", "the-right-password", policy, null)).toMatchObject({
       ok: true,
     });
@@ -201,6 +203,8 @@ describe("user administration", () => {
       .where(eq(users.id, user.id));
     const reset = await resetPassword(t.db, scope, { userId: user.id }, admin);
     expect(reset.ok && reset.value.generatedPassword).toMatch(/^[A-Za-z0-9]{18}$/);
+    // Sessions opened with the old password end: their version no longer matches.
+    expect((await t.db.select().from(users).where(eq(users.id, user.id)))[0]!.sessionVersion).toBe(1);
     expect(
       await authenticate(t.db, "locked@example.com", reset.ok ? reset.value.generatedPassword! : "", policy, null),
     ).toMatchObject({ ok: true });

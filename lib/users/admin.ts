@@ -1,4 +1,4 @@
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql, type SQL } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import { changedFields } from "../audit/changes";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../auth/password";
@@ -203,7 +203,7 @@ export async function removeMember(
 
 type AccountChange = Partial<
   Pick<User, "disabled" | "dailyRefundLimitFen" | "passwordHash" | "failedLoginCount" | "lockedUntil">
->;
+> & { sessionVersion?: SQL };
 
 /**
  * A change to the account itself (every merchant it works for): allowed to a platform admin, or to this merchant's
@@ -264,7 +264,11 @@ export function setDisabled(
   actor: AuditActor,
 ) {
   const action = input.disabled ? "user.disabled" : "user.enabled";
-  return changeAccount(db, scope, input.userId, { disabled: input.disabled }, action, actor);
+  // Disabling ends every open session for good: enabling again does not bring them back.
+  const change = input.disabled
+    ? { disabled: true, sessionVersion: sql`${users.sessionVersion} + 1` }
+    : { disabled: false };
+  return changeAccount(db, scope, input.userId, change, action, actor);
 }
 
 /** The most a user may refund per day, in fen; null for no limit. Enforced where refunds are requested. */
@@ -288,7 +292,13 @@ export async function resetPassword(
   const chosen = chosenPassword(input.password);
   if (!chosen.ok) return chosen;
   const passwordHash = await hashPassword(chosen.value.password);
-  const change = { passwordHash, failedLoginCount: 0, lockedUntil: null };
+  // Every session opened with the old password ends (app/_server/session.ts compares the version).
+  const change = {
+    passwordHash,
+    failedLoginCount: 0,
+    lockedUntil: null,
+    sessionVersion: sql`${users.sessionVersion} + 1`,
+  };
   const changed = await changeAccount(db, scope, input.userId, change, "user.password_reset", actor, (before) => ({
     before: { lockedUntil: before.lockedUntil },
     after: { lockedUntil: null },

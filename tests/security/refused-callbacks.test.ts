@@ -5,6 +5,7 @@ import { notifications } from "@/lib/db/schema";
 import { receiveRefundNotification } from "@/lib/notifications/receive";
 import { purgeRefusedCallbacks, REFUSED_BODY_KEPT_BYTES, REFUSED_ROWS_PER_MINUTE } from "@/lib/notifications/refused";
 import { createTestDb, type TestDatabase } from "@/tests/db";
+import { freshMinute } from "@/tests/fixtures/minute";
 import { post } from "@/tests/fixtures/notifications";
 
 /** A stranger cannot fill the disk through the notify URL (#17). */
@@ -16,7 +17,7 @@ describe("refused callbacks are kept within bounds", () => {
   afterAll(() => t.drop());
   beforeEach(async () => {
     // A new minute for every test: the counters are per minute.
-    await t.db.execute(sql`delete from rate_limit_windows`);
+    await freshMinute(t.db);
     await t.db.execute(sql`delete from notifications`);
   });
 
@@ -74,7 +75,7 @@ describe("refused callbacks are kept within bounds", () => {
     await receiveRefundNotification(t.db, forged("{}", "198.51.100.250"), { merchants: async () => [] });
     expect(await rows()).toHaveLength(REFUSED_ROWS_PER_MINUTE.perSource);
     // In a new minute, forged source addresses reach the total and no more.
-    await t.db.execute(sql`delete from rate_limit_windows`);
+    await freshMinute(t.db);
     await t.db.execute(sql`delete from notifications`);
     for (let i = 0; i < 100; i++) {
       await receiveRefundNotification(t.db, forged("{}", `198.51.100.${i}`), { merchants: async () => [] });

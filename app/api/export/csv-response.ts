@@ -5,7 +5,7 @@ import { routeUser } from "@/app/_server/route-user";
 import { auditActor } from "@/app/_server/session";
 import { loadMessages } from "@/i18n/messages";
 import { appendAudit } from "@/lib/audit/append";
-import { getDb, type Database } from "@/lib/db/client";
+import { getDb, getExportDb, type Database } from "@/lib/db/client";
 import { csvContentDisposition } from "@/lib/exports/filename";
 import { LOCALE_COOKIE, pickLocale } from "@/lib/locale";
 
@@ -48,7 +48,7 @@ export async function csvExportResponse<Filters extends { after?: string }>(
   const target = { type: spec.kind, id: "csv", merchantId: user.merchantId };
   await appendAudit(db, await auditActor(user), `export.${spec.kind}`, target, { filters });
 
-  return new Response(spec.stream(db, user.merchantId, filters, t), {
+  return new Response(spec.stream(getExportDb(), user.merchantId, filters, t), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": csvContentDisposition(spec.kind, t(`exports.${spec.kind}.fileName`), new Date()),

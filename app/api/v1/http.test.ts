@@ -4,7 +4,9 @@ import { SYSTEM_ACTOR } from "@/lib/audit/append";
 import type { Database } from "@/lib/db/client";
 import { createTestDb, type TestDatabase } from "@/tests/db";
 import { apiRequest, createTestKey, params } from "@/tests/fixtures/merchant-api";
+import { freshMinute } from "@/tests/fixtures/minute";
 import { defaultMerchantId } from "@/tests/fixtures/orders";
+import { REQUESTS_PER_KEY_PER_MINUTE } from "./_lib/http";
 
 // The routes call getDb(); point it at this file's database.
 const holder = vi.hoisted(() => ({ db: undefined as Database | undefined }));
@@ -156,5 +158,18 @@ describe("merchant API: authentication and request bodies", () => {
     } finally {
       holder.db = broken;
     }
+  });
+
+  it("answers 429 with Retry-After past a key's requests this minute, and other keys go on", async () => {
+    await freshMinute(t.db);
+    const busy = await createTestKey(t.db, await defaultMerchantId(t.db));
+    const get = (k: string) =>
+      refund.GET(apiRequest("GET", "/api/v1/refunds/R1", { key: k }), params({ outRefundNo: "R1" }));
+    for (let i = 0; i < REQUESTS_PER_KEY_PER_MINUTE; i++) expect((await get(busy)).status).toBe(404);
+    const limited = await get(busy);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ code: "RATE_LIMITED" });
+    expect((await get(key)).status).toBe(404);
   });
 });

@@ -55,6 +55,11 @@ export const users = pgTable(
     platformAdmin: boolean("platform_admin").notNull().default(false),
     disabled: boolean("disabled").notNull().default(false),
     failedLoginCount: integer("failed_login_count").notNull().default(0),
+    /**
+     * Carried by each session token and compared on every request: raised when the password is reset or the account
+     * disabled, it ends every session opened before.
+     */
+    sessionVersion: integer("session_version").notNull().default(0),
     lockedUntil: at("locked_until"),
     locale: text("locale"),
     dailyRefundLimitFen: fen("daily_refund_limit_fen"),

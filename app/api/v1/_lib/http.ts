@@ -1,12 +1,17 @@
 import "server-only";
 import { authenticateApiKey } from "@/lib/api-keys/keys";
+import { clientAddress } from "@/lib/client-address";
 import { getDb } from "@/lib/db/client";
+import { trustedProxies } from "@/lib/env";
+import { countThisMinute } from "@/lib/db/minute-counters";
 import { log } from "@/lib/log";
 import type { ApiContext } from "@/lib/merchant-api/context";
 import { apiError, type ApiReply } from "@/lib/merchant-api/errors";
 
 /** Requests to the merchant API are small JSON objects; anything bigger is refused unread. */
 export const MAX_BODY_BYTES = 16 * 1024;
+/** Requests per key and minute, across every instance: a shop's back end, not a flood, is what the API serves. */
+export const REQUESTS_PER_KEY_PER_MINUTE = 600;
 
 export function send(reply: ApiReply, headers: Record<string, string> = {}): Response {
   return Response.json(reply.body, {
@@ -16,14 +21,23 @@ export function send(reply: ApiReply, headers: Record<string, string> = {}): Res
 }
 
 function clientIp(headers: Headers): string | null {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || null;
+  return clientAddress((name) => headers.get(name), trustedProxies());
 }
 
-/** The caller of `Authorization: Bearer <key>`, or the 401 to answer with. Every reason for refusal looks the same. */
+/**
+ * The caller of `Authorization: Bearer <key>`, or the answer to give instead: 401 (every reason for refusal looks the
+ * same), or 429 with `Retry-After` past the key's requests this minute.
+ */
 export async function authenticate(request: Request): Promise<ApiContext | Response> {
   const token = /^Bearer +(\S+) *$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-  const principal = token ? await authenticateApiKey(getDb(), token) : null;
-  if (principal) return { principal, ip: clientIp(request.headers) };
+  const db = getDb();
+  const principal = token ? await authenticateApiKey(db, token) : null;
+  if (principal) {
+    const [count] = await countThisMinute(db, [`api-key:${principal.keyId}`]);
+    if (count! <= REQUESTS_PER_KEY_PER_MINUTE) return { principal, ip: clientIp(request.headers) };
+    const message = `At most ${REQUESTS_PER_KEY_PER_MINUTE} requests a minute per key; retry after the Retry-After seconds.`;
+    return send(apiError("RATE_LIMITED", message), { "Retry-After": String(60 - new Date().getUTCSeconds()) });
+  }
   // RFC 6750: say which scheme is expected, and that a presented token was not accepted.
   const challenge = token ? 'Bearer realm="merchant-api", error="invalid_token"' : 'Bearer realm="merchant-api"';
   return send(apiError("UNAUTHENTICATED", "Send a valid, unrevoked API key as `Authorization: Bearer <key>`."), {
