@@ -63,6 +63,9 @@ test("an admin re-applies a callback that arrived before its refund, and the aud
   const viewerRow = viewerPage.locator("details").filter({ hasText: notificationId });
   await viewerRow.locator("summary").click();
   await expect(viewerRow).toContainText("Decrypted payload");
+  // A viewer sees where the money went masked; the page they were sent holds no more than that.
+  await expect(viewerRow).toContainText('"user_received_account": "*******0403"');
+  expect(await viewerPage.content()).not.toContain("招商银行信用卡0403");
   await expect(viewerRow.getByRole("button", { name: "Re-apply" })).toHaveCount(0);
   await viewer.close();
 

@@ -10,6 +10,8 @@ export function hasRole(role: UserRole, atLeast: UserRole): boolean {
 /** What each capability requires. Pages hide what a role cannot do; actions check it again on the server. */
 export const PERMISSIONS = {
   read: "viewer",
+  /** Payers' openids and the accounts refunds went to, unmasked (viewers see them masked). */
+  seePersonalData: "operator",
   requestRefund: "operator",
   bulkRefund: "operator",
   approveRefund: "approver",

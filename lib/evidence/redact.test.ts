@@ -81,6 +81,20 @@ describe("redactJson", () => {
     expect(redactJson(input)).toEqual(expected);
   });
 
+  it("masks where the money went for a read-only viewer, and only then", () => {
+    const resource = {
+      out_refund_no: "R1",
+      user_received_account: "招商银行信用卡0403",
+      payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
+    };
+    expect(redactJson(resource, { forViewer: true })).toEqual({
+      out_refund_no: "R1",
+      user_received_account: "*******0403",
+      payer: { openid: "oUpF****eS6o" },
+    });
+    expect(redactJson(resource)).toMatchObject({ user_received_account: "招商银行信用卡0403" });
+  });
+
   it("removes the caller's known secrets wherever they appear", () => {
     expect(
       redactJson({ message: `key ${API_V3_KEY} rejected`, nested: [API_V3_KEY] }, { secrets: [API_V3_KEY, undefined] }),

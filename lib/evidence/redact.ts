@@ -7,6 +7,8 @@
 export interface RedactOptions {
   /** Secret values known to the caller (the merchant's APIv3 and APIv2 keys): removed wherever they appear. */
   secrets?: readonly (string | undefined)[];
+  /** For a read-only viewer: the account the money went to (`user_received_account`) is masked as well. */
+  forViewer?: boolean;
 }
 
 export const REDACTED = "[redacted]";
@@ -52,6 +54,9 @@ const PERSONAL_KEYS: Record<string, Masker> = {
   spopenid: maskOpenid,
   subopenid: maskOpenid,
 };
+
+/** What a read-only viewer does not see whole either: where the money went. */
+const VIEWER_KEYS: Record<string, Masker> = { userreceivedaccount: maskAccount };
 
 /** A value WeChat's sensitive-field encryption produced (RSA-OAEP, base64 of 256+ bytes), not a plain number or name. */
 function looksEncrypted(value: string): boolean {
@@ -104,7 +109,7 @@ function redactValue(key: string | null, value: unknown, options: RedactOptions,
     return value === null || value === undefined || value === "" ? value : REDACTED;
   }
   if (typeof value === "string") {
-    const masker = PERSONAL_KEYS[name];
+    const masker = PERSONAL_KEYS[name] ?? (options.forViewer ? VIEWER_KEYS[name] : undefined);
     return masker ? masker(value) : scrubText(value, options);
   }
   if (typeof value === "number" && PERSONAL_KEYS[name]) return PERSONAL_KEYS[name](String(value));

@@ -261,6 +261,22 @@ describe("sendAbnormalApplication against the simulator", () => {
     });
   });
 
+  it("an approved card whose sending was cut short does not block the refund for good", async () => {
+    const key = randomBytes(32);
+    const refund = await abnormalRefund();
+    const entered = await enterBankCardApplication(t.db, key, card(refund.outRefundNo), approver);
+    const applicationId = entered.ok ? entered.value.id : 0;
+    // As if the process died between the approval and WeChat's answer, six minutes ago.
+    await t.db
+      .update(bankCardApplications)
+      .set({ status: "APPROVED", decidedAt: new Date(Date.now() - 6 * 60_000) })
+      .where(eq(bankCardApplications.id, applicationId));
+    const again = await enterBankCardApplication(t.db, key, card(refund.outRefundNo), approver);
+    expect(again).toMatchObject({ ok: true, value: { status: "AWAITING_APPROVAL" } });
+    const [cut] = await t.db.select().from(bankCardApplications).where(eq(bankCardApplications.id, applicationId));
+    expect(cut).toMatchObject({ status: "FAILED", resultCode: "INTERRUPTED", cardSealed: null });
+  });
+
   it("reads card numbers typed in groups and refuses bank details that cannot be right", () => {
     expect(application("R1")).toMatchObject({ bankAccount: "6214830901234567" });
     for (const bad of [

@@ -3,7 +3,7 @@
  * approver enters the card and another approves it; neither alone sends money anywhere. Until then the card number and
  * name are kept sealed (APP_ENCRYPTION_KEY), and they are cleared as soon as WeChat has them or the application ends.
  */
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, lt } from "drizzle-orm";
 import { z } from "zod";
 import { appendAudit } from "../audit/append";
 import { open, seal } from "../crypto/seal";
@@ -25,6 +25,9 @@ import type { GatewayResolver } from "./submit";
 const sealedCard = z.object({ bankAccount: z.string(), realName: z.string() });
 /** Binds a sealed card to its application's refund: a sealed value copied to another row does not open. */
 const associatedData = (refundId: number) => `bank-card-application:${refundId}`;
+
+/** An approved application still unsent after this long was interrupted: longer than any answer from WeChat. */
+const INTERRUPTED_AFTER_MS = 5 * 60_000;
 
 const NOT_FOUND = () =>
   refused("APPLICATION_NOT_FOUND", "找不到待审批的银行卡申请。", "No bank card application awaits approval here.");
@@ -52,6 +55,18 @@ export async function enterBankCardApplication(
     if (!refund) return refused("REFUND_NOT_FOUND", "找不到该退款。", "Refund not found.");
     const applicable = await checkApplicable(tx, refund, now);
     if (!applicable.ok) return applicable;
+    // An approved application whose sending was cut short (the process died before WeChat answered) ends here, its
+    // card cleared, so that it does not block this refund for good. checkApplicable found no sending under way.
+    await tx
+      .update(bankCardApplications)
+      .set({ status: "FAILED", resultCode: "INTERRUPTED", cardSealed: null })
+      .where(
+        and(
+          eq(bankCardApplications.refundId, refund.id),
+          eq(bankCardApplications.status, "APPROVED"),
+          lt(bankCardApplications.decidedAt, new Date(now.getTime() - INTERRUPTED_AFTER_MS)),
+        ),
+      );
     const masked = maskedApplication(application) as { bankAccount: string; realName: string };
     const card = JSON.stringify({ bankAccount: application.bankAccount, realName: application.realName });
     const [row] = await tx

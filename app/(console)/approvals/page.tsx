@@ -4,6 +4,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { DataTable, type Column } from "@/components/data-table";
 import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
+import { Pager } from "@/components/pager";
 import { requirePageUser } from "@/app/_server/session";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
@@ -25,11 +26,16 @@ export async function generateMetadata(): Promise<Metadata> {
  * The maker-checker queue: refunds above their merchant's threshold and bulk batches, waiting for an approver.
  * Everyone may look; approvers decide, never on what they requested themselves.
  */
-export default async function ApprovalsPage() {
+export default async function ApprovalsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const user = await requirePageUser();
+  const params = await searchParams;
   const db = getDb();
-  const [refunds, batches, cards, t, format] = await Promise.all([
-    listAwaitingApproval(db, user.merchantId),
+  const [{ rows: refunds, nextCursor }, batches, cards, t, format] = await Promise.all([
+    listAwaitingApproval(db, user.merchantId, params.after),
     listBatchesAwaitingApproval(db, user.merchantId),
     listBankCardApplicationsAwaiting(db, user.merchantId),
     getTranslations("approvals"),
@@ -169,6 +175,7 @@ export default async function ApprovalsPage() {
           rowClassName={(r) => (r.requestedBy === user.id ? "bg-violet-50/60" : undefined)}
           empty={t("emptyRefunds")}
         />
+        <Pager path="/approvals" params={params} nextCursor={nextCursor} />
       </section>
       <section aria-labelledby="approval-batches">
         <h2 id="approval-batches" className="mb-2 text-sm font-semibold text-slate-900">

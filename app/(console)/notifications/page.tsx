@@ -6,6 +6,7 @@ import { Pager } from "@/components/pager";
 import { requirePageUser } from "@/app/_server/session";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
+import { redactJson } from "@/lib/evidence/redact";
 import {
   listNotifications,
   NOTIFICATION_EVENT_TYPES,
@@ -29,7 +30,15 @@ export default async function NotificationsPage({ searchParams }: { searchParams
   const params = await searchParams;
   const filters = notificationFiltersSchema.parse(params);
   const scope = { merchantId: user.merchantId, withUnattributed: user.platformAdmin };
-  const { rows, nextCursor } = await listNotifications(getDb(), scope, filters);
+  const listed = await listNotifications(getDb(), scope, filters);
+  const { nextCursor } = listed;
+  // Decrypted on the server, masked there for viewers: the browser of a viewer never gets the payer's data.
+  const rows = can(user.role, "seePersonalData")
+    ? listed.rows
+    : listed.rows.map((n) => ({
+        ...n,
+        decrypted: n.decrypted && (redactJson(n.decrypted, { forViewer: true }) as Record<string, unknown>),
+      }));
   const filtered = Object.entries(filters).some(([key, value]) => key !== "after" && value !== undefined);
   const any = { value: "", label: t("filters.any") };
   // A shared URL may name an event type not in the list; it stays selectable so the filter shows what is applied.

@@ -1,13 +1,15 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { bulkBatches, merchants, orders, refunds, users } from "../schema";
+import { afterCursor, decodeCursor, epochMicros, toPage } from "./keyset";
 
 /**
- * Refunds waiting for an approver, oldest first (the longest wait is decided first). No paging: the queue is what
- * approvers work through, and refunds_status_created_at_idx serves it.
+ * The merchant's refunds waiting for an approver, oldest first (the longest wait is decided first), a page at a time
+ * after the `after` cursor.
  */
-export async function listAwaitingApproval(db: Db, merchantId: string) {
-  return db
+export async function listAwaitingApproval(db: Db, merchantId: string, after?: string, pageSize = 50) {
+  const cursor = decodeCursor(after);
+  const rows = await db
     .select({
       id: refunds.id,
       outRefundNo: refunds.outRefundNo,
@@ -21,16 +23,25 @@ export async function listAwaitingApproval(db: Db, merchantId: string) {
       outTradeNo: orders.outTradeNo,
       orderTotalFen: orders.totalFen,
       merchantName: merchants.displayName,
+      cursorMicros: epochMicros(refunds.createdAt),
     })
     .from(refunds)
     .innerJoin(orders, eq(orders.id, refunds.orderId))
     .innerJoin(merchants, eq(merchants.id, refunds.merchantId))
     .leftJoin(users, eq(users.id, refunds.requestedBy))
-    .where(and(eq(refunds.merchantId, merchantId), eq(refunds.status, "AWAITING_APPROVAL")))
-    .orderBy(asc(refunds.createdAt), asc(refunds.id));
+    .where(
+      and(
+        eq(refunds.merchantId, merchantId),
+        eq(refunds.status, "AWAITING_APPROVAL"),
+        cursor ? afterCursor(refunds.createdAt, refunds.id, cursor) : undefined,
+      ),
+    )
+    .orderBy(asc(refunds.createdAt), asc(refunds.id))
+    .limit(pageSize + 1);
+  return toPage(rows, pageSize);
 }
 
-export type AwaitingApprovalRow = Awaited<ReturnType<typeof listAwaitingApproval>>[number];
+export type AwaitingApprovalRow = Awaited<ReturnType<typeof listAwaitingApproval>>["rows"][number];
 
 /** Bulk batches an approver decides on as a whole, oldest first. */
 export async function listBatchesAwaitingApproval(db: Db, merchantId: string) {

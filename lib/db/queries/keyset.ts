@@ -45,6 +45,11 @@ export function beforeCursor(at: AnyPgColumn, id: AnyPgColumn, cursor: Cursor): 
   return sql`(${at}, ${id}) < (${microsToIso(cursor.micros)}::timestamptz, ${cursor.id})`;
 }
 
+/** Rows after the cursor in a list ordered oldest first (timestamp asc, id asc): the approvals queue. */
+export function afterCursor(at: AnyPgColumn, id: AnyPgColumn, cursor: Cursor): SQL {
+  return sql`(${at}, ${id}) > (${microsToIso(cursor.micros)}::timestamptz, ${cursor.id})`;
+}
+
 /** Cuts the `pageSize + 1` rows a list fetched to one page, and the cursor of the next page if there is one. */
 export function toPage<Row extends { id: number; cursorMicros: number }>(
   rows: Row[],

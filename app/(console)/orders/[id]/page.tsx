@@ -17,6 +17,7 @@ import { checkMerchantActive } from "@/lib/refunds/merchant-active";
 import { checkNewRefund } from "@/lib/refunds/rules";
 import { RefundForm } from "./refund-form";
 import { getDb } from "@/lib/db/client";
+import { maskOpenid } from "@/lib/evidence/redact";
 import { getOrderDetail } from "@/lib/db/queries/orders";
 import { listOrderRefunds, listRefundEvents } from "@/lib/db/queries/refunds";
 import { RefundCard } from "./refund-card";
@@ -94,7 +95,9 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
             {order.description}
           </Detail>
           <Detail label={t("payerOpenid")} mono>
-            {order.payerOpenid}
+            {order.payerOpenid && !can(user.role, "seePersonalData")
+              ? maskOpenid(order.payerOpenid)
+              : order.payerOpenid}
           </Detail>
           <Detail label={t("refundState")}>
             <OrderStateBadge state={order.state} />

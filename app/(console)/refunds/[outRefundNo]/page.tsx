@@ -15,6 +15,7 @@ import { can } from "@/lib/auth/roles";
 import { formatBeijing } from "@/lib/beijing-time";
 import { getDb } from "@/lib/db/client";
 import { getRefundDetail } from "@/lib/db/queries/refunds";
+import { maskAccount } from "@/lib/evidence/redact";
 import { loadEvidenceTrail } from "@/lib/evidence/trail";
 import { textIn } from "@/lib/i18n-text";
 import { listBankCardApplicationsAwaiting } from "@/lib/refunds/bank-card-applications";
@@ -44,7 +45,12 @@ export default async function RefundPage({ params }: Params) {
     getLocale(),
   ]);
   if (!detail || !trail) notFound();
-  const { refund, order } = detail;
+  const { order } = detail;
+  // Where the money went is personal data: a viewer sees the account masked.
+  const refund =
+    detail.refund.userReceivedAccount && !can(user.role, "seePersonalData")
+      ? { ...detail.refund, userReceivedAccount: maskAccount(detail.refund.userReceivedAccount) }
+      : detail.refund;
   const [cardApplication] =
     refund.status === "ABNORMAL" ? await listBankCardApplicationsAwaiting(db, user.merchantId, refund.id) : [];
 
