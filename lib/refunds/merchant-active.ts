@@ -1,3 +1,6 @@
+import { eq } from "drizzle-orm";
+import type { Transaction } from "../db/client";
+import { merchants } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
 
@@ -18,4 +21,22 @@ export function checkMerchantActive(active: boolean): Result<void, MerchantInact
     code: "MERCHANT_INACTIVE",
     message: { zh: "该商户已停用，不能发起新的退款。", en: "This merchant is disabled and takes no new refunds." },
   });
+}
+
+/**
+ * The merchant a refund is being recorded for (a new one or a retry), read in share mode: an admin disabling it (an
+ * update of the row) either waits for this transaction to commit, or this read waits for the change and sees it. No
+ * refund is recorded after the disabling commits. Its approval threshold comes with it.
+ */
+export async function lockActiveMerchant(
+  tx: Transaction,
+  merchantId: string,
+): Promise<Result<{ thresholdFen: number }, MerchantInactive>> {
+  const [merchant] = await tx
+    .select({ active: merchants.active, thresholdFen: merchants.approvalThresholdFen })
+    .from(merchants)
+    .where(eq(merchants.id, merchantId))
+    .for("share");
+  const open = checkMerchantActive(merchant?.active ?? false);
+  return open.ok ? ok({ thresholdFen: merchant!.thresholdFen }) : open;
 }

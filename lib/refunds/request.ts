@@ -1,13 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Transaction } from "../db/client";
-import { merchants, orders, refunds, type Refund } from "../db/schema";
+import { orders, refunds, type Refund } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
 import { appendRefundEvent } from "./move";
 import { newOutRefundNo } from "./out-refund-no";
 import { checkDailyLimitLocked, type DailyLimitViolation } from "./limits";
-import { checkMerchantActive, type MerchantInactive } from "./merchant-active";
+import { lockActiveMerchant, type MerchantInactive } from "./merchant-active";
 import { checkNewRefund, type RefundRuleCode } from "./rules";
 import { approvalReason } from "./threshold";
 import { sumsDelta } from "./transitions";
@@ -85,15 +85,8 @@ export async function requestRefund(
     if (!order) {
       return err({ code: "ORDER_NOT_FOUND" as const, message: { zh: "找不到该订单。", en: "Order not found." } });
     }
-    // Read in share mode: an admin disabling the merchant (an update of this row) either waits for this refund to
-    // commit, or this read waits for the change and sees it. No refund is recorded after the disabling commits.
-    const [merchant] = await tx
-      .select({ active: merchants.active, thresholdFen: merchants.approvalThresholdFen })
-      .from(merchants)
-      .where(eq(merchants.id, order.merchantId))
-      .for("share");
-    const open = checkMerchantActive(merchant?.active ?? false);
-    if (!open.ok) return open;
+    const merchant = await lockActiveMerchant(tx, order.merchantId);
+    if (!merchant.ok) return merchant;
     const allowed = checkNewRefund(order, input.amountFen, now);
     if (!allowed.ok) return allowed;
     if (context.userId && !context.preApproved) {
@@ -101,7 +94,7 @@ export async function requestRefund(
       if (!withinLimit.ok) return withinLimit;
     }
 
-    const thresholdFen = merchant?.thresholdFen ?? 0;
+    const { thresholdFen } = merchant.value;
     const waitsBecause = context.preApproved ? null : approvalReason(order, input.amountFen, thresholdFen);
     const status = waitsBecause ? "AWAITING_APPROVAL" : "PENDING";
     // A refund waiting for approval gets its submission time when it is approved, so it holds up no other refund.

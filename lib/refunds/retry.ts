@@ -1,12 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database } from "../db/client";
-import { merchants, orders, refunds, type Refund } from "../db/schema";
+import { orders, refunds, type Refund } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { formatFen } from "../money";
 import { err, ok, type Result } from "../result";
 import { checkDailyLimitLocked, type DailyLimitViolation } from "./limits";
-import { checkMerchantActive, type MerchantInactive } from "./merchant-active";
+import { lockActiveMerchant, type MerchantInactive } from "./merchant-active";
 import { lockRefund, moveRefund } from "./move";
 import { remainingFen } from "./status";
 import { approvalReason } from "./threshold";
@@ -73,21 +73,16 @@ export async function retryRefund(
           },
         });
       }
-      // Share mode, as for a new refund: disabling the merchant waits for this retry, or this sees it disabled.
-      const [merchant] = await tx
-        .select({ active: merchants.active, thresholdFen: merchants.approvalThresholdFen })
-        .from(merchants)
-        .where(eq(merchants.id, order.merchantId))
-        .for("share");
-      const open = checkMerchantActive(merchant?.active ?? false);
-      if (!open.ok) return open;
+      const merchant = await lockActiveMerchant(tx, order.merchantId);
+      if (!merchant.ok) return merchant;
+      const { thresholdFen } = merchant.value;
       if (context.userId) {
         const withinLimit = await checkDailyLimitLocked(tx, context.userId, refund.amountFen, now);
         if (!withinLimit.ok) return withinLimit;
       }
-      const waitsBecause = approvalReason(order, refund.amountFen, merchant!.thresholdFen);
+      const waitsBecause = approvalReason(order, refund.amountFen, thresholdFen);
       if (waitsBecause) {
-        const payload = { ...actorFields.payload, approvalReason: waitsBecause, thresholdFen: merchant!.thresholdFen };
+        const payload = { ...actorFields.payload, approvalReason: waitsBecause, thresholdFen };
         await moveRefund(
           tx,
           refund,
