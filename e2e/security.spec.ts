@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { hashPassword } from "../lib/auth/password";
+import { SIGN_IN_LIMITS } from "../lib/auth/throttle";
 import { createDatabase } from "../lib/db/client";
 import { users } from "../lib/db/schema";
 import { signedInAs } from "./session";
@@ -149,5 +150,37 @@ test.describe("login throttling", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("alert").first()).toBeVisible();
     await expect(page).toHaveURL(/\/login/);
+  });
+  test("throttles an address spraying passwords: past the limit even a right password is refused, until the minute ends", async ({
+    page,
+  }) => {
+    // Every browser test signs in from this machine's address, so the test waits for the throttle to lift before it ends.
+    test.setTimeout(150_000);
+    const signIn = async (email: string, password: string) => {
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(password);
+      // Each attempt is answered before the next is typed: the form's alert alone may still show the previous one.
+      const answered = page.waitForResponse((r) => r.url().includes("/api/auth/callback/credentials"));
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await answered;
+    };
+    // The counters are per calendar minute: start early in one, so every failure lands in the same minute.
+    const second = new Date().getSeconds();
+    if (second > 30) await page.waitForTimeout((61 - second) * 1000);
+    await page.goto("/login");
+    const spray = Date.now();
+    for (let i = 0; i < SIGN_IN_LIMITS.failuresPerAddress; i++) {
+      await signIn(`spray-${spray}-${i}@e2e.test`, `guess-${i}`);
+      await expect(page.getByRole("alert").first()).toBeVisible();
+    }
+    // A real account with its right password, from the throttled address: refused without a look at the password.
+    await signIn(E2E_USERS.operator.email, E2E_PASSWORD);
+    await expect(page.getByRole("alert").first()).toBeVisible();
+    await expect(page).toHaveURL(/\/login/);
+    // The next minute the address starts afresh and the same sign-in goes through.
+    await page.waitForTimeout((61 - new Date().getSeconds()) * 1000);
+    await page.goto("/login");
+    await signIn(E2E_USERS.operator.email, E2E_PASSWORD);
+    await expect(page).not.toHaveURL(/\/login/);
   });
 });

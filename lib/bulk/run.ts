@@ -66,7 +66,10 @@ async function recordRow(db: Database, merchantId: string, row: BulkRow, context
   const result = await requestRefund(db, input, context);
   if (result.ok) return { row, status: "REQUESTED", refund: result.value };
   if (result.error.code === "DUPLICATE_OUT_REFUND_NO") {
-    const [existing] = await db.select().from(refunds).where(eq(refunds.outRefundNo, row.outRefundNo!));
+    const [existing] = await db
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.merchantId, merchantId), eq(refunds.outRefundNo, row.outRefundNo!)));
     if (existing && existing.orderId === row.orderId && existing.amountFen === row.amountFen)
       return { row, status: "REQUESTED", refund: existing };
   }

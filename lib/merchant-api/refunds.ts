@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { getRefundDetail, listRefundEvents } from "../db/queries/refunds";
 import { refunds, type Order, type Refund } from "../db/schema";
@@ -6,7 +6,8 @@ import { log } from "../log";
 import { requestRefund } from "../refunds/request";
 import { orderIntervalMs } from "../refunds/settings";
 import { apiActor, type ApiContext } from "./context";
-import { apiError, ORDER_NOT_FOUND, type ApiReply } from "./errors";
+import { apiError, MERCHANT_REQUIRED, ORDER_NOT_FOUND, type ApiReply } from "./errors";
+import { err, ok, type Result } from "../result";
 import { eventJson, refundJson, type RefundEventJson, type RefundJson } from "./format";
 import {
   claimIdempotencyKey,
@@ -40,7 +41,10 @@ async function repeatOf(
   outRefundNo: string,
   numberFromKey: boolean,
 ): Promise<ApiReply<RefundJson> | null> {
-  const [existing] = await db.select().from(refunds).where(eq(refunds.outRefundNo, outRefundNo)).limit(1);
+  const [existing] = await db
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.merchantId, order.merchantId), eq(refunds.outRefundNo, outRefundNo)));
   if (!existing) return null;
   // Same order and amount is how WeChat itself recognises a repeated out_refund_no; the reason is only descriptive.
   if (existing.orderId === order.id && existing.amountFen === amountFen) {
@@ -159,12 +163,20 @@ export async function createRefund(
   return outcome.reply;
 }
 
-async function merchantOfRefund(db: Database, outRefundNo: string): Promise<string | undefined> {
-  const [row] = await db
+/**
+ * For the platform's unscoped key: the one merchant with a refund of this number. A refund number is unique per
+ * merchant only (as at WeChat), so two merchants may both have it; then the key cannot tell which is meant.
+ */
+async function merchantOfRefund(
+  db: Database,
+  outRefundNo: string,
+): Promise<Result<string | undefined, ApiReply<never>>> {
+  const rows = await db
     .select({ merchantId: refunds.merchantId })
     .from(refunds)
-    .where(eq(refunds.outRefundNo, outRefundNo));
-  return row?.merchantId;
+    .where(eq(refunds.outRefundNo, outRefundNo))
+    .limit(2);
+  return rows.length > 1 ? err(MERCHANT_REQUIRED()) : ok(rows[0]?.merchantId);
 }
 
 export type RefundWithEventsJson = RefundJson & { events: RefundEventJson[] };
@@ -176,7 +188,10 @@ export async function getRefund(
   outRefundNo: string,
 ): Promise<ApiReply<RefundWithEventsJson>> {
   // A key scoped to a merchant looks in that merchant only; the platform's unscoped key finds the number anywhere.
-  const merchantId = context.principal.merchantId ?? (await merchantOfRefund(db, outRefundNo));
+  const scoped = context.principal.merchantId;
+  const merchant = scoped ? ok(scoped) : await merchantOfRefund(db, outRefundNo);
+  if (!merchant.ok) return merchant.error;
+  const merchantId = merchant.value;
   const detail = merchantId ? await getRefundDetail(db, merchantId, outRefundNo) : null;
   if (!detail) {
     return apiError("REFUND_NOT_FOUND", { en: "Refund not found.", zh: "找不到该退款。" });

@@ -9,7 +9,14 @@ import { refundResourceSchema } from "../wechatpay/v3/schemas";
 import type { Settled } from "./answer";
 import { openV2 } from "./open";
 import type { CallbackOptions } from "./receive";
-import { applyRefundNotice, confirmByQuery, v2RefundNotice, v3RefundNotice, type RefundNotice } from "./refund";
+import {
+  applyRefundNotice,
+  confirmByQuery,
+  refundOfNotice,
+  v2RefundNotice,
+  v3RefundNotice,
+  type RefundNotice,
+} from "./refund";
 
 export type ReapplyError = {
   code: "NOT_FOUND" | "NOT_REAPPLICABLE" | "MERCHANT_NOT_CONFIGURED" | "REFUND_NOT_FOUND" | "QUERY_FAILED";
@@ -78,7 +85,7 @@ export async function reapplyNotification(
       "The notification's content cannot be read again.",
     );
   }
-  const [refund] = await db.select({ id: refunds.id }).from(refunds).where(eq(refunds.outRefundNo, notice.outRefundNo));
+  const [refund] = await db.select({ id: refunds.id }).from(refunds).where(refundOfNotice(notice));
   if (!refund) {
     return failure(
       "REFUND_NOT_FOUND",

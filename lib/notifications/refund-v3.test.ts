@@ -214,7 +214,7 @@ describe("APIv3 refund callbacks", () => {
     });
   });
 
-  it("rejects a notification about another merchant's refund", async () => {
+  it("does not apply a notification to another merchant's refund: that number is unknown to the notifying merchant", async () => {
     const [other] = await t.db
       .insert(merchants)
       .values({ mchid: "1900000999", appid: "wx9", displayName: "Other" })
@@ -222,8 +222,26 @@ describe("APIv3 refund callbacks", () => {
     const refund = await processingRefund(t.db, context, { merchantId: other!.id });
     const before = await moneyState(t.db);
     const answer = await send(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"));
-    expect(answer.status).toBe(400);
+    expect(answer.status).toBe(404);
     expect(await moneyState(t.db)).toEqual(before);
+    expect((await state(refund)).refund.status).toBe("PROCESSING");
+  });
+
+  it("keeps a refund number per merchant: another merchant's refund of the same number is untouched by this one's callback", async () => {
+    // WeChat makes out_refund_no unique within a merchant only, so two merchants of one console may both use "R-SHARED".
+    const [other] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000998", appid: "wx8", displayName: "Other with the same number" })
+      .returning();
+    const theirs = await processingRefund(t.db, context, { merchantId: other!.id, outRefundNo: "R-SHARED" });
+    const ours = await processingRefund(t.db, context, { outRefundNo: "R-SHARED", amountFen: 300 });
+    expect(theirs.outRefundNo).toBe(ours.outRefundNo);
+
+    const answer = await send(v3Callback(refundResource(ours, "SUCCESS"), "REFUND.SUCCESS"));
+    expect(answer.status).toBe(204);
+    expect((await state(ours)).refund.status).toBe("SUCCESS");
+    expect((await state(theirs)).refund.status).toBe("PROCESSING");
+    expect((await state(theirs)).events).toHaveLength(0);
   });
 
   it("rejects a verified notification that names a merchant the console does not have", async () => {

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import type { Database, Db } from "../db/client";
 import { refunds, type Refund } from "../db/schema";
 import { log } from "../log";
@@ -69,16 +69,20 @@ export function v2RefundNotice(merchantId: string, notification: V2RefundNotific
   };
 }
 
-/** The refund a notice is about, or why it cannot apply: unknown refund, another merchant's, another amount. */
+/**
+ * The row a notice names: its out_refund_no within the merchant whose keys the notice was verified with. A refund
+ * number is unique per merchant, as at WeChat, so another merchant's refund of the same number is not this one.
+ */
+export function refundOfNotice(notice: Pick<RefundNotice, "merchantId" | "outRefundNo">): SQL {
+  return and(eq(refunds.merchantId, notice.merchantId), eq(refunds.outRefundNo, notice.outRefundNo))!;
+}
+
+/**
+ * The refund a notice is about (looked up with `refundOfNotice`, so within the notice's merchant), or why it cannot
+ * apply: unknown to this merchant, or another amount.
+ */
 export function matchRefund(refund: Refund | undefined, notice: RefundNotice): Result<Refund, Settled> {
   if (!refund) return err({ outcome: "unmatched" });
-  if (refund.merchantId !== notice.merchantId) {
-    return err({
-      outcome: "rejected",
-      code: "MERCHANT_MISMATCH",
-      reason: `refund ${notice.outRefundNo} belongs to another merchant`,
-    });
-  }
   if (refund.amountFen !== notice.amountFen) {
     const reason = `notification says ${notice.amountFen} fen, refund ${notice.outRefundNo} is ${refund.amountFen} fen`;
     return err({ outcome: "rejected", refundId: refund.id, code: "AMOUNT_MISMATCH", reason });
@@ -95,7 +99,7 @@ export async function confirmByQuery(
   notice: RefundNotice,
   gateway: RefundGateway,
 ): Promise<Result<GatewayRefund, Settled>> {
-  const [found] = await db.select().from(refunds).where(eq(refunds.outRefundNo, notice.outRefundNo));
+  const [found] = await db.select().from(refunds).where(refundOfNotice(notice));
   const refund = matchRefund(found, notice);
   if (!refund.ok) return refund;
   let timer: NodeJS.Timeout | undefined;
@@ -142,7 +146,7 @@ export async function applyRefundNotice(
   try {
     return await db.transaction(async (tx) => {
       const [locked, applied] = await Promise.all([
-        lockRefund(tx, { outRefundNo: notice.outRefundNo }),
+        lockRefund(tx, { outRefundNo: notice.outRefundNo, merchantId: notice.merchantId }),
         notice.notificationId ? alreadyApplied(tx, notice.notificationId) : false,
       ]);
       const refund = matchRefund(locked, notice);
@@ -175,8 +179,8 @@ function eventPayload(notice: RefundNotice): Record<string, unknown> {
 }
 
 /** Whether WeChat already gave this refund its final word; no report can change it, so none needs confirming. */
-async function settledAtWechat(db: Database, outRefundNo: string): Promise<boolean> {
-  const [row] = await db.select({ status: refunds.status }).from(refunds).where(eq(refunds.outRefundNo, outRefundNo));
+async function settledAtWechat(db: Database, notice: RefundNotice): Promise<boolean> {
+  const [row] = await db.select({ status: refunds.status }).from(refunds).where(refundOfNotice(notice));
   return row?.status === "SUCCESS" || row?.status === "CLOSED";
 }
 
@@ -197,7 +201,7 @@ export async function handleRefundNotice(
     return settled;
   }
   let report = notice.report;
-  if (notice.confirm && !(await settledAtWechat(db, notice.outRefundNo))) {
+  if (notice.confirm && !(await settledAtWechat(db, notice))) {
     const confirmed = await confirmByQuery(db, notice, gateway);
     if (!confirmed.ok) {
       await settleNotification(db, row, confirmed.error);

@@ -9,7 +9,7 @@ import { requestRefund } from "./request";
 
 describe("lockRefund and moveRefund", () => {
   let t: TestDatabase;
-  let refund: { id: number; outRefundNo: string; orderId: number };
+  let refund: { id: number; outRefundNo: string; orderId: number; merchantId: string };
 
   beforeAll(async () => {
     t = await createTestDb();
@@ -32,7 +32,7 @@ describe("lockRefund and moveRefund", () => {
       return "A";
     });
     const writerB = t.db.transaction(async (tx) => {
-      const locked = await lockRefund(tx, { outRefundNo: refund.outRefundNo });
+      const locked = await lockRefund(tx, { outRefundNo: refund.outRefundNo, merchantId: refund.merchantId });
       return locked?.id;
     });
     // Give B time to send its statements and wait, then let A go on to the refund row.
@@ -41,7 +41,9 @@ describe("lockRefund and moveRefund", () => {
   });
 
   it("finds nothing, and locks nothing, for an unknown refund", async () => {
-    expect(await t.db.transaction((tx) => lockRefund(tx, { outRefundNo: "NO-SUCH-REFUND" }))).toBeUndefined();
+    expect(
+      await t.db.transaction((tx) => lockRefund(tx, { outRefundNo: "NO-SUCH-REFUND", merchantId: refund.merchantId })),
+    ).toBeUndefined();
   });
 
   it("moves status, the order's sums and the timeline together, or not at all", async () => {

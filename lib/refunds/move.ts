@@ -72,10 +72,11 @@ export async function appendRefundEvent(
  */
 export async function lockRefund(
   tx: Transaction,
-  where: ({ id: number } | { outRefundNo: string }) & { merchantId?: string },
+  where: { id: number; merchantId?: string } | { outRefundNo: string; merchantId: string },
 ): Promise<Refund | undefined> {
   const byKey = "id" in where ? eq(refunds.id, where.id) : eq(refunds.outRefundNo, where.outRefundNo);
-  // A caller acting for one merchant names it: another merchant's refund is then simply not there.
+  // A caller acting for one merchant names it: another merchant's refund is then simply not there. A refund number
+  // is only unique within its merchant (as at WeChat), so looking one up by number always names the merchant.
   const condition = where.merchantId ? and(byKey, eq(refunds.merchantId, where.merchantId))! : byKey;
   const orderOfRefund = tx.select({ orderId: refunds.orderId }).from(refunds).where(condition);
   const [, [row]] = await Promise.all([

@@ -119,7 +119,7 @@ export async function requestRefund(
         updatedAt: now,
         scheduledAt,
       })
-      .onConflictDoNothing({ target: refunds.outRefundNo })
+      .onConflictDoNothing({ target: [refunds.outRefundNo, refunds.merchantId] })
       .returning();
     if (!refund) {
       return err({

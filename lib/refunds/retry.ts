@@ -50,7 +50,7 @@ export async function retryRefund(
       return err({ code: "REFUND_NOT_FOUND" as const, message: { zh: "找不到该退款。", en: "Refund not found." } });
     // Lock order before refund, the same order as every other writer, so two writers never deadlock.
     const [order] = await tx.select().from(orders).where(eq(orders.id, found.orderId)).for("update");
-    const refund = await lockRefund(tx, { outRefundNo });
+    const refund = await lockRefund(tx, { outRefundNo, merchantId: context.merchantId });
     if (!order || !refund)
       return err({ code: "REFUND_NOT_FOUND" as const, message: { zh: "找不到该退款。", en: "Refund not found." } });
     if (refund.status !== "FAILED" && refund.status !== "PENDING") {
@@ -122,7 +122,7 @@ export async function retryRefund(
       { type: "refund", id: outRefundNo, merchantId: refund.merchantId },
       { before: { status: refund.status, lastErrorCode: refund.lastErrorCode } },
     );
-    const after = await lockRefund(tx, { outRefundNo });
+    const after = await lockRefund(tx, { outRefundNo, merchantId: context.merchantId });
     return ok(after!);
   });
 }

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { PgInsertValue } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client";
 import { gatewayExchanges, refunds } from "../db/schema";
@@ -123,9 +123,13 @@ export function recorded(
 }
 
 /** The refund row a call is about, looked up in the insert itself so recording costs one statement. */
-function refundOf(db: Db, outRefundNo: string | undefined) {
+function refundOf(db: Db, merchantId: string, outRefundNo: string | undefined) {
   if (!outRefundNo) return null;
-  return sql`(${db.select({ id: refunds.id }).from(refunds).where(eq(refunds.outRefundNo, outRefundNo))})`;
+  const refund = db
+    .select({ id: refunds.id })
+    .from(refunds)
+    .where(and(eq(refunds.merchantId, merchantId), eq(refunds.outRefundNo, outRefundNo)));
+  return sql`(${refund})`;
 }
 
 function errorJson(error: WechatPayError, options: RedactOptions) {
@@ -159,7 +163,7 @@ function wireRow(
   return {
     at: exchange.startedAt,
     merchantId: call.merchantId,
-    refundId: refundOf(db, call.outRefundNo),
+    refundId: refundOf(db, call.merchantId, call.outRefundNo),
     outRefundNo: call.outRefundNo ?? null,
     operation,
     method: exchange.request.method,
@@ -189,7 +193,7 @@ function callRow(
   return {
     at,
     merchantId: call.merchantId,
-    refundId: refundOf(db, call.outRefundNo),
+    refundId: refundOf(db, call.merchantId, call.outRefundNo),
     outRefundNo: call.outRefundNo ?? null,
     operation: call.operation,
     method: call.method,

@@ -174,7 +174,7 @@ export const refunds = pgTable(
     merchantId: uuid("merchant_id")
       .notNull()
       .references(() => merchants.id),
-    outRefundNo: text("out_refund_no").notNull().unique(),
+    outRefundNo: text("out_refund_no").notNull(),
     refundId: text("refund_id"),
     amountFen: fen("amount_fen").notNull(),
     reason: text("reason").notNull().default(""),
@@ -217,6 +217,9 @@ export const refunds = pgTable(
     index("refunds_needs_attention_idx")
       .on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(refundNeedsAttention(t)),
+    // Unique per merchant, as WeChat makes it (商户退款单号 is unique within a mchid): two merchants may use the same
+    // number. The number leads, so a search by number alone is an index lookup too.
+    unique("refunds_out_refund_no_merchant_key").on(t.outRefundNo, t.merchantId),
     check("refunds_amount_positive", sql`${t.amountFen} > 0`),
     check("refunds_out_refund_no_format", sql`${t.outRefundNo} ~ '^[0-9A-Za-z_|*@-]{1,64}$'`),
   ],

@@ -320,4 +320,23 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
     expect((await get("RF_SCOPED_1", await createTestKey(t.db))).status).toBe(200);
     expect(await rowsOf(o)).toHaveLength(1);
   });
+
+  it("lets two merchants use the same out_refund_no, which an unscoped key then cannot tell apart", async () => {
+    const other = await createMerchant(t.db, "Third merchant");
+    const otherKey = await createTestKey(t.db, other.id);
+    const ours = await order();
+    const theirs = await createPaidOrder(t.db, { merchantId: other.id, totalFen: 10_000 });
+    const mine = await refund({ out_trade_no: ours.outTradeNo, amount: 100, out_refund_no: "RF_SHARED_1" });
+    const yours = await refund(
+      { out_trade_no: theirs.outTradeNo, amount: 250, out_refund_no: "RF_SHARED_1" },
+      {},
+      otherKey,
+    );
+    expect([mine.status, yours.status]).toEqual([202, 202]);
+    expect(await (await get("RF_SHARED_1")).json()).toMatchObject({ amount: 100, out_trade_no: ours.outTradeNo });
+    expect(await (await get("RF_SHARED_1", otherKey)).json()).toMatchObject({ amount: 250 });
+    const ambiguous = await get("RF_SHARED_1", await createTestKey(t.db));
+    expect(ambiguous.status).toBe(422);
+    expect((await ambiguous.json()).code).toBe("MERCHANT_REQUIRED");
+  });
 });

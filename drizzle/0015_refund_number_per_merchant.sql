@@ -1,0 +1,2 @@
+ALTER TABLE "refunds" DROP CONSTRAINT "refunds_out_refund_no_unique";--> statement-breakpoint
+ALTER TABLE "refunds" ADD CONSTRAINT "refunds_out_refund_no_merchant_key" UNIQUE("out_refund_no","merchant_id");
