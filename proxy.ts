@@ -2,6 +2,7 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { sessionCookie } from "./lib/auth/session-cookie";
 import { strictTransportSecurity } from "./lib/https";
+import { envSetting } from "./lib/env";
 
 /**
  * The policy for pages: scripts only with this response's nonce ('strict-dynamic' lets those load Next's chunks),
@@ -31,7 +32,7 @@ function contentSecurityPolicy(nonce: string, development = false): string {
  */
 export async function proxy(request: NextRequest) {
   const response = await answer(request);
-  const hsts = strictTransportSecurity(process.env.APP_URL ?? "http://localhost:3000");
+  const hsts = strictTransportSecurity(envSetting("APP_URL"));
   if (hsts) response.headers.set("Strict-Transport-Security", hsts);
   return response;
 }
@@ -39,12 +40,12 @@ export async function proxy(request: NextRequest) {
 async function answer(request: NextRequest): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
   // The cookie NextAuth sets (app/_server/auth-options.ts): `__Secure-` and Secure when APP_URL is https.
-  const cookie = sessionCookie(process.env.APP_URL ?? "http://localhost:3000");
+  const cookie = sessionCookie(envSetting("APP_URL"));
   const signedIn = async () =>
     Boolean(
       await getToken({
         req: request,
-        secret: process.env.AUTH_SECRET,
+        secret: envSetting("AUTH_SECRET"),
         cookieName: cookie.name,
         secureCookie: cookie.secure,
       }),
@@ -58,7 +59,7 @@ async function answer(request: NextRequest): Promise<NextResponse> {
 
   const csp = contentSecurityPolicy(
     Buffer.from(crypto.randomUUID()).toString("base64"),
-    process.env.NODE_ENV === "development",
+    envSetting("NODE_ENV") === "development",
   );
   const headers = new Headers(request.headers);
   headers.set("Content-Security-Policy", csp);

@@ -43,27 +43,57 @@ const serverEnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
   /** Optional here: only merchants whose credentials are uploaded in the browser need it. */
   APP_ENCRYPTION_KEY: encryptionKeySchema.optional(),
+  /** WeChat: refunds of one order at least a minute apart. Tests and the simulator shorten it; never past an hour. */
+  REFUND_ORDER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /**
+   * The most refunds per second and merchant a bulk run feeds to the submission queue (1–150): WeChat Pay accepts
+   * 150, and single refunds share the same limit.
+   */
+  BULK_ROWS_PER_SECOND: z.coerce.number().int().min(1).max(150).default(100),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
 
+/**
+ * The process's variables, read here and nowhere else in the console. Most are validated by the schema above; the
+ * merchant credentials a deployment may keep in the environment (WECHATPAY_*, ADR 008) are validated by
+ * `lib/wechatpay/config.ts`, which is handed this object (or a test's own variables).
+ */
+export const processEnv: Readonly<Record<string, string | undefined>> = process.env;
+
+/** One line of the start-up error: the variable and what is wrong with it (never its value: it may be a secret). */
+const problem = (issue: { path: PropertyKey[]; message: string }, name?: string) =>
+  `  ${[name, ...issue.path].filter((p) => p !== undefined).join(".")}: ${issue.message}`;
+
 let cached: ServerEnv | undefined;
 
-export function serverEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
-  if (source === process.env && cached) return cached;
+export function serverEnv(source: Readonly<Record<string, string | undefined>> = processEnv): ServerEnv {
+  if (source === processEnv && cached) return cached;
   const parsed = serverEnvSchema.safeParse(source);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
-    throw new Error(`Invalid environment:\n${problems}`);
+    const problems = parsed.error.issues.map((issue) => problem(issue));
+    throw new Error(`Invalid environment:\n${problems.join("\n")}`);
   }
-  if (source === process.env) cached = parsed.data;
+  if (source === processEnv) cached = parsed.data;
   return parsed.data;
 }
 
+type Setting = keyof ServerEnv;
+
 /**
- * TRUSTED_PROXIES alone, read where a request's address is needed (route handlers, actions, callbacks) without
- * requiring the rest of the server's environment.
+ * One variable alone, validated by the same schema, for code that needs it without the rest of the server's
+ * environment (the workers, the proxy, a test). A bad value fails at once, naming the variable — never silently
+ * replaced by its default.
  */
-export function trustedProxies(source: NodeJS.ProcessEnv = process.env): number {
-  return serverEnvSchema.shape.TRUSTED_PROXIES.parse(source.TRUSTED_PROXIES);
+export function envSetting<K extends Setting>(
+  name: K,
+  source: Readonly<Record<string, string | undefined>> = processEnv,
+): ServerEnv[K] {
+  const parsed = serverEnvSchema.shape[name].safeParse(source[name]);
+  if (!parsed.success) throw new Error(`Invalid environment:\n${problem(parsed.error.issues[0]!, name)}`);
+  return parsed.data as ServerEnv[K];
 }
+
+/** TRUSTED_PROXIES, read where a request's address is needed (route handlers, actions, callbacks). */
+export const trustedProxies = (source?: Readonly<Record<string, string | undefined>>) =>
+  envSetting("TRUSTED_PROXIES", source);

@@ -1,8 +1,9 @@
 import pino from "pino";
+import { envSetting } from "./env";
 
 /** Structured logs. Anything that could hold a secret is redacted by path, wherever it is nested. */
 export const log = pino({
-  level: process.env.LOG_LEVEL ?? "info",
+  level: envSetting("LOG_LEVEL"),
   redact: {
     paths: [
       "password",

@@ -2,6 +2,7 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { preparingClient } from "./prepared-client";
 import * as schema from "./schema";
+import { processEnv } from "../env";
 
 export type Database = PostgresJsDatabase<typeof schema>;
 /** A transaction handle; queries take `Db` so they run the same inside or outside one. */
@@ -28,7 +29,7 @@ type Pool = { db: Database; sql: postgres.Sql };
 const globalForDb = globalThis as unknown as { appDb?: Pool; callbackDb?: Pool; exportDb?: Pool; testDb?: Database };
 
 function databaseUrl(): string {
-  const url = process.env.DATABASE_URL;
+  const url = processEnv.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set; start the console with `npm start`.");
   return url;
 }

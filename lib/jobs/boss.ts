@@ -1,11 +1,12 @@
 import PgBoss from "pg-boss";
 import { log } from "../log";
+import { processEnv } from "../env";
 
 // One queue client per process, shared by producers (actions, API) and workers.
 const globalForBoss = globalThis as unknown as { boss?: Promise<PgBoss> };
 
 /** The PostgreSQL job queue (pg-boss) on the app's own database: any number of instances, each job taken once. */
-export function getBoss(databaseUrl = process.env.DATABASE_URL): Promise<PgBoss> {
+export function getBoss(databaseUrl = processEnv.DATABASE_URL): Promise<PgBoss> {
   if (!globalForBoss.boss) {
     if (!databaseUrl) throw new Error("DATABASE_URL is not set");
     globalForBoss.boss = (async () => {

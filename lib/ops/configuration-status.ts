@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { merchants, type Merchant } from "../db/schema";
 import { log } from "../log";
 import { checkMerchant, type CheckFinding, type CheckReport } from "../wechatpay/check";
+import { processEnv } from "../env";
 
 export interface ConfigurationStatus {
   merchant: Pick<Merchant, "id" | "mchid" | "displayName">;
@@ -35,7 +36,7 @@ export function configurationProblems(): ConfigurationStatus[] {
 export async function checkConfiguredMerchantAtStart(
   db: Db,
   notifyUrl: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>> = processEnv,
 ): Promise<void> {
   const mchid = env.WECHATPAY_MCHID?.trim();
   if (!mchid) return;

@@ -1,13 +1,6 @@
-import { z } from "zod";
+import { envSetting } from "../env";
 
-/** WeChat: refunds of one order at least a minute apart. Tests and the simulator shorten it. */
-export function orderIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
-  const seconds = z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(3600)
-    .catch(60)
-    .parse(env.REFUND_ORDER_INTERVAL_SECONDS ?? 60);
-  return seconds * 1000;
+/** WeChat: refunds of one order at least a minute apart (REFUND_ORDER_INTERVAL_SECONDS; tests shorten it). */
+export function orderIntervalMs(env?: Readonly<Record<string, string | undefined>>): number {
+  return envSetting("REFUND_ORDER_INTERVAL_SECONDS", env) * 1000;
 }

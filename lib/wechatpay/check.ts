@@ -11,6 +11,7 @@ import { queryRefundV2 } from "./v2/client";
 import { decryptCertificates } from "./v3/certificates";
 import { createV3Client } from "./v3/client";
 import { headerValue, verifySignature } from "./v3/verify";
+import { processEnv } from "../env";
 
 /** One finding of a configuration check: `ok`, or the problem found, named precisely for the operator. */
 export interface CheckFinding {
@@ -306,7 +307,7 @@ export async function checkMerchant(
   db: Db,
   merchantId: string,
   notifyUrl: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>> = processEnv,
 ): Promise<CheckReport> {
   const unusable = (detail: string): CheckReport => ({
     ok: false,

@@ -17,6 +17,7 @@ import { loadMerchantCredentialsFromEnv, loadMerchantCredentialsFromStored, type
 import { wechatPayError, type WechatPayError } from "./errors";
 import { createRefundGateway } from "./gateway";
 import type { PlatformKeyStore } from "./v3/key-store";
+import { processEnv } from "../env";
 
 /** Everything the console holds to talk to WeChat Pay as one merchant, and to check what WeChat sends it. */
 export interface MerchantWechatPay {
@@ -29,7 +30,7 @@ export interface MerchantWechatPay {
   credentialVersion?: { version: number; status: CredentialStatus };
 }
 
-/** Where `env` credentials come from: `process.env`, or a test's own variables. */
+/** Where `env` credentials come from: the process's variables, or a test's own variables. */
 type Env = Readonly<Record<string, string | undefined>>;
 
 type Wiring = Omit<MerchantWechatPay, "merchant">;
@@ -128,7 +129,7 @@ function wireFromRow(
 export async function merchantWechatPay(
   db: Db,
   merchantId: string,
-  env: Env = process.env,
+  env: Env = processEnv,
 ): Promise<Result<MerchantWechatPay, WechatPayError>> {
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId));
   // Not WeChat's MCH_NOT_EXISTS: it is the console that has no such merchant, not WeChat Pay.
@@ -147,7 +148,7 @@ export async function merchantWechatPay(
 export async function gatewayForMerchant(
   db: Db,
   merchantId: string,
-  env: Env = process.env,
+  env: Env = processEnv,
 ): Promise<Result<RefundGateway, WechatPayError>> {
   const wiredMerchant = await merchantWechatPay(db, merchantId, env);
   return wiredMerchant.ok ? ok(wiredMerchant.value.gateway) : wiredMerchant;
@@ -158,7 +159,7 @@ export async function gatewayForMerchant(
  * only inside the signed or encrypted part). A `db` merchant gives its active version first, then its standby ones,
  * which are still accepted while a rotation is under way; merchants without usable credentials are left out.
  */
-export async function configuredMerchants(db: Db, env: Env = process.env): Promise<MerchantWechatPay[]> {
+export async function configuredMerchants(db: Db, env: Env = processEnv): Promise<MerchantWechatPay[]> {
   const rows = await db.select().from(merchants).orderBy(merchants.createdAt);
   const versions = await usableCredentialRows(
     db,

@@ -22,6 +22,7 @@ import {
 } from "@/lib/merchants/merchants";
 import { recordConfigurationCheck } from "@/lib/ops/configuration-status";
 import { checkMerchant, type CheckReport } from "@/lib/wechatpay/check";
+import { processEnv } from "@/lib/env";
 
 function refused(error: MerchantError | CredentialError): ActionResult<never> {
   const fieldErrors =
@@ -82,7 +83,7 @@ export const addCredentialsAction = definePlatformAction(
     { merchantId, merchantPrivateKeyPem, publicKeyPem, p12, ...fields },
     { user, actor },
   ): Promise<ActionResult<{ version: number }>> => {
-    const masterKey = encryptionKeyFrom(process.env);
+    const masterKey = encryptionKeyFrom(processEnv);
     if (!masterKey.ok) {
       return failure("ENCRYPTION_KEY_MISSING", {
         zh: "未配置 APP_ENCRYPTION_KEY，无法加密保存密钥。",
