@@ -23,5 +23,15 @@ export const FORBIDDEN = failure("FORBIDDEN", {
   en: "Your role does not allow this action.",
 });
 
+/**
+ * An action that threw: nothing the user did wrong, and what was saved is unknown to the action itself. The reference
+ * is the one logged with the error, so support finds it.
+ */
+export const UNEXPECTED = (reference: string) =>
+  failure("UNEXPECTED", {
+    zh: `出现意外错误（参考编号 ${reference}）。操作可能未完成，请刷新页面查看当前状态后再试。`,
+    en: `Something unexpected went wrong (reference ${reference}). The action may not have finished: refresh the page to see the current state before trying again.`,
+  });
+
 export const INVALID_INPUT = (fieldErrors: Record<string, string[]>) =>
   failure("INVALID_INPUT", { zh: "请检查标出的字段。", en: "Check the highlighted fields." }, fieldErrors);

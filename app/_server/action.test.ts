@@ -9,7 +9,11 @@ vi.mock("./session", () => ({
   auditActor: async (user: CurrentUser) => ({ id: user.id, label: user.email, ip: null }),
 }));
 
+const logged = vi.hoisted(() => ({ errors: [] as unknown[][] }));
+vi.mock("@/lib/log", () => ({ log: { error: (...args: unknown[]) => logged.errors.push(args) } }));
+
 const { defineAction } = await import("./action");
+const { redirect } = await import("next/navigation");
 
 const asUser = (role: CurrentUser["role"]): CurrentUser =>
   sessionUser({ id: "u1", email: `${role}@example.com`, name: role }, role, "00000000-0000-4000-8000-000000000001");
@@ -58,5 +62,27 @@ describe("defineAction", () => {
       { amount: "12" },
       { user: session.user, actor: { id: "u1", label: "admin@example.com", ip: null } },
     );
+  });
+
+  it("turns an exception into a logged UNEXPECTED result with a reference, instead of Next's error page", async () => {
+    session.user = asUser("operator");
+    const failing = defineAction("requestRefund", z.object({}), async () => {
+      throw new Error("connection reset");
+    });
+    logged.errors.length = 0;
+    const result = await failing(null, form({}));
+    expect(result).toMatchObject({ ok: false, code: "UNEXPECTED" });
+    const reference = /reference ([0-9a-f]{8})/.exec(result.ok ? "" : result.error.en)?.[1];
+    expect(reference).toBeDefined();
+    expect(result.ok ? "" : result.error.zh).toContain(reference);
+    expect(logged.errors).toEqual([[{ err: new Error("connection reset"), reference }, "server action failed"]]);
+  });
+
+  it("lets Next's own control flow through: a redirect still redirects", async () => {
+    session.user = asUser("operator");
+    const redirecting = defineAction("requestRefund", z.object({}), async () => redirect("/orders"));
+    await expect(redirecting(null, form({}))).rejects.toMatchObject({
+      digest: expect.stringMatching(/^NEXT_REDIRECT/),
+    });
   });
 });

@@ -1,8 +1,11 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
+import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import { FORBIDDEN, INVALID_INPUT, UNAUTHENTICATED, type ActionResult } from "@/lib/action-result";
+import { FORBIDDEN, INVALID_INPUT, UNAUTHENTICATED, UNEXPECTED, type ActionResult } from "@/lib/action-result";
 import type { AuditActor } from "@/lib/audit/append";
 import { mayUse, PLATFORM_PERMISSIONS, type Permission } from "@/lib/auth/roles";
+import { log } from "@/lib/log";
 import { auditActor, currentUser, type CurrentUser, type ScopedUser } from "./session";
 
 /** Platform actions act on every merchant (or none); all others on the current merchant only. */
@@ -29,6 +32,23 @@ function invalid(error: z.ZodError): ActionResult<never> {
 }
 
 /**
+ * An exception in an action becomes a logged error and an `UNEXPECTED` result the form shows, instead of Next's
+ * generic error page that loses what the operator typed. Next's own control flow (redirect, notFound) goes through.
+ */
+function guarded<T>(action: FormAction<T>): FormAction<T> {
+  return async (previous, formData) => {
+    try {
+      return await action(previous, formData);
+    } catch (error) {
+      unstable_rethrow(error);
+      const reference = randomUUID().slice(0, 8);
+      log.error({ err: error, reference }, "server action failed");
+      return UNEXPECTED(reference);
+    }
+  };
+}
+
+/**
  * Every server action goes through here: it loads the session (re-read from the database, with the current merchant),
  * checks the permission on the server, validates the form with zod, and only then calls the handler. The handler gets
  * the user's merchant, to put in every query's WHERE: an id of another merchant's object is simply not found.
@@ -39,7 +59,7 @@ export function defineAction<S extends z.ZodType, T>(
   schema: S,
   handler: (input: z.output<S>, context: ActionContext) => Promise<ActionResult<T>>,
 ): FormAction<T> {
-  return async (_previous, formData) => {
+  return guarded(async (_previous, formData) => {
     const user = await currentUser();
     if (!user) return UNAUTHENTICATED;
     if (user.merchantId === null || !mayUse(user, permission)) return FORBIDDEN;
@@ -47,7 +67,7 @@ export function defineAction<S extends z.ZodType, T>(
     if (!parsed.success) return invalid(parsed.error);
     const scoped: ScopedUser = { ...user, merchantId: user.merchantId };
     return handler(parsed.data, { user: scoped, actor: await auditActor(user) });
-  };
+  });
 }
 
 /** For the platform admin's actions on merchants and shared settings: no current merchant needed. */
@@ -56,12 +76,12 @@ export function definePlatformAction<S extends z.ZodType, T>(
   schema: S,
   handler: (input: z.output<S>, context: ActionContext<CurrentUser>) => Promise<ActionResult<T>>,
 ): FormAction<T> {
-  return async (_previous, formData) => {
+  return guarded(async (_previous, formData) => {
     const user = await currentUser();
     if (!user) return UNAUTHENTICATED;
     if (!PLATFORM_PERMISSIONS.includes(permission) || !mayUse(user, permission)) return FORBIDDEN;
     const parsed = parseForm(schema, formData);
     if (!parsed.success) return invalid(parsed.error);
     return handler(parsed.data, { user, actor: await auditActor(user) });
-  };
+  });
 }
