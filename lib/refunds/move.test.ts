@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
-import { holdOrderLock } from "../../tests/fixtures/locks";
+import { holdOrderLock, lockWaits } from "../../tests/fixtures/locks";
 import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
 import { orders, refunds } from "../db/schema";
 import { lockRefund, moveRefund } from "./move";
@@ -35,8 +35,14 @@ describe("lockRefund and moveRefund", () => {
       const locked = await lockRefund(tx, { outRefundNo: refund.outRefundNo, merchantId: refund.merchantId });
       return locked?.id;
     });
-    // Give B time to send its statements and wait, then let A go on to the refund row.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // B waits, and what it waits on is the order: it asked for the order's lock before the refund's.
+    const waiting = await lockWaits(t.sql);
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]).toMatch(/from "orders" .*for update/);
+    // …and holds nothing of the refund meanwhile: a third session takes the refund's lock without waiting.
+    const free = await t.sql.begin((s) => s`select id from refunds where id = ${refund.id} for update nowait`);
+    expect(free).toHaveLength(1);
+    // A goes on to the refund row, which B never took: both finish.
     expect(await Promise.all([writerA.release(), writerB])).toEqual(["A", refund.id]);
   });
 

@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { err, ok } from "../../result";
 import { wechatPayError } from "../errors";
@@ -9,6 +10,11 @@ import { beijingTime } from "./notification";
 const apiV3Key = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
 const DAY = 24 * 3600_000;
 const opensslSerial = normalizeSerial(javaPlatformKey.opensslSerial);
+/** The public keys inside the test certificates: what the store must hand out for each serial. */
+const javaPublicKey = createPublicKey(javaPlatformKey.opensslCertificatePem);
+const axiosPublicKey = createPublicKey(axiosKey.certificatePem);
+const isKey = (expected: KeyObject) => (actual: KeyObject | undefined) => actual?.equals(expected) === true;
+const isJavaKey = isKey(javaPublicKey);
 
 /** A fake WeChat: serves whatever certificates the test sets, signed by the first one, at the fake time. */
 function fakeWechat() {
@@ -58,9 +64,9 @@ describe("PlatformKeyStore, certificate mode", () => {
   });
 
   it("downloads on first use, then answers from memory", async () => {
-    expect(await store.resolve(javaPlatformKey.opensslSerial)).toBeDefined();
-    expect(await store.resolve(javaPlatformKey.opensslSerial.toLowerCase())).toBeDefined();
-    expect(store.lookup(opensslSerial)).toBeDefined();
+    expect(isJavaKey(await store.resolve(javaPlatformKey.opensslSerial))).toBe(true);
+    expect(isJavaKey(await store.resolve(javaPlatformKey.opensslSerial.toLowerCase()))).toBe(true);
+    expect(isJavaKey(store.lookup(opensslSerial))).toBe(true);
     expect(wechat.state.calls).toBe(1);
   });
 
@@ -87,7 +93,7 @@ describe("PlatformKeyStore, certificate mode", () => {
     expect(await store.resolve(axiosKey.serial)).toBe(store.lookup(axiosKey.serial));
     expect(store.lookup(axiosKey.serial)?.equals(axiosKey.publicKey)).toBe(true);
     // Both stay valid during rotation.
-    expect(store.lookup(javaPlatformKey.opensslSerial)).toBeDefined();
+    expect(isJavaKey(store.lookup(javaPlatformKey.opensslSerial))).toBe(true);
   });
 
   it("encrypts with the newest certificate already in effect", async () => {
@@ -106,7 +112,7 @@ describe("PlatformKeyStore, certificate mode", () => {
     ];
     await store.refresh();
     expect(store.lookup(axiosKey.serial)).toBeUndefined();
-    expect(store.lookup(javaPlatformKey.opensslSerial)).toBeDefined();
+    expect(isJavaKey(store.lookup(javaPlatformKey.opensslSerial))).toBe(true);
   });
 
   it("refreshes in the background every 12 hours, and ahead of an expiry", async () => {
@@ -116,7 +122,7 @@ describe("PlatformKeyStore, certificate mode", () => {
     expect(wechat.state.calls).toBe(1);
     wechat.state.now += 1;
     // Answered at once from memory, while the download starts in the background.
-    expect(await store.resolve(javaPlatformKey.opensslSerial)).toBeDefined();
+    expect(isJavaKey(await store.resolve(javaPlatformKey.opensslSerial))).toBe(true);
     expect(wechat.state.calls).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 10));
 
@@ -131,7 +137,7 @@ describe("PlatformKeyStore, certificate mode", () => {
   it("forgets a certificate WeChat no longer lists", async () => {
     wechat.state.certificates.push(wechat.cert(axiosKey.certificatePem, -1, 700));
     await store.refresh();
-    expect(store.lookup(axiosKey.serial)).toBeDefined();
+    expect(isKey(axiosPublicKey)(store.lookup(axiosKey.serial))).toBe(true);
     wechat.state.certificates.pop();
     await store.refresh();
     expect(store.lookup(axiosKey.serial)).toBeUndefined();
@@ -143,7 +149,7 @@ describe("PlatformKeyStore, certificate mode", () => {
     wechat.state.now += 12 * 3600_000;
     await store.refresh();
     expect(store.lastRefreshError?.code).toBe("CONNECTION_FAILED");
-    expect(store.lookup(javaPlatformKey.opensslSerial)).toBeDefined();
+    expect(isJavaKey(store.lookup(javaPlatformKey.opensslSerial))).toBe(true);
     const calls = wechat.state.calls;
     await store.resolve("UNKNOWN");
     await store.resolve("UNKNOWN");
@@ -174,7 +180,7 @@ describe("PlatformKeyStore, migration (public key and certificates at once)", ()
       certificates: { fetch: wechat.fetch, apiV3Key },
       now: () => wechat.state.now,
     });
-    expect(await store.resolve(javaPlatformKey.opensslSerial)).toBeDefined();
+    expect(isJavaKey(await store.resolve(javaPlatformKey.opensslSerial))).toBe(true);
     expect(await store.resolve(axiosKey.publicKeyId)).toBe(axiosKey.publicKey);
     expect((await store.encryptionKey())?.serial).toBe(axiosKey.publicKeyId);
   });
