@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Transaction } from "../db/client";
 import { orders, refundEvents, refunds, type EventSource, type Refund, type RefundStatus } from "../db/schema";
-import { sumsDelta } from "./transitions";
+import { canTransition, sumsDelta } from "./transitions";
 
 export interface RefundEventInput {
   type: string;
@@ -11,18 +11,34 @@ export interface RefundEventInput {
   at?: Date;
 }
 
+/** What a move may write besides the status; the status itself only through the move. */
+type RefundFields = Omit<
+  Partial<typeof refunds.$inferInsert>,
+  "id" | "status" | "orderId" | "merchantId" | "amountFen"
+>;
+
+/** A move the state machine does not allow: a bug in the caller, which checked before (the transaction is undone). */
+export class RefundTransitionError extends Error {
+  constructor(refundId: number, from: RefundStatus, to: RefundStatus) {
+    super(`refund ${refundId}: ${from} → ${to} is not a refund status transition`);
+    this.name = "RefundTransitionError";
+  }
+}
+
 /**
- * Change a refund's status inside the caller's transaction (which holds the refund's row lock): update the refund,
- * shift the order's cached sums by the same amount, and append the timeline event. The order's CHECK constraints
- * refuse any result beyond the total or past 50 refunds.
+ * The only writer of a refund's status (the database's `refunds_status_transition` trigger refuses any other move,
+ * from any path). Inside the caller's transaction, which holds the refund's row lock: check the move against the
+ * state machine, update the refund, shift the order's cached sums by the same amount, and append the timeline event.
+ * The order's CHECK constraints refuse any result beyond the total or past 50 refunds.
  */
 export async function moveRefund(
   tx: Transaction,
   refund: Pick<Refund, "id" | "orderId" | "amountFen" | "status">,
   to: RefundStatus,
   event: RefundEventInput,
-  fields: Partial<typeof refunds.$inferInsert> = {},
+  fields: RefundFields = {},
 ): Promise<void> {
+  if (!canTransition(refund.status, to)) throw new RefundTransitionError(refund.id, refund.status, to);
   const at = event.at ?? new Date();
   const delta = sumsDelta(refund.amountFen, refund.status, to);
   // Sent together, one round trip: they touch rows this transaction already holds, so their order does not matter.

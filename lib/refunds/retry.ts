@@ -7,7 +7,7 @@ import { formatFen } from "../money";
 import { err, ok, type Result } from "../result";
 import { checkDailyLimitLocked, type DailyLimitViolation } from "./limits";
 import { lockActiveMerchant, type MerchantInactive } from "./merchant-active";
-import { lockRefund, moveRefund } from "./move";
+import { appendRefundEvent, lockRefund, moveRefund } from "./move";
 import { remainingFen } from "./status";
 import { approvalReason } from "./threshold";
 
@@ -112,8 +112,9 @@ export async function retryRefund(
         );
       }
     } else {
+      // Still PENDING, waiting for its next attempt: the retry only brings that attempt forward, no status moves.
       await tx.update(refunds).set({ scheduledAt: now, updatedAt: now }).where(eq(refunds.id, refund.id));
-      await moveRefund(tx, refund, "PENDING", { type: "retry_requested", source: "operator", ...actorFields });
+      await appendRefundEvent(tx, refund.id, { type: "retry_requested", source: "operator", ...actorFields });
     }
     await appendAudit(
       tx,
