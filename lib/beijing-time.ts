@@ -29,7 +29,43 @@ export function formatBeijing(date: Date, locale: string): string {
   return locale.startsWith("zh") ? CHINESE.format(date).replace(/\//g, "-") : ENGLISH.format(date);
 }
 
-/** The Beijing calendar day of a moment, `YYYY-MM-DD` (Asia/Shanghai has no daylight saving time). */
-export function beijingDate(date: Date): string {
-  return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+/**
+ * Beijing is UTC+8 all year (Asia/Shanghai has kept no daylight saving time since 1991), so its wall clock is a fixed
+ * shift of UTC. Every conversion the console and the simulator make goes through the functions below.
+ */
+export const BEIJING_OFFSET_MS = 8 * 3_600_000;
+
+/** `YYYY-MM-DDTHH:mm:ss.sss` on Beijing's wall clock. */
+const wallClock = (ms: number) => new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 23);
+
+/** The Beijing calendar day of a moment, `YYYY-MM-DD`. */
+export function beijingDate(date: Date | number): string {
+  return wallClock(typeof date === "number" ? date : date.getTime()).slice(0, 10);
+}
+
+/** The first moment of a Beijing day (`YYYY-MM-DD`); an Invalid Date for something that is not a day. */
+export function beijingDayStart(day: string): Date {
+  return new Date(`${day}T00:00:00+08:00`);
+}
+
+/**
+ * RFC 3339 in Beijing time, the way WeChat writes times: `2018-06-08T10:34:56+08:00` (APIv3), or with milliseconds
+ * `2026-11-23T18:00:00.000+08:00` (the merchant API).
+ */
+export function beijingIso(date: Date | number, options: { milliseconds?: boolean } = {}): string {
+  const clock = wallClock(typeof date === "number" ? date : date.getTime());
+  return `${options.milliseconds ? clock : clock.slice(0, 19)}+08:00`;
+}
+
+/** Beijing time without a zone, `2018-11-19 16:24:13`, as APIv2 and the bills write times. */
+export function beijingPlain(date: Date | number): string {
+  return wallClock(typeof date === "number" ? date : date.getTime())
+    .slice(0, 19)
+    .replace("T", " ");
+}
+
+/** An APIv2 or bill time (`2021-10-24 18:30:07`, Beijing, no zone) as an RFC 3339 instant; undefined if not one. */
+export function fromBeijingPlain(time: unknown): string | undefined {
+  const match = typeof time === "string" ? /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(time) : null;
+  return match ? `${match[1]}T${match[2]}+08:00` : undefined;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { downloadRefundBillV2 } from "../lib/wechatpay/v2/bill";
 import { makeTestPki, type TestPki } from "../lib/wechatpay/v2/fixtures/tls-gateway";
 import { downloadRefundBillV3 } from "../lib/wechatpay/v3/bill";
-import { beijingDate } from "./domain/bills";
+import { beijingDate } from "../lib/beijing-time";
 import { addMerchant, startHarness, v3Client, type Harness } from "./test-support/harness";
 
 const DAY = 86_400_000;

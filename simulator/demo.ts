@@ -22,6 +22,7 @@ import {
   type DemoV2Credentials,
 } from "./demo-v2";
 import { generateRsaKeyPair, randomApiKey, randomSerial } from "./keys";
+import { beijingDate } from "../lib/beijing-time";
 
 export type { DemoHistory, DemoRefund, DemoV2Credentials } from "./demo-v2";
 
@@ -63,7 +64,7 @@ export interface DemoGateway {
 
 /** WeChat uses a merchant-platform refund's id as its out_refund_no; one per Beijing day keeps restarts idempotent. */
 function handMadeRefundId(at: Date): string {
-  const day = new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
+  const day = beijingDate(at).replaceAll("-", "");
   return `50300${day}9000000000000001`;
 }
 

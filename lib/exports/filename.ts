@@ -1,11 +1,13 @@
+import { beijingPlain } from "../beijing-time";
+
 /** RFC 5987 leaves these unescaped though encodeURIComponent does not. */
 const encodeRfc5987 = (value: string) =>
   encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** `20240501-0930`: when the file was made, in Beijing time. */
 function beijingStamp(now: Date): string {
-  const iso = new Date(now.getTime() + 8 * 3_600_000).toISOString();
-  return `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 13)}${iso.slice(14, 16)}`;
+  const plain = beijingPlain(now);
+  return `${plain.slice(0, 10).replace(/-/g, "")}-${plain.slice(11, 13)}${plain.slice(14, 16)}`;
 }
 
 /**

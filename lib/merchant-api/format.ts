@@ -1,15 +1,14 @@
 import type { RefundEventRow } from "../db/queries/refunds";
 import type { Order, Refund, RefundStatus } from "../db/schema";
 import { remainingFen } from "../refunds/status";
-
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
+import { beijingIso } from "../beijing-time";
 
 /** ISO-8601 in Beijing time with its offset (`2026-11-23T18:00:00.000+08:00`), the way WeChat Pay writes times. */
 export function isoBeijing(date: Date): string;
 export function isoBeijing(date: Date | null): string | null;
 export function isoBeijing(date: Date | null): string | null {
   if (!date) return null;
-  return new Date(date.getTime() + BEIJING_OFFSET_MS).toISOString().replace("Z", "+08:00");
+  return beijingIso(date, { milliseconds: true });
 }
 
 export interface RefundJson {

@@ -1,11 +1,11 @@
-import { beijingDate } from "../beijing-time";
+import { beijingDate, beijingDayStart } from "../beijing-time";
 
 /** A bill date: a Beijing calendar day, `YYYY-MM-DD`. */
 export const BILL_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The first and the first-after-last moment of a Beijing day. */
 export function billDayBounds(billDate: string): { from: Date; to: Date } {
-  const from = new Date(`${billDate}T00:00:00+08:00`);
+  const from = beijingDayStart(billDate);
   return { from, to: new Date(from.getTime() + 86_400_000) };
 }
 

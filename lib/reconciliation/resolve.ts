@@ -9,6 +9,7 @@ import { applyGatewayReport } from "../refunds/report";
 import type { GatewayResolver } from "../refunds/submit";
 import { err, ok, type Result } from "../result";
 import { settleDayStatus } from "./run";
+import { fromBeijingPlain } from "../beijing-time";
 
 export type Resolution = "queried" | "accepted_bill" | "explained";
 
@@ -32,12 +33,6 @@ interface Context {
 
 const fail = (code: string, zh: string, en: string) => err<ResolveError>({ code, message: { zh, en } });
 const NOT_OPEN = () => fail("MISMATCH_NOT_OPEN", "该差异已处理。", "This mismatch has already been resolved.");
-
-/** The bill writes 交易时间 in Beijing time without a zone. */
-function billTime(value: unknown): string | undefined {
-  const match = typeof value === "string" ? /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(value) : null;
-  return match ? `${match[1]}T${match[2]}+08:00` : undefined;
-}
 
 /** The mismatch `id` of this merchant. */
 const mismatchOf = (id: number, merchantId: string) =>
@@ -150,7 +145,7 @@ export async function acceptBillValue(
     const report: GatewayRefund = {
       refundId: typeof bill.refundId === "string" ? bill.refundId : (refund.refundId ?? ""),
       status: "SUCCESS",
-      successTime: billTime(bill.time),
+      successTime: fromBeijingPlain(bill.time),
     };
     const applied = await applyGatewayReport(tx, refund, report, "reconciler", {
       reconciliation: { mismatchId: id, acceptedBill: true, actor: context.actor.label },

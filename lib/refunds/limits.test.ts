@@ -3,19 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
 import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
 import { refunds, users } from "../db/schema";
-import { beijingDayStart, checkDailyLimit } from "./limits";
+import { checkDailyLimit } from "./limits";
 import { requestRefund, type RequestContext } from "./request";
-
-describe("beijingDayStart", () => {
-  it.each([
-    ["2026-11-23T10:00:00Z", "2026-11-22T16:00:00.000Z"],
-    ["2026-11-23T15:59:59Z", "2026-11-22T16:00:00.000Z"],
-    // 00:00 in Beijing is already the next day there.
-    ["2026-11-23T16:00:00Z", "2026-11-23T16:00:00.000Z"],
-  ])("%s starts its Beijing day at %s", (now, start) => {
-    expect(beijingDayStart(new Date(now)).toISOString()).toBe(start);
-  });
-});
 
 describe("checkDailyLimit", () => {
   it.each([

@@ -4,17 +4,10 @@ import { refunds, users, type RefundStatus } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { formatFen } from "../money";
 import { err, ok, type Result } from "../result";
+import { beijingDate, beijingDayStart } from "../beijing-time";
 
 /** Refunds that no longer hold money do not use up an operator's day. */
 const RELEASED: RefundStatus[] = ["FAILED", "REJECTED", "CLOSED"];
-
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
-
-/** Midnight of `now`'s day in Beijing (Asia/Shanghai has no daylight saving time). */
-export function beijingDayStart(now: Date): Date {
-  const day = new Date(now.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
-  return new Date(`${day}T00:00:00+08:00`);
-}
 
 export interface DailyLimitViolation {
   code: "DAILY_LIMIT_EXCEEDED";
@@ -60,7 +53,7 @@ export async function checkDailyLimitLocked(
     .where(
       and(
         eq(refunds.requestedBy, userId),
-        gte(refunds.createdAt, beijingDayStart(now)),
+        gte(refunds.createdAt, beijingDayStart(beijingDate(now))),
         notInArray(refunds.status, RELEASED),
       ),
     );

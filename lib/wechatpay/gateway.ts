@@ -6,6 +6,7 @@ import { applyRefundV2, queryRefundV2, type V2Credentials } from "./v2/client";
 import { createV3Client } from "./v3/client";
 import type { PlatformKeyStore } from "./v3/key-store";
 import type { Refund } from "./v3/schemas";
+import { fromBeijingPlain } from "../beijing-time";
 
 /**
  * A merchant's connection to WeChat Pay: the refund gateway and, for APIv3, the platform key store it verifies
@@ -26,12 +27,6 @@ function fromV3(refund: Refund): GatewayRefund {
     fundsAccount: refund.funds_account,
     successTime: refund.success_time,
   };
-}
-
-/** APIv2 writes times in Beijing time without a zone (`2021-10-24 18:30:07`); the console stores instants. */
-function beijingInstant(time: string | undefined): string | undefined {
-  const match = time && /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(time);
-  return match ? `${match[1]}T${match[2]}+08:00` : undefined;
 }
 
 function v3Gateway(credentials: MerchantCredentials): Result<WiredGateway, WechatPayError> {
@@ -115,7 +110,7 @@ function v2Gateway(credentials: MerchantCredentials): Result<WiredGateway, Wecha
         status: r.status,
         channel: r.refund_channel,
         userReceivedAccount: r.refund_recv_accout,
-        successTime: beijingInstant(r.refund_success_time),
+        successTime: fromBeijingPlain(r.refund_success_time),
       });
     },
     applyAbnormal: async () =>

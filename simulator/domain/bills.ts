@@ -14,7 +14,7 @@ import {
   type SimState,
   type Transaction,
 } from "../state/schema";
-import { beijingPlain } from "./wire";
+import { beijingDate, beijingDayStart, beijingPlain } from "../../lib/beijing-time";
 
 type Column = (typeof REFUND_BILL_COLUMNS)[number];
 
@@ -37,8 +37,6 @@ interface LineFacts {
   channel: string;
   refundStatus: string;
 }
-
-export const beijingDate = (ms: number): string => beijingPlain(ms).slice(0, 10);
 
 /** WeChat's bill is not quoted CSV: a comma inside free text would split the value, so it is written full-width. */
 const text = (value: string) => value.replaceAll(",", "，").replaceAll(/[\r\n]/g, " ");
@@ -121,7 +119,7 @@ function dayLines(state: SimState, mchid: string, billDate: string, adjustments:
       );
     }
     if (a.kind === "add") {
-      const noon = Date.parse(`${billDate}T12:00:00+08:00`);
+      const noon = beijingDayStart(billDate).getTime() + 12 * 3_600_000;
       result = [
         ...result,
         {

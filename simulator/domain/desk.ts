@@ -9,7 +9,7 @@ import { entityKey, type FinalStatus, type Merchant, type Refund, type Script } 
 import type { StateStore } from "../state/store";
 import { decide, type RefundApplication } from "./rules";
 import { violation, type Violation } from "./violations";
-import { beijingPlain } from "./wire";
+import { beijingPlain } from "../../lib/beijing-time";
 import { addRefund } from "../state/lookups";
 
 /** Receives every final status a refund reaches; the notifier turns it into notifications. */

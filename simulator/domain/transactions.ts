@@ -6,7 +6,7 @@ import { randomInt } from "node:crypto";
 import { z } from "zod";
 import { err, ok, type Result } from "../../lib/result";
 import { entityKey, type SimState, type Transaction } from "../state/schema";
-import { beijingPlain } from "./wire";
+import { beijingPlain } from "../../lib/beijing-time";
 import { addTransaction } from "../state/lookups";
 
 const transactionInputSchema = z.object({

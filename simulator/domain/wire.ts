@@ -3,13 +3,8 @@
  * APIv2 fields of answers and `req_info`. One place, so both protocols describe a refund the same way.
  */
 import type { RefundReqInfo } from "../../lib/wechatpay/v2/reqinfo";
-import { beijingTime } from "../../lib/wechatpay/v3/notification";
 import type { FinalStatus, Merchant, Refund, RefundStatus } from "../state/schema";
-
-/** Beijing time without a zone, `2018-11-19 16:24:13`, as APIv2 writes times. */
-export function beijingPlain(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
-}
+import { beijingIso, beijingPlain } from "../../lib/beijing-time";
 
 /** The refund object of APIv3 apply, query and apply-abnormal-refund answers. */
 export function v3RefundObject(refund: Refund): Record<string, unknown> {
@@ -20,8 +15,8 @@ export function v3RefundObject(refund: Refund): Record<string, unknown> {
     out_trade_no: refund.outTradeNo,
     channel: refund.channel,
     user_received_account: refund.userReceivedAccount,
-    ...(refund.successTime === undefined ? {} : { success_time: beijingTime(refund.successTime) }),
-    create_time: beijingTime(refund.createTime),
+    ...(refund.successTime === undefined ? {} : { success_time: beijingIso(refund.successTime) }),
+    create_time: beijingIso(refund.createTime),
     status: refund.status,
     funds_account: refund.fundsAccount,
     amount: {
@@ -54,7 +49,7 @@ export function v3NotificationResource(
     out_refund_no: refund.outRefundNo,
     refund_id: refund.refundId,
     refund_status: status,
-    ...(status === "SUCCESS" ? { success_time: beijingTime(refund.successTime ?? announcedAt) } : {}),
+    ...(status === "SUCCESS" ? { success_time: beijingIso(refund.successTime ?? announcedAt) } : {}),
     user_received_account: refund.userReceivedAccount,
     amount: {
       total: refund.totalFen,

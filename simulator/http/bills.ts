@@ -5,7 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { buildRefundBill, beijingDate } from "../domain/bills";
+import { beijingDate, beijingDayStart } from "../../lib/beijing-time";
+import { buildRefundBill } from "../domain/bills";
 import { violation } from "../domain/violations";
 import type { Merchant } from "../state/schema";
 import type { ApiContext } from "./context";
@@ -65,7 +66,7 @@ function billFor(ctx: ApiContext, mchid: string, billDate: string, gzip: boolean
 
 /** A past Beijing day: WeChat publishes a day's bill the next morning, never today's. */
 function pastDay(ctx: ApiContext, billDate: string): boolean {
-  return !Number.isNaN(Date.parse(`${billDate}T00:00:00+08:00`)) && billDate < beijingDate(ctx.scheduler.now());
+  return !Number.isNaN(beijingDayStart(billDate).getTime()) && billDate < beijingDate(ctx.scheduler.now());
 }
 
 export function tradeBill(ctx: ApiContext, merchant: Merchant, req: ApiRequest): Handled {

@@ -4,7 +4,7 @@
  * numbers, reasons and merchants' answers are whatever a client sent.
  */
 import { formatFen } from "../../lib/money";
-import { beijingPlain } from "../domain/wire";
+import { beijingPlain } from "../../lib/beijing-time";
 import type { SimState } from "../state/schema";
 
 /** Rows shown per table; the JSON endpoints list everything. */

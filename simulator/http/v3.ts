@@ -5,7 +5,6 @@
 import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { buildCertificatesResponse, normalizeSerial } from "../../lib/wechatpay/v3/certificates";
-import { beijingTime } from "../../lib/wechatpay/v3/notification";
 import { decryptSensitive } from "../../lib/wechatpay/v3/oaep";
 import { violation } from "../domain/violations";
 import { v3RefundObject } from "../domain/wire";
@@ -17,6 +16,7 @@ import { header, json, type ApiRequest, type Handled } from "./io";
 import { authenticate, errorAnswer, signedAnswer } from "./v3-auth";
 import { notifyUrlSchema } from "../../lib/wechatpay/notify-url";
 import { wechatReasonSchema } from "../../lib/wechatpay/reason-limit";
+import { beijingIso } from "../../lib/beijing-time";
 
 const REFUNDS = "/v3/refund/domestic/refunds";
 const QUERY = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/;
@@ -167,8 +167,8 @@ function certificates(ctx: ApiContext, merchant: Merchant): Handled {
     certificates: [
       {
         pem: certificatePem,
-        effectiveTime: beijingTime(Date.parse(certificate.validFrom)),
-        expireTime: beijingTime(Date.parse(certificate.validTo)),
+        effectiveTime: beijingIso(Date.parse(certificate.validFrom)),
+        expireTime: beijingIso(Date.parse(certificate.validTo)),
       },
     ],
     apiV3Key: merchant.apiV3Key,

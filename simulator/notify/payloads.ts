@@ -6,11 +6,12 @@ import { randomBytes } from "node:crypto";
 import { ok, type Result } from "../../lib/result";
 import type { WechatPayError } from "../../lib/wechatpay/errors";
 import { buildRefundNotification, parseNotificationAnswer } from "../../lib/wechatpay/v2/notification";
-import { beijingTime, buildNotification } from "../../lib/wechatpay/v3/notification";
+import { buildNotification } from "../../lib/wechatpay/v3/notification";
 import { SIGNATURE_PROBE_PREFIX, signResponse } from "../../lib/wechatpay/v3/verify";
 import { privateKeyOf } from "../keys";
 import { v2ReqInfo, v3NotificationResource, V3_EVENT, signerOf } from "../domain/wire";
 import type { Delivery, Merchant, Refund } from "../state/schema";
+import { beijingIso } from "../../lib/beijing-time";
 
 export interface Sabotage {
   badSignature: boolean;
@@ -49,7 +50,7 @@ function v3Payload(
     signer,
     // The same id and create_time on every retry, as WeChat does: receivers deduplicate by id.
     id: delivery.notificationId,
-    createTime: beijingTime(delivery.createTime),
+    createTime: beijingIso(delivery.createTime),
     timestamp,
   });
   if (!built.ok) return built;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "../client";
 import { refunds, type RefundStatus } from "../schema";
 import { beijingDayRange, dayParam } from "./filters";
+import { beijingDate } from "../../beijing-time";
 
 /**
  * The dashboard's figures, all aggregated by PostgreSQL in one pass per question. Refunds are counted in the range by
@@ -16,7 +17,6 @@ const DEFAULT_PRESET: DashboardPreset = 30;
 /** A year and a day: enough for any yearly comparison, small enough to stay a quick range scan. */
 const MAX_RANGE_DAYS = 366;
 const DAY_MS = 86_400_000;
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
 
 export interface DashboardRange {
   /** Inclusive Beijing days, `YYYY-MM-DD`. */
@@ -25,11 +25,6 @@ export interface DashboardRange {
   days: number;
   /** Set when the range is one of the rolling presets (`?days=7`), so it stays "the last 7 days" when bookmarked. */
   preset: DashboardPreset | null;
-}
-
-/** The Beijing calendar day of an instant, `YYYY-MM-DD` (China has no daylight saving time). */
-export function beijingDay(at: Date): string {
-  return new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
@@ -49,7 +44,7 @@ const dashboardParamsSchema = z.object({
 
 /** The last `days` Beijing days, today included. */
 export function presetRange(days: DashboardPreset, now: Date): DashboardRange {
-  const today = dayNumber(beijingDay(now));
+  const today = dayNumber(beijingDate(now));
   return { from: dayOf(today - days + 1), to: dayOf(today), days, preset: days };
 }
 

@@ -2,6 +2,7 @@ import { gte, lt, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { parseYuan } from "../../money";
+import { beijingDayStart } from "../../beijing-time";
 
 /** A `YYYY-MM-DD` day in a list's URL; anything else is dropped, not an error, so a shared URL still opens. */
 export const dayParam = z
@@ -10,8 +11,7 @@ export const dayParam = z
   .optional()
   .catch(undefined);
 
-/** Dates in the filters are days in Beijing time, where WeChat's merchants live. */
-const beijingDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
+// Dates in the filters are days in Beijing time, where WeChat's merchants live.
 
 /** `from` and `to` are both inclusive days; an impossible day (2024-02-31) is ignored rather than failing the query. */
 export function beijingDayRange(column: AnyPgColumn, from: string | undefined, to: string | undefined): SQL[] {

@@ -6,10 +6,10 @@ import { buildCertificatesResponse } from "./certificates";
 import { createV3Client, WechatPayV3Client } from "./client";
 import { axiosKey, goKey, javaPlatformKey } from "./fixtures/keys";
 import { PlatformKeyStore } from "./key-store";
-import { beijingTime } from "./notification";
 import { decryptSensitive } from "./oaep";
 import { verifyAuthorization, parseAuthorization } from "./sign";
 import { signResponse } from "./verify";
+import { beijingIso } from "../../beijing-time";
 
 const MCHID = "1900000100";
 const apiV3Key = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
@@ -102,8 +102,8 @@ beforeAll(async () => {
         certificateDownloads += 1;
         const certificate = {
           pem: javaPlatformKey.opensslCertificatePem,
-          effectiveTime: beijingTime(Date.now() - 86_400_000),
-          expireTime: beijingTime(Date.now() + 365 * 86_400_000),
+          effectiveTime: beijingIso(Date.now() - 86_400_000),
+          expireTime: beijingIso(Date.now() + 365 * 86_400_000),
         };
         const built = buildCertificatesResponse({ certificates: [certificate], apiV3Key, signer: platform });
         if (!built.ok) throw new Error("cannot build certificates");

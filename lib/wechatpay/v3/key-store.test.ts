@@ -5,7 +5,7 @@ import { wechatPayError } from "../errors";
 import { buildCertificatesResponse, normalizeSerial } from "./certificates";
 import { axiosKey, goKey, javaPlatformKey } from "./fixtures/keys";
 import { PlatformKeyStore, UNKNOWN_SERIAL_COOLDOWN_MS, type CertificatesFetcher } from "./key-store";
-import { beijingTime } from "./notification";
+import { beijingIso } from "../../beijing-time";
 
 const apiV3Key = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
 const DAY = 24 * 3600_000;
@@ -38,8 +38,8 @@ function fakeWechat() {
   };
   const cert = (pem: string, effectiveOffsetDays: number, expireOffsetDays: number) => ({
     pem,
-    effectiveTime: beijingTime(state.now + effectiveOffsetDays * DAY),
-    expireTime: beijingTime(state.now + expireOffsetDays * DAY),
+    effectiveTime: beijingIso(state.now + effectiveOffsetDays * DAY),
+    expireTime: beijingIso(state.now + expireOffsetDays * DAY),
   });
   return { state, fetch, cert };
 }

@@ -4,7 +4,6 @@ import derived from "./fixtures/DERIVED.refund_notification_v3.json";
 import { axiosKey, goKey } from "./fixtures/keys";
 import goNotify from "./fixtures/wechatpay-go.notify_test.json";
 import {
-  beijingTime,
   buildNotification,
   MAX_NOTIFICATION_BYTES,
   openNotification,
@@ -13,6 +12,7 @@ import {
   type NotificationDraft,
 } from "./notification";
 import { signResponse, type KeyResolver } from "./verify";
+import { beijingIso } from "../../beijing-time";
 
 const keys: KeyResolver = async (serial) =>
   ({
@@ -144,7 +144,7 @@ describe("buildNotification (gateway side)", () => {
   });
 
   it("writes create_time in Beijing time", () => {
-    expect(beijingTime(Date.parse("2018-06-08T02:34:56Z"))).toBe("2018-06-08T10:34:56+08:00");
+    expect(beijingIso(Date.parse("2018-06-08T02:34:56Z"))).toBe("2018-06-08T10:34:56+08:00");
   });
 });
 

@@ -21,6 +21,7 @@ import {
   type WechatpayHeaders,
 } from "./verify";
 import { decodeUtf8Exact } from "../../utf8";
+import { beijingIso } from "../../beijing-time";
 
 /** WeChat's callbacks are a few KiB; refusing more before any work keeps a flood cheap. */
 export const MAX_NOTIFICATION_BYTES = 64 * 1024;
@@ -139,11 +140,6 @@ export function parseTransactionNotification(
   return openTyped(input, resolveKey, apiV3Key, options, "TRANSACTION.", transactionResourceSchema);
 }
 
-/** RFC 3339 in Beijing time, the way WeChat writes create_time (2018-06-08T10:34:56+08:00). */
-export function beijingTime(ms: number): string {
-  return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-}
-
 export interface NotificationDraft {
   /** e.g. REFUND.SUCCESS */
   eventType: string;
@@ -176,7 +172,7 @@ export function buildNotification(
   // Key order as WeChat sends it; it does not matter for verification, which is over these exact bytes.
   const body = JSON.stringify({
     id: draft.id ?? randomUUID(),
-    create_time: draft.createTime ?? beijingTime(Date.now()),
+    create_time: draft.createTime ?? beijingIso(Date.now()),
     resource_type: "encrypt-resource",
     event_type: draft.eventType,
     summary: draft.summary,
