@@ -43,6 +43,12 @@ const serverEnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
   /** Optional here: only merchants whose credentials are uploaded in the browser need it. */
   APP_ENCRYPTION_KEY: encryptionKeySchema.optional(),
+  /**
+   * `transaction` when DATABASE_URL leads to a transaction-mode pooler (PgBouncer before 1.21, which cannot keep
+   * prepared statements): nothing is prepared, and the per-pool session settings are applied in each transaction.
+   * `session` (the default) for a direct connection or a session-mode pooler. docs/scaling.md.
+   */
+  DATABASE_POOL_MODE: z.enum(["session", "transaction"]).default("session"),
   /** WeChat: refunds of one order at least a minute apart. Tests and the simulator shorten it; never past an hour. */
   REFUND_ORDER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /**

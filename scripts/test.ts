@@ -10,6 +10,8 @@ import { bin, run } from "./run";
  * build.
  */
 const LOAD_TESTS = "tests/load";
+// Needs Debian's pgbouncer, which `.ci/run` installs and runs it with (`npm run test:pooler`).
+const POOLER_TESTS = "tests/pooler";
 const configured = process.env.DATABASE_URL;
 const server = configured
   ? { url: (db: string) => withDatabase(configured, db), stop: async () => {} }
@@ -28,7 +30,7 @@ try {
   await step("Lint", bin("eslint"), [".", "--max-warnings", "0"]);
   await step("Format", bin("prettier"), ["--check", "."]);
   const testEnv = { ...process.env, TEST_DATABASE_URL: serverUrl };
-  await step("Unit and integration tests", bin("vitest"), ["run", "--exclude", LOAD_TESTS], testEnv);
+  await step("Unit and integration tests", bin("vitest"), ["run", "--exclude", LOAD_TESTS, "--exclude", POOLER_TESTS], testEnv);
   // Open-loop load on a process of their own: run alone, so the other test files do not take the CPU they measure.
   await step("Load tests", bin("vitest"), ["run", LOAD_TESTS], testEnv);
   const code = await runBrowserTests(serverUrl);

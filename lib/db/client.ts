@@ -2,7 +2,7 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { preparingClient } from "./prepared-client";
 import * as schema from "./schema";
-import { processEnv } from "../env";
+import { envSetting, processEnv } from "../env";
 
 export type Database = PostgresJsDatabase<typeof schema>;
 /** A transaction handle; queries take `Db` so they run the same inside or outside one. */
@@ -11,17 +11,40 @@ export type Db = Database | Transaction;
 
 export interface DatabaseOptions {
   max?: number;
-  /** Session settings sent when each connection opens, e.g. `{ lock_timeout: "2s" }`. */
+  /**
+   * Session settings, e.g. `{ lock_timeout: "2s" }`: sent when each connection opens, or, `pooled`, at the start of
+   * each transaction (statements outside a transaction then run without them).
+   */
   settings?: Record<string, string>;
+  /**
+   * The URL leads to a transaction-mode pooler (PgBouncer before 1.21; DATABASE_POOL_MODE=transaction): consecutive
+   * transactions may run on different server connections, so nothing is prepared and no session state is kept.
+   */
+  pooled?: boolean;
+}
+
+const pooledSettings = new WeakMap<Database, Record<string, string>>();
+
+/**
+ * The session settings a pooled database applies per transaction, for code that opens a transaction of its own on
+ * a reserved connection (export cursors); none for a direct one, whose connections carry them from the start.
+ */
+export function transactionSettingsOf(db: Database): Record<string, string> | undefined {
+  return pooledSettings.get(db);
 }
 
 export function createDatabase(url: string, options: DatabaseOptions = {}): { db: Database; sql: postgres.Sql } {
+  const sessionSettings = options.settings && !options.pooled ? { connection: options.settings } : {};
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
-    ...(options.settings ? { connection: options.settings } : {}),
+    ...(options.pooled ? { prepare: false } : {}),
+    ...sessionSettings,
   });
-  return { db: drizzle(preparingClient(sql), { schema }), sql };
+  const transactionSettings = options.pooled ? options.settings : undefined;
+  const db = drizzle(preparingClient(sql, transactionSettings), { schema });
+  if (transactionSettings) pooledSettings.set(db, transactionSettings);
+  return { db, sql };
 }
 
 type Pool = { db: Database; sql: postgres.Sql };
@@ -34,9 +57,14 @@ function databaseUrl(): string {
   return url;
 }
 
+/** The console's own pools: behind a transaction-mode pooler when DATABASE_POOL_MODE says so. */
+function consolePool(options: Omit<DatabaseOptions, "pooled"> = {}): Pool {
+  return createDatabase(databaseUrl(), { ...options, pooled: envSetting("DATABASE_POOL_MODE") === "transaction" });
+}
+
 export function getDb(): Database {
   if (globalForDb.testDb) return globalForDb.testDb;
-  globalForDb.appDb ??= createDatabase(databaseUrl());
+  globalForDb.appDb ??= consolePool();
   return globalForDb.appDb.db;
 }
 
@@ -50,7 +78,7 @@ export const CALLBACK_SESSION_SETTINGS = { lock_timeout: "2s" };
  */
 export function getCallbackDb(): Database {
   if (globalForDb.testDb) return globalForDb.testDb;
-  globalForDb.callbackDb ??= createDatabase(databaseUrl(), { max: 10, settings: CALLBACK_SESSION_SETTINGS });
+  globalForDb.callbackDb ??= consolePool({ max: 10, settings: CALLBACK_SESSION_SETTINGS });
   return globalForDb.callbackDb.db;
 }
 
@@ -66,10 +94,7 @@ export const EXPORT_CONNECTIONS = 3;
  */
 export function getExportDb(): Database {
   if (globalForDb.testDb) return globalForDb.testDb;
-  globalForDb.exportDb ??= createDatabase(databaseUrl(), {
-    max: EXPORT_CONNECTIONS,
-    settings: EXPORT_SESSION_SETTINGS,
-  });
+  globalForDb.exportDb ??= consolePool({ max: EXPORT_CONNECTIONS, settings: EXPORT_SESSION_SETTINGS });
   return globalForDb.exportDb.db;
 }
 

@@ -2,7 +2,8 @@ import { sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { stringify } from "csv-stringify/sync";
 import type postgres from "postgres";
-import type { Database } from "../db/client";
+import { transactionSettingsOf, type Database } from "../db/client";
+import { applySettings } from "../db/prepared-client";
 import { log } from "../log";
 import { spreadsheetSafeRecord } from "../spreadsheet-safe";
 
@@ -20,10 +21,12 @@ export interface RenderableQuery {
 /**
  * The rows of a query, a batch at a time, through a server-side cursor: PostgreSQL keeps the result and hands over
  * `batchRows` rows per request, so an export of a million rows never holds more than a batch. The query runs as one
- * statement, so the whole file is one consistent snapshot. Its rows are as postgres.js reads them (bigint as text),
- * which is why export queries select text and fen explicitly.
+ * statement in a read-only transaction of its own, so the whole file is one consistent snapshot, and behind a
+ * transaction-mode pooler the cursor keeps its server connection (and gets the pool's settings, e.g. the statement
+ * timeout) for as long as it is open. Its rows are as postgres.js reads them (bigint as text), which is why export
+ * queries select text and fen explicitly.
  */
-export function cursorBatches(
+export async function* cursorBatches(
   db: Database,
   query: RenderableQuery,
   batchRows = EXPORT_BATCH_ROWS,
@@ -31,7 +34,21 @@ export function cursorBatches(
   const client = (db as Database & { $client?: postgres.Sql }).$client;
   if (!client) throw new Error("a CSV export needs the postgres.js client behind the database");
   const { sql: text, params } = query.toSQL();
-  return client.unsafe(text, params as postgres.ParameterOrJSON<never>[]).cursor(batchRows);
+  const connection = await client.reserve();
+  let open = false;
+  try {
+    await connection.unsafe("begin transaction read only");
+    open = true;
+    const settings = transactionSettingsOf(db);
+    if (settings) await applySettings(connection, settings);
+    yield* connection.unsafe(text, params as postgres.ParameterOrJSON<never>[]).cursor(batchRows);
+    await connection.unsafe("commit");
+    open = false;
+  } finally {
+    // A failed or abandoned export ends its transaction before the connection serves anyone else.
+    if (open) await connection.unsafe("rollback").catch(() => {});
+    connection.release();
+  }
 }
 
 /** A Beijing-time column as `YYYY-MM-DD HH:mm:ss` text, formatted by PostgreSQL; empty for no time. */
