@@ -33,3 +33,9 @@ export function formatBeijing(date: Date, locale: string): string {
 export function beijingDate(date: Date): string {
   return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
+
+/** WeChat's plain Beijing time (`2021-10-24 18:30:07`, APIv2 and bills) as RFC 3339 with its offset. */
+export function beijingPlainToIso(time: string | undefined): string | undefined {
+  const match = time ? /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(time) : null;
+  return match ? `${match[1]}T${match[2]}+08:00` : undefined;
+}

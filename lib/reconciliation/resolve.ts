@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client";
 import { billDays, reconciliationMismatches, type ReconciliationMismatch } from "../db/schema";
 import { appendAudit, type AuditActor } from "../audit/append";
+import { beijingPlainToIso } from "../beijing-time";
 import type { BilingualText } from "../i18n-text";
 import type { GatewayRefund } from "../refunds/gateway";
 import { lockRefund } from "../refunds/move";
@@ -34,10 +35,7 @@ const fail = (code: string, zh: string, en: string) => err<ResolveError>({ code,
 const NOT_OPEN = () => fail("MISMATCH_NOT_OPEN", "该差异已处理。", "This mismatch has already been resolved.");
 
 /** The bill writes 交易时间 in Beijing time without a zone. */
-function billTime(value: unknown): string | undefined {
-  const match = typeof value === "string" ? /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(value) : null;
-  return match ? `${match[1]}T${match[2]}+08:00` : undefined;
-}
+const billTime = (value: unknown) => (typeof value === "string" ? beijingPlainToIso(value) : undefined);
 
 /** The mismatch `id` of this merchant. */
 const mismatchOf = (id: number, merchantId: string) =>

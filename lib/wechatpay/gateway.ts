@@ -1,4 +1,5 @@
 import type { AbnormalRefundRequest, GatewayRefund, RefundGateway, RefundSubmission } from "../refunds/gateway";
+import { beijingPlainToIso } from "../beijing-time";
 import { err, ok, type Result } from "../result";
 import { requireV3Credentials, type MerchantCredentials } from "./config";
 import { wechatPayError, type WechatPayError } from "./errors";
@@ -28,11 +29,6 @@ function fromV3(refund: Refund): GatewayRefund {
   };
 }
 
-/** APIv2 writes times in Beijing time without a zone (`2021-10-24 18:30:07`); the console stores instants. */
-function beijingInstant(time: string | undefined): string | undefined {
-  const match = time && /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(time);
-  return match ? `${match[1]}T${match[2]}+08:00` : undefined;
-}
 
 function v3Gateway(credentials: MerchantCredentials): Result<WiredGateway, WechatPayError> {
   const checked = requireV3Credentials(credentials);
@@ -115,7 +111,7 @@ function v2Gateway(credentials: MerchantCredentials): Result<WiredGateway, Wecha
         status: r.status,
         channel: r.refund_channel,
         userReceivedAccount: r.refund_recv_accout,
-        successTime: beijingInstant(r.refund_success_time),
+        successTime: beijingPlainToIso(r.refund_success_time),
       });
     },
     applyAbnormal: async () =>

@@ -4,7 +4,7 @@
  * with the state on purpose: a line left out, other amounts or status, an extra line, a wrong hash, no bill at all.
  */
 import { createHash } from "node:crypto";
-import { REFUND_BILL_COLUMNS, REFUND_BILL_SUMMARY_COLUMNS } from "../../lib/wechatpay/bill-file";
+import { BILL_COLUMNS, BILL_SUMMARY_COLUMNS } from "../../lib/wechatpay/bill-file";
 import { fenToYuan } from "../../lib/money";
 import {
   entityKey,
@@ -16,7 +16,7 @@ import {
 } from "../state/schema";
 import { beijingPlain } from "./wire";
 
-type Column = (typeof REFUND_BILL_COLUMNS)[number];
+type Column = (typeof BILL_COLUMNS)[number];
 
 export type BillOutcome =
   | { kind: "missing"; code: "NO_STATEMENT_EXIST" | "STATEMENT_CREATING" }
@@ -171,14 +171,14 @@ export function buildRefundBill(state: SimState, mchid: string, billDate: string
     sum((l) => l.refundFen),
   ];
   const csv = [
-    REFUND_BILL_COLUMNS.join(","),
+    BILL_COLUMNS.join(","),
     ...rows.map((r) =>
       csvLine(
-        REFUND_BILL_COLUMNS.map((c) => r[c]),
+        BILL_COLUMNS.map((c) => r[c]),
         true,
       ),
     ),
-    REFUND_BILL_SUMMARY_COLUMNS.join(","),
+    BILL_SUMMARY_COLUMNS.join(","),
     csvLine(summary, true),
     "",
   ].join("\r\n");
