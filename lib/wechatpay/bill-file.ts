@@ -56,6 +56,15 @@ export const BILL_SUMMARY_COLUMNS = [
   "申请退款总金额",
 ] as const;
 
+/** The bill types the console downloads: the refunds of a day (reconciliation), or all its payments and refunds. */
+export type BillType = "REFUND" | "ALL";
+
+/**
+ * An ALL bill is streamed, but its gzip file is downloaded first: this bounds it (a million lines gzip to about
+ * 30 MiB; see docs/benchmarks.md).
+ */
+export const MAX_TRADE_BILL_BYTES = 256 * 1024 * 1024;
+
 /** A refund bill is at most a day of refunds, read whole; this bounds what is held in memory for one. */
 export const MAX_BILL_BYTES = 64 * 1024 * 1024;
 

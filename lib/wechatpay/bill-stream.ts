@@ -95,3 +95,8 @@ export async function readBillStream(
   }
   return reader.finish();
 }
+
+/** Downloaded bytes as a stream of 64 KiB views (no copy), so that gunzip works on them a piece at a time. */
+export async function* byteChunks(bytes: Uint8Array, size = 64 * 1024): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
