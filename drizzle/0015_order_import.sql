@@ -17,6 +17,19 @@ CREATE TABLE "order_backfills" (
 	CONSTRAINT "order_backfills_range" CHECK ("order_backfills"."from_date" <= "order_backfills"."to_date" and "order_backfills"."days_done" <= "order_backfills"."days_total")
 );
 --> statement-breakpoint
+CREATE TABLE "order_file_imports" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "order_file_imports_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"merchant_id" uuid NOT NULL,
+	"file_name" text NOT NULL,
+	"encoding" text NOT NULL,
+	"total_rows" integer NOT NULL,
+	"imported_rows" integer NOT NULL,
+	"unchanged_rows" integer NOT NULL,
+	"problems" jsonb NOT NULL,
+	"uploaded_by" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "order_import_days" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "order_import_days_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"merchant_id" uuid NOT NULL,
@@ -40,6 +53,9 @@ CREATE TABLE "order_import_days" (
 ALTER TABLE "orders" ADD COLUMN "paid_at_estimated" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "order_backfills" ADD CONSTRAINT "order_backfills_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "order_backfills" ADD CONSTRAINT "order_backfills_requested_by_users_id_fk" FOREIGN KEY ("requested_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "order_file_imports" ADD CONSTRAINT "order_file_imports_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "order_file_imports" ADD CONSTRAINT "order_file_imports_uploaded_by_users_id_fk" FOREIGN KEY ("uploaded_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "order_import_days" ADD CONSTRAINT "order_import_days_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "order_backfills_merchant_created_idx" ON "order_backfills" USING btree ("merchant_id","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "order_file_imports_merchant_created_idx" ON "order_file_imports" USING btree ("merchant_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "order_import_days_next_attempt_idx" ON "order_import_days" USING btree ("next_attempt_at");

@@ -1,6 +1,13 @@
 import { and, desc, eq, inArray, lte } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { merchants, orderBackfills, orderImportDays, type OrderBackfill } from "../db/schema";
+import {
+  merchants,
+  orderBackfills,
+  orderFileImports,
+  orderImportDays,
+  type OrderBackfill,
+  type OrderFileImport,
+} from "../db/schema";
 
 /** Merchants whose payments are imported every morning: the active ones. */
 export async function importMerchantIds(db: Db): Promise<string[]> {
@@ -42,5 +49,28 @@ export async function recentBackfills(db: Db, merchantId: string, limit = 10): P
     .from(orderBackfills)
     .where(eq(orderBackfills.merchantId, merchantId))
     .orderBy(desc(orderBackfills.createdAt), desc(orderBackfills.id))
+    .limit(limit);
+}
+
+/** A merchant's orders file import by id; another merchant's is not found. */
+export async function findOrderFileImport(
+  db: Db,
+  merchantId: string,
+  id: number,
+): Promise<OrderFileImport | undefined> {
+  const [row] = await db
+    .select()
+    .from(orderFileImports)
+    .where(and(eq(orderFileImports.merchantId, merchantId), eq(orderFileImports.id, id)));
+  return row;
+}
+
+/** A merchant's most recent file imports, newest first, for the page. */
+export async function recentOrderFileImports(db: Db, merchantId: string, limit = 10): Promise<OrderFileImport[]> {
+  return db
+    .select()
+    .from(orderFileImports)
+    .where(eq(orderFileImports.merchantId, merchantId))
+    .orderBy(desc(orderFileImports.createdAt), desc(orderFileImports.id))
     .limit(limit);
 }

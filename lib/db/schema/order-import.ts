@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, date, index, integer, pgEnum, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, date, index, integer, jsonb, pgEnum, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
 import { at, merchants, users } from "./core";
 
 export const orderImportDayStatus = pgEnum("order_import_day_status", [
@@ -71,3 +71,36 @@ export const orderBackfills = pgTable(
 
 export type OrderImportDay = typeof orderImportDays.$inferSelect;
 export type OrderBackfill = typeof orderBackfills.$inferSelect;
+
+/** One line of an orders file that was not imported, and why. */
+export interface OrderFileProblem {
+  lineNo: number;
+  outTradeNo: string;
+  code: string;
+  message: { zh: string; en: string };
+}
+
+/** An orders file uploaded by an operator (a merchant moving from another system), with its line-by-line outcome. */
+export const orderFileImports = pgTable(
+  "order_file_imports",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    merchantId: uuid("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    fileName: text("file_name").notNull(),
+    encoding: text("encoding").notNull(),
+    totalRows: integer("total_rows").notNull(),
+    /** New orders made from the file. */
+    importedRows: integer("imported_rows").notNull(),
+    /** Lines whose order the merchant already had, exactly as the file states it (a file uploaded again). */
+    unchangedRows: integer("unchanged_rows").notNull(),
+    /** Lines refused; each is in `problems`, for the error report. */
+    problems: jsonb("problems").$type<OrderFileProblem[]>().notNull(),
+    uploadedBy: uuid("uploaded_by").references(() => users.id),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("order_file_imports_merchant_created_idx").on(t.merchantId, t.createdAt.desc())],
+);
+
+export type OrderFileImport = typeof orderFileImports.$inferSelect;
