@@ -84,6 +84,26 @@ test.describe("admin", () => {
   });
 });
 
+test.describe("admin in Chinese", () => {
+  test.use(signedInAs("admin"));
+
+  test("reads the import page in Chinese", async ({ page }) => {
+    await page.goto("/orders/import");
+    await page.getByRole("button", { name: "中文" }).click();
+    try {
+      await expect(page.getByRole("heading", { name: "导入订单", level: 1 })).toBeVisible();
+      await expect(page.getByRole("heading", { name: "从微信支付交易账单导入" })).toBeVisible();
+      await expect(page.getByRole("button", { name: "补录这些日期" })).toBeVisible();
+      await expect(page.getByLabel("CSV 文件")).toBeVisible();
+      await page.screenshot({ path: "test-results/orders-import-zh.png", fullPage: true });
+    } finally {
+      // The language is saved on the user: give the other tests their English back.
+      await page.getByRole("button", { name: "English" }).click();
+      await expect(page.getByRole("heading", { name: "Import orders", level: 1 })).toBeVisible();
+    }
+  });
+});
+
 test.describe("operator", () => {
   test.use(signedInAs("operator"));
 
