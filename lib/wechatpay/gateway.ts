@@ -29,7 +29,6 @@ function fromV3(refund: Refund): GatewayRefund {
   };
 }
 
-
 function v3Gateway(credentials: MerchantCredentials): Result<WiredGateway, WechatPayError> {
   const checked = requireV3Credentials(credentials);
   if (!checked.ok) return checked;
