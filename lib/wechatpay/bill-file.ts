@@ -65,6 +65,9 @@ export type BillType = "REFUND" | "ALL";
  */
 export const MAX_TRADE_BILL_BYTES = 256 * 1024 * 1024;
 
+/** A whole ALL bill download's deadline: tens of MiB take longer than an API answer's few seconds. */
+export const TRADE_BILL_TIMEOUT_MS = 10 * 60_000;
+
 /** A refund bill is at most a day of refunds, read whole; this bounds what is held in memory for one. */
 export const MAX_BILL_BYTES = 64 * 1024 * 1024;
 

@@ -6,7 +6,7 @@ import { wechatPayError, type WechatPayError } from "./errors";
 import { v2CredentialsOf } from "./gateway";
 import { merchantWechatPay, type MerchantWechatPay } from "./merchant-gateways";
 import { recordGatewayCall } from "./recorded-gateway";
-import { MAX_TRADE_BILL_BYTES } from "./bill-file";
+import { MAX_TRADE_BILL_BYTES, TRADE_BILL_TIMEOUT_MS } from "./bill-file";
 import { downloadBillFileV2, downloadRefundBillV2 } from "./v2/bill";
 import { downloadRefundBillV3, downloadTradeBillFileV3 } from "./v3/bill";
 import { WechatPayV3Client } from "./v3/client";
@@ -29,6 +29,7 @@ export function createBillSource(wired: MerchantWechatPay): Result<BillSource, W
         { ...v2.value, subMchid },
         { billDate, billType: "ALL" },
         MAX_TRADE_BILL_BYTES,
+        { timeoutMs: TRADE_BILL_TIMEOUT_MS },
       );
       return file.ok ? ok({ bytes: file.value }) : file;
     };
@@ -41,7 +42,12 @@ export function createBillSource(wired: MerchantWechatPay): Result<BillSource, W
   return ok({
     refundBill: (billDate) => downloadRefundBillV3(client, { billDate, subMchid }),
     tradeBillFile: (billDate) =>
-      downloadTradeBillFileV3(client, { billDate, billType: "ALL", subMchid }, MAX_TRADE_BILL_BYTES),
+      downloadTradeBillFileV3(
+        client,
+        { billDate, billType: "ALL", subMchid },
+        MAX_TRADE_BILL_BYTES,
+        TRADE_BILL_TIMEOUT_MS,
+      ),
   });
 }
 

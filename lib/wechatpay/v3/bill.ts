@@ -36,6 +36,7 @@ export async function downloadTradeBillFileV3(
   client: WechatPayV3Client,
   input: { billDate: string; billType: BillType; subMchid?: string },
   maxBytes: number,
+  timeoutMs?: number,
 ): Promise<Result<BillFileBytes, WechatPayError>> {
   const date = checkInput(billDateSchema, input.billDate);
   if (!date.ok) return date;
@@ -55,7 +56,7 @@ export async function downloadTradeBillFileV3(
       ),
     );
   const { hash_type: hashType, hash_value: hashValue, download_url: url } = parsed.data;
-  const file = await client.downloadFile(url, maxBytes);
+  const file = await client.downloadFile(url, maxBytes, timeoutMs);
   return file.ok ? ok({ bytes: file.value, hashType, hashValue }) : file;
 }
 
