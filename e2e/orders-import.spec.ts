@@ -35,6 +35,7 @@ test.describe("admin", () => {
     const row = page.getByRole("row").filter({ hasText: `${beijingDate(run - 3 * DAY)} – ${beijingDate(run - DAY)}` });
     await expect(row.first()).toContainText("3 / 3 days", { timeout: 30_000 });
     await expect(row.first()).toContainText("Done");
+    await expect(page.getByTestId(`import-day-${beijingDate(run - 2 * DAY)}`)).toHaveText("Imported");
     await page.screenshot({ path: "test-results/orders-import-backfill.png", fullPage: true });
 
     await page.goto(`/orders?q=BILLIMP${run}`);

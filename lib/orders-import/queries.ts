@@ -7,6 +7,7 @@ import {
   orderImportDays,
   type OrderBackfill,
   type OrderFileImport,
+  type OrderImportDay,
 } from "../db/schema";
 
 /** Merchants whose payments are imported every morning: the active ones. */
@@ -72,5 +73,15 @@ export async function recentOrderFileImports(db: Db, merchantId: string, limit =
     .from(orderFileImports)
     .where(eq(orderFileImports.merchantId, merchantId))
     .orderBy(desc(orderFileImports.createdAt), desc(orderFileImports.id))
+    .limit(limit);
+}
+
+/** A merchant's most recent bill days (daily and backfilled), newest day first: how each import went. */
+export async function recentImportDays(db: Db, merchantId: string, limit = 14): Promise<OrderImportDay[]> {
+  return db
+    .select()
+    .from(orderImportDays)
+    .where(eq(orderImportDays.merchantId, merchantId))
+    .orderBy(desc(orderImportDays.billDate))
     .limit(limit);
 }

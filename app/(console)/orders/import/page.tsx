@@ -6,9 +6,9 @@ import { PageHeader } from "@/components/page-header";
 import { requirePageUser } from "@/app/_server/session";
 import { beijingDate } from "@/lib/beijing-time";
 import { getDb } from "@/lib/db/client";
-import type { OrderBackfill, OrderFileImport } from "@/lib/db/schema";
+import type { OrderBackfill, OrderFileImport, OrderImportDay } from "@/lib/db/schema";
 import { addDays, MAX_BACKFILL_DAYS } from "@/lib/orders-import/backfill";
-import { recentBackfills, recentOrderFileImports } from "@/lib/orders-import/queries";
+import { recentBackfills, recentImportDays, recentOrderFileImports } from "@/lib/orders-import/queries";
 import { previousBillDate } from "@/lib/reconciliation/bill-date";
 import { BackfillForm } from "./backfill-form";
 import { FileForm } from "./file-form";
@@ -25,8 +25,9 @@ export default async function OrdersImportPage() {
   const user = await requirePageUser("importOrders");
   const t = await getTranslations("orders.import");
   const db = getDb();
-  const [backfills, files] = await Promise.all([
+  const [backfills, days, files] = await Promise.all([
     recentBackfills(db, user.merchantId),
+    recentImportDays(db, user.merchantId),
     recentOrderFileImports(db, user.merchantId),
   ]);
   const now = new Date();
@@ -72,6 +73,42 @@ export default async function OrdersImportPage() {
     { header: t("backfill.requested"), cell: (b) => <DateTime value={b.createdAt} /> },
   ];
 
+  const dayColumns: Column<OrderImportDay>[] = [
+    { header: t("days.billDate"), cell: (d) => <span className="tabular-nums">{d.billDate}</span> },
+    {
+      header: t("days.status"),
+      cell: (d) => (
+        <span
+          data-testid={`import-day-${d.billDate}`}
+          className={d.status === "ERROR" ? "font-semibold text-red-700" : undefined}
+        >
+          {t(`days.statuses.${d.status}`)}
+        </span>
+      ),
+    },
+    {
+      header: t("days.lines"),
+      align: "right",
+      cell: (d) => <span className="tabular-nums">{d.lineCount ?? "—"}</span>,
+    },
+    {
+      header: t("days.imported"),
+      align: "right",
+      cell: (d) => <span className="tabular-nums">{d.importedCount ?? "—"}</span>,
+    },
+    {
+      header: t("days.note"),
+      cell: (d) =>
+        d.status === "MISSING" || d.status === "ERROR" ? (
+          <span className="text-xs text-slate-600">
+            {d.lastErrorCode} · {d.nextAttemptAt ? <DateTime value={d.nextAttemptAt} /> : t("days.noMoreAttempts")}
+          </span>
+        ) : d.fetchedAt ? (
+          <DateTime value={d.fetchedAt} />
+        ) : null,
+    },
+  ];
+
   const fileColumns: Column<OrderFileImport>[] = [
     { header: t("files.name"), cell: (f) => f.fileName },
     { header: t("files.uploaded"), cell: (f) => <DateTime value={f.createdAt} /> },
@@ -113,6 +150,8 @@ export default async function OrdersImportPage() {
         <div className="mt-4">
           <DataTable columns={backfillColumns} rows={backfills} rowKey={(b) => b.id} empty={t("backfill.empty")} />
         </div>
+        <h3 className="mt-4 mb-2 text-xs font-semibold text-slate-700">{t("days.title")}</h3>
+        <DataTable columns={dayColumns} rows={days} rowKey={(d) => d.id} empty={t("days.empty")} />
       </section>
       <section aria-labelledby="file-import" className={SECTION}>
         <h2 id="file-import" className="mb-1 text-sm font-semibold text-slate-900">
