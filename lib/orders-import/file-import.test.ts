@@ -4,7 +4,8 @@ import { createTestDb, type TestDatabase } from "../../tests/db";
 import { createPaidOrder, createUser, defaultMerchantId } from "../../tests/fixtures/orders";
 import { auditLog, orders } from "../db/schema";
 import { orderFileErrorReport } from "./error-report";
-import { importOrderFile, MAX_ORDER_FILE_ROWS } from "./file-import";
+import { importOrderFile } from "./file-import";
+import { MAX_ORDER_FILE_ROWS } from "./order-file";
 
 let t: TestDatabase;
 let merchantId: string;
