@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- callbacks crypto lists bulk concurrency] [--dry-run]`: runs the benchmarks (all by default), each
+ * `npm run bench [-- callbacks crypto lists bulk concurrency tradebill] [--dry-run]`: runs the benchmarks (all by default), each
  * on its own fresh database, prints their tables and appends them to docs/benchmarks.md with the machine, date and
  * commit. `--dry-run` only prints: for trying a change without recording a run.
  */
@@ -9,6 +9,7 @@ import { runCallbacksBench } from "./callbacks";
 import { runConcurrencyBench } from "./concurrency";
 import { runCryptoBench } from "./crypto";
 import { runListsBench } from "./lists";
+import { runTradeBillBench } from "./trade-bill";
 import { freshDatabase, stopBenchServer, type BenchDatabase } from "./support/database";
 import { publish, type BenchSection } from "./support/report";
 
@@ -18,6 +19,7 @@ const BENCHES: Record<string, (bench: BenchDatabase) => Promise<BenchSection>> =
   lists: runListsBench,
   bulk: runBulkBench,
   concurrency: runConcurrencyBench,
+  tradebill: runTradeBillBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));

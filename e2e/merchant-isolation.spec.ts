@@ -71,6 +71,7 @@ const PAGES: Record<string, (d: DemoObjects) => Expectation> = {
   "/": () => ({ list: "/" }),
   "/orders": () => ({ list: "/orders", shows: E2E_OTHER_MERCHANT.order.outTradeNo }),
   "/orders/[id]": (d) => ({ notFound: `/orders/${d.orderId}` }),
+  "/orders/import": () => ({ deniedOrRedirected: "/orders/import" }),
   "/refunds": () => ({ list: "/refunds" }),
   "/refunds/[outRefundNo]": (d) => ({ notFound: `/refunds/${d.outRefundNo}` }),
   "/refunds/bulk": () => ({ list: "/refunds/bulk" }),

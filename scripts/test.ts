@@ -30,7 +30,12 @@ try {
   await step("Lint", bin("eslint"), [".", "--max-warnings", "0"]);
   await step("Format", bin("prettier"), ["--check", "."]);
   const testEnv = { ...process.env, TEST_DATABASE_URL: serverUrl };
-  await step("Unit and integration tests", bin("vitest"), ["run", "--exclude", LOAD_TESTS, "--exclude", POOLER_TESTS], testEnv);
+  await step(
+    "Unit and integration tests",
+    bin("vitest"),
+    ["run", "--exclude", LOAD_TESTS, "--exclude", POOLER_TESTS],
+    testEnv,
+  );
   // Open-loop load on a process of their own: run alone, so the other test files do not take the CPU they measure.
   await step("Load tests", bin("vitest"), ["run", LOAD_TESTS], testEnv);
   const code = await runBrowserTests(serverUrl);

@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   resolveReconciliation: "approver",
   manageUsers: "admin",
   manageApiKeys: "admin",
+  /** Orders from WeChat Pay's bills (a backfill of past days) or from a file of another system. */
+  importOrders: "admin",
   manageMerchants: "admin",
   manageSettings: "admin",
   reapplyNotification: "admin",

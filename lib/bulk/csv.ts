@@ -36,7 +36,7 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
  * UTF-8 first (a BOM is dropped); a file that is not valid UTF-8 is read as GB18030, the superset of GBK that Excel
  * writes on Chinese Windows. Text with control characters is neither, so it is refused rather than misread.
  */
-function decode(bytes: Uint8Array): Result<{ text: string; encoding: BulkEncoding }, BulkFileError> {
+export function decodeCsvBytes(bytes: Uint8Array): Result<{ text: string; encoding: BulkEncoding }, BulkFileError> {
   const body = UTF8_BOM.every((b, i) => bytes[i] === b) ? bytes.subarray(3) : bytes;
   for (const encoding of ["utf-8", "gb18030"] as const) {
     try {
@@ -58,6 +58,42 @@ function decode(bytes: Uint8Array): Result<{ text: string; encoding: BulkEncodin
   });
 }
 
+/** A CSV record with the file line it was read from (1-based). */
+export interface CsvRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+/**
+ * The records of a decoded CSV file, blank lines skipped, values trimmed. Parsing stops one record past `maxRows`
+ * (a header may come first): a file of tiny lines never becomes more records in memory than a caller takes.
+ */
+export function readCsvRecords(text: string, maxRows: number): Result<CsvRecord[], BulkFileError> {
+  try {
+    // With `info`, each record comes with where it was read (the typings do not follow that option).
+    return ok(
+      parse(text, {
+        info: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        skip_records_with_empty_values: true,
+        trim: true,
+        to: maxRows + 2,
+      }) as unknown as CsvRecord[],
+    );
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const line = (error as CsvError & { lines?: number }).lines ?? 0;
+    return err({
+      code: "CSV_SYNTAX",
+      message: {
+        zh: `第 ${line} 行附近的 CSV 格式有误（多半是引号未闭合）。`,
+        en: `The CSV is malformed near line ${line} (most likely an unclosed quote).`,
+      },
+    });
+  }
+}
+
 /**
  * Parse an uploaded bulk refund file: `out_trade_no,amount,reason`, header optional, reason optional.
  * Only the file as a whole is judged here (size, encoding, CSV syntax, row count); each line is checked later.
@@ -72,33 +108,12 @@ export function parseBulkCsv(bytes: Uint8Array): Result<ParsedBulkFile, BulkFile
       },
     });
   }
-  const decoded = decode(bytes);
+  const decoded = decodeCsvBytes(bytes);
   if (!decoded.ok) return decoded;
 
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    // With `info`, each record comes with where it was read (the typings do not follow that option).
-    records = parse(decoded.value.text, {
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_empty_values: true,
-      trim: true,
-      // Stops one record past the most a batch takes (a header may come first): a 2 MB file of tiny lines never
-      // becomes hundreds of thousands of records in memory only to be refused.
-      to: MAX_BULK_ROWS + 2,
-    }) as unknown as typeof records;
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const line = (error as CsvError & { lines?: number }).lines ?? 0;
-    return err({
-      code: "CSV_SYNTAX",
-      message: {
-        zh: `第 ${line} 行附近的 CSV 格式有误（多半是引号未闭合）。`,
-        en: `The CSV is malformed near line ${line} (most likely an unclosed quote).`,
-      },
-    });
-  }
+  const read = readCsvRecords(decoded.value.text, MAX_BULK_ROWS);
+  if (!read.ok) return read;
+  const records = read.value;
 
   const first = records[0]?.record[0]?.replace(/^\uFEFF/, "").toLowerCase();
   const data = first !== undefined && HEADER_NAMES.has(first) ? records.slice(1) : records;

@@ -14,6 +14,7 @@ import { setJobsState } from "../ops/readiness";
 import { BILL_QUEUES, startBillWorkers } from "./bill-jobs";
 import { getBoss } from "./boss";
 import { BULK_QUEUES, startBulkWorkers } from "./bulk-jobs";
+import { ORDER_IMPORT_QUEUES, startOrderImportWorkers } from "./order-import-jobs";
 import { QUEUES, startRefundWorkers } from "./refund-jobs";
 
 /** Where WeChat Pay sends refund callbacks: REFUND_NOTIFY_URL, else the console's own route. */
@@ -55,7 +56,9 @@ export async function startJobs(): Promise<void> {
       refusedCallbackRetentionDays: serverEnv().REFUSED_CALLBACK_RETENTION_DAYS,
     });
     await startBulkWorkers(boss, { db });
-    await startBillWorkers(boss, { db, resolveSource: (merchantId) => billSourceForMerchant(db, merchantId) });
+    const resolveSource = (merchantId: string) => billSourceForMerchant(db, merchantId);
+    await startBillWorkers(boss, { db, resolveSource });
+    await startOrderImportWorkers(boss, { db, resolveSource });
   } catch (error) {
     // /api/ready reports it, so a load balancer takes the instance out instead of sending it work it cannot finish.
     setJobsState("failed");
@@ -66,7 +69,12 @@ export async function startJobs(): Promise<void> {
 }
 
 /** Every job queue, for the queue-depth metric. */
-export const JOB_QUEUE_NAMES = [...Object.values(QUEUES), ...Object.values(BULK_QUEUES), ...Object.values(BILL_QUEUES)];
+export const JOB_QUEUE_NAMES = [
+  ...Object.values(QUEUES),
+  ...Object.values(BULK_QUEUES),
+  ...Object.values(BILL_QUEUES),
+  ...Object.values(ORDER_IMPORT_QUEUES),
+];
 
 /** The configured merchant's WeChat Pay configuration, checked once per instance start (lib/ops/configuration-status). */
 export function checkConfigurationAtStart(): Promise<void> {

@@ -1,18 +1,12 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import {
-  billYuanToFen,
-  parseRefundBill,
-  readBillFile,
-  REFUND_BILL_COLUMNS,
-  REFUND_BILL_SUMMARY_COLUMNS,
-} from "./bill-file";
+import { billYuanToFen, parseRefundBill, readBillFile, BILL_COLUMNS, BILL_SUMMARY_COLUMNS } from "./bill-file";
 
 const marked = (values: string[]) => values.map((v) => `\`${v}`).join(",");
-const line = (over: Partial<Record<(typeof REFUND_BILL_COLUMNS)[number], string>>) =>
+const line = (over: Partial<Record<(typeof BILL_COLUMNS)[number], string>>) =>
   marked(
-    REFUND_BILL_COLUMNS.map(
+    BILL_COLUMNS.map(
       (c) =>
         over[c] ??
         (
@@ -26,7 +20,7 @@ const line = (over: Partial<Record<(typeof REFUND_BILL_COLUMNS)[number], string>
   );
 
 const BILL = [
-  `\uFEFF${REFUND_BILL_COLUMNS.join(",")}`,
+  `\uFEFF${BILL_COLUMNS.join(",")}`,
   line({
     交易时间: "2026-11-20 10:00:05",
     微信订单号: "4200000001",
@@ -39,7 +33,7 @@ const BILL = [
     手续费: "-0.06",
   }),
   line({ 商户退款单号: "R2", 退款金额: "0.01", 申请退款金额: "0.01", 退款状态: "REFUNDCLOSE" }),
-  REFUND_BILL_SUMMARY_COLUMNS.join(","),
+  BILL_SUMMARY_COLUMNS.join(","),
   marked(["2", "0.00", "10.01", "2.34", "-0.06", "0.00", "12.35"]),
   "",
 ].join("\r\n");
@@ -78,7 +72,7 @@ describe("parseRefundBill", () => {
   });
 
   it.each([
-    ["no header", "a,b\r\n`1,`2", "no refund bill header"],
+    ["no header", "a,b\r\n`1,`2", "no bill header with 商户退款单号"],
     ["no summary", BILL.split("总交易单数")[0]!, "no summary section"],
     ["a summary that counts other lines", BILL.replace("`2,`0.00", "`3,`0.00"), "summary counts 3 lines"],
     ["a short line", BILL.replace(",`R2,", ","), "columns"],
@@ -99,7 +93,14 @@ describe("billYuanToFen", () => {
     ["12.3", 1230],
     ["-0.06", -6],
     ["1000000.00", 100_000_000],
+    // Fees are rounded to fen and padded with three zeros (WeChat's documented sample: `0.00000`, `-0.06000`).
+    ["0.00000", 0],
+    ["-0.06000", -6],
   ])("%s yuan is %i fen", (text, fen) => expect(billYuanToFen(text)).toEqual({ ok: true, value: fen }));
+});
+
+describe("billYuanToFen refuses", () => {
+  it.each([["0.001"], ["0.00001"], ["1e3"], [""]])("%j", (text) => expect(billYuanToFen(text).ok).toBe(false));
 });
 
 describe("readBillFile", () => {

@@ -3,15 +3,20 @@
  * refund with every value prefixed by a backtick (so that spreadsheets keep long numbers as text), then a summary
  * header and one summary line. The file may come gzipped; APIv3 states a SHA1 of the uncompressed file.
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import { parse } from "csv-parse/sync";
-import { parseYuan } from "../money";
 import { err, ok, type Result } from "../result";
+import { billAmount, billInvalid, BillReader } from "./bill-reader";
 import { wechatPayError, type WechatPayError } from "./errors";
 
-/** The columns of the refund bill, in WeChat's order. */
-export const REFUND_BILL_COLUMNS = [
+export { billYuanToFen } from "./bill-reader";
+
+/**
+ * The columns of the trade bill (交易账单), in WeChat's order: the ALL bill (payments and refunds of a day) and the
+ * REFUND bill have the same ones for merchants settled after coupons (免充值券结算, every merchant since 2018). A
+ * payment line has 交易状态 SUCCESS and 0 in the refund columns; a refund line has REFUND and its payment's ids.
+ */
+export const BILL_COLUMNS = [
   "交易时间",
   "公众账号ID",
   "商户号",
@@ -41,7 +46,7 @@ export const REFUND_BILL_COLUMNS = [
   "费率备注",
 ] as const;
 
-export const REFUND_BILL_SUMMARY_COLUMNS = [
+export const BILL_SUMMARY_COLUMNS = [
   "总交易单数",
   "应结订单总金额",
   "退款总金额",
@@ -51,7 +56,19 @@ export const REFUND_BILL_SUMMARY_COLUMNS = [
   "申请退款总金额",
 ] as const;
 
-/** Bills are at most a day of refunds; this bounds what is held in memory for one. */
+/** The bill types the console downloads: the refunds of a day (reconciliation), or all its payments and refunds. */
+export type BillType = "REFUND" | "ALL";
+
+/**
+ * An ALL bill is streamed, but its gzip file is downloaded first: this bounds it (a million lines gzip to about
+ * 30 MiB; see docs/benchmarks.md).
+ */
+export const MAX_TRADE_BILL_BYTES = 256 * 1024 * 1024;
+
+/** A whole ALL bill download's deadline: tens of MiB take longer than an API answer's few seconds. */
+export const TRADE_BILL_TIMEOUT_MS = 10 * 60_000;
+
+/** A refund bill is at most a day of refunds, read whole; this bounds what is held in memory for one. */
 export const MAX_BILL_BYTES = 64 * 1024 * 1024;
 
 /** One refund line, amounts in fen. */
@@ -91,66 +108,28 @@ export interface ParsedBill {
   totals: BillTotals;
 }
 
-const invalid = (detail: string) => wechatPayError("malformed", "BILL_INVALID", detail);
-
-/** `` `12.34 `` → `12.34`: WeChat's text marker, and surrounding blanks. */
-function cell(value: string | undefined): string {
-  return (value ?? "").trim().replace(/^`/, "").trim();
-}
-
-/** A yuan amount as the bill writes it (`0.01`, `-0.06`), in fen, without floats. */
-export function billYuanToFen(text: string): Result<number, string> {
-  const negative = text.startsWith("-");
-  const parsed = parseYuan(negative ? text.slice(1) : text);
-  if (!parsed.ok) return err(`amount ${JSON.stringify(text)}: ${parsed.error}`);
-  return ok(negative ? -parsed.value : parsed.value);
-}
-
-function amountOf(row: Record<string, string>, column: string, where: string): Result<number, WechatPayError> {
-  const text = row[column];
-  if (text === undefined || text === "") return ok(0);
-  const fen = billYuanToFen(text);
-  return fen.ok ? fen : err(invalid(`${where}, ${column}: ${fen.error}`));
-}
+const invalid = billInvalid;
 
 /** Reads the bill text. Columns are found by name, so a bill with extra columns (退款申请时间…) reads the same. */
 export function parseRefundBill(text: string): Result<ParsedBill, WechatPayError> {
-  let records: string[][];
-  try {
-    records = parse(text, {
-      bom: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      trim: false,
-    });
-  } catch (error) {
-    return err(invalid(`not CSV: ${error instanceof Error ? error.message : String(error)}`));
-  }
-  const [header, ...rest] = records.map((r) => r.map(cell));
-  if (!header || !header.includes("商户退款单号")) return err(invalid("no refund bill header"));
-  const summaryAt = rest.findIndex((r) => r[0] === REFUND_BILL_SUMMARY_COLUMNS[0]);
-  if (summaryAt < 0) return err(invalid("no summary section"));
-  const summaryHeader = rest[summaryAt] ?? [];
-  const summaryValues = rest[summaryAt + 1];
-  if (!summaryValues) return err(invalid("summary section without values"));
-
+  const reader = new BillReader("商户退款单号");
   const lines: BillLine[] = [];
-  for (const [index, values] of rest.slice(0, summaryAt).entries()) {
-    const where = `line ${index + 1}`;
-    if (values.length !== header.length)
-      return err(invalid(`${where} has ${values.length} columns, the header ${header.length}`));
-    const raw = Object.fromEntries(header.map((name, i) => [name, values[i] ?? ""]));
+  for (const textLine of text.split("\n")) {
+    const read = reader.line(textLine);
+    if (!read.ok) return read;
+    if (read.value === null) continue;
+    const { lineNo, raw } = read.value;
+    const where = `line ${lineNo}`;
     const outRefundNo = raw["商户退款单号"] ?? "";
     if (outRefundNo === "") return err(invalid(`${where} has no 商户退款单号`));
-    const settlement = amountOf(raw, "退款金额", where);
-    const applied = amountOf(raw, "申请退款金额", where);
-    const coupon = amountOf(raw, "充值券退款金额", where);
+    const settlement = billAmount(raw, "退款金额", where);
+    const applied = billAmount(raw, "申请退款金额", where);
+    const coupon = billAmount(raw, "充值券退款金额", where);
     if (!settlement.ok) return settlement;
     if (!applied.ok) return applied;
     if (!coupon.ok) return coupon;
     lines.push({
-      lineNo: index + 1,
+      lineNo,
       outTradeNo: raw["商户订单号"] || null,
       transactionId: raw["微信订单号"] || null,
       outRefundNo,
@@ -162,13 +141,9 @@ export function parseRefundBill(text: string): Result<ParsedBill, WechatPayError
       raw,
     });
   }
-
-  const summary = Object.fromEntries(summaryHeader.map((name, i) => [name, summaryValues[i] ?? ""]));
-  const count = Number(summary["总交易单数"]);
-  if (!Number.isSafeInteger(count) || count !== lines.length) {
-    return err(invalid(`summary counts ${summary["总交易单数"]} lines, the bill has ${lines.length}`));
-  }
-  const totals: Partial<BillTotals> = { lineCount: count };
+  const summary = reader.finish();
+  if (!summary.ok) return summary;
+  const totals: Partial<BillTotals> = { lineCount: summary.value.lineCount };
   const fields = [
     ["settlementRefundFen", "退款总金额"],
     ["couponRefundFen", "充值券退款总金额"],
@@ -176,7 +151,7 @@ export function parseRefundBill(text: string): Result<ParsedBill, WechatPayError
     ["feeFen", "手续费总金额"],
   ] as const;
   for (const [key, column] of fields) {
-    const fen = amountOf(summary, column, "summary");
+    const fen = billAmount(summary.value.values, column, "summary");
     if (!fen.ok) return fen;
     totals[key] = fen.value;
   }
@@ -203,11 +178,26 @@ export function billText(bytes: Uint8Array): Result<{ text: string; plain: Buffe
   }
 }
 
-/** The digest WeChat states for a bill, over the uncompressed file. */
-export function billDigest(plain: Uint8Array, hashType: string): Result<string, WechatPayError> {
+/** A hash of the kind WeChat states for a bill (hash_type), to be fed the uncompressed file. */
+export function billHasher(hashType: string): Result<Hash, WechatPayError> {
   const algorithm = { SHA1: "sha1", SHA256: "sha256", SM3: undefined }[hashType.toUpperCase()];
   if (!algorithm) return err(invalid(`hash_type ${hashType} is not supported`));
-  return ok(createHash(algorithm).update(plain).digest("hex"));
+  return ok(createHash(algorithm));
+}
+
+/** The digest WeChat states for a bill, over the uncompressed file. */
+export function billDigest(plain: Uint8Array, hashType: string): Result<string, WechatPayError> {
+  const hasher = billHasher(hashType);
+  return hasher.ok ? ok(hasher.value.update(plain).digest("hex")) : hasher;
+}
+
+/** The error of a bill whose digest is not the one WeChat stated: cut off or altered on the way. */
+export function hashMismatch(hashType: string, actual: string, stated: string): WechatPayError {
+  return wechatPayError(
+    "verification",
+    "BILL_HASH_MISMATCH",
+    `${hashType} of the bill is ${actual}, WeChat stated ${stated}`,
+  );
 }
 
 /**
@@ -224,13 +214,7 @@ export function readBillFile(
     const digest = billDigest(text.value.plain, expected.hashType);
     if (!digest.ok) return digest;
     if (digest.value !== expected.hashValue.toLowerCase()) {
-      return err(
-        wechatPayError(
-          "verification",
-          "BILL_HASH_MISMATCH",
-          `${expected.hashType} of the bill is ${digest.value}, WeChat stated ${expected.hashValue}`,
-        ),
-      );
+      return err(hashMismatch(expected.hashType, digest.value, expected.hashValue));
     }
   }
   return parseRefundBill(text.value.text);

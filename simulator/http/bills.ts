@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { beijingDate, beijingDayStart } from "../../lib/beijing-time";
-import { buildRefundBill } from "../domain/bills";
+import type { BillType } from "../../lib/wechatpay/bill-file";
+import { buildTradeBill } from "../domain/bills";
 import { violation } from "../domain/violations";
 import type { Merchant } from "../state/schema";
 import type { ApiContext } from "./context";
@@ -57,12 +58,15 @@ function fileAnswer(bytes: Uint8Array, gzip: boolean): Answer {
 }
 
 /** The bill of a date for a merchant as bytes, or WeChat's reason for having none. */
-function billFor(ctx: ApiContext, mchid: string, billDate: string, gzip: boolean) {
-  const outcome = buildRefundBill(ctx.store.state, mchid, billDate);
+function billFor(ctx: ApiContext, mchid: string, billDate: string, billType: BillType, gzip: boolean) {
+  const outcome = buildTradeBill(ctx.store.state, mchid, billDate, billType);
   if (outcome.kind === "missing") return outcome;
   const plain = Buffer.from(outcome.csv, "utf8");
   return { ...outcome, bytes: gzip ? gzipSync(plain) : plain };
 }
+
+/** ALL (the default, payments and refunds) and REFUND; SUCCESS and RECHARGE_REFUND are not simulated. */
+const isBillType = (value: string): value is BillType => value === "ALL" || value === "REFUND";
 
 /** A past Beijing day: WeChat publishes a day's bill the next morning, never today's. */
 function pastDay(ctx: ApiContext, billDate: string): boolean {
@@ -75,10 +79,11 @@ export function tradeBill(ctx: ApiContext, merchant: Merchant, req: ApiRequest):
   const billDate = req.query.get("bill_date") ?? "";
   const tarType = req.query.get("tar_type");
   if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate)) return refuse("bill_date 格式应为 yyyy-MM-DD");
-  if ((req.query.get("bill_type") ?? "ALL") !== "REFUND") return refuse("模拟器只提供 bill_type=REFUND 的退款账单");
+  const billType = req.query.get("bill_type") ?? "ALL";
+  if (!isBillType(billType)) return refuse("模拟器只提供 bill_type=ALL 与 REFUND 的交易账单");
   if (tarType !== null && tarType !== "GZIP") return refuse("tar_type 只能是 GZIP");
   if (!pastDay(ctx, billDate)) return refuse("bill_date 只能是今天以前的日期");
-  const bill = billFor(ctx, merchant.mchid, billDate, tarType === "GZIP");
+  const bill = billFor(ctx, merchant.mchid, billDate, billType, tarType === "GZIP");
   if (bill.kind === "missing") {
     return errorAnswer(merchant, violation(bill.code === "NO_STATEMENT_EXIST" ? "NO_STATEMENT" : "STATEMENT_CREATING"));
   }
@@ -108,10 +113,11 @@ export function downloadBillV2(
   const date = /^(\d{4})(\d{2})(\d{2})$/.exec(params.bill_date ?? "");
   const billDate = date ? `${date[1]}-${date[2]}-${date[3]}` : "";
   if (!date || !pastDay(ctx, billDate)) return { fail: { return_msg: "invalid bill_date", error_code: "20001" } };
-  if (params.bill_type !== "REFUND") return { fail: { return_msg: "invalid bill_type", error_code: "20001" } };
+  const billType = params.bill_type ?? "ALL";
+  if (!isBillType(billType)) return { fail: { return_msg: "invalid bill_type", error_code: "20001" } };
   if (params.tar_type !== undefined && params.tar_type !== "GZIP")
     return { fail: { return_msg: "invalid tar_type", error_code: "20001" } };
-  const bill = billFor(ctx, mchid, billDate, params.tar_type === "GZIP");
+  const bill = billFor(ctx, mchid, billDate, billType, params.tar_type === "GZIP");
   if (bill.kind === "missing") {
     return bill.code === "NO_STATEMENT_EXIST"
       ? { fail: { return_msg: "No Bill Exist", error_code: "20002" } }

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Scheduler } from "../clock";
 import type { RefundDesk } from "../domain/desk";
 import { applyPatch, merchantInputSchema, merchantPatchSchema, publicView, upsertMerchant } from "../domain/merchants";
-import { buildRefundBill } from "../domain/bills";
+import { buildTradeBill } from "../domain/bills";
 import { importRefunds, refundsBodySchema } from "../domain/refund-import";
 import { registerTransactions, transactionsBodySchema } from "../domain/transactions";
 import { billAdjustmentInputSchema, faultKindSchema, notifySettingsSchema, scriptSchema } from "../state/schema";
@@ -163,7 +163,8 @@ const ROUTES: [string, RegExp, Handler][] = [
     (ctx, req) => {
       const mchid = req.query.get("mchid") ?? "";
       const billDate = req.query.get("billDate") ?? "";
-      return json(200, buildRefundBill(ctx.store.state, mchid, billDate));
+      const billType = req.query.get("billType") === "ALL" ? "ALL" : "REFUND";
+      return json(200, buildTradeBill(ctx.store.state, mchid, billDate, billType));
     },
   ],
   ["GET", /^\/_sim\/bills\/adjustments$/, (ctx) => json(200, ctx.store.state.billAdjustments)],

@@ -10,6 +10,7 @@ import {
   bulkBatches,
   bulkRows,
   notifications,
+  orderFileImports,
   reconciliationMismatches,
   type UserRole,
 } from "@/lib/db/schema";
@@ -33,6 +34,7 @@ interface Targets {
   mismatchId: number;
   batchId: number;
   cardApplicationId: number;
+  fileImportId: number;
   /** An active refund reason, so a refund form is valid in every other way. */
   reason: string;
 }
@@ -64,6 +66,20 @@ const ACTION_TARGETS: Record<string, { names: (a: Targets) => Fields } | { creat
   },
   "app/(console)/notifications/actions.ts#reapplyNotificationAction": {
     names: (a) => ({ id: String(a.notificationId) }),
+  },
+  "app/(console)/orders/import/actions.ts#requestBackfillAction": {
+    creates: () => ({ fromDate: "2024-01-02", toDate: "2024-01-03" }),
+  },
+  "app/(console)/orders/import/actions.ts#importOrderFileAction": {
+    // A number of B's own: the tests below search B for A's numbers.
+    creates: () => ({
+      file: new File(
+        [
+          `支付时间（北京时间）,商户订单号,微信支付订单号,订单金额（元）\n2024-01-02 10:00:00,BFILE00001,42000001,1.00\n`,
+        ],
+        "a.csv",
+      ),
+    }),
   },
   "app/(console)/refunds/bulk/actions.ts#uploadBatchAction": {
     creates: (a) => ({ file: new File([`out_trade_no,amount,reason\n${a.outTradeNo},1.00,x\n`], "a.csv") }),
@@ -108,6 +124,10 @@ const ROUTE_TARGETS: Record<string, (a: Targets) => { path: string; params: Reco
   "app/api/export/refunds/route.ts#GET": (a) => ({ path: `/api/export/refunds?q=${a.outRefundNo}`, params: {} }),
   "app/(console)/refunds/bulk/[id]/progress/route.ts#GET": (a) => ({ path: "/", params: { id: String(a.batchId) } }),
   "app/(console)/refunds/bulk/[id]/results/route.ts#GET": (a) => ({ path: "/", params: { id: String(a.batchId) } }),
+  "app/(console)/orders/import/[id]/errors/route.ts#GET": (a) => ({
+    path: "/",
+    params: { id: String(a.fileImportId) },
+  }),
 };
 
 /** What an action says when the object it names is not the caller's merchant's: exactly as if it did not exist. */
@@ -235,7 +255,21 @@ describe("merchant isolation, enumerated", () => {
       outRefundNo: "RBULKA0001",
       status: "READY",
     });
+    const [fileImport] = await t.db
+      .insert(orderFileImports)
+      .values({
+        merchantId,
+        fileName: "a.csv",
+        encoding: "utf-8",
+        totalRows: 1,
+        importedRows: 0,
+        unchangedRows: 0,
+        problems: [{ lineNo: 2, outTradeNo: "X", code: "INVALID_AMOUNT", message: { zh: "金额", en: "amount" } }],
+        uploadedBy: member.id,
+      })
+      .returning();
     a = {
+      fileImportId: fileImport!.id,
       merchantId,
       orderId: order.id,
       outTradeNo: order.outTradeNo,

@@ -14,6 +14,7 @@ import {
   rsaVerify,
   wechatSignatureHeaders,
 } from "./wire";
+import { allBill, BillFiles, type StubPayment } from "./trade-bill";
 
 export interface StubMerchant {
   mchid: string;
@@ -100,6 +101,8 @@ export interface WechatPayStub {
   baseUrl: string;
   received: ReceivedRequest[];
   refunds: Map<string, StubRefund>;
+  /** Payments made at WeChat Pay: what the ALL trade bill of their day lists. */
+  payments: StubPayment[];
   /** The next `count` requests (any path) fail with this answer, unsigned as WeChat's errors are. */
   failNext(fault: Fault, count?: number): void;
   /** A refund-result callback as WeChat POSTs it to notify_url, signed with `signer` (default: as answers are signed). */
@@ -118,6 +121,8 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
   const received: ReceivedRequest[] = [];
   const refunds = new Map<string, StubRefund>();
   const faults: Fault[] = [];
+  const payments: StubPayment[] = [];
+  const billFiles = new BillFiles();
   let sequence = 0;
 
   const signerFor = (requestSerial: string | undefined): WechatSigner => {
@@ -241,6 +246,24 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
       // Signed like any answer: with the public key when the request names it (the switch's rule), else the certificate.
       return (done(200), answer(res, 200, certificateList(options.platform), signer));
     }
+    if (req.method === "GET" && url.pathname === "/v3/bill/tradebill") {
+      const billDate = url.searchParams.get("bill_date") ?? "";
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate))
+        return (done(400), error(res, 400, "PARAM_ERROR", "bill_date 格式错误"));
+      if ((url.searchParams.get("bill_type") ?? "ALL") !== "ALL")
+        return (done(400), error(res, 400, "PARAM_ERROR", "本桩只提供 ALL 账单"));
+      const text = allBill(merchant.mchid, payments, billDate);
+      if (!text) return (done(400), error(res, 400, "NO_STATEMENT_EXIST", "账单不存在"));
+      const offer = billFiles.offer(`http://127.0.0.1:${port}`, text, url.searchParams.get("tar_type") === "GZIP");
+      return (done(200), answer(res, 200, offer, signer));
+    }
+    if (req.method === "GET" && url.pathname === "/v3/billdownload/file") {
+      const file = billFiles.take(url.searchParams.get("token") ?? "");
+      if (!file) return (done(400), error(res, 400, "PARAM_ERROR", "下载链接已失效"));
+      // The file itself is not signed: the hash stated by tradebill is what proves it.
+      done(200);
+      return void res.writeHead(200, { "Content-Type": "application/octet-stream" }).end(file);
+    }
     const query = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && query) {
       const refund = refunds.get(decodeURIComponent(query[1]!));
@@ -320,6 +343,7 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
     baseUrl: `http://127.0.0.1:${port}`,
     received,
     refunds,
+    payments,
     failNext: (fault, count = 1) => faults.push(...Array.from({ length: count }, () => fault)),
     refundCallback: (outRefundNo, status, which) => {
       const signer = which ? options[which] : signerFor(undefined);

@@ -17,6 +17,7 @@ import { Pager } from "@/components/pager";
 import { Badge, ORDER_STATE_TONES } from "@/components/status-badge";
 import { requirePageUser } from "@/app/_server/session";
 import { timeFormat } from "@/app/_server/time-format";
+import { mayUse } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { listOrders, ORDER_REFUND_STATES, parseOrderFilters, type OrderListRow } from "@/lib/db/queries/orders";
 import { MAX_REFUNDS_PER_ORDER } from "@/lib/refunds/status";
@@ -87,11 +88,12 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const user = await requirePageUser();
   const params = await searchParams;
   const filters = parseOrderFilters(params);
-  const [{ rows, nextCursor }, t, tStatus, time] = await Promise.all([
+  const [{ rows, nextCursor }, t, tStatus, time, tImport] = await Promise.all([
     listOrders(getDb(), user.merchantId, filters),
     getTranslations("orders.list"),
     getTranslations("status.order"),
     timeFormat(),
+    getTranslations("orders.import"),
   ]);
 
   return (
@@ -100,13 +102,23 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         title={t("title")}
         subtitle={t("subtitle")}
         actions={
-          <a
-            href={`/api/export/orders?${filterQuery(params)}`}
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
-            download
-          >
-            {t("exportCsv")}
-          </a>
+          <span className="flex gap-2">
+            {mayUse(user, "importOrders") && (
+              <Link
+                href="/orders/import"
+                className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+              >
+                {tImport("link")}
+              </Link>
+            )}
+            <a
+              href={`/api/export/orders?${filterQuery(params)}`}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+              download
+            >
+              {t("exportCsv")}
+            </a>
+          </span>
         }
       />
       <FilterBar action="/orders">

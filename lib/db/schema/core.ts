@@ -129,6 +129,11 @@ export const orders = pgTable(
     totalFen: fen("total_fen").notNull(),
     currency: text("currency").notNull().default("CNY"),
     paidAt: at("paid_at").notNull(),
+    /**
+     * Imported from a refund line of WeChat's bill (the payment's own line was in an earlier day's bill): paid_at is
+     * the refund's time, an upper bound; the payment's own line, when imported, corrects it.
+     */
+    paidAtEstimated: boolean("paid_at_estimated").notNull().default(false),
     /** Cached sums, maintained in the same transaction as every refund change (under the order's row lock). */
     refundedFen: fen("refunded_fen").notNull().default(0),
     inFlightFen: fen("in_flight_fen").notNull().default(0),

@@ -5,3 +5,4 @@ export * from "./credentials";
 export * from "./bulk";
 export * from "./billing";
 export * from "./abnormal";
+export * from "./order-import";

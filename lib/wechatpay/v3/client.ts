@@ -120,9 +120,14 @@ export class WechatPayV3Client {
   /**
    * GET of a file behind a download_url (a bill). The request is signed like every other; WeChat does not sign the
    * file, so the caller checks it against the hash of the signed answer that gave the URL. The URL must be on the
-   * API's own origin: a signed request never goes anywhere else.
+   * API's own origin: a signed request never goes anywhere else. `timeoutMs` replaces the client's deadline for a
+   * file larger than an answer (a day's ALL bill).
    */
-  async downloadFile(downloadUrl: string, maxResponseBytes: number): Promise<Result<Uint8Array, WechatPayError>> {
+  async downloadFile(
+    downloadUrl: string,
+    maxResponseBytes: number,
+    timeoutMs?: number,
+  ): Promise<Result<Uint8Array, WechatPayError>> {
     let base: URL;
     let url: URL;
     try {
@@ -143,7 +148,11 @@ export class WechatPayV3Client {
       headers: { Accept: "*/*" },
     });
     if (!signed.ok) return signed;
-    const response = await sendHttpBytes({ ...signed.value, maxResponseBytes });
+    const response = await sendHttpBytes({
+      ...signed.value,
+      maxResponseBytes,
+      timeoutMs: timeoutMs ?? signed.value.timeoutMs,
+    });
     if (!response.ok) return response;
     const { status, headers, bytes } = response.value;
     if (status >= 200 && status < 300) return ok(bytes);

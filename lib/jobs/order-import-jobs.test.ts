@@ -1,0 +1,68 @@
+import PgBoss from "pg-boss";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDatabase } from "../../tests/db";
+import { merchants, orderImportDays } from "../db/schema";
+import { previousBillDate } from "../reconciliation/bill-date";
+import { err } from "../result";
+import { wechatPayError } from "../wechatpay/errors";
+import { DAILY_CRON } from "./bill-jobs";
+import { ORDER_IMPORT_QUEUES, startOrderImportWorkers } from "./order-import-jobs";
+import { createRefundQueues } from "./refund-jobs";
+
+async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe("order import jobs on pg-boss", () => {
+  let t: TestDatabase;
+  let boss: PgBoss;
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    boss = new PgBoss({ connectionString: t.url, schema: "pgboss", max: 3, supervise: false });
+    await boss.start();
+    await createRefundQueues(boss);
+  });
+  afterAll(async () => {
+    await boss.stop({ graceful: false, wait: true });
+    await t.drop();
+  });
+
+  it("on start-up imports yesterday's ALL bill of every active merchant, and schedules the daily run at 10:30 Beijing time", async () => {
+    const [active] = await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000109", appid: "wx8888888888888888", displayName: "Active" })
+      .returning();
+    await t.db
+      .insert(merchants)
+      .values({ mchid: "1900000110", appid: "wx8888888888888888", displayName: "Disabled", active: false });
+    const asked: string[] = [];
+    const resolveSource = async (merchantId: string) => {
+      asked.push(merchantId);
+      return err(wechatPayError("business", "STATEMENT_CREATING", "账单生成中", 400));
+    };
+    await startOrderImportWorkers(boss, { db: t.db, resolveSource, pollingIntervalSeconds: 0.5 });
+    const days = () => t.db.select().from(orderImportDays);
+    await until(async () => (await days()).some((d) => d.status === "MISSING"));
+    expect(await days()).toEqual([
+      expect.objectContaining({
+        merchantId: active!.id,
+        billDate: previousBillDate(new Date()),
+        status: "MISSING",
+        attempts: 1,
+        lastErrorCode: "STATEMENT_CREATING",
+      }),
+    ]);
+    expect(asked).toEqual([active!.id]);
+    const schedules = await boss.getSchedules();
+    expect(schedules.find((s) => s.name === ORDER_IMPORT_QUEUES.daily)).toMatchObject({
+      cron: DAILY_CRON,
+      options: expect.objectContaining({ tz: "Asia/Shanghai" }),
+    });
+    expect(schedules.map((s) => s.name)).toContain(ORDER_IMPORT_QUEUES.retry);
+  });
+});
