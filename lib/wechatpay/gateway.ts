@@ -1,11 +1,18 @@
-import type { AbnormalRefundRequest, GatewayRefund, RefundGateway, RefundSubmission } from "../refunds/gateway";
+import type {
+  AbnormalRefundRequest,
+  GatewayRefund,
+  GatewayTransaction,
+  RefundGateway,
+  RefundSubmission,
+} from "../refunds/gateway";
 import { err, ok, type Result } from "../result";
 import { requireV3Credentials, type MerchantCredentials } from "./config";
 import { wechatPayError, type WechatPayError } from "./errors";
 import { applyRefundV2, queryRefundV2, type V2Credentials } from "./v2/client";
+import { listRefundsV2, queryOrderV2, type V2OrderQuery } from "./v2/queries";
 import { createV3Client } from "./v3/client";
 import type { PlatformKeyStore } from "./v3/key-store";
-import type { Refund } from "./v3/schemas";
+import type { Refund, TransactionQuery } from "./v3/schemas";
 
 /**
  * A merchant's connection to WeChat Pay: the refund gateway and, for APIv3, the platform key store it verifies
@@ -28,10 +35,50 @@ function fromV3(refund: Refund): GatewayRefund {
   };
 }
 
-/** APIv2 writes times in Beijing time without a zone (`2021-10-24 18:30:07`); the console stores instants. */
+/**
+ * APIv2 writes times in Beijing time without a zone, `2021-10-24 18:30:07` (refunds) or `20141111170043` (time_end);
+ * the console stores instants.
+ */
 function beijingInstant(time: string | undefined): string | undefined {
-  const match = time && /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(time);
-  return match ? `${match[1]}T${match[2]}+08:00` : undefined;
+  const match =
+    time &&
+    (/^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(time) ??
+      /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(time));
+  if (!match) return undefined;
+  return match.length === 3
+    ? `${match[1]}T${match[2]}+08:00`
+    : `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}+08:00`;
+}
+
+function transactionFromV3(t: TransactionQuery): GatewayTransaction {
+  return {
+    outTradeNo: t.out_trade_no,
+    transactionId: t.transaction_id,
+    tradeState: t.trade_state,
+    tradeStateDesc: t.trade_state_desc,
+    totalFen: t.amount?.total,
+    payerTotalFen: t.amount?.payer_total,
+    currency: t.amount?.currency,
+    // Partner mode: the payer as the sub-merchant's app knows them, else as the service provider's.
+    payerOpenid: t.payer?.openid ?? t.payer?.sub_openid ?? t.payer?.sp_openid,
+    successTime: t.success_time,
+    attach: t.attach,
+  };
+}
+
+function transactionFromV2(t: V2OrderQuery): GatewayTransaction {
+  return {
+    outTradeNo: t.out_trade_no,
+    transactionId: t.transaction_id,
+    tradeState: t.trade_state,
+    tradeStateDesc: t.trade_state_desc,
+    totalFen: t.total_fee,
+    payerTotalFen: t.cash_fee,
+    currency: t.fee_type ?? (t.total_fee === undefined ? undefined : "CNY"),
+    payerOpenid: t.sub_openid ?? t.openid,
+    successTime: beijingInstant(t.time_end),
+    attach: t.attach,
+  };
 }
 
 function v3Gateway(credentials: MerchantCredentials): Result<WiredGateway, WechatPayError> {
@@ -65,6 +112,11 @@ function v3Gateway(credentials: MerchantCredentials): Result<WiredGateway, Wecha
           real_name: r.realName,
         }),
       ),
+    queryTransaction: async (ref) => {
+      const result = await client.queryTransaction(ref);
+      return result.ok ? ok(transactionFromV3(result.value)) : result;
+    },
+    listRefunds: async () => ok(null),
   };
   return ok({ gateway, keys });
 }
@@ -120,6 +172,25 @@ function v2Gateway(credentials: MerchantCredentials): Result<WiredGateway, Wecha
     },
     applyAbnormal: async () =>
       err(wechatPayError("config", "NOT_SUPPORTED", "abnormal-refund applications exist only in APIv3")),
+    queryTransaction: async (ref) => {
+      const result = await queryOrderV2(v2, ref);
+      return result.ok ? ok(transactionFromV2(result.value)) : result;
+    },
+    listRefunds: async (transactionId) => {
+      const result = await listRefundsV2(v2, { transactionId });
+      if (!result.ok) return result;
+      return ok(
+        result.value.map((r) => ({
+          outRefundNo: r.out_refund_no,
+          refundId: r.refund_id,
+          amountFen: r.refund_fee,
+          status: r.status,
+          channel: r.refund_channel,
+          userReceivedAccount: r.refund_recv_accout,
+          successTime: beijingInstant(r.refund_success_time),
+        })),
+      );
+    },
   };
   return ok({ gateway });
 }

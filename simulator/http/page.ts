@@ -4,6 +4,7 @@
  * numbers, reasons and merchants' answers are whatever a client sent.
  */
 import { formatFen } from "../../lib/money";
+import { tradeStateOf } from "../domain/trade-query";
 import { beijingPlain } from "../domain/wire";
 import type { SimState } from "../state/schema";
 
@@ -63,7 +64,16 @@ export function renderPage(state: SimState): string {
     ),
     table(
       "Transactions",
-      ["mchid", "out_trade_no", "transaction_id", "total", "paid at (Beijing)", "payer openid"],
+      [
+        "mchid",
+        "out_trade_no",
+        "transaction_id",
+        "total",
+        "paid at (Beijing)",
+        "payer openid",
+        "trade_state",
+        "attach",
+      ],
       latest(transactions, (t) => t.paidAt).map((t) => [
         t.mchid,
         t.outTradeNo,
@@ -71,6 +81,8 @@ export function renderPage(state: SimState): string {
         formatFen(t.totalFen),
         time(t.paidAt),
         t.payerOpenid,
+        tradeStateOf(state, t),
+        t.attach ?? "",
       ]),
       transactions.length,
     ),
