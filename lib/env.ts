@@ -72,3 +72,11 @@ export function serverEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
 export function trustedProxies(source: NodeJS.ProcessEnv = process.env): number {
   return serverEnvSchema.shape.TRUSTED_PROXIES.parse(source.TRUSTED_PROXIES);
 }
+
+/**
+ * ORDER_RECHECK_AFTER_SECONDS alone, in milliseconds, read where a refund is requested (the action, the merchant API)
+ * without requiring the rest of the server's environment.
+ */
+export function orderRecheckAfterMs(source: NodeJS.ProcessEnv = process.env): number {
+  return serverEnvSchema.shape.ORDER_RECHECK_AFTER_SECONDS.parse(source.ORDER_RECHECK_AFTER_SECONDS) * 1000;
+}

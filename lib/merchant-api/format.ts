@@ -1,5 +1,5 @@
 import type { RefundEventRow } from "../db/queries/refunds";
-import type { Order, Refund, RefundStatus } from "../db/schema";
+import type { Order, Refund, RefundOrigin, RefundStatus } from "../db/schema";
 import { remainingFen } from "../refunds/status";
 
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
@@ -18,6 +18,8 @@ export interface RefundJson {
   out_trade_no: string;
   amount: number;
   status: RefundStatus;
+  /** `external`: made outside the console (WeChat Pay's merchant platform) and found at WeChat. */
+  origin: RefundOrigin;
   reason: string;
   funds_account: string | null;
   created_at: string;
@@ -67,6 +69,7 @@ export function refundJson(refund: Refund, outTradeNo: string): RefundJson {
     out_trade_no: outTradeNo,
     amount: refund.amountFen,
     status: refund.status,
+    origin: refund.origin,
     reason: refund.reason,
     funds_account: refund.fundsAccount,
     created_at: isoBeijing(refund.createdAt),

@@ -6,7 +6,7 @@ import type { BilingualText } from "../i18n-text";
 import type { GatewayTransaction, RefundGateway, TradeState } from "../refunds/gateway";
 import { err, ok, type Result } from "../result";
 import type { WechatPayError } from "../wechatpay/errors";
-import { transactionRefOf, type TransactionRef } from "../wechatpay/transaction-ref";
+import { transactionRefOf, transactionRefSchema, type TransactionRef } from "../wechatpay/transaction-ref";
 import { recordWechatRefunds } from "./recheck";
 
 export type LookupOutcome =
@@ -45,8 +45,23 @@ export async function findOrderByNumber(db: Db, merchantId: string, number: stri
   return order;
 }
 
-/** What to ask WeChat for a pasted number: a 28-digit one may be either, so its transaction_id is asked first. */
-function refsFor(number: string): TransactionRef[] {
+async function findOrderByOutTradeNo(db: Db, merchantId: string, outTradeNo: string): Promise<Order | undefined> {
+  const [order] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.merchantId, merchantId), eq(orders.outTradeNo, outTradeNo)));
+  return order;
+}
+
+/**
+ * What to ask WeChat for a pasted number: a 28-digit one may be either, so its transaction_id is asked first. A
+ * number known to be the shop's (the merchant API's path) is asked as that only.
+ */
+function refsFor(number: string, as?: "outTradeNo"): TransactionRef[] {
+  if (as === "outTradeNo") {
+    const parsed = transactionRefSchema.safeParse({ outTradeNo: number });
+    return parsed.success ? [parsed.data] : [];
+  }
   const ref = transactionRefOf(number);
   if (!ref) return [];
   return "transactionId" in ref ? [ref, { outTradeNo: ref.transactionId }] : [ref];
@@ -74,12 +89,12 @@ async function queryFirstFound(
 export async function lookUpPayment(
   db: Database,
   gateway: RefundGateway,
-  input: { merchantId: string; number: string },
+  input: { merchantId: string; number: string; as?: "outTradeNo" },
   context: { actor: AuditActor; now?: Date },
 ): Promise<Result<LookupOutcome, LookupError>> {
   const now = context.now ?? new Date();
   const number = input.number.trim();
-  const refs = refsFor(number);
+  const refs = refsFor(number, input.as);
   if (refs.length === 0) {
     return err({
       code: "QUERY_INVALID",
@@ -89,7 +104,10 @@ export async function lookUpPayment(
       },
     });
   }
-  const known = await findOrderByNumber(db, input.merchantId, number);
+  const known =
+    input.as === "outTradeNo"
+      ? await findOrderByOutTradeNo(db, input.merchantId, number)
+      : await findOrderByNumber(db, input.merchantId, number);
   if (known) return ok({ kind: "known", order: known });
 
   const answer = await queryFirstFound(gateway, refs);

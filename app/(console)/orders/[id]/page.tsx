@@ -8,6 +8,7 @@ import { OrderTotals } from "@/components/order-totals";
 import { PageHeader } from "@/components/page-header";
 import { OrderStateBadge } from "@/components/status-badge";
 import { LiveRefresh } from "@/components/live-refresh";
+import { Money } from "@/components/money";
 import { requirePageUser } from "@/app/_server/session";
 import { can } from "@/lib/auth/roles";
 import { orderRefundsVersion } from "@/lib/db/queries/live";
@@ -94,6 +95,26 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           <Detail label={t("description")} wide>
             {order.description}
           </Detail>
+          {order.source === "wechat_query" && (
+            <Detail label={t("source")} wide>
+              <span data-testid="order-source">{t("importedFromWechat")}</span>
+              {order.checkedAt && (
+                <span className="ml-2 text-xs text-slate-500">
+                  {t("checkedAt")} <DateTime value={order.checkedAt} />
+                </span>
+              )}
+            </Detail>
+          )}
+          {order.payerTotalFen !== null && (
+            <Detail label={t("payerTotal")}>
+              <Money fen={order.payerTotalFen} />
+            </Detail>
+          )}
+          {order.attach && (
+            <Detail label={t("attach")} mono>
+              {order.attach}
+            </Detail>
+          )}
           <Detail label={t("payerOpenid")} mono>
             {order.payerOpenid && !can(user.role, "seePersonalData")
               ? maskOpenid(order.payerOpenid)
