@@ -83,6 +83,18 @@ export interface StubRefund {
   reason?: string;
 }
 
+/** A payment as 查询订单 answers it (直连商户 fields); the test registers the ones WeChat holds. */
+export interface StubPayment {
+  out_trade_no: string;
+  transaction_id: string;
+  trade_state: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR";
+  total: number;
+  payer_total: number;
+  openid: string;
+  success_time: string;
+  attach?: string;
+}
+
 export interface Fault {
   status: number;
   code: string;
@@ -100,6 +112,8 @@ export interface WechatPayStub {
   baseUrl: string;
   received: ReceivedRequest[];
   refunds: Map<string, StubRefund>;
+  /** Payments for 查询订单, by out_trade_no. */
+  payments: Map<string, StubPayment>;
   /** The next `count` requests (any path) fail with this answer, unsigned as WeChat's errors are. */
   failNext(fault: Fault, count?: number): void;
   /** A refund-result callback as WeChat POSTs it to notify_url, signed with `signer` (default: as answers are signed). */
@@ -117,6 +131,7 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
   const { merchant } = options;
   const received: ReceivedRequest[] = [];
   const refunds = new Map<string, StubRefund>();
+  const payments = new Map<string, StubPayment>();
   const faults: Fault[] = [];
   let sequence = 0;
 
@@ -241,6 +256,20 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
       // Signed like any answer: with the public key when the request names it (the switch's rule), else the certificate.
       return (done(200), answer(res, 200, certificateList(options.platform), signer));
     }
+    // 查询订单: GET /v3/pay/transactions/id/{transaction_id}?mchid= and …/out-trade-no/{out_trade_no}?mchid=.
+    const order = /^\/v3\/pay\/transactions\/(id|out-trade-no)\/([^/]+)$/.exec(url.pathname);
+    if (req.method === "GET" && order) {
+      if (url.searchParams.get("mchid") !== merchant.mchid) {
+        return (done(400), error(res, 400, "PARAM_ERROR", "mchid 与请求签名的商户号不一致"));
+      }
+      const key = decodeURIComponent(order[2]!);
+      const payment =
+        order[1] === "id" ? [...payments.values()].find((p) => p.transaction_id === key) : payments.get(key);
+      // 订单未支付时只能用商户订单号查询.
+      const found = payment && (order[1] === "out-trade-no" || payment.trade_state !== "NOTPAY") ? payment : undefined;
+      if (!found) return (done(404), error(res, 404, "ORDER_NOT_EXIST", "订单不存在"));
+      return (done(200), answer(res, 200, paymentView(found), signer));
+    }
     const query = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && query) {
       const refund = refunds.get(decodeURIComponent(query[1]!));
@@ -256,6 +285,32 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+
+  /** 查询订单's answer: an unpaid order has no transaction_id, payer, success_time or payer_total. */
+  function paymentView(p: StubPayment): Json {
+    const paid = p.trade_state === "SUCCESS" || p.trade_state === "REFUND";
+    const base = {
+      appid: "wxd678efh567hg6787",
+      mchid: merchant.mchid,
+      out_trade_no: p.out_trade_no,
+      trade_state: p.trade_state,
+      trade_state_desc: { SUCCESS: "支付成功", REFUND: "转入退款", NOTPAY: "未支付", CLOSED: "已关闭" }[
+        p.trade_state as "SUCCESS"
+      ],
+      attach: p.attach ?? "",
+    };
+    if (!paid) return { ...base, amount: { currency: "CNY", payer_currency: "CNY" }, payer: {} };
+    return {
+      ...base,
+      transaction_id: p.transaction_id,
+      trade_type: "JSAPI",
+      bank_type: "OTHERS",
+      success_time: p.success_time,
+      payer: { openid: p.openid },
+      amount: { total: p.total, payer_total: p.payer_total, currency: "CNY", payer_currency: "CNY" },
+      promotion_detail: [],
+    };
+  }
 
   /** 下载平台证书: each certificate AEAD_AES_256_GCM-encrypted under the APIv3 key, associated data "certificate". */
   function certificateList(platform: WechatSigner & { certificatePem: string }): Json {
@@ -320,6 +375,7 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
     baseUrl: `http://127.0.0.1:${port}`,
     received,
     refunds,
+    payments,
     failNext: (fault, count = 1) => faults.push(...Array.from({ length: count }, () => fault)),
     refundCallback: (outRefundNo, status, which) => {
       const signer = which ? options[which] : signerFor(undefined);

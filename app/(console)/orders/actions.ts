@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/app/_server/action";
 import { failure, type ActionResult } from "@/lib/action-result";
@@ -42,7 +41,8 @@ export const lookUpPaymentAction = defineAction(
       };
     }
     if (outcome.kind === "imported") {
-      revalidatePath("/orders");
+      // No revalidation of /orders: the panel that asked must stay on screen to open the order (a dynamic page,
+      // the list shows the order on the next visit anyway).
       const { order, created, externalRefunds, refundsUnlisted } = outcome;
       return { ok: true, data: { kind: "order", orderId: order.id, created, externalRefunds, refundsUnlisted } };
     }
