@@ -70,6 +70,24 @@ test("English: an operator pastes a transaction id, imports the payment from WeC
   await expect(page.getByTestId("lookup-panel")).toHaveCount(0);
 });
 
+test("English: a payment already refunded in the merchant platform (APIv3) opens with a warning, its refunds unlisted", async ({
+  page,
+}) => {
+  const control = simulatorControl();
+  const id = transactionId("03");
+  const outTradeNo = `WXREFUNDED${Date.now()}`;
+  await control.addTransactions(DEMO_MERCHANT.mchid, [{ outTradeNo, transactionId: id, totalFen: 3_000 }]);
+  await control.importRefunds(DEMO_MERCHANT.mchid, [{ outTradeNo, refundFen: 1_000 }], "merchant_platform");
+
+  await page.goto(`/orders?q=${outTradeNo}`);
+  await page.getByRole("button", { name: "Look up at WeChat Pay" }).click();
+  await expect(page.getByTestId("refunds-unlisted")).toContainText("WeChat Pay's APIv3 cannot list", {
+    timeout: 20_000,
+  });
+  await expect(page.getByRole("heading", { name: `Order ${outTradeNo}` })).toBeVisible();
+  await page.screenshot({ path: "test-results/wechat-lookup-unlisted-en.png", fullPage: true });
+});
+
 test.describe("中文", () => {
   test.afterEach(async ({ page }) => {
     // The language is saved on the operator's account in the shared e2e database: put English back.

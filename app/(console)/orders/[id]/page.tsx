@@ -34,7 +34,13 @@ function parseOrderId(raw: string): number | null {
   return Number.isSafeInteger(id) ? id : null;
 }
 
-export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function OrderPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ refunds?: string }>;
+}) {
   const user = await requirePageUser();
   const id = parseOrderId((await params).id);
   if (id === null) notFound();
@@ -71,6 +77,15 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           </Link>
         }
       />
+      {(await searchParams).refunds === "unlisted" && (
+        <p
+          role="status"
+          className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950"
+          data-testid="refunds-unlisted"
+        >
+          {t("refundsUnlisted")}
+        </p>
+      )}
       <section aria-labelledby="order-facts" className="mb-6 space-y-4 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="order-facts" className="sr-only">
           {t("facts")}
