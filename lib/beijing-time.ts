@@ -64,8 +64,14 @@ export function beijingPlain(date: Date | number): string {
     .replace("T", " ");
 }
 
-/** An APIv2 or bill time (`2021-10-24 18:30:07`, Beijing, no zone) as an RFC 3339 instant; undefined if not one. */
+/**
+ * An APIv2 or bill time in Beijing without a zone — `2021-10-24 18:30:07` (refunds, bills) or `20141111170043`
+ * (orderquery's time_end) — as an RFC 3339 instant; undefined if it is neither.
+ */
 export function fromBeijingPlain(time: unknown): string | undefined {
-  const match = typeof time === "string" ? /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(time) : null;
-  return match ? `${match[1]}T${match[2]}+08:00` : undefined;
+  if (typeof time !== "string") return undefined;
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(time) ??
+    /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(time);
+  return match ? `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}+08:00` : undefined;
 }

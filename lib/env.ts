@@ -39,6 +39,11 @@ const serverEnvSchema = z.object({
   TRUSTED_PROXIES: z.coerce.number().int().min(1).max(10).default(DEFAULT_TRUSTED_PROXIES),
   /** How long refused (unverified) callbacks are kept, in days; verified ones are kept for good. */
   REFUSED_CALLBACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /**
+   * Before a refund of an order imported from WeChat Pay, the console asks WeChat again about the order and its
+   * refunds when it last did longer ago than this (refunds made in the merchant platform meanwhile).
+   */
+  ORDER_RECHECK_AFTER_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Bearer token for /api/metrics; unset, the endpoint does not exist. */
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
   /** Optional here: only merchants whose credentials are uploaded in the browser need it. */
@@ -103,3 +108,7 @@ export function envSetting<K extends Setting>(
 /** TRUSTED_PROXIES, read where a request's address is needed (route handlers, actions, callbacks). */
 export const trustedProxies = (source?: Readonly<Record<string, string | undefined>>) =>
   envSetting("TRUSTED_PROXIES", source);
+
+/** ORDER_RECHECK_AFTER_SECONDS in milliseconds, read where a refund is requested (the action, the merchant API). */
+export const orderRecheckAfterMs = (source?: Readonly<Record<string, string | undefined>>) =>
+  envSetting("ORDER_RECHECK_AFTER_SECONDS", source) * 1000;

@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   /** Payers' openids and the accounts refunds went to, unmasked (viewers see them masked). */
   seePersonalData: "operator",
   requestRefund: "operator",
+  /** Look a payment up at WeChat Pay and import it as an order. */
+  importOrder: "operator",
   bulkRefund: "operator",
   approveRefund: "approver",
   applyAbnormalRefund: "approver",

@@ -1,5 +1,5 @@
 import type { RefundEventRow } from "../db/queries/refunds";
-import type { Order, Refund, RefundStatus } from "../db/schema";
+import type { Order, Refund, RefundOrigin, RefundStatus } from "../db/schema";
 import { remainingFen } from "../refunds/status";
 import { beijingIso } from "../beijing-time";
 
@@ -17,6 +17,8 @@ export interface RefundJson {
   out_trade_no: string;
   amount: number;
   status: RefundStatus;
+  /** `external`: made outside the console (WeChat Pay's merchant platform) and found at WeChat. */
+  origin: RefundOrigin;
   reason: string;
   funds_account: string | null;
   created_at: string;
@@ -66,6 +68,7 @@ export function refundJson(refund: Refund, outTradeNo: string): RefundJson {
     out_trade_no: outTradeNo,
     amount: refund.amountFen,
     status: refund.status,
+    origin: refund.origin,
     reason: refund.reason,
     funds_account: refund.fundsAccount,
     created_at: isoBeijing(refund.createdAt),

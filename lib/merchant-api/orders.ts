@@ -8,6 +8,8 @@ import { apiActor, type ApiContext } from "./context";
 import { apiError, MERCHANT_REQUIRED, ORDER_NOT_FOUND, type ApiReply } from "./errors";
 import { orderJson, refundJson, type OrderJson, type RefundJson } from "./format";
 import type { RecordOrderInput } from "./schemas";
+import { lookUpPayment } from "../orders/lookup";
+import type { GatewayResolver } from "../refunds/submit";
 
 export type OrderWithRefundsJson = OrderJson & { refunds: Omit<RefundJson, "out_trade_no">[] };
 
@@ -120,7 +122,58 @@ export async function getOrder(
 ): Promise<ApiReply<OrderWithRefundsJson>> {
   const found = await findOrderForKey(db, context, outTradeNo);
   if (!found.ok) return found.error;
-  const order = found.value;
+  return withRefunds(db, found.value);
+}
+
+/**
+ * `?lookup=wechat`: the order, and when the console does not have it, WeChat Pay's order query by out_trade_no — a
+ * paid payment is imported (201) and answered like any order; an unpaid one is ORDER_NOT_PAID with WeChat's
+ * trade_state; one WeChat does not know is ORDER_NOT_FOUND.
+ */
+export async function getOrLookUpOrder(
+  db: Database,
+  context: ApiContext,
+  outTradeNo: string,
+  resolveGateway: GatewayResolver,
+): Promise<ApiReply<OrderWithRefundsJson>> {
+  const found = await findOrderForKey(db, context, outTradeNo);
+  if (found.ok || found.error.status !== 404) return found.ok ? withRefunds(db, found.value) : found.error;
+  const merchantId = await merchantForNewOrder(db, context);
+  if (!merchantId) return MERCHANT_REQUIRED();
+  const gateway = await resolveGateway(merchantId);
+  if (!gateway.ok) return apiError("WECHATPAY_ERROR", gateway.error.message, { wechatpay_code: gateway.error.code });
+  const result = await lookUpPayment(
+    db,
+    gateway.value,
+    { merchantId, number: outTradeNo, as: "outTradeNo" },
+    { actor: apiActor(context) },
+  );
+  if (!result.ok) {
+    const { code, message } = result.error;
+    if (code === "QUERY_INVALID") return ORDER_NOT_FOUND();
+    return apiError(
+      "WECHATPAY_ERROR",
+      message,
+      "wechatCode" in result.error ? { wechatpay_code: result.error.wechatCode } : {},
+    );
+  }
+  const outcome = result.value;
+  if (outcome.kind === "not_found") return ORDER_NOT_FOUND();
+  if (outcome.kind === "unpaid") {
+    return apiError(
+      "ORDER_NOT_PAID",
+      {
+        en: `WeChat Pay says order ${outTradeNo} is ${outcome.tradeState}: not paid, not imported.`,
+        zh: `微信支付显示订单 ${outTradeNo} 状态为 ${outcome.tradeState}：未支付，未导入。`,
+      },
+      { trade_state: outcome.tradeState, trade_state_desc: outcome.tradeStateDesc ?? null },
+    );
+  }
+  const reply = await withRefunds(db, outcome.order);
+  return outcome.kind === "imported" && outcome.created ? { ...reply, status: 201 } : reply;
+}
+
+async function withRefunds(db: Database, order: Order): Promise<ApiReply<OrderWithRefundsJson>> {
   const refunds = await listOrderRefunds(db, order.merchantId, order.id);
   return {
     status: 200,

@@ -25,6 +25,11 @@ export interface CreateRefundDependencies {
   enqueue: (refund: Refund) => Promise<void>;
   orderIntervalMs?: number;
   idempotency?: ClaimOptions;
+  /**
+   * Ask WeChat again about an imported order whose data is old, before the refund's checks (lib/orders/recheck):
+   * refunds made meanwhile in the merchant platform then count.
+   */
+  recheck?: (order: Order) => Promise<unknown>;
 }
 
 const IDEMPOTENCY_KEY_REUSED = () =>
@@ -64,11 +69,12 @@ async function requestOnce(
   input: CreateRefundInput,
   outRefundNo: string | undefined,
   numberFromKey: boolean,
-  intervalMs: number,
+  deps: CreateRefundDependencies & { orderIntervalMs: number },
 ): Promise<{ reply: ApiReply<RefundJson>; created?: Refund }> {
   const found = await findOrderForKey(db, context, input.out_trade_no);
   if (!found.ok) return { reply: found.error };
   const order = found.value;
+  await deps.recheck?.(order);
   if (outRefundNo) {
     const repeat = await repeatOf(db, order, input.amount, outRefundNo, numberFromKey);
     if (repeat) return { reply: repeat };
@@ -83,7 +89,7 @@ async function requestOnce(
       fundsAccount: input.funds_account,
       outRefundNo,
     },
-    { actor: apiActor(context), userId: null, orderIntervalMs: intervalMs },
+    { actor: apiActor(context), userId: null, orderIntervalMs: deps.orderIntervalMs },
   );
   if (result.ok)
     return { reply: { status: 202, body: refundJson(result.value, order.outTradeNo) }, created: result.value };
@@ -114,11 +120,11 @@ export async function createRefund(
   idempotencyKey: string | null,
   deps: CreateRefundDependencies,
 ): Promise<ApiReply<RefundJson>> {
-  const intervalMs = deps.orderIntervalMs ?? orderIntervalMs();
+  const withInterval = { ...deps, orderIntervalMs: deps.orderIntervalMs ?? orderIntervalMs() };
   const keyId = context.principal.keyId;
   let outcome: { reply: ApiReply<RefundJson>; created?: Refund };
   if (!idempotencyKey) {
-    outcome = await requestOnce(db, context, input, input.out_refund_no, false, intervalMs);
+    outcome = await requestOnce(db, context, input, input.out_refund_no, false, withInterval);
   } else {
     const hash = requestHash([
       "POST /api/v1/refunds",
@@ -139,7 +145,7 @@ export async function createRefund(
     }
     const outRefundNo = input.out_refund_no ?? outRefundNoForIdempotencyKey(keyId, idempotencyKey);
     try {
-      outcome = await requestOnce(db, context, input, outRefundNo, !input.out_refund_no, intervalMs);
+      outcome = await requestOnce(db, context, input, outRefundNo, !input.out_refund_no, withInterval);
     } catch (error) {
       await releaseIdempotencyKey(db, keyId, idempotencyKey).catch(() => {});
       throw error;

@@ -15,5 +15,7 @@ export function metered(gateway: RefundGateway): RefundGateway {
     apply: (submission) => call("refund_apply", () => gateway.apply(submission)),
     query: (outRefundNo) => call("refund_query", () => gateway.query(outRefundNo)),
     applyAbnormal: (request) => call("abnormal_refund_apply", () => gateway.applyAbnormal(request)),
+    queryTransaction: (ref) => call("transaction_query", () => gateway.queryTransaction(ref)),
+    listRefunds: (transactionId) => call("refund_list", () => gateway.listRefunds(transactionId)),
   };
 }

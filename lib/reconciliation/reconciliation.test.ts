@@ -73,6 +73,16 @@ async function order(totalFen = 10_000) {
   return row;
 }
 
+/** A paid order WeChat has and the console does not (the shop never reported it). */
+async function simulatorOnlyOrder(totalFen = 10_000) {
+  sequence += 1;
+  const outTradeNo = `TS${Date.now()}${sequence}`;
+  const transactionId = `42001${Date.now()}${String(sequence).padStart(5, "0")}`;
+  const paidAt = h.clock.now() - 30 * DAY;
+  await h.control.addTransactions(sim.mchid, [{ outTradeNo, transactionId, totalFen, paidAt }]);
+  return { outTradeNo, transactionId };
+}
+
 /** A refund as the console records it (order sums kept right), and optionally as WeChat holds it. */
 async function refund(
   billDate: string,
@@ -151,7 +161,8 @@ describe("daily reconciliation against the simulator's refund bill", () => {
     const toAccept = await refund(billDate, "PROCESSING", { status: "SUCCESS" });
     const closedHere = await refund(billDate, "CLOSED", { status: "SUCCESS" });
     const otherAmounts = await refund(billDate, "SUCCESS", { status: "SUCCESS" });
-    const byHand = await order();
+    // Of an order the console does not have: its refund made in the merchant platform cannot be recorded anywhere.
+    const byHand = await simulatorOnlyOrder();
     const [manual] = (
       await h.control.importRefunds(
         sim.mchid,
@@ -257,6 +268,35 @@ describe("daily reconciliation against the simulator's refund bill", () => {
       ok: false,
       error: { code: "MISMATCH_NOT_OPEN" },
     });
+  });
+
+  it("a refund made in the merchant platform of an order the console has becomes its external refund, once", async () => {
+    const billDate = day(7);
+    const o = await order(5_000);
+    const [made] = (
+      await h.control.importRefunds(
+        sim.mchid,
+        [{ outTradeNo: o.outTradeNo, refundFen: 1_200, createTime: noonOf(billDate).getTime() }],
+        "merchant_platform",
+      )
+    ).refunds;
+    for (const _rerun of [1, 2]) {
+      const outcome = await run(billDate);
+      expect(outcome.day.status).toBe("MATCHED");
+      expect(await mismatchesOf(outcome.day.id)).toEqual([]);
+    }
+    const recorded = await t.db.select().from(refunds).where(eq(refunds.orderId, o.id));
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({
+      outRefundNo: made!.outRefundNo,
+      refundId: made!.refundId,
+      origin: "external",
+      status: "SUCCESS",
+      amountFen: 1_200,
+      requestedBy: null,
+    });
+    const [sums] = await t.db.select().from(orders).where(eq(orders.id, o.id));
+    expect(sums).toMatchObject({ refundedFen: 1_200, inFlightFen: 0, refundCount: 1 });
   });
 
   it("a re-run closes a mismatch the console has caught up with", async () => {

@@ -6,6 +6,7 @@ import type { WechatPayError } from "../wechatpay/errors";
 import { billDayBounds } from "./bill-date";
 import { MISSING_BILL_CODES, type BillSourceResolver, type FetchedBill } from "./bill-source";
 import { compareBill, consoleTotals, type ConsoleRefund } from "./compare";
+import { recordExternalRefundsFromBill } from "./external-refunds";
 
 /** A missing or unusable bill is fetched again after 1, 2, 4, then every 6 hours; after this many tries, by hand only. */
 const RETRY_HOURS = [1, 2, 4, 6];
@@ -168,6 +169,7 @@ async function recordBill(
       })),
     );
   }
+  await recordExternalRefundsFromBill(tx, day.merchantId, lines, now);
   const numbers = lines.map((l) => l.outRefundNo);
   const known = numbers.length
     ? await tx

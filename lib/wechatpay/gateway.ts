@@ -1,11 +1,18 @@
-import type { AbnormalRefundRequest, GatewayRefund, RefundGateway, RefundSubmission } from "../refunds/gateway";
+import type {
+  AbnormalRefundRequest,
+  GatewayRefund,
+  GatewayTransaction,
+  RefundGateway,
+  RefundSubmission,
+} from "../refunds/gateway";
 import { err, ok, type Result } from "../result";
 import { requireV3Credentials, type MerchantCredentials } from "./config";
 import { wechatPayError, type WechatPayError } from "./errors";
 import { applyRefundV2, queryRefundV2, type V2Credentials } from "./v2/client";
+import { listRefundsV2, queryOrderV2, type V2OrderQuery } from "./v2/queries";
 import { createV3Client } from "./v3/client";
 import type { PlatformKeyStore } from "./v3/key-store";
-import type { Refund } from "./v3/schemas";
+import type { Refund, TransactionQuery } from "./v3/schemas";
 import { fromBeijingPlain } from "../beijing-time";
 
 /**
@@ -26,6 +33,37 @@ function fromV3(refund: Refund): GatewayRefund {
     userReceivedAccount: refund.user_received_account,
     fundsAccount: refund.funds_account,
     successTime: refund.success_time,
+  };
+}
+
+function transactionFromV3(t: TransactionQuery): GatewayTransaction {
+  return {
+    outTradeNo: t.out_trade_no,
+    transactionId: t.transaction_id,
+    tradeState: t.trade_state,
+    tradeStateDesc: t.trade_state_desc,
+    totalFen: t.amount?.total,
+    payerTotalFen: t.amount?.payer_total,
+    currency: t.amount?.currency,
+    // Partner mode: the payer as the sub-merchant's app knows them, else as the service provider's.
+    payerOpenid: t.payer?.openid ?? t.payer?.sub_openid ?? t.payer?.sp_openid,
+    successTime: t.success_time,
+    attach: t.attach,
+  };
+}
+
+function transactionFromV2(t: V2OrderQuery): GatewayTransaction {
+  return {
+    outTradeNo: t.out_trade_no,
+    transactionId: t.transaction_id,
+    tradeState: t.trade_state,
+    tradeStateDesc: t.trade_state_desc,
+    totalFen: t.total_fee,
+    payerTotalFen: t.cash_fee,
+    currency: t.fee_type ?? (t.total_fee === undefined ? undefined : "CNY"),
+    payerOpenid: t.sub_openid ?? t.openid,
+    successTime: fromBeijingPlain(t.time_end),
+    attach: t.attach,
   };
 }
 
@@ -60,6 +98,11 @@ function v3Gateway(credentials: MerchantCredentials): Result<WiredGateway, Wecha
           real_name: r.realName,
         }),
       ),
+    queryTransaction: async (ref) => {
+      const result = await client.queryTransaction(ref);
+      return result.ok ? ok(transactionFromV3(result.value)) : result;
+    },
+    listRefunds: async () => ok(null),
   };
   return ok({ gateway, keys });
 }
@@ -115,6 +158,25 @@ function v2Gateway(credentials: MerchantCredentials): Result<WiredGateway, Wecha
     },
     applyAbnormal: async () =>
       err(wechatPayError("config", "NOT_SUPPORTED", "abnormal-refund applications exist only in APIv3")),
+    queryTransaction: async (ref) => {
+      const result = await queryOrderV2(v2, ref);
+      return result.ok ? ok(transactionFromV2(result.value)) : result;
+    },
+    listRefunds: async (transactionId) => {
+      const result = await listRefundsV2(v2, { transactionId });
+      if (!result.ok) return result;
+      return ok(
+        result.value.map((r) => ({
+          outRefundNo: r.out_refund_no,
+          refundId: r.refund_id,
+          amountFen: r.refund_fee,
+          status: r.status,
+          channel: r.refund_channel,
+          userReceivedAccount: r.refund_recv_accout,
+          successTime: fromBeijingPlain(r.refund_success_time),
+        })),
+      );
+    },
   };
   return ok({ gateway });
 }

@@ -21,5 +21,7 @@ export function rateLimited(db: Db, merchantId: string, gateway: RefundGateway):
     apply: (submission) => call(() => gateway.apply(submission)),
     query: (outRefundNo) => call(() => gateway.query(outRefundNo)),
     applyAbnormal: (request) => call(() => gateway.applyAbnormal(request)),
+    queryTransaction: (ref) => call(() => gateway.queryTransaction(ref)),
+    listRefunds: (transactionId) => call(() => gateway.listRefunds(transactionId)),
   };
 }

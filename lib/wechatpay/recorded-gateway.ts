@@ -17,7 +17,8 @@ import type { WechatPayError } from "./errors";
 import { observeHttp, type ObservedExchange } from "./http";
 
 /** What a recorded call was for; `certificates` is the platform-certificate download a call may trigger on the way. */
-export type ExchangeOperation = "apply" | "query" | "abnormal" | "bill" | "certificates";
+export type ExchangeOperation =
+  "apply" | "query" | "abnormal" | "bill" | "certificates" | "transaction_query" | "refund_list";
 
 export interface RecordingContext extends RedactOptions {
   merchantId: string;
@@ -118,6 +119,31 @@ export function recorded(
           path: v3 ? `/v3/refund/domestic/refunds/${request.refundId}/apply-abnormal-refund` : "-",
         },
         () => gateway.applyAbnormal(request),
+      ),
+    queryTransaction: (ref) =>
+      recordGatewayCall(
+        db,
+        {
+          ...context,
+          operation: "transaction_query",
+          input: ref,
+          method: v3 ? "GET" : "POST",
+          path: v3 ? "/v3/pay/transactions" : "/pay/orderquery",
+        },
+        () => gateway.queryTransaction(ref),
+      ),
+    listRefunds: (transactionId) =>
+      recordGatewayCall(
+        db,
+        {
+          ...context,
+          operation: "refund_list",
+          input: { transactionId },
+          method: "POST",
+          // APIv3 has no such query: the gateway answers without sending anything.
+          path: v3 ? "-" : "/pay/refundquery",
+        },
+        () => gateway.listRefunds(transactionId),
       ),
   };
 }

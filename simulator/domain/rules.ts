@@ -35,10 +35,14 @@ function findTransaction(
   ids: { transactionId?: string; outTradeNo?: string },
 ): Transaction | undefined {
   // transaction_id wins when both are given, as WeChat documents.
-  if (ids.transactionId !== undefined) {
-    return transactionById(state, mchid, ids.transactionId);
-  }
-  return ids.outTradeNo === undefined ? undefined : state.transactions[entityKey(mchid, ids.outTradeNo)];
+  const found =
+    ids.transactionId !== undefined
+      ? transactionById(state, mchid, ids.transactionId)
+      : ids.outTradeNo === undefined
+        ? undefined
+        : state.transactions[entityKey(mchid, ids.outTradeNo)];
+  // An order that was never paid has nothing to refund: WeChat knows no such paid order.
+  return found?.tradeState === undefined ? found : undefined;
 }
 
 /** Same out_refund_no, same order and amounts: WeChat answers with the refund it already has. */

@@ -19,6 +19,14 @@ const transactionInputSchema = z.object({
   /** ISO date-time or milliseconds since the epoch; defaults to now. */
   paidAt: z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]).optional(),
   payerOpenid: z.string().min(1).max(128).optional(),
+  description: z.string().max(127).optional(),
+  attach: z.string().max(128).optional(),
+  subMchid: z
+    .string()
+    .regex(/^\d{1,32}$/)
+    .optional(),
+  /** Registers an order that was not paid, for order queries; refunds of it are refused as of an unknown order. */
+  tradeState: z.enum(["NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR"]).optional(),
 });
 export type TransactionInput = z.infer<typeof transactionInputSchema>;
 
@@ -82,6 +90,10 @@ export function registerTransactions(
       totalFen: input.totalFen,
       paidAt,
       payerOpenid: input.payerOpenid ?? `oSim${String(randomInt(1e9)).padStart(9, "0")}`,
+      ...(input.description === undefined ? {} : { description: input.description }),
+      ...(input.attach === undefined ? {} : { attach: input.attach }),
+      ...(input.subMchid === undefined ? {} : { subMchid: input.subMchid }),
+      ...(input.tradeState === undefined ? {} : { tradeState: input.tradeState }),
     };
     byTransactionId.set(transactionId, transaction);
     fresh.push(transaction);

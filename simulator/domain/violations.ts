@@ -15,6 +15,8 @@ interface Wording {
 const WORDING = {
   PARAM: { status: 400, v3: "PARAM_ERROR", v2: "PARAM_ERROR", message: "参数错误" },
   TRANSACTION_NOT_FOUND: { status: 404, v3: "RESOURCE_NOT_EXISTS", v2: "ORDERNOTEXIST", message: "订单不存在" },
+  /** 查询订单 of an order WeChat does not know: APIv3 404 ORDER_NOT_EXIST, APIv2 ORDERNOTEXIST. */
+  ORDER_NOT_EXIST: { status: 404, v3: "ORDER_NOT_EXIST", v2: "ORDERNOTEXIST", message: "订单不存在" },
   REFUND_NOT_FOUND: { status: 404, v3: "RESOURCE_NOT_EXISTS", v2: "REFUNDNOTEXIST", message: "退款单不存在" },
   TRADE_OVERDUE: { status: 400, v3: "INVALID_REQUEST", v2: "TRADE_OVERDUE", message: "订单已经超过退款期限" },
   TOO_MANY_REFUNDS: { status: 400, v3: "INVALID_REQUEST", v2: "ERROR", message: "订单退款次数已达上限（50次）" },

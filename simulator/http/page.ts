@@ -5,6 +5,7 @@
  */
 import { formatFen } from "../../lib/money";
 import { beijingPlain } from "../../lib/beijing-time";
+import { tradeStateOf } from "../domain/trade-query";
 import type { SimState } from "../state/schema";
 
 /** Rows shown per table; the JSON endpoints list everything. */
@@ -63,7 +64,16 @@ export function renderPage(state: SimState): string {
     ),
     table(
       "Transactions",
-      ["mchid", "out_trade_no", "transaction_id", "total", "paid at (Beijing)", "payer openid"],
+      [
+        "mchid",
+        "out_trade_no",
+        "transaction_id",
+        "total",
+        "paid at (Beijing)",
+        "payer openid",
+        "trade_state",
+        "attach",
+      ],
       latest(transactions, (t) => t.paidAt).map((t) => [
         t.mchid,
         t.outTradeNo,
@@ -71,6 +81,8 @@ export function renderPage(state: SimState): string {
         formatFen(t.totalFen),
         time(t.paidAt),
         t.payerOpenid,
+        tradeStateOf(state, t),
+        t.attach ?? "",
       ]),
       transactions.length,
     ),

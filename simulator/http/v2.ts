@@ -8,6 +8,7 @@ import { z } from "zod";
 import { nonceStr, signV2, verifySign, type V2SignType } from "../../lib/wechatpay/v2/sign";
 import { buildXml, parseXml, type V2Params } from "../../lib/wechatpay/v2/xml";
 import { v2Error, violation, type Violation } from "../domain/violations";
+import { findPayment, v2OrderFields } from "../domain/trade-query";
 import { fundsAccountFromV2, v2QueryEntry } from "../domain/wire";
 import type { Merchant, Refund } from "../state/schema";
 import { downloadBillV2, V2_BILL_PATH } from "./bills";
@@ -18,9 +19,11 @@ import { wechatReasonSchema } from "../../lib/wechatpay/reason-limit";
 
 const REFUND_PATH = "/secapi/pay/refund";
 const QUERY_PATH = "/pay/refundquery";
+const ORDER_QUERY_PATH = "/pay/orderquery";
+const REFUNDS_PER_ANSWER = 10;
 
 export function isV2(path: string): boolean {
-  return path === REFUND_PATH || path === QUERY_PATH || path === V2_BILL_PATH;
+  return path === REFUND_PATH || path === QUERY_PATH || path === ORDER_QUERY_PATH || path === V2_BILL_PATH;
 }
 
 function xmlAnswer(fields: Record<string, string>): Answer {
@@ -142,7 +145,11 @@ function query(ctx: ApiContext, caller: Caller, params: V2Params): Handled {
   }
   const [first] = refunds;
   if (!first) return signedAnswer(caller, { violation: violation("REFUND_NOT_FOUND", "退款订单查询失败") });
-  const entries = refunds.reduce<Record<string, string>>((all, r, n) => ({ ...all, ...v2QueryEntry(r, n) }), {});
+  // Ten refunds per answer; `offset` asks for the next ones, and total_refund_count says how many there are.
+  const offset = /^\d{1,2}$/.test(params.offset ?? "") ? Number(params.offset) : 0;
+  const page = refunds.slice(offset, offset + REFUNDS_PER_ANSWER);
+  const entries = page.reduce<Record<string, string>>((all, r, n) => ({ ...all, ...v2QueryEntry(r, n) }), {});
+  const paged = offset > 0 || refunds.length > REFUNDS_PER_ANSWER;
   return signedAnswer(caller, {
     fields: {
       transaction_id: first.transactionId,
@@ -150,10 +157,24 @@ function query(ctx: ApiContext, caller: Caller, params: V2Params): Handled {
       total_fee: String(first.totalFen),
       cash_fee: String(first.totalFen),
       fee_type: "CNY",
-      refund_count: String(refunds.length),
+      ...(paged ? { total_refund_count: String(refunds.length) } : {}),
+      refund_count: String(page.length),
       ...entries,
     },
   });
+}
+
+/** 查询订单: transaction_id wins over out_trade_no, as WeChat documents. */
+function orderQuery(ctx: ApiContext, caller: Caller, params: V2Params): Handled {
+  const ref = params.transaction_id
+    ? { transactionId: params.transaction_id }
+    : params.out_trade_no
+      ? { outTradeNo: params.out_trade_no }
+      : undefined;
+  if (!ref) return signedAnswer(caller, { violation: violation("PARAM", "transaction_id 和 out_trade_no 必须二选一") });
+  const transaction = findPayment(ctx.store.state, caller.merchant.mchid, ref, params.sub_mch_id || undefined);
+  if (!transaction) return signedAnswer(caller, { violation: violation("ORDER_NOT_EXIST", "此交易订单号不存在") });
+  return signedAnswer(caller, { fields: v2OrderFields(ctx.store.state, transaction) });
 }
 
 export function handleV2(ctx: ApiContext, req: ApiRequest): Handled | "reset" {
@@ -189,6 +210,11 @@ export function handleV2(ctx: ApiContext, req: ApiRequest): Handled | "reset" {
       fault,
     };
   }
-  const handled = req.path === REFUND_PATH ? refund(ctx, caller, params) : query(ctx, caller, params);
+  const handled =
+    req.path === REFUND_PATH
+      ? refund(ctx, caller, params)
+      : req.path === ORDER_QUERY_PATH
+        ? orderQuery(ctx, caller, params)
+        : query(ctx, caller, params);
   return { ...handled, fault };
 }

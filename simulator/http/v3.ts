@@ -7,6 +7,7 @@ import { z } from "zod";
 import { buildCertificatesResponse, normalizeSerial } from "../../lib/wechatpay/v3/certificates";
 import { decryptSensitive } from "../../lib/wechatpay/v3/oaep";
 import { violation } from "../domain/violations";
+import { findPayment, v3TransactionObject } from "../domain/trade-query";
 import { v3RefundObject } from "../domain/wire";
 import { privateKeyOf } from "../keys";
 import type { Merchant } from "../state/schema";
@@ -20,6 +21,7 @@ import { beijingIso } from "../../lib/beijing-time";
 
 const REFUNDS = "/v3/refund/domestic/refunds";
 const QUERY = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/;
+const TRANSACTION_QUERY = /^\/v3\/pay(\/partner)?\/transactions\/(id|out-trade-no)\/([^/]+)$/;
 const ABNORMAL = /^\/v3\/refund\/domestic\/refunds\/([^/]+)\/apply-abnormal-refund$/;
 
 const applySchema = z.object({
@@ -156,6 +158,32 @@ function applyAbnormal(ctx: ApiContext, merchant: Merchant, req: ApiRequest, mat
 }
 
 /**
+ * 查询订单: `/v3/pay/transactions/{id|out-trade-no}/{…}?mchid=`, and for a service provider
+ * `/v3/pay/partner/transactions/…?sp_mchid=&sub_mchid=`. The merchant named in the query must be the caller.
+ */
+function queryTransaction(ctx: ApiContext, merchant: Merchant, req: ApiRequest, match: RegExpExecArray): Handled {
+  const now = ctx.scheduler.now();
+  const partner = match[1] === "/partner";
+  let key: string;
+  try {
+    key = decodeURIComponent(match[3] ?? "");
+  } catch {
+    return errorAnswer(merchant, violation("PARAM", "订单号编码错误"));
+  }
+  const named = req.query.get(partner ? "sp_mchid" : "mchid");
+  const subMchid = partner ? (req.query.get("sub_mchid") ?? "") : undefined;
+  if (named === null || subMchid === "") {
+    return errorAnswer(merchant, violation("PARAM", partner ? "缺少参数 sp_mchid 或 sub_mchid" : "缺少参数 mchid"));
+  }
+  if (named !== merchant.mchid) return errorAnswer(merchant, violation("PARAM", "商户号与请求签名的商户号不一致"));
+  const ref = match[2] === "id" ? { transactionId: key } : { outTradeNo: key };
+  const transaction = findPayment(ctx.store.state, merchant.mchid, ref, subMchid);
+  if (!transaction) return errorAnswer(merchant, violation("ORDER_NOT_EXIST"));
+  const body = v3TransactionObject(ctx.store.state, merchant, transaction, partner);
+  return { answer: signedAnswer(merchant, 200, body, now), mchid: merchant.mchid };
+}
+
+/**
  * The merchant's platform certificate, encrypted under its APIv3 key. Always signed with the certificate's own
  * key and serial, whatever the signing mode: a client bootstrapping from this list can only verify it that way.
  */
@@ -191,6 +219,7 @@ const ROUTES: { method: string; pattern: RegExp; endpoint: Endpoint }[] = [
   { method: "GET", pattern: QUERY, endpoint: query },
   { method: "POST", pattern: ABNORMAL, endpoint: applyAbnormal },
   { method: "GET", pattern: /^\/v3\/certificates$/, endpoint: certificates },
+  { method: "GET", pattern: TRANSACTION_QUERY, endpoint: queryTransaction },
   { method: "GET", pattern: /^\/v3\/bill\/tradebill$/, endpoint: tradeBill },
   { method: "GET", pattern: /^\/v3\/billdownload\/file$/, endpoint: billFile },
 ];
@@ -201,6 +230,7 @@ export function isV3(path: string): boolean {
     path === REFUNDS ||
     path.startsWith(`${REFUNDS}/`) ||
     path === "/v3/certificates" ||
+    TRANSACTION_QUERY.test(path) ||
     path === TRADE_BILL_PATH ||
     path === BILL_FILE_PATH
   );

@@ -51,6 +51,13 @@ const transactionSchema = z.object({
   totalFen: fen,
   paidAt: ms,
   payerOpenid: z.string(),
+  /** What the payer saw and the shop attached; absent from state files written before order queries existed. */
+  description: z.string().optional(),
+  attach: z.string().optional(),
+  /** Service-provider mode: the sub-merchant it was paid to; a partner query must name the same one. */
+  subMchid: z.string().optional(),
+  /** An order that was never paid (NOTPAY, CLOSED…), for order queries; paid when absent. */
+  tradeState: z.enum(["NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR"]).optional(),
 });
 export type Transaction = z.infer<typeof transactionSchema>;
 

@@ -39,7 +39,7 @@ describe("a real merchant's payments from the ALL trade bill", () => {
 
   it("imports yesterday's payments as orders, once", async () => {
     const billDate = previousBillDate(new Date());
-    stub.payments.push(
+    stub.billPayments.push(
       {
         out_trade_no: "TEA20261201001",
         transaction_id: "4200002001202612010000000001",

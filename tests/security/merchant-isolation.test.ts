@@ -51,6 +51,8 @@ const ACTION_TARGETS: Record<string, { names: (a: Targets) => Fields } | { creat
   "app/(console)/orders/[id]/actions.ts#requestRefundAction": {
     names: (a) => ({ orderId: String(a.orderId), amount: "1.00", reason: a.reason, password: "x" }),
   },
+  // A lookup imports into the caller's own merchant, from its own WeChat Pay account: A's number is not found there.
+  "app/(console)/orders/actions.ts#lookUpPaymentAction": { creates: (a) => ({ number: a.outTradeNo }) },
   "app/(console)/refunds/[outRefundNo]/actions.ts#retryRefundAction": {
     names: (a) => ({ outRefundNo: a.outRefundNo }),
   },

@@ -14,7 +14,7 @@ import {
   rsaVerify,
   wechatSignatureHeaders,
 } from "./wire";
-import { allBill, BillFiles, type StubPayment } from "./trade-bill";
+import { allBill, BillFiles, type StubBillPayment } from "./trade-bill";
 
 export interface StubMerchant {
   mchid: string;
@@ -84,6 +84,18 @@ export interface StubRefund {
   reason?: string;
 }
 
+/** A payment as 查询订单 answers it (直连商户 fields); the test registers the ones WeChat holds. */
+export interface StubPayment {
+  out_trade_no: string;
+  transaction_id: string;
+  trade_state: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR";
+  total: number;
+  payer_total: number;
+  openid: string;
+  success_time: string;
+  attach?: string;
+}
+
 export interface Fault {
   status: number;
   code: string;
@@ -102,7 +114,9 @@ export interface WechatPayStub {
   received: ReceivedRequest[];
   refunds: Map<string, StubRefund>;
   /** Payments made at WeChat Pay: what the ALL trade bill of their day lists. */
-  payments: StubPayment[];
+  billPayments: StubBillPayment[];
+  /** Payments for 查询订单, by out_trade_no. */
+  payments: Map<string, StubPayment>;
   /** The next `count` requests (any path) fail with this answer, unsigned as WeChat's errors are. */
   failNext(fault: Fault, count?: number): void;
   /** A refund-result callback as WeChat POSTs it to notify_url, signed with `signer` (default: as answers are signed). */
@@ -120,8 +134,9 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
   const { merchant } = options;
   const received: ReceivedRequest[] = [];
   const refunds = new Map<string, StubRefund>();
+  const payments = new Map<string, StubPayment>();
   const faults: Fault[] = [];
-  const payments: StubPayment[] = [];
+  const billPayments: StubBillPayment[] = [];
   const billFiles = new BillFiles();
   let sequence = 0;
 
@@ -252,7 +267,7 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
         return (done(400), error(res, 400, "PARAM_ERROR", "bill_date 格式错误"));
       if ((url.searchParams.get("bill_type") ?? "ALL") !== "ALL")
         return (done(400), error(res, 400, "PARAM_ERROR", "本桩只提供 ALL 账单"));
-      const text = allBill(merchant.mchid, payments, billDate);
+      const text = allBill(merchant.mchid, billPayments, billDate);
       if (!text) return (done(400), error(res, 400, "NO_STATEMENT_EXIST", "账单不存在"));
       const offer = billFiles.offer(`http://127.0.0.1:${port}`, text, url.searchParams.get("tar_type") === "GZIP");
       return (done(200), answer(res, 200, offer, signer));
@@ -263,6 +278,20 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
       // The file itself is not signed: the hash stated by tradebill is what proves it.
       done(200);
       return void res.writeHead(200, { "Content-Type": "application/octet-stream" }).end(file);
+    }
+    // 查询订单: GET /v3/pay/transactions/id/{transaction_id}?mchid= and …/out-trade-no/{out_trade_no}?mchid=.
+    const order = /^\/v3\/pay\/transactions\/(id|out-trade-no)\/([^/]+)$/.exec(url.pathname);
+    if (req.method === "GET" && order) {
+      if (url.searchParams.get("mchid") !== merchant.mchid) {
+        return (done(400), error(res, 400, "PARAM_ERROR", "mchid 与请求签名的商户号不一致"));
+      }
+      const key = decodeURIComponent(order[2]!);
+      const payment =
+        order[1] === "id" ? [...payments.values()].find((p) => p.transaction_id === key) : payments.get(key);
+      // 订单未支付时只能用商户订单号查询.
+      const found = payment && (order[1] === "out-trade-no" || payment.trade_state !== "NOTPAY") ? payment : undefined;
+      if (!found) return (done(404), error(res, 404, "ORDER_NOT_EXIST", "订单不存在"));
+      return (done(200), answer(res, 200, paymentView(found), signer));
     }
     const query = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && query) {
@@ -279,6 +308,32 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+
+  /** 查询订单's answer: an unpaid order has no transaction_id, payer, success_time or payer_total. */
+  function paymentView(p: StubPayment): Json {
+    const paid = p.trade_state === "SUCCESS" || p.trade_state === "REFUND";
+    const base = {
+      appid: "wxd678efh567hg6787",
+      mchid: merchant.mchid,
+      out_trade_no: p.out_trade_no,
+      trade_state: p.trade_state,
+      trade_state_desc: { SUCCESS: "支付成功", REFUND: "转入退款", NOTPAY: "未支付", CLOSED: "已关闭" }[
+        p.trade_state as "SUCCESS"
+      ],
+      attach: p.attach ?? "",
+    };
+    if (!paid) return { ...base, amount: { currency: "CNY", payer_currency: "CNY" }, payer: {} };
+    return {
+      ...base,
+      transaction_id: p.transaction_id,
+      trade_type: "JSAPI",
+      bank_type: "OTHERS",
+      success_time: p.success_time,
+      payer: { openid: p.openid },
+      amount: { total: p.total, payer_total: p.payer_total, currency: "CNY", payer_currency: "CNY" },
+      promotion_detail: [],
+    };
+  }
 
   /** 下载平台证书: each certificate AEAD_AES_256_GCM-encrypted under the APIv3 key, associated data "certificate". */
   function certificateList(platform: WechatSigner & { certificatePem: string }): Json {
@@ -344,6 +399,7 @@ export async function startWechatPayStub(options: StubOptions): Promise<WechatPa
     received,
     refunds,
     payments,
+    billPayments,
     failNext: (fault, count = 1) => faults.push(...Array.from({ length: count }, () => fault)),
     refundCallback: (outRefundNo, status, which) => {
       const signer = which ? options[which] : signerFor(undefined);

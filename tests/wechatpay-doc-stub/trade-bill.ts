@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 
 /** A payment made at WeChat Pay, as the stub's test registers it. */
-export interface StubPayment {
+export interface StubBillPayment {
   out_trade_no: string;
   transaction_id: string;
   openid: string;
@@ -30,10 +30,10 @@ const fee = (fen: number) => `${yuan(fen)}000`;
 const marked = (values: string[]) => values.map((v) => `\`${v}`).join(",");
 
 /** The ALL bill of a day, or null when there is no line (WeChat then answers NO_STATEMENT_EXIST). */
-export function allBill(mchid: string, payments: StubPayment[], billDate: string): string | null {
+export function allBill(mchid: string, payments: StubBillPayment[], billDate: string): string | null {
   const lines = payments.filter((p) => p.success_time.startsWith(billDate));
   if (lines.length === 0) return null;
-  const feeOf = (p: StubPayment) => Math.round((p.total * 6) / 1000);
+  const feeOf = (p: StubBillPayment) => Math.round((p.total * 6) / 1000);
   const rows = lines.map((p) =>
     marked([
       p.success_time,

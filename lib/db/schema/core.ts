@@ -40,6 +40,10 @@ export const refundStatus = pgEnum("refund_status", [
   "FAILED", // finally rejected by WeChat before acceptance; amount released, may be retried with the same number
   "REJECTED", // refused by an approver; amount released
 ]);
+/** Where an order came from: the shop's integration (`POST /api/v1/orders`, the demo seed), or WeChat Pay's order query. */
+export const orderSource = pgEnum("order_source", ["shop", "wechat_query"]);
+/** Who made a refund: the console, or someone outside it (WeChat Pay's merchant platform), found at WeChat. */
+export const refundOrigin = pgEnum("refund_origin", ["console", "external"]);
 export const eventSource = pgEnum("event_source", ["operator", "gateway", "notify", "reconciler", "system"]);
 export const notificationProtocol = pgEnum("notification_protocol", ["v3", "v2"]);
 export const verificationResult = pgEnum("verification_result", ["verified", "rejected"]);
@@ -134,6 +138,16 @@ export const orders = pgTable(
      * the refund's time, an upper bound; the payment's own line, when imported, corrects it.
      */
     paidAtEstimated: boolean("paid_at_estimated").notNull().default(false),
+    /** What the payer paid (WeChat's payer_total / cash_fee: the total less coupons); known for imported orders. */
+    payerTotalFen: fen("payer_total_fen"),
+    /** The shop's attach (附加数据) as WeChat returns it. */
+    attach: text("attach"),
+    source: orderSource("source").notNull().default("shop"),
+    /**
+     * When the console last confirmed the order and its refunds at WeChat Pay (import, or the re-check before a
+     * refund): refunds made outside the console since then are unknown to it.
+     */
+    checkedAt: at("checked_at"),
     /** Cached sums, maintained in the same transaction as every refund change (under the order's row lock). */
     refundedFen: fen("refunded_fen").notNull().default(0),
     inFlightFen: fen("in_flight_fen").notNull().default(0),
@@ -181,6 +195,11 @@ export const refunds = pgTable(
       .references(() => merchants.id),
     outRefundNo: text("out_refund_no").notNull(),
     refundId: text("refund_id"),
+    /**
+     * `external`: made outside the console (WeChat Pay's merchant platform) and found at WeChat. Counted in the
+     * order's sums like any refund; never submitted, queried for resubmission or retried by the console.
+     */
+    origin: refundOrigin("origin").notNull().default("console"),
     amountFen: fen("amount_fen").notNull(),
     reason: text("reason").notNull().default(""),
     status: refundStatus("status").notNull().default("PENDING"),
@@ -320,6 +339,7 @@ export type AuditEntry = typeof auditLog.$inferSelect;
 export type UserRole = (typeof userRole.enumValues)[number];
 export type RefundStatus = (typeof refundStatus.enumValues)[number];
 export type EventSource = (typeof eventSource.enumValues)[number];
+export type RefundOrigin = (typeof refundOrigin.enumValues)[number];
 
 /** Keys for the merchant API (`/api/v1`). Only a SHA-256 of the key is stored; the key is shown once. */
 export const apiKeys = pgTable(

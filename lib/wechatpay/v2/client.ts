@@ -139,7 +139,7 @@ const refundRecordSchema = z.object({
 });
 const INDEXED_FIELDS = Object.keys(refundRecordSchema.shape);
 
-const refundQuerySchema = z.object({
+export const refundQuerySchema = z.object({
   transaction_id: id,
   out_trade_no: id,
   total_fee: fen,
@@ -151,6 +151,18 @@ const refundQuerySchema = z.object({
 
 export type V2RefundRecord = z.output<typeof refundRecordSchema> & { status: CommonRefundStatus };
 export type V2RefundQueryResult = z.output<typeof refundQuerySchema> & { refund: V2RefundRecord };
+
+/** The `…_$n` fields of refund number `n` of a refund query answer, as one record. */
+export function refundEntry(answer: V2Params, n: number): Result<V2RefundRecord, WechatPayError> {
+  const fields: V2Params = {};
+  for (const name of INDEXED_FIELDS) {
+    const value = answer[`${name}_${n}`];
+    if (value !== undefined) fields[name] = value;
+  }
+  const record = validateFields(refundRecordSchema, fields, `refund query answer, refund #${n}`);
+  if (!record.ok) return err(unexpectedAnswer(record.error.detail));
+  return ok({ ...record.value, status: toCommonRefundStatus(record.value.refund_status) });
+}
 
 /** 查询退款 by out_refund_no. `refund` is the entry (`…_$n` fields) for that refund number. */
 export async function queryRefundV2(
@@ -167,16 +179,9 @@ export async function queryRefundV2(
   if (!order.ok) return err(unexpectedAnswer(order.error.detail));
 
   for (let n = 0; n < order.value.refund_count; n++) {
-    const fields: V2Params = {};
-    for (const name of INDEXED_FIELDS) {
-      const value = answer.value[`${name}_${n}`];
-      if (value !== undefined) fields[name] = value;
-    }
-    if (fields.out_refund_no !== query.outRefundNo) continue;
-    const record = validateFields(refundRecordSchema, fields, `refund query answer, refund #${n}`);
-    if (!record.ok) return err(unexpectedAnswer(record.error.detail));
-    const refund = { ...record.value, status: toCommonRefundStatus(record.value.refund_status) };
-    return ok({ ...order.value, refund });
+    if (answer.value[`out_refund_no_${n}`] !== query.outRefundNo) continue;
+    const refund = refundEntry(answer.value, n);
+    return refund.ok ? ok({ ...order.value, refund: refund.value }) : refund;
   }
   return err(unexpectedAnswer(`answer lists no refund ${query.outRefundNo}`));
 }
@@ -184,7 +189,7 @@ export async function queryRefundV2(
 type RequestFields = Record<string, string | number | undefined>;
 
 /** Signs and sends one request; returns the verified fields of an answer with return_code and result_code SUCCESS. */
-async function call(
+export async function call(
   credentials: V2Credentials,
   path: string,
   options: V2CallOptions,
@@ -285,6 +290,6 @@ function checkP12(p12: Buffer, passphrase: string): Result<true, WechatPayError>
   }
 }
 
-function unexpectedAnswer(detail: string): WechatPayError {
+export function unexpectedAnswer(detail: string): WechatPayError {
   return wechatPayError("malformed", "UNEXPECTED_RESPONSE", detail);
 }

@@ -466,3 +466,92 @@ describe("WechatPayV3Client refuses bad requests before sending anything", () =>
     expect(seen).toHaveLength(0);
   });
 });
+
+/** WeChat's documented answer of 查询订单 (mchid set to this test's merchant). */
+const DOCUMENTED_TRANSACTION = {
+  amount: { currency: "CNY", payer_currency: "CNY", payer_total: 1, total: 1 },
+  appid: "wxdace645e0bc2cXXX",
+  attach: "",
+  bank_type: "OTHERS",
+  mchid: MCHID,
+  out_trade_no: "44_2126281063_5504",
+  payer: { openid: "o4GgauJP_mgWEWictzA15WT15XXX" },
+  promotion_detail: [],
+  success_time: "2021-03-22T10:29:05+08:00",
+  trade_state: "SUCCESS",
+  trade_state_desc: "支付成功",
+  trade_type: "JSAPI",
+  transaction_id: "4200000891202103228088184743",
+};
+
+describe("queryTransaction (查询订单)", () => {
+  it("reads the documented answer, asking by transaction_id with ?mchid=", async () => {
+    handler = (_req, res) => reply(res, 200, DOCUMENTED_TRANSACTION);
+    const { client } = certificateClient();
+    const result = await client.queryTransaction({ transactionId: DOCUMENTED_TRANSACTION.transaction_id });
+    expect(result).toMatchObject({ ok: true, value: { trade_state: "SUCCESS", amount: { total: 1, payer_total: 1 } } });
+    expect(seen[0]).toMatchObject({
+      method: "GET",
+      url: `/v3/pay/transactions/id/4200000891202103228088184743?mchid=${MCHID}`,
+      authorized: true,
+    });
+  });
+
+  it("asks the partner path by out_trade_no with sp_mchid and sub_mchid", async () => {
+    const partner = {
+      ...DOCUMENTED_TRANSACTION,
+      mchid: undefined,
+      sp_mchid: MCHID,
+      sub_mchid: "1900000109",
+      payer: { sp_openid: "oUpF8uN95-Ptaags6E_roPHg7AG0" },
+    };
+    handler = (_req, res) => reply(res, 200, partner);
+    const { client } = certificateClient({ subMchid: "1900000109" });
+    const result = await client.queryTransaction({ outTradeNo: "44_2126281063_5504" });
+    expect(result.ok).toBe(true);
+    expect(seen[0]?.url).toBe(
+      `/v3/pay/partner/transactions/out-trade-no/44_2126281063_5504?sp_mchid=${MCHID}&sub_mchid=1900000109`,
+    );
+  });
+
+  it("reads an unpaid order (no transaction_id, payer or success_time)", async () => {
+    const unpaid = {
+      appid: "wx1",
+      mchid: MCHID,
+      out_trade_no: "N1",
+      trade_state: "NOTPAY",
+      trade_state_desc: "订单未支付",
+      amount: { currency: "CNY", payer_currency: "CNY" },
+      payer: {},
+    };
+    handler = (_req, res) => reply(res, 200, unpaid);
+    const result = await certificateClient().client.queryTransaction({ outTradeNo: "N1" });
+    expect(result).toMatchObject({ ok: true, value: { trade_state: "NOTPAY" } });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["another payment", { transaction_id: "4200000891202103228088180000" }],
+    ["another merchant", { mchid: "1900000999" }],
+  ])("refuses a signed answer about %s", async (_name, change) => {
+    handler = (_req, res) => reply(res, 200, { ...DOCUMENTED_TRANSACTION, ...change });
+    const result = await certificateClient().client.queryTransaction({
+      transactionId: DOCUMENTED_TRANSACTION.transaction_id,
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: "UNEXPECTED_RESPONSE" } });
+  });
+
+  it("returns ORDER_NOT_EXIST from the unsigned 404", async () => {
+    handler = (_req, res) =>
+      res
+        .writeHead(404, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ code: "ORDER_NOT_EXIST", message: "订单不存在" }));
+    const result = await certificateClient().client.queryTransaction({ outTradeNo: "X1" });
+    expect(result).toMatchObject({ ok: false, error: { code: "ORDER_NOT_EXIST", httpStatus: 404 } });
+  });
+
+  it("checks the number before signing anything", async () => {
+    const result = await certificateClient().client.queryTransaction({ outTradeNo: "bad/../no" });
+    expect(result).toMatchObject({ ok: false, error: { code: "REQUEST_INVALID" } });
+    expect(seen).toHaveLength(0);
+  });
+});

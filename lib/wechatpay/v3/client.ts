@@ -15,7 +15,8 @@ import {
   type AbnormalRefundInput,
   type ApplyRefundInput,
 } from "./refund-requests";
-import { errorBodySchema, refundSchema, type Refund } from "./schemas";
+import { errorBodySchema, refundSchema, transactionQuerySchema, type Refund, type TransactionQuery } from "./schemas";
+import { transactionRefSchema, type TransactionRef } from "../transaction-ref";
 import { buildAuthorization, unixSeconds } from "./sign";
 import { verifySignature, type KeyResolver } from "./verify";
 
@@ -92,6 +93,35 @@ export class WechatPayV3Client {
     const path = `/v3/refund/domestic/refunds/${id.value}/apply-abnormal-refund`;
     const expected = { out_refund_no: rest.out_refund_no, refund_id: id.value };
     return this.refundCall({ method: "POST", path, body, headers }, expected);
+  }
+
+  /**
+   * 查询订单: `GET /v3/pay/transactions/id/{transaction_id}?mchid=` or `…/out-trade-no/{out_trade_no}?mchid=`; in
+   * partner mode `/v3/pay/partner/transactions/…?sp_mchid=&sub_mchid=`. The verified answer must be about the payment
+   * asked for and this merchant.
+   */
+  async queryTransaction(ref: TransactionRef): Promise<Result<TransactionQuery, WechatPayError>> {
+    const checked = checkInput(transactionRefSchema, ref);
+    if (!checked.ok) return checked;
+    const { mchid, subMchid } = this.options.credentials;
+    const byId = "transactionId" in checked.value;
+    const key = "transactionId" in checked.value ? checked.value.transactionId : checked.value.outTradeNo;
+    const base = subMchid ? "/v3/pay/partner/transactions" : "/v3/pay/transactions";
+    const query = subMchid ? `sp_mchid=${mchid}&sub_mchid=${subMchid}` : `mchid=${mchid}`;
+    const path = `${base}/${byId ? "id" : "out-trade-no"}/${encodeURIComponent(key)}?${query}`;
+    const answer = await this.getJson(path);
+    if (!answer.ok) return answer;
+    const parsed = transactionQuerySchema.safeParse(answer.value);
+    if (!parsed.success) {
+      const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(root)"))].join(", ");
+      return err(unexpected(`answer has unexpected fields: ${fields}`, 200));
+    }
+    const t = parsed.data;
+    const named = byId ? t.transaction_id : t.out_trade_no;
+    const merchantOk = subMchid ? t.sp_mchid === mchid && t.sub_mchid === subMchid : t.mchid === mchid;
+    // Signed by WeChat, but about another payment or merchant: never import it as this one.
+    if (named !== key || !merchantOk) return err(unexpected(`answer is about another payment than ${key}`, 200));
+    return ok(t);
   }
 
   /**

@@ -124,3 +124,34 @@ export const transactionResourceSchema = z.union([
   }),
 ]);
 export type TransactionResource = z.infer<typeof transactionResourceSchema>;
+
+/**
+ * The answer of 查询订单 (`GET /v3/pay/transactions/id/{transaction_id}`, `…/out-trade-no/{out_trade_no}`, and the
+ * partner `/v3/pay/partner/transactions/…`). Only `out_trade_no` and `trade_state` are always there: an unpaid order
+ * has no transaction_id, success_time, payer or payer_total.
+ */
+export const transactionQuerySchema = z.object({
+  mchid: id.optional(),
+  sp_mchid: id.optional(),
+  sub_mchid: id.optional(),
+  out_trade_no: id,
+  transaction_id: id.optional(),
+  trade_type: z.string().optional(),
+  trade_state: z.enum(["SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR"]),
+  trade_state_desc: z.string().max(256).optional(),
+  bank_type: z.string().optional(),
+  attach: z.string().max(128).optional(),
+  success_time: wechatTime.optional(),
+  payer: z
+    .object({ openid: z.string().optional(), sp_openid: z.string().optional(), sub_openid: z.string().optional() })
+    .optional(),
+  amount: z
+    .object({
+      total: fen.optional(),
+      payer_total: fen.optional(),
+      currency: z.string().optional(),
+      payer_currency: z.string().optional(),
+    })
+    .optional(),
+});
+export type TransactionQuery = z.infer<typeof transactionQuerySchema>;

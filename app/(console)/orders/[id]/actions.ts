@@ -10,7 +10,10 @@ import { verifyPassword } from "@/lib/auth/password";
 import { getDb } from "@/lib/db/client";
 import { getOrderDetail } from "@/lib/db/queries/orders";
 import { users, type RefundStatus } from "@/lib/db/schema";
+import { orderRecheckAfterMs } from "@/lib/env";
 import { getBoss } from "@/lib/jobs/boss";
+import { consoleGateways } from "@/lib/jobs/start";
+import { recheckBeforeRefund } from "@/lib/orders/recheck";
 import { enqueueSubmission } from "@/lib/jobs/refund-jobs";
 import { parseYuan } from "@/lib/money";
 import { listActiveReasons } from "@/lib/refunds/reasons";
@@ -47,6 +50,15 @@ export const requestRefundAction = defineAction(
     // A retired reason (or a forged one) is not offered any more: the payer sees only reasons an admin keeps.
     if (!(await listActiveReasons(db)).some((r) => r.label === input.reason))
       return INVALID_INPUT({ reason: ["reasonRequired"] });
+
+    // An order imported from WeChat Pay is asked about again when its data is old: refunds made meanwhile in the
+    // merchant platform count before this one is checked, so one beyond the true remaining is refused here.
+    await recheckBeforeRefund(
+      db,
+      consoleGateways(db, user.id),
+      { merchantId: user.merchantId, orderId: input.orderId },
+      { maxAgeMs: orderRecheckAfterMs() },
+    );
 
     // Refunds that need an approver ask for the password again; one refused anyway (a disabled merchant, a broken rule)
     // is refused for that reason.

@@ -8,6 +8,7 @@ import { OrderTotals } from "@/components/order-totals";
 import { PageHeader } from "@/components/page-header";
 import { OrderStateBadge } from "@/components/status-badge";
 import { LiveRefresh } from "@/components/live-refresh";
+import { Money } from "@/components/money";
 import { requirePageUser } from "@/app/_server/session";
 import { can } from "@/lib/auth/roles";
 import { orderRefundsVersion } from "@/lib/db/queries/live";
@@ -33,7 +34,13 @@ function parseOrderId(raw: string): number | null {
   return Number.isSafeInteger(id) ? id : null;
 }
 
-export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function OrderPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ refunds?: string }>;
+}) {
   const user = await requirePageUser();
   const id = parseOrderId((await params).id);
   if (id === null) notFound();
@@ -70,6 +77,15 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           </Link>
         }
       />
+      {(await searchParams).refunds === "unlisted" && (
+        <p
+          role="status"
+          className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950"
+          data-testid="refunds-unlisted"
+        >
+          {t("refundsUnlisted")}
+        </p>
+      )}
       <section aria-labelledby="order-facts" className="mb-6 space-y-4 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="order-facts" className="sr-only">
           {t("facts")}
@@ -94,6 +110,26 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           <Detail label={t("description")} wide>
             {order.description}
           </Detail>
+          {order.source === "wechat_query" && (
+            <Detail label={t("source")} wide>
+              <span data-testid="order-source">{t("importedFromWechat")}</span>
+              {order.checkedAt && (
+                <span className="ml-2 text-xs text-slate-500">
+                  {t("checkedAt")} <DateTime value={order.checkedAt} />
+                </span>
+              )}
+            </Detail>
+          )}
+          {order.payerTotalFen !== null && (
+            <Detail label={t("payerTotal")}>
+              <Money fen={order.payerTotalFen} />
+            </Detail>
+          )}
+          {order.attach && (
+            <Detail label={t("attach")} mono>
+              {order.attach}
+            </Detail>
+          )}
           <Detail label={t("payerOpenid")} mono>
             {order.payerOpenid && !can(user.role, "seePersonalData")
               ? maskOpenid(order.payerOpenid)

@@ -63,6 +63,8 @@ export function RefundCard({
 }) {
   const t = useTranslations("orders.refund");
   const abnormal = refund.status === "ABNORMAL";
+  // Made in WeChat Pay's merchant platform and found at WeChat: counted here, never sent or retried by the console.
+  const external = refund.origin === "external";
   const decided = decision(events);
   return (
     <article className={`rounded-lg border bg-white p-4 ${abnormal ? "border-red-300" : "border-slate-200"}`}>
@@ -76,9 +78,17 @@ export function RefundCard({
           {refund.outRefundNo}
         </Link>
         <span className="ml-auto text-xs text-slate-500">
-          {t("requestedAt")} <DateTime value={refund.createdAt} />
+          {external ? t("foundAt") : t("requestedAt")} <DateTime value={refund.createdAt} />
         </span>
       </header>
+      {external && (
+        <p
+          className="mb-3 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900"
+          data-testid="external-refund"
+        >
+          {t("external")}
+        </p>
+      )}
       {abnormal && <AbnormalRefundNote className="mb-3" />}
       {refund.status === "AWAITING_APPROVAL" && (
         <AwaitingApprovalNote refund={refund} viewerId={viewerId} viewerMayApprove={viewerMayApprove} />

@@ -161,6 +161,7 @@ describe("POST /api/v1/orders and GET /api/v1/orders/:outTradeNo", () => {
       refund_id: null,
       amount: 2_500,
       status: "PENDING",
+      origin: "console",
       reason: "second",
       funds_account: "AVAILABLE",
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/),

@@ -71,6 +71,7 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
       out_trade_no: o.outTradeNo,
       amount: 1_050,
       status: "PENDING",
+      origin: "console",
       reason: "Damaged 破损",
       funds_account: "AVAILABLE",
       created_at: expect.stringMatching(/\+08:00$/),

@@ -1,5 +1,8 @@
 import { getDb } from "@/lib/db/client";
+import { orderRecheckAfterMs } from "@/lib/env";
 import { getBoss } from "@/lib/jobs/boss";
+import { consoleGateways } from "@/lib/jobs/start";
+import { recheckBeforeRefund } from "@/lib/orders/recheck";
 import { enqueueSubmission } from "@/lib/jobs/refund-jobs";
 import { apiError } from "@/lib/merchant-api/errors";
 import { createRefund } from "@/lib/merchant-api/refunds";
@@ -22,8 +25,16 @@ export const POST = apiRoute(async (request: Request) => {
   if (!body.ok) return body.response;
   const parsed = createRefundSchema.safeParse(body.value);
   if (!parsed.success) return send(invalidRequest(parsed.error));
-  const reply = await createRefund(getDb(), context, parsed.data, idempotencyKey, {
+  const db = getDb();
+  const reply = await createRefund(db, context, parsed.data, idempotencyKey, {
     enqueue: async (refund) => enqueueSubmission(await getBoss(), refund),
+    recheck: (order) =>
+      recheckBeforeRefund(
+        db,
+        consoleGateways(db),
+        { merchantId: order.merchantId, orderId: order.id },
+        { maxAgeMs: orderRecheckAfterMs() },
+      ),
   });
   return send(reply);
 });
