@@ -20,6 +20,12 @@ export const encryptionKeySchema = z
     return z.NEVER;
   });
 
+/** "true" or "false" (unset: false); anything else is a mistake worth stopping for. */
+const booleanFlag = z
+  .enum(["true", "false"])
+  .default("false")
+  .transform((value) => value === "true");
+
 /**
  * The server's environment, validated once. `scripts/start.ts` fills in what a fresh machine lacks
  * (DATABASE_URL from the embedded database, AUTH_SECRET from .data/) before the app starts, so inside the app
@@ -41,6 +47,13 @@ const serverEnvSchema = z.object({
   REFUSED_CALLBACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /** Bearer token for /api/metrics; unset, the endpoint does not exist. */
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
+  /**
+   * Development only: lets webhook endpoints and alert robots use plain http and private, loopback and link-local
+   * addresses (the simulator's robot receiver). Never in production: it opens the console to SSRF.
+   */
+  WEBHOOKS_ALLOW_PRIVATE: booleanFlag,
+  /** Minutes a refund may stay PENDING or PROCESSING before operators are alerted about it. */
+  ALERT_STUCK_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
   /** Optional here: only merchants whose credentials are uploaded in the browser need it. */
   APP_ENCRYPTION_KEY: encryptionKeySchema.optional(),
 });
@@ -66,4 +79,9 @@ export function serverEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
  */
 export function trustedProxies(source: NodeJS.ProcessEnv = process.env): number {
   return serverEnvSchema.shape.TRUSTED_PROXIES.parse(source.TRUSTED_PROXIES);
+}
+
+/** WEBHOOKS_ALLOW_PRIVATE alone, read by webhook deliveries and alert robots without the rest of the environment. */
+export function webhooksAllowPrivate(source: NodeJS.ProcessEnv = process.env): boolean {
+  return serverEnvSchema.shape.WEBHOOKS_ALLOW_PRIVATE.parse(source.WEBHOOKS_ALLOW_PRIVATE);
 }

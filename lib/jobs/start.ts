@@ -1,5 +1,7 @@
-import { getDb, type Database } from "../db/client";
+import { createDatabase, getDb, type Database } from "../db/client";
 import { serverEnv } from "../env";
+import { systemResolver } from "../webhooks/ssrf";
+import { startWebhookWorkers, WEBHOOK_QUEUES } from "./webhook-jobs";
 import { log } from "../log";
 import type { GatewayResolver } from "../refunds/submit";
 import { ok } from "../result";
@@ -56,6 +58,12 @@ export async function startJobs(): Promise<void> {
     });
     await startBulkWorkers(boss, { db });
     await startBillWorkers(boss, { db, resolveSource: (merchantId) => billSourceForMerchant(db, merchantId) });
+    const env = serverEnv();
+    await startWebhookWorkers(boss, {
+      db,
+      listener: createDatabase(env.DATABASE_URL, { max: 1 }).sql,
+      delivery: { policy: { allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE }, resolver: systemResolver },
+    });
   } catch (error) {
     // /api/ready reports it, so a load balancer takes the instance out instead of sending it work it cannot finish.
     setJobsState("failed");
@@ -66,7 +74,12 @@ export async function startJobs(): Promise<void> {
 }
 
 /** Every job queue, for the queue-depth metric. */
-export const JOB_QUEUE_NAMES = [...Object.values(QUEUES), ...Object.values(BULK_QUEUES), ...Object.values(BILL_QUEUES)];
+export const JOB_QUEUE_NAMES = [
+  ...Object.values(QUEUES),
+  ...Object.values(BULK_QUEUES),
+  ...Object.values(BILL_QUEUES),
+  ...Object.values(WEBHOOK_QUEUES),
+];
 
 /** The configured merchant's WeChat Pay configuration, checked once per instance start (lib/ops/configuration-status). */
 export function checkConfigurationAtStart(): Promise<void> {

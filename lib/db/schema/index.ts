@@ -5,3 +5,5 @@ export * from "./credentials";
 export * from "./bulk";
 export * from "./billing";
 export * from "./abnormal";
+export * from "./webhooks";
+export * from "./alerts";
