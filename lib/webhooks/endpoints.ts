@@ -1,8 +1,8 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Db } from "../db/client";
-import { webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEndpoint } from "../db/schema";
+import { webhookDeliveries, webhookEndpoints, type WebhookEndpoint } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { isoBeijing } from "../merchant-api/format";
 import { err, ok, type Result } from "../result";
@@ -36,11 +36,16 @@ export type EndpointFields = z.infer<typeof endpointFieldsSchema>;
 export type EndpointError =
   | { code: "INVALID_URL"; message: BilingualText }
   | { code: "ENDPOINT_NOT_FOUND"; message: BilingualText }
+  | { code: "DELIVERY_NOT_FOUND"; message: BilingualText }
   | { code: "TOO_MANY_ENDPOINTS"; message: BilingualText };
 
 export const ENDPOINT_NOT_FOUND: EndpointError = {
   code: "ENDPOINT_NOT_FOUND",
   message: { zh: "找不到该 Webhook 端点。", en: "Webhook endpoint not found." },
+};
+const DELIVERY_NOT_FOUND: EndpointError = {
+  code: "DELIVERY_NOT_FOUND",
+  message: { zh: "找不到该投递记录。", en: "Delivery not found." },
 };
 
 function checkUrl(url: string, policy: UrlPolicy): Result<string, EndpointError> {
@@ -261,7 +266,7 @@ export async function resendDelivery(
         ),
       )
       .returning({ endpointId: webhookDeliveries.endpointId });
-    if (!row) return err(ENDPOINT_NOT_FOUND);
+    if (!row) return err(DELIVERY_NOT_FOUND);
     await appendAudit(
       tx,
       who.actor,
@@ -274,24 +279,4 @@ export async function resendDelivery(
     await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
     return ok(null);
   });
-}
-
-/** The endpoint's latest deliveries with their event, newest first. */
-export async function listDeliveries(db: Db, endpointId: string, limit = 50) {
-  return db
-    .select({
-      id: webhookDeliveries.id,
-      status: webhookDeliveries.status,
-      attempts: webhookDeliveries.attempts,
-      nextAttemptAt: webhookDeliveries.nextAttemptAt,
-      deliveredAt: webhookDeliveries.deliveredAt,
-      createdAt: webhookDeliveries.createdAt,
-      messageId: webhookEvents.messageId,
-      type: webhookEvents.type,
-    })
-    .from(webhookDeliveries)
-    .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
-    .where(eq(webhookDeliveries.endpointId, endpointId))
-    .orderBy(desc(webhookDeliveries.id))
-    .limit(limit);
 }
