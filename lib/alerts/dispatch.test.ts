@@ -53,7 +53,7 @@ describe("alerts: grouped, rate-limited, sent to the robots", () => {
     expect(await t.db.select().from(alertItems)).toHaveLength(50);
     expect(await dispatchAlerts(t.db, deps(start))).toBe(1);
     expect(robot.received).toHaveLength(1);
-    const [content] = contents();
+    const content = contents()[0]!;
     expect(content).toContain("50 笔退款长时间未完成 / 50 refund(s) stuck");
     expect(content.match(/^- RPROCESSING/gm)).toHaveLength(10);
     expect(content).toContain("另有 40 项 / and 40 more");
