@@ -96,6 +96,7 @@ const PAGES: Record<string, (d: DemoObjects) => Expectation> = {
   "/admin/merchants": () => ({ deniedOrRedirected: "/admin/merchants" }),
   "/admin/merchants/[id]": (d) => ({ deniedOrRedirected: `/admin/merchants/${d.merchantId}` }),
   "/admin/reasons": () => ({ deniedOrRedirected: "/admin/reasons" }),
+  "/admin/alerts": () => ({ deniedOrRedirected: "/admin/alerts" }),
   "/jobs": () => ({ deniedOrRedirected: "/jobs" }),
   "/login": () => ({ signedOutOnly: true }),
 };

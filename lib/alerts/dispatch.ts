@@ -101,23 +101,31 @@ async function plan(db: Database, deps: DispatchDependencies, now: Date): Promis
   });
 }
 
+/** One message to one channel; a robot's refusal in a 200 answer counts as an error. */
+export async function sendToChannel(
+  channel: AlertChannel,
+  message: AlertMessage,
+  deps: Pick<DispatchDependencies, "policy" | "resolver">,
+  now: Date,
+): Promise<{ responseStatus: number | null; error: string | null }> {
+  const request = robotRequest(channel, message, now);
+  const outcome = await postOutside(request.url, { "content-type": "application/json" }, request.body, {
+    policy: deps.policy,
+    resolver: deps.resolver,
+    timeoutMs: ROBOT_TIMEOUT_MS,
+  });
+  return { responseStatus: outcome.status, error: outcome.error ?? robotRefusal(channel.kind, outcome.excerpt) };
+}
+
 /** Send what `plan` decided, outside any transaction, and record each robot's answer. */
 export async function dispatchAlerts(db: Database, deps: DispatchDependencies): Promise<number> {
   const now = deps.now ?? new Date();
   const planned = await plan(db, deps, now);
   for (const { messageId, channel, message } of planned) {
-    const request = robotRequest(channel, message, now);
-    const outcome = await postOutside(request.url, { "content-type": "application/json" }, request.body, {
-      policy: deps.policy,
-      resolver: deps.resolver,
-      timeoutMs: ROBOT_TIMEOUT_MS,
-    });
-    const error = outcome.error ?? robotRefusal(channel.kind, outcome.excerpt);
-    if (error) log.warn({ channelId: channel.id, kind: channel.kind, error }, "alert message not accepted");
-    await db
-      .update(alertMessages)
-      .set({ responseStatus: outcome.status, error })
-      .where(eq(alertMessages.id, messageId));
+    const outcome = await sendToChannel(channel, message, deps, now);
+    if (outcome.error)
+      log.warn({ channelId: channel.id, kind: channel.kind, error: outcome.error }, "alert message not accepted");
+    await db.update(alertMessages).set(outcome).where(eq(alertMessages.id, messageId));
   }
   return planned.length;
 }

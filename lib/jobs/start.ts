@@ -2,6 +2,7 @@ import { createDatabase, getDb, type Database } from "../db/client";
 import { serverEnv } from "../env";
 import { systemResolver } from "../webhooks/ssrf";
 import { startWebhookWorkers, WEBHOOK_QUEUES } from "./webhook-jobs";
+import { ALERT_QUEUES, startAlertWorkers } from "./alert-jobs";
 import { log } from "../log";
 import type { GatewayResolver } from "../refunds/submit";
 import { ok } from "../result";
@@ -64,6 +65,11 @@ export async function startJobs(): Promise<void> {
       listener: createDatabase(env.DATABASE_URL, { max: 1 }).sql,
       delivery: { policy: { allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE }, resolver: systemResolver },
     });
+    await startAlertWorkers(boss, {
+      db,
+      stuckMinutes: env.ALERT_STUCK_MINUTES,
+      dispatch: { appUrl: env.APP_URL, policy: { allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE }, resolver: systemResolver },
+    });
   } catch (error) {
     // /api/ready reports it, so a load balancer takes the instance out instead of sending it work it cannot finish.
     setJobsState("failed");
@@ -79,6 +85,7 @@ export const JOB_QUEUE_NAMES = [
   ...Object.values(BULK_QUEUES),
   ...Object.values(BILL_QUEUES),
   ...Object.values(WEBHOOK_QUEUES),
+  ...Object.values(ALERT_QUEUES),
 ];
 
 /** The configured merchant's WeChat Pay configuration, checked once per instance start (lib/ops/configuration-status). */
