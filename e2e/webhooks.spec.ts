@@ -56,10 +56,14 @@ test.describe("webhooks and alerts", () => {
     expect(shop.received[1]!.headers["webhook-id"]).toBe(webhookId);
     await expect(async () => {
       await page.reload();
-      await expect(page.getByRole("cell", { name: "2", exact: true }).first()).toBeVisible({ timeout: 1_000 });
+      await expect(delivery.getByRole("cell").nth(3)).toHaveText("2", { timeout: 1_000 });
     }).toPass({ timeout: 20_000 });
-    await page.getByText(webhookId).last().click();
+    // The log: both attempts, each request with its signed headers.
+    const attempts = page.locator("summary", { hasText: webhookId });
+    await expect(attempts).toHaveCount(2);
+    await attempts.first().click();
     await expect(page.locator("pre").first()).toContainText("webhook-signature: v1,");
+    await expect(page.locator("pre").first()).toContainText(`webhook-id: ${webhookId}`);
     await page.screenshot({ path: "test-results/webhooks-delivery-log.png", fullPage: true });
   });
 
