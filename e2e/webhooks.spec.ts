@@ -78,8 +78,8 @@ test.describe("webhooks and alerts", () => {
     await row.getByRole("button", { name: "Send test" }).click();
     await expect(row.getByRole("status")).toHaveText("Test message accepted.");
     const messages = await simulatorControl().robots();
-    expect(messages.at(-1)).toMatchObject({ robot: "wecom" });
-    expect(messages.at(-1)!.text).toContain("Refund console alert test");
+    // The demo's own channel may have sent alerts about the seeded refunds meanwhile.
+    expect(messages.filter((m) => m.robot === "wecom" && m.text.includes("Refund console alert test"))).toHaveLength(1);
     await page.screenshot({ path: "test-results/alerts.png", fullPage: true });
   });
 });

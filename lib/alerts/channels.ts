@@ -105,6 +105,17 @@ export async function deleteChannel(db: Database, id: string, actor: AuditActor)
   });
 }
 
+/**
+ * The demo's channel: the simulator's WeCom robot, so `npm start` shows alerts on the simulator's page. Added once,
+ * on a database without channels; an admin may delete it or add others.
+ */
+export async function ensureDemoChannel(db: Db, url: string): Promise<boolean> {
+  const [any] = await db.select({ id: alertChannels.id }).from(alertChannels).limit(1);
+  if (any) return false;
+  await db.insert(alertChannels).values({ kind: "wecom", name: "Demo group (simulator) / 演示群", url });
+  return true;
+}
+
 /** A test message to one channel, now, recorded like the others: the way to check a robot's URL and secret. */
 export async function sendTestAlert(
   db: Database,
