@@ -81,5 +81,11 @@ test.describe("webhooks and alerts", () => {
     // The demo's own channel may have sent alerts about the seeded refunds meanwhile.
     expect(messages.filter((m) => m.robot === "wecom" && m.text.includes("Refund console alert test"))).toHaveLength(1);
     await page.screenshot({ path: "test-results/alerts.png", fullPage: true });
+    // The demo's group: the simulator's page shows what the robots received.
+    await page.goto(`http://127.0.0.1:${E2E_SIMULATOR.port}/_sim/?token=${E2E_SIMULATOR.controlToken}`);
+    const robotTable = page.locator("table").last();
+    await expect(robotTable).toContainText("Refund console alert test");
+    await robotTable.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "test-results/simulator-robots.png" });
   });
 });
