@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { appendAudit, type AuditActor } from "../audit/append";
@@ -5,6 +6,7 @@ import type { Database, Db } from "../db/client";
 import { alertChannelKind, alertChannels, alertMessages, type AlertChannel } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
+import { channelSecretOwner, storeSecret } from "../webhooks/secret-box";
 import { checkEndpointUrl, type Resolver, type UrlPolicy } from "../webhooks/ssrf";
 import { sendToChannel } from "./dispatch";
 
@@ -61,9 +63,16 @@ export async function createChannel(
     });
   }
   return db.transaction(async (tx) => {
+    const id = randomUUID();
     const [row] = await tx
       .insert(alertChannels)
-      .values({ kind: fields.kind, name: fields.name, url: checked.url.toString(), secret: fields.secret || null })
+      .values({
+        id,
+        kind: fields.kind,
+        name: fields.name,
+        url: checked.url.toString(),
+        secret: fields.secret ? storeSecret(fields.secret, channelSecretOwner(id)) : null,
+      })
       .returning();
     await appendAudit(
       tx,

@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { alertChannels, alertItems, alertMessages, merchants, type AlertChannel } from "../db/schema";
 import { log } from "../log";
 import { postOutside } from "../webhooks/post";
+import { channelSecretOwner, readSecret } from "../webhooks/secret-box";
 import type { Resolver, UrlPolicy } from "../webhooks/ssrf";
 import { composeMessage, groupItems, type AlertGroup } from "./compose";
 import { robotRefusal, robotRequest, type AlertMessage } from "./robots";
@@ -108,7 +109,9 @@ export async function sendToChannel(
   deps: Pick<DispatchDependencies, "policy" | "resolver">,
   now: Date,
 ): Promise<{ responseStatus: number | null; error: string | null }> {
-  const request = robotRequest(channel, message, now);
+  const secret = channel.secret ? readSecret(channel.secret, channelSecretOwner(channel.id)) : null;
+  if (secret && !secret.ok) return { responseStatus: null, error: "SECRET_UNREADABLE" };
+  const request = robotRequest({ ...channel, secret: secret?.value ?? null }, message, now);
   const outcome = await postOutside(request.url, { "content-type": "application/json" }, request.body, {
     policy: deps.policy,
     resolver: deps.resolver,

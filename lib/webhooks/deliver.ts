@@ -5,6 +5,7 @@ import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } f
 import { log } from "../log";
 import { postOutside, type PostOutcome } from "./post";
 import { nextAttemptAt } from "./retry";
+import { endpointSecretOwner, readSecret } from "./secret-box";
 import { signingSecrets, webhookHeaders } from "./sign";
 import type { Resolver, UrlPolicy } from "./ssrf";
 
@@ -86,12 +87,21 @@ export async function attemptDelivery(
   if (!claimed) return { kind: "skipped" };
   const { delivery, event, endpoint } = claimed;
   const body = JSON.stringify(event.payload);
-  const headers = webhookHeaders(signingSecrets(endpoint, now), event.messageId, now, body);
-  const outcome = await postOutside(endpoint.url, headers, body, {
-    policy: deps.policy,
-    resolver: deps.resolver,
-    timeoutMs: deps.timeoutMs ?? DELIVERY_TIMEOUT_MS,
-  });
+  const secrets = signingSecrets(endpoint, now).map((stored) => readSecret(stored, endpointSecretOwner(endpoint.id)));
+  const opened = secrets.flatMap((secret) => (secret.ok ? [secret.value] : []));
+  let headers: Record<string, string> = {};
+  let outcome: PostOutcome;
+  if (opened.length === secrets.length) {
+    headers = webhookHeaders(opened, event.messageId, now, body);
+    outcome = await postOutside(endpoint.url, headers, body, {
+      policy: deps.policy,
+      resolver: deps.resolver,
+      timeoutMs: deps.timeoutMs ?? DELIVERY_TIMEOUT_MS,
+    });
+  } else {
+    // Sealed under another APP_ENCRYPTION_KEY (or none is set): nothing unsigned ever leaves; the attempt fails.
+    outcome = { status: null, excerpt: null, error: "SECRET_UNREADABLE", durationMs: 0 };
+  }
   const next = outcome.error ? nextAttemptAt(delivery.firstAttemptAt!, delivery.attempts, now, deps.random) : null;
   const result: AttemptResult = !outcome.error
     ? { kind: "delivered" }

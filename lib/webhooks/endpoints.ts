@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { appendAudit, type AuditActor } from "../audit/append";
@@ -8,6 +9,7 @@ import { isoBeijing } from "../merchant-api/format";
 import { err, ok, type Result } from "../result";
 import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from "./events";
 import { OUTBOX_CHANNEL, writeOutboxEvent } from "./outbox";
+import { endpointSecretOwner, storeSecret } from "./secret-box";
 import { newSigningSecret, ROTATION_OVERLAP_MS } from "./sign";
 import { checkEndpointUrl, type UrlPolicy, type UrlRefusal } from "./ssrf";
 
@@ -107,9 +109,18 @@ export async function createEndpoint(
         },
       });
     }
+    // The id is made here so the sealed secret can be bound to its row.
+    const id = randomUUID();
     const [row] = await tx
       .insert(webhookEndpoints)
-      .values({ merchantId, url: url.value, events: fields.events, description: fields.description ?? "", secret })
+      .values({
+        id,
+        merchantId,
+        url: url.value,
+        events: fields.events,
+        description: fields.description ?? "",
+        secret: storeSecret(secret, endpointSecretOwner(id)),
+      })
       .returning();
     await appendAudit(
       tx,
@@ -203,7 +214,12 @@ export async function rotateSecret(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(webhookEndpoints)
-      .set({ secret, previousSecret: sql`${webhookEndpoints.secret}`, previousSecretExpiresAt, updatedAt: now })
+      .set({
+        secret: storeSecret(secret, endpointSecretOwner(id)),
+        previousSecret: sql`${webhookEndpoints.secret}`,
+        previousSecretExpiresAt,
+        updatedAt: now,
+      })
       .where(and(eq(webhookEndpoints.id, id), merchantId ? eq(webhookEndpoints.merchantId, merchantId) : undefined))
       .returning({ merchantId: webhookEndpoints.merchantId });
     if (!row) return err(ENDPOINT_NOT_FOUND);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -40,6 +41,8 @@ describe("webhooks end to end", () => {
 
   beforeAll(async () => {
     vi.stubEnv("WEBHOOKS_ALLOW_PRIVATE", "true");
+    // Secrets are sealed at rest when the console has its master key, as `npm start` gives it one.
+    vi.stubEnv("APP_ENCRYPTION_KEY", randomBytes(32).toString("base64"));
     ({ t, context } = await callbackTestbed("v3"));
     holder.db = t.db;
     merchantId = (await t.db.select().from(merchants))[0]!.id;
@@ -95,6 +98,9 @@ describe("webhooks end to end", () => {
     const list = await (await collection.GET(apiRequest("GET", "/api/v1/webhook-endpoints", { key }))).json();
     expect(list.data).toHaveLength(1);
     expect(list.data[0]).not.toHaveProperty("secret");
+    const [stored] = await t.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, created.body.id));
+    expect(stored!.secret.startsWith("sealed:")).toBe(true);
+    expect(stored!.secret).not.toContain(created.body.secret.slice(6));
 
     const refund = await processingRefund(t.db, context);
     const answer = await sendRefundCallback(t.db, v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"));
@@ -174,6 +180,18 @@ describe("webhooks end to end", () => {
       id: body.id,
       deleted: true,
     });
+  });
+
+  it("sends nothing unsigned: a secret sealed under another master key fails the attempt without a request", async () => {
+    const { body } = await register({ url: shopUrl, events: ["refund.closed"] });
+    const before = shop.received.length;
+    vi.stubEnv("APP_ENCRYPTION_KEY", randomBytes(32).toString("base64"));
+    await sendTestEvent(t.db, merchantId, body.id, { actor: SYSTEM_ACTOR, policy: { allowPrivate: true } });
+    expect(await deliverDue(t.db, deps())).toEqual([{ kind: "retry", at: expect.any(Date) }]);
+    expect(shop.received.length).toBe(before);
+    const log = await t.db.select().from(webhookAttempts).where(eq(webhookAttempts.endpointId, body.id));
+    expect(log).toMatchObject([{ error: "SECRET_UNREADABLE", responseStatus: null }]);
+    await single.DELETE(apiRequest("GET", "/", { key }), params({ id: body.id }));
   });
 
   it("retries a failing receiver on the back-off schedule for three days, then marks the endpoint failing and alerts", async () => {
