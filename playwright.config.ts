@@ -63,6 +63,8 @@ export default defineConfig({
       SIM_SETTLE_MS: "1500",
       SIM_ORDER_INTERVAL_MS: "1000",
       REFUND_ORDER_INTERVAL_SECONDS: "1",
+      // The webhook spec's receiver and the simulator's robots listen on 127.0.0.1.
+      WEBHOOKS_ALLOW_PRIVATE: "true",
     },
   },
 });

@@ -15,6 +15,7 @@ interface DemoObjects {
   billDayId: number;
   memberId: string;
   merchantId: string;
+  webhookEndpointId: string;
 }
 
 async function demoObjects(): Promise<DemoObjects> {
@@ -34,7 +35,12 @@ async function demoObjects(): Promise<DemoObjects> {
     const [day] = await sql<{ id: string }[]>`
       insert into bill_days (merchant_id, bill_date) values (${merchantId}, '2024-01-01')
       on conflict (merchant_id, bill_date) do update set bill_date = excluded.bill_date returning id`;
+    const [endpoint] = await sql<{ id: string }[]>`
+      insert into webhook_endpoints (merchant_id, url, events, secret)
+      values (${merchantId}, 'https://shop.example.com/hooks', ${["refund.succeeded"]}, 'whsec_aXNvbGF0aW9u')
+      returning id`;
     return {
+      webhookEndpointId: endpoint!.id,
       orderId: Number(order!.id),
       outTradeNo: order!.out_trade_no,
       outRefundNo: refund!.out_refund_no,
@@ -86,9 +92,12 @@ const PAGES: Record<string, (d: DemoObjects) => Expectation> = {
   "/admin/users": () => ({ deniedOrRedirected: "/admin/users" }),
   "/admin/users/[id]": (d) => ({ deniedOrRedirected: `/admin/users/${d.memberId}` }),
   "/admin/api-keys": () => ({ deniedOrRedirected: "/admin/api-keys" }),
+  "/admin/webhooks": () => ({ deniedOrRedirected: "/admin/webhooks" }),
+  "/admin/webhooks/[id]": (d) => ({ deniedOrRedirected: `/admin/webhooks/${d.webhookEndpointId}` }),
   "/admin/merchants": () => ({ deniedOrRedirected: "/admin/merchants" }),
   "/admin/merchants/[id]": (d) => ({ deniedOrRedirected: `/admin/merchants/${d.merchantId}` }),
   "/admin/reasons": () => ({ deniedOrRedirected: "/admin/reasons" }),
+  "/admin/alerts": () => ({ deniedOrRedirected: "/admin/alerts" }),
   "/jobs": () => ({ deniedOrRedirected: "/jobs" }),
   "/login": () => ({ signedOutOnly: true }),
 };

@@ -20,6 +20,12 @@ export const encryptionKeySchema = z
     return z.NEVER;
   });
 
+/** "true" or "false" (unset: false); anything else is a mistake worth stopping for. */
+const booleanFlag = z
+  .enum(["true", "false"])
+  .default("false")
+  .transform((value) => value === "true");
+
 /**
  * The server's environment, validated once. `scripts/start.ts` fills in what a fresh machine lacks
  * (DATABASE_URL from the embedded database, AUTH_SECRET from .data/) before the app starts, so inside the app
@@ -46,6 +52,13 @@ const serverEnvSchema = z.object({
   ORDER_RECHECK_AFTER_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Bearer token for /api/metrics; unset, the endpoint does not exist. */
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
+  /**
+   * Development only: lets webhook endpoints and alert robots use plain http and private, loopback and link-local
+   * addresses (the simulator's robot receiver). Never in production: it opens the console to SSRF.
+   */
+  WEBHOOKS_ALLOW_PRIVATE: booleanFlag,
+  /** Minutes a refund may stay PENDING or PROCESSING before operators are alerted about it. */
+  ALERT_STUCK_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
   /** Optional here: only merchants whose credentials are uploaded in the browser need it. */
   APP_ENCRYPTION_KEY: encryptionKeySchema.optional(),
   /**
@@ -112,3 +125,7 @@ export const trustedProxies = (source?: Readonly<Record<string, string | undefin
 /** ORDER_RECHECK_AFTER_SECONDS in milliseconds, read where a refund is requested (the action, the merchant API). */
 export const orderRecheckAfterMs = (source?: Readonly<Record<string, string | undefined>>) =>
   envSetting("ORDER_RECHECK_AFTER_SECONDS", source) * 1000;
+
+/** WEBHOOKS_ALLOW_PRIVATE, read by webhook deliveries and alert robots. */
+export const webhooksAllowPrivate = (source?: Readonly<Record<string, string | undefined>>) =>
+  envSetting("WEBHOOKS_ALLOW_PRIVATE", source);

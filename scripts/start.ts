@@ -15,6 +15,7 @@ import { buildIfNeeded, nextBin } from "./build-if-needed";
 import { startDemoGateway } from "./demo-gateway";
 import { openDatabase } from "./database";
 import { DATA_DIR, ensureDataDir, persistentSecret } from "./local-secrets";
+import { ensureDemoChannel } from "../lib/alerts/channels";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -106,10 +107,14 @@ async function startSimulator(db: ReturnType<typeof createDatabase>["db"]): Prom
   });
   stopSimulator = simulator.stop;
   if (simulator.apiV2Credentials === "added") console.log("Stored the APIv2 demo merchant's keys (sealed).");
+  if (await ensureDemoChannel(db, `${simulator.controlUrl}/_sim/robots/wecom`)) {
+    console.log(`Alerts go to the simulator's robot (${simulator.controlUrl}/_sim/, "Robot messages").`);
+  }
   console.log(
     `WeChat Pay simulator running on ${simulator.env.WECHATPAY_BASE_URL} (its page: ${simulator.controlUrl}/_sim/).`,
   );
-  return simulator.env;
+  // The demo's robot and webhook receivers listen on 127.0.0.1; a real merchant's console keeps the SSRF guard.
+  return { ...simulator.env, WEBHOOKS_ALLOW_PRIVATE: process.env.WEBHOOKS_ALLOW_PRIVATE ?? "true" };
 }
 
 /** One line per problem with the WECHATPAY_* configuration: the console still starts, and shows them too. */

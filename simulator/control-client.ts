@@ -4,6 +4,7 @@ import type { BillOutcome } from "./domain/bills";
 import type { ImportedRefundInput, ImportedRefunds } from "./domain/refund-import";
 import type { Registered, TransactionInput } from "./domain/transactions";
 import type { LoggedRequest } from "./http/request-log";
+import type { RobotMessage } from "./http/robots";
 import type {
   BillAdjustment,
   BillAdjustmentInput,
@@ -112,6 +113,11 @@ export class SimControl {
 
   requests(path?: string): Promise<LoggedRequest[]> {
     return this.call("GET", `/_sim/requests${path ? `?${new URLSearchParams({ path })}` : ""}`);
+  }
+
+  /** What the console's alerts posted to the robot receiver. */
+  robots(): Promise<RobotMessage[]> {
+    return this.call("GET", "/_sim/robots");
   }
 
   reset(keepMerchants = false): Promise<{ reset: boolean }> {

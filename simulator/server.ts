@@ -14,6 +14,7 @@ import { FaultBox } from "./http/faults";
 import { BodyTooLarge, json, readRequest, type ApiRequest, type Handled } from "./http/io";
 import { RateLimiter } from "./http/rate-limit";
 import { RequestLog } from "./http/request-log";
+import { RobotInbox } from "./http/robots";
 import { handleV2, isV2 } from "./http/v2";
 import { handleV3, isV3 } from "./http/v3";
 import { Notifier } from "./notify/notifier";
@@ -70,6 +71,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const faults = new FaultBox(store);
   const limiter = new RateLimiter();
   const requests = new RequestLog();
+  const robots = new RobotInbox();
   const bills = new BillDownloads();
   const api: ApiContext = { store, desk, faults, limiter, scheduler, bills, tlsMode: options.tls !== undefined };
   const control: ControlContext = {
@@ -77,6 +79,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     desk,
     faults,
     requests,
+    robots,
     scheduler,
     timeScale,
     controlToken: options.controlToken,
@@ -86,6 +89,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       faults.releaseHeld();
       limiter.clear();
       requests.clear();
+      robots.clear();
       bills.clear();
       const { merchants, sequence } = store.state;
       store.state = { ...emptyState(), merchants: keepMerchants ? merchants : {}, sequence };

@@ -14,6 +14,7 @@ import {
 import type { BilingualText } from "../i18n-text";
 import { checkDailyLimitLocked } from "../refunds/limits";
 import { err, ok, type Result } from "../result";
+import { bulkCompleted } from "../webhooks/business-events";
 
 /** The person acting on a batch. */
 export interface BatchActor {
@@ -260,7 +261,9 @@ export const completeBatch = (db: Database, batchId: number, now = new Date()) =
           .from(bulkRows)
           .where(and(eq(bulkRows.batchId, batch.id), eq(bulkRows.status, "READY")))
           .limit(1);
-        return ready ? wrongState(batch.status) : ok({ status: "COMPLETED" as const });
+        if (ready) return wrongState(batch.status);
+        await bulkCompleted(tx, batch, now);
+        return ok({ status: "COMPLETED" as const });
       },
     },
     now,

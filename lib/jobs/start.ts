@@ -1,5 +1,8 @@
-import { getDb, type Database } from "../db/client";
+import { createDatabase, getDb, type Database } from "../db/client";
 import { serverEnv } from "../env";
+import { systemResolver } from "../webhooks/ssrf";
+import { startWebhookWorkers, WEBHOOK_QUEUES } from "./webhook-jobs";
+import { ALERT_QUEUES, startAlertWorkers } from "./alert-jobs";
 import { log } from "../log";
 import type { GatewayResolver } from "../refunds/submit";
 import { ok } from "../result";
@@ -59,6 +62,19 @@ export async function startJobs(): Promise<void> {
     const resolveSource = (merchantId: string) => billSourceForMerchant(db, merchantId);
     await startBillWorkers(boss, { db, resolveSource });
     await startOrderImportWorkers(boss, { db, resolveSource });
+    const env = serverEnv();
+    await startWebhookWorkers(boss, {
+      db,
+      // LISTEN needs a session of its own, which a transaction-mode pooler does not give: there the sweep alone
+      // finds new deliveries, within a minute (docs/scaling.md).
+      listener: env.DATABASE_POOL_MODE === "session" ? createDatabase(env.DATABASE_URL, { max: 1 }).sql : undefined,
+      delivery: { policy: { allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE }, resolver: systemResolver },
+    });
+    await startAlertWorkers(boss, {
+      db,
+      stuckMinutes: env.ALERT_STUCK_MINUTES,
+      dispatch: { appUrl: env.APP_URL, policy: { allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE }, resolver: systemResolver },
+    });
   } catch (error) {
     // /api/ready reports it, so a load balancer takes the instance out instead of sending it work it cannot finish.
     setJobsState("failed");
@@ -74,6 +90,8 @@ export const JOB_QUEUE_NAMES = [
   ...Object.values(BULK_QUEUES),
   ...Object.values(BILL_QUEUES),
   ...Object.values(ORDER_IMPORT_QUEUES),
+  ...Object.values(WEBHOOK_QUEUES),
+  ...Object.values(ALERT_QUEUES),
 ];
 
 /** The configured merchant's WeChat Pay configuration, checked once per instance start (lib/ops/configuration-status). */

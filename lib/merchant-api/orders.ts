@@ -14,7 +14,7 @@ import type { GatewayResolver } from "../refunds/submit";
 export type OrderWithRefundsJson = OrderJson & { refunds: Omit<RefundJson, "out_trade_no">[] };
 
 /** The merchant new orders belong to: the key's own, or the only one there is for an unscoped key. */
-async function merchantForNewOrder(db: Db, context: ApiContext): Promise<string | null> {
+export async function merchantForNewOrder(db: Db, context: ApiContext): Promise<string | null> {
   if (context.principal.merchantId) return context.principal.merchantId;
   const rows = await db.select({ id: merchants.id }).from(merchants).limit(2);
   return rows.length === 1 ? rows[0]!.id : null;

@@ -7,6 +7,7 @@ import { billDayBounds } from "./bill-date";
 import { MISSING_BILL_CODES, type BillSourceResolver, type FetchedBill } from "./bill-source";
 import { compareBill, consoleTotals, type ConsoleRefund } from "./compare";
 import { recordExternalRefundsFromBill } from "./external-refunds";
+import { mismatchFound } from "../webhooks/business-events";
 
 /** A missing or unusable bill is fetched again after 1, 2, 4, then every 6 hours; after this many tries, by hand only. */
 const RETRY_HOURS = [1, 2, 4, 6];
@@ -194,7 +195,10 @@ async function recordBill(
         setWhere: eq(reconciliationMismatches.status, "OPEN"),
       })
       .returning({ inserted: sql<boolean>`xmax = 0` });
-    if (row?.inserted) opened += 1;
+    if (row?.inserted) {
+      opened += 1;
+      await mismatchFound(tx, day, m, now);
+    }
   }
   // Open mismatches this bill no longer shows (WeChat corrected its bill, or a callback arrived) are settled by the re-run.
   const stillThere = new Set(detected.map((m) => `${m.outRefundNo}/${m.kind}`));

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Transaction } from "../db/client";
 import { orders, refundEvents, refunds, type EventSource, type Refund, type RefundStatus } from "../db/schema";
+import { writeRefundOutbox } from "../webhooks/outbox";
 import { canTransition, sumsDelta } from "./transitions";
 
 export interface RefundEventInput {
@@ -61,6 +62,10 @@ export async function moveRefund(
   ]);
 }
 
+/**
+ * Append a timeline event. Every status change passes here (a new refund from nothing, then `moveRefund`), so this is
+ * also where the change's webhook event goes into the outbox, in the same transaction (lib/webhooks/outbox.ts).
+ */
 export async function appendRefundEvent(
   tx: Transaction,
   refundId: number,
@@ -68,9 +73,10 @@ export async function appendRefundEvent(
   statusFrom: RefundStatus | null = null,
   statusTo: RefundStatus | null = null,
 ): Promise<void> {
+  const at = event.at ?? new Date();
   await tx.insert(refundEvents).values({
     refundId,
-    at: event.at ?? new Date(),
+    at,
     type: event.type,
     source: event.source,
     actorId: event.actorId ?? null,
@@ -78,6 +84,8 @@ export async function appendRefundEvent(
     statusTo,
     payload: event.payload ?? {},
   });
+  // Sent after this insert resolved, so after the caller's update of the refund: the refund read is the new one.
+  if (statusTo) await writeRefundOutbox(tx, refundId, statusFrom, statusTo, at);
 }
 
 /**

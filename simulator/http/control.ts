@@ -17,12 +17,14 @@ import type { FaultBox } from "./faults";
 import { header, json, type Answer, type ApiRequest } from "./io";
 import { renderPage } from "./page";
 import type { RequestLog } from "./request-log";
+import type { RobotInbox, RobotKind } from "./robots";
 
 export interface ControlContext {
   store: StateStore;
   desk: RefundDesk;
   faults: FaultBox;
   requests: RequestLog;
+  robots: RobotInbox;
   scheduler: Scheduler;
   /** SIM_TIME_SCALE, shown by GET /_sim/config. */
   timeScale: number;
@@ -86,7 +88,7 @@ const ROUTES: [string, RegExp, Handler][] = [
     (ctx) => ({
       status: 200,
       headers: { "Content-Type": "text/html; charset=utf-8" },
-      body: renderPage(ctx.store.state),
+      body: renderPage(ctx.store.state, ctx.robots.list()),
     }),
   ],
   ["GET", /^\/_sim\/merchants$/, (ctx) => json(200, Object.values(ctx.store.state.merchants).map(publicView))],
@@ -265,6 +267,7 @@ const ROUTES: [string, RegExp, Handler][] = [
       );
     },
   ],
+  ["GET", /^\/_sim\/robots$/, (ctx) => json(200, ctx.robots.list())],
   ["GET", /^\/_sim\/deliveries$/, (ctx, req) => json(200, filterBy(ctx.store.state.deliveries, req.query))],
   [
     "POST",
@@ -295,6 +298,9 @@ export function handleControl(ctx: ControlContext, req: ApiRequest): Answer {
   // Health says nothing about the state; the start script polls it before it has anything to authenticate with.
   if (req.path === "/_sim/health") return json(200, { ok: true });
   if (!req.loopback) return problem(403, "the control API only answers this machine");
+  // The robots stand in for WeCom, DingTalk and Feishu: the console posts to them without the control token.
+  const robot = /^\/_sim\/robots\/(wecom|dingtalk|feishu|webhook)$/.exec(req.path);
+  if (robot && req.method === "POST") return ctx.robots.receive(robot[1] as RobotKind, req, ctx.scheduler.now());
   if (!authorized(ctx, req)) return problem(401, "Authorization: Bearer <SIM_CONTROL_TOKEN> required");
   for (const [method, pattern, handler] of ROUTES) {
     const match = pattern.exec(req.path);

@@ -7,6 +7,7 @@ import { formatFen } from "../../lib/money";
 import { beijingPlain } from "../../lib/beijing-time";
 import { tradeStateOf } from "../domain/trade-query";
 import type { SimState } from "../state/schema";
+import type { RobotMessage } from "./robots";
 
 /** Rows shown per table; the JSON endpoints list everything. */
 const MAX_ROWS = 200;
@@ -29,9 +30,19 @@ function table(title: string, headers: string[], rows: unknown[][], total: numbe
   return `<h2>${escapeHtml(title)}${escapeHtml(more)}</h2><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/** Feishu signs in the body; shown so the demo makes the signing visible. */
+function signatureInBody(body: string): string {
+  try {
+    const { timestamp, sign } = JSON.parse(body) as { timestamp?: string; sign?: string };
+    return sign ? `timestamp=${timestamp}&sign=${sign}` : "";
+  } catch {
+    return "";
+  }
+}
+
 const latest = <T>(items: T[], at: (item: T) => number) => [...items].sort((a, b) => at(b) - at(a)).slice(0, MAX_ROWS);
 
-export function renderPage(state: SimState): string {
+export function renderPage(state: SimState, robots: readonly RobotMessage[] = []): string {
   const merchants = Object.values(state.merchants);
   const transactions = Object.values(state.transactions);
   const refunds = Object.values(state.refunds);
@@ -138,13 +149,19 @@ export function renderPage(state: SimState): string {
       }),
       state.deliveries.length,
     ),
+    table(
+      "Robot messages (the console's alerts)",
+      ["received", "robot", "message", "signature"],
+      latest([...robots], (m) => m.at).map((m) => [time(m.at), m.robot, m.text, m.query || signatureInBody(m.body)]),
+      robots.length,
+    ),
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
 <title>WeChat Pay simulator</title>
 <style>
 body{font:14px system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin-bottom:24px;font-size:12px}
-th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top;max-width:360px;overflow-wrap:anywhere}
+th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top;max-width:360px;overflow-wrap:anywhere;white-space:pre-line}
 th{background:#f4f4f4}h2{font-size:16px;margin:16px 0 8px}
 </style></head><body>
 <h1>WeChat Pay simulator</h1>

@@ -13,7 +13,10 @@ import {
   orderFileImports,
   reconciliationMismatches,
   type UserRole,
+  webhookDeliveries,
 } from "@/lib/db/schema";
+import { SYSTEM_ACTOR } from "@/lib/audit/append";
+import { createEndpoint, sendTestEvent } from "@/lib/webhooks/endpoints";
 import { createTestDb, type TestDatabase } from "@/tests/db";
 import { createMerchant, createTestKey } from "@/tests/fixtures/merchant-api";
 import { processingRefund } from "@/tests/fixtures/notifications";
@@ -30,6 +33,8 @@ interface Targets {
   outRefundNo: string;
   memberId: string;
   apiKeyId: string;
+  webhookEndpointId: string;
+  webhookDeliveryId: number;
   notificationId: number;
   mismatchId: number;
   batchId: number;
@@ -113,6 +118,20 @@ const ACTION_TARGETS: Record<string, { names: (a: Targets) => Fields } | { creat
   "app/(console)/admin/users/actions.ts#removeMemberAction": { names: (a) => ({ userId: a.memberId }) },
   "app/(console)/admin/api-keys/actions.ts#createApiKeyAction": { creates: () => ({ name: "B's key" }) },
   "app/(console)/admin/api-keys/actions.ts#revokeApiKeyAction": { names: (a) => ({ id: a.apiKeyId }) },
+  "app/(console)/admin/webhooks/actions.ts#createWebhookEndpointAction": {
+    creates: () => ({ url: "https://b.example.com/hooks", "refund.succeeded": "on" }),
+  },
+  "app/(console)/admin/webhooks/actions.ts#setWebhookEndpointStatusAction": {
+    names: (a) => ({ id: a.webhookEndpointId, status: "disabled" }),
+  },
+  "app/(console)/admin/webhooks/actions.ts#deleteWebhookEndpointAction": {
+    names: (a) => ({ id: a.webhookEndpointId }),
+  },
+  "app/(console)/admin/webhooks/actions.ts#rotateWebhookSecretAction": { names: (a) => ({ id: a.webhookEndpointId }) },
+  "app/(console)/admin/webhooks/actions.ts#sendWebhookTestAction": { names: (a) => ({ id: a.webhookEndpointId }) },
+  "app/(console)/admin/webhooks/actions.ts#resendWebhookDeliveryAction": {
+    names: (a) => ({ deliveryId: String(a.webhookDeliveryId) }),
+  },
 };
 
 /** The session routes, each asked for merchant A's object (or, for exports, searched for it). */
@@ -142,6 +161,8 @@ const NOT_FOUND_CODES = [
   "MISMATCH_NOT_OPEN",
   "MERCHANT_NOT_FOUND",
   "APPLICATION_NOT_FOUND",
+  "ENDPOINT_NOT_FOUND",
+  "DELIVERY_NOT_FOUND",
 ];
 
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
@@ -191,6 +212,8 @@ describe("merchant isolation, enumerated", () => {
       await hash(sql`select md5(string_agg(u::text, '|' order by u.id)) as h from users u
         join user_merchants m on m.user_id = u.id where m.merchant_id = ${a.merchantId}`),
       await hash(sql`select md5(m::text) as h from merchants m where m.id = ${a.merchantId}`),
+      await hash(sql`select md5(string_agg(d::text, '|' order by d.id)) as h from webhook_deliveries d
+        join webhook_endpoints e on e.id = d.endpoint_id where e.merchant_id = ${a.merchantId}`),
     );
     return parts.join("\n");
   }
@@ -241,6 +264,21 @@ describe("merchant isolation, enumerated", () => {
         enteredBy: member.id,
       })
       .returning();
+    const endpoint = await createEndpoint(
+      t.db,
+      merchantId,
+      { url: "https://a.example.com/hooks", events: ["refund.succeeded"] },
+      { actor: SYSTEM_ACTOR, policy: { allowPrivate: false } },
+    );
+    if (!endpoint.ok) throw new Error(endpoint.error.code);
+    await sendTestEvent(t.db, merchantId, endpoint.value.endpoint.id, {
+      actor: SYSTEM_ACTOR,
+      policy: { allowPrivate: false },
+    });
+    const [delivery] = await t.db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.endpointId, endpoint.value.endpoint.id));
     const [batch] = await t.db
       .insert(bulkBatches)
       .values({ merchantId, fileName: "a.csv", totalRows: 1, validRows: 1, validAmountFen: 100, createdBy: member.id })
@@ -278,6 +316,8 @@ describe("merchant isolation, enumerated", () => {
       outRefundNo: refund.outRefundNo,
       memberId: member.id,
       apiKeyId: key!.id,
+      webhookEndpointId: endpoint.value.endpoint.id,
+      webhookDeliveryId: delivery!.id,
       notificationId: notification!.id,
       mismatchId: mismatch!.id,
       batchId: batch!.id,

@@ -12,7 +12,9 @@ const TABS: { href: string; key: string; permission: Permission }[] = [
   { href: "/admin/users", key: "users", permission: "manageUsers" },
   { href: "/admin/merchants", key: "merchants", permission: "manageMerchants" },
   { href: "/admin/api-keys", key: "apiKeys", permission: "manageApiKeys" },
+  { href: "/admin/webhooks", key: "webhooks", permission: "manageApiKeys" },
   { href: "/admin/reasons", key: "reasons", permission: "manageSettings" },
+  { href: "/admin/alerts", key: "alerts", permission: "manageSettings" },
   // The jobs page lives outside /admin; its tab is a plain link there.
   { href: "/jobs", key: "jobs", permission: "manageMerchants" },
 ];

@@ -6,3 +6,5 @@ export * from "./bulk";
 export * from "./billing";
 export * from "./abnormal";
 export * from "./order-import";
+export * from "./webhooks";
+export * from "./alerts";

@@ -1,0 +1,168 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useActionState } from "react";
+import { Bilingual } from "@/components/bilingual";
+import type { ActionResult } from "@/lib/action-result";
+import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
+import {
+  ActionMessage,
+  DANGER_BUTTON,
+  Field,
+  FIELD,
+  FieldErrors,
+  fieldErrorsOf,
+  PRIMARY_BUTTON,
+  SECONDARY_BUTTON,
+  ShownOnce,
+} from "../form-parts";
+import {
+  createWebhookEndpointAction,
+  deleteWebhookEndpointAction,
+  resendWebhookDeliveryAction,
+  rotateWebhookSecretAction,
+  sendWebhookTestAction,
+  setWebhookEndpointStatusAction,
+} from "./actions";
+
+/** A new endpoint for the current merchant; its signing secret is shown here once. */
+export function CreateEndpointForm() {
+  const t = useTranslations("webhooks");
+  const [state, action, pending] = useActionState<ActionResult<{ id: string; secret: string }> | null, FormData>(
+    createWebhookEndpointAction,
+    null,
+  );
+  const errors = fieldErrorsOf(state);
+  return (
+    <form action={action} className="space-y-3" noValidate>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field label={t("url")} hint={t("urlHint")} errors={errors.url}>
+          <input name="url" type="url" autoComplete="off" placeholder="https://" className={FIELD} />
+        </Field>
+        <Field label={t("description")} errors={errors.description}>
+          <input name="description" autoComplete="off" className={FIELD} />
+        </Field>
+      </div>
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-700">{t("events")}</legend>
+        <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
+          {WEBHOOK_EVENT_TYPES.map((type) => (
+            <label key={type} className="flex items-center gap-1.5 font-mono text-xs text-slate-700">
+              <input type="checkbox" name={type} defaultChecked={type.startsWith("refund.")} />
+              {type}
+            </label>
+          ))}
+        </div>
+        <FieldErrors messages={errors.events} />
+      </fieldset>
+      <ActionMessage state={state?.ok ? null : state} />
+      {state?.ok && <ShownOnce label={t("secretShown")} value={state.data.secret} note={t("shownOnce")} />}
+      <button type="submit" disabled={pending} className={PRIMARY_BUTTON}>
+        {t("create")}
+      </button>
+    </form>
+  );
+}
+
+function ErrorLine({ state }: { state: ActionResult<unknown> | null }) {
+  return state && !state.ok ? (
+    <span role="alert" className="text-xs text-red-700">
+      <Bilingual text={state.error} />
+    </span>
+  ) : null;
+}
+
+/** Send test event, rotate secret, enable or disable, delete. */
+export function EndpointControls({ id, status }: { id: string; status: "enabled" | "disabled" | "failing" }) {
+  const t = useTranslations("webhooks");
+  const [test, testAction, testing] = useActionState<ActionResult<{ messageId: string }> | null, FormData>(
+    sendWebhookTestAction,
+    null,
+  );
+  const [rotated, rotateAction, rotating] = useActionState<ActionResult<{ secret: string }> | null, FormData>(
+    rotateWebhookSecretAction,
+    null,
+  );
+  const [toggled, toggleAction, toggling] = useActionState<ActionResult<null> | null, FormData>(
+    setWebhookEndpointStatusAction,
+    null,
+  );
+  const [deleted, deleteAction, deleting] = useActionState<ActionResult<null> | null, FormData>(
+    deleteWebhookEndpointAction,
+    null,
+  );
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-2">
+        <form action={testAction}>
+          <input type="hidden" name="id" value={id} />
+          <button type="submit" disabled={testing} className={SECONDARY_BUTTON}>
+            {t("sendTest")}
+          </button>
+        </form>
+        <form
+          action={rotateAction}
+          onSubmit={(e) => (window.confirm(t("rotateConfirm")) ? undefined : e.preventDefault())}
+        >
+          <input type="hidden" name="id" value={id} />
+          <button type="submit" disabled={rotating} className={SECONDARY_BUTTON}>
+            {t("rotate")}
+          </button>
+        </form>
+        <form action={toggleAction}>
+          <input type="hidden" name="id" value={id} />
+          <input type="hidden" name="status" value={status === "disabled" ? "enabled" : "disabled"} />
+          <button type="submit" disabled={toggling} className={SECONDARY_BUTTON}>
+            {status === "disabled" ? t("enable") : t("disable")}
+          </button>
+        </form>
+        <form
+          action={deleteAction}
+          onSubmit={(e) => (window.confirm(t("deleteConfirm")) ? undefined : e.preventDefault())}
+        >
+          <input type="hidden" name="id" value={id} />
+          <button type="submit" disabled={deleting || deleted?.ok} className={DANGER_BUTTON}>
+            {t("delete")}
+          </button>
+        </form>
+        <ErrorLine state={test} />
+        <ErrorLine state={rotated} />
+        <ErrorLine state={toggled} />
+        <ErrorLine state={deleted} />
+      </div>
+      {test?.ok && (
+        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+          {t("testSent", { messageId: test.data.messageId })}
+        </p>
+      )}
+      {rotated?.ok && <ShownOnce label={t("rotated")} value={rotated.data.secret} note={t("rotatedNote")} />}
+    </div>
+  );
+}
+
+export function ResendButton({ deliveryId, messageId }: { deliveryId: number; messageId: string }) {
+  const t = useTranslations("webhooks");
+  const [state, action, pending] = useActionState<ActionResult<null> | null, FormData>(
+    resendWebhookDeliveryAction,
+    null,
+  );
+  return (
+    <form action={action} className="flex items-center gap-2">
+      <input type="hidden" name="deliveryId" value={deliveryId} />
+      <button
+        type="submit"
+        disabled={pending}
+        className={SECONDARY_BUTTON}
+        aria-label={t("resendNamed", { messageId })}
+      >
+        {t("resend")}
+      </button>
+      {state?.ok && (
+        <span role="status" className="text-xs text-emerald-700">
+          {t("resent")}
+        </span>
+      )}
+      <ErrorLine state={state} />
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db, Transaction } from "../db/client";
+import { orders, refunds, webhookEndpoints, type RefundStatus } from "../db/schema";
+import { isoBeijing, refundJson } from "../merchant-api/format";
+import { newMessageId, refundEventType, webhookBody, type WebhookEventType } from "./events";
+
+/** Workers LISTEN on this channel; NOTIFY inside a transaction is only delivered if it commits. */
+export const OUTBOX_CHANNEL = "webhook_outbox";
+
+export interface OutboxEvent {
+  merchantId: string;
+  type: string;
+  refundId?: number | null;
+  data: Record<string, unknown>;
+  at: Date;
+  /** Only this endpoint (a test event); otherwise every endpoint of the merchant subscribed to the type. */
+  endpointId?: string;
+}
+
+/**
+ * Write an event to the outbox with one delivery per endpoint that wants it, inside the caller's transaction: the
+ * event exists if and only if what it reports committed. Returns the event's `webhook-id`, or null when no endpoint
+ * wants it (nothing is written then).
+ */
+export async function writeOutboxEvent(tx: Db, event: OutboxEvent): Promise<string | null> {
+  const messageId = newMessageId();
+  const at = event.at.toISOString();
+  const body = webhookBody(messageId, event.type, isoBeijing(event.at), event.data);
+  const endpoints = event.endpointId
+    ? sql`e.id = ${event.endpointId} and e.merchant_id = ${event.merchantId}`
+    : sql`e.merchant_id = ${event.merchantId} and e.status <> 'disabled' and ${event.type} = any(e.events)`;
+  const [rows] = await Promise.all([
+    tx.execute<{ id: number }>(sql`
+      with wanted as (select e.id from webhook_endpoints e where ${endpoints}),
+      event as (
+        insert into webhook_events (message_id, merchant_id, type, refund_id, payload, created_at)
+        select ${messageId}, ${event.merchantId}, ${event.type}, ${event.refundId ?? null}, ${JSON.stringify(body)}::jsonb, ${at}::timestamptz
+        where exists (select 1 from wanted)
+        returning id, refund_id)
+      insert into webhook_deliveries (event_id, endpoint_id, refund_id, next_attempt_at, created_at)
+      select event.id, wanted.id, event.refund_id, ${at}::timestamptz, ${at}::timestamptz from event, wanted
+      returning id`),
+    tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`),
+  ]);
+  return rows.length ? messageId : null;
+}
+
+/**
+ * The outbox half of a refund's status change, called by `appendRefundEvent` (the one place every status change
+ * passes) after the change's statements were sent in the same transaction, so the refund read here is the new one.
+ */
+export async function writeRefundOutbox(
+  tx: Transaction,
+  refundId: number,
+  from: RefundStatus | null,
+  to: RefundStatus,
+  at: Date,
+): Promise<void> {
+  const type = refundEventType(from, to);
+  if (!type) return;
+  const [row] = await tx
+    .select({
+      refund: refunds,
+      outTradeNo: orders.outTradeNo,
+      subscribed: sql<boolean>`exists (select 1 from ${webhookEndpoints} e where e.merchant_id = ${refunds.merchantId} and e.status <> 'disabled' and ${type} = any(e.events))`,
+    })
+    .from(refunds)
+    .innerJoin(orders, eq(orders.id, refunds.orderId))
+    .where(eq(refunds.id, refundId));
+  if (!row?.subscribed) return;
+  await writeOutboxEvent(tx, refundEvent(row.refund, row.outTradeNo, type, at));
+}
+
+export function refundEvent(
+  refund: Parameters<typeof refundJson>[0],
+  outTradeNo: string,
+  type: WebhookEventType,
+  at: Date,
+): OutboxEvent {
+  return {
+    merchantId: refund.merchantId,
+    type,
+    refundId: refund.id,
+    data: { refund: refundJson(refund, outTradeNo) },
+    at,
+  };
+}
