@@ -14,7 +14,7 @@ export const PERMISSIONS = {
   seePersonalData: "operator",
   requestRefund: "operator",
   /** Look a payment up at WeChat Pay and import it as an order. */
-  importOrder: "operator",
+  lookUpPayment: "operator",
   bulkRefund: "operator",
   approveRefund: "approver",
   applyAbnormalRefund: "approver",

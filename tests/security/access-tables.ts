@@ -8,7 +8,7 @@ export const ACTIONS: Record<string, Permission | "public"> = {
   "app/_server/locale-actions.ts#setLocaleAction": "public",
   "app/_server/merchant-actions.ts#switchMerchantAction": "read",
   "app/(console)/orders/[id]/actions.ts#requestRefundAction": "requestRefund",
-  "app/(console)/orders/actions.ts#lookUpPaymentAction": "importOrder",
+  "app/(console)/orders/actions.ts#lookUpPaymentAction": "lookUpPayment",
   "app/(console)/refunds/[outRefundNo]/actions.ts#retryRefundAction": "requestRefund",
   "app/(console)/refunds/[outRefundNo]/actions.ts#applyAbnormalRefundAction": "applyAbnormalRefund",
   "app/(console)/refunds/[outRefundNo]/actions.ts#decideBankCardApplicationAction": "applyAbnormalRefund",

@@ -20,7 +20,7 @@ export type LookupResult =
  * out_trade_no and imported when paid. The page then opens the order, ready to refund.
  */
 export const lookUpPaymentAction = defineAction(
-  "importOrder",
+  "lookUpPayment",
   lookupSchema,
   async (input, { user, actor }): Promise<ActionResult<LookupResult>> => {
     const db = getDb();

@@ -141,7 +141,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         <AmountRangeFields params={params} />
       </FilterBar>
       {/* A number the console does not know may still be a payment at WeChat Pay (no shop integration yet). */}
-      {params.q?.trim() && rows.length === 0 && !params.after && can(user.role, "importOrder") && (
+      {params.q?.trim() && rows.length === 0 && !params.after && can(user.role, "lookUpPayment") && (
         <LookupPanel number={params.q.trim()} />
       )}
       <DataTable
