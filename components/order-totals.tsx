@@ -2,8 +2,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { Money } from "@/components/money";
 import { formatBeijing } from "@/lib/beijing-time";
 import { formatFen } from "@/lib/money";
-import { MAX_REFUNDS_PER_ORDER, remainingFen } from "@/lib/refunds/status";
-import { refundWindow } from "@/lib/refunds/window";
+import { MAX_REFUNDS_PER_ORDER, remainingFen, refundWindow } from "@/lib/refunds/policy";
 
 interface OrderAmounts {
   totalFen: number;

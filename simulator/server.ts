@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { systemScheduler, type Scheduler } from "./clock";
 import { RefundDesk } from "./domain/desk";
 import type { ApiContext } from "./http/context";
-import { BillDownloads } from "./http/bills";
+import { BillDownloads } from "./http/bill-downloads";
 import { handleControl, type ControlContext } from "./http/control";
 import { FaultBox } from "./http/faults";
 import { BodyTooLarge, json, readRequest, type ApiRequest, type Handled } from "./http/io";

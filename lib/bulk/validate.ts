@@ -2,9 +2,8 @@ import type { BilingualText } from "../i18n-text";
 import { formatFen, parseYuan } from "../money";
 import { checkMerchantActive } from "../refunds/merchant-active";
 import { reasonFits, reasonTooLongMessage } from "../wechatpay/reason-limit";
-import { checkNewRefund, type OrderForRules } from "../refunds/rules";
-import { MAX_REFUNDS_PER_ORDER, remainingFen } from "../refunds/status";
 import type { BulkLine } from "./csv";
+import { checkNewRefund, type OrderForRules, MAX_REFUNDS_PER_ORDER, remainingFen } from "../refunds/policy";
 
 /** What the preview needs to know of an order named in the file. */
 export interface OrderForBulk extends OrderForRules {

@@ -3,8 +3,8 @@ import type { Database } from "../db/client";
 import { orderListConditions, refundState, type OrderFilters, type OrderRefundState } from "../db/queries/orders";
 import { merchants, orders } from "../db/schema";
 import { fenToYuan } from "../money";
-import { remainingFen } from "../refunds/status";
 import { beijingText, csvStream, cursorBatches } from "./csv-stream";
+import { remainingFen } from "../refunds/policy";
 
 /** The orders file's columns, in order; their headers come from the `exports` messages in the reader's language. */
 export const ORDER_EXPORT_COLUMNS = [

@@ -1,7 +1,7 @@
 import type { RefundEventRow } from "../db/queries/refunds";
 import type { Order, Refund, RefundOrigin, RefundStatus } from "../db/schema";
-import { remainingFen } from "../refunds/status";
 import { beijingIso } from "../beijing-time";
+import { remainingFen } from "../refunds/policy";
 
 /** ISO-8601 in Beijing time with its offset (`2026-11-23T18:00:00.000+08:00`), the way WeChat Pay writes times. */
 export function isoBeijing(date: Date): string;

@@ -4,8 +4,8 @@ import { orders, refunds, type EventSource, type Order } from "../db/schema";
 import { log } from "../log";
 import type { GatewayRefundRecord, GatewayRefundStatus } from "./gateway";
 import { appendRefundEvent, moveRefund } from "./move";
-import { MAX_REFUNDS_PER_ORDER } from "./status";
 import { isForwardReport, sumsDelta } from "./transitions";
+import { MAX_REFUNDS_PER_ORDER } from "./policy";
 
 /** A refund of the order as WeChat reports it (a refund list, or a line of the refund bill). */
 export type ReportedRefund = Pick<GatewayRefundRecord, "outRefundNo" | "refundId" | "amountFen" | "status"> &

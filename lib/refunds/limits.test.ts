@@ -3,34 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
 import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
 import { refunds, users } from "../db/schema";
-import { checkDailyLimit } from "./limits";
 import { requestRefund, type RequestContext } from "./request";
-
-describe("checkDailyLimit", () => {
-  it.each([
-    { used: 0, amount: 10_000, limit: null, ok: true },
-    { used: 0, amount: 10_000, limit: 10_000, ok: true },
-    { used: 5_000, amount: 5_001, limit: 10_000, ok: false },
-    { used: 12_000, amount: 1, limit: 10_000, ok: false },
-    { used: 0, amount: 1, limit: 0, ok: false },
-  ])("used $used + $amount against $limit → ok $ok", ({ used, amount, limit, ok }) => {
-    expect(checkDailyLimit(used, amount, limit).ok).toBe(ok);
-  });
-
-  it("names the amounts in both languages", () => {
-    const result = checkDailyLimit(80_000, 30_000, 100_000);
-    expect(result).toMatchObject({
-      ok: false,
-      error: {
-        code: "DAILY_LIMIT_EXCEEDED",
-        message: {
-          en: "Over your daily refund limit: ¥800.00 requested today, limit ¥1,000.00, this refund ¥300.00, ¥200.00 left today.",
-          zh: expect.stringContaining("今日已申请 ¥800.00"),
-        },
-      },
-    });
-  });
-});
 
 describe("requestRefund with a daily limit", () => {
   let t: TestDatabase;

@@ -1,35 +1,10 @@
 import { and, eq, gte, notInArray, sql } from "drizzle-orm";
-import type { Transaction } from "../db/client";
-import { refunds, users, type RefundStatus } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
-import { formatFen } from "../money";
-import { err, ok, type Result } from "../result";
 import { beijingDate, beijingDayStart } from "../beijing-time";
-
-/** Refunds that no longer hold money do not use up an operator's day. */
-const RELEASED: RefundStatus[] = ["FAILED", "REJECTED", "CLOSED"];
-
-export interface DailyLimitViolation {
-  code: "DAILY_LIMIT_EXCEEDED";
-  message: BilingualText;
-}
-
-/** Whether `amountFen` fits what is left of an operator's daily limit (null: no limit). */
-export function checkDailyLimit(
-  usedTodayFen: number,
-  amountFen: number,
-  limitFen: number | null,
-): Result<void, DailyLimitViolation> {
-  if (limitFen === null || usedTodayFen + amountFen <= limitFen) return ok(undefined);
-  const left = Math.max(0, limitFen - usedTodayFen);
-  return err({
-    code: "DAILY_LIMIT_EXCEEDED",
-    message: {
-      zh: `超出您的每日退款限额：今日已申请 ${formatFen(usedTodayFen)}，限额 ${formatFen(limitFen)}，本次 ${formatFen(amountFen)}，今日剩余额度 ${formatFen(left)}。`,
-      en: `Over your daily refund limit: ${formatFen(usedTodayFen)} requested today, limit ${formatFen(limitFen)}, this refund ${formatFen(amountFen)}, ${formatFen(left)} left today.`,
-    },
-  });
-}
+import type { Transaction } from "../db/client";
+import { refunds, users } from "../db/schema";
+import { ok, type Result } from "../result";
+import { checkDailyLimit, type DailyLimitViolation } from "./policy";
+import { RELEASED_STATUSES } from "./status";
 
 /**
  * Check a user's daily limit inside the transaction that records the refund. The user's row is locked first, so two
@@ -54,7 +29,8 @@ export async function checkDailyLimitLocked(
       and(
         eq(refunds.requestedBy, userId),
         gte(refunds.createdAt, beijingDayStart(beijingDate(now))),
-        notInArray(refunds.status, RELEASED),
+        // Refunds that no longer hold money do not use up an operator's day.
+        notInArray(refunds.status, [...RELEASED_STATUSES]),
       ),
     );
   return checkDailyLimit(Number(used?.fen ?? 0), amountFen, user.limitFen);

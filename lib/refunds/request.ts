@@ -6,11 +6,17 @@ import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
 import { appendRefundEvent } from "./move";
 import { newOutRefundNo } from "./out-refund-no";
-import { checkDailyLimitLocked, type DailyLimitViolation } from "./limits";
+import { checkDailyLimitLocked } from "./limits";
 import { lockActiveMerchant, type MerchantInactive } from "./merchant-active";
-import { checkNewRefund, type RefundRuleCode } from "./rules";
-import { approvalReason } from "./threshold";
 import { sumsDelta } from "./transitions";
+import {
+  approvalReason,
+  checkNewRefund,
+  nextSubmissionAt,
+  remainingFen,
+  type DailyLimitViolation,
+  type RefundRuleCode,
+} from "./policy";
 
 export interface RefundRequestInput {
   /** The caller's merchant: an order of another merchant is not found. */
@@ -58,8 +64,7 @@ export async function nextSubmissionSlot(
     .select({ last: sql<Date | null>`max(coalesce(${refunds.submittedAt}, ${refunds.scheduledAt}))` })
     .from(refunds)
     .where(eq(refunds.orderId, orderId));
-  const last = previous?.last ? new Date(previous.last) : null;
-  return last && last.getTime() + orderIntervalMs > now.getTime() ? new Date(last.getTime() + orderIntervalMs) : now;
+  return nextSubmissionAt(previous?.last ? new Date(previous.last) : null, orderIntervalMs, now);
 }
 
 /**
@@ -170,7 +175,7 @@ export async function requestRefund(
         amountFen: refund.amountFen,
         reason: refund.reason,
         ...approval,
-        after: { status, remainingFen: order.totalFen - order.refundedFen - order.inFlightFen - refund.amountFen },
+        after: { status, remainingFen: remainingFen(order) - refund.amountFen },
       },
     );
     return ok(refund);

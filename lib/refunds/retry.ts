@@ -1,15 +1,14 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database } from "../db/client";
 import { orders, refunds, type Refund } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
-import { formatFen } from "../money";
 import { err, ok, type Result } from "../result";
-import { checkDailyLimitLocked, type DailyLimitViolation } from "./limits";
+import { checkDailyLimitLocked } from "./limits";
 import { lockActiveMerchant, type MerchantInactive } from "./merchant-active";
 import { appendRefundEvent, lockRefund, moveRefund } from "./move";
-import { remainingFen } from "./status";
-import { approvalReason } from "./threshold";
+import { approvalReason, checkAmountFits, type DailyLimitViolation } from "./policy";
+import { nextSubmissionSlot } from "./request";
 
 export type RetryError = {
   code:
@@ -64,15 +63,8 @@ export async function retryRefund(
     }
     const actorFields = { actorId: context.userId, at: now, payload: { by: context.actor.label } };
     if (refund.status === "FAILED") {
-      if (refund.amountFen > remainingFen(order)) {
-        return err({
-          code: "AMOUNT_EXCEEDS_REMAINING" as const,
-          message: {
-            zh: `${formatFen(refund.amountFen)} 超过了剩余可退金额 ${formatFen(remainingFen(order))}。`,
-            en: `${formatFen(refund.amountFen)} is more than the ${formatFen(remainingFen(order))} remaining.`,
-          },
-        });
-      }
+      const fits = checkAmountFits(order, refund.amountFen);
+      if (!fits.ok) return err({ code: "AMOUNT_EXCEEDS_REMAINING" as const, message: fits.error.message });
       const merchant = await lockActiveMerchant(tx, order.merchantId);
       if (!merchant.ok) return merchant;
       const { thresholdFen } = merchant.value;
@@ -97,12 +89,7 @@ export async function retryRefund(
           },
         );
       } else {
-        const [previous] = await tx
-          .select({ last: sql<Date | null>`max(${refunds.submittedAt})` })
-          .from(refunds)
-          .where(eq(refunds.orderId, order.id));
-        const last = previous?.last ? new Date(previous.last).getTime() : 0;
-        const scheduledAt = new Date(Math.max(now.getTime(), last + context.orderIntervalMs));
+        const scheduledAt = await nextSubmissionSlot(tx, order.id, context.orderIntervalMs, now);
         await moveRefund(
           tx,
           refund,

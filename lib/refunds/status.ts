@@ -23,14 +23,6 @@ export function countsTowardCap(status: RefundStatus): boolean {
   return status !== "REJECTED";
 }
 
-/** WeChat Pay accepts at most 50 refunds per order (partial refunds included). */
-export const MAX_REFUNDS_PER_ORDER = 50;
-
-/** What may still be refunded: an amount in flight stays reserved until WeChat settles it one way or the other. */
-export function remainingFen(o: { totalFen: number; refundedFen: number; inFlightFen: number }): number {
-  return o.totalFen - o.refundedFen - o.inFlightFen;
-}
-
 export interface OrderSums {
   refundedFen: number;
   inFlightFen: number;

@@ -2,6 +2,7 @@
  * WeChat Pay's rules for accepting a refund, as one pure function of the state: the same rules for APIv3 and APIv2,
  * checked in the order WeChat reports them. Nothing here changes the state.
  */
+import { MAX_REFUNDS_PER_ORDER, nextSubmissionAt, refundWindow } from "../../lib/refunds/policy";
 import { err, ok, type Result } from "../../lib/result";
 import type { Merchant, Refund, SimState, Transaction } from "../state/schema";
 import { entityKey } from "../state/schema";
@@ -24,10 +25,6 @@ export interface RefundApplication {
 }
 
 export type Decision = { kind: "replay"; refund: Refund } | { kind: "create"; transaction: Transaction };
-
-const MAX_REFUNDS_PER_ORDER = 50;
-/** "交易时间超过一年的订单无法提交退款". */
-const REFUND_PERIOD_MS = 365 * 86_400_000;
 
 function findTransaction(
   state: SimState,
@@ -78,7 +75,8 @@ export function decide(
   const transaction = findTransaction(state, merchant.mchid, application);
   if (!transaction) return err(violation("TRANSACTION_NOT_FOUND"));
   if (application.totalFen !== transaction.totalFen) return err(violation("TOTAL_MISMATCH"));
-  if (now - transaction.paidAt > REFUND_PERIOD_MS) return err(violation("TRADE_OVERDUE"));
+  // "交易时间超过一年的订单无法提交退款": the same calendar year as the console's.
+  if (refundWindow(new Date(transaction.paidAt), new Date(now)).closed) return err(violation("TRADE_OVERDUE"));
 
   const refunds = refundsOfTransaction(state, transaction);
   if (refunds.length >= MAX_REFUNDS_PER_ORDER) return err(violation("TOO_MANY_REFUNDS"));
@@ -86,8 +84,8 @@ export function decide(
   const held = refunds.filter((r) => r.status !== "CLOSED").reduce((sum, r) => sum + r.refundFen, 0);
   if (held + application.refundFen > transaction.totalFen) return err(violation("AMOUNT_EXCEEDS_REFUNDABLE"));
 
-  const last = Math.max(...refunds.map((r) => r.createTime));
-  if (refunds.length > 0 && now - last < orderIntervalMs) return err(violation("ORDER_INTERVAL"));
+  const last = refunds.length > 0 ? new Date(Math.max(...refunds.map((r) => r.createTime))) : null;
+  if (nextSubmissionAt(last, orderIntervalMs, new Date(now)).getTime() > now) return err(violation("ORDER_INTERVAL"));
 
   if (merchant.balanceFen < application.refundFen) return err(violation("NOT_ENOUGH"));
   return ok({ kind: "create", transaction });

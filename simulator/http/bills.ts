@@ -3,7 +3,6 @@
  * file itself comes from `GET /v3/billdownload/file?token=…` (signed request, unsigned answer: the hash is what
  * proves it). APIv2: `POST /pay/downloadbill` answers the file itself, or an unsigned `return_code FAIL`.
  */
-import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { beijingDate, beijingDayStart } from "../../lib/beijing-time";
 import type { BillType } from "../../lib/wechatpay/bill-file";
@@ -17,37 +16,6 @@ import { errorAnswer, signedAnswer } from "./v3-auth";
 export const TRADE_BILL_PATH = "/v3/bill/tradebill";
 export const BILL_FILE_PATH = "/v3/billdownload/file";
 export const V2_BILL_PATH = "/pay/downloadbill";
-
-/** WeChat's download_url stays valid for a short while; long enough for a client to fetch it at once. */
-const DOWNLOAD_VALID_MS = 5 * 60_000;
-
-interface BillFile {
-  mchid: string;
-  bytes: Uint8Array;
-  gzip: boolean;
-  expiresAt: number;
-}
-
-/** Files behind download tokens, in memory only: a restart invalidates them, as an expiry would. */
-export class BillDownloads {
-  private readonly files = new Map<string, BillFile>();
-
-  put(file: Omit<BillFile, "expiresAt">, now: number): string {
-    for (const [token, f] of this.files) if (f.expiresAt <= now) this.files.delete(token);
-    const token = randomBytes(24).toString("base64url");
-    this.files.set(token, { ...file, expiresAt: now + DOWNLOAD_VALID_MS });
-    return token;
-  }
-
-  find(token: string, mchid: string, now: number): BillFile | undefined {
-    const file = this.files.get(token);
-    return file && file.mchid === mchid && file.expiresAt > now ? file : undefined;
-  }
-
-  clear(): void {
-    this.files.clear();
-  }
-}
 
 function fileAnswer(bytes: Uint8Array, gzip: boolean): Answer {
   return {

@@ -1,5 +1,5 @@
 import type { Scheduler } from "../clock";
-import type { BillDownloads } from "./bills";
+import type { BillDownloads } from "./bill-downloads";
 import type { RefundDesk } from "../domain/desk";
 import type { StateStore } from "../state/store";
 import type { FaultBox } from "./faults";

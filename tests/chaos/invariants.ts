@@ -5,8 +5,8 @@
  */
 import { sql } from "drizzle-orm";
 import { orders, refunds } from "../../lib/db/schema";
-import { MAX_REFUNDS_PER_ORDER } from "../../lib/refunds/status";
 import { MCHID, type World } from "./world";
+import { MAX_REFUNDS_PER_ORDER } from "../../lib/refunds/policy";
 
 export interface Invariant {
   name: string;

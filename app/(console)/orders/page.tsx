@@ -21,8 +21,8 @@ import { mayUse } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { listOrders, ORDER_REFUND_STATES, parseOrderFilters, type OrderListRow } from "@/lib/db/queries/orders";
 import { can } from "@/lib/auth/roles";
-import { MAX_REFUNDS_PER_ORDER } from "@/lib/refunds/status";
 import { LookupPanel } from "./lookup-panel";
+import { MAX_REFUNDS_PER_ORDER, remainingFen } from "@/lib/refunds/policy";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("orders.list"))("title") };
@@ -61,7 +61,7 @@ function columns(t: Translate, format: RowFormat): Column<OrderListRow>[] {
     {
       header: t("columns.remaining"),
       align: "right",
-      cell: (o) => <Money fen={o.remainingFen} className="font-medium" />,
+      cell: (o) => <Money fen={remainingFen(o)} className="font-medium" />,
     },
     {
       header: t("columns.refundCount"),

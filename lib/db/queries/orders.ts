@@ -1,7 +1,6 @@
 import { and, desc, eq, getTableColumns, gte, ilike, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../client";
-import { remainingFen } from "../../refunds/status";
 import { merchants, orders } from "../schema";
 import { beijingDayRange, containsPattern, dayParam, yuanParamToFen } from "./filters";
 import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
@@ -92,7 +91,7 @@ export async function listOrders(db: Db, merchantId: string, filters: OrderFilte
     .orderBy(desc(orders.paidAt), desc(orders.id))
     .limit(pageSize + 1);
   const page = toPage(rows, pageSize);
-  return { ...page, rows: page.rows.map((r) => ({ ...r, state: refundState(r), remainingFen: remainingFen(r) })) };
+  return { ...page, rows: page.rows.map((r) => ({ ...r, state: refundState(r) })) };
 }
 
 export type OrderListRow = Awaited<ReturnType<typeof listOrders>>["rows"][number];
@@ -112,5 +111,5 @@ export async function getOrderDetail(db: Db, merchantId: string, id: number) {
     .innerJoin(merchants, eq(merchants.id, orders.merchantId))
     .where(and(eq(orders.id, id), eq(orders.merchantId, merchantId)))
     .limit(1);
-  return row ? { ...row, state: refundState(row), remainingFen: remainingFen(row) } : null;
+  return row ? { ...row, state: refundState(row) } : null;
 }

@@ -19,9 +19,8 @@ import { parseYuan } from "@/lib/money";
 import { listActiveReasons } from "@/lib/refunds/reasons";
 import { reasonFits, refundReasonText } from "@/lib/wechatpay/reason-limit";
 import { requestRefund } from "@/lib/refunds/request";
-import { checkNewRefund } from "@/lib/refunds/rules";
 import { orderIntervalMs } from "@/lib/refunds/settings";
-import { approvalReason } from "@/lib/refunds/threshold";
+import { checkNewRefund, approvalReason } from "@/lib/refunds/policy";
 
 // Field errors are message keys (orders.form.errors.*): the form shows them in the operator's language.
 const refundFormSchema = z

@@ -15,13 +15,13 @@ import { orderRefundsVersion } from "@/lib/db/queries/live";
 import { textIn } from "@/lib/i18n-text";
 import { listActiveReasons } from "@/lib/refunds/reasons";
 import { checkMerchantActive } from "@/lib/refunds/merchant-active";
-import { checkNewRefund } from "@/lib/refunds/rules";
 import { RefundForm } from "./refund-form";
 import { getDb } from "@/lib/db/client";
 import { maskOpenid } from "@/lib/evidence/redact";
 import { getOrderDetail } from "@/lib/db/queries/orders";
 import { listOrderRefunds, listRefundEvents } from "@/lib/db/queries/refunds";
 import { RefundCard } from "./refund-card";
+import { checkNewRefund, remainingFen } from "@/lib/refunds/policy";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("orders.detail"))("metaTitle") };
@@ -61,7 +61,7 @@ export default async function OrderPage({
   ]);
   if (!live) notFound();
   const [t, locale] = await Promise.all([getTranslations("orders.detail"), getLocale()]);
-  const remaining = order.totalFen - order.refundedFen - order.inFlightFen;
+  const remaining = remainingFen(order);
   // The same checks the service makes under the lock, asked here only to explain why the form is closed.
   const open = checkMerchantActive(order.merchantActive);
   const blocked = open.ok ? checkNewRefund(order, Math.max(1, remaining), new Date()) : open;

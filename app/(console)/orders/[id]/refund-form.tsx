@@ -5,9 +5,9 @@ import { useActionState, useRef, useState } from "react";
 import { Bilingual } from "@/components/bilingual";
 import type { ActionResult } from "@/lib/action-result";
 import { fenToYuan, formatFen, parseYuan } from "@/lib/money";
-import { approvalReason, type OrderRefundSums } from "@/lib/refunds/threshold";
 import { MAX_REASON_BYTES, reasonBytesLeft, refundReasonText } from "@/lib/wechatpay/reason-limit";
 import { requestRefundAction, type RefundRequested } from "./actions";
+import { approvalReason, type OrderRefundSums } from "@/lib/refunds/policy";
 
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";

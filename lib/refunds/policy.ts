@@ -1,0 +1,155 @@
+/**
+ * Every rule a refund must pass, in one place, as pure functions of the order's state and validated settings
+ * (lib/env.ts, the merchant's settings): what remains to refund, the 50-refund cap, the one-year window, the amount,
+ * the approval threshold, the operator's daily limit, and the spacing of an order's refunds. The console (pages,
+ * actions), the merchant API, bulk runs, retries and the simulator all ask these functions; the services apply
+ * them under the order's row lock (request.ts, retry.ts, approval.ts), where the sums cannot move meanwhile.
+ */
+import type { BilingualText } from "../i18n-text";
+import { formatFen } from "../money";
+import { err, ok, type Result } from "../result";
+
+/** WeChat Pay accepts at most 50 refunds per order (partial refunds included). */
+export const MAX_REFUNDS_PER_ORDER = 50;
+
+/** An order's cached sums, as the rules read them. */
+export interface OrderRefundSums {
+  refundedFen: number;
+  /** Includes refunds awaiting approval: their amount is reserved like any refund in flight. */
+  inFlightFen: number;
+}
+
+/** What may still be refunded: an amount in flight stays reserved until WeChat settles it one way or the other. */
+export function remainingFen(o: OrderRefundSums & { totalFen: number }): number {
+  return o.totalFen - o.refundedFen - o.inFlightFen;
+}
+
+const DAY_MS = 86_400_000;
+
+export interface RefundWindow {
+  closesAt: Date;
+  /** Whole days left, rounded up so that the last day still reads "1"; 0 once closed. */
+  daysLeft: number;
+  closed: boolean;
+}
+
+/**
+ * WeChat Pay refuses refunds of orders paid more than a year ago (v2 TRADE_OVERDUE). A calendar year, not 365 days:
+ * Beijing keeps no daylight saving, so adding the year in UTC lands on the same Beijing wall-clock time.
+ */
+export function refundWindow(paidAt: Date, now: Date): RefundWindow {
+  const closesAt = new Date(paidAt);
+  closesAt.setUTCFullYear(closesAt.getUTCFullYear() + 1);
+  const leftMs = closesAt.getTime() - now.getTime();
+  return { closesAt, daysLeft: leftMs > 0 ? Math.ceil(leftMs / DAY_MS) : 0, closed: leftMs <= 0 };
+}
+
+export type RefundRuleCode = "INVALID_AMOUNT" | "AMOUNT_EXCEEDS_REMAINING" | "REFUND_LIMIT_REACHED" | "ORDER_TOO_OLD";
+
+export interface RefundRuleViolation {
+  code: RefundRuleCode;
+  message: BilingualText;
+}
+
+export interface OrderForRules extends OrderRefundSums {
+  totalFen: number;
+  refundCount: number;
+  paidAt: Date;
+}
+
+/** Whether `amountFen` fits what remains of the order: for a new refund, and for a retry that reserves it again. */
+export function checkAmountFits(
+  order: OrderRefundSums & { totalFen: number },
+  amountFen: number,
+): Result<void, RefundRuleViolation> {
+  const remaining = remainingFen(order);
+  if (amountFen <= remaining) return ok(undefined);
+  return err({
+    code: "AMOUNT_EXCEEDS_REMAINING",
+    message:
+      remaining === 0
+        ? { zh: "该订单已无可退金额。", en: "Nothing remains to be refunded on this order." }
+        : {
+            zh: `${formatFen(amountFen)} 超过了剩余可退金额 ${formatFen(remaining)}。`,
+            en: `${formatFen(amountFen)} is more than the ${formatFen(remaining)} remaining.`,
+          },
+  });
+}
+
+/**
+ * WeChat's rules for a new refund of an order, checked in the order of what an operator can act on:
+ * the one-year window, the 50-refund cap, then the amount against what remains.
+ */
+export function checkNewRefund(order: OrderForRules, amountFen: number, now: Date): Result<void, RefundRuleViolation> {
+  if (refundWindow(order.paidAt, now).closed) {
+    return err({
+      code: "ORDER_TOO_OLD",
+      message: {
+        zh: "该订单支付已超过一年，微信支付不再受理退款。",
+        en: "Paid more than a year ago: WeChat Pay no longer accepts refunds for this order.",
+      },
+    });
+  }
+  if (order.refundCount >= MAX_REFUNDS_PER_ORDER) {
+    return err({
+      code: "REFUND_LIMIT_REACHED",
+      message: {
+        zh: `该订单已有 ${MAX_REFUNDS_PER_ORDER} 笔退款，已达微信支付上限。`,
+        en: `This order already has ${MAX_REFUNDS_PER_ORDER} refunds, WeChat Pay's limit.`,
+      },
+    });
+  }
+  if (!Number.isSafeInteger(amountFen) || amountFen < 1) {
+    return err({
+      code: "INVALID_AMOUNT",
+      message: { zh: "退款金额至少为 ¥0.01。", en: "A refund must be at least ¥0.01." },
+    });
+  }
+  return checkAmountFits(order, amountFen);
+}
+
+export type ApprovalReason = "AMOUNT_ABOVE_THRESHOLD" | "ORDER_REFUNDS_ABOVE_THRESHOLD";
+
+/**
+ * Maker-checker: why a refund of `amountFen` needs an approver, or null when it does not. Above the threshold on its
+ * own, or taking the order's refunds (refunded + in flight + awaiting approval + this one) above it, so that
+ * splitting a large refund into small ones does not avoid the second pair of eyes. Pure, so the refund form tells the
+ * operator before submitting with exactly the rule the service applies.
+ */
+export function approvalReason(order: OrderRefundSums, amountFen: number, thresholdFen: number): ApprovalReason | null {
+  if (amountFen > thresholdFen) return "AMOUNT_ABOVE_THRESHOLD";
+  if (order.refundedFen + order.inFlightFen + amountFen > thresholdFen) return "ORDER_REFUNDS_ABOVE_THRESHOLD";
+  return null;
+}
+
+export interface DailyLimitViolation {
+  code: "DAILY_LIMIT_EXCEEDED";
+  message: BilingualText;
+}
+
+/** Whether `amountFen` fits what is left of an operator's daily limit (null: no limit). */
+export function checkDailyLimit(
+  usedTodayFen: number,
+  amountFen: number,
+  limitFen: number | null,
+): Result<void, DailyLimitViolation> {
+  if (limitFen === null || usedTodayFen + amountFen <= limitFen) return ok(undefined);
+  const left = Math.max(0, limitFen - usedTodayFen);
+  return err({
+    code: "DAILY_LIMIT_EXCEEDED",
+    message: {
+      zh: `超出您的每日退款限额：今日已申请 ${formatFen(usedTodayFen)}，限额 ${formatFen(limitFen)}，本次 ${formatFen(amountFen)}，今日剩余额度 ${formatFen(left)}。`,
+      en: `Over your daily refund limit: ${formatFen(usedTodayFen)} requested today, limit ${formatFen(limitFen)}, this refund ${formatFen(amountFen)}, ${formatFen(left)} left today.`,
+    },
+  });
+}
+
+/**
+ * WeChat: refunds of one order at least `intervalMs` apart (REFUND_ORDER_INTERVAL_SECONDS, a minute). The earliest
+ * moment the next refund of an order may go, given when its previous one went (or is due to go): now, or later.
+ */
+export function nextSubmissionAt(previous: Date | null, intervalMs: number, now: Date): Date {
+  if (!previous) return now;
+  const earliest = previous.getTime() + intervalMs;
+  return earliest > now.getTime() ? new Date(earliest) : now;
+}
