@@ -22,6 +22,35 @@ const frameworkImports = {
   message: "lib/ is the domain: no React or Next.js.",
 };
 
+// lib/db is the bottom layer: its queries and schema import no domain module of lib/ (only env, time, money, text).
+const DOMAIN_FOLDERS = [
+  "alerts",
+  "api-keys",
+  "audit",
+  "auth",
+  "bulk",
+  "crypto",
+  "evidence",
+  "exports",
+  "jobs",
+  "merchant-api",
+  "merchants",
+  "notifications",
+  "ops",
+  "orders",
+  "orders-import",
+  "reconciliation",
+  "refunds",
+  "setup",
+  "users",
+  "webhooks",
+  "wechatpay",
+];
+const domainImports = {
+  group: DOMAIN_FOLDERS.flatMap((folder) => [`../${folder}/*`, `../../${folder}/*`, `@/lib/${folder}/*`]),
+  message: "lib/db is the bottom layer: schema and queries import no domain module (app → components → lib → db).",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -73,5 +102,10 @@ export default tseslint.config(
     files: ["lib/**/*.ts"],
     ignores: ["lib/**/*.test.ts"],
     rules: { "no-restricted-imports": noImport([appImports, simulatorImports, frameworkImports]) },
+  },
+  {
+    files: ["lib/db/**/*.ts"],
+    ignores: ["lib/db/**/*.test.ts"],
+    rules: { "no-restricted-imports": noImport([appImports, simulatorImports, frameworkImports, domainImports]) },
   },
 );
