@@ -93,27 +93,8 @@ const ROW_PAGE = 50;
 /** Lines that need the reader first: refused by the preview, then failed at their turn, then in file order. */
 const ROW_ORDER = sql`case ${bulkRows.status} when 'INVALID' then 0 when 'FAILED' then 1 else 2 end`;
 
-/** One page of a batch's lines, bad ones first, with the refund each became. */
-export async function listBatchRows(db: Db, merchantId: string, batchId: number, page: number) {
-  const rows = await db
-    .select({
-      row: bulkRows,
-      refundStatus: refunds.status,
-      refundErrorCode: refunds.lastErrorCode,
-      refundErrorMessage: refunds.lastErrorMessage,
-    })
-    .from(bulkRows)
-    .leftJoin(refunds, eq(refunds.id, bulkRows.refundId))
-    .where(linesOf(db, merchantId, batchId))
-    .orderBy(ROW_ORDER, asc(bulkRows.lineNo))
-    .limit(ROW_PAGE + 1)
-    .offset(page * ROW_PAGE);
-  return { rows: rows.slice(0, ROW_PAGE), hasMore: rows.length > ROW_PAGE };
-}
-export type BatchRowView = Awaited<ReturnType<typeof listBatchRows>>["rows"][number];
-
-/** Every line in file order, for the results file. */
-export async function allBatchRows(db: Db, merchantId: string, batchId: number): Promise<BatchRowView[]> {
+/** A batch's lines, each with the refund it became. */
+function linesWithRefunds(db: Db, merchantId: string, batchId: number) {
   return db
     .select({
       row: bulkRows,
@@ -124,7 +105,22 @@ export async function allBatchRows(db: Db, merchantId: string, batchId: number):
     .from(bulkRows)
     .leftJoin(refunds, eq(refunds.id, bulkRows.refundId))
     .where(linesOf(db, merchantId, batchId))
-    .orderBy(asc(bulkRows.lineNo));
+    .$dynamic();
+}
+
+/** One page of a batch's lines, bad ones first, with the refund each became. */
+export async function listBatchRows(db: Db, merchantId: string, batchId: number, page: number) {
+  const rows = await linesWithRefunds(db, merchantId, batchId)
+    .orderBy(ROW_ORDER, asc(bulkRows.lineNo))
+    .limit(ROW_PAGE + 1)
+    .offset(page * ROW_PAGE);
+  return { rows: rows.slice(0, ROW_PAGE), hasMore: rows.length > ROW_PAGE };
+}
+export type BatchRowView = Awaited<ReturnType<typeof listBatchRows>>["rows"][number];
+
+/** Every line in file order, for the results file. */
+export async function allBatchRows(db: Db, merchantId: string, batchId: number): Promise<BatchRowView[]> {
+  return linesWithRefunds(db, merchantId, batchId).orderBy(asc(bulkRows.lineNo));
 }
 
 export interface BatchProgress {
