@@ -9,14 +9,7 @@ import { cancelBatch, confirmBatch, decideBatch, pauseBatch, resumeBatch, type B
 import { allBatchRows, batchProgress } from "./queries";
 import { runBatch, type RunSettings } from "./run";
 import { uploadBatch } from "./upload";
-
-async function until(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from "../../tests/fixtures/until";
 
 const FAST: RunSettings = { rowsPerSecond: 150, windowMs: 50, sliceMs: 10_000, orderIntervalMs: 0 };
 

@@ -8,14 +8,7 @@ import { err } from "../result";
 import { wechatPayError } from "../wechatpay/errors";
 import { BILL_QUEUES, DAILY_CRON, startBillWorkers } from "./bill-jobs";
 import { createRefundQueues } from "./refund-jobs";
-
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { until } from "../../tests/fixtures/until";
 
 describe("bill jobs on pg-boss", () => {
   let t: TestDatabase;

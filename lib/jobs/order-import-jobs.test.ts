@@ -8,14 +8,7 @@ import { wechatPayError } from "../wechatpay/errors";
 import { DAILY_CRON } from "./bill-jobs";
 import { ORDER_IMPORT_QUEUES, startOrderImportWorkers } from "./order-import-jobs";
 import { createRefundQueues } from "./refund-jobs";
-
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { until } from "../../tests/fixtures/until";
 
 describe("order import jobs on pg-boss", () => {
   let t: TestDatabase;

@@ -8,14 +8,7 @@ import { refunds } from "../db/schema";
 import { requestRefund, type RequestContext } from "../refunds/request";
 import { ok } from "../result";
 import { enqueueSubmission, startRefundWorkers } from "./refund-jobs";
-
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { until } from "../../tests/fixtures/until";
 
 describe("refund jobs on pg-boss", () => {
   let t: TestDatabase;

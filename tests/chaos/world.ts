@@ -190,11 +190,3 @@ export async function createWorld(options: SimulatorOptions = {}): Promise<World
 export async function orderRow(world: World, id: number): Promise<Order> {
   return (await world.t.db.select().from(orders).where(eq(orders.id, id)))[0]!;
 }
-
-export async function until(check: () => Promise<boolean>, timeoutMs: number, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

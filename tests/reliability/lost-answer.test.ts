@@ -5,7 +5,8 @@ import { refundEvents, refunds, type Refund } from "../../lib/db/schema";
 import { enqueueSubmission } from "../../lib/jobs/refund-jobs";
 import { requestRefund } from "../../lib/refunds/request";
 import { SYSTEM_ACTOR } from "../../lib/audit/append";
-import { createWorld, orderRow, until, type AppProcess, type World } from "../chaos/world";
+import { createWorld, orderRow, type AppProcess, type World } from "../chaos/world";
+import { until } from "../fixtures/until";
 
 const APPLY = "/v3/refund/domestic/refunds";
 
@@ -72,9 +73,12 @@ describe("a lost answer after WeChat accepted", () => {
     await enqueueSubmission(boss, refund);
 
     // The client gives up after its 10 s timeout; the refund stays PENDING with its outcome unknown, never FAILED.
-    await until(async () => (await row(refund.id)).lastErrorCode === "TIMEOUT", 20_000, "the timeout");
+    await until(async () => (await row(refund.id)).lastErrorCode === "TIMEOUT", {
+      timeoutMs: 20_000,
+      what: "the timeout",
+    });
     expect(await row(refund.id)).toMatchObject({ status: "PENDING", outcomeUnknown: true });
-    await until(async () => (await row(refund.id)).status === "SUCCESS", 30_000, "SUCCESS");
+    await until(async () => (await row(refund.id)).status === "SUCCESS", { timeoutMs: 30_000, what: "SUCCESS" });
 
     const { executed, applies } = await atGateway(refund.outRefundNo);
     expect(executed).toHaveLength(1);
@@ -103,11 +107,10 @@ describe("a lost answer after WeChat accepted", () => {
     const refund = await newRefund(2_500);
     await enqueueSubmission(boss, refund);
     // WeChat has executed it; the answer is on its way when the process dies.
-    await until(
-      async () => (await world.control.refunds({ outRefundNo: refund.outRefundNo })).length === 1,
-      15_000,
-      "the gateway to accept",
-    );
+    await until(async () => (await world.control.refunds({ outRefundNo: refund.outRefundNo })).length === 1, {
+      timeoutMs: 15_000,
+      what: "the gateway to accept",
+    });
     await app.kill("SIGKILL");
     expect(await row(refund.id)).toMatchObject({ status: "PENDING", outcomeUnknown: true, attemptCount: 1 });
 
@@ -123,7 +126,10 @@ describe("a lost answer after WeChat accepted", () => {
     );
     const restarted = await world.app();
     await restarted.start();
-    await until(async () => (await row(refund.id)).status === "SUCCESS", 30_000, "SUCCESS after restart");
+    await until(async () => (await row(refund.id)).status === "SUCCESS", {
+      timeoutMs: 30_000,
+      what: "SUCCESS after restart",
+    });
 
     const { executed, applies } = await atGateway(refund.outRefundNo);
     expect(executed).toHaveLength(1);

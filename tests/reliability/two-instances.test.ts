@@ -5,7 +5,8 @@ import { SYSTEM_ACTOR } from "../../lib/audit/append";
 import { notifications, refundEvents, refunds, type Refund } from "../../lib/db/schema";
 import { enqueueSubmission } from "../../lib/jobs/refund-jobs";
 import { requestRefund } from "../../lib/refunds/request";
-import { createWorld, until, type World } from "../chaos/world";
+import { createWorld, type World } from "../chaos/world";
+import { until } from "../fixtures/until";
 
 const REFUNDS = 24;
 
@@ -58,8 +59,7 @@ describe("two instances, no notifications", () => {
     await until(
       async () =>
         (await world.t.db.select().from(refunds).where(inArray(refunds.id, ids))).every((r) => r.status === "SUCCESS"),
-      60_000,
-      "every refund SUCCESS",
+      { timeoutMs: 60_000, what: "every refund SUCCESS" },
     );
 
     const applies = (await world.control.requests("/v3/refund/domestic/refunds")).filter((r) => r.method === "POST");
