@@ -4,8 +4,8 @@ import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
 import { Bilingual } from "@/components/bilingual";
 import type { ActionResult } from "@/lib/action-result";
-import { MAX_BULK_BYTES } from "@/lib/bulk/limits";
 import { importOrderFileAction } from "./actions";
+import { chosenCsvProblem } from "@/components/csv-file-check";
 
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
@@ -21,16 +21,9 @@ export function FileForm() {
     <form
       action={action}
       onSubmit={(event) => {
-        // Said here at once; the server checks the same again.
-        const file = new FormData(event.currentTarget).get("file");
-        const message =
-          !(file instanceof File) || file.size === 0
-            ? t("chooseFile")
-            : file.size > MAX_BULK_BYTES
-              ? t("tooLarge")
-              : null;
-        setProblem(message);
-        if (message) event.preventDefault();
+        const found = chosenCsvProblem(event.currentTarget);
+        setProblem(found && t(found));
+        if (found) event.preventDefault();
       }}
       className="space-y-3"
     >

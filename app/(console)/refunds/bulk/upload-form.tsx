@@ -5,8 +5,8 @@ import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useState } from "react";
 import { Bilingual } from "@/components/bilingual";
 import type { ActionResult } from "@/lib/action-result";
-import { MAX_BULK_BYTES } from "@/lib/bulk/limits";
 import { uploadBatchAction } from "./actions";
+import { chosenCsvProblem } from "@/components/csv-file-check";
 
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
@@ -38,16 +38,9 @@ export function UploadForm({ merchantLabel }: { merchantLabel: string }) {
       <form
         action={action}
         onSubmit={(event) => {
-          // Said here at once; the server checks the same again.
-          const file = new FormData(event.currentTarget).get("file");
-          const message =
-            !(file instanceof File) || file.size === 0
-              ? t("chooseFile")
-              : file.size > MAX_BULK_BYTES
-                ? t("tooLarge")
-                : null;
-          setProblem(message);
-          if (message) event.preventDefault();
+          const found = chosenCsvProblem(event.currentTarget);
+          setProblem(found && t(found));
+          if (found) event.preventDefault();
         }}
         className="grid gap-4 lg:grid-cols-2"
       >
