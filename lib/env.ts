@@ -43,6 +43,8 @@ const serverEnvSchema = z.object({
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
   /** How many proxies in front of the console append to X-Forwarded-For (lib/client-address.ts). */
   TRUSTED_PROXIES: z.coerce.number().int().min(1).max(10).default(DEFAULT_TRUSTED_PROXIES),
+  /** How long finished webhook deliveries, their logged attempts and their events are kept, in days. */
+  WEBHOOK_HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** How long refused (unverified) callbacks are kept, in days; verified ones are kept for good. */
   REFUSED_CALLBACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /**

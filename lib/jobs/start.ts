@@ -65,6 +65,7 @@ export async function startJobs(): Promise<void> {
     const env = serverEnv();
     await startWebhookWorkers(boss, {
       db,
+      historyRetentionDays: env.WEBHOOK_HISTORY_RETENTION_DAYS,
       // LISTEN needs a session of its own, which a transaction-mode pooler does not give: there the sweep alone
       // finds new deliveries, within a minute (docs/scaling.md).
       listener: env.DATABASE_POOL_MODE === "session" ? createDatabase(env.DATABASE_URL, { max: 1 }).sql : undefined,

@@ -6,6 +6,7 @@ import { attemptDelivery, dueDeliveries, type DeliveryDependencies } from "../we
 import { OUTBOX_CHANNEL } from "../webhooks/outbox";
 import { ensureQueue } from "./boss";
 import { QUEUES } from "./refund-jobs";
+import { purgeWebhookHistory } from "../webhooks/retention";
 
 export const WEBHOOK_QUEUES = {
   deliver: "webhook-deliver",
@@ -50,6 +51,8 @@ export interface WebhookWorkerDependencies {
   /** The connection that LISTENs for committed outbox rows; without one, the minute sweep alone finds them. */
   listener?: postgres.Sql;
   delivery: DeliveryDependencies;
+  /** Finished deliveries, their attempts and unneeded events older than this many days are deleted by the sweep. */
+  historyRetentionDays: number;
   pollingIntervalSeconds?: number;
 }
 
@@ -77,6 +80,8 @@ export async function startWebhookWorkers(boss: PgBoss, deps: WebhookWorkerDepen
   await boss.work(WEBHOOK_QUEUES.sweep, async () => {
     const queued = await enqueueDueDeliveries(boss, deps.db);
     if (queued) log.info({ queued }, "webhook sweep queued deliveries");
+    const purged = await purgeWebhookHistory(deps.db, deps.historyRetentionDays);
+    if (purged.deliveries || purged.events) log.info(purged, "webhook sweep purged old history");
   });
   await boss.schedule(WEBHOOK_QUEUES.sweep, "* * * * *");
 

@@ -71,6 +71,7 @@ describe("a process killed right after a refund's commit", () => {
           db: t.db,
           listener,
           delivery: { policy: { allowPrivate: true }, resolver: systemResolver },
+          historyRetentionDays: 30,
           pollingIntervalSeconds: 0.5,
         }),
       );
