@@ -22,7 +22,11 @@ async function records(stream: ReadableStream<Uint8Array>): Promise<string[][]> 
   return parse(new TextDecoder().decode(bytes.slice(3)));
 }
 
-const refundText = { header: (c: string) => `H:${c}`, status: (s: string) => `S:${s}` };
+const refundText = {
+  header: (c: string) => `H:${c}`,
+  status: (s: string) => `S:${s}`,
+  origin: (o: string) => `O:${o}`,
+};
 const orderText = { header: (c: string) => `H:${c}`, state: (s: string) => `S:${s}` };
 
 describe("CSV exports", () => {
@@ -75,6 +79,8 @@ describe("CSV exports", () => {
         outRefundNo: "R-1999",
         amountFen: 1999,
         status: "SUCCESS",
+        // Made in WeChat Pay's merchant platform, found by the console: the file says so.
+        origin: "external",
         createdAt: new Date("2024-05-02T08:00:00Z"),
       },
       {
@@ -99,6 +105,7 @@ describe("CSV exports", () => {
     expect(header).toEqual(REFUND_EXPORT_COLUMNS.map((c) => `H:${c}`));
     expect(rows.map((r) => r[1])).toEqual(["R-FAIL", "R-1999", "R-010"]);
     expect(rows.map((r) => r[6])).toEqual(["0.01", "19.99", "0.10"]);
+    expect(rows.map((r) => r[10])).toEqual(["O:console", "O:external", "O:console"]);
     expect(rows[2]).toEqual([
       "2024-05-02 00:30:00",
       "R-010",
@@ -110,6 +117,7 @@ describe("CSV exports", () => {
       "S:SUCCESS",
       "商品质量问题，退一角",
       "li.lei@example.com",
+      "O:console",
       "2024-05-02 00:31:05",
       "招商银行信用卡0403",
       "",

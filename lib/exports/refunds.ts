@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { refundListConditions, type RefundFilters } from "../db/queries/refunds";
-import { merchants, orders, refunds, users, type RefundStatus } from "../db/schema";
+import { merchants, orders, refunds, users, type RefundOrigin, type RefundStatus } from "../db/schema";
 import { fenToYuan } from "../money";
 import { beijingText, csvStream, cursorBatches, orEmpty } from "./csv-stream";
 
@@ -17,6 +17,7 @@ export const REFUND_EXPORT_COLUMNS = [
   "status",
   "reason",
   "requestedBy",
+  "origin",
   "finishedAt",
   "userReceivedAccount",
   "lastErrorCode",
@@ -27,6 +28,8 @@ export type RefundExportColumn = (typeof REFUND_EXPORT_COLUMNS)[number];
 export interface RefundExportText {
   header: (column: RefundExportColumn) => string;
   status: (status: RefundStatus) => string;
+  /** Where the refund was made: by the console, or in WeChat Pay's merchant platform (an external refund). */
+  origin: (origin: RefundOrigin) => string;
 }
 
 interface RefundExportRow {
@@ -40,6 +43,7 @@ interface RefundExportRow {
   status: RefundStatus;
   reason: string;
   requestedBy: string;
+  origin: RefundOrigin;
   finishedAt: string;
   userReceivedAccount: string;
   lastErrorCode: string;
@@ -60,6 +64,7 @@ function refundExportQuery(db: Database, merchantId: string, filters: RefundFilt
       status: sql<RefundStatus>`${refunds.status}`.as("status"),
       reason: sql<string>`${refunds.reason}`.as("reason"),
       requestedBy: orEmpty(users.email).as("requestedBy"),
+      origin: sql<RefundOrigin>`${refunds.origin}`.as("origin"),
       finishedAt: beijingText(refunds.finishedAt).as("finishedAt"),
       userReceivedAccount: orEmpty(refunds.userReceivedAccount).as("userReceivedAccount"),
       lastErrorCode: orEmpty(refunds.lastErrorCode).as("lastErrorCode"),
@@ -92,6 +97,7 @@ export function exportRefundsCsv(
     t.status(r.status),
     r.reason,
     r.requestedBy,
+    t.origin(r.origin),
     r.finishedAt,
     r.userReceivedAccount,
     r.lastErrorCode,

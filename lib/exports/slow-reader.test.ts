@@ -31,7 +31,7 @@ describe("CSV exports and slow readers", () => {
     const pages = createDatabase(t.url, { max: 1 });
     const exports = createDatabase(t.url, { max: 1, settings: { statement_timeout: "1500" } });
     try {
-      const text = { header: (c: string) => c, status: (s: string) => s };
+      const text = { header: (c: string) => c, status: (s: string) => s, origin: (o: string) => o };
       const reader = exportRefundsCsv(exports.db, merchantId, parseRefundFilters({}), text).getReader();
       await reader.read(); // the header
       await reader.read(); // the first batch: the cursor is open, its connection held

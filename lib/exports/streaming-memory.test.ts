@@ -42,7 +42,7 @@ describe("CSV export at scale", () => {
     let lines = 0;
     let chunks = 0;
     const [merchant] = await t.sql<{ id: string }[]>`select id from merchants limit 1`;
-    const text = { header: (c: string) => c, status: (s: string) => s };
+    const text = { header: (c: string) => c, status: (s: string) => s, origin: (o: string) => o };
     const reader = exportRefundsCsv(t.db, merchant!.id, parseRefundFilters({}), text).getReader();
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       bytes += next.value.byteLength;

@@ -150,7 +150,7 @@ describe("the console behind PgBouncer in transaction mode", () => {
         select o.id, o.merchant_id, 'PR' || g, 1, 'SUCCESS', now() - make_interval(secs => g)
         from generate_series(1, 20000) g join orders o on o.out_trade_no = 'PO' || (1 + g % 100)`;
       const exportsPool = pool({ max: 1, pooled: true, settings: { statement_timeout: "1500" } });
-      const text = { header: (c: string) => c, status: (s: string) => s };
+      const text = { header: (c: string) => c, status: (s: string) => s, origin: (o: string) => o };
       const reader = exportRefundsCsv(exportsPool.db, merchant!.id, parseRefundFilters({}), text).getReader();
       await reader.read(); // the header
       await reader.read(); // the first batch: the cursor is open on its server connection

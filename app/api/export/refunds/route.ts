@@ -12,6 +12,7 @@ export function GET(request: NextRequest) {
       exportRefundsCsv(db, merchantId, filters, {
         header: (column) => t(`exports.refunds.columns.${column}`),
         status: (status) => t(`status.refund.${status}`),
+        origin: (origin) => t(`exports.refunds.origins.${origin}`),
       }),
   });
 }
