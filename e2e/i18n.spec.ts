@@ -1,17 +1,7 @@
-import { expect, test, type Page } from "@playwright/test";
-import { signedInAs } from "./session";
+import { expect, test } from "@playwright/test";
+import { restoreEnglish, signedInAs } from "./session";
 
 const CHINESE = /[\u4e00-\u9fff]/;
-
-/** The operator's choice is saved on their account in the shared e2e database: put English back for other specs. */
-async function restoreEnglish(page: Page) {
-  await page.goto("/orders");
-  const english = page.getByRole("button", { name: "English" });
-  if ((await english.getAttribute("aria-pressed")) !== "true") {
-    await english.click();
-    await expect(english).toHaveAttribute("aria-pressed", "true");
-  }
-}
 
 test.describe("operator", () => {
   test.use(signedInAs("operator"));

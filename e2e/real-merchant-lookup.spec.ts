@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signedInAs } from "./session";
+import { restoreEnglish, signedInAs } from "./session";
 import { simulatorControl } from "./simulator";
 
 /**
@@ -8,6 +8,8 @@ import { simulatorControl } from "./simulator";
  * with the transaction id from their receipt; the payment is looked up at WeChat Pay, imported and refunded.
  */
 test.use(signedInAs("admin"));
+// The admin switches to Chinese below: English again for the specs after this one, even if this one fails.
+test.afterEach(async ({ page }) => restoreEnglish(page));
 
 const pem = (name: string, text: string) => ({ name, mimeType: "application/x-pem-file", buffer: Buffer.from(text) });
 const transactionId = (tail: string) => `4200${Date.now()}${tail}`.padEnd(28, "0");

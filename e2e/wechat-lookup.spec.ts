@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_MERCHANT } from "../lib/setup/demo-seed";
-import { signedInAs } from "./session";
+import { restoreEnglish, signedInAs } from "./session";
 import { simulatorControl } from "./simulator";
 
 /**
@@ -89,12 +89,7 @@ test("English: a payment already refunded in the merchant platform (APIv3) opens
 });
 
 test.describe("中文", () => {
-  test.afterEach(async ({ page }) => {
-    // The language is saved on the operator's account in the shared e2e database: put English back.
-    await page.goto("/orders");
-    const english = page.getByRole("button", { name: "English" });
-    if ((await english.getAttribute("aria-pressed")) !== "true") await english.click();
-  });
+  test.afterEach(async ({ page }) => restoreEnglish(page));
 
   test("操作员粘贴微信支付订单号导入订单（APIv2），看到在商户平台的退款并继续退款", async ({ page }) => {
     const control = simulatorControl();
