@@ -21,6 +21,8 @@ export interface DatabaseOptions {
    * transactions may run on different server connections, so nothing is prepared and no session state is kept.
    */
   pooled?: boolean;
+  /** Called with the text of every statement sent (tracing; the statement-count test of the callbacks). */
+  onStatement?: (text: string) => void;
 }
 
 const pooledSettings = new WeakMap<Database, Record<string, string>>();
@@ -39,6 +41,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): { db
     max: options.max ?? 10,
     onnotice: () => {},
     ...(options.pooled ? { prepare: false } : {}),
+    ...(options.onStatement ? { debug: (_connection: number, text: string) => options.onStatement!(text) } : {}),
     ...sessionSettings,
   });
   const transactionSettings = options.pooled ? options.settings : undefined;

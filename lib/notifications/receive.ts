@@ -162,7 +162,7 @@ async function receive(
       outcome: "error",
     };
     row = { ...(await insertNotification(db, values)), protocol, recordAnswer: true };
-    const settled = await handle(db, row);
+    const settled = row.appliedEarlier ? duplicateOf(row.appliedEarlier) : await handle(db, row);
     const level =
       settled.outcome === "error"
         ? "error"
@@ -193,6 +193,11 @@ async function receive(
     }
     return answerFor(protocol, settled);
   }
+}
+
+/** A repeat of a delivery already applied: its row was stored settled, and nothing is locked, confirmed or applied. */
+function duplicateOf(applied: NonNullable<NotificationRow["appliedEarlier"]>): Settled {
+  return { outcome: "duplicate", ...(applied.refundId === null ? {} : { refundId: applied.refundId }) };
 }
 
 /** Refusals that may only mean the kept merchants are out of date: another instance added a merchant or a key. */

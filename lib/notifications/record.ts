@@ -12,7 +12,8 @@ export interface NotificationRow {
   recordAnswer: boolean;
   /**
    * When an earlier delivery of the same notification id had already been applied (committed) as this row was
-   * stored: the refund it moved. Such a delivery is a duplicate whatever else happens, and needs no lock.
+   * stored: the refund it moved. Such a delivery is a duplicate whatever else happens, needs no lock, and its row
+   * was stored settled.
    */
   appliedEarlier?: { refundId: number | null };
 }
@@ -21,24 +22,32 @@ export type NotificationInsert = Omit<typeof notifications.$inferInsert, "id" | 
 
 /**
  * Stores a callback as received, before anything is done with it. In the same statement: whether a delivery of the
- * same notification id was already applied, so WeChat's repeats (often dozens, at once) need not queue for locks.
+ * same notification id was already applied (committed before this statement began) — then this row is stored
+ * already settled as a `duplicate` of it, with the answer WeChat gets. WeChat's repeats (often dozens, at once) thus
+ * cost one statement each and never queue for locks.
  */
 export async function insertNotification(
   db: Db,
   values: NotificationInsert,
 ): Promise<Pick<NotificationRow, "id" | "appliedEarlier">> {
-  const insert = db.insert(notifications).values(values);
+  const insert = db.insert(notifications);
   if (!values.notificationId) {
-    const [row] = await insert.returning({ id: notifications.id });
+    const [row] = await insert.values(values).returning({ id: notifications.id });
     return { id: row!.id };
   }
-  // Seen as committed before this statement began.
-  const [row] = await insert.returning({
-    id: notifications.id,
-    applied: sql<(number | null)[]>`array(${appliedDelivery(db, values.notificationId)})`,
-  });
-  const [refundId] = row!.applied;
-  return { id: row!.id, ...(refundId === undefined ? {} : { appliedEarlier: { refundId } }) };
+  const applied = appliedDelivery(db, values.notificationId);
+  const earlier = sql`exists (${applied})`;
+  const duplicate = answerFor(values.protocol, { outcome: "duplicate" });
+  const [row] = await insert
+    .values({
+      ...values,
+      outcome: sql`case when ${earlier} then 'duplicate' else ${values.outcome} end`,
+      refundId: sql`(${applied})`,
+      responseStatus: sql`case when ${earlier} then ${duplicate.status}::integer end`,
+      responseBody: sql`case when ${earlier} then ${duplicate.body} end`,
+    })
+    .returning({ id: notifications.id, outcome: notifications.outcome, refundId: notifications.refundId });
+  return { id: row!.id, ...(row!.outcome === "duplicate" ? { appliedEarlier: { refundId: row!.refundId } } : {}) };
 }
 
 /** Records what was done with a notification (and the answer sent), in the caller's transaction when there is one. */

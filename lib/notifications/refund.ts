@@ -191,15 +191,6 @@ export async function handleRefundNotice(
   notice: RefundNotice,
   gateway: RefundGateway,
 ): Promise<Settled> {
-  if (row.appliedEarlier) {
-    // Already applied and committed: nothing to lock, confirm or apply.
-    const settled: Settled = {
-      outcome: "duplicate",
-      ...(row.appliedEarlier.refundId === null ? {} : { refundId: row.appliedEarlier.refundId }),
-    };
-    await settleNotification(db, row, settled);
-    return settled;
-  }
   let report = notice.report;
   if (notice.confirm && !(await settledAtWechat(db, notice))) {
     const confirmed = await confirmByQuery(db, notice, gateway);

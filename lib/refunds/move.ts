@@ -1,7 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Transaction } from "../db/client";
 import { orders, refundEvents, refunds, type EventSource, type Refund, type RefundStatus } from "../db/schema";
-import { writeRefundOutbox } from "../webhooks/outbox";
+import { refundEventType } from "../webhooks/events";
+import { refundEventWanted, writeRefundOutbox } from "../webhooks/outbox";
 import { canTransition, sumsDelta } from "./transitions";
 
 export interface RefundEventInput {
@@ -74,7 +75,7 @@ export async function appendRefundEvent(
   statusTo: RefundStatus | null = null,
 ): Promise<void> {
   const at = event.at ?? new Date();
-  await tx.insert(refundEvents).values({
+  const insert = tx.insert(refundEvents).values({
     refundId,
     at,
     type: event.type,
@@ -84,8 +85,14 @@ export async function appendRefundEvent(
     statusTo,
     payload: event.payload ?? {},
   });
+  const webhookType = statusTo ? refundEventType(statusFrom, statusTo) : null;
+  if (!webhookType) {
+    await insert;
+    return;
+  }
+  const [row] = await insert.returning({ wanted: refundEventWanted(webhookType) });
   // Sent after this insert resolved, so after the caller's update of the refund: the refund read is the new one.
-  if (statusTo) await writeRefundOutbox(tx, refundId, statusFrom, statusTo, at);
+  if (row?.wanted) await writeRefundOutbox(tx, refundId, webhookType, at);
 }
 
 /**

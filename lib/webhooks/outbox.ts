@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db, Transaction } from "../db/client";
-import { orders, refunds, webhookEndpoints, type RefundStatus } from "../db/schema";
+import { orders, refunds, webhookEndpoints } from "../db/schema";
 import { isoBeijing, refundJson } from "../merchant-api/format";
-import { newMessageId, refundEventType, webhookBody, type WebhookEventType } from "./events";
+import { newMessageId, webhookBody, type WebhookEventType } from "./events";
 
 /** Workers LISTEN on this channel; NOTIFY inside a transaction is only delivered if it commits. */
 export const OUTBOX_CHANNEL = "webhook_outbox";
@@ -46,29 +46,31 @@ export async function writeOutboxEvent(tx: Db, event: OutboxEvent): Promise<stri
 }
 
 /**
- * The outbox half of a refund's status change, called by `appendRefundEvent` (the one place every status change
- * passes) after the change's statements were sent in the same transaction, so the refund read here is the new one.
+ * Whether any endpoint of the refund's merchant wants events of `type`: an expression for the RETURNING of the
+ * refund's timeline insert, so the common case — nobody subscribed — costs no statement of its own.
+ */
+export function refundEventWanted(type: WebhookEventType) {
+  // Qualified by hand: drizzle writes a RETURNING column unqualified, which here would name refunds.refund_id.
+  return sql<boolean>`exists (select 1 from ${webhookEndpoints} e join ${refunds} r on r.merchant_id = e.merchant_id where r.id = refund_events.refund_id and e.status <> 'disabled' and ${type} = any(e.events))`;
+}
+
+/**
+ * The outbox half of a refund's status change that an endpoint wants (`refundEventWanted`), called by
+ * `appendRefundEvent` (the one place every status change passes) after the change's statements were sent in the same
+ * transaction, so the refund read here is the new one.
  */
 export async function writeRefundOutbox(
   tx: Transaction,
   refundId: number,
-  from: RefundStatus | null,
-  to: RefundStatus,
+  type: WebhookEventType,
   at: Date,
 ): Promise<void> {
-  const type = refundEventType(from, to);
-  if (!type) return;
   const [row] = await tx
-    .select({
-      refund: refunds,
-      outTradeNo: orders.outTradeNo,
-      subscribed: sql<boolean>`exists (select 1 from ${webhookEndpoints} e where e.merchant_id = ${refunds.merchantId} and e.status <> 'disabled' and ${type} = any(e.events))`,
-    })
+    .select({ refund: refunds, outTradeNo: orders.outTradeNo })
     .from(refunds)
     .innerJoin(orders, eq(orders.id, refunds.orderId))
     .where(eq(refunds.id, refundId));
-  if (!row?.subscribed) return;
-  await writeOutboxEvent(tx, refundEvent(row.refund, row.outTradeNo, type, at));
+  if (row) await writeOutboxEvent(tx, refundEvent(row.refund, row.outTradeNo, type, at));
 }
 
 export function refundEvent(
