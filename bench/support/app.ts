@@ -69,15 +69,13 @@ export async function startApp(
   };
 }
 
-/** Sum of VmRSS over a process and its descendants (Linux /proc). */
-export function treeRssKiB(root: number): number {
+/** A process and its descendants (Linux /proc). */
+function processTree(root: number): Set<number> {
   const parents = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      parents.set(Number(entry), Number(fields[1]));
+      parents.set(Number(entry), Number(statFields(Number(entry))[1]));
     } catch {
       // the process ended meanwhile
     }
@@ -93,16 +91,39 @@ export function treeRssKiB(root: number): number {
       }
     }
   }
+  return tree;
+}
+
+/** The fields of /proc/<pid>/stat after the command name: [0] is the state, [1] the parent, [11] utime, [12] stime. */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+/** Sum of a value read per process over a process and its descendants; processes that end meanwhile count 0. */
+function treeSum(root: number, read: (pid: number) => number): number {
   let total = 0;
-  for (const pid of tree) {
+  for (const pid of processTree(root)) {
     try {
-      const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      total += Number(match?.[1] ?? 0);
+      total += read(pid);
     } catch {
       // ended
     }
   }
   return total;
+}
+
+/** Sum of VmRSS over a process and its descendants. */
+export function treeRssKiB(root: number): number {
+  return treeSum(root, (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0));
+}
+
+/** CPU time (user + system) used so far by a process and its descendants, in milliseconds (clock ticks of 10 ms). */
+export function treeCpuMs(root: number): number {
+  return treeSum(root, (pid) => {
+    const fields = statFields(pid);
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  });
 }
 
 /** Samples `measure` every 200 ms until stopped; returns the peak. */

@@ -10,6 +10,7 @@ export interface ConsoleMetrics {
   registry: Registry;
   gatewayCalls: Counter<"operation" | "outcome">;
   gatewayLatency: Histogram<"operation">;
+  rateLimitWait: Histogram;
   callbacks: Counter<"kind" | "verification" | "outcome">;
   refunds: Gauge<"merchant" | "status">;
   queueDepth: Gauge<"queue">;
@@ -33,6 +34,12 @@ function create(): ConsoleMetrics {
       help: "Time a call to WeChat Pay took, answer verified, rate-limit wait excluded.",
       labelNames: ["operation"],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: [registry],
+    }),
+    rateLimitWait: new Histogram({
+      name: "wechatpay_rate_limit_wait_seconds",
+      help: "Time a call to WeChat Pay waited for the merchant's shared limit (150 requests/s, back-off on errors).",
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
       registers: [registry],
     }),
     callbacks: new Counter({
@@ -66,6 +73,11 @@ export function observeGatewayCall(operation: string, outcome: string, seconds: 
   const metrics = consoleMetrics();
   metrics.gatewayCalls.inc({ operation, outcome });
   metrics.gatewayLatency.observe({ operation }, seconds);
+}
+
+/** How long one call waited for the shared rate limit before it was sent. */
+export function observeRateLimitWait(seconds: number): void {
+  consoleMetrics().rateLimitWait.observe(seconds);
 }
 
 /** Counts one callback: verified with the outcome of handling it, or refused with the refusal's code. */

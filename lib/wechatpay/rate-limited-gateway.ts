@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { observeRateLimitWait } from "../ops/metrics";
 import type { RefundGateway } from "../refunds/gateway";
 import type { Result } from "../result";
 import type { WechatPayError } from "./errors";
@@ -11,7 +12,9 @@ import { SharedRateLimiter } from "./rate-limit";
 export function rateLimited(db: Db, merchantId: string, gateway: RefundGateway): RefundGateway {
   const limiter = new SharedRateLimiter(db, `wechatpay:${merchantId}`);
   const call = async <T>(send: () => Promise<Result<T, WechatPayError>>) => {
+    const waitStarted = performance.now();
     await limiter.acquire();
+    observeRateLimitWait((performance.now() - waitStarted) / 1000);
     const result = await send();
     if (!result.ok && (result.error.kind === "business" || result.error.kind === "network"))
       await limiter.recordError();
