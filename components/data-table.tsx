@@ -7,7 +7,23 @@ export interface Column<Row> {
   className?: string;
 }
 
-/** A dense, server-rendered table; big lists page by keyset, so no client-side table state is needed. */
+/**
+ * A `className` prop only when there is a class: React's flight data for the browser spells out every prop passed,
+ * `undefined` ones too, on every cell of every row.
+ */
+function classProp(className: string | undefined): { className?: string } {
+  return className ? { className } : {};
+}
+
+/** A cell's classes: `num` for right-aligned figures, then the column's own; none at all for most cells. */
+function cellClass<Row>(column: Column<Row>): string | undefined {
+  return [column.align === "right" ? "num" : "", column.className ?? ""].filter(Boolean).join(" ") || undefined;
+}
+
+/**
+ * A dense, server-rendered table; big lists page by keyset, so no client-side table state is needed. Cell, row-hover
+ * and right-aligned number styles come from `.data-table` in app/globals.css, not from classes on every cell.
+ */
 export function DataTable<Row>({
   columns,
   rows,
@@ -24,7 +40,7 @@ export function DataTable<Row>({
 }) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
+      <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
         <thead className="bg-slate-50">
           <tr>
             {columns.map((c) => (
@@ -47,12 +63,9 @@ export function DataTable<Row>({
             </tr>
           ) : (
             rows.map((row) => (
-              <tr key={rowKey(row)} className={rowClassName?.(row) ?? "hover:bg-slate-50"}>
-                {columns.map((c) => (
-                  <td
-                    key={c.header}
-                    className={`px-3 py-1.5 ${c.align === "right" ? "text-right" : ""} ${c.className ?? ""}`}
-                  >
+              <tr key={rowKey(row)} {...classProp(rowClassName?.(row))}>
+                {columns.map((c, i) => (
+                  <td key={i} {...classProp(cellClass(c))}>
                     {c.cell(row)}
                   </td>
                 ))}

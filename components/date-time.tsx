@@ -5,7 +5,7 @@ import { formatBeijing } from "@/lib/beijing-time";
 export function DateTime({ value }: { value: Date | null }) {
   const locale = useLocale();
   const t = useTranslations("components.dateTime");
-  return <BeijingTime value={value} format={{ locale, title: t("beijing") }} />;
+  return <BeijingTime value={value} format={{ locale, title: t("beijing") }} className="whitespace-nowrap" />;
 }
 
 /** How a page shows times: the reader's locale and the "Beijing time" hint (app/_server/time-format.ts). */
@@ -17,11 +17,20 @@ export interface TimeFormat {
 /**
  * `DateTime` for long lists: the page resolves the format once (`timeFormat()`) and passes it to every row. Hooks in every row make each
  * row wait for the request's i18n configuration on its own, and React then sends every row as a separate chunk.
+ * Figures are tabular everywhere (app/globals.css); in a `DataTable` the cell keeps the time on one line.
  */
-export function BeijingTime({ value, format }: { value: Date | null; format: TimeFormat }) {
+export function BeijingTime({
+  value,
+  format,
+  className,
+}: {
+  value: Date | null;
+  format: TimeFormat;
+  className?: string;
+}) {
   if (!value) return <span className="text-slate-400">—</span>;
   return (
-    <time dateTime={value.toISOString()} title={format.title} className="tabular-nums whitespace-nowrap">
+    <time dateTime={value.toISOString()} title={format.title} {...(className ? { className } : {})}>
       {formatBeijing(value, format.locale)}
     </time>
   );

@@ -2,16 +2,8 @@ import { useTranslations } from "next-intl";
 import type { EventSource, RefundStatus } from "@/lib/db/schema";
 import type { OrderRefundState } from "@/lib/db/queries/orders";
 
-const TONES = {
-  green: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
-  blue: "bg-sky-50 text-sky-700 ring-sky-600/20",
-  amber: "bg-amber-50 text-amber-800 ring-amber-600/20",
-  red: "bg-red-50 text-red-700 ring-red-600/20",
-  slate: "bg-slate-100 text-slate-600 ring-slate-500/20",
-  violet: "bg-violet-50 text-violet-700 ring-violet-600/20",
-} as const;
-
-export type BadgeTone = keyof typeof TONES;
+/** Badge colours; each is a `.badge-<tone>` class in app/globals.css. */
+export type BadgeTone = "green" | "blue" | "amber" | "red" | "slate" | "violet";
 
 // Labels come from the `status` messages (status.refund.X, status.order.X, status.source.X); only the tones live here.
 export const REFUND_STATUS_TONES: Record<RefundStatus, BadgeTone> = {
@@ -41,13 +33,7 @@ export const ORDER_STATE_TONES: Record<OrderRefundState, BadgeTone> = {
 };
 
 export function Badge({ tone, label }: { tone: BadgeTone; label: string }) {
-  return (
-    <span
-      className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[tone]}`}
-    >
-      {label}
-    </span>
-  );
+  return <span className={`badge badge-${tone}`}>{label}</span>;
 }
 
 export function RefundStatusBadge({ status }: { status: RefundStatus }) {

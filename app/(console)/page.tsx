@@ -9,6 +9,7 @@ import { currentState, dailySeries, parseDashboardParams, rangeSummary } from "@
 import { Attention } from "./_dashboard/attention";
 import { ConfigurationBanner } from "./_dashboard/configuration-banner";
 import { RangeBar } from "./_dashboard/range-bar";
+import { ClientMessages } from "@/components/client-messages";
 import { RefundedChart } from "./_dashboard/refunded-chart";
 import { StatusMixChart } from "./_dashboard/status-mix-chart";
 import { Tiles } from "./_dashboard/tiles";
@@ -44,7 +45,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const t = await getTranslations("dashboard");
 
   return (
-    <>
+    <ClientMessages area="dashboard">
       <PageHeader title={t("title")} subtitle={t("subtitle", { from: range.from, to: range.to })} />
       <ConfigurationBanner />
       <RangeBar range={range} />
@@ -74,6 +75,6 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <Attention state={state} />
         </div>
       </div>
-    </>
+    </ClientMessages>
   );
 }

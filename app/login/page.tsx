@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
+import { ClientMessages } from "@/components/client-messages";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { setLocaleAction } from "@/app/_server/locale-actions";
 import { currentUser } from "@/app/_server/session";
@@ -30,7 +31,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <h1 className="text-xl font-semibold">{t("common.appName")}</h1>
           <p className="text-sm text-slate-500">{t("login.subtitle")}</p>
         </div>
-        <LoginForm callbackUrl={next} />
+        <ClientMessages area="login">
+          <LoginForm callbackUrl={next} />
+        </ClientMessages>
       </div>
     </main>
   );

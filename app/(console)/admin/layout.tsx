@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { requireConsoleUser } from "@/app/_server/session";
+import { ClientMessages } from "@/components/client-messages";
 import { mayUse, PLATFORM_PERMISSIONS, type Permission } from "@/lib/auth/roles";
 import { AdminTabs } from "./admin-tabs";
 
@@ -29,9 +30,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     label: t(tab.key),
   }));
   return (
-    <>
+    <ClientMessages area="admin">
       <AdminTabs tabs={tabs} label={t("label")} />
       {children}
-    </>
+    </ClientMessages>
   );
 }

@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { DataTable, type Column } from "@/components/data-table";
-import { BeijingTime, type TimeFormat } from "@/components/date-time";
 import {
   AmountRangeFields,
   DateRangeFields,
@@ -11,17 +9,16 @@ import {
   FilterInput,
   FilterSelect,
 } from "@/components/filter-bar";
-import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
-import { Badge, ORDER_STATE_TONES } from "@/components/status-badge";
 import { requirePageUser } from "@/app/_server/session";
 import { timeFormat } from "@/app/_server/time-format";
 import { mayUse } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
-import { listOrders, ORDER_REFUND_STATES, parseOrderFilters, type OrderListRow } from "@/lib/db/queries/orders";
+import { listOrders, ORDER_REFUND_STATES, parseOrderFilters } from "@/lib/db/queries/orders";
 import { can } from "@/lib/auth/roles";
 import { LookupPanel } from "./lookup-panel";
+import { OrdersTable, type OrdersTableText } from "./orders-table";
 import { MAX_REFUNDS_PER_ORDER, remainingFen } from "@/lib/refunds/policy";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -29,55 +26,6 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 type Search = Record<string, string | undefined>;
-type Translate = Awaited<ReturnType<typeof getTranslations<"orders.list">>>;
-
-/** What every row shows the same way, resolved once by the page (see `BeijingTime`). */
-interface RowFormat {
-  time: TimeFormat;
-  state: (state: OrderListRow["state"]) => string;
-}
-
-function columns(t: Translate, format: RowFormat): Column<OrderListRow>[] {
-  return [
-    { header: t("columns.paidAt"), cell: (o) => <BeijingTime value={o.paidAt} format={format.time} /> },
-    {
-      header: t("columns.outTradeNo"),
-      cell: (o) => (
-        <Link href={`/orders/${o.id}`} className="font-mono text-xs text-brand-700 hover:underline">
-          {o.outTradeNo}
-        </Link>
-      ),
-    },
-    {
-      header: t("columns.description"),
-      cell: (o) => <span className="line-clamp-1 max-w-64 text-slate-600">{o.description}</span>,
-    },
-    { header: t("columns.total"), align: "right", cell: (o) => <Money fen={o.totalFen} /> },
-    {
-      header: t("columns.refunded"),
-      align: "right",
-      cell: (o) => <Money fen={o.refundedFen} className={o.refundedFen ? "" : "text-slate-400"} />,
-    },
-    {
-      header: t("columns.remaining"),
-      align: "right",
-      cell: (o) => <Money fen={remainingFen(o)} className="font-medium" />,
-    },
-    {
-      header: t("columns.refundCount"),
-      align: "right",
-      cell: (o) => (
-        <span className="tabular-nums text-slate-600">
-          {o.refundCount} / {MAX_REFUNDS_PER_ORDER}
-        </span>
-      ),
-    },
-    {
-      header: t("columns.state"),
-      cell: (o) => <Badge tone={ORDER_STATE_TONES[o.state]} label={format.state(o.state)} />,
-    },
-  ];
-}
 
 /** The current filters as a query string (without the page cursor), for the CSV export of exactly this view. */
 function filterQuery(params: Search): string {
@@ -144,11 +92,34 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
       {params.q?.trim() && rows.length === 0 && !params.after && can(user.role, "lookUpPayment") && (
         <LookupPanel number={params.q.trim()} />
       )}
-      <DataTable
-        columns={columns(t, { time, state: (state) => tStatus(state) })}
-        rows={rows}
-        rowKey={(o) => o.id}
-        empty={t("empty")}
+      <OrdersTable
+        rows={rows.map((o) => ({
+          id: o.id,
+          paidAt: o.paidAt,
+          outTradeNo: o.outTradeNo,
+          description: o.description,
+          totalFen: o.totalFen,
+          refundedFen: o.refundedFen,
+          remainingFen: remainingFen(o),
+          refundCount: o.refundCount,
+          state: o.state,
+        }))}
+        text={{
+          headers: {
+            paidAt: t("columns.paidAt"),
+            outTradeNo: t("columns.outTradeNo"),
+            description: t("columns.description"),
+            total: t("columns.total"),
+            refunded: t("columns.refunded"),
+            remaining: t("columns.remaining"),
+            refundCount: t("columns.refundCount"),
+            state: t("columns.state"),
+          },
+          states: Object.fromEntries(ORDER_REFUND_STATES.map((s) => [s, tStatus(s)])) as OrdersTableText["states"],
+          empty: t("empty"),
+          time,
+          refundCap: MAX_REFUNDS_PER_ORDER,
+        }}
       />
       <Pager path="/orders" params={params} nextCursor={nextCursor} />
     </>

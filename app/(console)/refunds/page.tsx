@@ -2,8 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Download, Files, TriangleAlert } from "lucide-react";
 import { getTranslations } from "next-intl/server";
-import { DataTable, type Column } from "@/components/data-table";
-import { BeijingTime, type TimeFormat } from "@/components/date-time";
 import {
   AmountRangeFields,
   DateRangeFields,
@@ -12,10 +10,8 @@ import {
   FilterInput,
   FilterSelect,
 } from "@/components/filter-bar";
-import { Money } from "@/components/money";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
-import { Badge, REFUND_STATUS_TONES } from "@/components/status-badge";
 import { requirePageUser } from "@/app/_server/session";
 import { timeFormat } from "@/app/_server/time-format";
 import { can } from "@/lib/auth/roles";
@@ -28,6 +24,7 @@ import {
   type RefundListRow,
 } from "@/lib/db/queries/refunds";
 import { refundStatus } from "@/lib/db/schema";
+import { RefundsTable, type AttentionReason, type RefundsTableText } from "./refunds-table";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("refunds.list");
@@ -35,86 +32,12 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 type Search = Record<string, string | undefined>;
-type Translate = Awaited<ReturnType<typeof getTranslations<"refunds.list">>>;
-/** What every row shows the same way, resolved once by the page (see `BeijingTime`). */
-interface RowFormat {
-  time: TimeFormat;
-  status: (status: RefundListRow["status"]) => string;
-}
-
 /** Why a refund needs a person, if it does: the same three cases as the "Needs attention" tab. */
-function attentionReason(r: RefundListRow): "abnormal" | "unknown" | "retrying" | null {
+function attentionReason(r: RefundListRow): AttentionReason | null {
   if (r.status === "ABNORMAL") return "abnormal";
   if (r.outcomeUnknown) return "unknown";
   if (r.status === "PENDING" && r.lastErrorCode) return "retrying";
   return null;
-}
-
-function columns(t: Translate, format: RowFormat): Column<RefundListRow>[] {
-  return [
-    { header: t("columns.createdAt"), cell: (r) => <BeijingTime value={r.createdAt} format={format.time} /> },
-    {
-      header: t("columns.outRefundNo"),
-      cell: (r) => (
-        <Link
-          href={`/refunds/${encodeURIComponent(r.outRefundNo)}`}
-          className="font-mono text-xs text-brand-700 hover:underline"
-        >
-          {r.outRefundNo}
-        </Link>
-      ),
-    },
-    {
-      header: t("columns.order"),
-      cell: (r) => (
-        <Link
-          href={`/orders/${r.orderId}`}
-          className="font-mono text-xs text-slate-700 hover:text-brand-700 hover:underline"
-        >
-          {r.outTradeNo}
-        </Link>
-      ),
-    },
-    { header: t("columns.amount"), align: "right", cell: (r) => <Money fen={r.amountFen} /> },
-    {
-      header: t("columns.status"),
-      cell: (r) => {
-        const reason = attentionReason(r);
-        return (
-          <span className="flex items-center gap-1.5">
-            <Badge tone={REFUND_STATUS_TONES[r.status]} label={format.status(r.status)} />
-            {reason && (
-              <span
-                data-testid="needs-attention"
-                className="inline-flex items-center gap-1 rounded-md bg-red-600 px-1.5 py-0.5 text-xs font-semibold whitespace-nowrap text-white"
-              >
-                <TriangleAlert className="h-3.5 w-3.5" aria-hidden />
-                {t(`attention.${reason}`)}
-              </span>
-            )}
-          </span>
-        );
-      },
-    },
-    {
-      header: t("columns.requestedBy"),
-      cell: (r) =>
-        r.requesterName ? (
-          <span title={r.requesterEmail ?? undefined}>{r.requesterName}</span>
-        ) : (
-          <span className="text-slate-400">—</span>
-        ),
-    },
-    {
-      header: t("columns.lastError"),
-      cell: (r) =>
-        r.lastErrorCode ? (
-          <span className="font-mono text-xs text-red-700">{r.lastErrorCode}</span>
-        ) : (
-          <span className="text-slate-400">—</span>
-        ),
-    },
-  ];
 }
 
 /** The current query string without the page cursor: what the tabs and the CSV export keep. */
@@ -222,12 +145,41 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
         <DateRangeFields label={t("filters.created")} params={params} />
         <AmountRangeFields params={params} />
       </FilterBar>
-      <DataTable
-        columns={columns(t, { time, status: (status) => tStatus(status) })}
-        rows={rows}
-        rowKey={(r) => r.id}
-        rowClassName={(r) => (attentionReason(r) ? "bg-red-50/70 hover:bg-red-50" : undefined)}
-        empty={attention ? t("emptyAttention") : t("empty")}
+      <RefundsTable
+        rows={rows.map((r) => ({
+          id: r.id,
+          createdAt: r.createdAt,
+          outRefundNo: r.outRefundNo,
+          orderId: r.orderId,
+          outTradeNo: r.outTradeNo,
+          amountFen: r.amountFen,
+          status: r.status,
+          attention: attentionReason(r),
+          requesterName: r.requesterName,
+          requesterEmail: r.requesterEmail,
+          lastErrorCode: r.lastErrorCode,
+        }))}
+        text={{
+          headers: {
+            createdAt: t("columns.createdAt"),
+            outRefundNo: t("columns.outRefundNo"),
+            order: t("columns.order"),
+            amount: t("columns.amount"),
+            status: t("columns.status"),
+            requestedBy: t("columns.requestedBy"),
+            lastError: t("columns.lastError"),
+          },
+          statuses: Object.fromEntries(
+            refundStatus.enumValues.map((s) => [s, tStatus(s)]),
+          ) as RefundsTableText["statuses"],
+          attention: {
+            abnormal: t("attention.abnormal"),
+            unknown: t("attention.unknown"),
+            retrying: t("attention.retrying"),
+          },
+          empty: attention ? t("emptyAttention") : t("empty"),
+          time,
+        }}
       />
       <Pager path="/refunds" params={params} nextCursor={nextCursor} />
     </>
