@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { getRefundDetail, listRefundEvents } from "../db/queries/refunds";
 import { refunds, type Order, type Refund } from "../db/schema";
-import { log } from "../log";
+import { queueCommittedRefund, type EnqueueSubmission } from "../refunds/queue";
 import { requestRefund } from "../refunds/request";
 import { orderIntervalMs } from "../refunds/settings";
 import { apiActor, type ApiContext } from "./context";
@@ -22,7 +22,7 @@ import type { CreateRefundInput } from "./schemas";
 
 export interface CreateRefundDependencies {
   /** Queue the submission to WeChat; called once per new refund, after it is committed. */
-  enqueue: (refund: Refund) => Promise<void>;
+  enqueue: EnqueueSubmission;
   orderIntervalMs?: number;
   idempotency?: ClaimOptions;
   /**
@@ -155,17 +155,7 @@ export async function createRefund(
     else await releaseIdempotencyKey(db, keyId, idempotencyKey);
   }
   // A refund above the merchant's approval threshold waits for an approver (202, AWAITING_APPROVAL): nothing to queue.
-  if (outcome.created?.status === "PENDING") {
-    try {
-      await deps.enqueue(outcome.created);
-    } catch (error) {
-      // The refund is recorded and its amount reserved; the sweep queues PENDING refunds whose job went missing.
-      log.warn(
-        { err: error, refundId: outcome.created.id },
-        "could not queue a refund from the merchant API; the sweep will pick it up",
-      );
-    }
-  }
+  if (outcome.created) await queueCommittedRefund(deps.enqueue, outcome.created);
   return outcome.reply;
 }
 

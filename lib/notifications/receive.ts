@@ -10,7 +10,13 @@ import { answerFor, type CallbackAnswer, type Settled } from "./answer";
 import { readCallback, type CallbackProtocol, type ReceivedCallback } from "./intake";
 import { openV2, openV3, type Refusal } from "./open";
 import { recordPayment } from "./payment";
-import { insertNotification, settleNotification, type NotificationInsert, type NotificationRow } from "./record";
+import {
+  insertNotification,
+  insertVerifiedNotification,
+  settleNotification,
+  type NotificationInsert,
+  type NotificationRow,
+} from "./record";
 import { handleRefundNotice, v2RefundNotice, v3RefundNotice, type RefundNotice } from "./refund";
 import { admitRefusedRow, callbackSource, refusedRecord } from "./refused";
 import { observeCallback } from "../ops/metrics";
@@ -152,7 +158,7 @@ async function receive(
 
     const { merchantId, notificationId, eventType, decrypted, handle } = opened.value;
     // Stored as `error` until settled: a crash in between leaves a truthful row, and WeChat re-sends.
-    const values: NotificationInsert = {
+    const values: NotificationInsert & { verification: "verified" } = {
       ...stored,
       verification: "verified",
       notificationId,
@@ -161,7 +167,7 @@ async function receive(
       merchantId,
       outcome: "error",
     };
-    row = { ...(await insertNotification(db, values)), protocol, recordAnswer: true };
+    row = { ...(await insertVerifiedNotification(db, values)), protocol, recordAnswer: true };
     const settled = row.appliedEarlier ? duplicateOf(row.appliedEarlier) : await handle(db, row);
     const level =
       settled.outcome === "error"

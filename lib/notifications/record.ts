@@ -20,25 +20,28 @@ export interface NotificationRow {
 
 export type NotificationInsert = Omit<typeof notifications.$inferInsert, "id" | "receivedAt">;
 
+/** Stores a callback as received: a refused one with its outcome and answer, a verified one still to be settled. */
+export async function insertNotification(db: Db, values: NotificationInsert): Promise<{ id: number }> {
+  const [row] = await db.insert(notifications).values(values).returning({ id: notifications.id });
+  return row!;
+}
+
 /**
- * Stores a callback as received, before anything is done with it. In the same statement: whether a delivery of the
- * same notification id was already applied (committed before this statement began) — then this row is stored
- * already settled as a `duplicate` of it, with the answer WeChat gets. WeChat's repeats (often dozens, at once) thus
- * cost one statement each and never queue for locks.
+ * Stores a verified callback before anything is done with it. In the same statement: whether a delivery of the same
+ * notification id was already applied (committed before this statement began) — then this row is stored already
+ * settled as a `duplicate` of it, with the answer WeChat gets. WeChat's repeats (often dozens, at once) thus cost
+ * one statement each and never queue for locks.
  */
-export async function insertNotification(
+export async function insertVerifiedNotification(
   db: Db,
-  values: NotificationInsert,
+  values: NotificationInsert & { verification: "verified" },
 ): Promise<Pick<NotificationRow, "id" | "appliedEarlier">> {
-  const insert = db.insert(notifications);
-  if (!values.notificationId) {
-    const [row] = await insert.values(values).returning({ id: notifications.id });
-    return { id: row!.id };
-  }
+  if (!values.notificationId) return insertNotification(db, values);
   const applied = appliedDelivery(db, values.notificationId);
   const earlier = sql`exists (${applied})`;
   const duplicate = answerFor(values.protocol, { outcome: "duplicate" });
-  const [row] = await insert
+  const [row] = await db
+    .insert(notifications)
     .values({
       ...values,
       outcome: sql`case when ${earlier} then 'duplicate' else ${values.outcome} end`,

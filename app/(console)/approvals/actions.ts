@@ -8,6 +8,7 @@ import { getDb } from "@/lib/db/client";
 import { getBoss } from "@/lib/jobs/boss";
 import { enqueueSubmission } from "@/lib/jobs/refund-jobs";
 import { approveRefund, MAX_REJECTION_NOTE_LENGTH, rejectRefund, type ApprovalContext } from "@/lib/refunds/approval";
+import { queueCommittedRefund } from "@/lib/refunds/queue";
 import { orderIntervalMs } from "@/lib/refunds/settings";
 
 const approvalContext = ({ user, actor }: ActionContext): ApprovalContext => ({
@@ -29,8 +30,8 @@ export const approveRefundAction = defineAction(
   async (input, context): Promise<ActionResult<{ outRefundNo: string }>> => {
     const result = await approveRefund(getDb(), input.outRefundNo, approvalContext(context));
     if (!result.ok) return failure(result.error.code, result.error.message);
-    // After commit, as for a new refund: if this call fails, the sweep queues the PENDING refund.
-    await enqueueSubmission(await getBoss(), result.value);
+    const boss = await getBoss();
+    await queueCommittedRefund((refund) => enqueueSubmission(boss, refund), result.value);
     refreshPages(result.value.orderId);
     return { ok: true, data: { outRefundNo: result.value.outRefundNo } };
   },

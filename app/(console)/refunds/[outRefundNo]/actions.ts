@@ -13,6 +13,7 @@ import { serverEnv } from "@/lib/env";
 import { abnormalApplicationSchema, applyAbnormalRefund } from "@/lib/refunds/abnormal";
 import { decideBankCardApplication, enterBankCardApplication } from "@/lib/refunds/bank-card-applications";
 import { OUT_REFUND_NO_PATTERN } from "@/lib/refunds/out-refund-no";
+import { queueCommittedRefund } from "@/lib/refunds/queue";
 import { retryRefund } from "@/lib/refunds/retry";
 import { orderIntervalMs } from "@/lib/refunds/settings";
 
@@ -43,7 +44,10 @@ export const retryRefundAction = defineAction(
         },
       };
     }
-    await enqueueSubmission(await getBoss(), result.value, { immediate: true });
+    const boss = await getBoss();
+    await queueCommittedRefund((refund, options) => enqueueSubmission(boss, refund, options), result.value, {
+      immediate: true,
+    });
     return {
       ok: true,
       data: null,
