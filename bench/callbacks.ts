@@ -51,14 +51,17 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
   const app = await startApp(bench.url, { ...MERCHANT_ENV, JOBS_ENABLED: "false" });
   let appResult;
   let floor: LoadResult | undefined;
+  let floorCpuMs = Number.NaN;
   try {
     await sendAll(app.url, refundSuccessCallbacks("W", WARM_UP), 20);
     appResult = await measureTarget(bench, app.url, app.pid, "A");
     // The framework's share, for the reader: the same process answering its health check (one `select 1`).
+    const cpuBefore = treeCpuMs(app.pid);
     floor = await sendAll(
       app.url,
       Array.from({ length: FLOOR_REQUESTS }, () => ({ method: "GET" as const, path: "/api/health", headers: {} })),
     );
+    floorCpuMs = (treeCpuMs(app.pid) - cpuBefore) / FLOOR_REQUESTS;
   } finally {
     await app.stop();
   }
@@ -98,7 +101,7 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
           "callbacks/s",
           "p50 ms",
           "p99 ms",
-          "CPU ms / callback",
+          "CPU ms / request",
           "peak RSS MiB",
           "applied",
           "non-2xx / errors",
@@ -111,7 +114,7 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
             round(floor!.requestsPerSecond, 0),
             floor!.p50Ms,
             floor!.p99Ms,
-            "—",
+            round(floorCpuMs, 2),
             "—",
             "—",
             floor!.non2xx + floor!.errors,
@@ -119,7 +122,7 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
         ],
       ),
       "",
-      `${COUNT.toLocaleString("en")} distinct callbacks per target (each for its own PROCESSING refund), 50 keep-alive connections from autocannon on the same machine; ${WARM_UP} warm-up callbacks first. "applied" counts refunds that reached SUCCESS afterwards. CPU is the server process tree's user + system time over the run, divided by the callbacks. The health check (Next.js and one \`select 1\`, no verification, ${FLOOR_REQUESTS.toLocaleString("en")} requests) is the ceiling of any route of that process on this machine.`,
+      `${COUNT.toLocaleString("en")} distinct callbacks per target (each for its own PROCESSING refund), 50 keep-alive connections from autocannon on the same machine; ${WARM_UP} warm-up callbacks first. "applied" counts refunds that reached SUCCESS afterwards. CPU is the server process tree's user + system time over the run, divided by the requests. The health check (Next.js and one \`select 1\`, no verification, ${FLOOR_REQUESTS.toLocaleString("en")} requests) is the ceiling of any route of that process on this machine.`,
       "",
       `- ≥ 60 % of the baseline: ${verdict(ofBaseline >= 0.6, `${round(ofBaseline * 100, 0)} %`)}`,
       `- ≥ 60 % of the same process's /api/health: ${verdict(ofHealth >= 0.6, `${round(ofHealth * 100, 0)} %`)}`,
