@@ -101,6 +101,30 @@ async function lockedVersion(tx: Db, merchantId: string, version: number) {
   return row;
 }
 
+interface VersionChange {
+  merchantId: string;
+  version: number;
+  actor: AuditActor;
+}
+
+/**
+ * The last step of both activating and retiring a standby version: its new status and time, and one audit entry
+ * with the before and after the caller names. Runs under the merchant's row lock `lockedVersion` took.
+ */
+async function saveVersionStatus(
+  tx: Db,
+  input: VersionChange,
+  id: string,
+  set: { status: "active"; activatedAt: Date } | { status: "retired"; retiredAt: Date },
+  action: string,
+  change: (row: MerchantCredentialRow) => { before: unknown; after: unknown },
+): Promise<Result<CredentialSummary, CredentialError>> {
+  const [row] = await tx.update(merchantCredentials).set(set).where(eq(merchantCredentials.id, id)).returning();
+  const target = { type: "merchant", id: input.merchantId, merchantId: input.merchantId };
+  await appendAudit(tx, input.actor, action, target, { version: row!.version, ...change(row!) });
+  return ok(summary(row!));
+}
+
 const NOT_FOUND = () => failure("CREDENTIALS_NOT_FOUND", "找不到该凭据版本。", "Credential version not found.");
 
 /**
@@ -109,7 +133,7 @@ const NOT_FOUND = () => failure("CREDENTIALS_NOT_FOUND", "找不到该凭据版�
  */
 export async function activateCredentials(
   db: Database,
-  input: { merchantId: string; version: number; actor: AuditActor },
+  input: VersionChange,
 ): Promise<Result<CredentialSummary, CredentialError>> {
   return changingMerchants(
     db.transaction(async (tx) => {
@@ -123,23 +147,14 @@ export async function activateCredentials(
         .set({ status: "standby" })
         .where(and(eq(merchantCredentials.merchantId, input.merchantId), eq(merchantCredentials.status, "active")))
         .returning({ version: merchantCredentials.version });
-      const [row] = await tx
-        .update(merchantCredentials)
-        .set({ status: "active", activatedAt: new Date() })
-        .where(eq(merchantCredentials.id, target.id))
-        .returning();
-      await appendAudit(
+      return saveVersionStatus(
         tx,
-        input.actor,
+        input,
+        target.id,
+        { status: "active", activatedAt: new Date() },
         "merchant.credentials_activated",
-        { type: "merchant", id: input.merchantId, merchantId: input.merchantId },
-        {
-          version: row!.version,
-          before: { activeVersion: demoted[0]?.version ?? null },
-          after: { activeVersion: row!.version },
-        },
+        (row) => ({ before: { activeVersion: demoted[0]?.version ?? null }, after: { activeVersion: row.version } }),
       );
-      return ok(summary(row!));
     }),
   );
 }
@@ -147,7 +162,7 @@ export async function activateCredentials(
 /** Ends a standby version for good: callbacks signed or encrypted with only its keys are refused from now on. */
 export async function retireCredentials(
   db: Database,
-  input: { merchantId: string; version: number; actor: AuditActor },
+  input: VersionChange,
 ): Promise<Result<CredentialSummary, CredentialError>> {
   return changingMerchants(
     db.transaction(async (tx) => {
@@ -160,23 +175,14 @@ export async function retireCredentials(
           "Only a standby version can be retired; activate another version first.",
         );
       }
-      const [row] = await tx
-        .update(merchantCredentials)
-        .set({ status: "retired", retiredAt: new Date() })
-        .where(eq(merchantCredentials.id, target.id))
-        .returning();
-      await appendAudit(
+      return saveVersionStatus(
         tx,
-        input.actor,
+        input,
+        target.id,
+        { status: "retired", retiredAt: new Date() },
         "merchant.credentials_retired",
-        { type: "merchant", id: input.merchantId, merchantId: input.merchantId },
-        {
-          version: row!.version,
-          before: { status: target.status },
-          after: { status: row!.status },
-        },
+        (row) => ({ before: { status: target.status }, after: { status: row.status } }),
       );
-      return ok(summary(row!));
     }),
   );
 }
