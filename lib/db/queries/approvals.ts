@@ -3,12 +3,12 @@ import type { Db } from "../client";
 import { bulkBatches, merchants, orders, refunds, users } from "../schema";
 import { cursorColumn, keysetPage, type ListOrder } from "./keyset";
 
+const approvalQueueOrder: ListOrder = { at: refunds.createdAt, id: refunds.id, oldestFirst: true };
+
 /**
  * The merchant's refunds waiting for an approver, oldest first (the longest wait is decided first), a page at a time
  * after the `after` cursor.
  */
-const approvalQueueOrder: ListOrder = { at: refunds.createdAt, id: refunds.id, oldestFirst: true };
-
 export async function listAwaitingApproval(db: Db, merchantId: string, after?: string, pageSize = 50) {
   const query = db
     .select({
