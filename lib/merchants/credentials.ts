@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, max } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
-import type { Database, Db } from "../db/client";
+import type { Database, Db, Transaction } from "../db/client";
 import { merchantCredentials, merchants, type MerchantCredentialRow } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
@@ -127,6 +127,28 @@ async function saveVersionStatus(
 
 const NOT_FOUND = () => failure("CREDENTIALS_NOT_FOUND", "找不到该凭据版本。", "Credential version not found.");
 
+type CredentialResult = Result<CredentialSummary, CredentialError>;
+
+/**
+ * Activating and retiring both change one standby version, under the merchant's row lock so two admins cannot
+ * switch versions at once, and both refuse a version that is not standby (each saying why in its own words).
+ */
+async function changeStandbyVersion(
+  db: Database,
+  input: VersionChange,
+  notStandby: () => CredentialResult,
+  change: (tx: Transaction, target: MerchantCredentialRow) => Promise<CredentialResult>,
+): Promise<CredentialResult> {
+  return changingMerchants(
+    db.transaction(async (tx) => {
+      const target = await lockedVersion(tx, input.merchantId, input.version);
+      if (!target) return NOT_FOUND();
+      if (target.status !== "standby") return notStandby();
+      return change(tx, target);
+    }),
+  );
+}
+
 /**
  * Puts a standby version to use. The version active until now becomes standby: callbacks WeChat signed or encrypted
  * with it are still accepted until an admin retires it, so the switch needs no downtime.
@@ -135,28 +157,23 @@ export async function activateCredentials(
   db: Database,
   input: VersionChange,
 ): Promise<Result<CredentialSummary, CredentialError>> {
-  return changingMerchants(
-    db.transaction(async (tx) => {
-      const target = await lockedVersion(tx, input.merchantId, input.version);
-      if (!target) return NOT_FOUND();
-      if (target.status !== "standby")
-        return failure("NOT_STANDBY", "只有备用版本可以启用。", "Only a standby version can be activated.");
-      // Demoted first: at most one active version per merchant, enforced by a unique index.
-      const demoted = await tx
-        .update(merchantCredentials)
-        .set({ status: "standby" })
-        .where(and(eq(merchantCredentials.merchantId, input.merchantId), eq(merchantCredentials.status, "active")))
-        .returning({ version: merchantCredentials.version });
-      return saveVersionStatus(
-        tx,
-        input,
-        target.id,
-        { status: "active", activatedAt: new Date() },
-        "merchant.credentials_activated",
-        (row) => ({ before: { activeVersion: demoted[0]?.version ?? null }, after: { activeVersion: row.version } }),
-      );
-    }),
-  );
+  const notStandby = () => failure("NOT_STANDBY", "只有备用版本可以启用。", "Only a standby version can be activated.");
+  return changeStandbyVersion(db, input, notStandby, async (tx, target) => {
+    // Demoted first: at most one active version per merchant, enforced by a unique index.
+    const demoted = await tx
+      .update(merchantCredentials)
+      .set({ status: "standby" })
+      .where(and(eq(merchantCredentials.merchantId, input.merchantId), eq(merchantCredentials.status, "active")))
+      .returning({ version: merchantCredentials.version });
+    return saveVersionStatus(
+      tx,
+      input,
+      target.id,
+      { status: "active", activatedAt: new Date() },
+      "merchant.credentials_activated",
+      (row) => ({ before: { activeVersion: demoted[0]?.version ?? null }, after: { activeVersion: row.version } }),
+    );
+  });
 }
 
 /** Ends a standby version for good: callbacks signed or encrypted with only its keys are refused from now on. */
@@ -164,26 +181,21 @@ export async function retireCredentials(
   db: Database,
   input: VersionChange,
 ): Promise<Result<CredentialSummary, CredentialError>> {
-  return changingMerchants(
-    db.transaction(async (tx) => {
-      const target = await lockedVersion(tx, input.merchantId, input.version);
-      if (!target) return NOT_FOUND();
-      if (target.status !== "standby") {
-        return failure(
-          "NOT_STANDBY",
-          "只有备用版本可以停用；请先启用另一个版本。",
-          "Only a standby version can be retired; activate another version first.",
-        );
-      }
-      return saveVersionStatus(
-        tx,
-        input,
-        target.id,
-        { status: "retired", retiredAt: new Date() },
-        "merchant.credentials_retired",
-        (row) => ({ before: { status: target.status }, after: { status: row.status } }),
-      );
-    }),
+  const notStandby = () =>
+    failure(
+      "NOT_STANDBY",
+      "只有备用版本可以停用；请先启用另一个版本。",
+      "Only a standby version can be retired; activate another version first.",
+    );
+  return changeStandbyVersion(db, input, notStandby, (tx, target) =>
+    saveVersionStatus(
+      tx,
+      input,
+      target.id,
+      { status: "retired", retiredAt: new Date() },
+      "merchant.credentials_retired",
+      (row) => ({ before: { status: target.status }, after: { status: row.status } }),
+    ),
   );
 }
 
