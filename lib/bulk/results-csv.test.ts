@@ -70,18 +70,8 @@ describe("resultsCsv", () => {
         "\uFEFFline,out_trade_no,amount,reason,row_status,out_refund_no,refund_status,error_code,error_message\r\n",
       ),
     ).toBe(true);
-    expect(parse(csv, { bom: true })).toEqual([
-      [
-        "line",
-        "out_trade_no",
-        "amount",
-        "reason",
-        "row_status",
-        "out_refund_no",
-        "refund_status",
-        "error_code",
-        "error_message",
-      ],
+    // The header is pinned, to the byte, by the line above; these are the lines under it.
+    expect(parse(csv, { bom: true }).slice(1)).toEqual([
       ["2", "T1", "1234.56", "缺货, 见邮件", "REQUESTED", "R20261123ABC", "FAILED", "NOT_ENOUGH", "基本账户余额不足"],
       ["3", "NOPE", "1.50", "", "INVALID", "", "", "ORDER_NOT_FOUND", "找不到订单。"],
       ["4", "T1", "1.005", "缺货, 见邮件", "INVALID", "", "", "AMOUNT_FORMAT", "格式错误"],

@@ -1,11 +1,10 @@
 import { sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
-import { ensureQueue } from "./boss";
 import type { Database } from "../db/client";
 import { log } from "../log";
 import { runBatch, type RunSettings } from "../bulk/run";
 import { bulkRunSettings } from "../bulk/settings";
-import { enqueueSubmission, QUEUES } from "./refund-jobs";
+import { createItemQueues, enqueueSubmission } from "./refund-jobs";
 
 export const BULK_QUEUES = {
   run: "bulk-run",
@@ -18,17 +17,8 @@ interface RunJob {
 
 /** "stately" per batch: however often a run is asked for, at most one waits and one runs. */
 export async function createBulkQueues(boss: PgBoss): Promise<void> {
-  await ensureQueue(boss, { name: QUEUES.dead, retentionDays: 30 });
-  await ensureQueue(boss, {
-    name: BULK_QUEUES.run,
-    policy: "stately",
-    retryLimit: 10,
-    retryDelay: 5,
-    // A run hands over after its slice (20 s); a job held longer than this lost its worker and is taken again.
-    expireInSeconds: 120,
-    deadLetter: QUEUES.dead,
-  });
-  await ensureQueue(boss, { name: BULK_QUEUES.sweep, policy: "singleton", deadLetter: QUEUES.dead });
+  // A run hands over after its slice (20 s), well within the item queues' two-minute expiry.
+  await createItemQueues(boss, [{ name: BULK_QUEUES.run, retryLimit: 10, retryDelay: 5 }], BULK_QUEUES.sweep);
 }
 
 /** Queue a batch's run; `afterSeconds` lets a running job finish before its follow-up can be taken. */

@@ -24,27 +24,36 @@ interface ReconcileJob {
   round: number;
 }
 
-/** Jobs that keep failing end in the dead-letter queue, visible on the jobs page, never silently. */
-export async function createRefundQueues(boss: PgBoss): Promise<void> {
+/** An item queue: its name and how its jobs retry before they are dead-lettered. */
+type ItemQueue = PgBoss.Queue & { name: string };
+
+/**
+ * The queues of jobs run per item (a refund, a bulk batch, a webhook delivery) and found again by a sweep: the
+ * dead-letter queue, each item queue "stately" (per singletonKey one job waiting and one running) with an expiry of
+ * two minutes, after which a running job counts as its dead worker's, and the sweep's singleton queue. Jobs that keep
+ * failing end in the dead-letter queue, visible on the jobs page, never silently.
+ */
+export async function createItemQueues(boss: PgBoss, items: ItemQueue[], sweep: string): Promise<void> {
   await ensureQueue(boss, { name: QUEUES.dead, retentionDays: 30 });
+  for (const item of items) {
+    await ensureQueue(boss, { policy: "stately", expireInSeconds: 120, deadLetter: QUEUES.dead, ...item });
+  }
+  await ensureQueue(boss, { name: sweep, policy: "singleton", deadLetter: QUEUES.dead });
+}
+
+export async function createRefundQueues(boss: PgBoss): Promise<void> {
   // "stately": per refund (singletonKey) at most one job waiting and one running, however often the sweep or a
   // retry asks; a running job may queue its own follow-up.
   //
   // A job whose worker died (SIGKILL, crash) stays "active" until it expires, and while it does, stately blocks the
   // refund's next job — and pg-boss's fetch then hands out nothing at all. A submission or query ends well within a
   // minute (HTTP timeouts, the submission lease), so an active job older than two minutes is a dead worker's.
-  for (const name of [QUEUES.submit, QUEUES.reconcile]) {
-    await ensureQueue(boss, {
-      name,
-      policy: "stately",
-      retryLimit: 5,
-      retryDelay: 30,
-      retryBackoff: true,
-      expireInSeconds: 120,
-      deadLetter: QUEUES.dead,
-    });
-  }
-  await ensureQueue(boss, { name: QUEUES.sweep, policy: "singleton", deadLetter: QUEUES.dead });
+  const retries = { retryLimit: 5, retryDelay: 30, retryBackoff: true };
+  await createItemQueues(
+    boss,
+    [QUEUES.submit, QUEUES.reconcile].map((name) => ({ name, ...retries })),
+    QUEUES.sweep,
+  );
 }
 
 const SUBMIT_BATCH_SIZE = 10;

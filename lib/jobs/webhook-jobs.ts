@@ -4,8 +4,7 @@ import type { Database } from "../db/client";
 import { log } from "../log";
 import { attemptDelivery, dueDeliveries, type DeliveryDependencies } from "../webhooks/deliver";
 import { OUTBOX_CHANNEL } from "../webhooks/outbox";
-import { ensureQueue } from "./boss";
-import { QUEUES } from "./refund-jobs";
+import { createItemQueues } from "./refund-jobs";
 import { purgeWebhookHistory } from "../webhooks/retention";
 
 export const WEBHOOK_QUEUES = {
@@ -19,16 +18,7 @@ interface DeliverJob {
 
 /** "stately" per delivery: however often it is queued, one waits and one runs; a dead worker's job expires. */
 export async function createWebhookQueues(boss: PgBoss): Promise<void> {
-  await ensureQueue(boss, { name: QUEUES.dead, retentionDays: 30 });
-  await ensureQueue(boss, {
-    name: WEBHOOK_QUEUES.deliver,
-    policy: "stately",
-    retryLimit: 3,
-    retryDelay: 10,
-    expireInSeconds: 120,
-    deadLetter: QUEUES.dead,
-  });
-  await ensureQueue(boss, { name: WEBHOOK_QUEUES.sweep, policy: "singleton", deadLetter: QUEUES.dead });
+  await createItemQueues(boss, [{ name: WEBHOOK_QUEUES.deliver, retryLimit: 3, retryDelay: 10 }], WEBHOOK_QUEUES.sweep);
 }
 
 async function enqueue(boss: PgBoss, deliveryId: number, at?: Date): Promise<void> {

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, max } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
-import type { Database, Db } from "../db/client";
+import type { Database, Db, Transaction } from "../db/client";
 import { merchantCredentials, merchants, type MerchantCredentialRow } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
@@ -101,7 +101,53 @@ async function lockedVersion(tx: Db, merchantId: string, version: number) {
   return row;
 }
 
+interface VersionChange {
+  merchantId: string;
+  version: number;
+  actor: AuditActor;
+}
+
+/**
+ * The last step of both activating and retiring a standby version: its new status and time, and one audit entry
+ * with the before and after the caller names. Runs under the merchant's row lock `lockedVersion` took.
+ */
+async function saveVersionStatus(
+  tx: Db,
+  input: VersionChange,
+  id: string,
+  set: { status: "active"; activatedAt: Date } | { status: "retired"; retiredAt: Date },
+  action: string,
+  change: (row: MerchantCredentialRow) => { before: unknown; after: unknown },
+): Promise<Result<CredentialSummary, CredentialError>> {
+  const [row] = await tx.update(merchantCredentials).set(set).where(eq(merchantCredentials.id, id)).returning();
+  const target = { type: "merchant", id: input.merchantId, merchantId: input.merchantId };
+  await appendAudit(tx, input.actor, action, target, { version: row!.version, ...change(row!) });
+  return ok(summary(row!));
+}
+
 const NOT_FOUND = () => failure("CREDENTIALS_NOT_FOUND", "找不到该凭据版本。", "Credential version not found.");
+
+type CredentialResult = Result<CredentialSummary, CredentialError>;
+
+/**
+ * Activating and retiring both change one standby version, under the merchant's row lock so two admins cannot
+ * switch versions at once, and both refuse a version that is not standby (each saying why in its own words).
+ */
+async function changeStandbyVersion(
+  db: Database,
+  input: VersionChange,
+  notStandby: () => CredentialResult,
+  change: (tx: Transaction, target: MerchantCredentialRow) => Promise<CredentialResult>,
+): Promise<CredentialResult> {
+  return changingMerchants(
+    db.transaction(async (tx) => {
+      const target = await lockedVersion(tx, input.merchantId, input.version);
+      if (!target) return NOT_FOUND();
+      if (target.status !== "standby") return notStandby();
+      return change(tx, target);
+    }),
+  );
+}
 
 /**
  * Puts a standby version to use. The version active until now becomes standby: callbacks WeChat signed or encrypted
@@ -109,75 +155,47 @@ const NOT_FOUND = () => failure("CREDENTIALS_NOT_FOUND", "找不到该凭据版�
  */
 export async function activateCredentials(
   db: Database,
-  input: { merchantId: string; version: number; actor: AuditActor },
+  input: VersionChange,
 ): Promise<Result<CredentialSummary, CredentialError>> {
-  return changingMerchants(
-    db.transaction(async (tx) => {
-      const target = await lockedVersion(tx, input.merchantId, input.version);
-      if (!target) return NOT_FOUND();
-      if (target.status !== "standby")
-        return failure("NOT_STANDBY", "只有备用版本可以启用。", "Only a standby version can be activated.");
-      // Demoted first: at most one active version per merchant, enforced by a unique index.
-      const demoted = await tx
-        .update(merchantCredentials)
-        .set({ status: "standby" })
-        .where(and(eq(merchantCredentials.merchantId, input.merchantId), eq(merchantCredentials.status, "active")))
-        .returning({ version: merchantCredentials.version });
-      const [row] = await tx
-        .update(merchantCredentials)
-        .set({ status: "active", activatedAt: new Date() })
-        .where(eq(merchantCredentials.id, target.id))
-        .returning();
-      await appendAudit(
-        tx,
-        input.actor,
-        "merchant.credentials_activated",
-        { type: "merchant", id: input.merchantId, merchantId: input.merchantId },
-        {
-          version: row!.version,
-          before: { activeVersion: demoted[0]?.version ?? null },
-          after: { activeVersion: row!.version },
-        },
-      );
-      return ok(summary(row!));
-    }),
-  );
+  const notStandby = () => failure("NOT_STANDBY", "只有备用版本可以启用。", "Only a standby version can be activated.");
+  return changeStandbyVersion(db, input, notStandby, async (tx, target) => {
+    // Demoted first: at most one active version per merchant, enforced by a unique index.
+    const demoted = await tx
+      .update(merchantCredentials)
+      .set({ status: "standby" })
+      .where(and(eq(merchantCredentials.merchantId, input.merchantId), eq(merchantCredentials.status, "active")))
+      .returning({ version: merchantCredentials.version });
+    return saveVersionStatus(
+      tx,
+      input,
+      target.id,
+      { status: "active", activatedAt: new Date() },
+      "merchant.credentials_activated",
+      (row) => ({ before: { activeVersion: demoted[0]?.version ?? null }, after: { activeVersion: row.version } }),
+    );
+  });
 }
 
 /** Ends a standby version for good: callbacks signed or encrypted with only its keys are refused from now on. */
 export async function retireCredentials(
   db: Database,
-  input: { merchantId: string; version: number; actor: AuditActor },
+  input: VersionChange,
 ): Promise<Result<CredentialSummary, CredentialError>> {
-  return changingMerchants(
-    db.transaction(async (tx) => {
-      const target = await lockedVersion(tx, input.merchantId, input.version);
-      if (!target) return NOT_FOUND();
-      if (target.status !== "standby") {
-        return failure(
-          "NOT_STANDBY",
-          "只有备用版本可以停用；请先启用另一个版本。",
-          "Only a standby version can be retired; activate another version first.",
-        );
-      }
-      const [row] = await tx
-        .update(merchantCredentials)
-        .set({ status: "retired", retiredAt: new Date() })
-        .where(eq(merchantCredentials.id, target.id))
-        .returning();
-      await appendAudit(
-        tx,
-        input.actor,
-        "merchant.credentials_retired",
-        { type: "merchant", id: input.merchantId, merchantId: input.merchantId },
-        {
-          version: row!.version,
-          before: { status: target.status },
-          after: { status: row!.status },
-        },
-      );
-      return ok(summary(row!));
-    }),
+  const notStandby = () =>
+    failure(
+      "NOT_STANDBY",
+      "只有备用版本可以停用；请先启用另一个版本。",
+      "Only a standby version can be retired; activate another version first.",
+    );
+  return changeStandbyVersion(db, input, notStandby, (tx, target) =>
+    saveVersionStatus(
+      tx,
+      input,
+      target.id,
+      { status: "retired", retiredAt: new Date() },
+      "merchant.credentials_retired",
+      (row) => ({ before: { status: target.status }, after: { status: row.status } }),
+    ),
   );
 }
 

@@ -5,7 +5,7 @@ import type { Database, Transaction } from "../db/client";
 import { refunds, type Refund, type UserRole } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
-import { lockRefund, moveRefund } from "./move";
+import { lockRefund, moveRefund, type RefundFields } from "./move";
 import { nextSubmissionSlot } from "./request";
 
 /**
@@ -59,6 +59,46 @@ async function lockForDecision(
   return ok(refund);
 }
 
+interface Decision {
+  to: "PENDING" | "REJECTED";
+  event: "approved" | "rejected_by_approver";
+  eventPayload: Record<string, unknown>;
+  fields: RefundFields;
+  auditAction: "refund.approved" | "refund.rejected";
+  auditDetails: Record<string, unknown>;
+}
+
+/**
+ * Writes an approver's decision the same way for both outcomes: the refund's move with an operator event naming the
+ * approver, one audit entry carrying the refund's order, amount and requester, and the refund as it now stands.
+ */
+async function recordDecision(
+  tx: Transaction,
+  refund: Refund,
+  context: ApprovalContext,
+  now: Date,
+  decision: Decision,
+): Promise<Result<Refund, ApprovalError>> {
+  const { to, event, eventPayload, fields, auditAction, auditDetails } = decision;
+  const payload = { by: context.actor.label, ...eventPayload };
+  await moveRefund(
+    tx,
+    refund,
+    to,
+    { type: event, source: "operator", actorId: context.userId, at: now, payload },
+    fields,
+  );
+  await appendAudit(
+    tx,
+    context.actor,
+    auditAction,
+    { type: "refund", id: refund.outRefundNo, merchantId: refund.merchantId },
+    { orderId: refund.orderId, amountFen: refund.amountFen, requestedBy: refund.requestedBy, ...auditDetails },
+  );
+  const [decided] = await tx.select().from(refunds).where(eq(refunds.id, refund.id));
+  return ok(decided!);
+}
+
 /**
  * Approve a waiting refund: it becomes PENDING with a submission time paced like a new refund's, and records who
  * approved it. The requester can never approve their own refund. After commit the caller queues the submission.
@@ -83,34 +123,17 @@ export async function approveRefund(
       });
     }
     const scheduledAt = await nextSubmissionSlot(tx, refund.orderId, context.orderIntervalMs, now);
-    await moveRefund(
-      tx,
-      refund,
-      "PENDING",
-      {
-        type: "approved",
-        source: "operator",
-        actorId: context.userId,
-        at: now,
-        payload: { by: context.actor.label, scheduledAt: scheduledAt.toISOString() },
-      },
-      { approvedBy: context.userId, approvedAt: now, scheduledAt },
-    );
-    await appendAudit(
-      tx,
-      context.actor,
-      "refund.approved",
-      { type: "refund", id: refund.outRefundNo, merchantId: refund.merchantId },
-      {
-        orderId: refund.orderId,
-        amountFen: refund.amountFen,
-        requestedBy: refund.requestedBy,
+    return recordDecision(tx, refund, context, now, {
+      to: "PENDING",
+      event: "approved",
+      eventPayload: { scheduledAt: scheduledAt.toISOString() },
+      fields: { approvedBy: context.userId, approvedAt: now, scheduledAt },
+      auditAction: "refund.approved",
+      auditDetails: {
         before: { status: refund.status, approvedBy: null },
         after: { status: "PENDING", approvedBy: context.userId, scheduledAt: scheduledAt.toISOString() },
       },
-    );
-    const [approved] = await tx.select().from(refunds).where(eq(refunds.id, refund.id));
-    return ok(approved!);
+    });
   });
 }
 
@@ -133,34 +156,13 @@ export async function rejectRefund(
     const locked = await lockForDecision(tx, outRefundNo, context);
     if (!locked.ok) return locked;
     const refund = locked.value;
-    await moveRefund(
-      tx,
-      refund,
-      "REJECTED",
-      {
-        type: "rejected_by_approver",
-        source: "operator",
-        actorId: context.userId,
-        at: now,
-        payload: { by: context.actor.label, note: reason },
-      },
-      { finishedAt: now },
-    );
-    await appendAudit(
-      tx,
-      context.actor,
-      "refund.rejected",
-      { type: "refund", id: refund.outRefundNo, merchantId: refund.merchantId },
-      {
-        orderId: refund.orderId,
-        amountFen: refund.amountFen,
-        requestedBy: refund.requestedBy,
-        note: reason,
-        before: { status: refund.status },
-        after: { status: "REJECTED" },
-      },
-    );
-    const [rejected] = await tx.select().from(refunds).where(eq(refunds.id, refund.id));
-    return ok(rejected!);
+    return recordDecision(tx, refund, context, now, {
+      to: "REJECTED",
+      event: "rejected_by_approver",
+      eventPayload: { note: reason },
+      fields: { finishedAt: now },
+      auditAction: "refund.rejected",
+      auditDetails: { note: reason, before: { status: refund.status }, after: { status: "REJECTED" } },
+    });
   });
 }

@@ -14,7 +14,7 @@ export interface RefundEventInput {
 }
 
 /** What a move may write besides the status; the status itself only through the move. */
-type RefundFields = Omit<
+export type RefundFields = Omit<
   Partial<typeof refunds.$inferInsert>,
   "id" | "status" | "orderId" | "merchantId" | "amountFen"
 >;

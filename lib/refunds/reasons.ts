@@ -1,6 +1,6 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
-import type { Database, Db } from "../db/client";
+import type { Database, Db, Transaction } from "../db/client";
 import { refundReasons, type RefundReason } from "../db/schema";
 import type { BilingualText } from "../i18n-text";
 import { err, ok, type Result } from "../result";
@@ -52,14 +52,24 @@ async function checkLabel(db: Db, raw: string, exceptId?: number): Promise<Resul
   return ok(label);
 }
 
+/**
+ * A change to the reasons, in a transaction holding the reasons' table lock: adding, renaming and moving read the
+ * other reasons' labels and places, so two admins at once must take turns to keep labels unique and the order whole.
+ */
+async function withReasonsLocked<T>(db: Database, change: (tx: Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`lock table ${refundReasons} in share row exclusive mode`);
+    return change(tx);
+  });
+}
+
 /** A new reason, offered last. The reasons' table lock keeps the order and the unique labels simple under concurrency. */
 export async function addReason(
   db: Database,
   rawLabel: string,
   actor: AuditActor,
 ): Promise<Result<RefundReason, ReasonError>> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`lock table ${refundReasons} in share row exclusive mode`);
+  return withReasonsLocked(db, async (tx) => {
     const label = await checkLabel(tx, rawLabel);
     if (!label.ok) return label;
     const [{ last } = { last: 0 }] = await tx
@@ -87,8 +97,7 @@ export async function renameReason(
   rawLabel: string,
   actor: AuditActor,
 ): Promise<Result<RefundReason, ReasonError>> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`lock table ${refundReasons} in share row exclusive mode`);
+  return withReasonsLocked(db, async (tx) => {
     const [before] = await tx.select().from(refundReasons).where(eq(refundReasons.id, id));
     if (!before) return NOT_FOUND();
     const label = await checkLabel(tx, rawLabel, id);
@@ -143,8 +152,7 @@ export async function moveReason(
   direction: "up" | "down",
   actor: AuditActor,
 ): Promise<Result<void, ReasonError>> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`lock table ${refundReasons} in share row exclusive mode`);
+  return withReasonsLocked(db, async (tx) => {
     const all = await tx
       .select({ id: refundReasons.id, sortOrder: refundReasons.sortOrder })
       .from(refundReasons)

@@ -116,6 +116,21 @@ function keyFrom<T>(name: string, make: () => T): Result<T, WechatPayError> {
   }
 }
 
+/** The RSA key of a PEM setting (inline or a file's path): the private and the public key are read alike. */
+function rsaKeySetting(
+  name: string,
+  value: string,
+  readFile: (path: string) => Buffer,
+  make: (pem: string) => KeyObject,
+): Result<KeyObject, WechatPayError> {
+  const pem = readPem(name, value, readFile);
+  if (!pem.ok) return pem;
+  const key = keyFrom(name, () => make(pem.value));
+  if (!key.ok) return key;
+  if (key.value.asymmetricKeyType !== "rsa") return configError(`${name} is not an RSA key`);
+  return key;
+}
+
 /**
  * Merchant credentials from the environment. `ok(undefined)` when WECHATPAY_MCHID is unset (WeChat Pay is not
  * configured: the console runs without it); an error when something is set but unusable.
@@ -134,11 +149,13 @@ export function loadMerchantCredentialsFromEnv(
 
   let merchantPrivateKey: KeyObject | undefined;
   if (e.WECHATPAY_MERCHANT_PRIVATE_KEY) {
-    const pem = readPem("WECHATPAY_MERCHANT_PRIVATE_KEY", e.WECHATPAY_MERCHANT_PRIVATE_KEY, readFile);
-    if (!pem.ok) return pem;
-    const key = keyFrom("WECHATPAY_MERCHANT_PRIVATE_KEY", () => createPrivateKey(pem.value));
+    const key = rsaKeySetting(
+      "WECHATPAY_MERCHANT_PRIVATE_KEY",
+      e.WECHATPAY_MERCHANT_PRIVATE_KEY,
+      readFile,
+      createPrivateKey,
+    );
     if (!key.ok) return key;
-    if (key.value.asymmetricKeyType !== "rsa") return configError("WECHATPAY_MERCHANT_PRIVATE_KEY is not an RSA key");
     merchantPrivateKey = key.value;
   }
 
@@ -147,11 +164,8 @@ export function loadMerchantCredentialsFromEnv(
   }
   let publicKey: KeyObject | undefined;
   if (e.WECHATPAY_PUBLIC_KEY) {
-    const pem = readPem("WECHATPAY_PUBLIC_KEY", e.WECHATPAY_PUBLIC_KEY, readFile);
-    if (!pem.ok) return pem;
-    const key = keyFrom("WECHATPAY_PUBLIC_KEY", () => createPublicKey(pem.value));
+    const key = rsaKeySetting("WECHATPAY_PUBLIC_KEY", e.WECHATPAY_PUBLIC_KEY, readFile, createPublicKey);
     if (!key.ok) return key;
-    if (key.value.asymmetricKeyType !== "rsa") return configError("WECHATPAY_PUBLIC_KEY is not an RSA key");
     publicKey = key.value;
   }
 

@@ -1,16 +1,18 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { bulkBatches, merchants, orders, refunds, users } from "../schema";
-import { afterCursor, decodeCursor, epochMicros, toPage } from "./keyset";
+import { cursorColumn, keysetPage, type ListOrder } from "./keyset";
+
+const approvalQueueOrder: ListOrder = { at: refunds.createdAt, id: refunds.id, oldestFirst: true };
 
 /**
  * The merchant's refunds waiting for an approver, oldest first (the longest wait is decided first), a page at a time
  * after the `after` cursor.
  */
 export async function listAwaitingApproval(db: Db, merchantId: string, after?: string, pageSize = 50) {
-  const cursor = decodeCursor(after);
-  const rows = await db
+  const query = db
     .select({
+      ...cursorColumn(approvalQueueOrder),
       id: refunds.id,
       outRefundNo: refunds.outRefundNo,
       amountFen: refunds.amountFen,
@@ -23,22 +25,14 @@ export async function listAwaitingApproval(db: Db, merchantId: string, after?: s
       outTradeNo: orders.outTradeNo,
       orderTotalFen: orders.totalFen,
       merchantName: merchants.displayName,
-      cursorMicros: epochMicros(refunds.createdAt),
     })
     .from(refunds)
     .innerJoin(orders, eq(orders.id, refunds.orderId))
     .innerJoin(merchants, eq(merchants.id, refunds.merchantId))
     .leftJoin(users, eq(users.id, refunds.requestedBy))
-    .where(
-      and(
-        eq(refunds.merchantId, merchantId),
-        eq(refunds.status, "AWAITING_APPROVAL"),
-        cursor ? afterCursor(refunds.createdAt, refunds.id, cursor) : undefined,
-      ),
-    )
-    .orderBy(asc(refunds.createdAt), asc(refunds.id))
-    .limit(pageSize + 1);
-  return toPage(rows, pageSize);
+    .$dynamic();
+  const conditions = [eq(refunds.merchantId, merchantId), eq(refunds.status, "AWAITING_APPROVAL")];
+  return keysetPage(query, approvalQueueOrder, conditions, after, pageSize);
 }
 
 export type AwaitingApprovalRow = Awaited<ReturnType<typeof listAwaitingApproval>>["rows"][number];

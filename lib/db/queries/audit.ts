@@ -1,11 +1,11 @@
-import { and, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Db } from "../client";
 import { auditLog, users } from "../schema";
 import { beijingDayRange, containsPattern, dayParam } from "./filters";
 import { logScopeCondition, type LogScope } from "./scope";
-import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
+import { cursorColumn, keysetPage, type ListOrder } from "./keyset";
 
 /**
  * The audit log's filters, as they stand in the URL. Invalid values are dropped, not errors: a URL is shareable.
@@ -24,6 +24,8 @@ export type AuditFilters = z.infer<typeof auditFiltersSchema>;
 const actors = alias(users, "actors");
 /** The user a `user` target names (its id is stored as text), to show their email rather than a UUID. */
 const targetUsers = alias(users, "target_users");
+
+const auditListOrder: ListOrder = { at: auditLog.at, id: auditLog.id };
 
 export async function listAuditEntries(db: Db, scope: LogScope, filters: AuditFilters, pageSize = 50) {
   const conditions: (SQL | undefined)[] = [logScopeCondition(auditLog.merchantId, scope)];
@@ -44,10 +46,9 @@ export async function listAuditEntries(db: Db, scope: LogScope, filters: AuditFi
     );
   }
   conditions.push(...beijingDayRange(auditLog.at, filters.from, filters.to));
-  const cursor = decodeCursor(filters.after);
-  if (cursor) conditions.push(beforeCursor(auditLog.at, auditLog.id, cursor));
-  const rows = await db
+  const query = db
     .select({
+      ...cursorColumn(auditListOrder),
       id: auditLog.id,
       at: auditLog.at,
       actorLabel: auditLog.actorLabel,
@@ -58,15 +59,12 @@ export async function listAuditEntries(db: Db, scope: LogScope, filters: AuditFi
       targetUserEmail: targetUsers.email,
       details: auditLog.details,
       ip: auditLog.ip,
-      cursorMicros: epochMicros(auditLog.at),
     })
     .from(auditLog)
     .leftJoin(actors, eq(actors.id, auditLog.actorId))
     .leftJoin(targetUsers, and(eq(auditLog.targetType, "user"), eq(sql`${targetUsers.id}::text`, auditLog.targetId)))
-    .where(and(...conditions))
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
-    .limit(pageSize + 1);
-  return toPage(rows, pageSize);
+    .$dynamic();
+  return keysetPage(query, auditListOrder, conditions, filters.after, pageSize);
 }
 
 export type AuditListRow = Awaited<ReturnType<typeof listAuditEntries>>["rows"][number];

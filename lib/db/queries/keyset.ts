@@ -1,5 +1,5 @@
-import { sql, type SQL } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { and, asc, desc, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn, PgSelect } from "drizzle-orm/pg-core";
 
 /**
  * Keyset cursors for lists ordered by (timestamp desc, id desc): stable at a million rows, unlike OFFSET.
@@ -61,4 +61,43 @@ export function toPage<Row extends { id: number; cursorMicros: number }>(
     rows: page.map(({ cursorMicros: _, ...row }) => row),
     nextCursor: rows.length > pageSize && last ? encodeCursor(last.cursorMicros, last.id) : null,
   };
+}
+
+/** A keyset list's query: its rows have an `id` and the `cursorColumn`. */
+type PageQuery = PgSelect & { _: { result: { id: number; cursorMicros: number }[] } };
+
+/** What a keyset list is ordered by: `at` then `id`, newest first unless `oldestFirst` (the approvals queue). */
+export interface ListOrder {
+  at: AnyPgColumn;
+  id: AnyPgColumn;
+  oldestFirst?: boolean;
+}
+
+/** The column every keyset list selects beside its own, to build the next page's cursor from. */
+export function cursorColumn(order: ListOrder): { cursorMicros: SQL<number> } {
+  return { cursorMicros: epochMicros(order.at) };
+}
+
+/**
+ * One page of a list: its `conditions` (the merchant or scope condition among them), from the `after` cursor on, in
+ * the list's order. One place for the cursor, order and `pageSize + 1` fetch, so no list can page differently from
+ * its cursor: a cursor compared one way and rows ordered the other would skip or repeat rows at every page break.
+ * `query` is `db.select({ ...cursorColumn(order), … }).from(…)…$dynamic()`.
+ */
+export async function keysetPage<Query extends PageQuery>(
+  query: Query,
+  order: ListOrder,
+  conditions: (SQL | undefined)[],
+  after: string | undefined,
+  pageSize: number,
+) {
+  const cursor = decodeCursor(after);
+  const { at, id, oldestFirst } = order;
+  const from = cursor ? (oldestFirst ? afterCursor : beforeCursor)(at, id, cursor) : undefined;
+  // Inside a generic, drizzle types the awaited rows loosely; the constraint on Query holds their real shape.
+  const rows = (await query
+    .where(and(...conditions, from))
+    .orderBy(...(oldestFirst ? [asc(at), asc(id)] : [desc(at), desc(id)]))
+    .limit(pageSize + 1)) as Query["_"]["result"];
+  return toPage<Query["_"]["result"][number]>(rows, pageSize);
 }

@@ -1,10 +1,10 @@
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../client";
 import { notifications, refunds, verificationResult } from "../schema";
 import { beijingDayRange, dayParam } from "./filters";
 import { logScopeCondition, type LogScope } from "./scope";
-import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
+import { cursorColumn, keysetPage, type ListOrder } from "./keyset";
 
 /** What the callback handler did with a notification (the `outcome` column). */
 export const NOTIFICATION_OUTCOMES = ["applied", "duplicate", "unmatched", "rejected", "stale", "error"] as const;
@@ -65,16 +65,17 @@ export const notificationSummaryColumns = {
   responseStatus: notifications.responseStatus,
 };
 
+const notificationListOrder: ListOrder = { at: notifications.receivedAt, id: notifications.id };
+
 export async function listNotifications(db: Db, scope: LogScope, filters: NotificationFilters, pageSize = 50) {
   const conditions: (SQL | undefined)[] = [logScopeCondition(notifications.merchantId, scope)];
   if (filters.verification) conditions.push(eq(notifications.verification, filters.verification));
   if (filters.outcome) conditions.push(eq(notifications.outcome, filters.outcome));
   if (filters.event) conditions.push(eq(notifications.eventType, filters.event));
   conditions.push(...beijingDayRange(notifications.receivedAt, filters.from, filters.to));
-  const cursor = decodeCursor(filters.after);
-  if (cursor) conditions.push(beforeCursor(notifications.receivedAt, notifications.id, cursor));
-  const rows = await db
+  const query = db
     .select({
+      ...cursorColumn(notificationListOrder),
       ...notificationSummaryColumns,
       headers: notifications.headers,
       // Characters, not bytes: enough to cut the 4 KiB preview from without sending whole bodies to the page.
@@ -86,14 +87,11 @@ export async function listNotifications(db: Db, scope: LogScope, filters: Notifi
       noticeRefundNo,
       reapplicable,
       abnormal,
-      cursorMicros: epochMicros(notifications.receivedAt),
     })
     .from(notifications)
     .leftJoin(refunds, eq(refunds.id, notifications.refundId))
-    .where(and(...conditions))
-    .orderBy(desc(notifications.receivedAt), desc(notifications.id))
-    .limit(pageSize + 1);
-  return toPage(rows, pageSize);
+    .$dynamic();
+  return keysetPage(query, notificationListOrder, conditions, filters.after, pageSize);
 }
 
 export type NotificationListRow = Awaited<ReturnType<typeof listNotifications>>["rows"][number];

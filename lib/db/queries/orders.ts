@@ -1,9 +1,9 @@
-import { and, desc, eq, getTableColumns, gte, ilike, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, gte, ilike, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../client";
 import { merchants, orders } from "../schema";
 import { beijingDayRange, containsPattern, dayParam, yuanParamToFen } from "./filters";
-import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
+import { cursorColumn, keysetPage, type ListOrder } from "./keyset";
 
 export const ORDER_REFUND_STATES = ["none", "partial", "full", "in_progress"] as const;
 export type OrderRefundState = (typeof ORDER_REFUND_STATES)[number];
@@ -77,20 +77,20 @@ export const orderSummaryColumns = {
   paidAt: orders.paidAt,
 };
 
+const orderListOrder: ListOrder = { at: orders.paidAt, id: orders.id };
+
 export async function listOrders(db: Db, merchantId: string, filters: OrderFilters, pageSize = 50) {
-  const conditions = orderListConditions(merchantId, filters);
-  const cursor = decodeCursor(filters.after);
-  if (cursor) conditions.push(beforeCursor(orders.paidAt, orders.id, cursor));
-  const rows = await db
-    .select({
-      ...orderSummaryColumns,
-      cursorMicros: epochMicros(orders.paidAt),
-    })
+  const query = db
+    .select({ ...orderSummaryColumns, ...cursorColumn(orderListOrder) })
     .from(orders)
-    .where(and(...conditions))
-    .orderBy(desc(orders.paidAt), desc(orders.id))
-    .limit(pageSize + 1);
-  const page = toPage(rows, pageSize);
+    .$dynamic();
+  const page = await keysetPage(
+    query,
+    orderListOrder,
+    orderListConditions(merchantId, filters),
+    filters.after,
+    pageSize,
+  );
   return { ...page, rows: page.rows.map((r) => ({ ...r, state: refundState(r) })) };
 }
 

@@ -27,7 +27,7 @@ import {
   type RefundStatus,
 } from "../schema";
 import { beijingDayRange, dayParam, yuanParamToFen } from "./filters";
-import { beforeCursor, decodeCursor, epochMicros, toPage } from "./keyset";
+import { cursorColumn, keysetPage, type ListOrder } from "./keyset";
 import { orderSummaryColumns } from "./orders";
 
 /** Refunds that need someone's attention beyond their status: WeChat's answer never arrived, or the last try failed. */
@@ -113,12 +113,12 @@ export async function countNeedingAttention(db: Db, merchantId: string): Promise
   return row?.n ?? 0;
 }
 
+const refundListOrder: ListOrder = { at: refunds.createdAt, id: refunds.id };
+
 export async function listRefunds(db: Db, merchantId: string, filters: RefundFilters, pageSize = 50) {
-  const conditions = refundListConditions(db, merchantId, filters);
-  const cursor = decodeCursor(filters.after);
-  if (cursor) conditions.push(beforeCursor(refunds.createdAt, refunds.id, cursor));
-  const rows = await db
+  const query = db
     .select({
+      ...cursorColumn(refundListOrder),
       id: refunds.id,
       outRefundNo: refunds.outRefundNo,
       orderId: refunds.orderId,
@@ -130,15 +130,12 @@ export async function listRefunds(db: Db, merchantId: string, filters: RefundFil
       outcomeUnknown: refunds.outcomeUnknown,
       requesterName: users.name,
       requesterEmail: users.email,
-      cursorMicros: epochMicros(refunds.createdAt),
     })
     .from(refunds)
     .innerJoin(orders, eq(orders.id, refunds.orderId))
     .leftJoin(users, eq(users.id, refunds.requestedBy))
-    .where(and(...conditions))
-    .orderBy(desc(refunds.createdAt), desc(refunds.id))
-    .limit(pageSize + 1);
-  return toPage(rows, pageSize);
+    .$dynamic();
+  return keysetPage(query, refundListOrder, refundListConditions(db, merchantId, filters), filters.after, pageSize);
 }
 
 export type RefundListRow = Awaited<ReturnType<typeof listRefunds>>["rows"][number];

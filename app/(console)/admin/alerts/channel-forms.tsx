@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Bilingual } from "@/components/bilingual";
+import { ButtonForm } from "@/components/button-form";
 import type { ActionResult } from "@/lib/action-result";
 import {
   ActionMessage,
@@ -70,28 +71,26 @@ export function ChannelControls({ id, enabled }: { id: string; enabled: boolean 
   const failed = [test, toggled, deleted].find((s) => s && !s.ok);
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <form action={testAction}>
-        <input type="hidden" name="id" value={id} />
-        <button type="submit" disabled={testing} className={SECONDARY_BUTTON}>
-          {t("sendTest")}
-        </button>
-      </form>
-      <form action={toggleAction}>
-        <input type="hidden" name="id" value={id} />
-        <input type="hidden" name="enabled" value={enabled ? "false" : "true"} />
-        <button type="submit" className={SECONDARY_BUTTON}>
-          {enabled ? t("disable") : t("enable")}
-        </button>
-      </form>
-      <form
+      <ButtonForm
+        action={testAction}
+        fields={{ id }}
+        label={t("sendTest")}
+        className={SECONDARY_BUTTON}
+        disabled={testing}
+      />
+      <ButtonForm
+        action={toggleAction}
+        fields={{ id, enabled: enabled ? "false" : "true" }}
+        label={enabled ? t("disable") : t("enable")}
+        className={SECONDARY_BUTTON}
+      />
+      <ButtonForm
         action={deleteAction}
-        onSubmit={(e) => (window.confirm(t("deleteConfirm")) ? undefined : e.preventDefault())}
-      >
-        <input type="hidden" name="id" value={id} />
-        <button type="submit" className={DANGER_BUTTON}>
-          {t("delete")}
-        </button>
-      </form>
+        fields={{ id }}
+        label={t("delete")}
+        className={DANGER_BUTTON}
+        confirm={t("deleteConfirm")}
+      />
       {test?.ok && (
         <span role="status" className={`text-xs ${test.data.error ? "text-red-700" : "text-emerald-700"}`}>
           {test.data.error ? t("testFailed", { error: test.data.error }) : t("testSent")}

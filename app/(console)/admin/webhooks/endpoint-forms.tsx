@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Bilingual } from "@/components/bilingual";
+import { ButtonForm } from "@/components/button-form";
 import type { ActionResult } from "@/lib/action-result";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 import {
@@ -94,37 +95,36 @@ export function EndpointControls({ id, status }: { id: string; status: "enabled"
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2">
-        <form action={testAction}>
-          <input type="hidden" name="id" value={id} />
-          <button type="submit" disabled={testing} className={SECONDARY_BUTTON}>
-            {t("sendTest")}
-          </button>
-        </form>
-        <form
+        <ButtonForm
+          action={testAction}
+          fields={{ id }}
+          label={t("sendTest")}
+          className={SECONDARY_BUTTON}
+          disabled={testing}
+        />
+        <ButtonForm
           action={rotateAction}
-          onSubmit={(e) => (window.confirm(t("rotateConfirm")) ? undefined : e.preventDefault())}
-        >
-          <input type="hidden" name="id" value={id} />
-          <button type="submit" disabled={rotating} className={SECONDARY_BUTTON}>
-            {t("rotate")}
-          </button>
-        </form>
-        <form action={toggleAction}>
-          <input type="hidden" name="id" value={id} />
-          <input type="hidden" name="status" value={status === "disabled" ? "enabled" : "disabled"} />
-          <button type="submit" disabled={toggling} className={SECONDARY_BUTTON}>
-            {status === "disabled" ? t("enable") : t("disable")}
-          </button>
-        </form>
-        <form
+          fields={{ id }}
+          label={t("rotate")}
+          className={SECONDARY_BUTTON}
+          disabled={rotating}
+          confirm={t("rotateConfirm")}
+        />
+        <ButtonForm
+          action={toggleAction}
+          fields={{ id, status: status === "disabled" ? "enabled" : "disabled" }}
+          label={status === "disabled" ? t("enable") : t("disable")}
+          className={SECONDARY_BUTTON}
+          disabled={toggling}
+        />
+        <ButtonForm
           action={deleteAction}
-          onSubmit={(e) => (window.confirm(t("deleteConfirm")) ? undefined : e.preventDefault())}
-        >
-          <input type="hidden" name="id" value={id} />
-          <button type="submit" disabled={deleting || deleted?.ok} className={DANGER_BUTTON}>
-            {t("delete")}
-          </button>
-        </form>
+          fields={{ id }}
+          label={t("delete")}
+          className={DANGER_BUTTON}
+          disabled={deleting || deleted?.ok}
+          confirm={t("deleteConfirm")}
+        />
         <ErrorLine state={test} />
         <ErrorLine state={rotated} />
         <ErrorLine state={toggled} />

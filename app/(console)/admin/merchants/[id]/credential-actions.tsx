@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Bilingual } from "@/components/bilingual";
+import { ButtonForm } from "@/components/button-form";
 import type { ActionResult } from "@/lib/action-result";
 import { DANGER_BUTTON, PRIMARY_BUTTON } from "../../form-parts";
 import { activateCredentialsAction, retireCredentialsAction } from "../actions";
@@ -21,33 +22,23 @@ export function CredentialActions({ merchantId, version }: { merchantId: string;
   const failed = [activateState, retireState].find((s) => s && !s.ok);
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <form action={activate}>
-        <input type="hidden" name="merchantId" value={merchantId} />
-        <input type="hidden" name="version" value={version} />
-        <button
-          type="submit"
-          disabled={activating}
-          className={PRIMARY_BUTTON}
-          aria-label={t("activateVersion", { version })}
-        >
-          {t("activate")}
-        </button>
-      </form>
-      <form
+      <ButtonForm
+        action={activate}
+        fields={{ merchantId, version }}
+        label={t("activate")}
+        className={PRIMARY_BUTTON}
+        disabled={activating}
+        ariaLabel={t("activateVersion", { version })}
+      />
+      <ButtonForm
         action={retire}
-        onSubmit={(e) => (window.confirm(t("retireConfirm", { version })) ? undefined : e.preventDefault())}
-      >
-        <input type="hidden" name="merchantId" value={merchantId} />
-        <input type="hidden" name="version" value={version} />
-        <button
-          type="submit"
-          disabled={retiring}
-          className={DANGER_BUTTON}
-          aria-label={t("retireVersion", { version })}
-        >
-          {t("retire")}
-        </button>
-      </form>
+        fields={{ merchantId, version }}
+        label={t("retire")}
+        className={DANGER_BUTTON}
+        disabled={retiring}
+        ariaLabel={t("retireVersion", { version })}
+        confirm={t("retireConfirm", { version })}
+      />
       {failed && !failed.ok && (
         <span role="alert" className="text-xs text-red-700">
           <Bilingual text={failed.error} />
