@@ -51,7 +51,7 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
   const app = await startApp(bench.url, { ...MERCHANT_ENV, JOBS_ENABLED: "false" });
   let appResult;
   let floor: LoadResult | undefined;
-  let floorCpuMs = Number.NaN;
+  let floorCpuMs: number | undefined;
   try {
     await sendAll(app.url, refundSuccessCallbacks("W", WARM_UP), 20);
     appResult = await measureTarget(bench, app.url, app.pid, "A");
@@ -114,7 +114,7 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
             round(floor!.requestsPerSecond, 0),
             floor!.p50Ms,
             floor!.p99Ms,
-            round(floorCpuMs, 2),
+            round(floorCpuMs ?? Number.NaN, 2),
             "—",
             "—",
             floor!.non2xx + floor!.errors,
