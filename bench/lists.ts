@@ -3,8 +3,6 @@
  * keyset, a search by out_trade_no and by transaction_id, and a filtered refunds list — each requested repeatedly
  * through the real page route of the production build (signed in, server-rendered), p50/p95, with the query plan.
  */
-import { drizzle } from "drizzle-orm/postgres-js";
-import * as schema from "../lib/db/schema";
 import { listOrders, orderFiltersSchema } from "../lib/db/queries/orders";
 import { listRefunds, refundFiltersSchema } from "../lib/db/queries/refunds";
 import { encodeCursor } from "../lib/db/queries/keyset";
@@ -12,6 +10,7 @@ import { MERCHANT_ENV } from "../tests/fixtures/notifications";
 import { startApp } from "./support/app";
 import { createBenchMerchant, createShop } from "./support/data";
 import type { BenchDatabase } from "./support/database";
+import { explainQuery, type CapturingDb } from "./support/plans";
 import { table, type BenchSection } from "./support/report";
 import { signIn } from "./support/session";
 import { percentile, round, verdict } from "./support/stats";
@@ -28,31 +27,7 @@ interface ListCase {
   name: string;
   path: string;
   /** Runs the list query with a logger that captures its SQL, for EXPLAIN. */
-  capture: (db: ReturnType<typeof capturingDb>["db"]) => Promise<unknown>;
-}
-
-function capturingDb(sql: BenchDatabase["sql"]) {
-  const captured: { query: string; params: unknown[] }[] = [];
-  const db = drizzle(sql, { schema, logger: { logQuery: (query, params) => captured.push({ query, params }) } });
-  return { db, captured };
-}
-
-/** The plan's index scans, and PostgreSQL's own execution time. */
-async function explain(bench: BenchDatabase, listCase: ListCase): Promise<{ indexes: string; executionMs: number }> {
-  const { db, captured } = capturingDb(bench.sql);
-  await listCase.capture(db);
-  const last = captured.at(-1)!;
-  const rows = await bench.sql.unsafe(`explain (analyze, buffers, format text) ${last.query}`, last.params as never[]);
-  const plan = rows.map((r) => String(Object.values(r)[0])).join("\n");
-  const indexes = [
-    ...new Set(
-      [...plan.matchAll(/(?:Index(?: Only)? Scan(?: Backward)? using|Bitmap Index Scan on) (\w+)/g)].map((m) => m[1]),
-    ),
-  ];
-  const seqScans = [...new Set([...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]))];
-  const execution = /Execution Time: ([\d.]+) ms/.exec(plan);
-  const described = [...indexes.map((i) => `\`${i}\``), ...seqScans.map((t) => `seq scan ${t}`)].join(", ");
-  return { indexes: described || "—", executionMs: Number(execution?.[1] ?? Number.NaN) };
+  capture: (db: CapturingDb) => Promise<unknown>;
 }
 
 /** What one list page costs: its times, and the size of the HTML (with the React flight data) per row shown. */
@@ -130,7 +105,7 @@ export async function runListsBench(bench: BenchDatabase): Promise<BenchSection>
     const cookie = await signIn(bench.db, app.url, merchantId);
     for (const listCase of cases) {
       const page = await timePage(`${app.url}${listCase.path}`, cookie);
-      const plan = await explain(bench, listCase);
+      const plan = await explainQuery(bench.sql, listCase.capture);
       const p95 = percentile(page.samples, 95);
       // A page of fewer rows (a search) is held to the same size per row as a full one.
       const perFullPage = page.rowsShown > 0 ? (page.htmlKiB * PAGE_SIZE) / Math.max(page.rowsShown, 1) : page.htmlKiB;
@@ -142,7 +117,7 @@ export async function runListsBench(bench: BenchDatabase): Promise<BenchSection>
         round(p95),
         `${round(page.htmlKiB, 0)} (${page.rowsShown} rows)`,
         round(plan.executionMs, 2),
-        plan.indexes,
+        plan.uses,
         pass ? "✅" : "❌",
       ]);
     }
