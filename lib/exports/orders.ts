@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { orderListConditions, refundState, type OrderFilters, type OrderRefundState } from "../db/queries/orders";
 import { merchants, orders } from "../db/schema";
@@ -39,8 +39,8 @@ interface OrderExportRow {
   refundCount: number;
 }
 
-/** The orders list's own conditions and order, without its page cursor: the file holds every matching order. */
-function orderExportQuery(db: Database, merchantId: string, filters: OrderFilters) {
+/** The orders list's own conditions (`orderListConditions`) and order, without its page cursor: every matching order. */
+function orderExportQuery(db: Database, conditions: (SQL | undefined)[]) {
   return db
     .select({
       paidAt: beijingText(orders.paidAt).as("paidAt"),
@@ -55,7 +55,7 @@ function orderExportQuery(db: Database, merchantId: string, filters: OrderFilter
     })
     .from(orders)
     .innerJoin(merchants, eq(merchants.id, orders.merchantId))
-    .where(and(...orderListConditions(merchantId, filters)))
+    .where(and(...conditions))
     .orderBy(desc(orders.paidAt), desc(orders.id));
 }
 
@@ -69,7 +69,11 @@ export function exportOrdersCsv(
   filters: OrderFilters,
   t: OrderExportText,
 ): ReadableStream<Uint8Array> {
-  const batches = cursorBatches(db, orderExportQuery(db, merchantId, filters)) as AsyncIterable<OrderExportRow[]>;
+  const batches = (async function* () {
+    // Not an async function returning the query: awaiting a drizzle query runs it.
+    const conditions = await orderListConditions(db, merchantId, filters);
+    yield* cursorBatches(db, orderExportQuery(db, conditions));
+  })() as AsyncIterable<OrderExportRow[]>;
   return csvStream(ORDER_EXPORT_COLUMNS.map(t.header), batches, (r) => {
     const sums = {
       totalFen: Number(r.totalFen),

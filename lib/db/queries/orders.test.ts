@@ -94,4 +94,25 @@ describe("order queries", () => {
     const theirs = await listOrders(t.db, otherId, orderFiltersSchema.parse({}));
     expect(theirs.rows.map((o) => o.transactionId)).toEqual(["4299"]);
   });
+
+  it.each([
+    // A number that exists means that order, not the ones whose numbers contain it.
+    { q: "SRCH-1", listed: ["SRCH-1"] },
+    { q: "4300001", listed: ["SRCH-1"] },
+    // A number that does not exist is searched for as part of order numbers and descriptions.
+    { q: "SRCH-", listed: ["SRCH-12", "SRCH-1"] },
+    { q: "espresso", listed: ["SRCH-12"] },
+    { q: "nothing like it", listed: [] },
+  ])("searching $q lists $listed", async ({ q, listed }) => {
+    const paidAt = new Date("2024-06-01T02:00:00Z");
+    await t.db
+      .insert(orders)
+      .values([
+        { merchantId, outTradeNo: "SRCH-1", transactionId: "4300001", totalFen: 100, paidAt },
+        { merchantId, outTradeNo: "SRCH-12", transactionId: "4300012", description: "Espresso", totalFen: 100, paidAt },
+      ])
+      .onConflictDoNothing();
+    const found = await listOrders(t.db, merchantId, orderFiltersSchema.parse({ q }));
+    expect(found.rows.map((o) => o.outTradeNo)).toEqual(listed);
+  });
 });
