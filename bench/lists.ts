@@ -140,7 +140,7 @@ export async function runListsBench(bench: BenchDatabase): Promise<BenchSection>
         rows,
       ),
       "",
-      `${ORDERS.toLocaleString("en")} orders and ${REFUNDS.toLocaleString("en")} refunds generated in ${round(generationSeconds, 0)} s. Each page requested ${REPEATS} times after 3 warm-up requests, signed in, through \`next start\`; times are the full server-rendered HTML on loopback, uncompressed; its size includes the React flight data that repeats each row for the browser. "SQL execution" is PostgreSQL's EXPLAIN ANALYZE of the list's own query (captured from drizzle).`,
+      `${ORDERS.toLocaleString("en")} orders and ${REFUNDS.toLocaleString("en")} refunds generated in ${round(generationSeconds, 0)} s. Each page requested ${REPEATS} times after 3 warm-up requests, signed in, through \`next start\`; times are the full server-rendered HTML on loopback, uncompressed; its size includes the flight data React sends for the browser to take the page over. "SQL execution" is PostgreSQL's EXPLAIN ANALYZE of the list's own query (captured from drizzle).`,
       "",
       `- Target p95 ≤ ${P95_TARGET_MS} ms and ≤ ${HTML_TARGET_KIB} KiB of HTML per ${PAGE_SIZE} rows on every list: ${verdict(met === cases.length, `${met} of ${cases.length}`)}`,
     ].join("\n"),
