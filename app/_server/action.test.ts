@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { CurrentUser } from "./session";
 import { sessionUser } from "@/tests/fixtures/session";
+import { translate } from "@/lib/translate";
 
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
 vi.mock("./session", () => ({
@@ -72,9 +73,9 @@ describe("defineAction", () => {
     logged.errors.length = 0;
     const result = await failing(null, form({}));
     expect(result).toMatchObject({ ok: false, code: "UNEXPECTED" });
-    const reference = /reference ([0-9a-f]{8})/.exec(result.ok ? "" : result.error.en)?.[1];
+    const reference = /reference ([0-9a-f]{8})/.exec(result.ok ? "" : translate(result.error, "en"))?.[1];
     expect(reference).toBeDefined();
-    expect(result.ok ? "" : result.error.zh).toContain(reference);
+    expect(result.ok ? "" : translate(result.error, "zh-CN")).toContain(reference);
     expect(logged.errors).toEqual([[{ err: new Error("connection reset"), reference }, "server action failed"]]);
   });
 

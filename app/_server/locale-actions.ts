@@ -9,6 +9,7 @@ import { getDb } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import { LOCALE_COOKIE, LOCALES } from "@/lib/locale";
 import { currentUser } from "./session";
+import { msg } from "@/lib/message";
 
 const localeSchema = z.object({ locale: z.enum(LOCALES) });
 
@@ -18,7 +19,7 @@ const localeSchema = z.object({ locale: z.enum(LOCALES) });
  */
 export async function setLocaleAction(_previous: ActionResult | null, formData: FormData): Promise<ActionResult> {
   const parsed = localeSchema.safeParse(Object.fromEntries(formData.entries()));
-  if (!parsed.success) return failure("INVALID_INPUT", { zh: "不支持该语言。", en: "That language is not offered." });
+  if (!parsed.success) return failure("INVALID_INPUT", msg("outcomes.console.locale.NOT_OFFERED"));
   const { locale } = parsed.data;
   const user = await currentUser();
   if (user) await getDb().update(users).set({ locale, updatedAt: new Date() }).where(eq(users.id, user.id));

@@ -304,7 +304,14 @@ describe("merchant isolation, enumerated", () => {
         totalRows: 1,
         importedRows: 0,
         unchangedRows: 0,
-        problems: [{ lineNo: 2, outTradeNo: "X", code: "INVALID_AMOUNT", message: { zh: "金额", en: "amount" } }],
+        problems: [
+          {
+            lineNo: 2,
+            outTradeNo: "X",
+            code: "INVALID_AMOUNT",
+            message: { key: "outcomes.ordersImport.orderFile.INVALID_AMOUNT" },
+          },
+        ],
         uploadedBy: member.id,
       })
       .returning();

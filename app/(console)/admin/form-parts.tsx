@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 
 /** The input style of the admin forms. */
@@ -61,7 +61,7 @@ export function ActionMessage({ state, success }: { state: ActionResult<unknown>
   if (state && !state.ok) {
     return (
       <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-        <Bilingual text={state.error} />
+        <MessageText message={state.error} />
       </p>
     );
   }

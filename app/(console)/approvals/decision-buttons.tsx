@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import { approveRefundAction, rejectRefundAction } from "./actions";
 
@@ -79,7 +79,7 @@ export function DecisionButtons({ outRefundNo, amount }: { outRefundNo: string; 
       )}
       {failed && !failed.ok && (
         <p role="alert" className="text-xs text-red-700">
-          <Bilingual text={failed.error} />
+          <MessageText message={failed.error} />
         </p>
       )}
     </div>

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { createContext, useActionState, useContext, type ReactNode } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import type { NotificationOutcome } from "@/lib/db/queries/notifications";
 import { reapplyNotificationAction } from "./actions";
@@ -36,9 +36,9 @@ export function ReapplyProvider({ children }: { children: ReactNode }) {
         >
           <span className="mr-2 font-mono text-xs">{attempt.name}</span>
           {attempt.result.ok ? (
-            attempt.result.message && <Bilingual text={attempt.result.message} />
+            attempt.result.message && <MessageText message={attempt.result.message} />
           ) : (
-            <Bilingual text={attempt.result.error} />
+            <MessageText message={attempt.result.error} />
           )}
         </p>
       )}

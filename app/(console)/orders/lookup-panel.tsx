@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import { Money } from "@/components/money";
 import type { ActionResult } from "@/lib/action-result";
 import { lookUpPaymentAction, type LookupResult } from "./actions";
@@ -49,7 +49,7 @@ export function LookupPanel({ number }: { number: string }) {
       </form>
       {state && !state.ok && (
         <p role="alert" className="mt-3 text-sm text-red-700">
-          <Bilingual text={state.error} />
+          <MessageText message={state.error} />
         </p>
       )}
       {state?.ok && state.data.kind === "not_found" && (

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import type { MismatchKind } from "@/lib/db/schema";
 import type { Resolved } from "@/lib/reconciliation/resolve";
@@ -18,7 +18,7 @@ function Outcome({ answer }: { answer: Answer }) {
   if (!answer.ok) {
     return (
       <p role="alert" className="text-xs text-red-700">
-        <Bilingual text={answer.error} />
+        <MessageText message={answer.error} />
       </p>
     );
   }

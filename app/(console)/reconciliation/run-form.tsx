@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import { runReconciliationAction } from "./actions";
 
@@ -36,7 +36,7 @@ export function RunForm({ defaultDate, fixed = false }: { defaultDate: string; f
       </button>
       {answer && !answer.ok && (
         <span role="alert" className="text-sm text-red-700">
-          <Bilingual text={answer.error} />
+          <MessageText message={answer.error} />
         </span>
       )}
       {answer?.ok && (

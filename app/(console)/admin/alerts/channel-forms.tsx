@@ -2,8 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
 import { ButtonForm } from "@/components/button-form";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import {
   ActionMessage,
@@ -98,7 +98,7 @@ export function ChannelControls({ id, enabled }: { id: string; enabled: boolean 
       )}
       {failed && !failed.ok && (
         <span role="alert" className="text-xs text-red-700">
-          <Bilingual text={failed.error} />
+          <MessageText message={failed.error} />
         </span>
       )}
     </div>

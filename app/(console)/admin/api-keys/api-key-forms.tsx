@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import { ActionMessage, DANGER_BUTTON, Field, FIELD, fieldErrorsOf, PRIMARY_BUTTON, ShownOnce } from "../form-parts";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
@@ -57,7 +57,7 @@ export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
       </button>
       {state && !state.ok && (
         <span role="alert" className="text-xs text-red-700">
-          <Bilingual text={state.error} />
+          <MessageText message={state.error} />
         </span>
       )}
     </form>

@@ -23,6 +23,7 @@ import {
 import { recordConfigurationCheck } from "@/lib/ops/configuration-status";
 import { checkMerchant, type CheckReport } from "@/lib/wechatpay/check";
 import { processEnv } from "@/lib/env";
+import { msg } from "@/lib/message";
 
 function refused(error: MerchantError | CredentialError): ActionResult<never> {
   const fieldErrors =
@@ -85,10 +86,7 @@ export const addCredentialsAction = definePlatformAction(
   ): Promise<ActionResult<{ version: number }>> => {
     const masterKey = encryptionKeyFrom(processEnv);
     if (!masterKey.ok) {
-      return failure("ENCRYPTION_KEY_MISSING", {
-        zh: "未配置 APP_ENCRYPTION_KEY，无法加密保存密钥。",
-        en: "APP_ENCRYPTION_KEY is not configured, so keys cannot be stored encrypted.",
-      });
+      return failure("ENCRYPTION_KEY_MISSING", msg("outcomes.console.merchants.ENCRYPTION_KEY_MISSING"));
     }
     const upload = {
       ...fields,
@@ -134,7 +132,7 @@ export const testConnectionAction = definePlatformAction(
   async ({ merchantId }): Promise<ActionResult<CheckReport>> => {
     const db = getDb();
     const merchant = await getMerchant(db, merchantId);
-    if (!merchant) return failure("MERCHANT_NOT_FOUND", { zh: "找不到该商户。", en: "Merchant not found." });
+    if (!merchant) return failure("MERCHANT_NOT_FOUND", msg("outcomes.console.merchants.MERCHANT_NOT_FOUND"));
     const report = await checkMerchant(db, merchantId, refundNotifyUrl());
     // The dashboard's banner follows the latest check: a fixed configuration clears it.
     recordConfigurationCheck(merchant, report);

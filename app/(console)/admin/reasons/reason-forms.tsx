@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import { addReasonAction, moveReasonAction, renameReasonAction, setReasonActiveAction } from "./actions";
 
@@ -16,7 +16,7 @@ function Failure({ answer }: { answer: Answer }) {
   if (!answer || answer.ok) return null;
   return (
     <p role="alert" className="mt-1 text-xs text-red-700">
-      <Bilingual text={answer.error} />
+      <MessageText message={answer.error} />
     </p>
   );
 }

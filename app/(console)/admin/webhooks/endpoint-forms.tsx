@@ -2,8 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
 import { ButtonForm } from "@/components/button-form";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 import {
@@ -68,7 +68,7 @@ export function CreateEndpointForm() {
 function ErrorLine({ state }: { state: ActionResult<unknown> | null }) {
   return state && !state.ok ? (
     <span role="alert" className="text-xs text-red-700">
-      <Bilingual text={state.error} />
+      <MessageText message={state.error} />
     </span>
   ) : null;
 }

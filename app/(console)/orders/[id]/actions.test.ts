@@ -74,7 +74,7 @@ describe("requestRefundAction for a disabled merchant", () => {
       expect(await ask(order.id, amount)).toEqual({
         ok: false,
         code: "MERCHANT_INACTIVE",
-        error: { zh: "该商户已停用，不能发起新的退款。", en: "This merchant is disabled and takes no new refunds." },
+        error: { key: "outcomes.refunds.merchantActive.MERCHANT_INACTIVE" },
       });
       expect(await footprint(order.id)).toEqual(before);
       expect(holder.sent).toEqual([]);

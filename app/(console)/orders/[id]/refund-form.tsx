@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useRef, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import { fenToYuan, formatFen, parseYuan } from "@/lib/money";
 import { MAX_REASON_BYTES, reasonBytesLeft, refundReasonText } from "@/lib/wechatpay/reason-limit";
@@ -163,7 +163,7 @@ export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen 
 
       {state && !state.ok && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          <Bilingual text={state.error} />
+          <MessageText message={state.error} />
         </p>
       )}
       {state?.ok && (

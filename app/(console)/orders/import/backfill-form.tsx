@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import { requestBackfillAction } from "./actions";
 
@@ -51,7 +51,7 @@ export function BackfillForm({ yesterday, earliest }: { yesterday: string; earli
       </button>
       {answer && !answer.ok && (
         <span role="alert" className="text-sm text-red-700">
-          <Bilingual text={answer.error} />
+          <MessageText message={answer.error} />
         </span>
       )}
       {answer?.ok && (

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import { importOrderFileAction } from "./actions";
 import { chosenCsvProblem } from "@/components/csv-file-check";
@@ -40,7 +40,7 @@ export function FileForm() {
       <p className="text-xs text-slate-600">{t("format")}</p>
       {(problem || (answer && !answer.ok)) && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          {problem ?? (answer && !answer.ok ? <Bilingual text={answer.error} /> : null)}
+          {problem ?? (answer && !answer.ok ? <MessageText message={answer.error} /> : null)}
         </p>
       )}
       {answer?.ok && (

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import { ABNORMAL_BANK_TYPES } from "@/lib/refunds/bank-types";
 import { applyAbnormalRefundAction } from "./actions";
@@ -99,12 +99,12 @@ export function AbnormalForm({ outRefundNo }: { outRefundNo: string }) {
         </button>
         {state && !state.ok && (
           <span role="alert" className="text-sm text-red-700">
-            <Bilingual text={state.error} />
+            <MessageText message={state.error} />
           </span>
         )}
         {state?.ok && state.message && (
           <span role="status" className="text-sm text-emerald-700">
-            <Bilingual text={state.message} />
+            <MessageText message={state.message} />
           </span>
         )}
       </div>

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import { decideBankCardApplicationAction } from "./actions";
 
@@ -84,12 +84,12 @@ export function CardApplication({
       )}
       {state && !state.ok && (
         <p role="alert" className="text-sm text-red-700">
-          <Bilingual text={state.error} />
+          <MessageText message={state.error} />
         </p>
       )}
       {state?.ok && state.message && (
         <p role="status" className="text-sm text-emerald-700">
-          <Bilingual text={state.message} />
+          <MessageText message={state.message} />
         </p>
       )}
     </div>

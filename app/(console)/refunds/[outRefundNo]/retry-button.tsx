@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import { retryRefundAction } from "./actions";
 
@@ -23,12 +23,12 @@ export function RetryButton({ outRefundNo, explanation }: { outRefundNo: string;
       <span className="text-xs text-slate-500">{explanation}</span>
       {state && !state.ok && (
         <span role="alert" className="text-sm text-red-700">
-          <Bilingual text={state.error} />
+          <MessageText message={state.error} />
         </span>
       )}
       {state?.ok && state.message && (
         <span className="text-sm text-emerald-700">
-          <Bilingual text={state.message} />
+          <MessageText message={state.message} />
         </span>
       )}
     </form>

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import { uploadBatchAction } from "./actions";
 import { chosenCsvProblem } from "@/components/csv-file-check";
@@ -61,7 +61,7 @@ export function UploadForm({ merchantLabel }: { merchantLabel: string }) {
           </label>
           {(problem || (state && !state.ok)) && (
             <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-              {problem ?? (state && !state.ok ? <Bilingual text={state.error} /> : null)}
+              {problem ?? (state && !state.ok ? <MessageText message={state.error} /> : null)}
             </p>
           )}
           <div className="flex items-center gap-3">

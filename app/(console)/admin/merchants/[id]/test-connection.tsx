@@ -3,7 +3,7 @@
 import { CircleAlert, CircleCheck } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import type { CheckReport } from "@/lib/wechatpay/check";
 import { SECONDARY_BUTTON } from "../../form-parts";
@@ -24,7 +24,7 @@ export function TestConnection({ merchantId }: { merchantId: string }) {
       </form>
       {state && !state.ok && (
         <p role="alert" className="mt-2 text-sm text-red-700">
-          <Bilingual text={state.error} />
+          <MessageText message={state.error} />
         </p>
       )}
       {state?.ok && (
@@ -41,7 +41,7 @@ export function TestConnection({ merchantId }: { merchantId: string }) {
                 <CircleAlert className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
               )}
               <span>
-                <Bilingual text={finding.message} />
+                <MessageText message={finding.message} />
                 {finding.detail && (
                   <span className="mt-0.5 block font-mono text-xs text-slate-500">{finding.detail}</span>
                 )}

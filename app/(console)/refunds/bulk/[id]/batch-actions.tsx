@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
+import { MessageText } from "@/components/message-text";
 import type { ActionResult } from "@/lib/action-result";
 import type { BulkBatchStatus } from "@/lib/db/schema";
 import {
@@ -66,7 +66,7 @@ export function BatchActionButton({
       </button>
       {state && !state.ok && (
         <span role="alert" className="text-xs text-red-700">
-          <Bilingual text={state.error} />
+          <MessageText message={state.error} />
         </span>
       )}
     </form>
@@ -114,7 +114,7 @@ export function DecisionForm({ batchId }: { batchId: number }) {
       </button>
       {state && !state.ok && (
         <p role="alert" className="w-full text-sm text-red-700">
-          <Bilingual text={state.error} />
+          <MessageText message={state.error} />
         </p>
       )}
     </form>
