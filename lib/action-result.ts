@@ -1,5 +1,4 @@
-import type { Message } from "./message";
-import { msg } from "./message";
+import { msg, type Message } from "./message";
 
 /** What every server action and API handler returns: success, or a coded error with field-level details. */
 export type ActionResult<T = undefined> =

@@ -23,3 +23,8 @@ function translatorFor(locale: Locale): Translator {
 export function translate(message: Message, locale: Locale | string): string {
   return translatorFor(isLocale(locale) ? locale : DEFAULT_LOCALE)(message.key, messageValues(message));
 }
+
+/** Chinese, then English: for a group chat's robot, whose readers do not share one language. */
+export function inBothLanguages(message: Message): string {
+  return `${translate(message, "zh-CN")} / ${translate(message, "en")}`;
+}

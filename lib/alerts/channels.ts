@@ -4,12 +4,12 @@ import { z } from "zod";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Db } from "../db/client";
 import { alertChannelKind, alertChannels, alertMessages, type AlertChannel } from "../db/schema";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { channelSecretOwner, storeSecret } from "../webhooks/secret-box";
 import { checkEndpointUrl, type Resolver, type UrlPolicy } from "../webhooks/ssrf";
 import { sendToChannel } from "./dispatch";
-import { msg } from "../message";
+import { inBothLanguages } from "../translate";
 
 export const channelFieldsSchema = z.object({
   kind: z.enum(alertChannelKind.enumValues),
@@ -143,8 +143,8 @@ export async function sendTestAlert(
     channel,
     {
       kind: "test",
-      title: "✅ 退款控制台告警测试 / Refund console alert test",
-      lines: ["- 这个群会收到退款告警。 / This chat will receive refund alerts."],
+      title: `✅ ${inBothLanguages(msg("outcomes.alerts.robot.TEST_TITLE"))}`,
+      lines: [`- ${inBothLanguages(msg("outcomes.alerts.robot.TEST_LINE"))}`],
       link: new URL("/admin/alerts", deps.appUrl).toString(),
     },
     deps,

@@ -1,8 +1,7 @@
 import { CsvError, parse } from "csv-parse/sync";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { MAX_BULK_BYTES, MAX_BULK_ROWS } from "./limits";
-import { msg } from "../message";
 
 /** How the file's bytes were read: UTF-8 (with or without BOM), or GBK/GB18030 as Excel saves CSV on Chinese Windows. */
 export type BulkEncoding = "utf-8" | "gb18030";

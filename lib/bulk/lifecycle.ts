@@ -11,11 +11,10 @@ import {
   type BulkBatchStatus,
   type UserRole,
 } from "../db/schema";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { checkDailyLimitLocked } from "../refunds/limits";
 import { err, ok, type Result } from "../result";
 import { bulkCompleted } from "../webhooks/business-events";
-import { msg } from "../message";
 
 /** The person acting on a batch. */
 export interface BatchActor {

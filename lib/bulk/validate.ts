@@ -1,10 +1,9 @@
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { formatFen, parseYuan } from "../money";
 import { checkMerchantActive } from "../refunds/merchant-active";
 import { reasonFits, reasonTooLongMessage } from "../wechatpay/reason-limit";
 import type { BulkLine } from "./csv";
 import { checkNewRefund, type OrderForRules, MAX_REFUNDS_PER_ORDER, remainingFen } from "../refunds/policy";
-import { msg } from "../message";
 
 /** What the preview needs to know of an order named in the file. */
 export interface OrderForBulk extends OrderForRules {

@@ -1,6 +1,5 @@
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { translate } from "../translate";
-import { msg } from "../message";
 
 /** Every error code the merchant API answers with, and its HTTP status. docs/merchant-api.md lists them all. */
 export const API_ERROR_STATUS = {

@@ -3,12 +3,11 @@ import { z } from "zod";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Db } from "../db/client";
 import { merchantCredentials, merchants, type Merchant } from "../db/schema";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { parseYuan } from "../money";
 import { err, ok, type Result } from "../result";
 import { changedFields } from "../audit/changes";
 import { changingMerchants } from "./changes";
-import { msg } from "../message";
 
 const optional = z
   .string()

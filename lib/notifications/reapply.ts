@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database } from "../db/client";
 import { notifications, refunds, type Notification as StoredNotification } from "../db/schema";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { configuredMerchants, type MerchantWechatPay } from "../wechatpay/merchant-gateways";
 import { refundResourceSchema } from "../wechatpay/v3/schemas";
@@ -17,7 +17,6 @@ import {
   v3RefundNotice,
   type RefundNotice,
 } from "./refund";
-import { msg } from "../message";
 
 export type ReapplyError = {
   code: "NOT_FOUND" | "NOT_REAPPLICABLE" | "MERCHANT_NOT_CONFIGURED" | "REFUND_NOT_FOUND" | "QUERY_FAILED";

@@ -7,12 +7,11 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { orderBackfills, type OrderBackfill } from "../db/schema";
 import { appendAudit, type AuditActor } from "../audit/append";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { isPastBillDate } from "../reconciliation/bill-date";
 import type { TradeBillSourceResolver } from "../reconciliation/bill-source";
 import { importTradeBillDay } from "./bill-import";
-import { msg } from "../message";
 
 /** WeChat keeps trade bills for three months; a longer range cannot be served. */
 export const MAX_BACKFILL_DAYS = 92;

@@ -2,13 +2,12 @@ import { and, eq, or } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Db } from "../db/client";
 import { orders, type Order } from "../db/schema";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import type { GatewayTransaction, RefundGateway, TradeState } from "../refunds/gateway";
 import { err, ok, type Result } from "../result";
 import type { WechatPayError } from "../wechatpay/errors";
 import { transactionRefOf, transactionRefSchema, type TransactionRef } from "../wechatpay/transaction-ref";
 import { recordWechatRefunds } from "./recheck";
-import { msg } from "../message";
 
 export type LookupOutcome =
   /** The console already has the order (by transaction_id or out_trade_no). */

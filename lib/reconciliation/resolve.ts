@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client";
 import { billDays, reconciliationMismatches, type ReconciliationMismatch } from "../db/schema";
 import { appendAudit, type AuditActor } from "../audit/append";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import type { GatewayRefund } from "../refunds/gateway";
 import { lockRefund } from "../refunds/move";
 import { applyGatewayReport } from "../refunds/report";
@@ -10,7 +10,6 @@ import type { GatewayResolver } from "../refunds/submit";
 import { err, ok, type Result } from "../result";
 import { settleDayStatus } from "./run";
 import { fromBeijingPlain } from "../beijing-time";
-import { msg } from "../message";
 
 export type Resolution = "queried" | "accepted_bill" | "explained";
 

@@ -4,7 +4,7 @@ import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Transaction } from "../db/client";
 import { merchants, refunds, type Refund } from "../db/schema";
 import { maskAccount, maskName } from "../evidence/redact";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { ABNORMAL_BANK_TYPES } from "./bank-types";
 import type { AbnormalRefundRequest } from "./gateway";
@@ -12,7 +12,6 @@ import { appendRefundEvent, lockRefund, moveRefund } from "./move";
 import { OUT_REFUND_NO_PATTERN } from "./out-refund-no";
 import { applyGatewayReport } from "./report";
 import type { GatewayResolver } from "./submit";
-import { msg } from "../message";
 
 const outRefundNo = z.string().regex(OUT_REFUND_NO_PATTERN);
 

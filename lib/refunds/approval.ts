@@ -3,11 +3,10 @@ import { appendAudit, type AuditActor } from "../audit/append";
 import { can } from "../auth/roles";
 import type { Database, Transaction } from "../db/client";
 import { refunds, type Refund, type UserRole } from "../db/schema";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { lockRefund, moveRefund, type RefundFields } from "./move";
 import { nextSubmissionSlot } from "./request";
-import { msg } from "../message";
 
 /**
  * Maker-checker decisions on refunds recorded as AWAITING_APPROVAL (see `approvalReason`).

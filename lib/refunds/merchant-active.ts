@@ -1,9 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { Transaction } from "../db/client";
 import { merchants } from "../db/schema";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
-import { msg } from "../message";
 
 export interface MerchantInactive {
   code: "MERCHANT_INACTIVE";

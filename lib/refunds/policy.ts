@@ -5,10 +5,9 @@
  * actions), the merchant API, bulk runs, retries and the simulator all ask these functions; the services apply
  * them under the order's row lock (request.ts, retry.ts, approval.ts), where the sums cannot move meanwhile.
  */
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { formatFen } from "../money";
 import { err, ok, type Result } from "../result";
-import { msg } from "../message";
 
 /** WeChat Pay accepts at most 50 refunds per order (partial refunds included). */
 export const MAX_REFUNDS_PER_ORDER = 50;

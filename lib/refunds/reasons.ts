@@ -2,10 +2,9 @@ import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Db, Transaction } from "../db/client";
 import { refundReasons, type RefundReason } from "../db/schema";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { reasonFits, reasonTooLongMessage } from "../wechatpay/reason-limit";
-import { msg } from "../message";
 
 export type ReasonErrorCode = "INVALID_LABEL" | "DUPLICATE_LABEL" | "REASON_NOT_FOUND";
 export interface ReasonError {

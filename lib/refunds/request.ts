@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Transaction } from "../db/client";
 import { orders, refunds, type Refund } from "../db/schema";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { appendRefundEvent } from "./move";
 import { newOutRefundNo } from "./out-refund-no";
@@ -17,7 +17,6 @@ import {
   type DailyLimitViolation,
   type RefundRuleCode,
 } from "./policy";
-import { msg } from "../message";
 
 export interface RefundRequestInput {
   /** The caller's merchant: an order of another merchant is not found. */

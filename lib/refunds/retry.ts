@@ -2,14 +2,13 @@ import { and, eq } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database } from "../db/client";
 import { orders, refunds, type Refund } from "../db/schema";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { checkDailyLimitLocked } from "./limits";
 import { lockActiveMerchant, type MerchantInactive } from "./merchant-active";
 import { appendRefundEvent, lockRefund, moveRefund } from "./move";
 import { approvalReason, checkAmountFits, type DailyLimitViolation } from "./policy";
 import { nextSubmissionSlot } from "./request";
-import { msg } from "../message";
 
 export type RetryError = {
   code:

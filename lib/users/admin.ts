@@ -4,9 +4,8 @@ import { changedFields } from "../audit/changes";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../auth/password";
 import type { Database, Db, Transaction } from "../db/client";
 import { userMerchants, users, type User, type UserRole } from "../db/schema";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
-import { msg } from "../message";
 
 /** A member as the admin pages show them: never the password hash; the role is the one in this merchant. */
 export type UserSummary = Omit<User, "passwordHash" | "failedLoginCount"> & { role: UserRole };

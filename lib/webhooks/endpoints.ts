@@ -4,7 +4,7 @@ import { z } from "zod";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Db } from "../db/client";
 import { webhookDeliveries, webhookEndpoints, type WebhookEndpoint } from "../db/schema";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { isoBeijing } from "../merchant-api/format";
 import { err, ok, type Result } from "../result";
 import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from "./events";
@@ -12,7 +12,6 @@ import { OUTBOX_CHANNEL, writeOutboxEvent } from "./outbox";
 import { endpointSecretOwner, storeSecret } from "./secret-box";
 import { newSigningSecret, ROTATION_OVERLAP_MS } from "./sign";
 import { checkEndpointUrl, type UrlPolicy, type UrlRefusal } from "./ssrf";
-import { msg } from "../message";
 
 /** A merchant's endpoints are few; more is a mistake (or abuse) that would multiply every event. */
 export const MAX_ENDPOINTS_PER_MERCHANT = 20;

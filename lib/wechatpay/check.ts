@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import type { Message } from "../message";
+import { msg, type Message } from "../message";
 import { eq } from "drizzle-orm";
 import { merchants } from "../db/schema";
 import { loadMerchantCredentialsFromEnv, requireV3Credentials, type MerchantCredentials } from "./config";
@@ -12,7 +12,6 @@ import { decryptCertificates } from "./v3/certificates";
 import { createV3Client } from "./v3/client";
 import { headerValue, verifySignature } from "./v3/verify";
 import { processEnv } from "../env";
-import { msg } from "../message";
 
 /** One finding of a configuration check: `ok`, or the problem found, named precisely for the operator. */
 export interface CheckFinding {

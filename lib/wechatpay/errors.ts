@@ -1,5 +1,4 @@
-import type { Message } from "../message";
-import { msg } from "../message";
+import { msg, type Message } from "../message";
 
 /**
  * What the caller may do after a failed call to WeChat Pay.

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import type { Message } from "../message";
-import { msg } from "../message";
+import { msg, type Message } from "../message";
 
 /**
  * WeChat Pay's refund reason — APIv3 `reason`, APIv2 `refund_desc` — is string(80), documented as "不可超过80个字节":

@@ -6,9 +6,8 @@ import { defineAction } from "@/app/_server/action";
 import { failure, type ActionResult } from "@/lib/action-result";
 import { getDb } from "@/lib/db/client";
 import type { NotificationOutcome } from "@/lib/db/queries/notifications";
-import type { Message } from "@/lib/message";
+import { msg, type Message } from "@/lib/message";
 import { reapplyNotification } from "@/lib/notifications/reapply";
-import { msg } from "@/lib/message";
 
 /** What re-applying did, when the callback was taken (the refund shows its result now). */
 const TAKEN: Partial<Record<NotificationOutcome, Message>> = {
