@@ -1,9 +1,21 @@
 import { msg, type Message } from "./message";
 
-/** What every server action and API handler returns: success, or a coded error with field-level details. */
-export type ActionResult<T = undefined> =
-  | { ok: true; data: T; message?: Message }
-  | { ok: false; code: string; error: Message; fieldErrors?: Record<string, string[]> };
+/**
+ * What every server action and API handler returns: success, or a coded error with field-level details. Its texts are
+ * messages (`M`), put in words for the browser as a `FormResult`.
+ */
+export type ActionResult<T = undefined, M = Message> =
+  { ok: true; data: T; message?: M } | { ok: false; code: string; error: M; fieldErrors?: Record<string, string[]> };
+
+/** What a form receives in the browser: the action's result with its messages in the reader's words. */
+export type FormResult<T = undefined> = ActionResult<T, string>;
+
+/** The result with its messages worded by `text` (the server's translator for the request's language). */
+export function worded<T>(result: ActionResult<T>, text: (message: Message) => string): FormResult<T> {
+  if (!result.ok) return { ...result, error: text(result.error) };
+  const { message, ...rest } = result;
+  return message ? { ...rest, message: text(message) } : rest;
+}
 
 export function failure(code: string, error: Message, fieldErrors?: Record<string, string[]>): ActionResult<never> {
   return { ok: false, code, error, fieldErrors };

@@ -21,9 +21,10 @@ import {
   type MerchantError,
 } from "@/lib/merchants/merchants";
 import { recordConfigurationCheck } from "@/lib/ops/configuration-status";
-import { checkMerchant, type CheckReport } from "@/lib/wechatpay/check";
+import { checkMerchant, type CheckFinding, type CheckReport } from "@/lib/wechatpay/check";
 import { processEnv } from "@/lib/env";
 import { msg } from "@/lib/message";
+import { getMessageText } from "@/app/_server/message-text";
 
 function refused(error: MerchantError | CredentialError): ActionResult<never> {
   const fieldErrors =
@@ -125,11 +126,16 @@ export const retireCredentialsAction = definePlatformAction(
   },
 );
 
+/** A check's findings as the browser shows them: each in the admin's words. */
+export type ShownCheckReport = Omit<CheckReport, "findings"> & {
+  findings: (Omit<CheckFinding, "message"> & { message: string })[];
+};
+
 /** "Test connection": one signed, harmless call to WeChat Pay with the merchant's credentials, and what it found. */
 export const testConnectionAction = definePlatformAction(
   "manageMerchants",
   z.object({ merchantId: z.uuid() }),
-  async ({ merchantId }): Promise<ActionResult<CheckReport>> => {
+  async ({ merchantId }): Promise<ActionResult<ShownCheckReport>> => {
     const db = getDb();
     const merchant = await getMerchant(db, merchantId);
     if (!merchant) return failure("MERCHANT_NOT_FOUND", msg("outcomes.console.merchants.MERCHANT_NOT_FOUND"));
@@ -137,6 +143,10 @@ export const testConnectionAction = definePlatformAction(
     // The dashboard's banner follows the latest check: a fixed configuration clears it.
     recordConfigurationCheck(merchant, report);
     revalidatePath("/");
-    return { ok: true, data: report };
+    const text = await getMessageText();
+    return {
+      ok: true,
+      data: { ...report, findings: report.findings.map((f) => ({ ...f, message: text(f.message) })) },
+    };
   },
 );
