@@ -2,8 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { CurrentUser } from "./session";
 import { sessionUser } from "@/tests/fixtures/session";
-import type { Message } from "@/lib/message";
-import { translate } from "@/lib/translate";
+import { wording } from "@/tests/fixtures/message-text";
 
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
 vi.mock("./session", () => ({
@@ -11,11 +10,7 @@ vi.mock("./session", () => ({
   auditActor: async (user: CurrentUser) => ({ id: user.id, label: user.email, ip: null }),
 }));
 
-// next-intl's request translator is Next's; the same catalogue through translate stands in for it.
-const wording = vi.hoisted(() => ({ locale: "en" }));
-vi.mock("./message-text", () => ({
-  getMessageText: async () => (message: Message) => translate(message, wording.locale),
-}));
+vi.mock("./message-text", () => import("@/tests/fixtures/message-text"));
 
 const logged = vi.hoisted(() => ({ errors: [] as unknown[][] }));
 vi.mock("@/lib/log", () => ({ log: { error: (...args: unknown[]) => logged.errors.push(args) } }));

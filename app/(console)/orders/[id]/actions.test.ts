@@ -3,9 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import type { CurrentUser } from "@/app/_server/session";
 import { setDbForTests } from "@/lib/db/client";
 import { auditLog, merchants, orders, refundEvents, refunds, type Merchant } from "@/lib/db/schema";
-import type { Message } from "@/lib/message";
 import { listActiveReasons } from "@/lib/refunds/reasons";
-import { translate } from "@/lib/translate";
 import { createTestDb, type TestDatabase } from "@/tests/db";
 import { createMerchant } from "@/tests/fixtures/merchant-api";
 import { createPaidOrder, createUser } from "@/tests/fixtures/orders";
@@ -17,10 +15,7 @@ vi.mock("@/app/_server/session", () => ({
   auditActor: async (user: CurrentUser) => ({ id: user.id, label: user.email, ip: "127.0.0.1" }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
-// The form gets its texts in the operator's words: here English, through the same catalogue as next-intl's.
-vi.mock("@/app/_server/message-text", () => ({
-  getMessageText: async () => (message: Message) => translate(message, "en"),
-}));
+vi.mock("@/app/_server/message-text", () => import("@/tests/fixtures/message-text"));
 vi.mock("@/lib/jobs/boss", () => ({
   getBoss: async () => ({
     send: async (_queue: string, data: { refundId: number }) => {
