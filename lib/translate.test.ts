@@ -12,7 +12,7 @@ function leaves(node: unknown, prefix: string): [string, string][] {
 
 describe("translate", () => {
   it("puts a message in each language, values in place and numbers as plain digits", () => {
-    const tooMany = msg("outcomes.bulk.csv.TOO_MANY_ROWS", { MAX_BULK_ROWS: 10000 });
+    const tooMany = msg("outcomes.bulk.csv.TOO_MANY_ROWS", { max: 10000 });
     expect(translate(tooMany, "en")).toBe(
       "The file has more than 10000 lines, the most one batch takes. Split it into several batches.",
     );

@@ -114,7 +114,7 @@ export function parseBulkCsv(bytes: Uint8Array): Result<ParsedBulkFile, BulkFile
   if (data.length > MAX_BULK_ROWS) {
     return err({
       code: "TOO_MANY_ROWS",
-      message: msg("outcomes.bulk.csv.TOO_MANY_ROWS", { MAX_BULK_ROWS }),
+      message: msg("outcomes.bulk.csv.TOO_MANY_ROWS", { max: MAX_BULK_ROWS }),
     });
   }
   const lines = data.map(({ record, info }) => {

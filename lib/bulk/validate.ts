@@ -138,7 +138,7 @@ export function validateLines(lines: readonly BulkLine[], context: ValidationCon
         return allowed.error.code === "REFUND_LIMIT_REACHED"
           ? fail(
               "REFUND_LIMIT_REACHED",
-              msg("outcomes.bulk.validate.REFUND_LIMIT_REACHED", { rows, MAX_REFUNDS_PER_ORDER }),
+              msg("outcomes.bulk.validate.REFUND_LIMIT_REACHED", { rows, max: MAX_REFUNDS_PER_ORDER }),
             )
           : fail(
               "AMOUNT_EXCEEDS_REMAINING",

@@ -52,7 +52,7 @@ export async function requestBackfill(
   if (days > MAX_BACKFILL_DAYS)
     return refuse(
       "BACKFILL_TOO_LONG",
-      msg("outcomes.ordersImport.backfill.BACKFILL_TOO_LONG", { MAX_BACKFILL_DAYS }),
+      msg("outcomes.ordersImport.backfill.BACKFILL_TOO_LONG", { max: MAX_BACKFILL_DAYS }),
       "fromDate",
     );
   return db.transaction(async (tx) => {

@@ -83,7 +83,7 @@ export function checkLine(
   if (description.length > MAX_DESCRIPTION)
     return refuse(
       "INVALID_DESCRIPTION",
-      msg("outcomes.ordersImport.orderFile.INVALID_DESCRIPTION", { MAX_DESCRIPTION }),
+      msg("outcomes.ordersImport.orderFile.INVALID_DESCRIPTION", { max: MAX_DESCRIPTION }),
     );
   for (const column of ["refunded", "inFlight"] as const) {
     const amount = parseYuan(cells[column] || "0");
@@ -131,7 +131,7 @@ export function readLines(
   if (data.length > MAX_ORDER_FILE_ROWS)
     return err({
       code: "TOO_MANY_ROWS",
-      message: msg("outcomes.ordersImport.orderFile.TOO_MANY_ROWS", { MAX_ORDER_FILE_ROWS }),
+      message: msg("outcomes.ordersImport.orderFile.TOO_MANY_ROWS", { max: MAX_ORDER_FILE_ROWS }),
     });
   const lines = data.map(({ record, info }) => {
     const cells: Partial<Record<ReadColumn, string>> = {};

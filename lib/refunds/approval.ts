@@ -144,7 +144,7 @@ export async function rejectRefund(
   const now = context.now ?? new Date();
   const reason = note.trim();
   if (!reason || reason.length > MAX_REJECTION_NOTE_LENGTH) {
-    return fail("NOTE_REQUIRED", msg("outcomes.refunds.approval.NOTE_REQUIRED", { MAX_REJECTION_NOTE_LENGTH }));
+    return fail("NOTE_REQUIRED", msg("outcomes.refunds.approval.NOTE_REQUIRED", { max: MAX_REJECTION_NOTE_LENGTH }));
   }
   return db.transaction(async (tx) => {
     const locked = await lockForDecision(tx, outRefundNo, context);

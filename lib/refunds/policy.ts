@@ -90,7 +90,7 @@ export function checkNewRefund(order: OrderForRules, amountFen: number, now: Dat
   if (order.refundCount >= MAX_REFUNDS_PER_ORDER) {
     return err({
       code: "REFUND_LIMIT_REACHED",
-      message: msg("outcomes.refunds.policy.REFUND_LIMIT_REACHED", { MAX_REFUNDS_PER_ORDER }),
+      message: msg("outcomes.refunds.policy.REFUND_LIMIT_REACHED", { max: MAX_REFUNDS_PER_ORDER }),
     });
   }
   if (!Number.isSafeInteger(amountFen) || amountFen < 1) {

@@ -29,7 +29,11 @@ const NOT_FOUND = () => failure("USER_NOT_FOUND", msg("outcomes.users.admin.USER
 const LAST_ADMIN = () => failure("LAST_ADMIN", msg("outcomes.users.admin.LAST_ADMIN"));
 const SHARED = () => failure("ACCOUNT_SHARED", msg("outcomes.users.admin.ACCOUNT_SHARED"));
 const TOO_SHORT = () =>
-  failure("PASSWORD_TOO_SHORT", msg("outcomes.users.admin.PASSWORD_TOO_SHORT", { MIN_PASSWORD_LENGTH }), "password");
+  failure(
+    "PASSWORD_TOO_SHORT",
+    msg("outcomes.users.admin.PASSWORD_TOO_SHORT", { min: MIN_PASSWORD_LENGTH }),
+    "password",
+  );
 
 function summary({ passwordHash: _hash, failedLoginCount: _count, ...rest }: User, role: UserRole): UserSummary {
   return { ...rest, role };

@@ -100,7 +100,7 @@ export async function createEndpoint(
     if (count >= MAX_ENDPOINTS_PER_MERCHANT) {
       return err({
         code: "TOO_MANY_ENDPOINTS" as const,
-        message: msg("outcomes.webhooks.endpoints.TOO_MANY_ENDPOINTS", { MAX_ENDPOINTS_PER_MERCHANT }),
+        message: msg("outcomes.webhooks.endpoints.TOO_MANY_ENDPOINTS", { max: MAX_ENDPOINTS_PER_MERCHANT }),
       });
     }
     // The id is made here so the sealed secret can be bound to its row.

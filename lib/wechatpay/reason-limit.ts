@@ -30,7 +30,7 @@ export function reasonFits(reason: string): boolean {
 export function reasonTooLongMessage(reason: string): Message {
   const bytes = utf8Bytes(reason);
   const over = bytes - MAX_REASON_BYTES;
-  return msg("outcomes.wechatpay.reasonLimit.REASON_TOO_LONG", { bytes, MAX_REASON_BYTES, over });
+  return msg("outcomes.wechatpay.reasonLimit.REASON_TOO_LONG", { bytes, max: MAX_REASON_BYTES, over });
 }
 
 /** A reason field as WeChat defines it, for the zod schemas at every boundary (the clients' and the simulator's). */
