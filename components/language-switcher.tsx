@@ -2,10 +2,10 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { useActionState } from "react";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { LOCALES } from "@/lib/locale";
 
-type SetLocale = (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>;
+type SetLocale = (previous: FormResult | null, formData: FormData) => Promise<FormResult>;
 
 /** Two buttons, 中文 / English; the current one is pressed. The route passes the server action that saves the choice. */
 export function LanguageSwitcher({ setLocale, tone = "dark" }: { setLocale: SetLocale; tone?: "dark" | "light" }) {

@@ -2,9 +2,9 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 
-type SwitchMerchant = (previous: ActionResult<null> | null, formData: FormData) => Promise<ActionResult<null>>;
+type SwitchMerchant = (previous: FormResult<null> | null, formData: FormData) => Promise<FormResult<null>>;
 
 /**
  * The merchant the console works in. With one merchant, its name; with several, a list that switches at once. Every

@@ -1,9 +1,9 @@
-import { useLocale, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { DateTime } from "@/components/date-time";
 import { Detail, DetailList } from "@/components/detail-list";
 import type { Refund } from "@/lib/db/schema";
-import { textIn } from "@/lib/i18n-text";
+import { MessageText } from "@/components/message-text";
 import { describeCode } from "@/lib/wechatpay/errors";
 
 export interface RefundPeople {
@@ -36,7 +36,6 @@ export function RefundFacts({
   children?: ReactNode;
 }) {
   const t = useTranslations("refunds.facts");
-  const locale = useLocale();
   return (
     <DetailList className={className}>
       {complete && (
@@ -87,7 +86,7 @@ export function RefundFacts({
         <Detail label={t("lastError")} wide>
           <span className="text-red-700">
             <span className="font-mono text-xs">{refund.lastErrorCode}</span>{" "}
-            {textIn(describeCode(refund.lastErrorCode).message, locale)}
+            <MessageText message={describeCode(refund.lastErrorCode).message} />
           </span>
           {refund.lastErrorMessage && (
             <span className="mt-0.5 block text-xs text-slate-500">

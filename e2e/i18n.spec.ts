@@ -39,6 +39,27 @@ test.describe("operator", () => {
   });
 });
 
+test.describe("operator's errors", () => {
+  test.use(signedInAs("operator"));
+  test.afterEach(async ({ page }) => restoreEnglish(page));
+
+  // The console's answers come from lib/ as message keys: the same error reads in each operator's language.
+  test("an error the console answers reads in English, then in Chinese", async ({ page }) => {
+    await page.goto(`/orders?q=${encodeURIComponent("ab cd!")}`);
+    await page.getByRole("button", { name: "Look up at WeChat Pay" }).click();
+    await expect(
+      page.getByText("Enter a WeChat Pay transaction id (28 digits) or the shop's order number."),
+    ).toBeVisible();
+
+    await page.getByRole("button", { name: "中文" }).click();
+    await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+    await page.goto(`/orders?q=${encodeURIComponent("ab cd!")}`);
+    await page.getByRole("button", { name: "查询微信支付" }).click();
+    await expect(page.getByText("请输入微信支付订单号（28 位数字）或商户订单号。")).toBeVisible();
+    await page.screenshot({ path: "test-results/i18n-error-zh.png", fullPage: true });
+  });
+});
+
 test.describe("signed out", () => {
   test.use({ locale: "zh-CN" });
 

@@ -6,6 +6,7 @@
 import { loadMerchantCredentialsFromEnv } from "../lib/wechatpay/config";
 import { checkWechatPayConfiguration } from "../lib/wechatpay/check";
 import { refundNotifyUrlFrom } from "../lib/wechatpay/notify-url";
+import { translate } from "../lib/translate";
 
 const env = process.env;
 const credentials = loadMerchantCredentialsFromEnv(env);
@@ -31,8 +32,8 @@ console.log(
 const report = await checkWechatPayConfiguration({ credentials: credentials.value, apiVersion, notifyUrl });
 for (const finding of report.findings) {
   console.log(`${finding.ok ? "✓" : "✗"} ${finding.code}`);
-  console.log(`  ${finding.message.en}`);
-  console.log(`  ${finding.message.zh}`);
+  console.log(`  ${translate(finding.message, "en")}`);
+  console.log(`  ${translate(finding.message, "zh-CN")}`);
   if (finding.detail) console.log(`  (${finding.detail})`);
 }
 process.exit(report.ok ? 0 : 1);

@@ -2,12 +2,15 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { CurrentUser } from "./session";
 import { sessionUser } from "@/tests/fixtures/session";
+import { wording } from "@/tests/fixtures/message-text";
 
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
 vi.mock("./session", () => ({
   currentUser: async () => session.user,
   auditActor: async (user: CurrentUser) => ({ id: user.id, label: user.email, ip: null }),
 }));
+
+vi.mock("./message-text", () => import("@/tests/fixtures/message-text"));
 
 const logged = vi.hoisted(() => ({ errors: [] as unknown[][] }));
 vi.mock("@/lib/log", () => ({ log: { error: (...args: unknown[]) => logged.errors.push(args) } }));
@@ -72,10 +75,18 @@ describe("defineAction", () => {
     logged.errors.length = 0;
     const result = await failing(null, form({}));
     expect(result).toMatchObject({ ok: false, code: "UNEXPECTED" });
-    const reference = /reference ([0-9a-f]{8})/.exec(result.ok ? "" : result.error.en)?.[1];
+    const reference = /reference ([0-9a-f]{8})/.exec(result.ok ? "" : result.error)?.[1];
     expect(reference).toBeDefined();
-    expect(result.ok ? "" : result.error.zh).toContain(reference);
     expect(logged.errors).toEqual([[{ err: new Error("connection reset"), reference }, "server action failed"]]);
+
+    // The form gets the text in the operator's language, the reference in it.
+    wording.locale = "zh-CN";
+    const chinese = await failing(null, form({}));
+    wording.locale = "en";
+    const logReference = (logged.errors[1]![0] as { reference: string }).reference;
+    expect(chinese.ok ? "" : chinese.error).toBe(
+      `出现意外错误（参考编号 ${logReference}）。操作可能未完成，请刷新页面查看当前状态后再试。`,
+    );
   });
 
   it("lets Next's own control flow through: a redirect still redirects", async () => {

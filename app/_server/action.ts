@@ -2,10 +2,19 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import { FORBIDDEN, INVALID_INPUT, UNAUTHENTICATED, UNEXPECTED, type ActionResult } from "@/lib/action-result";
+import {
+  FORBIDDEN,
+  INVALID_INPUT,
+  UNAUTHENTICATED,
+  UNEXPECTED,
+  worded,
+  type ActionResult,
+  type FormResult,
+} from "@/lib/action-result";
 import type { AuditActor } from "@/lib/audit/append";
 import { mayUse, PLATFORM_PERMISSIONS, type Permission } from "@/lib/auth/roles";
 import { log } from "@/lib/log";
+import { getMessageText } from "./message-text";
 import { auditActor, currentUser, type CurrentUser, type ScopedUser } from "./session";
 
 /** Platform actions act on every merchant (or none); all others on the current merchant only. */
@@ -16,7 +25,8 @@ export interface ActionContext<U extends CurrentUser = ScopedUser> {
   actor: AuditActor;
 }
 
-type FormAction<T> = (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>;
+type Handled<T> = (previous: FormResult<T> | null, formData: FormData) => Promise<ActionResult<T>>;
+type FormAction<T> = (previous: FormResult<T> | null, formData: FormData) => Promise<FormResult<T>>;
 
 function parseForm<S extends z.ZodType>(schema: S, formData: FormData): z.ZodSafeParseResult<z.output<S>> {
   return schema.safeParse(Object.fromEntries(formData.entries())) as z.ZodSafeParseResult<z.output<S>>;
@@ -34,17 +44,20 @@ function invalid(error: z.ZodError): ActionResult<never> {
 /**
  * An exception in an action becomes a logged error and an `UNEXPECTED` result the form shows, instead of Next's
  * generic error page that loses what the operator typed. Next's own control flow (redirect, notFound) goes through.
+ * The result's messages go to the browser in the operator's words: a form shows them without the catalogue.
  */
-function guarded<T>(action: FormAction<T>): FormAction<T> {
+function guarded<T>(action: Handled<T>): FormAction<T> {
   return async (previous, formData) => {
+    let result: ActionResult<T>;
     try {
-      return await action(previous, formData);
+      result = await action(previous, formData);
     } catch (error) {
       unstable_rethrow(error);
       const reference = randomUUID().slice(0, 8);
       log.error({ err: error, reference }, "server action failed");
-      return UNEXPECTED(reference);
+      result = UNEXPECTED(reference);
     }
+    return worded(result, await getMessageText());
   };
 }
 

@@ -8,6 +8,7 @@ import { sessionCookie } from "@/lib/auth/session-cookie";
 import { serverEnv } from "@/lib/env";
 import { defineAction } from "./action";
 import { MERCHANT_COOKIE } from "./session";
+import { msg } from "@/lib/message";
 
 /**
  * The header's merchant switcher: only a merchant the user works for is accepted (the cookie is a hint the session
@@ -18,7 +19,7 @@ export const switchMerchantAction = defineAction(
   z.object({ merchantId: z.uuid() }),
   async ({ merchantId }, { user }): Promise<ActionResult<null>> => {
     if (!user.merchants.some((m) => m.id === merchantId)) {
-      return failure("MERCHANT_NOT_FOUND", { zh: "找不到该商户。", en: "Merchant not found." });
+      return failure("MERCHANT_NOT_FOUND", msg("outcomes.console.merchants.MERCHANT_NOT_FOUND"));
     }
     const { secure } = sessionCookie(serverEnv().APP_URL);
     (await cookies()).set(MERCHANT_COOKIE, merchantId, { path: "/", sameSite: "lax", httpOnly: true, secure });

@@ -4,11 +4,12 @@ import { z } from "zod";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Db } from "../db/client";
 import { alertChannelKind, alertChannels, alertMessages, type AlertChannel } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { channelSecretOwner, storeSecret } from "../webhooks/secret-box";
 import { checkEndpointUrl, type Resolver, type UrlPolicy } from "../webhooks/ssrf";
 import { sendToChannel } from "./dispatch";
+import { inBothLanguages } from "../translate";
 
 export const channelFieldsSchema = z.object({
   kind: z.enum(alertChannelKind.enumValues),
@@ -18,10 +19,10 @@ export const channelFieldsSchema = z.object({
 });
 export type ChannelFields = z.infer<typeof channelFieldsSchema>;
 
-export type ChannelError = { code: "INVALID_URL" | "CHANNEL_NOT_FOUND"; message: BilingualText };
+export type ChannelError = { code: "INVALID_URL" | "CHANNEL_NOT_FOUND"; message: Message };
 const NOT_FOUND: ChannelError = {
   code: "CHANNEL_NOT_FOUND",
-  message: { zh: "找不到该告警渠道。", en: "Alert channel not found." },
+  message: msg("outcomes.alerts.channels.CHANNEL_NOT_FOUND"),
 };
 
 /** A channel as lists show it: whether it has a signing secret, never the secret. */
@@ -59,7 +60,7 @@ export async function createChannel(
   if (!checked.ok) {
     return err({
       code: "INVALID_URL",
-      message: { zh: "网址无效，或指向内网地址。", en: "The URL is invalid or points to a private address." },
+      message: msg("outcomes.alerts.channels.INVALID_URL"),
     });
   }
   return db.transaction(async (tx) => {
@@ -142,8 +143,8 @@ export async function sendTestAlert(
     channel,
     {
       kind: "test",
-      title: "✅ 退款控制台告警测试 / Refund console alert test",
-      lines: ["- 这个群会收到退款告警。 / This chat will receive refund alerts."],
+      title: `✅ ${inBothLanguages(msg("outcomes.alerts.robot.TEST_TITLE"))}`,
+      lines: [`- ${inBothLanguages(msg("outcomes.alerts.robot.TEST_LINE"))}`],
       link: new URL("/admin/alerts", deps.appUrl).toString(),
     },
     deps,

@@ -1,5 +1,8 @@
 import type { AlertItem } from "../db/schema";
+import type outcomes from "../../messages/en/outcomes.json";
+import { msg } from "../message";
 import { formatFen } from "../money";
+import { inBothLanguages } from "../translate";
 import type { AlertKind } from "./raise";
 import type { AlertMessage } from "./robots";
 
@@ -15,21 +18,23 @@ interface KindText {
 
 const str = (value: unknown) => (value === undefined || value === null ? "" : String(value));
 const money = (value: unknown) => (typeof value === "number" ? ` · ¥${formatFen(value)}` : "");
+const robot = (text: keyof typeof outcomes.alerts.robot, count: number) =>
+  inBothLanguages(msg(`outcomes.alerts.robot.${text}`, { count }));
 
 const TEXTS: Record<AlertKind, KindText> = {
   refund_stuck: {
-    title: (n) => `⏳ ${n} 笔退款长时间未完成 / ${n} refund(s) stuck`,
+    title: (n) => `⏳ ${robot("refund_stuck", n)}`,
     line: (d) => `- ${str(d.outRefundNo)} · ${str(d.status)}${money(d.amountFen)} · ${str(d.minutes)} min`,
     path: (items) => (items.length === 1 ? `/refunds/${str(items[0]!.detail.outRefundNo)}` : "/refunds?attention=1"),
   },
   refund_abnormal: {
-    title: (n) => `❗ ${n} 笔退款异常 (ABNORMAL) / ${n} refund(s) ABNORMAL`,
+    title: (n) => `❗ ${robot("refund_abnormal", n)}`,
     line: (d) => `- ${str(d.outRefundNo)}${money(d.amountFen)}`,
     path: (items) =>
       items.length === 1 ? `/refunds/${str(items[0]!.detail.outRefundNo)}` : "/refunds?status=ABNORMAL",
   },
   reconciliation_mismatch: {
-    title: (n) => `🧾 对账发现 ${n} 处不一致 / ${n} reconciliation mismatch(es)`,
+    title: (n) => `🧾 ${robot("reconciliation_mismatch", n)}`,
     line: (d) => `- ${str(d.billDate)} · ${str(d.outRefundNo)} · ${str(d.mismatchKind)}`,
     path: (items) => {
       const days = new Set(items.map((i) => str(i.detail.billDayId)));
@@ -37,17 +42,17 @@ const TEXTS: Record<AlertKind, KindText> = {
     },
   },
   configuration_error: {
-    title: (n) => `⚙️ ${n} 项配置错误 / ${n} configuration error(s)`,
+    title: (n) => `⚙️ ${robot("configuration_error", n)}`,
     line: (d) => `- ${str(d.mchid)} · ${str(d.code)}: ${str(d.messageZh)} / ${str(d.messageEn)}`,
     path: () => "/settings",
   },
   endpoint_failing: {
-    title: (n) => `📮 ${n} 个 Webhook 端点投递失败 / ${n} webhook endpoint(s) failing`,
+    title: (n) => `📮 ${robot("endpoint_failing", n)}`,
     line: (d) => `- ${str(d.url)} · ${str(d.lastError)} · ${str(d.attempts)} attempts`,
     path: (items) => (items.length === 1 ? `/admin/webhooks/${str(items[0]!.detail.endpointId)}` : "/admin/webhooks"),
   },
   gateway_errors: {
-    title: () => `📉 微信支付接口错误率过高 / High WeChat Pay error rate`,
+    title: (n) => `📉 ${robot("gateway_errors", n)}`,
     line: (d) => `- ${str(d.mchid)} · ${str(d.errors)}/${str(d.total)} (${str(d.percent)}%) · ${str(d.window)}`,
     path: () => "/jobs",
   },
@@ -82,7 +87,7 @@ export function composeMessage(group: AlertGroup, appUrl: string, merchantName: 
     lines: [
       ...(merchantName ? [`**${merchantName}**`] : []),
       ...shown,
-      ...(more > 0 ? [`- … 另有 ${more} 项 / and ${more} more`] : []),
+      ...(more > 0 ? [`- … ${robot("MORE", more)}`] : []),
     ],
     link: new URL(text.path(group.items), appUrl).toString(),
   };

@@ -1,5 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { AlertChannel } from "../db/schema";
+import { msg } from "../message";
+import { inBothLanguages } from "../translate";
 
 /** One grouped alert, ready for any channel: a title and markdown lines, in both languages, and where to look. */
 export interface AlertMessage {
@@ -32,7 +34,12 @@ export function feishuSign(secret: string, timestampSeconds: number): string {
 }
 
 function markdown(message: AlertMessage): string {
-  return [`### ${message.title}`, ...message.lines, "", `[查看 / Open](${message.link})`].join("\n");
+  return [
+    `### ${message.title}`,
+    ...message.lines,
+    "",
+    `[${inBothLanguages(msg("outcomes.alerts.robot.OPEN"))}](${message.link})`,
+  ].join("\n");
 }
 
 function plainText(message: AlertMessage): string {

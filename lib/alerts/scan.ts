@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { translate } from "../translate";
 import type { Database } from "../db/client";
 import { configurationProblems, type ConfigurationStatus } from "../ops/configuration-status";
 import { raiseAlert } from "./raise";
@@ -73,8 +74,8 @@ async function raiseConfigurationAlerts(db: Database, statuses: readonly Configu
         detail: {
           mchid: status.merchant.mchid,
           code: problem.code,
-          messageZh: problem.message.zh,
-          messageEn: problem.message.en,
+          messageZh: translate(problem.message, "zh-CN"),
+          messageEn: translate(problem.message, "en"),
         },
       });
     }

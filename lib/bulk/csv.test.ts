@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseBulkCsv } from "./csv";
 import { MAX_BULK_BYTES, MAX_BULK_ROWS } from "./limits";
+import { translate } from "../translate";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const withBom = (text: string) => new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(text)]);
@@ -82,8 +83,8 @@ describe("parseBulkCsv", () => {
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.error.code).toBe(code);
-    expect(parsed.error.message.zh).not.toBe("");
-    expect(parsed.error.message.en).not.toBe("");
+    expect(translate(parsed.error.message, "zh-CN")).not.toBe("");
+    expect(translate(parsed.error.message, "en")).not.toBe("");
   });
 
   it("accepts exactly 10,000 lines", () => {

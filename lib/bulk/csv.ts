@@ -1,5 +1,5 @@
 import { CsvError, parse } from "csv-parse/sync";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { MAX_BULK_BYTES, MAX_BULK_ROWS } from "./limits";
 
@@ -26,7 +26,7 @@ export type BulkFileErrorCode = "FILE_EMPTY" | "FILE_TOO_LARGE" | "TOO_MANY_ROWS
 
 export interface BulkFileError {
   code: BulkFileErrorCode;
-  message: BilingualText;
+  message: Message;
 }
 
 const HEADER_NAMES = new Set(["out_trade_no", "商户订单号"]);
@@ -51,10 +51,7 @@ export function decodeCsvBytes(bytes: Uint8Array): Result<{ text: string; encodi
   }
   return err({
     code: "NOT_TEXT",
-    message: {
-      zh: "文件不是有效的 UTF-8 或 GBK 文本。请在 Excel 中选择“另存为 → CSV UTF-8（逗号分隔）”后重新上传。",
-      en: "The file is not valid UTF-8 (nor GBK) text. In Excel, use Save As → “CSV UTF-8 (Comma delimited)” and upload it again.",
-    },
+    message: msg("outcomes.bulk.csv.NOT_TEXT"),
   });
 }
 
@@ -86,10 +83,7 @@ export function readCsvRecords(text: string, maxRows: number): Result<CsvRecord[
     const line = (error as CsvError & { lines?: number }).lines ?? 0;
     return err({
       code: "CSV_SYNTAX",
-      message: {
-        zh: `第 ${line} 行附近的 CSV 格式有误（多半是引号未闭合）。`,
-        en: `The CSV is malformed near line ${line} (most likely an unclosed quote).`,
-      },
+      message: msg("outcomes.bulk.csv.CSV_SYNTAX", { line }),
     });
   }
 }
@@ -102,10 +96,7 @@ export function parseBulkCsv(bytes: Uint8Array): Result<ParsedBulkFile, BulkFile
   if (bytes.byteLength > MAX_BULK_BYTES) {
     return err({
       code: "FILE_TOO_LARGE",
-      message: {
-        zh: "文件超过 2 MB 上限，请拆分后分批上传。",
-        en: "The file is larger than 2 MB. Split it and upload the parts as separate batches.",
-      },
+      message: msg("outcomes.bulk.csv.FILE_TOO_LARGE"),
     });
   }
   const decoded = decodeCsvBytes(bytes);
@@ -118,15 +109,12 @@ export function parseBulkCsv(bytes: Uint8Array): Result<ParsedBulkFile, BulkFile
   const first = records[0]?.record[0]?.replace(/^\uFEFF/, "").toLowerCase();
   const data = first !== undefined && HEADER_NAMES.has(first) ? records.slice(1) : records;
   if (data.length === 0) {
-    return err({ code: "FILE_EMPTY", message: { zh: "文件中没有退款行。", en: "The file has no refund lines." } });
+    return err({ code: "FILE_EMPTY", message: msg("outcomes.bulk.csv.FILE_EMPTY") });
   }
   if (data.length > MAX_BULK_ROWS) {
     return err({
       code: "TOO_MANY_ROWS",
-      message: {
-        zh: `文件超过 ${MAX_BULK_ROWS} 行（单次上限），请拆分后分批上传。`,
-        en: `The file has more than ${MAX_BULK_ROWS} lines, the most one batch takes. Split it into several batches.`,
-      },
+      message: msg("outcomes.bulk.csv.TOO_MANY_ROWS", { max: MAX_BULK_ROWS }),
     });
   }
   const lines = data.map(({ record, info }) => {

@@ -11,7 +11,7 @@ import {
   type BulkBatchStatus,
   type UserRole,
 } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { checkDailyLimitLocked } from "../refunds/limits";
 import { err, ok, type Result } from "../result";
 import { bulkCompleted } from "../webhooks/business-events";
@@ -28,7 +28,7 @@ export interface BatchActor {
 export type BatchActionErrorCode = "NOT_FOUND" | "WRONG_STATE" | "NOT_ALLOWED" | "SELF_APPROVAL" | "NOTHING_TO_RUN";
 export interface BatchActionError {
   code: BatchActionErrorCode;
-  message: BilingualText;
+  message: Message;
 }
 
 /** Why a confirmed batch waits for an approver. */
@@ -36,11 +36,11 @@ export type BatchApprovalReason = "TOTAL_ABOVE_THRESHOLD" | "ORDER_REFUNDS_ABOVE
 
 const NOT_FOUND = err({
   code: "NOT_FOUND" as const,
-  message: { zh: "找不到该批量退款。", en: "Bulk refund batch not found." },
+  message: msg("outcomes.bulk.lifecycle.NOT_FOUND"),
 });
 const NOT_ALLOWED = err({
   code: "NOT_ALLOWED" as const,
-  message: { zh: "只有上传者或审批人可以操作此批次。", en: "Only the uploader or an approver may act on this batch." },
+  message: msg("outcomes.bulk.lifecycle.NOT_ALLOWED"),
 });
 
 /** The uploader steers their own batch; approvers may steer anyone's. */
@@ -51,10 +51,7 @@ export function mayControl(batch: Pick<BulkBatch, "createdBy">, who: Pick<BatchA
 function wrongState(status: BulkBatchStatus): { ok: false; error: BatchActionError } {
   return err({
     code: "WRONG_STATE",
-    message: {
-      zh: `该批次当前状态为 ${status}，不能执行此操作。`,
-      en: `This batch is ${status}; that is not possible now.`,
-    },
+    message: msg("outcomes.bulk.lifecycle.WRONG_STATE", { status }),
   });
 }
 
@@ -170,7 +167,7 @@ export function confirmBatch(db: Database, batchId: number, who: BatchActor, now
         if (batch.validRows === 0) {
           return err({
             code: "NOTHING_TO_RUN" as const,
-            message: { zh: "该批次没有可执行的退款行。", en: "This batch has no valid lines to run." },
+            message: msg("outcomes.bulk.lifecycle.NOTHING_TO_RUN"),
           });
         }
         const reason = await approvalReason(tx, batch, now);
@@ -205,7 +202,7 @@ export function decideBatch(
         if (batch.createdBy === who.userId) {
           return err({
             code: "SELF_APPROVAL" as const,
-            message: { zh: "不能审批自己上传的批次。", en: "You cannot approve or reject a batch you uploaded." },
+            message: msg("outcomes.bulk.lifecycle.SELF_APPROVAL"),
           });
         }
         const set = { decidedBy: who.userId, decidedAt: now, decisionNote: decision.note || null };

@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import type { BulkRow } from "../db/schema";
+import { msg } from "../message";
 import type { BatchRowView } from "./queries";
 import { resultsCsv } from "./results-csv";
 
@@ -38,7 +39,7 @@ const rows: BatchRowView[] = [
       status: "INVALID",
       refundId: null,
       errorCode: "ORDER_NOT_FOUND",
-      errorMessage: { zh: "找不到订单。", en: "No such order." },
+      errorMessage: msg("outcomes.bulk.validate.ORDER_NOT_FOUND"),
     }),
     refundStatus: null,
     refundErrorCode: null,
@@ -54,7 +55,7 @@ const rows: BatchRowView[] = [
       outRefundNo: "R-unused",
       refundId: null,
       errorCode: "AMOUNT_FORMAT",
-      errorMessage: { zh: "格式错误", en: "Bad amount" },
+      errorMessage: msg("outcomes.bulk.validate.TOO_MANY_DECIMALS", { text: "1.005" }),
     }),
     refundStatus: null,
     refundErrorCode: null,
@@ -73,11 +74,21 @@ describe("resultsCsv", () => {
     // The header is pinned, to the byte, by the line above; these are the lines under it.
     expect(parse(csv, { bom: true }).slice(1)).toEqual([
       ["2", "T1", "1234.56", "缺货, 见邮件", "REQUESTED", "R20261123ABC", "FAILED", "NOT_ENOUGH", "基本账户余额不足"],
-      ["3", "NOPE", "1.50", "", "INVALID", "", "", "ORDER_NOT_FOUND", "找不到订单。"],
-      ["4", "T1", "1.005", "缺货, 见邮件", "INVALID", "", "", "AMOUNT_FORMAT", "格式错误"],
+      ["3", "NOPE", "1.50", "", "INVALID", "", "", "ORDER_NOT_FOUND", "该商户下找不到此商户订单号的订单。"],
+      [
+        "4",
+        "T1",
+        "1.005",
+        "缺货, 见邮件",
+        "INVALID",
+        "",
+        "",
+        "AMOUNT_FORMAT",
+        "金额“1.005”超过两位小数（最小单位为分）。",
+      ],
     ]);
     expect(parse(resultsCsv(rows, "en"), { bom: true, columns: true })[1]).toMatchObject({
-      error_message: "No such order.",
+      error_message: "No order with this out_trade_no for this merchant.",
     });
   });
 
@@ -90,12 +101,22 @@ describe("resultsCsv", () => {
       reason: "@SUM(1)",
       status: "INVALID",
       errorCode: "AMOUNT_FORMAT",
-      errorMessage: { zh: "=格式错误", en: "=Bad" },
+      errorMessage: msg("outcomes.refunds.policy.AMOUNT_EXCEEDS_REMAINING", { amount: "=1+1", remaining: "¥1.00" }),
     });
     const [, line] = parse(
       resultsCsv([{ row: hostile, refundStatus: null, refundErrorCode: null, refundErrorMessage: null }], "en"),
       { bom: true },
     );
-    expect(line).toEqual(["2", "'-1+cmd", "'=1+1", "'@SUM(1)", "INVALID", "", "", "AMOUNT_FORMAT", "'=Bad"]);
+    expect(line).toEqual([
+      "2",
+      "'-1+cmd",
+      "'=1+1",
+      "'@SUM(1)",
+      "INVALID",
+      "",
+      "",
+      "AMOUNT_FORMAT",
+      "'=1+1 is more than the ¥1.00 remaining.",
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { stringify } from "csv-stringify/sync";
-import { textIn } from "../i18n-text";
+import { translate } from "../translate";
 import { fenToYuan } from "../money";
 import { spreadsheetSafeRecord } from "../spreadsheet-safe";
 import type { BatchRowView } from "./queries";
@@ -25,7 +25,7 @@ export const RESULTS_COLUMNS = [
 export function resultsCsv(rows: readonly BatchRowView[], locale: string): string {
   const records = rows.map(({ row, refundStatus, refundErrorCode, refundErrorMessage }) => {
     const errorCode = row.errorCode ?? refundErrorCode ?? "";
-    const errorMessage = row.errorMessage ? textIn(row.errorMessage, locale) : (refundErrorMessage ?? "");
+    const errorMessage = row.errorMessage ? translate(row.errorMessage, locale) : (refundErrorMessage ?? "");
     return spreadsheetSafeRecord([
       row.lineNo,
       row.outTradeNo,

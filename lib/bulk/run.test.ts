@@ -10,6 +10,7 @@ import { allBatchRows, batchProgress } from "./queries";
 import { runBatch, type RunSettings } from "./run";
 import { uploadBatch } from "./upload";
 import { until } from "../../tests/fixtures/until";
+import { translate } from "../translate";
 
 const FAST: RunSettings = { rowsPerSecond: 150, windowMs: 50, sliceMs: 10_000, orderIntervalMs: 0 };
 
@@ -254,7 +255,7 @@ describe("bulk runs", () => {
       ["FAILED", "AMOUNT_EXCEEDS_REMAINING"],
       ["REQUESTED", null],
     ]);
-    expect(rows[0]!.row.errorMessage?.zh).toContain("超过了剩余可退金额");
+    expect(translate(rows[0]!.row.errorMessage!, "zh-CN")).toContain("超过了剩余可退金额");
   });
 
   it("fails the remaining lines with MERCHANT_INACTIVE when the merchant is disabled after the preview, refunding nothing", async () => {
@@ -278,7 +279,9 @@ describe("bulk runs", () => {
 
     expect(await runBatch(t.db, batchId, FAST, enqueue)).toEqual({ kind: "completed" });
     const rows = await allBatchRows(t.db, shop.id, batchId);
-    expect(rows.map(({ row }) => [row.status, row.errorCode, row.errorMessage?.en])).toEqual([
+    expect(
+      rows.map(({ row }) => [row.status, row.errorCode, row.errorMessage && translate(row.errorMessage, "en")]),
+    ).toEqual([
       ["FAILED", "MERCHANT_INACTIVE", "This merchant is disabled and takes no new refunds."],
       ["FAILED", "MERCHANT_INACTIVE", "This merchant is disabled and takes no new refunds."],
     ]);

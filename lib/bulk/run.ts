@@ -5,6 +5,7 @@ import { log } from "../log";
 import { requestRefund, type RequestContext } from "../refunds/request";
 import { claimFeedSlots, perWindow, unsentBacklog, type FeedLimits } from "./feed";
 import { completeBatch } from "./lifecycle";
+import type { Message } from "../message";
 
 export interface RunSettings extends FeedLimits {
   /** WeChat's interval between refunds of one order; refunds of one payer are spaced as far apart. */
@@ -54,7 +55,7 @@ async function requestContext(db: Db, batch: BulkBatch, intervalMs: number): Pro
 
 type RowOutcome =
   | { row: BulkRow; status: "REQUESTED"; refund: Refund }
-  | { row: BulkRow; status: "FAILED"; code: string; message: { zh: string; en: string } };
+  | { row: BulkRow; status: "FAILED"; code: string; message: Message };
 
 /**
  * Record one row's refund under its pre-assigned out_refund_no. If that number already exists, an earlier run

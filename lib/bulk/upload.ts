@@ -6,6 +6,7 @@ import { err, ok, type Result } from "../result";
 import { newOutRefundNo } from "../refunds/out-refund-no";
 import { parseBulkCsv, type BulkEncoding, type BulkFileError } from "./csv";
 import { validateLines, type OrderForBulk } from "./validate";
+import { msg, type Message } from "../message";
 
 export interface UploadInput {
   merchantId: string;
@@ -26,7 +27,7 @@ export interface UploadedBatch {
   validRows: number;
 }
 
-export type UploadError = BulkFileError | { code: "MERCHANT_NOT_FOUND"; message: { zh: string; en: string } };
+export type UploadError = BulkFileError | { code: "MERCHANT_NOT_FOUND"; message: Message };
 
 const LOOKUP_CHUNK = 5_000;
 const INSERT_CHUNK = 1_000;
@@ -69,7 +70,7 @@ export async function uploadBatch(
   if (!parsed.ok) return parsed;
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, input.merchantId));
   if (!merchant)
-    return err({ code: "MERCHANT_NOT_FOUND" as const, message: { zh: "找不到该商户。", en: "Merchant not found." } });
+    return err({ code: "MERCHANT_NOT_FOUND" as const, message: msg("outcomes.bulk.upload.MERCHANT_NOT_FOUND") });
 
   const { lines } = parsed.value;
   const found = await loadOrders(

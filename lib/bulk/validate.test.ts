@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BulkLine } from "./csv";
 import { validateLines, type OrderForBulk, type ValidationContext } from "./validate";
+import { translate } from "../translate";
 
 const now = new Date("2026-06-01T04:00:00Z");
 const order = (id: number, over: Partial<OrderForBulk> = {}): OrderForBulk => ({
@@ -90,7 +91,7 @@ describe("validateLines across lines of the same order", () => {
       ["READY", null],
       ["INVALID", "AMOUNT_EXCEEDS_REMAINING"],
     ]);
-    expect(result.lines[2]!.errorMessage!.en).toContain(
+    expect(translate(result.lines[2]!.errorMessage!, "en")).toContain(
       `Lines ${result.lines[0]!.lineNo}, ${result.lines[1]!.lineNo} of this file already refund ¥2.50`,
     );
     expect(result).toMatchObject({ validRows: 2, validAmountFen: 250 });
@@ -110,7 +111,7 @@ describe("validateLines across lines of the same order", () => {
       ["READY", null],
       ["INVALID", "REFUND_LIMIT_REACHED"],
     ]);
-    expect(result.lines[1]!.errorMessage!.zh).toContain("加上本文件第");
+    expect(translate(result.lines[1]!.errorMessage!, "zh-CN")).toContain("加上本文件第");
   });
 
   it("does not let an invalid line use up the order", () => {
@@ -130,7 +131,7 @@ describe("validateLines across lines of the same order", () => {
       ["INVALID", "DUPLICATE_LINE"],
       ["READY", null],
     ]);
-    expect(result.lines[1]!.errorMessage!.en).toBe(
+    expect(translate(result.lines[1]!.errorMessage!, "en")).toBe(
       `Same as line ${result.lines[0]!.lineNo} (same out_trade_no, amount and reason).`,
     );
   });

@@ -1,4 +1,4 @@
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { formatFen, parseYuan } from "../money";
 import { checkMerchantActive } from "../refunds/merchant-active";
 import { reasonFits, reasonTooLongMessage } from "../wechatpay/reason-limit";
@@ -34,7 +34,7 @@ export interface ValidatedLine extends BulkLine {
   orderId: number | null;
   payerOpenid: string | null;
   errorCode: BulkRowErrorCode | null;
-  errorMessage: BilingualText | null;
+  errorMessage: Message | null;
 }
 
 export interface ValidationContext {
@@ -50,27 +50,19 @@ export interface ValidationResult {
   validAmountFen: number;
 }
 
-type Failure = { code: BulkRowErrorCode; message: BilingualText };
+type Failure = { code: BulkRowErrorCode; message: Message };
 
-const fail = (code: BulkRowErrorCode, zh: string, en: string): Failure => ({ code, message: { zh, en } });
+const fail = (code: BulkRowErrorCode, message: Message): Failure => ({ code, message });
 
 /** `full`, or yuan with at most two decimals; whatever else a person may have typed is refused with the reason. */
 function parseAmount(text: string): { full: true } | { full: false; fen: number } | Failure {
-  if (text === "") return fail("AMOUNT_MISSING", "缺少退款金额。", "The amount is missing.");
+  if (text === "") return fail("AMOUNT_MISSING", msg("outcomes.bulk.validate.AMOUNT_MISSING"));
   if (/^full$/i.test(text) || text === "全额") return { full: true };
   const parsed = parseYuan(text);
   if (parsed.ok) return { full: false, fen: parsed.value };
   return parsed.error === "TOO_MANY_DECIMALS"
-    ? fail(
-        "AMOUNT_FORMAT",
-        `金额“${text}”超过两位小数（最小单位为分）。`,
-        `“${text}” has more than two decimals (the smallest unit is one fen).`,
-      )
-    : fail(
-        "AMOUNT_FORMAT",
-        `金额“${text}”无法识别：请填写以元为单位的金额（如 12.50）或 full。`,
-        `“${text}” is not an amount: write yuan like 12.50, or “full”.`,
-      );
+    ? fail("AMOUNT_FORMAT", msg("outcomes.bulk.validate.TOO_MANY_DECIMALS", { text }))
+    : fail("AMOUNT_FORMAT", msg("outcomes.bulk.validate.NOT_AN_AMOUNT", { text }));
 }
 
 /** Earlier valid lines of this file on one order: counted as if they were already refunds of it. */
@@ -111,41 +103,23 @@ export function validateLines(lines: readonly BulkLine[], context: ValidationCon
     const problem = ((): Failure | null => {
       const open = checkMerchantActive(context.merchantActive);
       if (!open.ok) return open.error;
-      if (line.outTradeNo === "") return fail("ORDER_NO_MISSING", "缺少商户订单号。", "The out_trade_no is missing.");
+      if (line.outTradeNo === "") return fail("ORDER_NO_MISSING", msg("outcomes.bulk.validate.ORDER_NO_MISSING"));
       if ("code" in amount) return amount;
       if (!reasonFits(line.reason)) {
-        const { zh, en } = reasonTooLongMessage(line.reason);
-        return fail("REASON_TOO_LONG", zh, en);
+        return fail("REASON_TOO_LONG", reasonTooLongMessage(line.reason));
       }
       if (line.extraColumns) {
-        return fail(
-          "EXTRA_COLUMNS",
-          "该行超过 3 列：含逗号的退款原因请用英文双引号括起来。",
-          "This line has more than 3 columns: put a reason that contains commas in double quotes.",
-        );
+        return fail("EXTRA_COLUMNS", msg("outcomes.bulk.validate.EXTRA_COLUMNS"));
       }
       const key = [line.outTradeNo, amount.full ? "full" : amount.fen, line.reason].join("\u0000");
       const first = seen.get(key);
       if (first !== undefined) {
-        return fail(
-          "DUPLICATE_LINE",
-          `与第 ${first} 行重复（商户订单号、金额和退款原因均相同）。`,
-          `Same as line ${first} (same out_trade_no, amount and reason).`,
-        );
+        return fail("DUPLICATE_LINE", msg("outcomes.bulk.validate.DUPLICATE_LINE", { first }));
       }
       seen.set(key, line.lineNo);
-      if (!order)
-        return fail(
-          "ORDER_NOT_FOUND",
-          "该商户下找不到此商户订单号的订单。",
-          "No order with this out_trade_no for this merchant.",
-        );
+      if (!order) return fail("ORDER_NOT_FOUND", msg("outcomes.bulk.validate.ORDER_NOT_FOUND"));
       if (remainingFen(order) === 0) {
-        return fail(
-          "ORDER_FULLY_REFUNDED",
-          "该订单已全额退款（或剩余金额都在退款中）。",
-          "This order is already fully refunded (or what remains is being refunded).",
-        );
+        return fail("ORDER_FULLY_REFUNDED", msg("outcomes.bulk.validate.ORDER_FULLY_REFUNDED"));
       }
       const earlier = claimed.get(order.id) ?? { fen: 0, count: 0, lineNos: [] };
       const sums = {
@@ -164,13 +138,16 @@ export function validateLines(lines: readonly BulkLine[], context: ValidationCon
         return allowed.error.code === "REFUND_LIMIT_REACHED"
           ? fail(
               "REFUND_LIMIT_REACHED",
-              `加上本文件第 ${rows} 行，该订单将超过微信支付每单 ${MAX_REFUNDS_PER_ORDER} 笔退款的上限。`,
-              `With lines ${rows} of this file, the order would pass WeChat Pay's limit of ${MAX_REFUNDS_PER_ORDER} refunds.`,
+              msg("outcomes.bulk.validate.REFUND_LIMIT_REACHED", { rows, max: MAX_REFUNDS_PER_ORDER }),
             )
           : fail(
               "AMOUNT_EXCEEDS_REMAINING",
-              `本文件第 ${rows} 行已对该订单退款 ${formatFen(earlier.fen)}，剩余可退 ${formatFen(remainingFen(sums))}，不足 ${formatFen(fen)}。`,
-              `Lines ${rows} of this file already refund ${formatFen(earlier.fen)} of this order; ${formatFen(remainingFen(sums))} remains, less than ${formatFen(fen)}.`,
+              msg("outcomes.bulk.validate.AMOUNT_EXCEEDS_REMAINING", {
+                rows,
+                claimed: formatFen(earlier.fen),
+                remaining: formatFen(remainingFen(sums)),
+                amount: formatFen(fen),
+              }),
             );
       }
       claimed.set(order.id, {

@@ -1,4 +1,5 @@
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
+import { translate } from "../translate";
 
 /** Every error code the merchant API answers with, and its HTTP status. docs/merchant-api.md lists them all. */
 export const API_ERROR_STATUS = {
@@ -46,17 +47,17 @@ export interface ApiReply<T = unknown> {
 
 export function apiError(
   code: ApiErrorCode,
-  message: string | BilingualText,
+  message: string | Message,
   details: Record<string, unknown> = {},
 ): ApiReply<never> {
-  const text = typeof message === "string" ? { message } : { message: message.en, message_zh: message.zh };
+  const text =
+    typeof message === "string"
+      ? { message }
+      : { message: translate(message, "en"), message_zh: translate(message, "zh-CN") };
   return { status: API_ERROR_STATUS[code], body: { code, ...text, ...details } };
 }
 
-export const ORDER_NOT_FOUND = () => apiError("ORDER_NOT_FOUND", { en: "Order not found.", zh: "找不到该订单。" });
+export const ORDER_NOT_FOUND = () => apiError("ORDER_NOT_FOUND", msg("outcomes.merchantApi.errors.ORDER_NOT_FOUND"));
 
 export const MERCHANT_REQUIRED = () =>
-  apiError("MERCHANT_REQUIRED", {
-    en: "This API key is not tied to a merchant and the request could belong to more than one. Use a key scoped to the merchant.",
-    zh: "该 API 密钥未绑定商户，无法确定请求属于哪个商户。请使用绑定到该商户的密钥。",
-  });
+  apiError("MERCHANT_REQUIRED", msg("outcomes.merchantApi.errors.MERCHANT_REQUIRED"));

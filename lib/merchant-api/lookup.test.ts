@@ -5,6 +5,7 @@ import { ScriptedGateway } from "../../tests/fixtures/scripted-gateway";
 import { ok } from "../result";
 import type { ApiContext } from "./context";
 import { getOrLookUpOrder } from "./orders";
+import { msg } from "../message";
 
 describe("GET /api/v1/orders/{out_trade_no}?lookup=wechat", () => {
   let t: TestDatabase;
@@ -71,7 +72,7 @@ describe("GET /api/v1/orders/{out_trade_no}?lookup=wechat", () => {
         code: "TIMEOUT",
         detail: "x",
         advice: "unknown",
-        message: { zh: "超时", en: "Timed out" },
+        message: msg("outcomes.wechatpay.errors.TIMEOUT"),
       },
     });
     const reply = await getOrLookUpOrder(t.db, context, "API0503", async () => ok(broken));

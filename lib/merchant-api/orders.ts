@@ -10,6 +10,7 @@ import { orderJson, refundJson, type OrderJson, type RefundJson } from "./format
 import type { RecordOrderInput } from "./schemas";
 import { lookUpPayment } from "../orders/lookup";
 import type { GatewayResolver } from "../refunds/submit";
+import { msg } from "../message";
 
 export type OrderWithRefundsJson = OrderJson & { refunds: Omit<RefundJson, "out_trade_no">[] };
 
@@ -103,10 +104,11 @@ export async function recordOrder(
     if (conflicts.length > 0) {
       return apiError(
         "ORDER_CONFLICT",
-        {
-          en: `Order ${wanted.outTradeNo} is already recorded with a different ${conflicts.join(", ")}.`,
-          zh: `订单 ${wanted.outTradeNo} 已记录，但 ${conflicts.join("、")} 不同。`,
-        },
+        msg("outcomes.merchantApi.orders.ORDER_CONFLICT", {
+          outTradeNo: wanted.outTradeNo,
+          fields: conflicts.join(", "),
+          fieldsZh: conflicts.join("、"),
+        }),
         { conflicting_fields: conflicts },
       );
     }
@@ -162,10 +164,7 @@ export async function getOrLookUpOrder(
   if (outcome.kind === "unpaid") {
     return apiError(
       "ORDER_NOT_PAID",
-      {
-        en: `WeChat Pay says order ${outTradeNo} is ${outcome.tradeState}: not paid, not imported.`,
-        zh: `微信支付显示订单 ${outTradeNo} 状态为 ${outcome.tradeState}：未支付，未导入。`,
-      },
+      msg("outcomes.merchantApi.orders.ORDER_NOT_PAID", { outTradeNo, tradeState: outcome.tradeState }),
       { trade_state: outcome.tradeState, trade_state_desc: outcome.tradeStateDesc ?? null },
     );
   }

@@ -19,6 +19,7 @@ import {
 } from "./idempotency";
 import { findOrderForKey } from "./orders";
 import type { CreateRefundInput } from "./schemas";
+import { msg } from "../message";
 
 export interface CreateRefundDependencies {
   /** Queue the submission to WeChat; called once per new refund, after it is committed. */
@@ -33,10 +34,7 @@ export interface CreateRefundDependencies {
 }
 
 const IDEMPOTENCY_KEY_REUSED = () =>
-  apiError("IDEMPOTENCY_KEY_REUSED", {
-    en: "This Idempotency-Key was already used for a different request. Use a new key for a new refund.",
-    zh: "该 Idempotency-Key 已用于另一个不同的请求。新的退款请使用新的密钥。",
-  });
+  apiError("IDEMPOTENCY_KEY_REUSED", msg("outcomes.merchantApi.refunds.IDEMPOTENCY_KEY_REUSED"));
 
 /** The refund that already has this number: the same request again, or a conflict. Null while the number is free. */
 async function repeatOf(
@@ -56,10 +54,10 @@ async function repeatOf(
     return { status: 202, body: refundJson(existing, order.outTradeNo), replayed: true };
   }
   if (numberFromKey) return IDEMPOTENCY_KEY_REUSED();
-  return apiError("OUT_REFUND_NO_CONFLICT", {
-    en: `Refund number ${outRefundNo} is already used for a different refund.`,
-    zh: `退款单号 ${outRefundNo} 已用于另一笔退款。`,
-  });
+  return apiError(
+    "OUT_REFUND_NO_CONFLICT",
+    msg("outcomes.merchantApi.refunds.OUT_REFUND_NO_CONFLICT", { outRefundNo }),
+  );
 }
 
 /** One attempt at the refund; `created` is set only when this call recorded a new one. */
@@ -138,10 +136,7 @@ export async function createRefund(
     if (claim.kind === "replay") return { ...(claim.reply as ApiReply<RefundJson>), replayed: true };
     if (claim.kind === "reused") return IDEMPOTENCY_KEY_REUSED();
     if (claim.kind === "busy") {
-      return apiError("IDEMPOTENCY_KEY_IN_USE", {
-        en: "A request with this Idempotency-Key is still being processed. Retry in a moment.",
-        zh: "使用该 Idempotency-Key 的请求仍在处理中，请稍后重试。",
-      });
+      return apiError("IDEMPOTENCY_KEY_IN_USE", msg("outcomes.merchantApi.refunds.IDEMPOTENCY_KEY_IN_USE"));
     }
     const outRefundNo = input.out_refund_no ?? outRefundNoForIdempotencyKey(keyId, idempotencyKey);
     try {
@@ -190,7 +185,7 @@ export async function getRefund(
   const merchantId = merchant.value;
   const detail = merchantId ? await getRefundDetail(db, merchantId, outRefundNo) : null;
   if (!detail) {
-    return apiError("REFUND_NOT_FOUND", { en: "Refund not found.", zh: "找不到该退款。" });
+    return apiError("REFUND_NOT_FOUND", msg("outcomes.merchantApi.refunds.REFUND_NOT_FOUND"));
   }
   const events = (await listRefundEvents(db, [detail.refund.id])).get(detail.refund.id) ?? [];
   return {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { translate } from "../translate";
 import type { Database } from "../db/client";
 import type { EndpointSummary, EndpointError } from "../webhooks/endpoints";
 import {
@@ -53,7 +54,7 @@ export function endpointJson(e: EndpointSummary): EndpointJson {
 function failure(error: EndpointError): ApiReply<never> {
   if (error.code === "INVALID_URL") {
     return apiError("INVALID_REQUEST", "Check the fields listed in field_errors.", {
-      field_errors: { url: [error.message.en] },
+      field_errors: { url: [translate(error.message, "en")] },
     });
   }
   if (error.code === "TOO_MANY_ENDPOINTS") return apiError("TOO_MANY_WEBHOOK_ENDPOINTS", error.message);

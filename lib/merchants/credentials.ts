@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, max } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Db, Transaction } from "../db/client";
 import { merchantCredentials, merchants, type MerchantCredentialRow } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { fingerprintsOf, sealSecrets } from "./credential-secrets";
 import { validateCredentialUpload, type CredentialFieldErrors, type CredentialUpload } from "./validate-credentials";
@@ -15,12 +15,12 @@ export type CredentialSummary = Omit<MerchantCredentialRow, "secretsSealed" | "p
 
 export interface CredentialError {
   code: "MERCHANT_NOT_FOUND" | "CREDENTIALS_NOT_FOUND" | "INVALID_UPLOAD" | "NOT_STANDBY";
-  message: BilingualText;
+  message: Message;
   fieldErrors?: CredentialFieldErrors;
 }
 
-const failure = (code: CredentialError["code"], zh: string, en: string, fieldErrors?: CredentialFieldErrors) =>
-  err<CredentialError>({ code, message: { zh, en }, ...(fieldErrors ? { fieldErrors } : {}) });
+const failure = (code: CredentialError["code"], message: Message, fieldErrors?: CredentialFieldErrors) =>
+  err<CredentialError>({ code, message, ...(fieldErrors ? { fieldErrors } : {}) });
 
 function summary({ secretsSealed: _sealed, publicKeyPem, ...rest }: MerchantCredentialRow): CredentialSummary {
   return { ...rest, hasPublicKey: publicKeyPem !== null };
@@ -52,10 +52,10 @@ export async function addCredentials(
   return changingMerchants(
     db.transaction(async (tx) => {
       const [merchant] = await tx.select().from(merchants).where(eq(merchants.id, input.merchantId)).for("update");
-      if (!merchant) return failure("MERCHANT_NOT_FOUND", "找不到该商户。", "Merchant not found.");
+      if (!merchant) return failure("MERCHANT_NOT_FOUND", msg("outcomes.merchants.credentials.MERCHANT_NOT_FOUND"));
       const valid = validateCredentialUpload(input.upload, merchant.apiVersion, merchant.mchid);
       if (!valid.ok)
-        return failure("INVALID_UPLOAD", "请检查标出的字段。", "Check the highlighted fields.", valid.error);
+        return failure("INVALID_UPLOAD", msg("outcomes.merchants.credentials.INVALID_UPLOAD"), valid.error);
 
       const [{ latest } = { latest: 0 }] = await tx
         .select({ latest: max(merchantCredentials.version) })
@@ -125,7 +125,7 @@ async function saveVersionStatus(
   return ok(summary(row!));
 }
 
-const NOT_FOUND = () => failure("CREDENTIALS_NOT_FOUND", "找不到该凭据版本。", "Credential version not found.");
+const NOT_FOUND = () => failure("CREDENTIALS_NOT_FOUND", msg("outcomes.merchants.credentials.CREDENTIALS_NOT_FOUND"));
 
 type CredentialResult = Result<CredentialSummary, CredentialError>;
 
@@ -157,7 +157,7 @@ export async function activateCredentials(
   db: Database,
   input: VersionChange,
 ): Promise<Result<CredentialSummary, CredentialError>> {
-  const notStandby = () => failure("NOT_STANDBY", "只有备用版本可以启用。", "Only a standby version can be activated.");
+  const notStandby = () => failure("NOT_STANDBY", msg("outcomes.merchants.credentials.NOT_STANDBY_ACTIVATE"));
   return changeStandbyVersion(db, input, notStandby, async (tx, target) => {
     // Demoted first: at most one active version per merchant, enforced by a unique index.
     const demoted = await tx
@@ -181,12 +181,7 @@ export async function retireCredentials(
   db: Database,
   input: VersionChange,
 ): Promise<Result<CredentialSummary, CredentialError>> {
-  const notStandby = () =>
-    failure(
-      "NOT_STANDBY",
-      "只有备用版本可以停用；请先启用另一个版本。",
-      "Only a standby version can be retired; activate another version first.",
-    );
+  const notStandby = () => failure("NOT_STANDBY", msg("outcomes.merchants.credentials.NOT_STANDBY_RETIRE"));
   return changeStandbyVersion(db, input, notStandby, (tx, target) =>
     saveVersionStatus(
       tx,

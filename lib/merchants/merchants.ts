@@ -3,7 +3,7 @@ import { z } from "zod";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Db } from "../db/client";
 import { merchantCredentials, merchants, type Merchant } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { parseYuan } from "../money";
 import { err, ok, type Result } from "../result";
 import { changedFields } from "../audit/changes";
@@ -71,20 +71,17 @@ export type MerchantInput = z.output<typeof merchantInputSchema>;
 
 export interface MerchantError {
   code: "MERCHANT_NOT_FOUND" | "MERCHANT_EXISTS";
-  message: BilingualText;
+  message: Message;
   field?: keyof MerchantInput;
 }
 
 const NOT_FOUND: MerchantError = {
   code: "MERCHANT_NOT_FOUND",
-  message: { zh: "找不到该商户。", en: "Merchant not found." },
+  message: msg("outcomes.merchants.merchants.MERCHANT_NOT_FOUND"),
 };
 const EXISTS: MerchantError = {
   code: "MERCHANT_EXISTS",
-  message: {
-    zh: "已存在相同商户号（及子商户号）的商户。",
-    en: "A merchant with this mchid (and sub_mchid) already exists.",
-  },
+  message: msg("outcomes.merchants.merchants.MERCHANT_EXISTS"),
   field: "mchid",
 };
 

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database } from "../db/client";
 import { notifications, refunds, type Notification as StoredNotification } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { configuredMerchants, type MerchantWechatPay } from "../wechatpay/merchant-gateways";
 import { refundResourceSchema } from "../wechatpay/v3/schemas";
@@ -20,11 +20,10 @@ import {
 
 export type ReapplyError = {
   code: "NOT_FOUND" | "NOT_REAPPLICABLE" | "MERCHANT_NOT_CONFIGURED" | "REFUND_NOT_FOUND" | "QUERY_FAILED";
-  message: BilingualText;
+  message: Message;
 };
 
-const failure = (code: ReapplyError["code"], zh: string, en: string) =>
-  err<ReapplyError>({ code, message: { zh, en } });
+const failure = (code: ReapplyError["code"], message: Message) => err<ReapplyError>({ code, message });
 
 /** The notice a stored, verified refund callback carried. */
 function storedNotice(stored: StoredNotification, wechatPay: MerchantWechatPay): RefundNotice | undefined {
@@ -60,37 +59,24 @@ export async function reapplyNotification(
     .select()
     .from(notifications)
     .where(and(eq(notifications.id, notificationId), eq(notifications.merchantId, merchantId)));
-  if (!stored) return failure("NOT_FOUND", "找不到该通知。", "Notification not found.");
+  if (!stored) return failure("NOT_FOUND", msg("outcomes.notifications.reapply.NOT_FOUND"));
   if (stored.verification !== "verified" || stored.outcome !== "unmatched" || !stored.merchantId) {
-    return failure(
-      "NOT_REAPPLICABLE",
-      "只有已验证且未匹配的退款通知可以重新应用。",
-      "Only verified, unmatched refund notifications can be re-applied.",
-    );
+    return failure("NOT_REAPPLICABLE", msg("outcomes.notifications.reapply.NOT_REAPPLICABLE"));
   }
   const candidates = await (options.merchants ?? (() => configuredMerchants(db)))();
   const wechatPay = candidates.find((c) => c.merchant.id === stored.merchantId);
   if (!wechatPay) {
-    return failure(
-      "MERCHANT_NOT_CONFIGURED",
-      "该商户的微信支付凭据未配置。",
-      "WeChat Pay credentials for this merchant are not configured.",
-    );
+    return failure("MERCHANT_NOT_CONFIGURED", msg("outcomes.notifications.reapply.MERCHANT_NOT_CONFIGURED"));
   }
   const notice = storedNotice(stored, wechatPay);
   if (!notice) {
-    return failure(
-      "NOT_REAPPLICABLE",
-      "该通知的内容无法再次读取。",
-      "The notification's content cannot be read again.",
-    );
+    return failure("NOT_REAPPLICABLE", msg("outcomes.notifications.reapply.CONTENT_UNREADABLE"));
   }
   const [refund] = await db.select({ id: refunds.id }).from(refunds).where(refundOfNotice(notice));
   if (!refund) {
     return failure(
       "REFUND_NOT_FOUND",
-      `退款 ${notice.outRefundNo} 仍不存在。`,
-      `Refund ${notice.outRefundNo} still does not exist.`,
+      msg("outcomes.notifications.reapply.REFUND_NOT_FOUND", { outRefundNo: notice.outRefundNo }),
     );
   }
   let report = notice.report;
@@ -99,8 +85,7 @@ export async function reapplyNotification(
     if (!confirmed.ok && confirmed.error.outcome === "error") {
       return failure(
         "QUERY_FAILED",
-        "向微信支付查询退款失败，请稍后重试。",
-        `Querying WeChat Pay failed (${confirmed.error.reason}). Try again later.`,
+        msg("outcomes.notifications.reapply.QUERY_FAILED", { reason: String(confirmed.error.reason) }),
       );
     }
     // A refusal (another merchant's refund, another amount) is found again under the lock and recorded there.

@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { translate } from "../translate";
 import type { Db } from "../db/client";
 import { merchants, type Merchant } from "../db/schema";
 import { log } from "../log";
@@ -52,7 +53,7 @@ export async function checkConfiguredMerchantAtStart(
       for (const problem of report.findings.filter((f) => !f.ok)) {
         log.warn(
           { mchid: merchant.mchid, code: problem.code, detail: problem.detail },
-          `WeChat Pay configuration problem: ${problem.message.en}`,
+          `WeChat Pay configuration problem: ${translate(problem.message, "en")}`,
         );
       }
     }

@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { orderBackfills, type OrderBackfill } from "../db/schema";
 import { appendAudit, type AuditActor } from "../audit/append";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { isPastBillDate } from "../reconciliation/bill-date";
 import type { TradeBillSourceResolver } from "../reconciliation/bill-source";
@@ -28,12 +28,12 @@ export function daysBetween(from: string, to: string): number {
 
 export interface BackfillError {
   code: string;
-  message: BilingualText;
+  message: Message;
   field?: "fromDate" | "toDate";
 }
 
-const refuse = (code: string, zh: string, en: string, field?: BackfillError["field"]) =>
-  err<BackfillError>({ code, message: { zh, en }, field });
+const refuse = (code: string, message: Message, field?: BackfillError["field"]) =>
+  err<BackfillError>({ code, message, field });
 
 /** Checks the range (past days, in order, at most three months) and records the backfill, with an audit row. */
 export async function requestBackfill(
@@ -43,17 +43,16 @@ export async function requestBackfill(
   const now = input.now ?? new Date();
   const { merchantId, fromDate, toDate, actor } = input;
   if (!isPastBillDate(fromDate, now))
-    return refuse("BACKFILL_DATE", "起始日期须为今天以前的日期。", "The first day must be before today.", "fromDate");
+    return refuse("BACKFILL_DATE", msg("outcomes.ordersImport.backfill.FROM_DATE_NOT_PAST"), "fromDate");
   if (!isPastBillDate(toDate, now))
-    return refuse("BACKFILL_DATE", "结束日期须为今天以前的日期。", "The last day must be before today.", "toDate");
+    return refuse("BACKFILL_DATE", msg("outcomes.ordersImport.backfill.TO_DATE_NOT_PAST"), "toDate");
   if (toDate < fromDate)
-    return refuse("BACKFILL_ORDER", "结束日期不能早于起始日期。", "The last day cannot be before the first.", "toDate");
+    return refuse("BACKFILL_ORDER", msg("outcomes.ordersImport.backfill.BACKFILL_ORDER"), "toDate");
   const days = daysBetween(fromDate, toDate);
   if (days > MAX_BACKFILL_DAYS)
     return refuse(
       "BACKFILL_TOO_LONG",
-      `一次最多补录 ${MAX_BACKFILL_DAYS} 天（微信支付只保留三个月的账单）。`,
-      `At most ${MAX_BACKFILL_DAYS} days at a time (WeChat Pay keeps three months of bills).`,
+      msg("outcomes.ordersImport.backfill.BACKFILL_TOO_LONG", { max: MAX_BACKFILL_DAYS }),
       "fromDate",
     );
   return db.transaction(async (tx) => {

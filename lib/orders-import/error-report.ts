@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import type { OrderFileProblem } from "../db/schema";
-import { textIn } from "../i18n-text";
+import { translate } from "../translate";
 import { spreadsheetSafeRecord } from "../spreadsheet-safe";
 
 export const ERROR_REPORT_COLUMNS = ["line", "out_trade_no", "error_code", "error_message"] as const;
@@ -11,7 +11,7 @@ export const ERROR_REPORT_COLUMNS = ["line", "out_trade_no", "error_code", "erro
  */
 export function orderFileErrorReport(problems: readonly OrderFileProblem[], locale: string): string {
   const records = problems.map((p) =>
-    spreadsheetSafeRecord([p.lineNo, p.outTradeNo, p.code, textIn(p.message, locale)]),
+    spreadsheetSafeRecord([p.lineNo, p.outTradeNo, p.code, translate(p.message, locale)]),
   );
   return `\uFEFF${stringify([[...ERROR_REPORT_COLUMNS], ...records], { record_delimiter: "\r\n" })}`;
 }

@@ -10,6 +10,7 @@ import type { Database, Db } from "../db/client";
 import { orderFileImports, orders, type OrderFileImport, type OrderFileProblem } from "../db/schema";
 import { ok, type Result } from "../result";
 import { checkLine, problem, readLines, type OrderFileError, type OrderLine } from "./order-file";
+import { msg } from "../message";
 
 const CHUNK = 1000;
 
@@ -54,8 +55,7 @@ export async function importOrderFile(
           lineNo,
           line.outTradeNo,
           "DUPLICATE_IN_FILE",
-          "商户订单号在文件中重复出现。",
-          "The order no. appears more than once in the file.",
+          msg("outcomes.ordersImport.fileImport.DUPLICATE_IN_FILE"),
         ),
       );
     else {
@@ -83,8 +83,7 @@ export async function importOrderFile(
             line.lineNo,
             line.outTradeNo,
             "ORDER_CONFLICT",
-            "该商户订单号已存在，但微信支付订单号或金额不同；未覆盖。",
-            "An order with this number exists with another transaction ID or amount; it was not overwritten.",
+            msg("outcomes.ordersImport.fileImport.ORDER_CONFLICT"),
           ),
         );
     }

@@ -11,6 +11,7 @@ import type { OrderFileProblem } from "../db/schema";
 import { OUT_TRADE_NO_PATTERN } from "../merchant-api/schemas";
 import { parseYuan } from "../money";
 import { err, ok, type Result } from "../result";
+import { msg, type Message } from "../message";
 
 /** An orders file is read whole within the upload limit; this many lines at most (about 2 MB of orders). */
 export const MAX_ORDER_FILE_ROWS = 20_000;
@@ -38,7 +39,7 @@ const MAX_DESCRIPTION = 127;
 
 export interface OrderFileError {
   code: BulkFileError["code"] | "NO_HEADER";
-  message: { zh: string; en: string };
+  message: Message;
 }
 
 export interface OrderLine {
@@ -50,17 +51,11 @@ export interface OrderLine {
   description: string;
 }
 
-export const problem = (
-  lineNo: number,
-  outTradeNo: string,
-  code: string,
-  zh: string,
-  en: string,
-): OrderFileProblem => ({
+export const problem = (lineNo: number, outTradeNo: string, code: string, message: Message): OrderFileProblem => ({
   lineNo,
   outTradeNo,
   code,
-  message: { zh, en },
+  message,
 });
 
 /** A line as an order, or what is wrong with it (the first thing found). */
@@ -70,52 +65,30 @@ export function checkLine(
   now: Date,
 ): OrderLine | OrderFileProblem {
   const outTradeNo = cells.outTradeNo ?? "";
-  const refuse = (code: string, zh: string, en: string) => problem(lineNo, outTradeNo, code, zh, en);
+  const refuse = (code: string, message: Message) => problem(lineNo, outTradeNo, code, message);
   if (!OUT_TRADE_NO_PATTERN.test(outTradeNo))
-    return refuse(
-      "INVALID_OUT_TRADE_NO",
-      "商户订单号须为 6–32 位字母、数字或 _-|*。",
-      "The order no. must be 6–32 characters of letters, digits or _-|*.",
-    );
+    return refuse("INVALID_OUT_TRADE_NO", msg("outcomes.ordersImport.orderFile.INVALID_OUT_TRADE_NO"));
   const transactionId = cells.transactionId ?? "";
   if (!TRANSACTION_ID_PATTERN.test(transactionId))
-    return refuse(
-      "INVALID_TRANSACTION_ID",
-      "微信支付订单号须为 1–32 位字母或数字。",
-      "The WeChat Pay transaction ID must be 1–32 letters or digits.",
-    );
+    return refuse("INVALID_TRANSACTION_ID", msg("outcomes.ordersImport.orderFile.INVALID_TRANSACTION_ID"));
   const total = parseYuan(cells.total ?? "");
   if (!total.ok || total.value <= 0)
-    return refuse(
-      "INVALID_AMOUNT",
-      "订单金额须为大于 0 的金额（元，最多两位小数）。",
-      "The order amount must be more than 0, in yuan with at most two decimals.",
-    );
+    return refuse("INVALID_AMOUNT", msg("outcomes.ordersImport.orderFile.INVALID_AMOUNT"));
   const iso = fromBeijingPlain(cells.paidAt);
   if (!iso || Number.isNaN(Date.parse(iso)))
-    return refuse(
-      "INVALID_PAID_AT",
-      "支付时间须为北京时间 YYYY-MM-DD HH:mm:ss。",
-      "The payment time must be Beijing time as YYYY-MM-DD HH:mm:ss.",
-    );
+    return refuse("INVALID_PAID_AT", msg("outcomes.ordersImport.orderFile.INVALID_PAID_AT"));
   const paidAt = new Date(iso);
-  if (paidAt > now)
-    return refuse("INVALID_PAID_AT", "支付时间不能晚于现在。", "The payment time cannot be in the future.");
+  if (paidAt > now) return refuse("INVALID_PAID_AT", msg("outcomes.ordersImport.orderFile.PAID_AT_IN_FUTURE"));
   const description = cells.description ?? "";
   if (description.length > MAX_DESCRIPTION)
     return refuse(
       "INVALID_DESCRIPTION",
-      `商品描述最多 ${MAX_DESCRIPTION} 个字符。`,
-      `The description is at most ${MAX_DESCRIPTION} characters.`,
+      msg("outcomes.ordersImport.orderFile.INVALID_DESCRIPTION", { max: MAX_DESCRIPTION }),
     );
   for (const column of ["refunded", "inFlight"] as const) {
     const amount = parseYuan(cells[column] || "0");
     if (!amount.ok || amount.value !== 0)
-      return refuse(
-        "HAS_REFUNDS",
-        "该订单在原系统中已有退款：导入文件只接受未退款的订单。",
-        "The order has refunds in the previous system: a file import takes only orders without refunds.",
-      );
+      return refuse("HAS_REFUNDS", msg("outcomes.ordersImport.orderFile.HAS_REFUNDS"));
   }
   return { lineNo, outTradeNo, transactionId, totalFen: total.value, paidAt, description };
 }
@@ -130,10 +103,7 @@ export function readLines(
   if (bytes.byteLength > MAX_ORDER_FILE_BYTES)
     return err({
       code: "FILE_TOO_LARGE",
-      message: {
-        zh: "文件超过 2 MB 上限，请拆分后分批上传。",
-        en: "The file is larger than 2 MB. Split it and upload the parts one after another.",
-      },
+      message: msg("outcomes.ordersImport.orderFile.FILE_TOO_LARGE"),
     });
   const decoded = decodeCsvBytes(bytes);
   if (!decoded.ok) return decoded;
@@ -152,20 +122,16 @@ export function readLines(
   if (missing.length > 0)
     return err({
       code: "NO_HEADER",
-      message: {
-        zh: `第一行须为订单导出的表头（缺少：${missing.map((c) => zhExports.orders.columns[c]).join("、")}）。`,
-        en: `The first line must be the orders export's header (missing: ${missing.map((c) => enExports.orders.columns[c]).join(", ")}).`,
-      },
+      message: msg("outcomes.ordersImport.orderFile.NO_HEADER", {
+        missing: missing.map((c) => enExports.orders.columns[c]).join(", "),
+        missingZh: missing.map((c) => zhExports.orders.columns[c]).join("、"),
+      }),
     });
-  if (data.length === 0)
-    return err({ code: "FILE_EMPTY", message: { zh: "文件中没有订单行。", en: "The file has no order lines." } });
+  if (data.length === 0) return err({ code: "FILE_EMPTY", message: msg("outcomes.ordersImport.orderFile.FILE_EMPTY") });
   if (data.length > MAX_ORDER_FILE_ROWS)
     return err({
       code: "TOO_MANY_ROWS",
-      message: {
-        zh: `文件超过 ${MAX_ORDER_FILE_ROWS} 行（单次上限），请拆分后分批上传。`,
-        en: `The file has more than ${MAX_ORDER_FILE_ROWS} lines, the most one upload takes. Split it.`,
-      },
+      message: msg("outcomes.ordersImport.orderFile.TOO_MANY_ROWS", { max: MAX_ORDER_FILE_ROWS }),
     });
   const lines = data.map(({ record, info }) => {
     const cells: Partial<Record<ReadColumn, string>> = {};

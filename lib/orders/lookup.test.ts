@@ -185,7 +185,13 @@ describe("orders from WeChat Pay: look up, external refunds, re-check before a r
     );
     expect(refused).toMatchObject({
       ok: false,
-      error: { code: "AMOUNT_EXCEEDS_REMAINING", message: { en: "¥50.00 is more than the ¥20.00 remaining." } },
+      error: {
+        code: "AMOUNT_EXCEEDS_REMAINING",
+        message: {
+          key: "outcomes.refunds.policy.AMOUNT_EXCEEDS_REMAINING",
+          values: { amount: "¥50.00", remaining: "¥20.00" },
+        },
+      },
     });
     expect(gateway.calls.filter((c) => c.startsWith("apply"))).toEqual([]);
     const [order] = await t.db.select().from(orders).where(eq(orders.id, orderId));

@@ -2,7 +2,7 @@ import { and, eq, or } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Db } from "../db/client";
 import { orders, type Order } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import type { GatewayTransaction, RefundGateway, TradeState } from "../refunds/gateway";
 import { err, ok, type Result } from "../result";
 import type { WechatPayError } from "../wechatpay/errors";
@@ -27,8 +27,8 @@ export type LookupOutcome =
   | { kind: "not_found" };
 
 export type LookupError =
-  | { code: "QUERY_INVALID" | "UNSUPPORTED_CURRENCY" | "INCOMPLETE_ANSWER"; message: BilingualText }
-  | { code: "WECHATPAY_ERROR"; message: BilingualText; wechatCode: string };
+  | { code: "QUERY_INVALID" | "UNSUPPORTED_CURRENCY" | "INCOMPLETE_ANSWER"; message: Message }
+  | { code: "WECHATPAY_ERROR"; message: Message; wechatCode: string };
 
 /** WeChat's answers for a payment it does not know: APIv3 ORDER_NOT_EXIST, APIv2 ORDERNOTEXIST (mapped). */
 const NOT_FOUND_CODES = ["ORDER_NOT_EXIST", "RESOURCE_NOT_EXISTS"];
@@ -98,10 +98,7 @@ export async function lookUpPayment(
   if (refs.length === 0) {
     return err({
       code: "QUERY_INVALID",
-      message: {
-        zh: "请输入微信支付订单号（28 位数字）或商户订单号。",
-        en: "Enter a WeChat Pay transaction id (28 digits) or the shop's order number.",
-      },
+      message: msg("outcomes.orders.lookup.QUERY_INVALID"),
     });
   }
   const known =
@@ -126,19 +123,13 @@ export async function lookUpPayment(
   if (!t.transactionId || !t.totalFen || !t.successTime) {
     return err({
       code: "INCOMPLETE_ANSWER",
-      message: {
-        zh: "微信支付的应答缺少订单号、金额或支付时间，未导入。",
-        en: "WeChat Pay's answer lacks the transaction id, amount or payment time: not imported.",
-      },
+      message: msg("outcomes.orders.lookup.INCOMPLETE_ANSWER"),
     });
   }
   if ((t.currency ?? "CNY") !== "CNY") {
     return err({
       code: "UNSUPPORTED_CURRENCY",
-      message: {
-        zh: `该订单币种为 ${t.currency}，控制台只支持人民币。`,
-        en: `The order is in ${t.currency}: the console handles CNY only.`,
-      },
+      message: msg("outcomes.orders.lookup.UNSUPPORTED_CURRENCY", { currency: String(t.currency) }),
     });
   }
   const listed = await gateway.listRefunds(t.transactionId);

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client";
 import { billDays, reconciliationMismatches, type ReconciliationMismatch } from "../db/schema";
 import { appendAudit, type AuditActor } from "../audit/append";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import type { GatewayRefund } from "../refunds/gateway";
 import { lockRefund } from "../refunds/move";
 import { applyGatewayReport } from "../refunds/report";
@@ -15,7 +15,7 @@ export type Resolution = "queried" | "accepted_bill" | "explained";
 
 export interface ResolveError {
   code: string;
-  message: BilingualText;
+  message: Message;
 }
 
 export interface Resolved {
@@ -31,8 +31,8 @@ interface Context {
   now?: Date;
 }
 
-const fail = (code: string, zh: string, en: string) => err<ResolveError>({ code, message: { zh, en } });
-const NOT_OPEN = () => fail("MISMATCH_NOT_OPEN", "该差异已处理。", "This mismatch has already been resolved.");
+const fail = (code: string, message: Message) => err<ResolveError>({ code, message });
+const NOT_OPEN = () => fail("MISMATCH_NOT_OPEN", msg("outcomes.reconciliation.resolve.MISMATCH_NOT_OPEN"));
 
 /** The mismatch `id` of this merchant. */
 const mismatchOf = (id: number, merchantId: string) =>
@@ -97,7 +97,7 @@ export async function explainMismatch(
   context: Context,
 ): Promise<Result<Resolved, ResolveError>> {
   const text = note.trim();
-  if (text === "") return fail("NOTE_REQUIRED", "请填写说明。", "Write a note that explains the difference.");
+  if (text === "") return fail("NOTE_REQUIRED", msg("outcomes.reconciliation.resolve.NOTE_REQUIRED"));
   return db.transaction(async (tx) => {
     const mismatch = await lockOpenMismatch(tx, id, context.merchantId);
     if (!mismatch) return NOT_OPEN();
@@ -131,11 +131,7 @@ export async function acceptBillValue(
   }
   const bill = found.billValue ?? {};
   if (found.kind !== "NOT_SUCCESS_IN_CONSOLE" || found.refundId === null || bill.refundStatus !== "SUCCESS") {
-    return fail(
-      "NOTHING_TO_ACCEPT",
-      "此类差异没有可采纳的微信支付数据，请查询微信支付或填写说明。",
-      "There is no WeChat value to accept for this kind of mismatch: query WeChat or explain it.",
-    );
+    return fail("NOTHING_TO_ACCEPT", msg("outcomes.reconciliation.resolve.NOTHING_TO_ACCEPT"));
   }
   const refundId = found.refundId;
   return db.transaction(async (tx) => {
@@ -151,11 +147,7 @@ export async function acceptBillValue(
       reconciliation: { mismatchId: id, acceptedBill: true, actor: context.actor.label },
     });
     if (applied !== "applied") {
-      return fail(
-        "CANNOT_ACCEPT",
-        `退款在控制台中为 ${refund.status}，不能改为成功。请查询微信支付或填写说明。`,
-        `The refund is ${refund.status} in the console and cannot become SUCCESS. Query WeChat or explain the difference.`,
-      );
+      return fail("CANNOT_ACCEPT", msg("outcomes.reconciliation.resolve.CANNOT_ACCEPT", { status: refund.status }));
     }
     await close(tx, mismatch, "accepted_bill", null, context, {
       before: { status: "OPEN", refundStatus: refund.status },

@@ -4,7 +4,7 @@ import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Transaction } from "../db/client";
 import { merchants, refunds, type Refund } from "../db/schema";
 import { maskAccount, maskName } from "../evidence/redact";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { ABNORMAL_BANK_TYPES } from "./bank-types";
 import type { AbnormalRefundRequest } from "./gateway";
@@ -45,13 +45,13 @@ export type AbnormalErrorCode =
   | "ALREADY_ENTERED"
   | "SELF_APPROVAL"
   | "ENCRYPTION_KEY_MISSING";
-export type AbnormalError = { code: AbnormalErrorCode; wechatCode?: string; message: BilingualText };
+export type AbnormalError = { code: AbnormalErrorCode; wechatCode?: string; message: Message };
 
 /** Longer than the gateway's timeout: a second approver's application waits until the first one's answer is in. */
 const APPLICATION_LEASE_MS = 30_000;
 
-export const refused = (code: AbnormalErrorCode, zh: string, en: string): Result<never, AbnormalError> =>
-  err({ code, message: { zh, en } });
+export const refused = (code: AbnormalErrorCode, message: Message): Result<never, AbnormalError> =>
+  err({ code, message });
 
 /** What the timeline and the audit log keep of an application: the payer's card and name masked. */
 export function maskedApplication(application: AbnormalApplication) {
@@ -82,35 +82,18 @@ export async function checkApplicable(
   now: Date,
 ): Promise<Result<void, AbnormalError>> {
   if (refund.status !== "ABNORMAL") {
-    return refused(
-      "NOT_ABNORMAL",
-      "只有状态为“退款异常”的退款可以申请异常退款。",
-      "Only abnormal refunds can be sent to a bank account.",
-    );
+    return refused("NOT_ABNORMAL", msg("outcomes.refunds.abnormal.NOT_ABNORMAL"));
   }
-  if (!refund.refundId)
-    return refused(
-      "NO_REFUND_ID",
-      "该退款缺少微信退款单号，无法申请异常退款。",
-      "This refund has no WeChat refund ID to apply with.",
-    );
+  if (!refund.refundId) return refused("NO_REFUND_ID", msg("outcomes.refunds.abnormal.NO_REFUND_ID"));
   const [merchant] = await tx
     .select({ apiVersion: merchants.apiVersion })
     .from(merchants)
     .where(eq(merchants.id, refund.merchantId));
   if (merchant?.apiVersion !== "v3") {
-    return refused(
-      "NOT_SUPPORTED",
-      "APIv2 没有异常退款接口，请在微信支付商户平台处理。",
-      "APIv2 has no abnormal-refund API; apply in the WeChat Pay merchant platform.",
-    );
+    return refused("NOT_SUPPORTED", msg("outcomes.refunds.abnormal.NOT_SUPPORTED"));
   }
   if (refund.submittingUntil && refund.submittingUntil > now) {
-    return refused(
-      "IN_PROGRESS",
-      "已有一个异常退款申请正在提交，请稍候刷新。",
-      "An application for this refund is being sent; refresh in a moment.",
-    );
+    return refused("IN_PROGRESS", msg("outcomes.refunds.abnormal.IN_PROGRESS"));
   }
   return ok(undefined);
 }
@@ -144,7 +127,7 @@ export async function sendAbnormalApplication(
   const now = context.now ?? new Date();
   const prepared = await db.transaction(async (tx) => {
     const refund = await lockRefund(tx, { outRefundNo: application.outRefundNo, merchantId: context.merchantId });
-    if (!refund) return refused("REFUND_NOT_FOUND", "找不到该退款。", "Refund not found.");
+    if (!refund) return refused("REFUND_NOT_FOUND", msg("outcomes.refunds.abnormal.REFUND_NOT_FOUND"));
     const applicable = await checkApplicable(tx, refund, now);
     if (!applicable.ok) return applicable;
     await tx
@@ -187,7 +170,7 @@ export async function sendAbnormalApplication(
 
   return db.transaction(async (tx) => {
     const locked = await lockRefund(tx, { id: refund.id });
-    if (!locked) return refused("REFUND_NOT_FOUND", "找不到该退款。", "Refund not found.");
+    if (!locked) return refused("REFUND_NOT_FOUND", msg("outcomes.refunds.abnormal.REFUND_NOT_FOUND"));
     if (!answer.ok) {
       const { code, detail, advice, message } = answer.error;
       await tx.update(refunds).set({ submittingUntil: null, updatedAt: new Date() }).where(eq(refunds.id, refund.id));

@@ -8,6 +8,7 @@ import { ok } from "../result";
 import { approveRefund, rejectRefund, type ApprovalContext } from "./approval";
 import { requestRefund, type RequestContext } from "./request";
 import { submitRefund } from "./submit";
+import { translate } from "../translate";
 
 describe("maker-checker approvals", () => {
   let t: TestDatabase;
@@ -81,9 +82,9 @@ describe("maker-checker approvals", () => {
     const result = await approveRefund(t.db, refund.outRefundNo, approving);
     expect(result).toMatchObject({
       ok: false,
-      error: { code: "SELF_APPROVAL", message: { en: expect.stringContaining("another approver") } },
+      error: { code: "SELF_APPROVAL", message: { key: "outcomes.refunds.approval.SELF_APPROVAL" } },
     });
-    expect(result.ok ? "" : result.error.message.zh).toContain("另一位审批人");
+    expect(result.ok ? "" : translate(result.error.message, "zh-CN")).toContain("另一位审批人");
     const [after] = await t.db.select().from(refunds).where(eq(refunds.id, refund.id));
     expect(after!.status).toBe("AWAITING_APPROVAL");
   });

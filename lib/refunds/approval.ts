@@ -3,7 +3,7 @@ import { appendAudit, type AuditActor } from "../audit/append";
 import { can } from "../auth/roles";
 import type { Database, Transaction } from "../db/client";
 import { refunds, type Refund, type UserRole } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { lockRefund, moveRefund, type RefundFields } from "./move";
 import { nextSubmissionSlot } from "./request";
@@ -32,12 +32,12 @@ export type ApprovalErrorCode =
   "FORBIDDEN" | "REFUND_NOT_FOUND" | "NOT_AWAITING_APPROVAL" | "SELF_APPROVAL" | "NOTE_REQUIRED";
 export interface ApprovalError {
   code: ApprovalErrorCode;
-  message: BilingualText;
+  message: Message;
 }
 
 export const MAX_REJECTION_NOTE_LENGTH = 500;
 
-const fail = (code: ApprovalErrorCode, message: BilingualText) => err<ApprovalError>({ code, message });
+const fail = (code: ApprovalErrorCode, message: Message) => err<ApprovalError>({ code, message });
 
 /** Lock the order, then the refund, and check that this user may decide on it now. */
 async function lockForDecision(
@@ -46,15 +46,15 @@ async function lockForDecision(
   context: ApprovalContext,
 ): Promise<Result<Refund, ApprovalError>> {
   if (!can(context.role, "approveRefund")) {
-    return fail("FORBIDDEN", { zh: "只有审批人可以审批退款。", en: "Only approvers may decide on refunds." });
+    return fail("FORBIDDEN", msg("outcomes.refunds.approval.FORBIDDEN"));
   }
   const refund = await lockRefund(tx, { outRefundNo, merchantId: context.merchantId });
-  if (!refund) return fail("REFUND_NOT_FOUND", { zh: "找不到该退款。", en: "Refund not found." });
+  if (!refund) return fail("REFUND_NOT_FOUND", msg("outcomes.refunds.approval.REFUND_NOT_FOUND"));
   if (refund.status !== "AWAITING_APPROVAL") {
-    return fail("NOT_AWAITING_APPROVAL", {
-      zh: `退款 ${outRefundNo} 已不在待审批状态（当前：${refund.status}）。`,
-      en: `Refund ${outRefundNo} is no longer awaiting approval (now ${refund.status}).`,
-    });
+    return fail(
+      "NOT_AWAITING_APPROVAL",
+      msg("outcomes.refunds.approval.NOT_AWAITING_APPROVAL", { outRefundNo, status: refund.status }),
+    );
   }
   return ok(refund);
 }
@@ -117,10 +117,7 @@ export async function approveRefund(
     if (!locked.ok) return locked;
     const refund = locked.value;
     if (refund.requestedBy === context.userId) {
-      return fail("SELF_APPROVAL", {
-        zh: "不能审批自己发起的退款，需由另一位审批人审批。",
-        en: "You cannot approve a refund you requested yourself: another approver must approve it.",
-      });
+      return fail("SELF_APPROVAL", msg("outcomes.refunds.approval.SELF_APPROVAL"));
     }
     const scheduledAt = await nextSubmissionSlot(tx, refund.orderId, context.orderIntervalMs, now);
     return recordDecision(tx, refund, context, now, {
@@ -147,10 +144,7 @@ export async function rejectRefund(
   const now = context.now ?? new Date();
   const reason = note.trim();
   if (!reason || reason.length > MAX_REJECTION_NOTE_LENGTH) {
-    return fail("NOTE_REQUIRED", {
-      zh: `请填写驳回原因（不超过 ${MAX_REJECTION_NOTE_LENGTH} 个字符）。`,
-      en: `Say why the refund is rejected (up to ${MAX_REJECTION_NOTE_LENGTH} characters).`,
-    });
+    return fail("NOTE_REQUIRED", msg("outcomes.refunds.approval.NOTE_REQUIRED", { max: MAX_REJECTION_NOTE_LENGTH }));
   }
   return db.transaction(async (tx) => {
     const locked = await lockForDecision(tx, outRefundNo, context);

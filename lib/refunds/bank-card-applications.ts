@@ -21,6 +21,7 @@ import {
 } from "./abnormal";
 import { appendRefundEvent, lockRefund } from "./move";
 import type { GatewayResolver } from "./submit";
+import { msg } from "../message";
 
 const sealedCard = z.object({ bankAccount: z.string(), realName: z.string() });
 /** Binds a sealed card to its application's refund: a sealed value copied to another row does not open. */
@@ -30,7 +31,7 @@ const associatedData = (refundId: number) => `bank-card-application:${refundId}`
 const INTERRUPTED_AFTER_MS = 5 * 60_000;
 
 const NOT_FOUND = () =>
-  refused("APPLICATION_NOT_FOUND", "找不到待审批的银行卡申请。", "No bank card application awaits approval here.");
+  refused("APPLICATION_NOT_FOUND", msg("outcomes.refunds.bankCardApplications.APPLICATION_NOT_FOUND"));
 
 /**
  * The first approver enters the payer's bank card: checked like any application, recorded sealed and masked, with an
@@ -43,16 +44,12 @@ export async function enterBankCardApplication(
   context: AbnormalContext & { userId: string },
 ): Promise<Result<BankCardApplication, AbnormalError>> {
   if (!encryptionKey) {
-    return refused(
-      "ENCRYPTION_KEY_MISSING",
-      "未配置 APP_ENCRYPTION_KEY，无法安全保存银行卡信息以待审批。",
-      "APP_ENCRYPTION_KEY is not set: the card cannot be kept safely until it is approved.",
-    );
+    return refused("ENCRYPTION_KEY_MISSING", msg("outcomes.refunds.bankCardApplications.ENCRYPTION_KEY_MISSING"));
   }
   const now = context.now ?? new Date();
   return db.transaction(async (tx) => {
     const refund = await lockRefund(tx, { outRefundNo: application.outRefundNo, merchantId: context.merchantId });
-    if (!refund) return refused("REFUND_NOT_FOUND", "找不到该退款。", "Refund not found.");
+    if (!refund) return refused("REFUND_NOT_FOUND", msg("outcomes.refunds.bankCardApplications.REFUND_NOT_FOUND"));
     const applicable = await checkApplicable(tx, refund, now);
     if (!applicable.ok) return applicable;
     // An approved application whose sending was cut short (the process died before WeChat answered) ends here, its
@@ -84,11 +81,7 @@ export async function enterBankCardApplication(
       .onConflictDoNothing()
       .returning();
     if (!row) {
-      return refused(
-        "ALREADY_ENTERED",
-        "该退款已有一个银行卡申请在等待审批。",
-        "A bank card application for this refund already awaits approval.",
-      );
+      return refused("ALREADY_ENTERED", msg("outcomes.refunds.bankCardApplications.ALREADY_ENTERED"));
     }
     const shown = { type: application.type, bankType: application.bankType, ...masked };
     await appendRefundEvent(tx, refund.id, {
@@ -131,20 +124,12 @@ export async function decideBankCardApplication(
       .for("update");
     if (!application) return NOT_FOUND();
     if (application.enteredBy === context.userId) {
-      return refused(
-        "SELF_APPROVAL",
-        "录入银行卡的审批人不能自己批准，请由另一位审批人处理。",
-        "Whoever entered the card cannot approve it: another approver must.",
-      );
+      return refused("SELF_APPROVAL", msg("outcomes.refunds.bankCardApplications.SELF_APPROVAL"));
     }
     const [refund] = await tx.select().from(refunds).where(eq(refunds.id, application.refundId));
     const card = decision.approve ? openCard(encryptionKey, application) : undefined;
     if (decision.approve && !card) {
-      return refused(
-        "ENCRYPTION_KEY_MISSING",
-        "无法用当前的 APP_ENCRYPTION_KEY 打开该银行卡信息，请重新录入。",
-        "The card does not open with the current APP_ENCRYPTION_KEY: enter it again.",
-      );
+      return refused("ENCRYPTION_KEY_MISSING", msg("outcomes.refunds.bankCardApplications.CARD_UNREADABLE"));
     }
     const status = decision.approve ? "APPROVED" : "REJECTED";
     await tx

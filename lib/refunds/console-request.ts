@@ -9,6 +9,7 @@ import { err, type Result } from "../result";
 import { reasonFits, refundReasonText } from "../wechatpay/reason-limit";
 import { approvalReason, checkNewRefund } from "./policy";
 import { queueCommittedRefund, type EnqueueSubmission } from "./queue";
+import { msg } from "../message";
 import { listActiveReasons } from "./reasons";
 import { requestRefund, type RefundRequestError, type RequestContext } from "./request";
 import type { GatewayResolver } from "./submit";
@@ -85,7 +86,7 @@ export async function requestRefundFromConsole(
       );
       return err({
         code: "REAUTH_FAILED",
-        message: { zh: "密码不正确，退款未提交。", en: "Wrong password: the refund was not requested." },
+        message: msg("outcomes.refunds.consoleRequest.REAUTH_FAILED"),
       });
     }
   }

@@ -59,7 +59,10 @@ describe("requestRefund with a daily limit", () => {
       ok: false,
       error: {
         code: "DAILY_LIMIT_EXCEEDED",
-        message: { en: expect.stringContaining("¥60.00 requested today, limit ¥100.00") },
+        message: {
+          key: "outcomes.refunds.policy.DAILY_LIMIT_EXCEEDED",
+          values: expect.objectContaining({ usedToday: "¥60.00", limit: "¥100.00" }),
+        },
       },
     });
     expect(

@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import type { Transaction } from "../db/client";
 import { merchants } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 
 export interface MerchantInactive {
   code: "MERCHANT_INACTIVE";
-  message: BilingualText;
+  message: Message;
 }
 
 /**
@@ -19,7 +19,7 @@ export function checkMerchantActive(active: boolean): Result<void, MerchantInact
   if (active) return ok(undefined);
   return err({
     code: "MERCHANT_INACTIVE",
-    message: { zh: "该商户已停用，不能发起新的退款。", en: "This merchant is disabled and takes no new refunds." },
+    message: msg("outcomes.refunds.merchantActive.MERCHANT_INACTIVE"),
   });
 }
 

@@ -5,7 +5,7 @@
  * actions), the merchant API, bulk runs, retries and the simulator all ask these functions; the services apply
  * them under the order's row lock (request.ts, retry.ts, approval.ts), where the sums cannot move meanwhile.
  */
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { formatFen } from "../money";
 import { err, ok, type Result } from "../result";
 
@@ -48,7 +48,7 @@ export type RefundRuleCode = "INVALID_AMOUNT" | "AMOUNT_EXCEEDS_REMAINING" | "RE
 
 export interface RefundRuleViolation {
   code: RefundRuleCode;
-  message: BilingualText;
+  message: Message;
 }
 
 export interface OrderForRules extends OrderRefundSums {
@@ -68,11 +68,11 @@ export function checkAmountFits(
     code: "AMOUNT_EXCEEDS_REMAINING",
     message:
       remaining === 0
-        ? { zh: "该订单已无可退金额。", en: "Nothing remains to be refunded on this order." }
-        : {
-            zh: `${formatFen(amountFen)} 超过了剩余可退金额 ${formatFen(remaining)}。`,
-            en: `${formatFen(amountFen)} is more than the ${formatFen(remaining)} remaining.`,
-          },
+        ? msg("outcomes.refunds.policy.NOTHING_REMAINS")
+        : msg("outcomes.refunds.policy.AMOUNT_EXCEEDS_REMAINING", {
+            amount: formatFen(amountFen),
+            remaining: formatFen(remaining),
+          }),
   });
 }
 
@@ -84,25 +84,19 @@ export function checkNewRefund(order: OrderForRules, amountFen: number, now: Dat
   if (refundWindow(order.paidAt, now).closed) {
     return err({
       code: "ORDER_TOO_OLD",
-      message: {
-        zh: "该订单支付已超过一年，微信支付不再受理退款。",
-        en: "Paid more than a year ago: WeChat Pay no longer accepts refunds for this order.",
-      },
+      message: msg("outcomes.refunds.policy.ORDER_TOO_OLD"),
     });
   }
   if (order.refundCount >= MAX_REFUNDS_PER_ORDER) {
     return err({
       code: "REFUND_LIMIT_REACHED",
-      message: {
-        zh: `该订单已有 ${MAX_REFUNDS_PER_ORDER} 笔退款，已达微信支付上限。`,
-        en: `This order already has ${MAX_REFUNDS_PER_ORDER} refunds, WeChat Pay's limit.`,
-      },
+      message: msg("outcomes.refunds.policy.REFUND_LIMIT_REACHED", { max: MAX_REFUNDS_PER_ORDER }),
     });
   }
   if (!Number.isSafeInteger(amountFen) || amountFen < 1) {
     return err({
       code: "INVALID_AMOUNT",
-      message: { zh: "退款金额至少为 ¥0.01。", en: "A refund must be at least ¥0.01." },
+      message: msg("outcomes.refunds.policy.INVALID_AMOUNT"),
     });
   }
   return checkAmountFits(order, amountFen);
@@ -124,7 +118,7 @@ export function approvalReason(order: OrderRefundSums, amountFen: number, thresh
 
 export interface DailyLimitViolation {
   code: "DAILY_LIMIT_EXCEEDED";
-  message: BilingualText;
+  message: Message;
 }
 
 /** Whether `amountFen` fits what is left of an operator's daily limit (null: no limit). */
@@ -137,10 +131,12 @@ export function checkDailyLimit(
   const left = Math.max(0, limitFen - usedTodayFen);
   return err({
     code: "DAILY_LIMIT_EXCEEDED",
-    message: {
-      zh: `超出您的每日退款限额：今日已申请 ${formatFen(usedTodayFen)}，限额 ${formatFen(limitFen)}，本次 ${formatFen(amountFen)}，今日剩余额度 ${formatFen(left)}。`,
-      en: `Over your daily refund limit: ${formatFen(usedTodayFen)} requested today, limit ${formatFen(limitFen)}, this refund ${formatFen(amountFen)}, ${formatFen(left)} left today.`,
-    },
+    message: msg("outcomes.refunds.policy.DAILY_LIMIT_EXCEEDED", {
+      usedToday: formatFen(usedTodayFen),
+      limit: formatFen(limitFen),
+      amount: formatFen(amountFen),
+      left: formatFen(left),
+    }),
   });
 }
 

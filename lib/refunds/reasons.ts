@@ -2,18 +2,18 @@ import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Db, Transaction } from "../db/client";
 import { refundReasons, type RefundReason } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { reasonFits, reasonTooLongMessage } from "../wechatpay/reason-limit";
 
 export type ReasonErrorCode = "INVALID_LABEL" | "DUPLICATE_LABEL" | "REASON_NOT_FOUND";
 export interface ReasonError {
   code: ReasonErrorCode;
-  message: BilingualText;
+  message: Message;
 }
 
 const NOT_FOUND = () =>
-  err<ReasonError>({ code: "REASON_NOT_FOUND", message: { zh: "找不到该退款原因。", en: "Reason not found." } });
+  err<ReasonError>({ code: "REASON_NOT_FOUND", message: msg("outcomes.refunds.reasons.REASON_NOT_FOUND") });
 const ORDER = [asc(refundReasons.sortOrder), asc(refundReasons.id)];
 
 /** The reasons the refund form offers, in the admins' order. */
@@ -36,7 +36,7 @@ export async function listAllReasons(db: Db): Promise<RefundReason[]> {
 /** A label must fit WeChat's field and differ (ignoring case) from every other reason's. */
 async function checkLabel(db: Db, raw: string, exceptId?: number): Promise<Result<string, ReasonError>> {
   const label = raw.trim().replace(/\s+/g, " ");
-  if (!label) return err({ code: "INVALID_LABEL", message: { zh: "请填写退款原因。", en: "Enter a reason." } });
+  if (!label) return err({ code: "INVALID_LABEL", message: msg("outcomes.refunds.reasons.INVALID_LABEL") });
   // WeChat shows the reason to the payer and takes at most 80 bytes of it (the refund form's note included).
   if (!reasonFits(label)) return err({ code: "INVALID_LABEL", message: reasonTooLongMessage(label) });
   const same = sql`lower(${refundReasons.label}) = lower(${label})`;
@@ -47,7 +47,7 @@ async function checkLabel(db: Db, raw: string, exceptId?: number): Promise<Resul
   if (taken)
     return err({
       code: "DUPLICATE_LABEL",
-      message: { zh: `已有退款原因“${label}”。`, en: `The reason “${label}” already exists.` },
+      message: msg("outcomes.refunds.reasons.DUPLICATE_LABEL", { label }),
     });
   return ok(label);
 }

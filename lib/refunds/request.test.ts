@@ -54,7 +54,13 @@ describe("requestRefund", () => {
     );
     expect(tooMuch).toMatchObject({
       ok: false,
-      error: { code: "AMOUNT_EXCEEDS_REMAINING", message: { en: "¥12.00 is more than the ¥0.50 remaining." } },
+      error: {
+        code: "AMOUNT_EXCEEDS_REMAINING",
+        message: {
+          key: "outcomes.refunds.policy.AMOUNT_EXCEEDS_REMAINING",
+          values: { amount: "¥12.00", remaining: "¥0.50" },
+        },
+      },
     });
     const old = await createPaidOrder(t.db, { paidAt: new Date(Date.now() - 366 * 86_400_000) });
     expect(
@@ -115,10 +121,7 @@ describe("requestRefund", () => {
             ok: false,
             error: {
               code: "MERCHANT_INACTIVE",
-              message: {
-                zh: "该商户已停用，不能发起新的退款。",
-                en: "This merchant is disabled and takes no new refunds.",
-              },
+              message: { key: "outcomes.refunds.merchantActive.MERCHANT_INACTIVE" },
             },
           });
         }

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Transaction } from "../db/client";
 import { orders, refunds, type Refund } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { appendRefundEvent } from "./move";
 import { newOutRefundNo } from "./out-refund-no";
@@ -50,7 +50,7 @@ export type RefundRequestError = {
     | MerchantInactive["code"]
     | "ORDER_NOT_FOUND"
     | "DUPLICATE_OUT_REFUND_NO";
-  message: BilingualText;
+  message: Message;
 };
 
 /** When a refund of this order may go to WeChat: no earlier than the interval after the order's previous submission. */
@@ -88,7 +88,7 @@ export async function requestRefund(
       .where(and(eq(orders.id, input.orderId), eq(orders.merchantId, input.merchantId)))
       .for("update");
     if (!order) {
-      return err({ code: "ORDER_NOT_FOUND" as const, message: { zh: "找不到该订单。", en: "Order not found." } });
+      return err({ code: "ORDER_NOT_FOUND" as const, message: msg("outcomes.refunds.request.ORDER_NOT_FOUND") });
     }
     const merchant = await lockActiveMerchant(tx, order.merchantId);
     if (!merchant.ok) return merchant;
@@ -129,7 +129,7 @@ export async function requestRefund(
     if (!refund) {
       return err({
         code: "DUPLICATE_OUT_REFUND_NO" as const,
-        message: { zh: "该退款单号已被使用。", en: "This refund number is already in use." },
+        message: msg("outcomes.refunds.request.DUPLICATE_OUT_REFUND_NO"),
       });
     }
     const delta = sumsDelta(refund.amountFen, null, status);

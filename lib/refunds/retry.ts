@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database } from "../db/client";
 import { orders, refunds, type Refund } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { checkDailyLimitLocked } from "./limits";
 import { lockActiveMerchant, type MerchantInactive } from "./merchant-active";
@@ -17,7 +17,7 @@ export type RetryError = {
     | "REFUND_NOT_FOUND"
     | DailyLimitViolation["code"]
     | MerchantInactive["code"];
-  message: BilingualText;
+  message: Message;
 };
 
 /**
@@ -46,19 +46,16 @@ export async function retryRefund(
       .from(refunds)
       .where(and(eq(refunds.outRefundNo, outRefundNo), eq(refunds.merchantId, context.merchantId)));
     if (!found)
-      return err({ code: "REFUND_NOT_FOUND" as const, message: { zh: "找不到该退款。", en: "Refund not found." } });
+      return err({ code: "REFUND_NOT_FOUND" as const, message: msg("outcomes.refunds.retry.REFUND_NOT_FOUND") });
     // Lock order before refund, the same order as every other writer, so two writers never deadlock.
     const [order] = await tx.select().from(orders).where(eq(orders.id, found.orderId)).for("update");
     const refund = await lockRefund(tx, { outRefundNo, merchantId: context.merchantId });
     if (!order || !refund)
-      return err({ code: "REFUND_NOT_FOUND" as const, message: { zh: "找不到该退款。", en: "Refund not found." } });
+      return err({ code: "REFUND_NOT_FOUND" as const, message: msg("outcomes.refunds.retry.REFUND_NOT_FOUND") });
     if (refund.status !== "FAILED" && refund.status !== "PENDING") {
       return err({
         code: "NOT_RETRYABLE" as const,
-        message: {
-          zh: "只有失败或等待重试的退款可以重试。",
-          en: "Only failed refunds or refunds waiting for a retry can be retried.",
-        },
+        message: msg("outcomes.refunds.retry.NOT_RETRYABLE"),
       });
     }
     const actorFields = { actorId: context.userId, at: now, payload: { by: context.actor.label } };

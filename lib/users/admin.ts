@@ -4,7 +4,7 @@ import { changedFields } from "../audit/changes";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../auth/password";
 import type { Database, Db, Transaction } from "../db/client";
 import { userMerchants, users, type User, type UserRole } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 
 /** A member as the admin pages show them: never the password hash; the role is the one in this merchant. */
@@ -18,31 +18,20 @@ export interface AdminScope {
 
 export interface UserAdminError {
   code: "USER_NOT_FOUND" | "EMAIL_TAKEN" | "LAST_ADMIN" | "PASSWORD_TOO_SHORT" | "ACCOUNT_SHARED";
-  message: BilingualText;
+  message: Message;
   field?: "email" | "password";
 }
 
-const failure = (code: UserAdminError["code"], zh: string, en: string, field?: UserAdminError["field"]) =>
-  err<UserAdminError>({ code, message: { zh, en }, ...(field ? { field } : {}) });
+const failure = (code: UserAdminError["code"], message: Message, field?: UserAdminError["field"]) =>
+  err<UserAdminError>({ code, message, ...(field ? { field } : {}) });
 
-const NOT_FOUND = () => failure("USER_NOT_FOUND", "找不到该用户。", "User not found.");
-const LAST_ADMIN = () =>
-  failure(
-    "LAST_ADMIN",
-    "这是该商户最后一位可用的管理员，不能停用、降级或移除。",
-    "This is the merchant's last enabled admin: it cannot be disabled, demoted or removed.",
-  );
-const SHARED = () =>
-  failure(
-    "ACCOUNT_SHARED",
-    "该账号也为其他商户工作，只有平台管理员可以修改账号本身。",
-    "This account also works for other merchants: only a platform admin may change the account itself.",
-  );
+const NOT_FOUND = () => failure("USER_NOT_FOUND", msg("outcomes.users.admin.USER_NOT_FOUND"));
+const LAST_ADMIN = () => failure("LAST_ADMIN", msg("outcomes.users.admin.LAST_ADMIN"));
+const SHARED = () => failure("ACCOUNT_SHARED", msg("outcomes.users.admin.ACCOUNT_SHARED"));
 const TOO_SHORT = () =>
   failure(
     "PASSWORD_TOO_SHORT",
-    `密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符。`,
-    `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`,
+    msg("outcomes.users.admin.PASSWORD_TOO_SHORT", { min: MIN_PASSWORD_LENGTH }),
     "password",
   );
 
@@ -119,7 +108,7 @@ export async function createUser(
       .values({ userId: row!.id, merchantId, role: input.role })
       .onConflictDoNothing()
       .returning();
-    if (!member) return failure("EMAIL_TAKEN", "该邮箱已是本商户的成员。", "This email is already a member.", "email");
+    if (!member) return failure("EMAIL_TAKEN", msg("outcomes.users.admin.EMAIL_TAKEN"), "email");
     if (!created) {
       await appendAudit(tx, actor, "user.member_added", { ...target, id: row!.id }, { role: input.role });
       return ok({ user: summary(row!, input.role) });

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database, Db } from "../db/client";
 import { webhookDeliveries, webhookEndpoints, type WebhookEndpoint } from "../db/schema";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 import { isoBeijing } from "../merchant-api/format";
 import { err, ok, type Result } from "../result";
 import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from "./events";
@@ -16,15 +16,12 @@ import { checkEndpointUrl, type UrlPolicy, type UrlRefusal } from "./ssrf";
 /** A merchant's endpoints are few; more is a mistake (or abuse) that would multiply every event. */
 export const MAX_ENDPOINTS_PER_MERCHANT = 20;
 
-const URL_MESSAGES: Record<UrlRefusal, BilingualText> = {
-  INVALID_URL: { zh: "不是有效的网址。", en: "Not a valid URL." },
-  SCHEME: { zh: "网址必须以 https:// 开头。", en: "The URL must start with https://." },
-  CREDENTIALS: { zh: "网址中不能包含用户名或密码。", en: "The URL must not contain a user name or password." },
-  PRIVATE_ADDRESS: {
-    zh: "不能发送到内网、本机或链路本地地址。",
-    en: "Private, loopback and link-local addresses are not allowed.",
-  },
-  UNRESOLVABLE: { zh: "无法解析该域名。", en: "The host name does not resolve." },
+const URL_MESSAGES: Record<UrlRefusal, Message> = {
+  INVALID_URL: msg("outcomes.webhooks.endpoints.INVALID_URL"),
+  SCHEME: msg("outcomes.webhooks.endpoints.SCHEME"),
+  CREDENTIALS: msg("outcomes.webhooks.endpoints.CREDENTIALS"),
+  PRIVATE_ADDRESS: msg("outcomes.webhooks.endpoints.PRIVATE_ADDRESS"),
+  UNRESOLVABLE: msg("outcomes.webhooks.endpoints.UNRESOLVABLE"),
 };
 
 /** The fields a person or a shop's back end sets; the same rules on the admin page and in the API. */
@@ -36,18 +33,18 @@ export const endpointFieldsSchema = z.object({
 export type EndpointFields = z.infer<typeof endpointFieldsSchema>;
 
 export type EndpointError =
-  | { code: "INVALID_URL"; message: BilingualText }
-  | { code: "ENDPOINT_NOT_FOUND"; message: BilingualText }
-  | { code: "DELIVERY_NOT_FOUND"; message: BilingualText }
-  | { code: "TOO_MANY_ENDPOINTS"; message: BilingualText };
+  | { code: "INVALID_URL"; message: Message }
+  | { code: "ENDPOINT_NOT_FOUND"; message: Message }
+  | { code: "DELIVERY_NOT_FOUND"; message: Message }
+  | { code: "TOO_MANY_ENDPOINTS"; message: Message };
 
 export const ENDPOINT_NOT_FOUND: EndpointError = {
   code: "ENDPOINT_NOT_FOUND",
-  message: { zh: "找不到该 Webhook 端点。", en: "Webhook endpoint not found." },
+  message: msg("outcomes.webhooks.endpoints.ENDPOINT_NOT_FOUND"),
 };
 const DELIVERY_NOT_FOUND: EndpointError = {
   code: "DELIVERY_NOT_FOUND",
-  message: { zh: "找不到该投递记录。", en: "Delivery not found." },
+  message: msg("outcomes.webhooks.endpoints.DELIVERY_NOT_FOUND"),
 };
 
 function checkUrl(url: string, policy: UrlPolicy): Result<string, EndpointError> {
@@ -103,10 +100,7 @@ export async function createEndpoint(
     if (count >= MAX_ENDPOINTS_PER_MERCHANT) {
       return err({
         code: "TOO_MANY_ENDPOINTS" as const,
-        message: {
-          zh: `每个商户最多 ${MAX_ENDPOINTS_PER_MERCHANT} 个 Webhook 端点。`,
-          en: `At most ${MAX_ENDPOINTS_PER_MERCHANT} webhook endpoints per merchant.`,
-        },
+        message: msg("outcomes.webhooks.endpoints.TOO_MANY_ENDPOINTS", { max: MAX_ENDPOINTS_PER_MERCHANT }),
       });
     }
     // The id is made here so the sealed secret can be bound to its row.

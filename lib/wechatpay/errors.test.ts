@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeCode, wechatPayError } from "./errors";
+import { translate } from "../translate";
 
 describe("describeCode", () => {
   it.each([
@@ -26,21 +27,21 @@ describe("describeCode", () => {
   it("shows an unknown final code to the operator as it came, in both languages", () => {
     const e = wechatPayError("business", "BRAND_NEW_CODE", "新的错误", 409);
     expect(e.advice).toBe("final");
-    expect(e.message.zh).toContain("BRAND_NEW_CODE");
-    expect(e.message.en).toContain("BRAND_NEW_CODE, HTTP 409");
+    expect(translate(e.message, "zh-CN")).toContain("BRAND_NEW_CODE");
+    expect(translate(e.message, "en")).toContain("BRAND_NEW_CODE, HTTP 409");
   });
 
   it("does not send the operator to an abnormal refund WeChat never created for USER_ACCOUNT_ABNORMAL", () => {
     const e = wechatPayError("business", "USER_ACCOUNT_ABNORMAL", "用户账户异常", 403);
-    expect(e.message.en).not.toMatch(/apply for an abnormal refund\./i);
-    expect(e.message.en).toMatch(/other means/);
-    expect(e.message.zh).toMatch(/其他方式/);
+    expect(translate(e.message, "en")).not.toMatch(/apply for an abnormal refund\./i);
+    expect(translate(e.message, "en")).toMatch(/other means/);
+    expect(translate(e.message, "zh-CN")).toMatch(/其他方式/);
   });
 
   it("explains NOT_ENOUGH in both languages with the way out", () => {
     const e = wechatPayError("business", "NOT_ENOUGH", "基本账户余额不足", 403);
-    expect(e.message.en).toMatch(/top up/i);
-    expect(e.message.en).toMatch(/same refund number/);
-    expect(e.message.zh).toMatch(/余额不足/);
+    expect(translate(e.message, "en")).toMatch(/top up/i);
+    expect(translate(e.message, "en")).toMatch(/same refund number/);
+    expect(translate(e.message, "zh-CN")).toMatch(/余额不足/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_REASON_BYTES, reasonBytesLeft, reasonFits, reasonTooLongMessage, utf8Bytes } from "./reason-limit";
+import { translate } from "../translate";
 
 describe("WeChat's 80-byte reason", () => {
   it.each([
@@ -19,9 +20,9 @@ describe("WeChat's 80-byte reason", () => {
 
   it("tells the operator the size, the limit and how much to cut, in both languages", () => {
     const message = reasonTooLongMessage("退".repeat(27));
-    expect(message.zh).toContain("81 字节");
-    expect(message.zh).toContain("删减 1 字节");
-    expect(message.en).toContain("81 bytes");
-    expect(message.en).toContain("at most 80 bytes");
+    expect(translate(message, "zh-CN")).toContain("81 字节");
+    expect(translate(message, "zh-CN")).toContain("删减 1 字节");
+    expect(translate(message, "en")).toContain("81 bytes");
+    expect(translate(message, "en")).toContain("at most 80 bytes");
   });
 });

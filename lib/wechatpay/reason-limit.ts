@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BilingualText } from "../i18n-text";
+import { msg, type Message } from "../message";
 
 /**
  * WeChat Pay's refund reason — APIv3 `reason`, APIv2 `refund_desc` — is string(80), documented as "不可超过80个字节":
@@ -27,13 +27,10 @@ export function reasonFits(reason: string): boolean {
 }
 
 /** What an operator reads when a reason is too long: its size in bytes, the limit, and how much to cut. */
-export function reasonTooLongMessage(reason: string): BilingualText {
+export function reasonTooLongMessage(reason: string): Message {
   const bytes = utf8Bytes(reason);
   const over = bytes - MAX_REASON_BYTES;
-  return {
-    zh: `退款原因为 ${bytes} 字节（UTF-8，一个汉字占 3 字节），微信支付最多允许 ${MAX_REASON_BYTES} 字节，请删减 ${over} 字节。`,
-    en: `The reason is ${bytes} bytes (UTF-8; a Chinese character takes 3); WeChat Pay allows at most ${MAX_REASON_BYTES} bytes. Cut ${over} bytes.`,
-  };
+  return msg("outcomes.wechatpay.reasonLimit.REASON_TOO_LONG", { bytes, max: MAX_REASON_BYTES, over });
 }
 
 /** A reason field as WeChat defines it, for the zod schemas at every boundary (the clients' and the simulator's). */

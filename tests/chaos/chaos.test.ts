@@ -27,6 +27,7 @@ vi.mock("@/app/_server/session", () => ({
   auditActor: async (user: CurrentUser) => ({ id: user.id, label: user.email, ip: "127.0.0.1" }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+vi.mock("@/app/_server/message-text", () => import("@/tests/fixtures/message-text"));
 
 describe(`chaos run: ${ATTEMPTS} refund attempts with faults and ${KILLS} kills`, () => {
   let world: World;

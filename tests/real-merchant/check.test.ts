@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkWechatPayConfiguration, notifyUrlFinding, type CheckCode } from "@/lib/wechatpay/check";
 import { loadMerchantCredentialsFromEnv } from "@/lib/wechatpay/config";
 import { realMerchant, type RealMerchant } from "@/tests/fixtures/real-merchant";
+import { translate } from "../../lib/translate";
 
 const NOTIFY_URL = "https://refunds.shop.example/api/notify/refund";
 const pem = (
@@ -118,8 +119,8 @@ describe("checking a merchant's WeChat Pay configuration", () => {
     expect(report.findings.map((f) => f.code)).toEqual(expected);
     expect(report.ok).toBe(expected[0] === "CONNECTED");
     for (const finding of report.findings) {
-      expect(finding.message.zh).toMatch(/[\u4e00-\u9fff]/);
-      expect(finding.message.en).toMatch(/[A-Za-z]/);
+      expect(translate(finding.message, "zh-CN")).toMatch(/[\u4e00-\u9fff]/);
+      expect(translate(finding.message, "en")).toMatch(/[A-Za-z]/);
     }
   });
 

@@ -23,6 +23,7 @@ vi.mock("@/app/_server/session", () => ({
   auditActor: async (user: CurrentUser) => ({ id: user.id, label: user.email, ip: "127.0.0.1" }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {}, updateTag: () => {} }));
+vi.mock("@/app/_server/message-text", () => import("@/tests/fixtures/message-text"));
 vi.mock("@/lib/jobs/boss", () => ({
   getBoss: async () => ({ send: async () => "job", notifyWorker: () => {} }),
   stopBoss: async () => {},

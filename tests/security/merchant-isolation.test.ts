@@ -173,6 +173,7 @@ vi.mock("@/app/_server/session", () => ({
   auditActor: async (user: CurrentUser) => ({ id: user.id, label: user.email, ip: "127.0.0.1" }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {}, updateTag: () => {} }));
+vi.mock("@/app/_server/message-text", () => import("@/tests/fixtures/message-text"));
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined, set: () => {} }) }));
 vi.mock("@/lib/jobs/boss", () => ({
   getBoss: async () => ({ send: async () => "job", notifyWorker: () => {} }),
@@ -304,7 +305,14 @@ describe("merchant isolation, enumerated", () => {
         totalRows: 1,
         importedRows: 0,
         unchangedRows: 0,
-        problems: [{ lineNo: 2, outTradeNo: "X", code: "INVALID_AMOUNT", message: { zh: "金额", en: "amount" } }],
+        problems: [
+          {
+            lineNo: 2,
+            outTradeNo: "X",
+            code: "INVALID_AMOUNT",
+            message: { key: "outcomes.ordersImport.orderFile.INVALID_AMOUNT" },
+          },
+        ],
         uploadedBy: member.id,
       })
       .returning();

@@ -1,14 +1,14 @@
 import Link from "next/link";
 import { TriangleAlert } from "lucide-react";
-import { getLocale, getTranslations } from "next-intl/server";
-import { textIn } from "@/lib/i18n-text";
+import { getTranslations } from "next-intl/server";
+import { MessageText } from "@/components/message-text";
 import { configurationProblems } from "@/lib/ops/configuration-status";
 
 /** What the last check of a merchant's WeChat Pay configuration found wrong, until a check passes. */
 export async function ConfigurationBanner() {
   const problems = configurationProblems();
   if (problems.length === 0) return null;
-  const [t, locale] = await Promise.all([getTranslations("dashboard.configuration"), getLocale()]);
+  const t = await getTranslations("dashboard.configuration");
   return (
     <section
       role="alert"
@@ -30,7 +30,9 @@ export async function ConfigurationBanner() {
           </p>
           <ul className="mt-1 list-disc pl-5">
             {found.map((problem) => (
-              <li key={problem.code}>{textIn(problem.message, locale)}</li>
+              <li key={problem.code}>
+                <MessageText message={problem.message} />
+              </li>
             ))}
           </ul>
         </div>

@@ -2,8 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 
 /** The input style of the admin forms. */
 export const FIELD =
@@ -16,7 +15,7 @@ export const DANGER_BUTTON =
   "rounded-md border border-red-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60";
 
 /** Field errors of a failed action, by field name. */
-export function fieldErrorsOf(state: ActionResult<unknown> | null): Record<string, string[]> {
+export function fieldErrorsOf(state: FormResult<unknown> | null): Record<string, string[]> {
   return state && !state.ok ? (state.fieldErrors ?? {}) : {};
 }
 
@@ -57,11 +56,11 @@ export function Field({
 }
 
 /** The server's answer to a form: its bilingual error, or a success line. */
-export function ActionMessage({ state, success }: { state: ActionResult<unknown> | null; success?: ReactNode }) {
+export function ActionMessage({ state, success }: { state: FormResult<unknown> | null; success?: ReactNode }) {
   if (state && !state.ok) {
     return (
       <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-        <Bilingual text={state.error} />
+        {state.error}
       </p>
     );
   }

@@ -2,11 +2,10 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { approveRefundAction, rejectRefundAction } from "./actions";
 
-type Answer = ActionResult<{ outRefundNo: string }> | null;
+type Answer = FormResult<{ outRefundNo: string }> | null;
 
 /** Approve, or reject with a note, one waiting refund. The server checks the role and the four-eyes rule again. */
 export function DecisionButtons({ outRefundNo, amount }: { outRefundNo: string; amount: string }) {
@@ -79,7 +78,7 @@ export function DecisionButtons({ outRefundNo, amount }: { outRefundNo: string; 
       )}
       {failed && !failed.ok && (
         <p role="alert" className="text-xs text-red-700">
-          <Bilingual text={failed.error} />
+          {failed.error}
         </p>
       )}
     </div>

@@ -2,15 +2,14 @@
 
 import { useTranslations } from "next-intl";
 import { createContext, useActionState, useContext, type ReactNode } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import type { NotificationOutcome } from "@/lib/db/queries/notifications";
 import { reapplyNotificationAction } from "./actions";
 
 interface Attempt {
   /** The notification's WeChat id, or `#<row id>`: how the result names what was re-applied. */
   name: string;
-  result: ActionResult<{ outcome: NotificationOutcome }>;
+  result: FormResult<{ outcome: NotificationOutcome }>;
 }
 
 const ReapplyContext = createContext<{ action: (form: FormData) => void; pending: boolean } | null>(null);
@@ -35,11 +34,7 @@ export function ReapplyProvider({ children }: { children: ReactNode }) {
           className={`mb-3 rounded-md px-3 py-2 text-sm ring-1 ring-inset ${attempt.result.ok ? "bg-emerald-50 text-emerald-800 ring-emerald-600/20" : "bg-red-50 text-red-800 ring-red-600/20"}`}
         >
           <span className="mr-2 font-mono text-xs">{attempt.name}</span>
-          {attempt.result.ok ? (
-            attempt.result.message && <Bilingual text={attempt.result.message} />
-          ) : (
-            <Bilingual text={attempt.result.error} />
-          )}
+          {attempt.result.ok ? attempt.result.message : attempt.result.error}
         </p>
       )}
       {children}

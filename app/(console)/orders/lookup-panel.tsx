@@ -3,9 +3,8 @@
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
-import { Bilingual } from "@/components/bilingual";
 import { Money } from "@/components/money";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { lookUpPaymentAction, type LookupResult } from "./actions";
 
 /**
@@ -16,10 +15,7 @@ import { lookUpPaymentAction, type LookupResult } from "./actions";
 export function LookupPanel({ number }: { number: string }) {
   const t = useTranslations("orders.lookup");
   const router = useRouter();
-  const [state, action, pending] = useActionState<ActionResult<LookupResult> | null, FormData>(
-    lookUpPaymentAction,
-    null,
-  );
+  const [state, action, pending] = useActionState<FormResult<LookupResult> | null, FormData>(lookUpPaymentAction, null);
   const found = state?.ok && state.data.kind === "order" ? state.data : null;
   useEffect(() => {
     // APIv3 cannot list a payment's refunds: the order page then says WeChat reports some the console cannot see yet.
@@ -49,7 +45,7 @@ export function LookupPanel({ number }: { number: string }) {
       </form>
       {state && !state.ok && (
         <p role="alert" className="mt-3 text-sm text-red-700">
-          <Bilingual text={state.error} />
+          {state.error}
         </p>
       )}
       {state?.ok && state.data.kind === "not_found" && (

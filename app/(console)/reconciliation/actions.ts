@@ -17,6 +17,7 @@ import {
 import { runReconciliation } from "@/lib/reconciliation/run";
 import type { Result } from "@/lib/result";
 import { billSourceForMerchant } from "@/lib/wechatpay/bill-source";
+import { msg } from "@/lib/message";
 
 const id = z.coerce.number().int().positive();
 
@@ -31,11 +32,9 @@ export const runReconciliationAction = defineAction(
   z.object({ billDate: z.string() }),
   async ({ billDate }, { user, actor }): Promise<ActionResult<{ billDate: string; status: string; dayId: number }>> => {
     if (!isPastBillDate(billDate, new Date())) {
-      return failure(
-        "BILL_DATE_INVALID",
-        { zh: "请选择今天以前的日期。", en: "Choose a day before today." },
-        { billDate: ["BILL_DATE_INVALID"] },
-      );
+      return failure("BILL_DATE_INVALID", msg("outcomes.console.reconciliation.BILL_DATE_INVALID"), {
+        billDate: ["BILL_DATE_INVALID"],
+      });
     }
     const db = getDb();
     const outcome = await runReconciliation(db, (m) => billSourceForMerchant(db, m), {

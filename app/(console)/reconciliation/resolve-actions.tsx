@@ -2,13 +2,12 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import type { MismatchKind } from "@/lib/db/schema";
 import type { Resolved } from "@/lib/reconciliation/resolve";
 import { acceptMismatchAction, explainMismatchAction, queryMismatchAction } from "./actions";
 
-type Answer = ActionResult<Resolved> | null;
+type Answer = FormResult<Resolved> | null;
 const BUTTON =
   "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50";
 
@@ -18,7 +17,7 @@ function Outcome({ answer }: { answer: Answer }) {
   if (!answer.ok) {
     return (
       <p role="alert" className="text-xs text-red-700">
-        <Bilingual text={answer.error} />
+        {answer.error}
       </p>
     );
   }

@@ -2,11 +2,10 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { runReconciliationAction } from "./actions";
 
-type Answer = ActionResult<{ billDate: string; status: string; dayId: number }> | null;
+type Answer = FormResult<{ billDate: string; status: string; dayId: number }> | null;
 const INPUT =
   "mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
 
@@ -36,7 +35,7 @@ export function RunForm({ defaultDate, fixed = false }: { defaultDate: string; f
       </button>
       {answer && !answer.ok && (
         <span role="alert" className="text-sm text-red-700">
-          <Bilingual text={answer.error} />
+          {answer.error}
         </span>
       )}
       {answer?.ok && (

@@ -13,6 +13,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { at, fen, merchants, orders, refunds, users } from "./core";
+import type { Message } from "../../message";
 
 export const bulkBatchStatus = pgEnum("bulk_batch_status", [
   "VALIDATED", // uploaded and checked; waiting for the operator to confirm
@@ -79,7 +80,7 @@ export const bulkRows = pgTable(
     outRefundNo: text("out_refund_no"),
     status: bulkRowStatus("status").notNull(),
     errorCode: text("error_code"),
-    errorMessage: jsonb("error_message").$type<{ zh: string; en: string }>(),
+    errorMessage: jsonb("error_message").$type<Message>(),
     refundId: bigint("refund_id", { mode: "number" }).references(() => refunds.id),
     processedAt: at("processed_at"),
   },

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, date, index, integer, jsonb, pgEnum, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
 import { at, merchants, users } from "./core";
+import type { Message } from "../../message";
 
 export const orderImportDayStatus = pgEnum("order_import_day_status", [
   "PENDING", // not fetched yet
@@ -77,7 +78,7 @@ export interface OrderFileProblem {
   lineNo: number;
   outTradeNo: string;
   code: string;
-  message: { zh: string; en: string };
+  message: Message;
 }
 
 /** An orders file uploaded by an operator (a merchant moving from another system), with its line-by-line outcome. */

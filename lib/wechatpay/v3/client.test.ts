@@ -10,6 +10,7 @@ import { decryptSensitive } from "./oaep";
 import { verifyAuthorization, parseAuthorization } from "./sign";
 import { signResponse } from "./verify";
 import { beijingIso } from "../../beijing-time";
+import { translate } from "../../translate";
 
 const MCHID = "1900000100";
 const apiV3Key = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
@@ -324,7 +325,7 @@ describe("WechatPayV3Client error mapping", () => {
       error: { kind: "business", code: "SIGN_ERROR", httpStatus: 401, advice: "final" },
     });
     expect(!result.ok && result.error.detail).toContain("unsigned error answer");
-    expect(!result.ok && result.error.message.en).toContain("WECHATPAY_MERCHANT_SERIAL_NO");
+    expect(!result.ok && translate(result.error.message, "en")).toContain("WECHATPAY_MERCHANT_SERIAL_NO");
   });
 
   it("maps a verified answer of the wrong shape to UNEXPECTED_RESPONSE (unknown)", async () => {

@@ -15,9 +15,15 @@ import {
 import { getDb } from "@/lib/db/client";
 import { serverEnv, webhooksAllowPrivate } from "@/lib/env";
 import { systemResolver } from "@/lib/webhooks/ssrf";
+import { getMessageText } from "@/app/_server/message-text";
 
-const failed = (error: ChannelError) =>
-  failure(error.code, error.message, error.code === "INVALID_URL" ? { url: [error.message.en] } : undefined);
+/** The URL's problem shows beside the field too, in the operator's language. */
+const failed = async (error: ChannelError) =>
+  failure(
+    error.code,
+    error.message,
+    error.code === "INVALID_URL" ? { url: [(await getMessageText())(error.message)] } : undefined,
+  );
 const policy = () => ({ allowPrivate: webhooksAllowPrivate() });
 function done<T>(data: T): ActionResult<T> {
   revalidatePath("/admin/alerts");

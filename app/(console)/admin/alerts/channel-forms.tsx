@@ -2,9 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
 import { ButtonForm } from "@/components/button-form";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import {
   ActionMessage,
   DANGER_BUTTON,
@@ -25,7 +24,7 @@ const KINDS = ["wecom", "dingtalk", "feishu", "webhook"] as const;
 
 export function CreateChannelForm() {
   const t = useTranslations("alerts");
-  const [state, action, pending] = useActionState<ActionResult<null> | null, FormData>(createAlertChannelAction, null);
+  const [state, action, pending] = useActionState<FormResult<null> | null, FormData>(createAlertChannelAction, null);
   const errors = fieldErrorsOf(state);
   return (
     <form action={action} className="space-y-3" noValidate>
@@ -59,15 +58,12 @@ export function CreateChannelForm() {
 
 export function ChannelControls({ id, enabled }: { id: string; enabled: boolean }) {
   const t = useTranslations("alerts");
-  const [test, testAction, testing] = useActionState<ActionResult<{ error: string | null }> | null, FormData>(
+  const [test, testAction, testing] = useActionState<FormResult<{ error: string | null }> | null, FormData>(
     sendTestAlertAction,
     null,
   );
-  const [toggled, toggleAction] = useActionState<ActionResult<null> | null, FormData>(
-    setAlertChannelEnabledAction,
-    null,
-  );
-  const [deleted, deleteAction] = useActionState<ActionResult<null> | null, FormData>(deleteAlertChannelAction, null);
+  const [toggled, toggleAction] = useActionState<FormResult<null> | null, FormData>(setAlertChannelEnabledAction, null);
+  const [deleted, deleteAction] = useActionState<FormResult<null> | null, FormData>(deleteAlertChannelAction, null);
   const failed = [test, toggled, deleted].find((s) => s && !s.ok);
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -98,7 +94,7 @@ export function ChannelControls({ id, enabled }: { id: string; enabled: boolean 
       )}
       {failed && !failed.ok && (
         <span role="alert" className="text-xs text-red-700">
-          <Bilingual text={failed.error} />
+          {failed.error}
         </span>
       )}
     </div>

@@ -6,6 +6,7 @@ import { defineAction } from "@/app/_server/action";
 import { failure, type ActionResult } from "@/lib/action-result";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys/keys";
 import { getDb } from "@/lib/db/client";
+import { msg } from "@/lib/message";
 
 export const createApiKeyAction = defineAction(
   "manageApiKeys",
@@ -30,8 +31,8 @@ export const revokeApiKeyAction = defineAction(
     const revoked = await revokeApiKey(getDb(), { id: input.id, merchantId: user.merchantId, actor });
     if (!revoked.ok) {
       return revoked.error.code === "ALREADY_REVOKED"
-        ? failure("ALREADY_REVOKED", { zh: "该密钥已被吊销。", en: "This key is already revoked." })
-        : failure("API_KEY_NOT_FOUND", { zh: "找不到该 API 密钥。", en: "API key not found." });
+        ? failure("ALREADY_REVOKED", msg("outcomes.console.apiKeys.ALREADY_REVOKED"))
+        : failure("API_KEY_NOT_FOUND", msg("outcomes.console.apiKeys.API_KEY_NOT_FOUND"));
     }
     revalidatePath("/admin/api-keys");
     return { ok: true, data: null };

@@ -2,15 +2,14 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { ActionMessage, DANGER_BUTTON, Field, FIELD, fieldErrorsOf, PRIMARY_BUTTON, ShownOnce } from "../form-parts";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
 
 /** A new key for the current merchant; the key itself is shown here once and never again. */
 export function CreateApiKeyForm({ merchant }: { merchant: { displayName: string; mchid: string } }) {
   const t = useTranslations("admin.apiKeys");
-  const [state, action, pending] = useActionState<ActionResult<{ key: string; prefix: string }> | null, FormData>(
+  const [state, action, pending] = useActionState<FormResult<{ key: string; prefix: string }> | null, FormData>(
     createApiKeyAction,
     null,
   );
@@ -44,7 +43,7 @@ export function CreateApiKeyForm({ merchant }: { merchant: { displayName: string
 
 export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
   const t = useTranslations("admin.apiKeys");
-  const [state, action, pending] = useActionState<ActionResult<null> | null, FormData>(revokeApiKeyAction, null);
+  const [state, action, pending] = useActionState<FormResult<null> | null, FormData>(revokeApiKeyAction, null);
   return (
     <form
       action={action}
@@ -57,7 +56,7 @@ export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
       </button>
       {state && !state.ok && (
         <span role="alert" className="text-xs text-red-700">
-          <Bilingual text={state.error} />
+          {state.error}
         </span>
       )}
     </form>

@@ -21,8 +21,10 @@ import {
   type MerchantError,
 } from "@/lib/merchants/merchants";
 import { recordConfigurationCheck } from "@/lib/ops/configuration-status";
-import { checkMerchant, type CheckReport } from "@/lib/wechatpay/check";
+import { checkMerchant, type CheckFinding, type CheckReport } from "@/lib/wechatpay/check";
 import { processEnv } from "@/lib/env";
+import { msg } from "@/lib/message";
+import { getMessageText } from "@/app/_server/message-text";
 
 function refused(error: MerchantError | CredentialError): ActionResult<never> {
   const fieldErrors =
@@ -85,10 +87,7 @@ export const addCredentialsAction = definePlatformAction(
   ): Promise<ActionResult<{ version: number }>> => {
     const masterKey = encryptionKeyFrom(processEnv);
     if (!masterKey.ok) {
-      return failure("ENCRYPTION_KEY_MISSING", {
-        zh: "未配置 APP_ENCRYPTION_KEY，无法加密保存密钥。",
-        en: "APP_ENCRYPTION_KEY is not configured, so keys cannot be stored encrypted.",
-      });
+      return failure("ENCRYPTION_KEY_MISSING", msg("outcomes.console.merchants.ENCRYPTION_KEY_MISSING"));
     }
     const upload = {
       ...fields,
@@ -127,18 +126,27 @@ export const retireCredentialsAction = definePlatformAction(
   },
 );
 
+/** A check's findings as the browser shows them: each in the admin's words. */
+export type ShownCheckReport = Omit<CheckReport, "findings"> & {
+  findings: (Omit<CheckFinding, "message"> & { message: string })[];
+};
+
 /** "Test connection": one signed, harmless call to WeChat Pay with the merchant's credentials, and what it found. */
 export const testConnectionAction = definePlatformAction(
   "manageMerchants",
   z.object({ merchantId: z.uuid() }),
-  async ({ merchantId }): Promise<ActionResult<CheckReport>> => {
+  async ({ merchantId }): Promise<ActionResult<ShownCheckReport>> => {
     const db = getDb();
     const merchant = await getMerchant(db, merchantId);
-    if (!merchant) return failure("MERCHANT_NOT_FOUND", { zh: "找不到该商户。", en: "Merchant not found." });
+    if (!merchant) return failure("MERCHANT_NOT_FOUND", msg("outcomes.console.merchants.MERCHANT_NOT_FOUND"));
     const report = await checkMerchant(db, merchantId, refundNotifyUrl());
     // The dashboard's banner follows the latest check: a fixed configuration clears it.
     recordConfigurationCheck(merchant, report);
     revalidatePath("/");
-    return { ok: true, data: report };
+    const text = await getMessageText();
+    return {
+      ok: true,
+      data: { ...report, findings: report.findings.map((f) => ({ ...f, message: text(f.message) })) },
+    };
   },
 );

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { ActionMessage, Field, FIELD, fieldErrorsOf, PRIMARY_BUTTON } from "../form-parts";
 import { createMerchantAction, updateMerchantAction } from "./actions";
 
@@ -40,7 +40,7 @@ const NEW_MERCHANT: MerchantFormValues = {
 export function MerchantForm({ values = NEW_MERCHANT }: { values?: MerchantFormValues }) {
   const t = useTranslations("admin.merchants");
   const editing = values.id !== undefined;
-  const [state, action, pending] = useActionState<ActionResult<{ id: string }> | null, FormData>(
+  const [state, action, pending] = useActionState<FormResult<{ id: string }> | null, FormData>(
     editing ? updateMerchantAction : createMerchantAction,
     null,
   );

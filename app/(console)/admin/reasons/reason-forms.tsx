@@ -2,11 +2,10 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { addReasonAction, moveReasonAction, renameReasonAction, setReasonActiveAction } from "./actions";
 
-type Answer = ActionResult<undefined> | null;
+type Answer = FormResult<undefined> | null;
 const INPUT =
   "block w-full rounded-md border border-slate-300 px-2 py-1 text-sm focus:border-brand-500 focus:outline-none";
 const BUTTON =
@@ -16,7 +15,7 @@ function Failure({ answer }: { answer: Answer }) {
   if (!answer || answer.ok) return null;
   return (
     <p role="alert" className="mt-1 text-xs text-red-700">
-      <Bilingual text={answer.error} />
+      {answer.error}
     </p>
   );
 }

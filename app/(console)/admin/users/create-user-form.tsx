@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { ROLES } from "@/lib/auth/roles";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { ActionMessage, Field, FIELD, fieldErrorsOf, PRIMARY_BUTTON, ShownOnce } from "../form-parts";
 import { createUserAction } from "./actions";
 
@@ -12,7 +12,7 @@ type Created = { id: string; email: string; generatedPassword?: string };
 export function CreateUserForm() {
   const t = useTranslations("admin.users");
   const tRoles = useTranslations("common.roles");
-  const [state, action, pending] = useActionState<ActionResult<Created> | null, FormData>(createUserAction, null);
+  const [state, action, pending] = useActionState<FormResult<Created> | null, FormData>(createUserAction, null);
   const errors = fieldErrorsOf(state);
   return (
     <form action={action} className="space-y-3" noValidate>

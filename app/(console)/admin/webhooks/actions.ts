@@ -18,10 +18,16 @@ import {
   type EndpointError,
 } from "@/lib/webhooks/endpoints";
 import type { AuditActor } from "@/lib/audit/append";
+import { getMessageText } from "@/app/_server/message-text";
 
 const who = (actor: AuditActor) => ({ actor, policy: { allowPrivate: webhooksAllowPrivate() } });
-const failed = (error: EndpointError) =>
-  failure(error.code, error.message, error.code === "INVALID_URL" ? { url: [error.message.en] } : undefined);
+/** The URL's problem shows beside the field too, in the operator's language. */
+const failed = async (error: EndpointError) =>
+  failure(
+    error.code,
+    error.message,
+    error.code === "INVALID_URL" ? { url: [(await getMessageText())(error.message)] } : undefined,
+  );
 const refresh = (id?: string) => {
   revalidatePath("/admin/webhooks");
   if (id) revalidatePath(`/admin/webhooks/${id}`);

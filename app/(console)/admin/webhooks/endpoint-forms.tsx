@@ -2,9 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
 import { ButtonForm } from "@/components/button-form";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 import {
   ActionMessage,
@@ -29,7 +28,7 @@ import {
 /** A new endpoint for the current merchant; its signing secret is shown here once. */
 export function CreateEndpointForm() {
   const t = useTranslations("webhooks");
-  const [state, action, pending] = useActionState<ActionResult<{ id: string; secret: string }> | null, FormData>(
+  const [state, action, pending] = useActionState<FormResult<{ id: string; secret: string }> | null, FormData>(
     createWebhookEndpointAction,
     null,
   );
@@ -65,10 +64,10 @@ export function CreateEndpointForm() {
   );
 }
 
-function ErrorLine({ state }: { state: ActionResult<unknown> | null }) {
+function ErrorLine({ state }: { state: FormResult<unknown> | null }) {
   return state && !state.ok ? (
     <span role="alert" className="text-xs text-red-700">
-      <Bilingual text={state.error} />
+      {state.error}
     </span>
   ) : null;
 }
@@ -76,19 +75,19 @@ function ErrorLine({ state }: { state: ActionResult<unknown> | null }) {
 /** Send test event, rotate secret, enable or disable, delete. */
 export function EndpointControls({ id, status }: { id: string; status: "enabled" | "disabled" | "failing" }) {
   const t = useTranslations("webhooks");
-  const [test, testAction, testing] = useActionState<ActionResult<{ messageId: string }> | null, FormData>(
+  const [test, testAction, testing] = useActionState<FormResult<{ messageId: string }> | null, FormData>(
     sendWebhookTestAction,
     null,
   );
-  const [rotated, rotateAction, rotating] = useActionState<ActionResult<{ secret: string }> | null, FormData>(
+  const [rotated, rotateAction, rotating] = useActionState<FormResult<{ secret: string }> | null, FormData>(
     rotateWebhookSecretAction,
     null,
   );
-  const [toggled, toggleAction, toggling] = useActionState<ActionResult<null> | null, FormData>(
+  const [toggled, toggleAction, toggling] = useActionState<FormResult<null> | null, FormData>(
     setWebhookEndpointStatusAction,
     null,
   );
-  const [deleted, deleteAction, deleting] = useActionState<ActionResult<null> | null, FormData>(
+  const [deleted, deleteAction, deleting] = useActionState<FormResult<null> | null, FormData>(
     deleteWebhookEndpointAction,
     null,
   );
@@ -142,10 +141,7 @@ export function EndpointControls({ id, status }: { id: string; status: "enabled"
 
 export function ResendButton({ deliveryId, messageId }: { deliveryId: number; messageId: string }) {
   const t = useTranslations("webhooks");
-  const [state, action, pending] = useActionState<ActionResult<null> | null, FormData>(
-    resendWebhookDeliveryAction,
-    null,
-  );
+  const [state, action, pending] = useActionState<FormResult<null> | null, FormData>(resendWebhookDeliveryAction, null);
   return (
     <form action={action} className="flex items-center gap-2">
       <input type="hidden" name="deliveryId" value={deliveryId} />

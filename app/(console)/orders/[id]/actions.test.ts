@@ -15,6 +15,7 @@ vi.mock("@/app/_server/session", () => ({
   auditActor: async (user: CurrentUser) => ({ id: user.id, label: user.email, ip: "127.0.0.1" }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
+vi.mock("@/app/_server/message-text", () => import("@/tests/fixtures/message-text"));
 vi.mock("@/lib/jobs/boss", () => ({
   getBoss: async () => ({
     send: async (_queue: string, data: { refundId: number }) => {
@@ -74,7 +75,7 @@ describe("requestRefundAction for a disabled merchant", () => {
       expect(await ask(order.id, amount)).toEqual({
         ok: false,
         code: "MERCHANT_INACTIVE",
-        error: { zh: "该商户已停用，不能发起新的退款。", en: "This merchant is disabled and takes no new refunds." },
+        error: "This merchant is disabled and takes no new refunds.",
       });
       expect(await footprint(order.id)).toEqual(before);
       expect(holder.sent).toEqual([]);

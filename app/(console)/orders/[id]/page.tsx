@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getLocale, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
+import { getMessageText } from "@/app/_server/message-text";
 import { DateTime } from "@/components/date-time";
 import { Detail, DetailList } from "@/components/detail-list";
 import { OrderTotals } from "@/components/order-totals";
@@ -12,7 +13,6 @@ import { Money } from "@/components/money";
 import { requirePageUser } from "@/app/_server/session";
 import { can } from "@/lib/auth/roles";
 import { orderRefundsVersion } from "@/lib/db/queries/live";
-import { textIn } from "@/lib/i18n-text";
 import { listActiveReasons } from "@/lib/refunds/reasons";
 import { checkMerchantActive } from "@/lib/refunds/merchant-active";
 import { RefundForm } from "./refund-form";
@@ -60,7 +60,7 @@ export default async function OrderPage({
     mayRefund ? listActiveReasons(db) : [],
   ]);
   if (!live) notFound();
-  const [t, locale] = await Promise.all([getTranslations("orders.detail"), getLocale()]);
+  const [t, messageText] = await Promise.all([getTranslations("orders.detail"), getMessageText()]);
   const remaining = remainingFen(order);
   // The same checks the service makes under the lock, asked here only to explain why the form is closed.
   const open = checkMerchantActive(order.merchantActive);
@@ -157,7 +157,7 @@ export default async function OrderPage({
             />
           ) : (
             <p className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700" data-testid="refund-form-disabled">
-              {t("refundsClosed", { why: textIn(blocked.error.message, locale) })}
+              {t("refundsClosed", { why: messageText(blocked.error.message) })}
             </p>
           )}
         </section>

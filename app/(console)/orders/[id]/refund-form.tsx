@@ -2,8 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useRef, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { fenToYuan, formatFen, parseYuan } from "@/lib/money";
 import { MAX_REASON_BYTES, reasonBytesLeft, refundReasonText } from "@/lib/wechatpay/reason-limit";
 import { requestRefundAction, type RefundRequested } from "./actions";
@@ -23,7 +22,7 @@ export interface RefundFormProps {
 
 export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen }: RefundFormProps) {
   const t = useTranslations("orders.form");
-  const [state, action, pending] = useActionState<ActionResult<RefundRequested> | null, FormData>(
+  const [state, action, pending] = useActionState<FormResult<RefundRequested> | null, FormData>(
     requestRefundAction,
     null,
   );
@@ -163,7 +162,7 @@ export function RefundForm({ orderId, remainingFen, reasons, sums, thresholdFen 
 
       {state && !state.ok && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          <Bilingual text={state.error} />
+          {state.error}
         </p>
       )}
       {state?.ok && (

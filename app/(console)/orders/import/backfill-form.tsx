@@ -2,8 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { requestBackfillAction } from "./actions";
 
 const INPUT =
@@ -12,7 +11,7 @@ const INPUT =
 /** A range of past days whose ALL bills become the merchant's orders; the work runs in the background. */
 export function BackfillForm({ yesterday, earliest }: { yesterday: string; earliest: string }) {
   const t = useTranslations("orders.import.backfill");
-  const [answer, action, pending] = useActionState<ActionResult<{ backfillId: number; days: number }> | null, FormData>(
+  const [answer, action, pending] = useActionState<FormResult<{ backfillId: number; days: number }> | null, FormData>(
     requestBackfillAction,
     null,
   );
@@ -51,7 +50,7 @@ export function BackfillForm({ yesterday, earliest }: { yesterday: string; earli
       </button>
       {answer && !answer.ok && (
         <span role="alert" className="text-sm text-red-700">
-          <Bilingual text={answer.error} />
+          {answer.error}
         </span>
       )}
       {answer?.ok && (

@@ -2,15 +2,14 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { importOrderFileAction } from "./actions";
 import { chosenCsvProblem } from "@/components/csv-file-check";
 
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none";
 
-type Answer = ActionResult<{ importId: number; imported: number; unchanged: number; refused: number }> | null;
+type Answer = FormResult<{ importId: number; imported: number; unchanged: number; refused: number }> | null;
 
 /** Upload a file of orders in the orders export's columns; the outcome and its error report appear below. */
 export function FileForm() {
@@ -40,7 +39,7 @@ export function FileForm() {
       <p className="text-xs text-slate-600">{t("format")}</p>
       {(problem || (answer && !answer.ok)) && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          {problem ?? (answer && !answer.ok ? <Bilingual text={answer.error} /> : null)}
+          {problem ?? (answer && !answer.ok ? answer.error : null)}
         </p>
       )}
       {answer?.ok && (

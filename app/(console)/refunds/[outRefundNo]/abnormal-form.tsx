@@ -2,8 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { ABNORMAL_BANK_TYPES } from "@/lib/refunds/bank-types";
 import { applyAbnormalRefundAction } from "./actions";
 
@@ -16,7 +15,7 @@ const INPUT =
  */
 export function AbnormalForm({ outRefundNo }: { outRefundNo: string }) {
   const t = useTranslations("refunds.abnormal");
-  const [state, action, pending] = useActionState<ActionResult<null> | null, FormData>(applyAbnormalRefundAction, null);
+  const [state, action, pending] = useActionState<FormResult<null> | null, FormData>(applyAbnormalRefundAction, null);
   const [type, setType] = useState<"USER_BANK_CARD" | "MERCHANT_BANK_CARD">("USER_BANK_CARD");
   // Controlled, so that a refused application keeps what the approver typed (a form action resets the form).
   const [card, setCard] = useState({ bankType: "", bankAccount: "", realName: "" });
@@ -99,12 +98,12 @@ export function AbnormalForm({ outRefundNo }: { outRefundNo: string }) {
         </button>
         {state && !state.ok && (
           <span role="alert" className="text-sm text-red-700">
-            <Bilingual text={state.error} />
+            {state.error}
           </span>
         )}
         {state?.ok && state.message && (
           <span role="status" className="text-sm text-emerald-700">
-            <Bilingual text={state.message} />
+            {state.message}
           </span>
         )}
       </div>

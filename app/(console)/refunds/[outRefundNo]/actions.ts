@@ -16,6 +16,7 @@ import { OUT_REFUND_NO_PATTERN } from "@/lib/refunds/out-refund-no";
 import { queueCommittedRefund } from "@/lib/refunds/queue";
 import { retryRefund } from "@/lib/refunds/retry";
 import { orderIntervalMs } from "@/lib/refunds/settings";
+import { msg } from "@/lib/message";
 
 /** WeChat advises the first query about a minute after it accepts a refund. */
 const FIRST_QUERY_MS = 60_000;
@@ -38,10 +39,7 @@ export const retryRefundAction = defineAction(
       return {
         ok: true,
         data: null,
-        message: {
-          zh: "重试金额超过审批阈值，已提交审批，审批通过后使用同一退款单号发送。",
-          en: "Above the approval threshold: the retry waits for an approver, then goes out with the same refund number.",
-        },
+        message: msg("outcomes.console.refunds.RETRY_AWAITS_APPROVAL"),
       };
     }
     const boss = await getBoss();
@@ -51,7 +49,7 @@ export const retryRefundAction = defineAction(
     return {
       ok: true,
       data: null,
-      message: { zh: "已重新提交，使用同一退款单号。", en: "Sent again with the same refund number." },
+      message: msg("outcomes.console.refunds.RETRY_SENT"),
     };
   },
 );
@@ -63,10 +61,7 @@ async function afterSent(refund: Refund): Promise<ActionResult<null>> {
   return {
     ok: true,
     data: null,
-    message: {
-      zh: "微信支付已受理异常退款申请，退款结果将随通知或查询更新。",
-      en: "WeChat Pay accepted the application; the outcome follows by callback or query.",
-    },
+    message: msg("outcomes.console.refunds.ABNORMAL_APPLIED"),
   };
 }
 
@@ -87,10 +82,7 @@ export const applyAbnormalRefundAction = defineAction(
       return {
         ok: true,
         data: null,
-        message: {
-          zh: "银行卡信息已录入，等待另一位审批人批准后提交微信支付。",
-          en: "Card entered: it goes to WeChat Pay once another approver approves it.",
-        },
+        message: msg("outcomes.console.refunds.CARD_ENTERED"),
       };
     }
     const result = await applyAbnormalRefund(db, consoleGateways(db, user.id), application, context);
@@ -115,7 +107,7 @@ export const decideBankCardApplicationAction = defineAction(
     revalidatePath("/approvals");
     if (!decided.ok) return failure(decided.error.wechatCode ?? decided.error.code, decided.error.message);
     if (!decided.value) {
-      return { ok: true, data: null, message: { zh: "已拒绝该银行卡申请。", en: "The card application is rejected." } };
+      return { ok: true, data: null, message: msg("outcomes.console.refunds.CARD_REJECTED") };
     }
     revalidatePath(`/refunds/${decided.value.outRefundNo}`);
     return afterSent(decided.value);

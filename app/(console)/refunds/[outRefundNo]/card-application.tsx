@@ -2,8 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { decideBankCardApplicationAction } from "./actions";
 
 export interface CardApplicationView {
@@ -28,7 +27,7 @@ export function CardApplication({
   viewer: "enterer" | "decider" | "onlooker";
 }) {
   const t = useTranslations("refunds.abnormal.card");
-  const [state, action, pending] = useActionState<ActionResult<null> | null, FormData>(
+  const [state, action, pending] = useActionState<FormResult<null> | null, FormData>(
     decideBankCardApplicationAction,
     null,
   );
@@ -84,12 +83,12 @@ export function CardApplication({
       )}
       {state && !state.ok && (
         <p role="alert" className="text-sm text-red-700">
-          <Bilingual text={state.error} />
+          {state.error}
         </p>
       )}
       {state?.ok && state.message && (
         <p role="status" className="text-sm text-emerald-700">
-          <Bilingual text={state.message} />
+          {state.message}
         </p>
       )}
     </div>

@@ -1,11 +1,11 @@
 import { ArrowDownLeft, ArrowUpRight, FileText, UserRound } from "lucide-react";
-import { useLocale, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { DateTime } from "@/components/date-time";
 import { Money } from "@/components/money";
 import { Badge, EventSourceBadge, RefundStatusBadge } from "@/components/status-badge";
 import type { BillLineItem, CallbackItem, EventItem, EvidenceItem, ExchangeItem } from "@/lib/evidence/trail";
-import { textIn } from "@/lib/i18n-text";
+import { MessageText } from "@/components/message-text";
 import { describeCode } from "@/lib/wechatpay/errors";
 
 /** The code an event recorded, when it has one (an answer, a failed query, a refusal). */
@@ -16,10 +16,12 @@ function codeOf(details: unknown): string | null {
 
 /** WeChat's code, what it means in the reader's language. */
 function WechatCode({ code }: { code: string }) {
-  const locale = useLocale();
   return (
     <p className="mt-0.5 text-xs text-red-700">
-      <span className="font-mono">{code}</span> <span>{textIn(describeCode(code).message, locale)}</span>
+      <span className="font-mono">{code}</span>{" "}
+      <span>
+        <MessageText message={describeCode(code).message} />
+      </span>
     </p>
   );
 }

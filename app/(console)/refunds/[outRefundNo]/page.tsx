@@ -17,7 +17,7 @@ import { getDb } from "@/lib/db/client";
 import { getRefundDetail } from "@/lib/db/queries/refunds";
 import { maskAccount } from "@/lib/evidence/redact";
 import { loadEvidenceTrail } from "@/lib/evidence/trail";
-import { textIn } from "@/lib/i18n-text";
+import { getMessageText } from "@/app/_server/message-text";
 import { listBankCardApplicationsAwaiting } from "@/lib/refunds/bank-card-applications";
 import { parseOutRefundNoParam } from "@/lib/refunds/out-refund-no-param";
 import { describeCode } from "@/lib/wechatpay/errors";
@@ -38,11 +38,12 @@ export default async function RefundPage({ params }: Params) {
   const outRefundNo = parseOutRefundNoParam((await params).outRefundNo);
   if (outRefundNo === null) notFound();
   const db = getDb();
-  const [detail, trail, t, locale] = await Promise.all([
+  const [detail, trail, t, locale, messageText] = await Promise.all([
     getRefundDetail(db, user.merchantId, outRefundNo),
     loadEvidenceTrail(db, user.merchantId, outRefundNo),
     getTranslations("refunds"),
     getLocale(),
+    getMessageText(),
   ]);
   if (!detail || !trail) notFound();
   const { order } = detail;
@@ -58,7 +59,7 @@ export default async function RefundPage({ params }: Params) {
   const retryExplanation =
     refund.status === "FAILED"
       ? refund.lastErrorCode
-        ? textIn(describeCode(refund.lastErrorCode).message, locale)
+        ? messageText(describeCode(refund.lastErrorCode).message)
         : t("retry.refused")
       : refund.status === "PENDING" && refund.lastErrorCode
         ? t("retry.waiting", { code: refund.lastErrorCode })

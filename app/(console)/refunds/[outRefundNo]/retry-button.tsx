@@ -2,14 +2,13 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { retryRefundAction } from "./actions";
 
 /** Retry with the same out_refund_no and content, as WeChat requires: never a new refund. */
 export function RetryButton({ outRefundNo, explanation }: { outRefundNo: string; explanation: string }) {
   const t = useTranslations("refunds.retry");
-  const [state, action, pending] = useActionState<ActionResult<null> | null, FormData>(retryRefundAction, null);
+  const [state, action, pending] = useActionState<FormResult<null> | null, FormData>(retryRefundAction, null);
   return (
     <form action={action} className="flex flex-wrap items-center gap-3">
       <input type="hidden" name="outRefundNo" value={outRefundNo} />
@@ -23,14 +22,10 @@ export function RetryButton({ outRefundNo, explanation }: { outRefundNo: string;
       <span className="text-xs text-slate-500">{explanation}</span>
       {state && !state.ok && (
         <span role="alert" className="text-sm text-red-700">
-          <Bilingual text={state.error} />
+          {state.error}
         </span>
       )}
-      {state?.ok && state.message && (
-        <span className="text-sm text-emerald-700">
-          <Bilingual text={state.message} />
-        </span>
-      )}
+      {state?.ok && state.message && <span className="text-sm text-emerald-700">{state.message}</span>}
     </form>
   );
 }

@@ -3,8 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { uploadBatchAction } from "./actions";
 import { chosenCsvProblem } from "@/components/csv-file-check";
 
@@ -19,7 +18,7 @@ const EXAMPLE = 'out_trade_no,amount,reason\nT202611200001,12.50,商品缺货\nT
 export function UploadForm({ merchantLabel }: { merchantLabel: string }) {
   const t = useTranslations("bulk.upload");
   const router = useRouter();
-  const [state, action, pending] = useActionState<ActionResult<{ batchId: number; encoding: string }> | null, FormData>(
+  const [state, action, pending] = useActionState<FormResult<{ batchId: number; encoding: string }> | null, FormData>(
     uploadBatchAction,
     null,
   );
@@ -61,7 +60,7 @@ export function UploadForm({ merchantLabel }: { merchantLabel: string }) {
           </label>
           {(problem || (state && !state.ok)) && (
             <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-              {problem ?? (state && !state.ok ? <Bilingual text={state.error} /> : null)}
+              {problem ?? (state && !state.ok ? state.error : null)}
             </p>
           )}
           <div className="flex items-center gap-3">

@@ -2,20 +2,19 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
 import { ButtonForm } from "@/components/button-form";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { DANGER_BUTTON, PRIMARY_BUTTON } from "../../form-parts";
 import { activateCredentialsAction, retireCredentialsAction } from "../actions";
 
 /** Activate or retire a standby version. */
 export function CredentialActions({ merchantId, version }: { merchantId: string; version: number }) {
   const t = useTranslations("admin.credentials");
-  const [activateState, activate, activating] = useActionState<ActionResult<null> | null, FormData>(
+  const [activateState, activate, activating] = useActionState<FormResult<null> | null, FormData>(
     activateCredentialsAction,
     null,
   );
-  const [retireState, retire, retiring] = useActionState<ActionResult<null> | null, FormData>(
+  const [retireState, retire, retiring] = useActionState<FormResult<null> | null, FormData>(
     retireCredentialsAction,
     null,
   );
@@ -41,7 +40,7 @@ export function CredentialActions({ merchantId, version }: { merchantId: string;
       />
       {failed && !failed.ok && (
         <span role="alert" className="text-xs text-red-700">
-          <Bilingual text={failed.error} />
+          {failed.error}
         </span>
       )}
     </div>

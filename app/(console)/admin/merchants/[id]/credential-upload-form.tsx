@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { startTransition, useActionState, useEffect, useRef, useState } from "react";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { ActionMessage, Field, FIELD, fieldErrorsOf, PRIMARY_BUTTON } from "../../form-parts";
 import { addCredentialsAction } from "../actions";
 
@@ -12,7 +12,7 @@ import { addCredentialsAction } from "../actions";
  */
 export function CredentialUploadForm({ merchantId, apiVersion }: { merchantId: string; apiVersion: "v3" | "v2" }) {
   const t = useTranslations("admin.credentials");
-  const [state, action, pending] = useActionState<ActionResult<{ version: number }> | null, FormData>(
+  const [state, action, pending] = useActionState<FormResult<{ version: number }> | null, FormData>(
     addCredentialsAction,
     null,
   );

@@ -3,16 +3,17 @@
 import { CircleAlert, CircleCheck } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
-import type { CheckReport } from "@/lib/wechatpay/check";
+import type { FormResult } from "@/lib/action-result";
 import { SECONDARY_BUTTON } from "../../form-parts";
-import { testConnectionAction } from "../actions";
+import { testConnectionAction, type ShownCheckReport } from "../actions";
 
 /** "Test connection": a signed, harmless call with this merchant's credentials; each problem named on its own line. */
 export function TestConnection({ merchantId }: { merchantId: string }) {
   const t = useTranslations("admin.connection");
-  const [state, test, testing] = useActionState<ActionResult<CheckReport> | null, FormData>(testConnectionAction, null);
+  const [state, test, testing] = useActionState<FormResult<ShownCheckReport> | null, FormData>(
+    testConnectionAction,
+    null,
+  );
   return (
     <div>
       <form action={test} className="flex items-center gap-3">
@@ -24,7 +25,7 @@ export function TestConnection({ merchantId }: { merchantId: string }) {
       </form>
       {state && !state.ok && (
         <p role="alert" className="mt-2 text-sm text-red-700">
-          <Bilingual text={state.error} />
+          {state.error}
         </p>
       )}
       {state?.ok && (
@@ -41,7 +42,7 @@ export function TestConnection({ merchantId }: { merchantId: string }) {
                 <CircleAlert className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
               )}
               <span>
-                <Bilingual text={finding.message} />
+                {finding.message}
                 {finding.detail && (
                   <span className="mt-0.5 block font-mono text-xs text-slate-500">{finding.detail}</span>
                 )}

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import { ROLES } from "@/lib/auth/roles";
 import type { UserRole } from "@/lib/db/schema";
 import {
@@ -37,23 +37,23 @@ const CARD = "rounded-lg border border-slate-200 bg-white p-4";
 export function UserForms({ user, isSelf, merchantName }: { user: EditedUser; isSelf: boolean; merchantName: string }) {
   const t = useTranslations("admin.users");
   const tRoles = useTranslations("common.roles");
-  const [roleState, roleAction, rolePending] = useActionState<ActionResult<null> | null, FormData>(
+  const [roleState, roleAction, rolePending] = useActionState<FormResult<null> | null, FormData>(
     changeRoleAction,
     null,
   );
-  const [limitState, limitAction, limitPending] = useActionState<ActionResult<null> | null, FormData>(
+  const [limitState, limitAction, limitPending] = useActionState<FormResult<null> | null, FormData>(
     setDailyLimitAction,
     null,
   );
   const [passwordState, passwordAction, passwordPending] = useActionState<
-    ActionResult<{ generatedPassword?: string }> | null,
+    FormResult<{ generatedPassword?: string }> | null,
     FormData
   >(resetPasswordAction, null);
-  const [disableState, disableAction, disablePending] = useActionState<ActionResult<null> | null, FormData>(
+  const [disableState, disableAction, disablePending] = useActionState<FormResult<null> | null, FormData>(
     setDisabledAction,
     null,
   );
-  const [removeState, removeAction, removePending] = useActionState<ActionResult<null> | null, FormData>(
+  const [removeState, removeAction, removePending] = useActionState<FormResult<null> | null, FormData>(
     removeMemberAction,
     null,
   );

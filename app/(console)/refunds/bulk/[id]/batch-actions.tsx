@@ -2,8 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Bilingual } from "@/components/bilingual";
-import type { ActionResult } from "@/lib/action-result";
+import type { FormResult } from "@/lib/action-result";
 import type { BulkBatchStatus } from "@/lib/db/schema";
 import {
   cancelBatchAction,
@@ -14,9 +13,9 @@ import {
 } from "../actions";
 
 type Action = (
-  previous: ActionResult<{ status: BulkBatchStatus }> | null,
+  previous: FormResult<{ status: BulkBatchStatus }> | null,
   formData: FormData,
-) => Promise<ActionResult<{ status: BulkBatchStatus }>>;
+) => Promise<FormResult<{ status: BulkBatchStatus }>>;
 
 const ACTIONS = {
   confirm: confirmBatchAction,
@@ -46,7 +45,7 @@ export function BatchActionButton({
   /** Asked in the browser before the action runs. */
   confirmText?: string;
 }) {
-  const [state, action, pending] = useActionState<ActionResult<{ status: BulkBatchStatus }> | null, FormData>(
+  const [state, action, pending] = useActionState<FormResult<{ status: BulkBatchStatus }> | null, FormData>(
     ACTIONS[kind],
     null,
   );
@@ -66,7 +65,7 @@ export function BatchActionButton({
       </button>
       {state && !state.ok && (
         <span role="alert" className="text-xs text-red-700">
-          <Bilingual text={state.error} />
+          {state.error}
         </span>
       )}
     </form>
@@ -76,7 +75,7 @@ export function BatchActionButton({
 /** Approve or reject a batch as a whole, with an optional note kept in the audit log. */
 export function DecisionForm({ batchId }: { batchId: number }) {
   const t = useTranslations("bulk.approval");
-  const [state, action, pending] = useActionState<ActionResult<{ status: BulkBatchStatus }> | null, FormData>(
+  const [state, action, pending] = useActionState<FormResult<{ status: BulkBatchStatus }> | null, FormData>(
     decideBatchAction,
     null,
   );
@@ -114,7 +113,7 @@ export function DecisionForm({ batchId }: { batchId: number }) {
       </button>
       {state && !state.ok && (
         <p role="alert" className="w-full text-sm text-red-700">
-          <Bilingual text={state.error} />
+          {state.error}
         </p>
       )}
     </form>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Download } from "lucide-react";
-import { getLocale, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 import { DataTable, type Column } from "@/components/data-table";
 import { DateTime } from "@/components/date-time";
 import { Detail, DetailList } from "@/components/detail-list";
@@ -15,7 +15,7 @@ import { can } from "@/lib/auth/roles";
 import { mayControl } from "@/lib/bulk/lifecycle";
 import { batchProgress, getBatch, listBatchRows, type BatchRowView } from "@/lib/bulk/queries";
 import { getDb } from "@/lib/db/client";
-import { textIn } from "@/lib/i18n-text";
+import { MessageText } from "@/components/message-text";
 import { formatFen } from "@/lib/money";
 import { BatchStatusBadge, RowStatusBadge } from "../badges";
 import { BatchActionButton, DecisionForm } from "./batch-actions";
@@ -27,7 +27,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 type Translate = Awaited<ReturnType<typeof getTranslations<"bulk.rows">>>;
 
-function rowColumns(t: Translate, locale: string): Column<BatchRowView>[] {
+function rowColumns(t: Translate): Column<BatchRowView>[] {
   return [
     {
       header: t("columns.line"),
@@ -86,7 +86,7 @@ function rowColumns(t: Translate, locale: string): Column<BatchRowView>[] {
       cell: ({ row, refundErrorCode }) =>
         row.errorMessage ? (
           <span className="text-xs text-red-700" data-testid="row-problem">
-            {textIn(row.errorMessage, locale)}
+            <MessageText message={row.errorMessage} />
           </span>
         ) : refundErrorCode ? (
           <span className="font-mono text-xs text-red-700">{refundErrorCode}</span>
@@ -115,12 +115,11 @@ export default async function BulkBatchPage({
   ]);
   if (!view || !progress) notFound();
   const { batch } = view;
-  const [t, tPreview, tApproval, tRows, locale] = await Promise.all([
+  const [t, tPreview, tApproval, tRows] = await Promise.all([
     getTranslations("bulk.batch"),
     getTranslations("bulk.preview"),
     getTranslations("bulk.approval"),
     getTranslations("bulk.rows"),
-    getLocale(),
   ]);
   const steer = can(user.role, "bulkRefund") && mayControl(batch, { userId: user.id, role: user.role });
   const mayDecide = can(user.role, "approveRefund") && batch.createdBy !== user.id;
@@ -243,7 +242,7 @@ export default async function BulkBatchPage({
 
       <h2 className="mb-2 text-sm font-semibold text-slate-900">{tRows("title")}</h2>
       <DataTable
-        columns={rowColumns(tRows, locale)}
+        columns={rowColumns(tRows)}
         rows={rows.rows}
         rowKey={(r) => r.row.id}
         rowClassName={(r) =>
