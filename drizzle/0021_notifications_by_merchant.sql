@@ -1,0 +1,1 @@
+CREATE INDEX "notifications_merchant_received_at_idx" ON "notifications" USING btree ("merchant_id","received_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
