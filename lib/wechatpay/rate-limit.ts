@@ -10,53 +10,62 @@ export interface RateLimits {
 
 export const WECHAT_REFUND_LIMITS: RateLimits = { requestsPerSecond: 150, errorsPerSecond: 6 };
 
+/**
+ * WeChat counts requests as they arrive, in any one-second span; the limiter spaces them as they leave. Pacing 5 %
+ * under the limit absorbs the jitter in between (signing, a busy event loop, the network, WeChat's own): the
+ * requests of a second may arrive 50 ms closer together than they left without the span holding more than the
+ * limit. At 3 % a 3,000-refund run on two loaded cores still drew 2 FREQUENCY_LIMITED.
+ */
+const PACED_SHARE = 0.95;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Count one event in the current second of a bucket, across every instance; returns the count including it. */
-async function increment(db: Db, bucket: string): Promise<{ count: number; msLeft: number }> {
-  const rows = await db.execute<{ count: number; ms_left: number }>(sql`
-    insert into rate_limit_windows (bucket, window_start, count)
-    values (${bucket}, date_trunc('second', clock_timestamp()), 1)
-    on conflict (bucket, window_start) do update set count = rate_limit_windows.count + 1
-    returning count, (1000 - extract(milliseconds from clock_timestamp())::int % 1000) as ms_left`);
-  const row = [...rows][0];
-  return { count: Number(row?.count ?? 1), msLeft: Number(row?.ms_left ?? 1000) };
-}
-
-async function current(db: Db, bucket: string): Promise<{ count: number; msLeft: number }> {
-  const rows = await db.execute<{ count: number | null; ms_left: number }>(sql`
-    select (select count from rate_limit_windows where bucket = ${bucket} and window_start = date_trunc('second', clock_timestamp())) as count,
-           (1000 - extract(milliseconds from clock_timestamp())::int % 1000) as ms_left`);
-  const row = [...rows][0];
-  return { count: Number(row?.count ?? 0), msLeft: Number(row?.ms_left ?? 1000) };
-}
-
 /**
- * A limiter shared through PostgreSQL (the clock is the database's, so instances agree on the second).
- * `acquire` waits until the merchant may send one more request this second and no error storm is on.
+ * A limiter shared through PostgreSQL (the clock is the database's, so instances agree on time). Each request takes
+ * the bucket's next free moment and moves it on by one interval, in one statement: requests leave evenly spaced at
+ * 95 % of the limit, whichever instance sends them, so no one-second span at WeChat ever holds more than the limit.
+ * (Per-second windows let a full second's requests leave at the end of one second and the next second's at the
+ * start of the next: WeChat's sliding second saw up to twice the limit.) ADR 023.
  */
 export class SharedRateLimiter {
+  private readonly intervalMs: number;
+
   constructor(
     private readonly db: Db,
     private readonly key: string,
     private readonly limits: RateLimits = WECHAT_REFUND_LIMITS,
-  ) {}
-
-  async acquire(): Promise<void> {
-    for (;;) {
-      const errors = await current(this.db, `${this.key}:errors`);
-      if (errors.count >= this.limits.errorsPerSecond) {
-        await sleep(errors.msLeft + 5);
-        continue;
-      }
-      const slot = await increment(this.db, `${this.key}:requests`);
-      if (slot.count <= this.limits.requestsPerSecond) return;
-      await sleep(slot.msLeft + 5);
-    }
+  ) {
+    this.intervalMs = 1000 / (limits.requestsPerSecond * PACED_SHARE);
   }
 
+  /** Waits for this request's moment. */
+  async acquire(): Promise<void> {
+    const interval = sql`(${this.intervalMs}::float8 * interval '1 millisecond')`;
+    const rows = await this.db.execute<{ wait_ms: number }>(sql`
+      insert into rate_limit_schedules (bucket, next_at) values (${this.key}, clock_timestamp() + ${interval})
+      on conflict (bucket) do update
+        set next_at = greatest(rate_limit_schedules.next_at, clock_timestamp()) + ${interval}
+      returning extract(epoch from next_at - clock_timestamp()) * 1000 - ${this.intervalMs}::float8 as wait_ms`);
+    const waitMs = Number([...rows][0]?.wait_ms ?? 0);
+    if (waitMs > 0) await sleep(waitMs);
+  }
+
+  /**
+   * Counts an error answer; the one that reaches the error limit within a second moves the bucket's next moment a
+   * whole second on, for every instance. Requests that already took a moment before it still leave.
+   */
   async recordError(): Promise<void> {
-    await increment(this.db, `${this.key}:errors`);
+    await this.db.execute(sql`
+      with counted as (
+        insert into rate_limit_windows (bucket, window_start, count)
+        values (${`${this.key}:errors`}, date_trunc('second', clock_timestamp()), 1)
+        on conflict (bucket, window_start) do update set count = rate_limit_windows.count + 1
+        returning count
+      )
+      insert into rate_limit_schedules (bucket, next_at)
+      select ${this.key}, clock_timestamp() + interval '1 second' from counted where count >= ${this.limits.errorsPerSecond}
+      on conflict (bucket) do update
+        set next_at = greatest(rate_limit_schedules.next_at, excluded.next_at)`);
   }
 
   /** Drop windows older than a minute; called now and then, any instance may do it. */

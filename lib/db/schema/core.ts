@@ -385,8 +385,8 @@ export const apiIdempotency = pgTable(
 export type ApiKey = typeof apiKeys.$inferSelect;
 
 /**
- * Per-second request counters shared by every instance of the console, so that together they stay under
- * WeChat Pay's limits (150 refund requests/s per merchant, back off past 6 errors/s).
+ * Counters per second or minute shared by every instance of the console, on the database's clock: WeChat Pay's error
+ * rate per merchant (back off past 6 errors/s), the bulk feeder's windows, sign-in and callback refusal limits.
  */
 export const rateLimitWindows = pgTable(
   "rate_limit_windows",
@@ -397,3 +397,13 @@ export const rateLimitWindows = pgTable(
   },
   (t) => [primaryKey({ columns: [t.bucket, t.windowStart] })],
 );
+
+/**
+ * When the next request of a bucket (a merchant's calls to WeChat Pay) may leave, shared by every instance: each
+ * request takes the next free moment and moves it on by one interval, so requests leave evenly spaced
+ * (lib/wechatpay/rate-limit.ts, ADR 023).
+ */
+export const rateLimitSchedules = pgTable("rate_limit_schedules", {
+  bucket: text("bucket").primaryKey(),
+  nextAt: at("next_at").notNull(),
+});
