@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { asPlaceholders, statementsByShape } from "../db/statement";
 import { auditLog } from "../db/schema";
 
 export interface AuditActor {
@@ -27,7 +28,7 @@ export async function appendAudit(
   target: AuditTarget | null,
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  await db.insert(auditLog).values({
+  const values = asPlaceholders({
     actorId: actor.id,
     actorLabel: actor.label,
     merchantId: target?.merchantId ?? null,
@@ -37,4 +38,10 @@ export async function appendAudit(
     details,
     ip: actor.ip ?? null,
   });
+  await insertAudit(db, values.shape, values.columns, values.bound);
 }
+
+// Built once per shape (lib/db/statement.ts): every refund request appends an entry.
+const insertAudit = statementsByShape((db, columns: Record<string, unknown>) =>
+  db.insert(auditLog).values(columns as typeof auditLog.$inferInsert),
+);

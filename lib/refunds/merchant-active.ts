@@ -1,5 +1,6 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Transaction } from "../db/client";
+import { statement } from "../db/statement";
 import { merchants } from "../db/schema";
 import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
@@ -32,11 +33,16 @@ export async function lockActiveMerchant(
   tx: Transaction,
   merchantId: string,
 ): Promise<Result<{ thresholdFen: number }, MerchantInactive>> {
-  const [merchant] = await tx
-    .select({ active: merchants.active, thresholdFen: merchants.approvalThresholdFen })
-    .from(merchants)
-    .where(eq(merchants.id, merchantId))
-    .for("share");
+  const [merchant] = await merchantForRefunds(tx, { merchantId });
   const open = checkMerchantActive(merchant?.active ?? false);
   return open.ok ? ok({ thresholdFen: merchant!.thresholdFen }) : open;
 }
+
+// Built once per process (lib/db/statement.ts): every refund request runs it.
+const merchantForRefunds = statement((db) =>
+  db
+    .select({ active: merchants.active, thresholdFen: merchants.approvalThresholdFen })
+    .from(merchants)
+    .where(eq(merchants.id, sql.placeholder("merchantId")))
+    .for("share"),
+);

@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Transaction } from "../db/client";
+import { asPlaceholders, statement, statementsByShape } from "../db/statement";
 import { orders, refundEvents, refunds, type EventSource, type Refund, type RefundStatus } from "../db/schema";
 import { refundEventType } from "../webhooks/events";
 import { refundEventWanted, writeRefundOutbox } from "../webhooks/outbox";
@@ -43,25 +44,39 @@ export async function moveRefund(
   if (!canTransition(refund.status, to)) throw new RefundTransitionError(refund.id, refund.status, to);
   const at = event.at ?? new Date();
   const delta = sumsDelta(refund.amountFen, refund.status, to);
+  const update = asPlaceholders({ ...fields, status: to, updatedAt: at });
   // Sent together, one round trip: they touch rows this transaction already holds, so their order does not matter.
   await Promise.all([
-    tx
-      .update(refunds)
-      .set({ ...fields, status: to, updatedAt: at })
-      .where(eq(refunds.id, refund.id)),
-    delta.refundedFen || delta.inFlightFen || delta.refundCount
-      ? tx
-          .update(orders)
-          .set({
-            refundedFen: sql`${orders.refundedFen} + ${delta.refundedFen}`,
-            inFlightFen: sql`${orders.inFlightFen} + ${delta.inFlightFen}`,
-            refundCount: sql`${orders.refundCount} + ${delta.refundCount}`,
-          })
-          .where(eq(orders.id, refund.orderId))
-      : undefined,
+    // `id` is free as a placeholder name: RefundFields leaves the refund's id out.
+    updateRefund(tx, update.shape, update.columns, { ...update.bound, id: refund.id }),
+    delta.refundedFen || delta.inFlightFen || delta.refundCount ? shiftOrderSums(tx, refund.orderId, delta) : undefined,
     appendRefundEvent(tx, refund.id, { ...event, at }, refund.status, to),
   ]);
 }
+
+// Built once per process (lib/db/statement.ts): these run several times for every refund and every callback.
+const updateRefund = statementsByShape((db, columns: Record<string, unknown>) =>
+  db
+    .update(refunds)
+    .set(columns)
+    .where(eq(refunds.id, sql.placeholder("id"))),
+);
+
+/** Shifts an order's cached sums (refunded, in flight, count) by a move's delta, in the caller's transaction. */
+export function shiftOrderSums(tx: Transaction, orderId: number, delta: ReturnType<typeof sumsDelta>) {
+  return orderSumsShift(tx, { orderId, ...delta });
+}
+
+const orderSumsShift = statement((db) =>
+  db
+    .update(orders)
+    .set({
+      refundedFen: sql`${orders.refundedFen} + ${sql.placeholder("refundedFen")}`,
+      inFlightFen: sql`${orders.inFlightFen} + ${sql.placeholder("inFlightFen")}`,
+      refundCount: sql`${orders.refundCount} + ${sql.placeholder("refundCount")}`,
+    })
+    .where(eq(orders.id, sql.placeholder("orderId"))),
+);
 
 /**
  * Append a timeline event. Every status change passes here (a new refund from nothing, then `moveRefund`), so this is
@@ -75,7 +90,7 @@ export async function appendRefundEvent(
   statusTo: RefundStatus | null = null,
 ): Promise<void> {
   const at = event.at ?? new Date();
-  const insert = tx.insert(refundEvents).values({
+  const values = asPlaceholders({
     refundId,
     at,
     type: event.type,
@@ -87,13 +102,25 @@ export async function appendRefundEvent(
   });
   const webhookType = statusTo ? refundEventType(statusFrom, statusTo) : null;
   if (!webhookType) {
-    await insert;
+    await insertEvent(tx, values.shape, values.columns, values.bound);
     return;
   }
-  const [row] = await insert.returning({ wanted: refundEventWanted(webhookType) });
+  const [row] = await insertEventWanted(tx, values.shape, values.columns, { ...values.bound, webhookType });
   // Sent after this insert resolved, so after the caller's update of the refund: the refund read is the new one.
   if (row?.wanted) await writeRefundOutbox(tx, refundId, webhookType, at);
 }
+
+const insertEvent = statementsByShape((db, columns: Record<string, unknown>) =>
+  db.insert(refundEvents).values(columns as typeof refundEvents.$inferInsert),
+);
+
+/** The insert of a status change's event, saying whether any webhook endpoint wants it (lib/webhooks/outbox.ts). */
+const insertEventWanted = statementsByShape((db, columns: Record<string, unknown>) =>
+  db
+    .insert(refundEvents)
+    .values(columns as typeof refundEvents.$inferInsert)
+    .returning({ wanted: refundEventWanted(sql.placeholder("webhookType")) }),
+);
 
 /**
  * Lock a refund for the rest of the transaction. Its order is locked first: every writer takes the order's lock
@@ -105,14 +132,33 @@ export async function lockRefund(
   tx: Transaction,
   where: { id: number; merchantId?: string } | { outRefundNo: string; merchantId: string },
 ): Promise<Refund | undefined> {
-  const byKey = "id" in where ? eq(refunds.id, where.id) : eq(refunds.outRefundNo, where.outRefundNo);
   // A caller acting for one merchant names it: another merchant's refund is then simply not there. A refund number
   // is only unique within its merchant (as at WeChat), so looking one up by number always names the merchant.
-  const condition = where.merchantId ? and(byKey, eq(refunds.merchantId, where.merchantId))! : byKey;
-  const orderOfRefund = tx.select({ orderId: refunds.orderId }).from(refunds).where(condition);
+  const shape: RefundKeyShape = "id" in where ? (where.merchantId ? "id,merchant" : "id") : "number,merchant";
   const [, [row]] = await Promise.all([
-    tx.select({ id: orders.id }).from(orders).where(eq(orders.id, orderOfRefund)).for("update"),
-    tx.select().from(refunds).where(condition).for("update"),
+    lockOrderOfRefund(tx, shape, shape, where),
+    lockRefundRow(tx, shape, shape, where),
   ]);
   return row;
 }
+
+type RefundKeyShape = "id" | "id,merchant" | "number,merchant";
+
+function refundByKey(shape: RefundKeyShape) {
+  const byKey = shape.startsWith("id")
+    ? eq(refunds.id, sql.placeholder("id"))
+    : eq(refunds.outRefundNo, sql.placeholder("outRefundNo"));
+  return shape.endsWith("merchant") ? and(byKey, eq(refunds.merchantId, sql.placeholder("merchantId")))! : byKey;
+}
+
+const lockOrderOfRefund = statementsByShape((db, shape: RefundKeyShape) =>
+  db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(eq(orders.id, db.select({ orderId: refunds.orderId }).from(refunds).where(refundByKey(shape))))
+    .for("update"),
+);
+
+const lockRefundRow = statementsByShape((db, shape: RefundKeyShape) =>
+  db.select().from(refunds).where(refundByKey(shape)).for("update"),
+);

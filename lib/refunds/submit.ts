@@ -1,5 +1,6 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { placeholders, statement } from "../db/statement";
 import { orders, refunds, type Refund } from "../db/schema";
 import { log } from "../log";
 import type { Result } from "../result";
@@ -63,7 +64,7 @@ export async function submitRefund(
     if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
     const due = refund.scheduledAt?.getTime() ?? 0;
     if (due > now().getTime()) return { kind: "retry" as const, afterMs: due - now().getTime(), reason: "scheduled" };
-    const [order] = await tx.select().from(orders).where(eq(orders.id, refund.orderId));
+    const [order] = await orderById(tx, { id: refund.orderId });
     return { kind: "ready" as const, refund, order: order! };
   });
   if (prepared.kind !== "ready") return prepared;
@@ -95,16 +96,13 @@ export async function submitRefund(
     if (!locked || locked.status !== "PENDING") return null;
     if (locked.submittingUntil && locked.submittingUntil > now()) return null;
     const attemptCount = locked.attemptCount + 1;
-    await tx
-      .update(refunds)
-      .set({
-        attemptCount,
-        submittedAt: now(),
-        outcomeUnknown: true,
-        submittingUntil: new Date(now().getTime() + SUBMISSION_LEASE_MS),
-        updatedAt: now(),
-      })
-      .where(eq(refunds.id, refundId));
+    await markAttempt(tx, {
+      id: refundId,
+      attemptCount,
+      submittedAt: now(),
+      submittingUntil: new Date(now().getTime() + SUBMISSION_LEASE_MS),
+      updatedAt: now(),
+    });
     await appendRefundEvent(tx, refundId, {
       type: "submitted",
       source: "system",
@@ -129,6 +127,22 @@ export async function submitRefund(
   return recordError(db, refundId, answer.error, now(), { answered: true, number: attempt });
 }
 
+// Built once per process (lib/db/statement.ts): every submission runs them.
+const orderById = statement((db) =>
+  db
+    .select()
+    .from(orders)
+    .where(eq(orders.id, sql.placeholder("id"))),
+);
+
+/** An attempt about to be sent: its outcome is unknown until WeChat answers, and this worker holds the lease. */
+const markAttempt = statement((db) =>
+  db
+    .update(refunds)
+    .set({ ...placeholders("attemptCount", "submittedAt", "submittingUntil", "updatedAt"), outcomeUnknown: true })
+    .where(eq(refunds.id, sql.placeholder("id"))),
+);
+
 async function applyReport(
   db: Database,
   refundId: number,
@@ -139,9 +153,9 @@ async function applyReport(
   return db.transaction(async (tx) => {
     const refund = await lockRefund(tx, { id: refundId });
     if (!refund) return { kind: "settled" as const, status: "FAILED" as const };
-    await applyGatewayReport(tx, refund, report, source, {}, at);
-    const after = await lockRefund(tx, { id: refundId });
-    return { kind: "settled" as const, status: after!.status };
+    const outcome = await applyGatewayReport(tx, refund, report, source, {}, at);
+    // Applied, the refund now has the reported status; a stale report changed nothing.
+    return { kind: "settled" as const, status: outcome === "applied" ? report.status : refund.status };
   });
 }
 

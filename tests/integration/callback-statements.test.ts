@@ -55,9 +55,9 @@ describe("statements per callback", () => {
       "select orders for update",
       "select refunds for update",
       "select notifications",
-      "insert refund_events",
       "update refunds",
       "update orders",
+      "insert refund_events",
       "update notifications",
       "commit",
     ]);
