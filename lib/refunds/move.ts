@@ -1,7 +1,15 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Transaction } from "../db/client";
+import type { Db, Transaction } from "../db/client";
 import { asPlaceholders, statement, statementsByShape } from "../db/statement";
-import { orders, refundEvents, refunds, type EventSource, type Refund, type RefundStatus } from "../db/schema";
+import {
+  orders,
+  refundEvents,
+  refunds,
+  type EventSource,
+  type Order,
+  type Refund,
+  type RefundStatus,
+} from "../db/schema";
 import { refundEventType } from "../webhooks/events";
 import { refundEventWanted, writeRefundOutbox } from "../webhooks/outbox";
 import { canTransition, sumsDelta } from "./transitions";
@@ -128,18 +136,36 @@ const insertEventWanted = statementsByShape((db, columns: Record<string, unknown
  * Both statements go out in one round trip; PostgreSQL runs them in the order sent, so the order's lock is held
  * before the refund's is asked for. The order is found by a sub-select, which locks nothing.
  */
-export async function lockRefund(
-  tx: Transaction,
-  where: { id: number; merchantId?: string } | { outRefundNo: string; merchantId: string },
-): Promise<Refund | undefined> {
-  // A caller acting for one merchant names it: another merchant's refund is then simply not there. A refund number
-  // is only unique within its merchant (as at WeChat), so looking one up by number always names the merchant.
-  const shape: RefundKeyShape = "id" in where ? (where.merchantId ? "id,merchant" : "id") : "number,merchant";
+export async function lockRefund(tx: Transaction, where: RefundKey): Promise<Refund | undefined> {
+  const shape = keyShape(where);
   const [, [row]] = await Promise.all([
     lockOrderOfRefund(tx, shape, shape, where),
     lockRefundRow(tx, shape, shape, where),
   ]);
   return row;
+}
+
+/** `lockRefund` for a caller that reads the order too: the order's lock returns its row. Same two statements. */
+export async function lockRefundAndOrder(
+  tx: Transaction,
+  where: RefundKey,
+): Promise<{ refund: Refund; order: Order } | undefined> {
+  const shape = keyShape(where);
+  const [[order], [refund]] = await Promise.all([
+    lockOrderRowOfRefund(tx, shape, shape, where),
+    lockRefundRow(tx, shape, shape, where),
+  ]);
+  return refund && order ? { refund, order } : undefined;
+}
+
+type RefundKey = { id: number; merchantId?: string } | { outRefundNo: string; merchantId: string };
+
+/**
+ * A caller acting for one merchant names it: another merchant's refund is then simply not there. A refund number is
+ * only unique within its merchant (as at WeChat), so looking one up by number always names the merchant.
+ */
+function keyShape(where: RefundKey): RefundKeyShape {
+  return "id" in where ? (where.merchantId ? "id,merchant" : "id") : "number,merchant";
 }
 
 type RefundKeyShape = "id" | "id,merchant" | "number,merchant";
@@ -151,12 +177,15 @@ function refundByKey(shape: RefundKeyShape) {
   return shape.endsWith("merchant") ? and(byKey, eq(refunds.merchantId, sql.placeholder("merchantId")))! : byKey;
 }
 
+const orderOfRefund = (db: Db, shape: RefundKeyShape) =>
+  eq(orders.id, db.select({ orderId: refunds.orderId }).from(refunds).where(refundByKey(shape)));
+
 const lockOrderOfRefund = statementsByShape((db, shape: RefundKeyShape) =>
-  db
-    .select({ id: orders.id })
-    .from(orders)
-    .where(eq(orders.id, db.select({ orderId: refunds.orderId }).from(refunds).where(refundByKey(shape))))
-    .for("update"),
+  db.select({ id: orders.id }).from(orders).where(orderOfRefund(db, shape)).for("update"),
+);
+
+const lockOrderRowOfRefund = statementsByShape((db, shape: RefundKeyShape) =>
+  db.select().from(orders).where(orderOfRefund(db, shape)).for("update"),
 );
 
 const lockRefundRow = statementsByShape((db, shape: RefundKeyShape) =>

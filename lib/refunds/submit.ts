@@ -1,12 +1,12 @@
 import { eq, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import type { Database, Transaction } from "../db/client";
 import { placeholders, statement } from "../db/statement";
-import { orders, refunds, type Refund } from "../db/schema";
+import { refunds, type Refund } from "../db/schema";
 import { log } from "../log";
 import type { Result } from "../result";
 import type { WechatPayError } from "../wechatpay/errors";
 import type { GatewayRefund, RefundGateway } from "./gateway";
-import { appendRefundEvent, lockRefund, moveRefund } from "./move";
+import { appendRefundEvent, lockRefund, lockRefundAndOrder, moveRefund } from "./move";
 import { applyGatewayReport } from "./report";
 
 export type GatewayResolver = (merchantId: string) => Promise<Result<RefundGateway, WechatPayError>>;
@@ -59,21 +59,30 @@ export async function submitRefund(
   options: SubmitOptions = {},
 ): Promise<SubmitOutcome> {
   const now = options.now ?? (() => new Date());
+  // The merchant's gateway first (kept per process), so that checking the refund and marking the attempt are one
+  // transaction: nothing is marked for a gateway that cannot be built.
+  const [owner] = await merchantOfRefund(db, { id: refundId });
+  if (!owner) return { kind: "settled", status: "FAILED" };
+  const gateway = await resolveGateway(owner.merchantId);
   const prepared = await db.transaction(async (tx) => {
-    const refund = await lockRefund(tx, { id: refundId });
+    const locked = await lockRefundAndOrder(tx, { id: refundId });
+    const refund = locked?.refund;
     if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
     const due = refund.scheduledAt?.getTime() ?? 0;
     if (due > now().getTime()) return { kind: "retry" as const, afterMs: due - now().getTime(), reason: "scheduled" };
-    const [order] = await orderById(tx, { id: refund.orderId });
-    return { kind: "ready" as const, refund, order: order! };
+    // Not marked: an error to record, or an earlier attempt to ask WeChat about before sending again.
+    if (!gateway.ok || refund.outcomeUnknown)
+      return { kind: "ready" as const, refund, order: locked.order, attempt: null };
+    const attempt = await startAttempt(tx, refund, now());
+    if (attempt === null) return inProgressElsewhere;
+    return { kind: "ready" as const, refund, order: locked.order, attempt };
   });
   if (prepared.kind !== "ready") return prepared;
   const { refund, order } = prepared;
-
-  const gateway = await resolveGateway(refund.merchantId);
   if (!gateway.ok) return recordError(db, refundId, gateway.error, now(), { answered: false });
 
-  if (refund.outcomeUnknown) {
+  let attempt = prepared.attempt;
+  if (attempt === null) {
     const known = await gateway.value.query(refund.outRefundNo);
     if (known.ok) return applyReport(db, refundId, known.value, "reconciler", now());
     if (known.error.code !== "RESOURCE_NOT_EXISTS") {
@@ -87,31 +96,12 @@ export async function submitRefund(
       return { kind: "retry", afterMs: retryDelayMs(refund.attemptCount, known.error.code), reason: known.error.code };
     }
     // WeChat does not know the number: the lost request never arrived, so sending it again is safe.
+    attempt = await db.transaction(async (tx) => {
+      const locked = await lockRefund(tx, { id: refundId });
+      return locked?.status === "PENDING" ? startAttempt(tx, locked, now()) : null;
+    });
+    if (attempt === null) return inProgressElsewhere;
   }
-
-  // Write before the call: if this process dies while WeChat has the request, the refund already says the outcome
-  // is unknown, and whoever picks it up next asks WeChat before sending again.
-  const attempt = await db.transaction(async (tx) => {
-    const locked = await lockRefund(tx, { id: refundId });
-    if (!locked || locked.status !== "PENDING") return null;
-    if (locked.submittingUntil && locked.submittingUntil > now()) return null;
-    const attemptCount = locked.attemptCount + 1;
-    await markAttempt(tx, {
-      id: refundId,
-      attemptCount,
-      submittedAt: now(),
-      submittingUntil: new Date(now().getTime() + SUBMISSION_LEASE_MS),
-      updatedAt: now(),
-    });
-    await appendRefundEvent(tx, refundId, {
-      type: "submitted",
-      source: "system",
-      at: now(),
-      payload: { attempt: attemptCount },
-    });
-    return attemptCount;
-  });
-  if (attempt === null) return { kind: "retry", afterMs: SUBMISSION_LEASE_MS, reason: "in_progress_elsewhere" };
 
   const answer = await gateway.value.apply({
     outRefundNo: refund.outRefundNo,
@@ -127,12 +117,39 @@ export async function submitRefund(
   return recordError(db, refundId, answer.error, now(), { answered: true, number: attempt });
 }
 
+const inProgressElsewhere: SubmitOutcome = {
+  kind: "retry",
+  afterMs: SUBMISSION_LEASE_MS,
+  reason: "in_progress_elsewhere",
+};
+
+/**
+ * Marks an attempt under the refund's lock, before the call: if this process dies while WeChat has the request, the
+ * refund already says the outcome is unknown, and whoever picks it up next asks WeChat before sending again. Null
+ * when another worker's attempt holds the lease.
+ */
+async function startAttempt(tx: Transaction, refund: Refund, at: Date): Promise<number | null> {
+  if (refund.submittingUntil && refund.submittingUntil > at) return null;
+  const attemptCount = refund.attemptCount + 1;
+  await Promise.all([
+    markAttempt(tx, {
+      id: refund.id,
+      attemptCount,
+      submittedAt: at,
+      submittingUntil: new Date(at.getTime() + SUBMISSION_LEASE_MS),
+      updatedAt: at,
+    }),
+    appendRefundEvent(tx, refund.id, { type: "submitted", source: "system", at, payload: { attempt: attemptCount } }),
+  ]);
+  return attemptCount;
+}
+
 // Built once per process (lib/db/statement.ts): every submission runs them.
-const orderById = statement((db) =>
+const merchantOfRefund = statement((db) =>
   db
-    .select()
-    .from(orders)
-    .where(eq(orders.id, sql.placeholder("id"))),
+    .select({ merchantId: refunds.merchantId })
+    .from(refunds)
+    .where(eq(refunds.id, sql.placeholder("id"))),
 );
 
 /** An attempt about to be sent: its outcome is unknown until WeChat answers, and this worker holds the lease. */
