@@ -5,7 +5,7 @@
  * the shared limiter held calls back. Targets of issue #18.
  */
 import PgBoss from "pg-boss";
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { SimControl } from "../simulator/control-client";
 import { randomBytes, type KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -17,7 +17,7 @@ import { loadMerchantCredentialsFromEnv } from "../lib/wechatpay/config";
 import { createRefundGateway } from "../lib/wechatpay/gateway";
 import { confirmBatch, decideBatch } from "../lib/bulk/lifecycle";
 import { uploadBatch } from "../lib/bulk/upload";
-import { refunds, users } from "../lib/db/schema";
+import { users } from "../lib/db/schema";
 import { enqueueBulkRun, startBulkWorkers } from "../lib/jobs/bulk-jobs";
 import { startRefundWorkers } from "../lib/jobs/refund-jobs";
 import { consoleMetrics } from "../lib/ops/metrics";
@@ -151,13 +151,12 @@ export async function runBulkBench(bench: BenchDatabase): Promise<BenchSection> 
     const cpuBefore = process.cpuUsage();
     const started = Date.now();
     await enqueueBulkRun(boss, batchId);
-    for (;;) {
-      await collect();
-      const [row] = await bench.db
-        .select({ n: refunds.id })
-        .from(refunds)
-        .where(inArray(refunds.status, ["PROCESSING", "SUCCESS"]))
-        .then((r) => [{ n: r.length }]);
+    // The watching is this process's CPU too, so it is kept light: a count in SQL four times a second, and the
+    // simulator's log (up to 1,000 requests of JSON) every 2 s — it holds 7 s at WeChat's rate.
+    for (let round = 1; ; round++) {
+      if (round % 8 === 0) await collect();
+      const [row] = await bench.sql<{ n: number }[]>`
+        select count(*)::int as n from refunds where status in ('PROCESSING', 'SUCCESS')`;
       if (row!.n >= ROWS) break;
       if (Date.now() - started > 15 * 60_000) throw new Error(`stuck at ${row!.n} of ${ROWS} accepted`);
       await new Promise((r) => setTimeout(r, 250));

@@ -21,7 +21,7 @@ describe("bulk runs", () => {
   let otherOperator: BatchActor;
   let approver: BatchActor;
   const enqueued: Pick<Refund, "id" | "scheduledAt">[] = [];
-  const enqueue = async (refund: Pick<Refund, "id" | "scheduledAt">) => void enqueued.push(refund);
+  const enqueue = async (refunds: Pick<Refund, "id" | "scheduledAt">[]) => void enqueued.push(...refunds);
 
   const person = async (role: "operator" | "approver"): Promise<BatchActor> => {
     const user = await createUser(t.db, role);

@@ -18,7 +18,8 @@ export interface RunSettings extends FeedLimits {
 export type RunOutcome = { kind: "stopped" | "completed" | "continue" };
 
 /** Hands a recorded PENDING refund to the submission queue (after the row is committed). */
-export type Enqueue = (refund: Pick<Refund, "id" | "scheduledAt">) => Promise<void>;
+/** Queues the submissions of a window's recorded refunds (one statement for all of them). */
+export type Enqueue = (refunds: Pick<Refund, "id" | "scheduledAt">[]) => Promise<void>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 /** Rows recorded at the same time; each is its own short transaction on its own order. */
@@ -201,7 +202,7 @@ export async function runBatch(
         if (o.refund.status === "PENDING") toSend.push(o.refund);
       }
       // Together, not one after another: a window's 30 sends in a row took longer than the window itself.
-      await Promise.all(toSend.map((refund) => enqueue(refund)));
+      await enqueue(toSend);
     }
     await sleep(windowStart + settings.windowMs - Date.now());
   }

@@ -4,7 +4,7 @@ import type { Database } from "../db/client";
 import { log } from "../log";
 import { runBatch, type RunSettings } from "../bulk/run";
 import { bulkRunSettings } from "../bulk/settings";
-import { createItemQueues, enqueueSubmission } from "./refund-jobs";
+import { createItemQueues, enqueueSubmissions } from "./refund-jobs";
 
 export const BULK_QUEUES = {
   run: "bulk-run",
@@ -45,8 +45,8 @@ export async function startBulkWorkers(boss: PgBoss, deps: BulkWorkerDependencie
     async (jobs) => {
       await Promise.all(
         jobs.map(async (job) => {
-          const outcome = await runBatch(deps.db, job.data.batchId, settings, (refund) =>
-            enqueueSubmission(boss, refund),
+          const outcome = await runBatch(deps.db, job.data.batchId, settings, (refunds) =>
+            enqueueSubmissions(boss, refunds),
           );
           if (outcome.kind === "continue") await enqueueBulkRun(boss, job.data.batchId, 1);
           else log.info({ batchId: job.data.batchId, outcome: outcome.kind }, "bulk run ended");

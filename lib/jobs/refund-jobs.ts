@@ -63,25 +63,65 @@ const secondsUntil = (at: Date | null | undefined) =>
   Math.max(0, Math.ceil(((at?.getTime() ?? 0) - Date.now()) / 1000));
 
 /**
- * Queue a refund's submission for its scheduled time. `immediate` (an operator's "Retry now") gets its own key so a
- * back-off already waiting does not swallow it; two submissions at once are harmless because each is leased.
+ * A refund's submission job, for its scheduled time (`afterMs` from now for a retry). `immediate` (an operator's
+ * "Retry now") gets its own key so a back-off already waiting does not swallow it; two submissions at once are
+ * harmless because each is leased.
  */
+function submissionJob(
+  refundId: number,
+  when: { at: Date | null } | { afterMs: number },
+  options: { immediate?: boolean } = {},
+): PgBoss.JobInsert<SubmitJob> {
+  const seconds = "afterMs" in when ? Math.ceil(when.afterMs / 1000) : secondsUntil(when.at);
+  return {
+    name: QUEUES.submit,
+    data: { refundId },
+    // On the database's clock, as `send` counts it.
+    startAfter: `${seconds} seconds`,
+    singletonKey: options.immediate ? `refund:${refundId}:now:${Date.now()}` : `refund:${refundId}`,
+  };
+}
+
+function reconcileJob(refundId: number, round: number, afterMs: number): PgBoss.JobInsert<ReconcileJob> {
+  return {
+    name: QUEUES.reconcile,
+    data: { refundId, round },
+    startAfter: `${Math.ceil(afterMs / 1000)} seconds`,
+    singletonKey: `refund:${refundId}`,
+  };
+}
+
+/**
+ * Puts jobs on their queues in one statement, each queue's policy applying as with `send` (a stately queue keeps
+ * one waiting job per key and drops the rest).
+ */
+async function insertJobs(boss: PgBoss, jobs: PgBoss.JobInsert[]): Promise<void> {
+  if (jobs.length > 0) await boss.insert(jobs);
+}
+
+/** Queue a refund's submission for its scheduled time (see `submissionJob`). */
 export async function enqueueSubmission(
   boss: PgBoss,
   refund: { id: number; scheduledAt: Date | null },
   options: { immediate?: boolean } = {},
 ): Promise<void> {
-  await boss.send(QUEUES.submit, { refundId: refund.id } satisfies SubmitJob, {
-    startAfter: secondsUntil(refund.scheduledAt),
-    singletonKey: options.immediate ? `refund:${refund.id}:now:${Date.now()}` : `refund:${refund.id}`,
-  });
+  await enqueueSubmissions(boss, [refund], options);
+}
+
+/** Queue several refunds' submissions in one statement (a bulk run's window). */
+export async function enqueueSubmissions(
+  boss: PgBoss,
+  refunds: { id: number; scheduledAt: Date | null }[],
+  options: { immediate?: boolean } = {},
+): Promise<void> {
+  await insertJobs(
+    boss,
+    refunds.map((refund) => submissionJob(refund.id, { at: refund.scheduledAt }, options)),
+  );
 }
 
 export async function enqueueReconcile(boss: PgBoss, refundId: number, round: number, afterMs: number): Promise<void> {
-  await boss.send(QUEUES.reconcile, { refundId, round } satisfies ReconcileJob, {
-    startAfter: Math.ceil(afterMs / 1000),
-    singletonKey: `refund:${refundId}`,
-  });
+  await insertJobs(boss, [reconcileJob(refundId, round, afterMs)]);
 }
 
 export interface WorkerDependencies {
@@ -112,21 +152,22 @@ export async function startRefundWorkers(boss: PgBoss, deps: WorkerDependencies)
       async (jobs) => {
         // A full batch means more are waiting: fetch again at once rather than after the polling interval.
         if (jobs.length === SUBMIT_BATCH_SIZE) boss.notifyWorker(submitWorker);
-        await Promise.all(
+        const outcomes = await Promise.allSettled(
           jobs.map(async (job) => {
-            const outcome = await submitRefund(deps.db, deps.resolveGateway, job.data.refundId, {
-              notifyUrl: deps.notifyUrl,
-            });
-            if (outcome.kind === "retry") {
-              await boss.send(QUEUES.submit, job.data, {
-                startAfter: Math.ceil(outcome.afterMs / 1000),
-                singletonKey: `refund:${job.data.refundId}`,
-              });
-            } else if (outcome.status === "PROCESSING") {
-              await enqueueReconcile(boss, job.data.refundId, 0, deps.firstReconcileMs ?? 60_000);
-            }
+            const { refundId } = job.data;
+            const outcome = await submitRefund(deps.db, deps.resolveGateway, refundId, { notifyUrl: deps.notifyUrl });
+            if (outcome.kind === "retry") return submissionJob(refundId, { afterMs: outcome.afterMs });
+            if (outcome.status === "PROCESSING") return reconcileJob(refundId, 0, deps.firstReconcileMs ?? 60_000);
+            return null;
           }),
         );
+        // The batch's follow-ups in one statement; those of the jobs that did finish even when another failed.
+        await insertJobs(
+          boss,
+          outcomes.flatMap((o) => (o.status === "fulfilled" && o.value ? [o.value] : [])),
+        );
+        const failed = outcomes.find((o) => o.status === "rejected");
+        if (failed) throw failed.reason;
       },
     );
   }
