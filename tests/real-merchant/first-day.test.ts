@@ -15,9 +15,8 @@ import { realMerchant } from "@/tests/fixtures/real-merchant";
 const queued = vi.hoisted(() => [] as number[]);
 vi.mock("@/lib/jobs/boss", () => ({
   getBoss: async () => ({
-    send: async (_queue: string, data: { refundId: number }) => {
-      queued.push(data.refundId);
-      return "job";
+    insert: async (jobs: { data: { refundId: number } }[]) => {
+      for (const job of jobs) queued.push(job.data.refundId);
     },
   }),
 }));

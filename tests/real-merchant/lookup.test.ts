@@ -11,7 +11,7 @@ import { apiRequest, params } from "@/tests/fixtures/merchant-api";
 import { realMerchant } from "@/tests/fixtures/real-merchant";
 import type { WechatPayStub } from "@/tests/wechatpay-doc-stub/stub";
 
-vi.mock("@/lib/jobs/boss", () => ({ getBoss: async () => ({ send: async () => "job" }) }));
+vi.mock("@/lib/jobs/boss", () => ({ getBoss: async () => ({ send: async () => "job", insert: async () => {} }) }));
 
 const { GET: getOrder } = await import("@/app/api/v1/orders/[outTradeNo]/route");
 const { POST: requestRefund } = await import("@/app/api/v1/refunds/route");

@@ -14,7 +14,7 @@ import { createPaidOrder } from "@/tests/fixtures/orders";
 import { realMerchant, type RealMerchant } from "@/tests/fixtures/real-merchant";
 import type { SigningMode } from "@/tests/wechatpay-doc-stub/stub";
 
-vi.mock("@/lib/jobs/boss", () => ({ getBoss: async () => ({ send: async () => "job" }) }));
+vi.mock("@/lib/jobs/boss", () => ({ getBoss: async () => ({ send: async () => "job", insert: async () => {} }) }));
 const { POST: notify } = await import("@/app/api/notify/refund/route");
 const { POST: apiRefund } = await import("@/app/api/v1/refunds/route");
 

@@ -25,7 +25,7 @@ vi.mock("@/app/_server/session", () => ({
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {}, updateTag: () => {} }));
 vi.mock("@/app/_server/message-text", () => import("@/tests/fixtures/message-text"));
 vi.mock("@/lib/jobs/boss", () => ({
-  getBoss: async () => ({ send: async () => "job", notifyWorker: () => {} }),
+  getBoss: async () => ({ send: async () => "job", insert: async () => {}, notifyWorker: () => {} }),
   stopBoss: async () => {},
 }));
 

@@ -176,7 +176,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {}
 vi.mock("@/app/_server/message-text", () => import("@/tests/fixtures/message-text"));
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined, set: () => {} }) }));
 vi.mock("@/lib/jobs/boss", () => ({
-  getBoss: async () => ({ send: async () => "job", notifyWorker: () => {} }),
+  getBoss: async () => ({ send: async () => "job", insert: async () => {}, notifyWorker: () => {} }),
   stopBoss: async () => {},
 }));
 

@@ -14,7 +14,7 @@ vi.mock("@/lib/db/client", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/db/client")>()),
   getDb: () => holder.db!,
 }));
-vi.mock("@/lib/jobs/boss", () => ({ getBoss: async () => ({ send: async () => "job" }) }));
+vi.mock("@/lib/jobs/boss", () => ({ getBoss: async () => ({ send: async () => "job", insert: async () => {} }) }));
 
 const orders = await import("./orders/route");
 const order = await import("./orders/[outTradeNo]/route");

@@ -12,7 +12,7 @@ vi.mock("@/lib/db/client", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/db/client")>()),
   getDb: () => holder.db!,
 }));
-vi.mock("@/lib/jobs/boss", () => ({ getBoss: async () => ({ send: async () => "job" }) }));
+vi.mock("@/lib/jobs/boss", () => ({ getBoss: async () => ({ send: async () => "job", insert: async () => {} }) }));
 
 const { GET: getOrder } = await import("./orders/[outTradeNo]/route");
 const { POST: postRefund } = await import("./refunds/route");

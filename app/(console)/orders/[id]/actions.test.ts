@@ -18,9 +18,8 @@ vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 vi.mock("@/app/_server/message-text", () => import("@/tests/fixtures/message-text"));
 vi.mock("@/lib/jobs/boss", () => ({
   getBoss: async () => ({
-    send: async (_queue: string, data: { refundId: number }) => {
-      holder.sent.push(data);
-      return "job";
+    insert: async (jobs: { data: { refundId: number } }[]) => {
+      for (const job of jobs) holder.sent.push(job.data);
     },
   }),
 }));

@@ -17,9 +17,8 @@ vi.mock("@/lib/db/client", async (importOriginal) => ({
 }));
 vi.mock("@/lib/jobs/boss", () => ({
   getBoss: async () => ({
-    send: async (queue: string, data: { refundId: number }) => {
-      holder.sent.push({ queue, data });
-      return "job";
+    insert: async (jobs: { name: string; data: { refundId: number } }[]) => {
+      for (const job of jobs) holder.sent.push({ queue: job.name, data: job.data });
     },
   }),
 }));
