@@ -10,11 +10,15 @@ const optionalText = z
   .optional()
   .transform((s) => (s?.trim() ? s.trim() : undefined));
 
+/** The SIM_STATE_FILE that keeps the state in memory only. */
+export const IN_MEMORY = ":memory:";
+
 const envSchema = z
   .object({
     SIM_PORT: port(4010),
     /** HTTPS port of TLS mode. */
     SIM_TLS_PORT: port(4011),
+    /** Where the state is kept; `:memory:` keeps it in memory only (benchmarks: see DemoGatewayOptions.persistState). */
     SIM_STATE_FILE: z.string().min(1).default(".data/simulator/state.json"),
     SIM_TLS_CERT: optionalText,
     SIM_TLS_KEY: optionalText,
@@ -32,7 +36,7 @@ const envSchema = z
 export interface SimulatorConfig {
   port: number;
   tlsPort: number;
-  options: SimulatorOptions & { stateFile: string };
+  options: SimulatorOptions;
 }
 
 export function readConfig(
@@ -52,7 +56,7 @@ export function readConfig(
     port: e.SIM_PORT,
     tlsPort: e.SIM_TLS_PORT,
     options: {
-      stateFile: e.SIM_STATE_FILE,
+      stateFile: e.SIM_STATE_FILE === IN_MEMORY ? undefined : e.SIM_STATE_FILE,
       settleMs: e.SIM_SETTLE_MS,
       orderIntervalMs: e.SIM_ORDER_INTERVAL_MS,
       timeScale: e.SIM_TIME_SCALE,

@@ -13,7 +13,7 @@ const https = config.options.tls ? await simulator.listenTls(config.tlsPort) : u
 
 const mutualTls = https ? ` and ${https.url} (TLS mode: APIv2 with client certificates)` : "";
 console.log(
-  `WeChat Pay simulator on ${http.url}${mutualTls}; state in ${config.options.stateFile}; overview at ${http.url}/_sim/`,
+  `WeChat Pay simulator on ${http.url}${mutualTls}; state in ${config.options.stateFile ?? "memory"}; overview at ${http.url}/_sim/`,
 );
 process.send?.({ type: "ready", port: http.port, tlsPort: https?.port });
 

@@ -41,6 +41,27 @@ describe("SharedRateLimiter", () => {
     expect(crowded.length).toBeLessThanOrEqual(3);
   });
 
+  it("after this process stalls, the requests whose moment passed leave one interval apart, not at once", async () => {
+    const limiter = new SharedRateLimiter(t.db, "m5", { requestsPerSecond: 40, errorsPerSecond: 6 });
+    const departures: number[] = [];
+    const all = Promise.all(
+      Array.from({ length: 12 }, async () => {
+        await limiter.acquire();
+        departures.push(performance.now());
+      }),
+    );
+    // A stall of 200 ms (a long GC, a busy event loop) while most of the twelve wait for their moment.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const stalled = performance.now();
+    while (performance.now() - stalled < 200) {
+      // blocking, as a stall does
+    }
+    await all;
+    const gaps = departures.sort((a, b) => a - b).map((at, i) => (i === 0 ? Infinity : at - departures[i - 1]!));
+    // Spaced at 26 ms (95 % of 40/s); timers may fire a few ms early or late, never together.
+    expect(Math.min(...gaps)).toBeGreaterThan(15);
+  });
+
   it("another merchant's requests do not wait for this one's", async () => {
     const limits = { requestsPerSecond: 10, errorsPerSecond: 6 };
     const busy = new SharedRateLimiter(t.db, "m2", limits);

@@ -21,6 +21,14 @@ const PACED_SHARE = 0.95;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * This process's last departure per bucket. The shared schedule says when a request may leave at the earliest; a
+ * process that stalls (a long GC, a busy event loop) would then send every request whose moment passed meanwhile at
+ * once, and WeChat's sliding second would hold them and the ones on time. Spacing this process's own departures by
+ * the interval too turns a stall into a gap instead (the 10,000-row bulk bench drew 32 FREQUENCY_LIMITED without it).
+ */
+const lastDeparture = new Map<string, number>();
+
+/**
  * A limiter shared through PostgreSQL (the clock is the database's, so instances agree on time). Each request takes
  * the bucket's next free moment and moves it on by one interval, in one statement: requests leave evenly spaced at
  * 95 % of the limit, whichever instance sends them, so no one-second span at WeChat ever holds more than the limit.
@@ -48,6 +56,10 @@ export class SharedRateLimiter {
       returning extract(epoch from next_at - clock_timestamp()) * 1000 - ${this.intervalMs}::float8 as wait_ms`);
     const waitMs = Number([...rows][0]?.wait_ms ?? 0);
     if (waitMs > 0) await sleep(waitMs);
+    const now = performance.now();
+    const departure = Math.max(now, (lastDeparture.get(this.key) ?? Number.NEGATIVE_INFINITY) + this.intervalMs);
+    lastDeparture.set(this.key, departure);
+    if (departure > now) await sleep(departure - now);
   }
 
   /**
