@@ -171,15 +171,22 @@ export async function runBatch(
   const context = await requestContext(db, batch, settings.orderIntervalMs);
   const payerNext = await loadPayerSlots(db, batchId, settings.orderIntervalMs);
   const windowRows = perWindow(settings);
+  // Rows this run may feed now: a window's worth for every window that passed, so a window whose rows took longer
+  // than the window to record is made up by the next ones (at most two windows' worth at once).
+  let owed = 0;
+  let lastWindow = startedAt - settings.windowMs;
 
   while (Date.now() - startedAt < settings.sliceMs) {
     const windowStart = Date.now();
+    owed = Math.min(2 * windowRows, owed + (windowRows * (windowStart - lastWindow)) / settings.windowMs);
+    lastWindow = windowStart;
     for (const [key, at] of payerNext) if (at <= windowStart) payerNext.delete(key);
 
     const backlog = await unsentBacklog(db, batch.merchantId);
     const candidates =
-      backlog > settings.rowsPerSecond ? [] : await nextRows(db, batchId, [...payerNext.keys()], windowRows);
+      backlog > settings.rowsPerSecond ? [] : await nextRows(db, batchId, [...payerNext.keys()], Math.floor(owed));
     const granted = await claimFeedSlots(db, batch.merchantId, candidates.length, settings);
+    owed -= granted;
     if (candidates.length === 0) {
       if (!(await hasReadyRows(db, batchId))) {
         const completed = await completeBatch(db, batchId);
