@@ -7,6 +7,7 @@
 import PgBoss from "pg-boss";
 import { eq } from "drizzle-orm";
 import { SimControl } from "../simulator/control-client";
+import { busiestSecond } from "../tests/fixtures/busiest-second";
 import { randomBytes, type KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -187,11 +188,7 @@ export async function runBulkBench(bench: BenchDatabase): Promise<BenchSection> 
     const sustained = middle.reduce((a, b) => a + b, 0) / Math.max(1, middle.length);
     const peak = Math.max(...perSecond.values());
     // What WeChat's sliding second saw at its busiest: every apply request it logged, accepted or refused.
-    let busiest = 0;
-    for (let first = 0, last = 0; last < all.length; last++) {
-      while (all[last]!.at - all[first]!.at >= 1000) first++;
-      busiest = Math.max(busiest, last - first + 1);
-    }
+    const busiest = busiestSecond(all.map((r) => r.at));
     const [errors] = await bench.sql<
       { n: number }[]
     >`select count(*)::int as n from refunds where last_error_code = 'FREQUENCY_LIMITED'`;

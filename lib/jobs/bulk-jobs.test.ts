@@ -17,22 +17,12 @@ import { ok } from "../result";
 import { rateLimited } from "../wechatpay/rate-limited-gateway";
 import { enqueueBulkRun, startBulkWorkers } from "./bulk-jobs";
 import { startRefundWorkers } from "./refund-jobs";
+import { busiestSecond } from "../../tests/fixtures/busiest-second";
 
 const MCHID = "1900000109";
 const APPID = "wx8888888888888888";
 const ROWS = 2_000;
 const APPLY_PATH = "/v3/refund/domestic/refunds";
-
-/** The most timestamps within any one-second span (the simulator's own sliding window). */
-function busiestSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let lo = 0, hi = 0; hi < sorted.length; hi++) {
-    while (sorted[hi]! - sorted[lo]! >= 1000) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
 
 describe("a bulk run of 2,000 refunds against the simulator", () => {
   let t: TestDatabase;

@@ -1,17 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
+import { busiestSecond } from "../../tests/fixtures/busiest-second";
 import { SharedRateLimiter } from "./rate-limit";
-
-/** The most requests that left within any one-second span (WeChat counts in a sliding second). */
-function busiestSecond(departures: number[]): number {
-  const sorted = [...departures].sort((a, b) => a - b);
-  let most = 0;
-  for (let first = 0, last = 0; last < sorted.length; last++) {
-    while (sorted[last]! - sorted[first]! >= 1000) first++;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
-}
 
 describe("SharedRateLimiter", () => {
   let t: TestDatabase;
