@@ -11,7 +11,7 @@ import { ensureAdmin } from "../lib/setup/admin";
 import { realMerchantConfigured, type ConfiguredMerchant } from "../lib/setup/configured-merchant";
 import { DEMO_V2_MERCHANT } from "../lib/setup/demo-seed-v2";
 import { setUpMerchants } from "../lib/setup/merchants-at-start";
-import { buildIfNeeded, nextBin } from "./build-if-needed";
+import { buildIfNeeded, nextBin, SERVER_NODE_FLAGS } from "./build-if-needed";
 import { startDemoGateway } from "./demo-gateway";
 import { openDatabase } from "./database";
 import { DATA_DIR, ensureDataDir, persistentSecret } from "./local-secrets";
@@ -78,7 +78,7 @@ try {
     PORT: String(port),
     ...gatewayEnv,
   };
-  const app = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", "-p", String(port)], {
+  const app = spawn(process.execPath, [...SERVER_NODE_FLAGS, nextBin(), dev ? "dev" : "start", "-p", String(port)], {
     stdio: ["ignore", "pipe", "inherit"],
     env,
   });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { buildIfNeeded, nextBin } from "../../scripts/build-if-needed";
+import { buildIfNeeded, nextBin, SERVER_NODE_FLAGS } from "../../scripts/build-if-needed";
 
 export interface RunningApp {
   url: string;
@@ -11,7 +11,7 @@ export interface RunningApp {
   stop: () => Promise<void>;
 }
 
-/** The production build under `next start`, on the given database, with the given extra environment. */
+/** The production build under `next start` (with `npm start`'s Node flags), on the given database, with the given extra environment. */
 export async function startApp(
   databaseUrl: string,
   extraEnv: Record<string, string>,
@@ -23,7 +23,7 @@ export async function startApp(
   const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, nextBin(), "start", "-p", String(port), "-H", "127.0.0.1"],
+    [...SERVER_NODE_FLAGS, ...nodeArgs, nextBin(), "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       stdio: ["ignore", "pipe", "pipe"],
       env: {

@@ -21,7 +21,7 @@ declare module "autocannon" {
     average: number;
     total: number;
   }
-  interface Result {
+  export interface Result {
     requests: Histogram;
     latency: Histogram;
     non2xx: number;
@@ -29,6 +29,11 @@ declare module "autocannon" {
     timeouts: number;
     duration: number;
   }
+  /** With a callback: the running instance, which emits `response` for every answer. */
+  interface Instance {
+    on(event: "response", listener: () => void): Instance;
+  }
   function autocannon(options: Options): Promise<Result>;
+  function autocannon(options: Options, done: (error: unknown, result: Result) => void): Instance;
   export default autocannon;
 }

@@ -1,14 +1,20 @@
-import { sql, type Query } from "drizzle-orm";
+import * as drizzleOrm from "drizzle-orm";
+import { fillPlaceholders, sql, type Query, type SQL } from "drizzle-orm";
+import type postgres from "postgres";
 import type { PgPreparedQuery, PreparedQueryConfig } from "drizzle-orm/pg-core";
 import type { Db } from "./client";
 
 /** How drizzle (0.45) maps a prepared query's rows, kept beside its text; statement.test.ts checks it still does. */
 interface RowMapping {
   fields?: unknown;
-  _isResponseInArrayMode: boolean;
   customResultMapper?: unknown;
   joinsNotNullableMap?: unknown;
 }
+
+/** drizzle's own row mapper: exported at run time, left out of its types as internal; statement.test.ts pins it. */
+export const mapResultRow = (
+  drizzleOrm as unknown as { mapResultRow: (fields: unknown, row: unknown[], joinsNotNullableMap: unknown) => unknown }
+).mapResultRow;
 
 type Prepared<Result> = PgPreparedQuery<PreparedQueryConfig & { execute: Result }>;
 
@@ -32,15 +38,46 @@ export function statement<Values extends Record<string, unknown>, Result>(
       built = { query: prepared.getQuery(), mapping: prepared as unknown as RowMapping };
     }
     const { query, mapping } = built;
-    const run = db._.session.prepareQuery<PreparedQueryConfig & { execute: Result }>(
-      query,
-      mapping.fields as never,
-      undefined,
-      mapping._isResponseInArrayMode,
-      mapping.customResultMapper as never,
+    // Sent to the session's postgres.js client directly, as drizzle's prepared query would send it (the client
+    // decides whether to prepare: lib/db/prepared-client.ts). The query is handed to the connection now, in the
+    // order of the calls, rather than a few promise turns later through drizzle's tracing and cache wrappers, which
+    // cost a tenth of a callback's statements' CPU and would let a later call overtake an earlier one.
+    const pending = clientOf(db).unsafe(
+      query.sql,
+      fillPlaceholders(query.params, values) as postgres.ParameterOrJSON<never>[],
     );
-    (run as unknown as RowMapping).joinsNotNullableMap = mapping.joinsNotNullableMap;
-    return run.execute(values);
+    const { fields, customResultMapper, joinsNotNullableMap } = mapping;
+    if (!fields && !customResultMapper) return pending.execute() as unknown as Promise<Result>;
+    return pending
+      .values()
+      .execute()
+      .then((rows) =>
+        customResultMapper
+          ? (customResultMapper as (rows: unknown[][]) => Result)(rows)
+          : (rows.map((row) => mapResultRow(fields, row as unknown[], joinsNotNullableMap)) as Result),
+      );
+  };
+}
+
+/** The postgres.js client behind a drizzle database or transaction (drizzle-orm 0.45's session keeps it). */
+function clientOf(db: Db): postgres.Sql {
+  return (db._.session as unknown as { client: postgres.Sql }).client;
+}
+
+/**
+ * A statement written as SQL (drizzle's `sql` with `sql.placeholder`s), for what drizzle's query builder cannot say,
+ * e.g. a data-modifying WITH. Built once like `statement`; placeholders have no column to encode them, so values go
+ * to postgres.js as given (timestamps as ISO strings and JSON as text, cast in the SQL). Rows come back as
+ * postgres.js returns them: column names as written.
+ */
+export function sqlStatement<Values extends Record<string, unknown>, Row>(
+  build: () => SQL,
+): (db: Db, values: Values) => Promise<Row[]> {
+  let query: Query | undefined;
+  return (db, values) => {
+    query ??= (db as unknown as { dialect: { sqlToQuery(sql: SQL): Query } }).dialect.sqlToQuery(build());
+    const params = fillPlaceholders(query.params, values) as postgres.ParameterOrJSON<never>[];
+    return clientOf(db).unsafe(query.sql, params).execute() as unknown as Promise<Row[]>;
   };
 }
 

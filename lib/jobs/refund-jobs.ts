@@ -57,7 +57,7 @@ export async function createRefundQueues(boss: PgBoss): Promise<void> {
 }
 
 const SUBMIT_BATCH_SIZE = 10;
-const SUBMIT_LOOPS = 3;
+const SUBMIT_LOOPS = 5;
 
 const secondsUntil = (at: Date | null | undefined) =>
   Math.max(0, Math.ceil(((at?.getTime() ?? 0) - Date.now()) / 1000));

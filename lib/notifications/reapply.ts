@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Database } from "../db/client";
-import { notifications, refunds, type Notification as StoredNotification } from "../db/schema";
+import { notifications, type Notification as StoredNotification } from "../db/schema";
 import { msg, type Message } from "../message";
 import { err, ok, type Result } from "../result";
 import { configuredMerchants, type MerchantWechatPay } from "../wechatpay/merchant-gateways";
@@ -11,8 +11,8 @@ import { openV2 } from "./open";
 import type { CallbackOptions } from "./receive";
 import {
   applyRefundNotice,
+  readNoticeRefund,
   confirmByQuery,
-  refundOfNotice,
   v2RefundNotice,
   v3RefundNotice,
   type RefundNotice,
@@ -72,7 +72,7 @@ export async function reapplyNotification(
   if (!notice) {
     return failure("NOT_REAPPLICABLE", msg("outcomes.notifications.reapply.CONTENT_UNREADABLE"));
   }
-  const [refund] = await db.select({ id: refunds.id }).from(refunds).where(refundOfNotice(notice));
+  const refund = await readNoticeRefund(db, notice);
   if (!refund) {
     return failure(
       "REFUND_NOT_FOUND",
@@ -81,7 +81,7 @@ export async function reapplyNotification(
   }
   let report = notice.report;
   if (notice.confirm) {
-    const confirmed = await confirmByQuery(db, notice, wechatPay.gateway);
+    const confirmed = await confirmByQuery(db, notice, wechatPay.gateway, refund);
     if (!confirmed.ok && confirmed.error.outcome === "error") {
       return failure(
         "QUERY_FAILED",

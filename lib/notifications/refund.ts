@@ -1,16 +1,17 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database, Db } from "../db/client";
 import { refunds, type Refund } from "../db/schema";
 import { log } from "../log";
 import type { GatewayRefund, RefundGateway } from "../refunds/gateway";
-import { lockRefund } from "../refunds/move";
-import { applyGatewayReport, reportOutcome } from "../refunds/report";
+import { lockRefund, moveRefundUnlessChanged } from "../refunds/move";
+import { statement } from "../db/statement";
+import { applyGatewayReport, reportMove, reportOutcome } from "../refunds/report";
 import { err, ok, type Result } from "../result";
 import { rateLimited } from "../wechatpay/rate-limited-gateway";
 import type { V2RefundNotification } from "../wechatpay/v2/notification";
 import type { Notification } from "../wechatpay/v3/notification";
 import type { RefundResource } from "../wechatpay/v3/schemas";
-import type { Settled } from "./answer";
+import { answerFor, type Settled } from "./answer";
 import { alreadyApplied, isAppliedOnceViolation, settleNotification, type NotificationRow } from "./record";
 
 /** A refund callback of either protocol, once opened: what it says about which refund of which merchant. */
@@ -70,16 +71,9 @@ export function v2RefundNotice(merchantId: string, notification: V2RefundNotific
 }
 
 /**
- * The row a notice names: its out_refund_no within the merchant whose keys the notice was verified with. A refund
- * number is unique per merchant, as at WeChat, so another merchant's refund of the same number is not this one.
- */
-export function refundOfNotice(notice: Pick<RefundNotice, "merchantId" | "outRefundNo">): SQL {
-  return and(eq(refunds.merchantId, notice.merchantId), eq(refunds.outRefundNo, notice.outRefundNo))!;
-}
-
-/**
- * The refund a notice is about (looked up with `refundOfNotice`, so within the notice's merchant), or why it cannot
- * apply: unknown to this merchant, or another amount.
+ * The refund a notice is about (found by `readNoticeRefund` or `lockRefund`, both within the notice's merchant: a
+ * refund number is unique per merchant, as at WeChat), or why it cannot apply: unknown to this merchant, or another
+ * amount.
  */
 export function matchRefund(refund: Refund | undefined, notice: RefundNotice): Result<Refund, Settled> {
   if (!refund) return err({ outcome: "unmatched" });
@@ -98,8 +92,8 @@ export async function confirmByQuery(
   db: Database,
   notice: RefundNotice,
   gateway: RefundGateway,
+  found: Refund | undefined,
 ): Promise<Result<GatewayRefund, Settled>> {
-  const [found] = await db.select().from(refunds).where(refundOfNotice(notice));
   const refund = matchRefund(found, notice);
   if (!refund.ok) return refund;
   let timer: NodeJS.Timeout | undefined;
@@ -171,6 +165,59 @@ export async function applyRefundNotice(
   }
 }
 
+/**
+ * The common case of a live callback, without a transaction: read the refund, and when the report moves it forward,
+ * move it in one statement that also settles the delivery row — provided the refund is still as read
+ * (`moveRefundUnlessChanged`). Undefined when that is not the case (unknown refund, another amount, a stale report,
+ * the refund moved meanwhile, a webhook endpoint wants the event): `applyRefundNotice` then locks and decides.
+ */
+async function applyUnlessChanged(
+  db: Database,
+  row: NotificationRow,
+  notice: RefundNotice,
+  report: GatewayRefund,
+  found: Refund | undefined,
+): Promise<Settled | undefined> {
+  const refund = matchRefund(found, notice);
+  if (!refund.ok || reportOutcome(refund.value, report) !== "applied") return undefined;
+  const settled: Settled = { outcome: "applied", refundId: refund.value.id };
+  const answer = answerFor(row.protocol, settled);
+  const move = reportMove(refund.value, report, "notify", eventPayload(notice), new Date());
+  try {
+    const moved = await moveRefundUnlessChanged(db, refund.value, move.to, move.event, move.fields, {
+      notificationRowId: row.id,
+      responseStatus: answer.status,
+      responseBody: answer.body,
+    });
+    return moved ? settled : undefined;
+  } catch (error) {
+    // A concurrent delivery of the same notification was applied first; the statement changed nothing.
+    if (!isAppliedOnceViolation(error)) throw error;
+    const duplicate: Settled = { outcome: "duplicate" };
+    await settleNotification(db, row, duplicate);
+    return duplicate;
+  }
+}
+
+/** The refund a notice names (within the notice's merchant), read without a lock. */
+export async function readNoticeRefund(db: Database, notice: RefundNotice): Promise<Refund | undefined> {
+  const [found] = await refundByNumber(db, { merchantId: notice.merchantId, outRefundNo: notice.outRefundNo });
+  return found;
+}
+
+// Built once (lib/db/statement.ts): every live callback reads its refund so.
+const refundByNumber = statement((db) =>
+  db
+    .select()
+    .from(refunds)
+    .where(
+      and(
+        eq(refunds.merchantId, sql.placeholder("merchantId")),
+        eq(refunds.outRefundNo, sql.placeholder("outRefundNo")),
+      ),
+    ),
+);
+
 /** What the refund's timeline records of the notification that moved it. */
 function eventPayload(notice: RefundNotice): Record<string, unknown> {
   const payload: Record<string, unknown> = { notificationId: notice.notificationId, eventType: notice.eventType };
@@ -179,26 +226,29 @@ function eventPayload(notice: RefundNotice): Record<string, unknown> {
 }
 
 /** Whether WeChat already gave this refund its final word; no report can change it, so none needs confirming. */
-async function settledAtWechat(db: Database, notice: RefundNotice): Promise<boolean> {
-  const [row] = await db.select({ status: refunds.status }).from(refunds).where(refundOfNotice(notice));
-  return row?.status === "SUCCESS" || row?.status === "CLOSED";
+function settledAtWechat(refund: Refund | undefined): boolean {
+  return refund?.status === "SUCCESS" || refund?.status === "CLOSED";
 }
 
-/** A live refund callback: confirm (APIv2), then apply; the row always ends with the outcome. */
+/**
+ * A live refund callback: confirm (APIv2, CLOSED), then apply — in one statement when the refund is as read
+ * (`applyUnlessChanged`), else under its locks (`applyRefundNotice`); the row always ends with the outcome.
+ */
 export async function handleRefundNotice(
   db: Database,
   row: NotificationRow,
   notice: RefundNotice,
   gateway: RefundGateway,
 ): Promise<Settled> {
+  const found = await readNoticeRefund(db, notice);
   let report = notice.report;
-  if (notice.confirm && !(await settledAtWechat(db, notice))) {
-    const confirmed = await confirmByQuery(db, notice, gateway);
+  if (notice.confirm && !settledAtWechat(found)) {
+    const confirmed = await confirmByQuery(db, notice, gateway, found);
     if (!confirmed.ok) {
       await settleNotification(db, row, confirmed.error);
       return confirmed.error;
     }
     report = confirmed.value;
   }
-  return applyRefundNotice(db, row, notice, report);
+  return (await applyUnlessChanged(db, row, notice, report, found)) ?? applyRefundNotice(db, row, notice, report);
 }

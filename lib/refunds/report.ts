@@ -1,7 +1,7 @@
 import type { Transaction } from "../db/client";
 import type { EventSource, Refund } from "../db/schema";
 import type { GatewayRefund } from "./gateway";
-import { appendRefundEvent, moveRefund } from "./move";
+import { appendRefundEvent, moveRefund, type GatewayFields, type RefundEventInput } from "./move";
 import { isForwardReport } from "./transitions";
 
 export type ReportOutcome = "applied" | "stale";
@@ -9,6 +9,47 @@ export type ReportOutcome = "applied" | "stale";
 /** What `applyGatewayReport` will do with a report, known before it writes: move forward, or record it as stale. */
 export function reportOutcome(refund: Pick<Refund, "status">, report: Pick<GatewayRefund, "status">): ReportOutcome {
   return isForwardReport(refund.status, report.status) ? "applied" : "stale";
+}
+
+/** What a forward report writes: the status it moves to, the timeline event, and WeChat's fields. */
+export interface ReportMove {
+  to: GatewayRefund["status"];
+  event: RefundEventInput & { at: Date };
+  fields: GatewayFields;
+}
+
+function reportDetails(report: GatewayRefund, payload: Record<string, unknown>): Record<string, unknown> {
+  return {
+    refundId: report.refundId,
+    channel: report.channel,
+    userReceivedAccount: report.userReceivedAccount,
+    successTime: report.successTime,
+    ...payload,
+  };
+}
+
+/** The move a forward report makes (`reportOutcome` is `applied`); one place for both ways of writing it. */
+export function reportMove(
+  refund: Pick<Refund, "refundId" | "channel" | "userReceivedAccount" | "fundsAccount">,
+  report: GatewayRefund,
+  source: EventSource,
+  payload: Record<string, unknown>,
+  now: Date,
+): ReportMove {
+  const final = report.status === "SUCCESS" || report.status === "CLOSED";
+  return {
+    to: report.status,
+    event: { type: eventType(report.status), source, at: now, payload: reportDetails(report, payload) },
+    fields: {
+      refundId: report.refundId || refund.refundId,
+      channel: report.channel ?? refund.channel,
+      userReceivedAccount: report.userReceivedAccount ?? refund.userReceivedAccount,
+      fundsAccount: report.fundsAccount ?? refund.fundsAccount,
+      outcomeUnknown: false,
+      submittingUntil: null,
+      finishedAt: final ? (report.successTime ? new Date(report.successTime) : now) : null,
+    },
+  };
 }
 
 /**
@@ -24,40 +65,19 @@ export async function applyGatewayReport(
   payload: Record<string, unknown> = {},
   now = new Date(),
 ): Promise<ReportOutcome> {
-  const details = {
-    refundId: report.refundId,
-    channel: report.channel,
-    userReceivedAccount: report.userReceivedAccount,
-    successTime: report.successTime,
-    ...payload,
-  };
   if (reportOutcome(refund, report) === "stale") {
     if (refund.status !== report.status) {
       await appendRefundEvent(tx, refund.id, {
         type: "stale_report",
         source,
         at: now,
-        payload: { reported: report.status, ...details },
+        payload: { reported: report.status, ...reportDetails(report, payload) },
       });
     }
     return "stale";
   }
-  const final = report.status === "SUCCESS" || report.status === "CLOSED";
-  await moveRefund(
-    tx,
-    refund,
-    report.status,
-    { type: eventType(report.status), source, at: now, payload: details },
-    {
-      refundId: report.refundId || refund.refundId,
-      channel: report.channel ?? refund.channel,
-      userReceivedAccount: report.userReceivedAccount ?? refund.userReceivedAccount,
-      fundsAccount: report.fundsAccount ?? refund.fundsAccount,
-      outcomeUnknown: false,
-      submittingUntil: null,
-      finishedAt: final ? (report.successTime ? new Date(report.successTime) : now) : null,
-    },
-  );
+  const move = reportMove(refund, report, source, payload, now);
+  await moveRefund(tx, refund, move.to, move.event, move.fields);
   return "applied";
 }
 

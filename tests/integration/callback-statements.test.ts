@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "../db";
 import { processingRefund, refundResource, v3Callback } from "../fixtures/notifications";
 import { callbackState, callbackTestbed, sendRefundCallback } from "../fixtures/refund-callbacks";
+import { eq } from "drizzle-orm";
+import { SYSTEM_ACTOR } from "../../lib/audit/append";
 import { createDatabase, type Database } from "../../lib/db/client";
+import { webhookEndpoints, webhookEvents } from "../../lib/db/schema";
+import { createEndpoint } from "../../lib/webhooks/endpoints";
 import type { RequestContext } from "../../lib/refunds/request";
 
 /**
@@ -27,8 +31,12 @@ describe("statements per callback", () => {
     await t.drop();
   });
 
-  /** A statement by what it does and to which table: `update refunds`, `select orders for update`, `begin`. */
+  /**
+   * A statement by what it does and to which table: `update refunds`, `select orders for update`, `begin`; the
+   * one-statement move by its name (`with locked_order …`).
+   */
   function kind(text: string): string {
+    if (/^\s*with locked_order as/.test(text)) return "move refund unless changed";
     const verb = text.trim().split(/\s+/)[0]!.toLowerCase();
     const table = /(?:from|into|update)\s+"(\w+)"/i.exec(text)?.[1];
     return [verb, table, / for update$/.test(text) ? "for update" : ""].filter(Boolean).join(" ");
@@ -46,21 +54,49 @@ describe("statements per callback", () => {
     const { answer, statements } = await statementsOf(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"));
     expect(answer.status).toBe(204);
     expect((await callbackState(t.db, refund)).refund.status).toBe("SUCCESS");
-    // Five round trips: the stored request; BEGIN; the locks (order first) with the exactly-once check; the writes
-    // (the timeline insert also says whether any webhook endpoint wants the event; none does here) with the settled
-    // row; COMMIT.
-    expect(statements).toEqual([
-      "insert notifications",
-      "begin",
-      "select orders for update",
-      "select refunds for update",
-      "select notifications",
-      "update refunds",
-      "update orders",
-      "insert refund_events",
-      "update notifications",
-      "commit",
+    // Three statements, each its own transaction on a connection shared with other callbacks: the stored request,
+    // the refund's read, then the move of refund, order sums and timeline with the settled row (no endpoint wants
+    // the event here).
+    expect(statements).toEqual(["insert notifications", "select refunds", "move refund unless changed"]);
+    const state = await callbackState(t.db, refund);
+    expect(state.order).toMatchObject({ refundedFen: refund.amountFen, inFlightFen: 0 });
+    expect(state.events.map((e) => [e.type, e.statusFrom, e.statusTo])).toEqual([
+      ["succeeded", "PROCESSING", "SUCCESS"],
     ]);
+    expect(state.rows.map((r) => [r.outcome, r.responseStatus])).toEqual([["applied", 204]]);
+  });
+
+  it("a genuine REFUND.SUCCESS whose event a webhook endpoint wants: under the locks, with the outbox", async () => {
+    const refund = await processingRefund(t.db, context);
+    const created = await createEndpoint(
+      t.db,
+      refund.merchantId,
+      { url: "https://shop.example.com/hooks", events: ["refund.succeeded"] },
+      { actor: SYSTEM_ACTOR, policy: { allowPrivate: false } },
+    );
+    if (!created.ok) throw new Error(created.error.code);
+    try {
+      const { answer, statements } = await statementsOf(
+        v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"),
+      );
+      expect(answer.status).toBe(204);
+      // The one statement refuses to move a refund whose event an endpoint wants (its outbox entry is built from
+      // the moved refund); the locking path does it, and the event goes out with the move.
+      expect(statements.slice(0, 6)).toEqual([
+        "insert notifications",
+        "select refunds",
+        "move refund unless changed",
+        "begin",
+        "select orders for update",
+        "select refunds for update",
+      ]);
+      expect(statements.at(-1)).toBe("commit");
+      const [event] = await t.db.select().from(webhookEvents).where(eq(webhookEvents.refundId, refund.id));
+      expect(event).toMatchObject({ type: "refund.succeeded" });
+      expect((await callbackState(t.db, refund)).rows.map((r) => r.outcome)).toEqual(["applied"]);
+    } finally {
+      await t.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, created.value.endpoint.id));
+    }
   });
 
   it("a repeat of an applied callback", async () => {
