@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Database, Db } from "../db/client";
+import { transactionSettingsOf, type Database, type Db } from "../db/client";
 import { refunds, type Refund } from "../db/schema";
 import { log } from "../log";
 import type { GatewayRefund, RefundGateway } from "../refunds/gateway";
@@ -170,6 +170,8 @@ export async function applyRefundNotice(
  * move it in one statement that also settles the delivery row — provided the refund is still as read
  * (`moveRefundUnlessChanged`). Undefined when that is not the case (unknown refund, another amount, a stale report,
  * the refund moved meanwhile, a webhook endpoint wants the event): `applyRefundNotice` then locks and decides.
+ * Behind a transaction-mode pooler the callbacks' lock timeout is applied per transaction, so a statement outside one
+ * would wait for a lock without it: there, every callback takes the locking path.
  */
 async function applyUnlessChanged(
   db: Database,
@@ -178,6 +180,7 @@ async function applyUnlessChanged(
   report: GatewayRefund,
   found: Refund | undefined,
 ): Promise<Settled | undefined> {
+  if (transactionSettingsOf(db)) return undefined;
   const refund = matchRefund(found, notice);
   if (!refund.ok || reportOutcome(refund.value, report) !== "applied") return undefined;
   const settled: Settled = { outcome: "applied", refundId: refund.value.id };
