@@ -141,9 +141,7 @@ const moveUnlessChanged = sqlStatement<Record<string, unknown>, { moved: number 
       where id = ${p("id")} and status = ${p("from")}::refund_status
         -- The order's lock first: evaluated once, before the refund's row is locked.
         and exists (select 1 from locked_order)
-        and not exists (
-          select 1 from webhook_endpoints e
-          where e.merchant_id = refunds.merchant_id and e.status <> 'disabled' and ${p("webhookType")}::text = any(e.events))
+        and not ${refundEventWanted(p("webhookType"), sql.raw("refunds.id"))}
       returning id, order_id
     ), sums as (
       update orders

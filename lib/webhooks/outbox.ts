@@ -1,4 +1,4 @@
-import { eq, sql, type Placeholder } from "drizzle-orm";
+import { eq, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { Db, Transaction } from "../db/client";
 import { orders, refunds, webhookEndpoints } from "../db/schema";
 import { isoBeijing, refundJson } from "../merchant-api/format";
@@ -47,12 +47,16 @@ export async function writeOutboxEvent(tx: Db, event: OutboxEvent): Promise<stri
 
 /**
  * Whether any endpoint of the refund's merchant wants events of `type`: an expression for the RETURNING of the
- * refund's timeline insert, so the common case — nobody subscribed — costs no statement of its own. `type` may be a
+ * refund's timeline insert (or, given the refund's id, any statement), so the common case — nobody subscribed —
+ * costs no statement of its own. `type` may be a
  * placeholder, bound when the insert runs (lib/db/statement.ts).
  */
-export function refundEventWanted(type: WebhookEventType | Placeholder) {
+export function refundEventWanted(
+  type: WebhookEventType | Placeholder,
   // Qualified by hand: drizzle writes a RETURNING column unqualified, which here would name refunds.refund_id.
-  return sql<boolean>`exists (select 1 from ${webhookEndpoints} e join ${refunds} r on r.merchant_id = e.merchant_id where r.id = refund_events.refund_id and e.status <> 'disabled' and ${type} = any(e.events))`;
+  refundId: SQL = sql.raw("refund_events.refund_id"),
+) {
+  return sql<boolean>`exists (select 1 from ${webhookEndpoints} e join ${refunds} r on r.merchant_id = e.merchant_id where r.id = ${refundId} and e.status <> 'disabled' and ${type} = any(e.events))`;
 }
 
 /**
