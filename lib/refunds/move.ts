@@ -28,7 +28,7 @@ export type RefundFields = Omit<
   "id" | "status" | "orderId" | "merchantId" | "amountFen"
 >;
 
-/** What a report from WeChat writes besides the status (lib/refunds/report.ts): the fields `moveRefundUnlessChanged` sets. */
+/** What a report from WeChat writes besides the status (lib/refunds/report.ts): what `moveRefundUnlessChanged` sets. */
 export type GatewayFields = Required<
   Pick<
     RefundFields,
@@ -52,9 +52,10 @@ export class RefundTransitionError extends Error {
 
 /**
  * The writer of a refund's status, with its one-statement form `moveRefundUnlessChanged` below (the database's
- * `refunds_status_transition` trigger refuses any other move, from any path). Inside the caller's transaction, which holds the refund's row lock: check the move against the
- * state machine, update the refund, shift the order's cached sums by the same amount, and append the timeline event.
- * The order's CHECK constraints refuse any result beyond the total or past 50 refunds.
+ * `refunds_status_transition` trigger refuses any other move, from any path). Inside the caller's transaction, which
+ * holds the refund's row lock: check the move against the state machine, update the refund, shift the order's cached
+ * sums by the same amount, and append the timeline event. The order's CHECK constraints refuse any result beyond the
+ * total or past 50 refunds.
  */
 export async function moveRefund(
   tx: Transaction,
@@ -108,11 +109,7 @@ export async function moveRefundUnlessChanged(
     orderId: refund.orderId,
     from: refund.status,
     to,
-    refundId: fields.refundId ?? null,
-    channel: fields.channel ?? null,
-    userReceivedAccount: fields.userReceivedAccount ?? null,
-    fundsAccount: fields.fundsAccount ?? null,
-    outcomeUnknown: fields.outcomeUnknown ?? false,
+    ...fields,
     submittingUntil: fields.submittingUntil?.toISOString() ?? null,
     finishedAt: fields.finishedAt?.toISOString() ?? null,
     at: event.at.toISOString(),
@@ -145,7 +142,8 @@ const moveUnlessChanged = sqlStatement<Record<string, unknown>, { moved: number 
       returning id, order_id
     ), sums as (
       update orders
-      set refunded_fen = refunded_fen + ${p("refundedFen")}::bigint, in_flight_fen = in_flight_fen + ${p("inFlightFen")}::bigint,
+      set refunded_fen = refunded_fen + ${p("refundedFen")}::bigint,
+        in_flight_fen = in_flight_fen + ${p("inFlightFen")}::bigint,
         refund_count = refund_count + ${p("refundCount")}::integer
       where id = (select order_id from moved)
         and (${p("refundedFen")}::bigint <> 0 or ${p("inFlightFen")}::bigint <> 0 or ${p("refundCount")}::integer <> 0)

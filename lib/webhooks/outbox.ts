@@ -48,8 +48,7 @@ export async function writeOutboxEvent(tx: Db, event: OutboxEvent): Promise<stri
 /**
  * Whether any endpoint of the refund's merchant wants events of `type`: an expression for the RETURNING of the
  * refund's timeline insert (or, given the refund's id, any statement), so the common case — nobody subscribed —
- * costs no statement of its own. `type` may be a
- * placeholder, bound when the insert runs (lib/db/statement.ts).
+ * costs no statement of its own. `type` may be a placeholder, bound when the statement runs (lib/db/statement.ts).
  */
 export function refundEventWanted(
   type: WebhookEventType | Placeholder,

@@ -10,8 +10,7 @@ import type { RequestContext } from "../../lib/refunds/request";
 import { createTestDb, type TestDatabase } from "../db";
 import { APPID, MCHID, processingRefund, refundResource, v3Callback } from "../fixtures/notifications";
 import { createUser } from "../fixtures/orders";
-import { holdOrderLock } from "../fixtures/locks";
-import { sendRefundCallback } from "../fixtures/refund-callbacks";
+import { callbackBehindLockedOrder, sendRefundCallback } from "../fixtures/refund-callbacks";
 import { startPgBouncer, type RunningPgBouncer } from "./pgbouncer";
 
 type Pool = ReturnType<typeof createDatabase>;
@@ -144,18 +143,9 @@ describe("the console behind PgBouncer in transaction mode", () => {
 
     it("ends a callback that waits for a locked order after the pool's lock timeout, not WeChat's 5 s", async () => {
       const refund = await processingRefund(pages.db, context);
-      const writer = await holdOrderLock(t.db, refund.orderId);
-      try {
-        const started = Date.now();
-        const answer = await sendRefundCallback(
-          callbacks.db,
-          v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"),
-        );
-        expect(Date.now() - started).toBeLessThan(4000);
-        expect(answer.status).toBe(500);
-      } finally {
-        await writer.release();
-      }
+      const { answer, ms } = await callbackBehindLockedOrder(callbacks.db, t.db, refund);
+      expect(ms).toBeLessThan(4000);
+      expect(answer.status).toBe(500);
       const [row] = await t.db.select().from(refunds).where(eq(refunds.id, refund.id));
       expect(row!.status).toBe("PROCESSING");
     });
