@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
 import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
 import { ScriptedGateway } from "../../tests/fixtures/scripted-gateway";
-import { refunds } from "../db/schema";
+import { bankCardApplications, refundEvents, refunds } from "../db/schema";
 import { requestRefund, type RequestContext } from "../refunds/request";
 import { ok } from "../result";
 import { enqueueSubmission, startRefundWorkers } from "./refund-jobs";
@@ -13,6 +13,7 @@ import { until } from "../../tests/fixtures/until";
 describe("refund jobs on pg-boss", () => {
   let t: TestDatabase;
   let context: RequestContext;
+  let operatorId: string;
   const instances: PgBoss[] = [];
 
   async function instance(gateway: ScriptedGateway): Promise<PgBoss> {
@@ -31,6 +32,7 @@ describe("refund jobs on pg-boss", () => {
   beforeAll(async () => {
     t = await createTestDb();
     const operator = await createUser(t.db, "operator");
+    operatorId = operator.id;
     context = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 };
   });
   afterAll(async () => {
@@ -88,5 +90,35 @@ describe("refund jobs on pg-boss", () => {
       expect(applies.filter((c) => c === `apply ${r.outRefundNo}`).length).toBeLessThanOrEqual(2);
     const rows = await t.db.select().from(refunds);
     for (const r of rows.filter((x) => ids.includes(x.id))) expect(r.attemptCount).toBe(1);
+  });
+  it("a starting instance's sweep ends a bank-card application that a crash left approved and unsent", async () => {
+    const order = await createPaidOrder(t.db, { totalFen: 5000 });
+    const requested = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 700, reason: "card" },
+      context,
+    );
+    if (!requested.ok) throw new Error(requested.error.code);
+    const [application] = await t.db
+      .insert(bankCardApplications)
+      .values({
+        refundId: requested.value.id,
+        merchantId: order.merchantId,
+        bankType: "ICBC_DEBIT",
+        maskedAccount: "6214 **** **** 4567",
+        maskedName: "*三",
+        cardSealed: "sealed card",
+        enteredBy: operatorId,
+        status: "APPROVED",
+        decidedAt: new Date(Date.now() - 6 * 60_000),
+      })
+      .returning();
+
+    await instance(new ScriptedGateway());
+
+    const [ended] = await t.db.select().from(bankCardApplications).where(eq(bankCardApplications.id, application!.id));
+    expect(ended).toMatchObject({ status: "FAILED", resultCode: "INTERRUPTED", cardSealed: null });
+    const events = await t.db.select().from(refundEvents).where(eq(refundEvents.refundId, requested.value.id));
+    expect(events.map((e) => e.type)).toContain("abnormal_card_interrupted");
   });
 });

@@ -4,6 +4,7 @@ import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { refunds } from "../db/schema";
 import { log } from "../log";
+import { endInterruptedApplications } from "../refunds/bank-card-applications";
 import { reconcileRefund } from "../refunds/reconcile";
 import { submitRefund, type GatewayResolver } from "../refunds/submit";
 import { purgeRefusedCallbacks } from "../notifications/refused";
@@ -194,8 +195,9 @@ export async function startRefundWorkers(boss: PgBoss, deps: WorkerDependencies)
 }
 
 /**
- * Pick up refunds whose job was lost (a crash between commit and enqueue, a worker killed mid-call): PENDING ones
- * past their time, and PROCESSING ones that nothing has reconciled for a while.
+ * Pick up what a crash left behind: refunds whose job was lost (between commit and enqueue, a worker killed mid-call),
+ * PENDING ones past their time and PROCESSING ones that nothing has reconciled for a while; and approved bank-card
+ * applications whose sending was cut short, ended with their card cleared.
  */
 export async function sweep(boss: PgBoss, db: Database): Promise<void> {
   const stalePending = await db
@@ -220,4 +222,6 @@ export async function sweep(boss: PgBoss, db: Database): Promise<void> {
   if (stalePending.length || staleProcessing.length) {
     log.info({ pending: stalePending.length, processing: staleProcessing.length }, "sweep re-queued refunds");
   }
+  const interrupted = await db.transaction((tx) => endInterruptedApplications(tx, new Date()));
+  if (interrupted) log.warn({ applications: interrupted }, "sweep ended interrupted bank-card applications");
 }

@@ -9,7 +9,11 @@ import { auditLog, bankCardApplications, gatewayExchanges, merchants, refundEven
 import { ok } from "../result";
 import { recorded } from "../wechatpay/recorded-gateway";
 import { abnormalApplicationSchema, sendAbnormalApplication, type BankCardApplicationInput } from "./abnormal";
-import { decideBankCardApplication, enterBankCardApplication } from "./bank-card-applications";
+import {
+  decideBankCardApplication,
+  endInterruptedApplications,
+  enterBankCardApplication,
+} from "./bank-card-applications";
 import { reconcileRefund } from "./reconcile";
 import { requestRefund, type RequestContext } from "./request";
 import { submitRefund } from "./submit";
@@ -275,6 +279,40 @@ describe("sendAbnormalApplication against the simulator", () => {
     expect(again).toMatchObject({ ok: true, value: { status: "AWAITING_APPROVAL" } });
     const [cut] = await t.db.select().from(bankCardApplications).where(eq(bankCardApplications.id, applicationId));
     expect(cut).toMatchObject({ status: "FAILED", resultCode: "INTERRUPTED", cardSealed: null });
+  });
+
+  it("an approved card left unsent is ended for every refund: card cleared, the timeline says so, a recent one kept", async () => {
+    const key = randomBytes(32);
+    const [cutShort, sending] = [await abnormalRefund(), await abnormalRefund()];
+    const approvedAgo = async (outRefundNo: string, minutes: number) => {
+      const entered = await enterBankCardApplication(t.db, key, card(outRefundNo), approver);
+      if (!entered.ok) throw new Error(entered.error.code);
+      await t.db
+        .update(bankCardApplications)
+        .set({ status: "APPROVED", decidedAt: new Date(Date.now() - minutes * 60_000) })
+        .where(eq(bankCardApplications.id, entered.value.id));
+      return entered.value.id;
+    };
+    const cutShortId = await approvedAgo(cutShort.outRefundNo, 6);
+    // Approved a minute ago: its answer from WeChat may still be on its way.
+    const sendingId = await approvedAgo(sending.outRefundNo, 1);
+
+    expect(await t.db.transaction((tx) => endInterruptedApplications(tx, new Date()))).toBe(1);
+
+    const rows = await t.db.select().from(bankCardApplications);
+    expect(rows.find((r) => r.id === cutShortId)).toMatchObject({
+      status: "FAILED",
+      resultCode: "INTERRUPTED",
+      cardSealed: null,
+    });
+    expect(rows.find((r) => r.id === sendingId)).toMatchObject({ status: "APPROVED", cardSealed: expect.any(String) });
+    const timeline = (await stateOf(cutShort.id)).events.map((e) => [e.type, e.source, e.payload]);
+    expect(timeline.at(-1)).toEqual(["abnormal_card_interrupted", "system", { application: cutShortId }]);
+    expect((await stateOf(sending.id)).events.map((e) => e.type)).not.toContain("abnormal_card_interrupted");
+    // The refund is still ABNORMAL, and a card can be entered for it again.
+    expect((await stateOf(cutShort.id)).refund.status).toBe("ABNORMAL");
+    const again = await enterBankCardApplication(t.db, key, card(cutShort.outRefundNo), approver);
+    expect(again).toMatchObject({ ok: true, value: { status: "AWAITING_APPROVAL" } });
   });
 
   it("reads card numbers typed in groups and refuses bank details that cannot be right", () => {

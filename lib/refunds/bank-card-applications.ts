@@ -7,7 +7,7 @@ import { and, asc, eq, lt } from "drizzle-orm";
 import { z } from "zod";
 import { appendAudit } from "../audit/append";
 import { open, seal } from "../crypto/seal";
-import type { Database, Db } from "../db/client";
+import type { Database, Db, Transaction } from "../db/client";
 import { bankCardApplications, refunds, users, type BankCardApplication, type Refund } from "../db/schema";
 import { ok, type Result } from "../result";
 import {
@@ -52,18 +52,9 @@ export async function enterBankCardApplication(
     if (!refund) return refused("REFUND_NOT_FOUND", msg("outcomes.refunds.bankCardApplications.REFUND_NOT_FOUND"));
     const applicable = await checkApplicable(tx, refund, now);
     if (!applicable.ok) return applicable;
-    // An approved application whose sending was cut short (the process died before WeChat answered) ends here, its
-    // card cleared, so that it does not block this refund for good. checkApplicable found no sending under way.
-    await tx
-      .update(bankCardApplications)
-      .set({ status: "FAILED", resultCode: "INTERRUPTED", cardSealed: null })
-      .where(
-        and(
-          eq(bankCardApplications.refundId, refund.id),
-          eq(bankCardApplications.status, "APPROVED"),
-          lt(bankCardApplications.decidedAt, new Date(now.getTime() - INTERRUPTED_AFTER_MS)),
-        ),
-      );
+    // One cut short that the sweep has not ended yet must not block this refund's new card: checkApplicable found no
+    // sending under way.
+    await endInterruptedApplications(tx, now, refund.id);
     const masked = maskedApplication(application) as { bankAccount: string; realName: string };
     const card = JSON.stringify({ bankAccount: application.bankAccount, realName: application.realName });
     const [row] = await tx
@@ -180,6 +171,36 @@ export async function decideBankCardApplication(
     })
     .where(eq(bankCardApplications.id, application.id));
   return sent;
+}
+
+/**
+ * Ends approved applications whose sending was cut short (the process died between the approval and WeChat's answer):
+ * FAILED with INTERRUPTED, the card cleared, and an event on the refund's timeline telling the approvers to enter the
+ * card again. Whether WeChat got the application is for the refund's own reconciliation to learn. For one refund
+ * (before a new card is entered for it), or for every refund (the refund sweep, lib/jobs/refund-jobs.ts), so that no
+ * card stays sealed in the database for an application that will never be sent.
+ */
+export async function endInterruptedApplications(tx: Transaction, now: Date, refundId?: number): Promise<number> {
+  const ended = await tx
+    .update(bankCardApplications)
+    .set({ status: "FAILED", resultCode: "INTERRUPTED", cardSealed: null })
+    .where(
+      and(
+        refundId === undefined ? undefined : eq(bankCardApplications.refundId, refundId),
+        eq(bankCardApplications.status, "APPROVED"),
+        lt(bankCardApplications.decidedAt, new Date(now.getTime() - INTERRUPTED_AFTER_MS)),
+      ),
+    )
+    .returning({ id: bankCardApplications.id, refundId: bankCardApplications.refundId });
+  for (const application of ended) {
+    await appendRefundEvent(tx, application.refundId, {
+      type: "abnormal_card_interrupted",
+      source: "system",
+      at: now,
+      payload: { application: application.id },
+    });
+  }
+  return ended.length;
 }
 
 function openCard(key: Buffer | undefined, application: BankCardApplication) {
