@@ -15,10 +15,11 @@ import {
   type AbnormalRefundInput,
   type ApplyRefundInput,
 } from "./refund-requests";
-import { errorBodySchema, refundSchema, transactionQuerySchema, type Refund, type TransactionQuery } from "./schemas";
+import { refundSchema, transactionQuerySchema, type Refund, type TransactionQuery } from "./schemas";
+import { errorAnswer, parseAnswer, parseJson, unexpectedAnswer, verifyAnswer } from "./answer";
 import { transactionRefSchema, type TransactionRef } from "../transaction-ref";
 import { buildAuthorization, unixSeconds } from "./sign";
-import { verifySignature, type KeyResolver } from "./verify";
+import type { KeyResolver } from "./verify";
 
 export interface V3ClientOptions {
   credentials: V3Credentials;
@@ -111,16 +112,13 @@ export class WechatPayV3Client {
     const path = `${base}/${byId ? "id" : "out-trade-no"}/${encodeURIComponent(key)}?${query}`;
     const answer = await this.getJson(path);
     if (!answer.ok) return answer;
-    const parsed = transactionQuerySchema.safeParse(answer.value);
-    if (!parsed.success) {
-      const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(root)"))].join(", ");
-      return err(unexpected(`answer has unexpected fields: ${fields}`, 200));
-    }
-    const t = parsed.data;
+    const parsed = parseAnswer(transactionQuerySchema, answer.value, 200);
+    if (!parsed.ok) return parsed;
+    const t = parsed.value;
     const named = byId ? t.transaction_id : t.out_trade_no;
     const merchantOk = subMchid ? t.sp_mchid === mchid && t.sub_mchid === subMchid : t.mchid === mchid;
     // Signed by WeChat, but about another payment or merchant: never import it as this one.
-    if (named !== key || !merchantOk) return err(unexpected(`answer is about another payment than ${key}`, 200));
+    if (named !== key || !merchantOk) return err(unexpectedAnswer(`answer is about another payment than ${key}`, 200));
     return ok(t);
   }
 
@@ -134,7 +132,7 @@ export class WechatPayV3Client {
     if (!response.ok) return response;
     if (response.value.status >= 200 && response.value.status < 300) return ok(response.value);
     const lookup: KeyResolver = async (serial) => this.options.keys.lookup(serial);
-    return this.errorFrom(response.value, lookup);
+    return errorAnswer(response.value, lookup, this.options.now);
   }
 
   /** GET of a signed JSON answer other than a refund (the tradebill answer): verified, then parsed. */
@@ -142,8 +140,9 @@ export class WechatPayV3Client {
     const response = await this.exchange({ method: "GET", path, body: "" });
     if (!response.ok) return response;
     const { resolve } = this.options.keys;
-    if (response.value.status < 200 || response.value.status >= 300) return this.errorFrom(response.value, resolve);
-    const verified = await this.verify(response.value, resolve);
+    if (response.value.status < 200 || response.value.status >= 300)
+      return errorAnswer(response.value, resolve, this.options.now);
+    const verified = await verifyAnswer(response.value, resolve, this.options.now);
     return verified.ok ? ok(parseJson(response.value.body)) : verified;
   }
 
@@ -164,11 +163,11 @@ export class WechatPayV3Client {
       base = new URL(this.options.credentials.baseUrl);
       url = new URL(downloadUrl);
     } catch {
-      return err(unexpected("download_url is not a URL", 200));
+      return err(unexpectedAnswer("download_url is not a URL", 200));
     }
     const prefix = base.pathname.replace(/\/+$/, "");
     if (url.origin !== base.origin || !url.pathname.startsWith(`${prefix}/`)) {
-      return err(unexpected(`download_url ${url.origin} is not the API's origin`, 200));
+      return err(unexpectedAnswer(`download_url ${url.origin} is not the API's origin`, 200));
     }
     // A bill is a file, not JSON: ask for any type, as the official Java SDK's download does.
     const signed = this.signedRequest({
@@ -186,7 +185,8 @@ export class WechatPayV3Client {
     if (!response.ok) return response;
     const { status, headers, bytes } = response.value;
     if (status >= 200 && status < 300) return ok(bytes);
-    return this.errorFrom({ status, headers, body: Buffer.from(bytes).toString("utf8") }, this.options.keys.resolve);
+    const body = Buffer.from(bytes).toString("utf8");
+    return errorAnswer({ status, headers, body }, this.options.keys.resolve, this.options.now);
   }
 
   private async exchange(request: ApiRequest): Promise<Result<HttpResponse, WechatPayError>> {
@@ -236,64 +236,21 @@ export class WechatPayV3Client {
     const response = await this.exchange(request);
     if (!response.ok) return response;
     const { status } = response.value;
-    if (status < 200 || status >= 300) return this.errorFrom(response.value, this.options.keys.resolve);
+    if (status < 200 || status >= 300) return errorAnswer(response.value, this.options.keys.resolve, this.options.now);
 
-    const verified = await this.verify(response.value, this.options.keys.resolve);
+    const verified = await verifyAnswer(response.value, this.options.keys.resolve, this.options.now);
     if (!verified.ok) return verified;
-    const parsed = refundSchema.safeParse(parseJson(response.value.body));
-    if (!parsed.success) {
-      const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(root)"))].join(", ");
-      return err(unexpected(`answer has unexpected fields: ${fields}`, status));
-    }
+    const parsed = parseAnswer(refundSchema, parseJson(response.value.body), status);
+    if (!parsed.ok) return parsed;
     // Signed by WeChat, but about another refund: never let it update this one.
-    const refund = parsed.data;
+    const refund = parsed.value;
     const sameRefund = refund.out_refund_no === expected.out_refund_no;
     if (!sameRefund || (expected.refund_id !== undefined && refund.refund_id !== expected.refund_id)) {
-      return err(unexpected(`answer is about refund ${refund.out_refund_no}, not ${expected.out_refund_no}`, status));
+      return err(
+        unexpectedAnswer(`answer is about refund ${refund.out_refund_no}, not ${expected.out_refund_no}`, status),
+      );
     }
     return ok(refund);
-  }
-
-  /**
-   * Any verification failure of an answer becomes SIGNATURE_INVALID (advice unknown: the request reached WeChat and
-   * may have taken effect). The specific reason, and for an error status the code WeChat claimed, go into the detail
-   * for the operator, marked as unverified: WeChat does not sign answers to requests whose own signature failed.
-   */
-  private async verify(response: HttpResponse, resolve: KeyResolver): Promise<Result<true, WechatPayError>> {
-    const verified = await verifySignature(response, resolve, { now: this.options.now });
-    if (verified.ok) return ok(true);
-    const claimed = errorBodySchema.safeParse(parseJson(response.body));
-    const code = claimed.success && /^[A-Z_]{1,64}$/.test(claimed.data.code) ? claimed.data.code : undefined;
-    const claim = code ? `, unverified code ${code}` : "";
-    const detail = `${verified.error.code}: ${verified.error.detail} (HTTP ${response.status}${claim})`;
-    return err(wechatPayError("verification", "SIGNATURE_INVALID", detail, response.status));
-  }
-
-  /**
-   * A non-2xx answer is WeChat's business error `{code, message}` with its own retry advice. WeChat does not sign
-   * error answers (a request whose own signature failed gets an unsigned 401 SIGN_ERROR), and the official SDKs read
-   * them without verifying; an error answer that does carry a signature must verify. The transport is TLS to WeChat.
-   */
-  private async errorFrom(response: HttpResponse, resolve: KeyResolver): Promise<Result<never, WechatPayError>> {
-    const signed = response.headers.get("Wechatpay-Signature") !== null;
-    if (signed) {
-      const verified = await this.verify(response, resolve);
-      if (!verified.ok) return verified;
-    }
-    const parsed = errorBodySchema.safeParse(parseJson(response.body));
-    if (!parsed.success) {
-      return err(unexpected(`HTTP ${response.status} without an error body`, response.status));
-    }
-    const requestId = response.headers.get("Request-ID");
-    const notes = [
-      requestId ? `Request-ID ${requestId.slice(0, 64)}` : undefined,
-      signed ? undefined : "unsigned error answer",
-    ].filter(Boolean);
-    const detail =
-      notes.length > 0
-        ? `${parsed.data.message.slice(0, 500)} (${notes.join(", ")})`
-        : parsed.data.message.slice(0, 500);
-    return err(wechatPayError("business", parsed.data.code, detail, response.status));
   }
 
   private now(): number {
@@ -307,19 +264,6 @@ interface ApiRequest {
   path: string;
   body: string;
   headers?: Record<string, string>;
-}
-
-/** A verified answer we cannot use: the request reached WeChat, so its effect is unknown. */
-function unexpected(detail: string, status: number): WechatPayError {
-  return wechatPayError("malformed", "UNEXPECTED_RESPONSE", detail, status);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
