@@ -9,7 +9,7 @@ import { once } from "node:events";
 import path from "node:path";
 import { startApp, peakSampler, treeCpuMs, treeRssKiB } from "./support/app";
 import { SERVER_NODE_FLAGS } from "../scripts/build-if-needed";
-import { createBenchMerchant, createProcessingRefunds } from "./support/data";
+import { createBenchMerchant, createCallbackHistory, createProcessingRefunds } from "./support/data";
 import type { BenchDatabase } from "./support/database";
 import { refundSuccessCallbacks } from "./support/callbacks";
 import { sendAll, type LoadResult } from "./support/load";
@@ -19,6 +19,8 @@ import { MERCHANT_ENV } from "../tests/fixtures/notifications";
 
 const COUNT = Number(process.env.BENCH_CALLBACKS ?? 12_000);
 const WARM_UP = 500;
+/** Callbacks already received, as in any live console: the exactly-once check looks among them. */
+const HISTORY = 100_000;
 const FLOOR_REQUESTS = 10_000;
 
 async function applied(bench: BenchDatabase, prefix: string): Promise<number> {
@@ -46,6 +48,7 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
   const merchantId = await createBenchMerchant(bench.sql);
   for (const prefix of ["W", "A", "B"])
     await createProcessingRefunds(bench.sql, merchantId, prefix, prefix === "W" ? WARM_UP : COUNT);
+  await createCallbackHistory(bench.sql, merchantId, HISTORY);
   await bench.sql`analyze`;
 
   // The console, as deployed: production build, job workers off so only callbacks load the machine.
@@ -124,7 +127,7 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
         ],
       ),
       "",
-      `${COUNT.toLocaleString("en")} distinct callbacks per target (each for its own PROCESSING refund), 50 keep-alive connections from autocannon on the same machine; ${WARM_UP} warm-up callbacks first. "applied" counts refunds that reached SUCCESS afterwards. CPU is the server process tree's user + system time over the run, divided by the requests. The health check (Next.js and one \`select 1\`, no verification, ${FLOOR_REQUESTS.toLocaleString("en")} requests) is the ceiling of any route of that process on this machine.`,
+      `${COUNT.toLocaleString("en")} distinct callbacks per target (each for its own PROCESSING refund), 50 keep-alive connections from autocannon on the same machine; ${WARM_UP} warm-up callbacks first, with ${HISTORY.toLocaleString("en")} earlier callbacks already stored. "applied" counts refunds that reached SUCCESS afterwards. CPU is the server process tree's user + system time over the run, divided by the requests. The health check (Next.js and one \`select 1\`, no verification, ${FLOOR_REQUESTS.toLocaleString("en")} requests) is the ceiling of any route of that process on this machine.`,
       "",
       `- ≥ 60 % of the baseline: ${verdict(ofBaseline >= 0.6, `${round(ofBaseline * 100, 0)} %`)}`,
       `- ≥ 60 % of the same process's /api/health: ${verdict(ofHealth >= 0.6, `${round(ofHealth * 100, 0)} %`)}`,

@@ -48,18 +48,20 @@ export async function insertVerifiedNotification(
   return { id: row!.id, ...(row!.outcome === "duplicate" ? { appliedEarlier: { refundId: row!.refundId } } : {}) };
 }
 
-// Built once per shape (lib/db/statement.ts): every verified callback runs it.
+// Built once per shape (lib/db/statement.ts): every verified callback runs it. The applied delivery is looked up once,
+// as a WITH query, for the four columns that depend on it.
 const insertUnlessApplied = statementsByShape((db, columns: Record<string, unknown>) => {
-  const applied = appliedDelivery(db, sql.placeholder("notificationId"));
-  const earlier = sql`exists (${applied})`;
+  const applied = db.$with("applied").as(appliedDelivery(db, sql.placeholder("notificationId")));
+  const earlier = sql`exists (select from ${applied})`;
   const row: Record<string, unknown> = {
     ...columns,
     outcome: sql`case when ${earlier} then 'duplicate' else ${sql.placeholder("outcome")} end`,
-    refundId: sql`(${applied})`,
+    refundId: sql`(select ${applied.refundId} from ${applied})`,
     responseStatus: sql`case when ${earlier} then ${sql.placeholder("duplicateStatus")}::integer end`,
     responseBody: sql`case when ${earlier} then ${sql.placeholder("duplicateBody")} end`,
   };
   return db
+    .with(applied)
     .insert(notifications)
     .values(row as typeof notifications.$inferInsert)
     .returning({ id: notifications.id, outcome: notifications.outcome, refundId: notifications.refundId });

@@ -37,6 +37,8 @@ describe("statements per callback", () => {
    */
   function kind(text: string): string {
     if (/^\s*with locked_order as/.test(text)) return "move refund unless changed";
+    // The stored request looks the applied delivery up first, in a WITH query.
+    if (/^\s*with "applied" as .*\binsert into "notifications"/s.test(text)) return "insert notifications";
     const verb = text.trim().split(/\s+/)[0]!.toLowerCase();
     const table = /(?:from|into|update)\s+"(\w+)"/i.exec(text)?.[1];
     return [verb, table, / for update$/.test(text) ? "for update" : ""].filter(Boolean).join(" ");
