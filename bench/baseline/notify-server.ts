@@ -2,10 +2,10 @@
  * The ceiling for benchmark 1: a bare `node:http` server doing what the console's notify route does for a refund
  * callback — read the raw body, verify the signature, decrypt and validate the resource — and the same SQL, sent the
  * same way (prepared statements, the same statements pipelined together): store the request (learning whether the
- * notification was applied before), read the refund, then one statement that moves the refund if it is
- * still as read — order locked first, the order's sums, the timeline event and the settled notification with it — and
- * only when it is not, the transaction that locks the order and the refund, checks exactly-once and writes. No
- * framework, no ORM.
+ * notification was applied before), then — nothing read first — one statement that moves the refund if it is as the
+ * report implies (accepted, of the notified amount) — order locked first, the order's sums, the timeline event and the
+ * settled notification with it — and only when it is not, the transaction that locks the order and the refund, checks
+ * exactly-once and writes. No framework, no ORM.
  *
  * Run as its own process by bench/callbacks.ts: `tsx bench/baseline/notify-server.ts <port>` with DATABASE_URL.
  */
@@ -35,9 +35,9 @@ async function handle(headers: Record<string, string | string[] | undefined>, bo
   if (!resource.success) return 400;
   const r = resource.data;
   // As the console does it (lib/notifications): the stored request, which says whether the notification was applied
-  // before; the refund's read; then one statement that moves the refund if it is still as read (order
-  // locked first), with the order's sums, the timeline event and the settled row. Only if it is not: one transaction
-  // of two round trips, the locks (order first) with the exactly-once check, then every write.
+  // before; then one statement that moves the refund if it is as the report implies (order locked first), with the
+  // order's sums, the timeline event and the settled row. Only if it is not: one transaction of two round trips, the
+  // locks (order first) with the exactly-once check, then every write.
   const [row] = await sql<{ id: number; applied: number[] }[]>`
     insert into notifications (protocol, notification_id, event_type, verification, headers, raw_body, decrypted, outcome)
     values ('v3', ${envelope.id}, ${envelope.event_type}, 'verified', ${sql.json(headers as Record<string, string>)}, ${body}, ${sql.json(r as never)}, 'error')
@@ -46,21 +46,21 @@ async function handle(headers: Record<string, string | string[] | undefined>, bo
     await sql`update notifications set outcome = 'duplicate', refund_id = ${row!.applied[0]!}, response_status = 204 where id = ${row!.id}`;
     return 204;
   }
-  const [read] = await sql<{ id: number; order_id: number; status: string; amount_fen: number }[]>`
-    select id, order_id, status, amount_fen from refunds where out_refund_no = ${r.out_refund_no}`;
-  if (read?.status === "PROCESSING") {
+  {
     const at = new Date().toISOString();
+    const amount = r.amount.refund;
     const [moved] = await sql<{ moved: number }[]>`
       with locked_order as (
-        select id from orders where id = ${read.order_id} for update
+        select id from orders where id = (select order_id from refunds where out_refund_no = ${r.out_refund_no}) for update
       ), moved as (
         update refunds set status = 'SUCCESS', refund_id = ${r.refund_id}, user_received_account = ${r.user_received_account ?? null},
           finished_at = ${r.success_time ?? at}::timestamptz, outcome_unknown = false, submitting_until = null, updated_at = ${at}::timestamptz
-        where id = ${read.id} and status = 'PROCESSING' and exists (select 1 from locked_order)
+        where out_refund_no = ${r.out_refund_no} and status = 'PROCESSING' and amount_fen = ${amount}
+          and exists (select 1 from locked_order)
           and not exists (select 1 from webhook_endpoints e where e.merchant_id = refunds.merchant_id and e.status <> 'disabled' and 'refund.succeeded' = any(e.events))
         returning id, order_id
       ), sums as (
-        update orders set refunded_fen = refunded_fen + ${read.amount_fen}, in_flight_fen = in_flight_fen - ${read.amount_fen}
+        update orders set refunded_fen = refunded_fen + ${amount}, in_flight_fen = in_flight_fen - ${amount}
         where id = (select order_id from moved)
       ), event as (
         insert into refund_events (refund_id, at, type, source, status_from, status_to, payload)

@@ -3,7 +3,8 @@ import { transactionSettingsOf, type Database, type Db } from "../db/client";
 import { refunds, type Refund } from "../db/schema";
 import { log } from "../log";
 import type { GatewayRefund, RefundGateway } from "../refunds/gateway";
-import { lockRefund, moveRefundUnlessChanged } from "../refunds/move";
+import { lockRefund } from "../refunds/move";
+import { moveRefundUnlessChanged } from "../refunds/move-unless-changed";
 import { statement } from "../db/statement";
 import { applyGatewayReport, reportMove, reportOutcome } from "../refunds/report";
 import { err, ok, type Result } from "../result";
@@ -165,40 +166,55 @@ export async function applyRefundNotice(
   }
 }
 
+/** What an attempt at the one-statement move came to: settled, or not moved (and whether an endpoint wants the event). */
+type Attempt = { settled: Settled } | { settled?: undefined; eventWanted: boolean };
+
+/** The refund fields a move falls back on, and the status and amount it expects to find. */
+type Expected = Pick<Refund, "status" | "amountFen" | "refundId" | "channel" | "userReceivedAccount" | "fundsAccount">;
+
 /**
- * The common case of a live callback, without a transaction: read the refund, and when the report moves it forward,
- * move it in one statement that also settles the delivery row — provided the refund is still as read
- * (`moveRefundUnlessChanged`). Undefined when that is not the case (unknown refund, another amount, a stale report,
- * the refund moved meanwhile, a webhook endpoint wants the event): `applyRefundNotice` then locks and decides.
- * Behind a transaction-mode pooler the callbacks' lock timeout is applied per transaction, so a statement outside one
- * would wait for a lock without it: there, every callback takes the locking path.
+ * What almost every live callback finds, before anything is read: a refund WeChat accepted (PROCESSING) of the
+ * notice's amount. The move keeps the refund's own WeChat fields where the report has none.
+ */
+function acceptedAsNotified(notice: RefundNotice): Expected {
+  const none = { refundId: null, channel: null, userReceivedAccount: null, fundsAccount: null };
+  return { status: "PROCESSING", amountFen: notice.amountFen, ...none };
+}
+
+/**
+ * The common case of a live callback, without a transaction: when the report moves the refund forward from what is
+ * expected — as read, or as accepted (`acceptedAsNotified`) — move it in one statement that also settles the delivery
+ * row, provided it is still so (`moveRefundUnlessChanged`). Undefined when the report would not move it, or behind a
+ * transaction-mode pooler: the callbacks' lock timeout is applied per transaction there, so a statement outside one
+ * would wait for a lock without it, and every callback takes the locking path.
  */
 async function applyUnlessChanged(
   db: Database,
   row: NotificationRow,
   notice: RefundNotice,
   report: GatewayRefund,
-  found: Refund | undefined,
-): Promise<Settled | undefined> {
-  if (transactionSettingsOf(db)) return undefined;
-  const refund = matchRefund(found, notice);
-  if (!refund.ok || reportOutcome(refund.value, report) !== "applied") return undefined;
-  const settled: Settled = { outcome: "applied", refundId: refund.value.id };
-  const answer = answerFor(row.protocol, settled);
-  const move = reportMove(refund.value, report, "notify", eventPayload(notice), new Date());
+  expected: Expected,
+): Promise<Attempt | undefined> {
+  if (transactionSettingsOf(db) || reportOutcome(expected, report) !== "applied") return undefined;
+  const move = reportMove(expected, report, "notify", eventPayload(notice), new Date());
+  const answer = answerFor(row.protocol, { outcome: "applied" });
+  const { merchantId, outRefundNo } = notice;
   try {
-    const moved = await moveRefundUnlessChanged(db, refund.value, move.to, move.event, move.fields, {
-      notificationRowId: row.id,
-      responseStatus: answer.status,
-      responseBody: answer.body,
-    });
-    return moved ? settled : undefined;
+    const { movedId, eventWanted } = await moveRefundUnlessChanged(
+      db,
+      { merchantId, outRefundNo, amountFen: expected.amountFen, status: expected.status },
+      move.to,
+      move.event,
+      move.fields,
+      { notificationRowId: row.id, responseStatus: answer.status, responseBody: answer.body },
+    );
+    return movedId === null ? { eventWanted } : { settled: { outcome: "applied", refundId: movedId } };
   } catch (error) {
     // A concurrent delivery of the same notification was applied first; the statement changed nothing.
     if (!isAppliedOnceViolation(error)) throw error;
     const duplicate: Settled = { outcome: "duplicate" };
     await settleNotification(db, row, duplicate);
-    return duplicate;
+    return { settled: duplicate };
   }
 }
 
@@ -234,8 +250,11 @@ function settledAtWechat(refund: Refund | undefined): boolean {
 }
 
 /**
- * A live refund callback: confirm (APIv2, CLOSED), then apply — in one statement when the refund is as read
- * (`applyUnlessChanged`), else under its locks (`applyRefundNotice`); the row always ends with the outcome.
+ * A live refund callback. One that needs no confirming is first tried as what almost every one is: the end of a
+ * refund WeChat accepted, moved in one statement before anything is read. Otherwise (or when that refund is not as
+ * expected): read the refund, confirm (APIv2, CLOSED), then apply — in one statement when the refund is as read,
+ * else under its locks (`applyRefundNotice`), as also when a webhook endpoint wants the event. The row always ends
+ * with the outcome.
  */
 export async function handleRefundNotice(
   db: Database,
@@ -243,6 +262,11 @@ export async function handleRefundNotice(
   notice: RefundNotice,
   gateway: RefundGateway,
 ): Promise<Settled> {
+  const accepted = notice.confirm
+    ? undefined
+    : await applyUnlessChanged(db, row, notice, notice.report, acceptedAsNotified(notice));
+  if (accepted?.settled) return accepted.settled;
+  if (accepted?.eventWanted) return applyRefundNotice(db, row, notice, notice.report);
   const found = await readNoticeRefund(db, notice);
   let report = notice.report;
   if (notice.confirm && !settledAtWechat(found)) {
@@ -253,5 +277,7 @@ export async function handleRefundNotice(
     }
     report = confirmed.value;
   }
-  return (await applyUnlessChanged(db, row, notice, report, found)) ?? applyRefundNotice(db, row, notice, report);
+  const refund = matchRefund(found, notice);
+  const asRead = refund.ok ? await applyUnlessChanged(db, row, notice, report, refund.value) : undefined;
+  return asRead?.settled ?? applyRefundNotice(db, row, notice, report);
 }

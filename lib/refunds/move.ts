@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Transaction } from "../db/client";
-import { asPlaceholders, sqlStatement, statement, statementsByShape } from "../db/statement";
+import { asPlaceholders, statement, statementsByShape } from "../db/statement";
 import {
   orders,
   refundEvents,
@@ -28,30 +28,16 @@ export type RefundFields = Omit<
   "id" | "status" | "orderId" | "merchantId" | "amountFen"
 >;
 
-/** What a report from WeChat writes besides the status (lib/refunds/report.ts): what `moveRefundUnlessChanged` sets. */
-export type GatewayFields = Required<
-  Pick<
-    RefundFields,
-    | "refundId"
-    | "channel"
-    | "userReceivedAccount"
-    | "fundsAccount"
-    | "outcomeUnknown"
-    | "submittingUntil"
-    | "finishedAt"
-  >
->;
-
 /** A move the state machine does not allow: a bug in the caller, which checked before (the transaction is undone). */
 export class RefundTransitionError extends Error {
-  constructor(refundId: number, from: RefundStatus, to: RefundStatus) {
-    super(`refund ${refundId}: ${from} → ${to} is not a refund status transition`);
+  constructor(refund: number | string, from: RefundStatus, to: RefundStatus) {
+    super(`refund ${refund}: ${from} → ${to} is not a refund status transition`);
     this.name = "RefundTransitionError";
   }
 }
 
 /**
- * The writer of a refund's status, with its one-statement form `moveRefundUnlessChanged` below (the database's
+ * The writer of a refund's status, with its one-statement form `moveRefundUnlessChanged` (move-unless-changed.ts; the database's
  * `refunds_status_transition` trigger refuses any other move, from any path). Inside the caller's transaction, which
  * holds the refund's row lock: check the move against the state machine, update the refund, shift the order's cached
  * sums by the same amount, and append the timeline event. The order's CHECK constraints refuse any result beyond the
@@ -76,90 +62,6 @@ export async function moveRefund(
     appendRefundEvent(tx, refund.id, { ...event, at }, refund.status, to),
   ]);
 }
-
-/** A delivery row settled in the same statement as the move it made (lib/notifications/refund.ts). */
-export interface SettledAlongside {
-  notificationRowId: number;
-  responseStatus: number;
-  responseBody: string;
-}
-
-/**
- * `moveRefund` in one statement, for a refund read without a lock: the move happens only if the refund is still in
- * the status it was read in, and its delivery row is settled with it (a callback's `applied`). The statement locks
- * the order, then the refund (the order every writer uses), checks the status, and writes the refund, the order's
- * sums, the event and the delivery row together, or nothing. Returns whether it moved; when not (the refund moved
- * meanwhile, or a webhook endpoint wants the event, whose outbox entry needs `moveRefund`), the caller takes the
- * locking path. WeChat's storms of callbacks then cost one statement each on a shared connection instead of a
- * transaction of four round trips (docs/benchmarks.md). The database's transition trigger, the order's CHECKs and
- * the delivery's applied-once index hold here as everywhere.
- */
-export async function moveRefundUnlessChanged(
-  db: Db,
-  refund: Pick<Refund, "id" | "orderId" | "amountFen" | "status">,
-  to: RefundStatus,
-  event: RefundEventInput & { at: Date },
-  fields: GatewayFields,
-  settled: SettledAlongside,
-): Promise<boolean> {
-  if (!canTransition(refund.status, to)) throw new RefundTransitionError(refund.id, refund.status, to);
-  const delta = sumsDelta(refund.amountFen, refund.status, to);
-  const [row] = await moveUnlessChanged(db, {
-    id: refund.id,
-    orderId: refund.orderId,
-    from: refund.status,
-    to,
-    ...fields,
-    submittingUntil: fields.submittingUntil?.toISOString() ?? null,
-    finishedAt: fields.finishedAt?.toISOString() ?? null,
-    at: event.at.toISOString(),
-    ...delta,
-    eventType: event.type,
-    source: event.source,
-    actorId: event.actorId ?? null,
-    payload: JSON.stringify(event.payload ?? {}),
-    webhookType: refundEventType(refund.status, to),
-    ...settled,
-  });
-  return row?.moved === 1;
-}
-
-const moveUnlessChanged = sqlStatement<Record<string, unknown>, { moved: number }>(() => {
-  const p = (name: string) => sql.placeholder(name);
-  return sql`
-    with locked_order as (
-      select id from orders where id = ${p("orderId")} for update
-    ), moved as (
-      update refunds
-      set status = ${p("to")}::refund_status, refund_id = ${p("refundId")}::text, channel = ${p("channel")}::text,
-        user_received_account = ${p("userReceivedAccount")}::text, funds_account = ${p("fundsAccount")}::text,
-        outcome_unknown = ${p("outcomeUnknown")}::boolean, submitting_until = ${p("submittingUntil")}::timestamptz,
-        finished_at = ${p("finishedAt")}::timestamptz, updated_at = ${p("at")}::timestamptz
-      where id = ${p("id")} and status = ${p("from")}::refund_status
-        -- The order's lock first: evaluated once, before the refund's row is locked.
-        and exists (select 1 from locked_order)
-        and not ${refundEventWanted(p("webhookType"), sql.raw("refunds.id"))}
-      returning id, order_id
-    ), sums as (
-      update orders
-      set refunded_fen = refunded_fen + ${p("refundedFen")}::bigint,
-        in_flight_fen = in_flight_fen + ${p("inFlightFen")}::bigint,
-        refund_count = refund_count + ${p("refundCount")}::integer
-      where id = (select order_id from moved)
-        and (${p("refundedFen")}::bigint <> 0 or ${p("inFlightFen")}::bigint <> 0 or ${p("refundCount")}::integer <> 0)
-    ), event as (
-      insert into refund_events (refund_id, at, type, source, actor_id, status_from, status_to, payload)
-      select id, ${p("at")}::timestamptz, ${p("eventType")}::text, ${p("source")}::event_source, ${p("actorId")}::uuid,
-        ${p("from")}::refund_status, ${p("to")}::refund_status, ${p("payload")}::jsonb
-      from moved
-    ), settled as (
-      update notifications
-      set outcome = 'applied', refund_id = (select id from moved), response_status = ${p("responseStatus")}::integer,
-        response_body = ${p("responseBody")}::text
-      where id = ${p("notificationRowId")} and exists (select 1 from moved)
-    )
-    select count(*)::int as moved from moved`;
-});
 
 // Built once per process (lib/db/statement.ts): these run several times for every refund and every callback.
 const updateRefund = statementsByShape((db, columns: Record<string, unknown>) =>

@@ -1,7 +1,8 @@
 import type { Transaction } from "../db/client";
 import type { EventSource, Refund } from "../db/schema";
 import type { GatewayRefund } from "./gateway";
-import { appendRefundEvent, moveRefund, type GatewayFields, type RefundEventInput } from "./move";
+import { appendRefundEvent, moveRefund, type RefundEventInput } from "./move";
+import type { GatewayFields } from "./move-unless-changed";
 import { isForwardReport } from "./transitions";
 
 export type ReportOutcome = "applied" | "stale";

@@ -7,6 +7,7 @@ import { SYSTEM_ACTOR } from "../../lib/audit/append";
 import { createDatabase, type Database } from "../../lib/db/client";
 import { webhookEndpoints, webhookEvents } from "../../lib/db/schema";
 import { createEndpoint } from "../../lib/webhooks/endpoints";
+import { lockRefund, moveRefund } from "../../lib/refunds/move";
 import type { RequestContext } from "../../lib/refunds/request";
 
 /**
@@ -56,14 +57,39 @@ describe("statements per callback", () => {
     const { answer, statements } = await statementsOf(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"));
     expect(answer.status).toBe(204);
     expect((await callbackState(t.db, refund)).refund.status).toBe("SUCCESS");
-    // Three statements, each its own transaction on a connection shared with other callbacks: the stored request,
-    // the refund's read, then the move of refund, order sums and timeline with the settled row (no endpoint wants
-    // the event here).
-    expect(statements).toEqual(["insert notifications", "select refunds", "move refund unless changed"]);
+    // Two statements, each its own transaction on a connection shared with other callbacks: the stored request,
+    // then — nothing read first — the move WeChat's report implies (PROCESSING → SUCCESS) of refund, order sums and
+    // timeline with the settled row (no endpoint wants the event here).
+    expect(statements).toEqual(["insert notifications", "move refund unless changed"]);
     const state = await callbackState(t.db, refund);
     expect(state.order).toMatchObject({ refundedFen: refund.amountFen, inFlightFen: 0 });
     expect(state.events.map((e) => [e.type, e.statusFrom, e.statusTo])).toEqual([
       ["succeeded", "PROCESSING", "SUCCESS"],
+    ]);
+    expect(state.rows.map((r) => [r.outcome, r.responseStatus])).toEqual([["applied", 204]]);
+  });
+
+  it("a REFUND.SUCCESS for a refund not as WeChat's report implies (ABNORMAL): read, then moved as read", async () => {
+    const refund = await processingRefund(t.db, context);
+    await t.db.transaction(async (tx) => {
+      const locked = (await lockRefund(tx, { id: refund.id }))!;
+      await moveRefund(tx, locked, "ABNORMAL", { type: "abnormal", source: "reconciler" });
+    });
+    const { answer, statements } = await statementsOf(v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"));
+    expect(answer.status).toBe(204);
+    expect(statements).toEqual([
+      "insert notifications",
+      "move refund unless changed",
+      "select refunds",
+      "move refund unless changed",
+    ]);
+    const state = await callbackState(t.db, refund);
+    expect(state.refund.status).toBe("SUCCESS");
+    expect(state.order).toMatchObject({ refundedFen: refund.amountFen, inFlightFen: 0 });
+    expect(state.events.map((e) => [e.type, e.statusFrom, e.statusTo]).at(-1)).toEqual([
+      "succeeded",
+      "ABNORMAL",
+      "SUCCESS",
     ]);
     expect(state.rows.map((r) => [r.outcome, r.responseStatus])).toEqual([["applied", 204]]);
   });
@@ -83,10 +109,9 @@ describe("statements per callback", () => {
       );
       expect(answer.status).toBe(204);
       // The one statement refuses to move a refund whose event an endpoint wants (its outbox entry is built from
-      // the moved refund); the locking path does it, and the event goes out with the move.
-      expect(statements.slice(0, 6)).toEqual([
+      // the moved refund) and says so; the locking path does it at once, and the event goes out with the move.
+      expect(statements.slice(0, 5)).toEqual([
         "insert notifications",
-        "select refunds",
         "move refund unless changed",
         "begin",
         "select orders for update",
