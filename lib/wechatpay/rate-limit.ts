@@ -56,17 +56,10 @@ export class SharedRateLimiter {
       returning extract(epoch from next_at - clock_timestamp()) * 1000 - ${this.intervalMs}::float8 as wait_ms`);
     const waitMs = Number([...rows][0]?.wait_ms ?? 0);
     if (waitMs > 0) await sleep(waitMs);
-    // Checked when leaving, not planned ahead: timers that a stall made due together fire in the same turn, and
-    // planned departures would then leave together too. Each request leaves only once the last one is an interval old.
-    for (;;) {
-      const now = performance.now();
-      const earliest = (lastDeparture.get(this.key) ?? Number.NEGATIVE_INFINITY) + this.intervalMs;
-      if (now >= earliest) {
-        lastDeparture.set(this.key, now);
-        return;
-      }
-      await sleep(earliest - now);
-    }
+    const now = performance.now();
+    const departure = Math.max(now, (lastDeparture.get(this.key) ?? Number.NEGATIVE_INFINITY) + this.intervalMs);
+    lastDeparture.set(this.key, departure);
+    if (departure > now) await sleep(departure - now);
   }
 
   /**
