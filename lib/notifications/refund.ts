@@ -166,7 +166,7 @@ export async function applyRefundNotice(
   }
 }
 
-/** What an attempt at the one-statement move came to: settled, or not moved (and whether an endpoint wants the event). */
+/** What an attempt at the one-statement move came to: settled, or not moved (and whether an endpoint wants it). */
 type Attempt = { settled: Settled } | { settled?: undefined; eventWanted: boolean };
 
 /** The refund fields a move falls back on, and the status and amount it expects to find. */

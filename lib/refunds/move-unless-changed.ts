@@ -36,7 +36,7 @@ export interface SettledAlongside {
 }
 
 export interface UnlessChangedOutcome {
-  /** The refund moved, by its id; null when it was not as expected, or not moved because an endpoint wants the event. */
+  /** The moved refund's id; null when it was not as expected, or when an endpoint wants the event. */
   movedId: number | null;
   /** A webhook endpoint of the merchant wants the move's event: its outbox entry needs `moveRefund`'s transaction. */
   eventWanted: boolean;
@@ -82,10 +82,8 @@ export async function moveRefundUnlessChanged(
     webhookType: refundEventType(from, to),
     ...settled,
   });
-  return {
-    movedId: row?.moved === null || row?.moved === undefined ? null : Number(row.moved),
-    eventWanted: row?.wanted === true,
-  };
+  const moved = row?.moved ?? null;
+  return { movedId: moved === null ? null : Number(moved), eventWanted: row?.wanted === true };
 }
 
 const moveUnlessChanged = sqlStatement<Record<string, unknown>, { moved: string | number | null; wanted: boolean }>(

@@ -37,11 +37,11 @@ export class RefundTransitionError extends Error {
 }
 
 /**
- * The writer of a refund's status, with its one-statement form `moveRefundUnlessChanged` (move-unless-changed.ts; the database's
- * `refunds_status_transition` trigger refuses any other move, from any path). Inside the caller's transaction, which
- * holds the refund's row lock: check the move against the state machine, update the refund, shift the order's cached
- * sums by the same amount, and append the timeline event. The order's CHECK constraints refuse any result beyond the
- * total or past 50 refunds.
+ * The writer of a refund's status, with its one-statement form `moveRefundUnlessChanged` (move-unless-changed.ts);
+ * the database's `refunds_status_transition` trigger refuses any other move, from any path. Inside the caller's
+ * transaction, which holds the refund's row lock: check the move against the state machine, update the refund, shift
+ * the order's cached sums by the same amount, and append the timeline event. The order's CHECK constraints refuse any
+ * result beyond the total or past 50 refunds.
  */
 export async function moveRefund(
   tx: Transaction,

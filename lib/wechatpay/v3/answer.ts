@@ -1,4 +1,4 @@
-/** How the APIv3 client reads WeChat's answers: a 2xx only once verified, an error answer as WeChat's business error. */
+/** How the APIv3 client reads WeChat's answers: a 2xx once verified, an error answer as WeChat's business error. */
 import type { z } from "zod";
 import { err, ok, type Result } from "../../result";
 import { wechatPayError, type WechatPayError } from "../errors";
