@@ -4,7 +4,7 @@ import type { Db } from "./client";
 /**
  * Counts one event in the current minute of each bucket, shared by every instance (rate_limit_windows, on the
  * database's clock), and returns each bucket's count including it, in the order given. Old windows are pruned by
- * the refund sweep (SharedRateLimiter.prune). The buckets must differ from one another.
+ * the refund sweep (`pruneCounterWindows`). The buckets must differ from one another.
  */
 export async function countThisMinute(db: Db, buckets: readonly string[]): Promise<number[]> {
   const values = buckets.map((bucket) => sql`(${bucket}, date_trunc('minute', clock_timestamp()), 1)`);
@@ -27,4 +27,9 @@ export async function countsThisMinute(db: Db, buckets: readonly string[]): Prom
       )})`);
   const counts = new Map([...rows].map((r) => [r.bucket, Number(r.count)]));
   return buckets.map((b) => counts.get(b) ?? 0);
+}
+
+/** Drops windows older than a minute (these counters', the bulk feed's); the refund sweep calls it, on any instance. */
+export async function pruneCounterWindows(db: Db): Promise<void> {
+  await db.execute(sql`delete from rate_limit_windows where window_start < now() - interval '1 minute'`);
 }

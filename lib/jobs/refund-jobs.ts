@@ -8,7 +8,7 @@ import { endInterruptedApplications } from "../refunds/bank-card-applications";
 import { reconcileRefund } from "../refunds/reconcile";
 import { submitRefund, type GatewayResolver } from "../refunds/submit";
 import { purgeRefusedCallbacks } from "../notifications/refused";
-import { SharedRateLimiter } from "../wechatpay/rate-limit";
+import { pruneCounterWindows } from "../db/minute-counters";
 
 export const QUEUES = {
   submit: "refund-submit",
@@ -185,7 +185,7 @@ export async function startRefundWorkers(boss: PgBoss, deps: WorkerDependencies)
 
   await boss.work(QUEUES.sweep, async () => {
     await sweep(boss, deps.db);
-    await SharedRateLimiter.prune(deps.db);
+    await pruneCounterWindows(deps.db);
     if (deps.refusedCallbackRetentionDays !== undefined) {
       await purgeRefusedCallbacks(deps.db, deps.refusedCallbackRetentionDays);
     }

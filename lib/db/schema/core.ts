@@ -400,10 +400,15 @@ export const rateLimitWindows = pgTable(
 
 /**
  * When the next request of a bucket (a merchant's calls to WeChat Pay) may leave, shared by every instance: each
- * request takes the next free moment and moves it on by one interval, so requests leave evenly spaced
+ * request takes the next free moment and moves it on by one interval, so requests leave evenly spaced; and the
+ * moments of the error answers of the last second, which pause the bucket when they reach the limit
  * (lib/wechatpay/rate-limit.ts, ADR 023).
  */
 export const rateLimitSchedules = pgTable("rate_limit_schedules", {
   bucket: text("bucket").primaryKey(),
   nextAt: at("next_at").notNull(),
+  recentErrors: timestamp("recent_errors", { withTimezone: true, mode: "date" })
+    .array()
+    .notNull()
+    .default(sql`'{}'`),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "rate_limit_schedules" ADD COLUMN "recent_errors" timestamp with time zone[] DEFAULT '{}' NOT NULL;
