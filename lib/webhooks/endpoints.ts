@@ -36,6 +36,7 @@ export type EndpointError =
   | { code: "INVALID_URL"; message: Message }
   | { code: "ENDPOINT_NOT_FOUND"; message: Message }
   | { code: "DELIVERY_NOT_FOUND"; message: Message }
+  | { code: "DELIVERY_IN_FLIGHT"; message: Message }
   | { code: "TOO_MANY_ENDPOINTS"; message: Message };
 
 export const ENDPOINT_NOT_FOUND: EndpointError = {
@@ -45,6 +46,10 @@ export const ENDPOINT_NOT_FOUND: EndpointError = {
 const DELIVERY_NOT_FOUND: EndpointError = {
   code: "DELIVERY_NOT_FOUND",
   message: msg("outcomes.webhooks.endpoints.DELIVERY_NOT_FOUND"),
+};
+const DELIVERY_IN_FLIGHT: EndpointError = {
+  code: "DELIVERY_IN_FLIGHT",
+  message: msg("outcomes.webhooks.endpoints.DELIVERY_IN_FLIGHT"),
 };
 
 function checkUrl(url: string, policy: UrlPolicy): Result<string, EndpointError> {
@@ -255,7 +260,11 @@ export async function sendTestEvent(
   });
 }
 
-/** Send a delivery again, now, with the same `webhook-id` (receivers that saw it already drop it). */
+/**
+ * Send a delivery again, now, with the same `webhook-id` (receivers that saw it already drop it). Not while a worker
+ * holds it for an attempt: clearing its lease would let a second worker send it at the same time, and the first
+ * attempt's outcome would then overwrite the resend's.
+ */
 export async function resendDelivery(
   db: Database,
   merchantId: string | null,
@@ -264,9 +273,9 @@ export async function resendDelivery(
   now = new Date(),
 ): Promise<Result<null, EndpointError>> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(webhookDeliveries)
-      .set({ status: "pending", nextAttemptAt: now, firstAttemptAt: null, leasedUntil: null })
+    const [found] = await tx
+      .select({ endpointId: webhookDeliveries.endpointId, leasedUntil: webhookDeliveries.leasedUntil })
+      .from(webhookDeliveries)
       .where(
         and(
           eq(webhookDeliveries.id, deliveryId),
@@ -275,15 +284,20 @@ export async function resendDelivery(
           })`,
         ),
       )
-      .returning({ endpointId: webhookDeliveries.endpointId });
-    if (!row) return err(DELIVERY_NOT_FOUND);
+      .for("update");
+    if (!found) return err(DELIVERY_NOT_FOUND);
+    if (found.leasedUntil && found.leasedUntil > now) return err(DELIVERY_IN_FLIGHT);
+    await tx
+      .update(webhookDeliveries)
+      .set({ status: "pending", nextAttemptAt: now, firstAttemptAt: null, leasedUntil: null })
+      .where(eq(webhookDeliveries.id, deliveryId));
     await appendAudit(
       tx,
       who.actor,
       "webhook_delivery.resent",
       { type: "webhook_delivery", id: deliveryId, merchantId },
       {
-        endpointId: row.endpointId,
+        endpointId: found.endpointId,
       },
     );
     await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/lib/db/client";
 import { alertItems, merchants, webhookAttempts, webhookDeliveries, webhookEndpoints } from "@/lib/db/schema";
 import { deliverDue, type DeliveryDependencies } from "@/lib/webhooks/deliver";
-import { sendTestEvent } from "@/lib/webhooks/endpoints";
+import { resendDelivery, sendTestEvent } from "@/lib/webhooks/endpoints";
 import { RETRY_WINDOW_MS } from "@/lib/webhooks/retry";
 import { systemResolver } from "@/lib/webhooks/ssrf";
 import { SYSTEM_ACTOR } from "@/lib/audit/append";
@@ -253,7 +253,6 @@ describe("webhooks end to end", () => {
       // The shop fixes its server; a resend delivers and clears the failing mark.
       failing.status = 200;
       const later = new Date(now.getTime() + 60_000);
-      const { resendDelivery } = await import("@/lib/webhooks/endpoints");
       await resendDelivery(
         t.db,
         merchantId,
@@ -271,6 +270,40 @@ describe("webhooks end to end", () => {
       expect(recovered!.status).toBe("enabled");
     } finally {
       await failing.stop();
+    }
+  });
+
+  it("refuses to resend a delivery while an attempt holds it, so it never goes out twice at once; then resends it", async () => {
+    const slow = new WebhookReceiver();
+    let answer!: () => void;
+    slow.holdUntil = new Promise((resolve) => (answer = resolve));
+    const url = await slow.start();
+    const who = { actor: SYSTEM_ACTOR, policy: { allowPrivate: true } };
+    try {
+      const created = await register({ url, events: ["refund.created"] });
+      await sendTestEvent(t.db, merchantId, created.body.id, who);
+      const [delivery] = await t.db
+        .select()
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.endpointId, created.body.id));
+
+      const attempt = deliverDue(t.db, deps());
+      await vi.waitFor(() => expect(slow.received).toHaveLength(1));
+      expect(await resendDelivery(t.db, merchantId, delivery!.id, who)).toMatchObject({
+        ok: false,
+        error: { code: "DELIVERY_IN_FLIGHT" },
+      });
+      // Nor does another worker take it meanwhile.
+      expect(await deliverDue(t.db, deps())).toEqual([]);
+      answer();
+      expect(await attempt).toEqual([{ kind: "delivered" }]);
+
+      expect(await resendDelivery(t.db, merchantId, delivery!.id, who)).toMatchObject({ ok: true });
+      expect(await deliverDue(t.db, deps())).toEqual([{ kind: "delivered" }]);
+      expect(slow.received).toHaveLength(2);
+      expect(slow.received[1]!.headers["webhook-id"]).toBe(slow.received[0]!.headers["webhook-id"]);
+    } finally {
+      await slow.stop();
     }
   });
 });

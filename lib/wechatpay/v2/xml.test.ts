@@ -84,7 +84,8 @@ describe("parseXml: hostile or broken input is refused with a typed error", () =
   it("refuses the billion laughs before parsing, fast", () => {
     const started = performance.now();
     const r = parseXml(BILLION_LAUGHS);
-    expect(performance.now() - started).toBeLessThan(50);
+    // Expanding it would take gigabytes and far longer; a second leaves room for a loaded machine's pauses.
+    expect(performance.now() - started).toBeLessThan(1000);
     expect(!r.ok && r.error.code).toBe("XML_DTD_FORBIDDEN");
   });
 
