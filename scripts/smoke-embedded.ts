@@ -23,7 +23,8 @@ async function startAndProbe(): Promise<void> {
     for (;;) {
       if (app.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
       const health = await fetch(`http://localhost:${port}/api/health`).catch(() => null);
-      if (health?.ok && /Sign in/.test(output)) break;
+      // Ready, and the start-up jobs have read yesterday's bills (what a restart must then agree with).
+      if (health?.ok && /Sign in/.test(output) && /"msg":"bill reconciled"/.test(output)) break;
       if (Date.now() > deadline) throw new Error(`console did not become ready:\n${output}`);
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -33,8 +34,11 @@ async function startAndProbe(): Promise<void> {
     if (orders.status !== 307 || !orders.headers.get("location")?.includes("/login"))
       throw new Error("/orders is not guarded");
   } finally {
-    app.kill("SIGTERM");
-    await new Promise((r) => app.once("exit", r));
+    if (app.exitCode === null) {
+      const exited = new Promise((r) => app.once("exit", r));
+      app.kill("SIGTERM");
+      await exited;
+    }
   }
 }
 

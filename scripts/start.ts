@@ -26,7 +26,9 @@ const INITIAL_ADMIN_FILE = path.join(DATA_DIR, "initial-admin-password");
 const encryptionKey = process.env.APP_ENCRYPTION_KEY ?? persistentSecret("encryption-key");
 
 const children: ChildProcess[] = [];
-const database = await openDatabase();
+const SHUTDOWN_GRACE_MS = 15_000;
+// On a signal, `shutdown` stops the console first and the database after it.
+const database = await openDatabase({ ownerStopsOnSignal: true });
 let stopping = false;
 let stopSimulator: () => Promise<void> = async () => {};
 
@@ -34,9 +36,12 @@ async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     for (const child of children) child.kill("SIGTERM");
+    // The console finishes its open requests first; one that does not end within the grace period is killed.
+    const killLate = setTimeout(() => children.forEach((c) => c.kill("SIGKILL")), SHUTDOWN_GRACE_MS);
     await Promise.all(
       children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once("exit", resolve)))),
     );
+    clearTimeout(killLate);
     await stopSimulator().catch(() => {});
     await database.stop();
   }
@@ -44,6 +49,7 @@ async function shutdown(code: number): Promise<never> {
 }
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+process.on("SIGHUP", () => void shutdown(0));
 
 try {
   await runMigrations(database.url);

@@ -103,7 +103,7 @@ describe("ensureDemoGateway", () => {
     }
     const state = JSON.parse(readFileSync(join(dataDir, "simulator", "state.json"), "utf8")) as {
       transactions: object;
-      refunds: Record<string, { origin?: string }>;
+      refunds: Record<string, { origin?: string; outRefundNo: string }>;
       merchants: Record<string, { notifyUrl: string }>;
     };
     expect(Object.keys(state.transactions)).toHaveLength(5); // registered again, not twice
@@ -113,5 +113,36 @@ describe("ensureDemoGateway", () => {
         .sort(),
     ).toEqual(["api", "import", "merchant_platform"]);
     expect(state.merchants["1900000109"]?.notifyUrl).toBe("http://localhost:3000/api/notify/refund");
+
+    // The console has since read the hand-made refund from yesterday's bill: it is in the history, on its order, and
+    // the oldest order nobody refunded is now another one. The console starts again the same day.
+    const handMade = Object.values(state.refunds).find((r) => r.origin === "merchant_platform")!.outRefundNo;
+    const third = await ensureDemoGateway({
+      dataDir,
+      port: 0,
+      appUrl: "http://localhost:3000",
+      ...history,
+      refunds: [
+        ...history.refunds,
+        {
+          outRefundNo: handMade,
+          outTradeNo: other.outTradeNo,
+          refundId: handMade,
+          refundFen: 1,
+          status: "SUCCESS" as const,
+          createTime: refundedAt,
+          successTime: refundedAt,
+        },
+      ],
+      handMadeRefund: { outTradeNo: orders[2]!.outTradeNo, refundFen: 1, at: refundedAt },
+    });
+    try {
+      expect(await clientFrom(third.env).queryRefund(handMade)).toMatchObject({
+        ok: true,
+        value: { out_refund_no: handMade, out_trade_no: other.outTradeNo, amount: { refund: 1 } },
+      });
+    } finally {
+      await third.stop();
+    }
   });
 });

@@ -75,12 +75,16 @@ function handMadeRefundId(at: Date): string {
   return `50300${day}9000000000000001`;
 }
 
-/** Registers the console's history and the hand-made refund; numbers already known keep their first registration. */
+/**
+ * Registers the console's history and the hand-made refund; numbers already known keep their first registration.
+ * Once the console has read the hand-made refund from a bill it is part of the history, on its order; the
+ * `handMadeRefund` asked for then names another order (the oldest one still unrefunded) and is left out.
+ */
 async function importHistory(control: SimControl, options: DemoGatewayOptions): Promise<void> {
   const { refunds = [], handMadeRefund } = options;
   await importRefunds(control, DEMO_MERCHANT.mchid, refunds);
-  if (handMadeRefund) {
-    const id = handMadeRefundId(handMadeRefund.at);
+  const id = handMadeRefund && handMadeRefundId(handMadeRefund.at);
+  if (handMadeRefund && id && !refunds.some((r) => r.outRefundNo === id)) {
     const at = handMadeRefund.at.getTime();
     const refund = {
       outRefundNo: id,
