@@ -56,6 +56,34 @@ describe("submitRefund", () => {
     expect(s.events).toEqual(["requested", "submitted", "accepted"]);
   });
 
+  it("holds a refund back until a minute after another refund of its order went, without asking WeChat", async () => {
+    const gateway = new ScriptedGateway();
+    const { order, refund: first } = await newRefund(300);
+    // Recorded when no interval applied (as seeded data, or two refunds the sweep finds due after an outage).
+    const second = await requestRefund(
+      t.db,
+      { merchantId: order.merchantId, orderId: order.id, amountFen: 200, reason: "test" },
+      context,
+    );
+    if (!second.ok) throw new Error(second.error.code);
+    const sentAt = new Date();
+    const options = { orderIntervalMs: 60_000, now: () => sentAt };
+    expect(await submitRefund(t.db, async () => ok(gateway), first.id, options)).toMatchObject({ kind: "settled" });
+
+    const tooSoon = new Date(sentAt.getTime() + 20_000);
+    expect(
+      await submitRefund(t.db, async () => ok(gateway), second.value.id, { ...options, now: () => tooSoon }),
+    ).toEqual({ kind: "retry", afterMs: 40_000, reason: "order_interval" });
+    expect(gateway.calls).toEqual([`apply ${first.outRefundNo}`]);
+    expect((await state(second.value.id)).refund).toMatchObject({ status: "PENDING", attemptCount: 0 });
+
+    const aMinuteOn = new Date(sentAt.getTime() + 60_000);
+    expect(
+      await submitRefund(t.db, async () => ok(gateway), second.value.id, { ...options, now: () => aMinuteOn }),
+    ).toEqual({ kind: "settled", status: "PROCESSING" });
+    expect(gateway.calls).toEqual([`apply ${first.outRefundNo}`, `apply ${second.value.outRefundNo}`]);
+  });
+
   it("keeps a refund PENDING after SYSTEM_ERROR and sends the same number again", async () => {
     const gateway = new ScriptedGateway().script({ code: "SYSTEM_ERROR", status: 500 }, "accept");
     const { refund } = await newRefund();

@@ -1,13 +1,15 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client";
 import { placeholders, statement } from "../db/statement";
-import { refunds, type Refund } from "../db/schema";
+import { refunds, type Order, type Refund } from "../db/schema";
 import { log } from "../log";
 import type { Result } from "../result";
 import type { WechatPayError } from "../wechatpay/errors";
 import type { GatewayRefund, RefundGateway } from "./gateway";
 import { appendRefundEvent, lockRefund, lockRefundAndOrder, moveRefund } from "./move";
+import { nextSubmissionAt } from "./policy";
 import { applyGatewayReport } from "./report";
+import { orderIntervalMs } from "./settings";
 
 export type GatewayResolver = (merchantId: string) => Promise<Result<RefundGateway, WechatPayError>>;
 
@@ -17,6 +19,8 @@ export type SubmitOutcome =
 export interface SubmitOptions {
   notifyUrl?: string;
   now?: () => Date;
+  /** WeChat's interval between refunds of one order; REFUND_ORDER_INTERVAL_SECONDS when not given. */
+  orderIntervalMs?: number;
 }
 
 const MINUTE = 60_000;
@@ -70,6 +74,8 @@ export async function submitRefund(
     if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
     const due = refund.scheduledAt?.getTime() ?? 0;
     if (due > now().getTime()) return { kind: "retry" as const, afterMs: due - now().getTime(), reason: "scheduled" };
+    const spacing = await spacingAfterOtherRefunds(tx, locked.order, refund, options, now());
+    if (spacing > 0) return { kind: "retry" as const, afterMs: spacing, reason: "order_interval" };
     // Not marked: an error to record, or an earlier attempt to ask WeChat about before sending again.
     if (!gateway.ok || refund.outcomeUnknown)
       return { kind: "ready" as const, refund, order: locked.order, attempt: null };
@@ -150,6 +156,33 @@ const merchantOfRefund = statement((db) =>
     .select({ merchantId: refunds.merchantId })
     .from(refunds)
     .where(eq(refunds.id, sql.placeholder("id"))),
+);
+
+/**
+ * How long this refund must still wait after the order's other refunds (WeChat: a minute between refunds of one
+ * order). Times set when refunds were recorded can fall due together — the sweep after an outage, seeded data — so
+ * the rule is checked again here, under the order's lock, rather than by WeChat. An order's only refund waits for
+ * nothing, without a statement (a bulk run's usual case).
+ */
+async function spacingAfterOtherRefunds(
+  tx: Transaction,
+  order: Order,
+  refund: Refund,
+  options: SubmitOptions,
+  now: Date,
+): Promise<number> {
+  if (order.refundCount <= 1) return 0;
+  const [other] = await lastOtherSubmission(tx, { orderId: order.id, id: refund.id });
+  const previous = other?.last ? new Date(other.last) : null;
+  return nextSubmissionAt(previous, options.orderIntervalMs ?? orderIntervalMs(), now).getTime() - now.getTime();
+}
+
+/** When another refund of the order last went to WeChat. */
+const lastOtherSubmission = statement((db) =>
+  db
+    .select({ last: sql<Date | string | null>`max(${refunds.submittedAt})` })
+    .from(refunds)
+    .where(and(eq(refunds.orderId, sql.placeholder("orderId")), ne(refunds.id, sql.placeholder("id")))),
 );
 
 /** An attempt about to be sent: its outcome is unknown until WeChat answers, and this worker holds the lease. */
