@@ -27,8 +27,9 @@ const encryptionKey = process.env.APP_ENCRYPTION_KEY ?? persistentSecret("encryp
 
 const children: ChildProcess[] = [];
 const SHUTDOWN_GRACE_MS = 15_000;
-// On a signal, `shutdown` stops the console first and the database after it.
-const database = await openDatabase({ ownerStopsOnSignal: true });
+// On a signal, `shutdown` stops the console first and the database after it; its listeners are in place before the
+// database starts, so a Ctrl-C while it starts stops it too.
+const opening = openDatabase({ ownerStopsOnSignal: true });
 let stopping = false;
 let stopSimulator: () => Promise<void> = async () => {};
 
@@ -43,13 +44,14 @@ async function shutdown(code: number): Promise<never> {
     );
     clearTimeout(killLate);
     await stopSimulator().catch(() => {});
-    await database.stop();
+    await (await opening.catch(() => null))?.stop();
   }
   process.exit(code);
 }
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 process.on("SIGHUP", () => void shutdown(0));
+const database = await opening;
 
 try {
   await runMigrations(database.url);
