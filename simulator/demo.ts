@@ -83,19 +83,19 @@ function handMadeRefundId(at: Date): string {
 async function importHistory(control: SimControl, options: DemoGatewayOptions): Promise<void> {
   const { refunds = [], handMadeRefund } = options;
   await importRefunds(control, DEMO_MERCHANT.mchid, refunds);
-  const id = handMadeRefund && handMadeRefundId(handMadeRefund.at);
-  if (handMadeRefund && id && !refunds.some((r) => r.outRefundNo === id)) {
-    const at = handMadeRefund.at.getTime();
-    const refund = {
-      outRefundNo: id,
-      refundId: id,
-      outTradeNo: handMadeRefund.outTradeNo,
-      refundFen: handMadeRefund.refundFen,
-      createTime: at,
-      successTime: at,
-    };
-    await control.importRefunds(DEMO_MERCHANT.mchid, [refund], "merchant_platform");
-  }
+  if (!handMadeRefund) return;
+  const id = handMadeRefundId(handMadeRefund.at);
+  if (refunds.some((r) => r.outRefundNo === id)) return;
+  const at = handMadeRefund.at.getTime();
+  const refund = {
+    outRefundNo: id,
+    refundId: id,
+    outTradeNo: handMadeRefund.outTradeNo,
+    refundFen: handMadeRefund.refundFen,
+    createTime: at,
+    successTime: at,
+  };
+  await control.importRefunds(DEMO_MERCHANT.mchid, [refund], "merchant_platform");
 }
 
 interface MerchantSecrets {
