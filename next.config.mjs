@@ -5,7 +5,15 @@ const withNextIntl = createNextIntlPlugin("./app/_server/intl-request.ts");
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and Node-only server libraries are loaded from node_modules at run time, not bundled.
-  serverExternalPackages: ["@node-rs/argon2", "pino", "pino-pretty", "postgres", "pg-boss", "fast-xml-parser"],
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "pino",
+    "pino-pretty",
+    "postgres",
+    "pg-boss",
+    "fast-xml-parser",
+    "undici",
+  ],
   poweredByHeader: false,
   // `npm test` type-checks the whole project with tsc first; the build need not repeat it on every start.
   typescript: { ignoreBuildErrors: true },

@@ -49,6 +49,8 @@ describe("sendHttp", () => {
       if (req.url === "/latin1") return void res.end(Buffer.from([0x7b, 0xe9, 0x7d]));
       if (req.url === "/declared-large")
         return void res.writeHead(200, { "Content-Length": "5000" }).end("x".repeat(5000));
+      // Headers and half the declared body, then nothing.
+      if (req.url === "/stalled-body") return void res.writeHead(200, { "Content-Length": "10" }).write("12345");
       if (req.url === "/chunked-large") {
         res.writeHead(200);
         for (let i = 0; i < 10; i++) res.write("x".repeat(1000));
@@ -60,6 +62,7 @@ describe("sendHttp", () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
 
@@ -85,6 +88,11 @@ describe("sendHttp", () => {
       ok: false,
       error: { code: "BODY_TOO_LARGE", httpStatus: 200 },
     });
+  });
+
+  it("times out on a body that stops coming: the timeout covers the whole exchange", async () => {
+    const result = await sendHttp({ method: "GET", url: `${base}/stalled-body`, headers: {}, timeoutMs: 300 });
+    expect(result).toMatchObject({ ok: false, error: { code: "TIMEOUT", advice: "unknown" } });
   });
 });
 

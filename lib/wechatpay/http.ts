@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { request as undiciRequest, type Dispatcher } from "undici";
 import { err, ok, type Result } from "../result";
 import { wechatPayError, type WechatPayError } from "./errors";
 import { decodeUtf8Exact } from "../utf8";
@@ -75,28 +76,42 @@ export function networkError(error: unknown): WechatPayError {
   return wechatPayError("network", "CONNECTION_RESET", `connection failed after it was opened (${what})`);
 }
 
-/** Reads at most `limit` bytes of the body; undefined when it is larger. */
-async function readLimited(response: Response, limit: number): Promise<Uint8Array | undefined> {
-  const declared = Number(response.headers.get("content-length"));
+type ResponseBody = Dispatcher.ResponseData["body"];
+
+/** Stops reading an answer and closes its connection; undici reports that abort as an error on the body: ours. */
+function discard(body: ResponseBody): void {
+  body.on("error", () => {});
+  body.destroy();
+}
+
+/** Reads at most `limit` bytes of the body; undefined when it is larger (the rest is not read). */
+async function readLimited(body: ResponseBody, declaredLength: string | null, limit: number) {
+  const declared = Number(declaredLength ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel();
+    discard(body);
     return undefined;
   }
-  if (!response.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let total = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    total += chunk.byteLength;
     if (total > limit) {
-      await reader.cancel();
+      discard(body);
       return undefined;
     }
-    chunks.push(value);
+    chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  return Buffer.concat(chunks, total);
+}
+
+/** undici gives header values as strings, or arrays for repeated ones. */
+function toHeaders(raw: Dispatcher.ResponseData["headers"]): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  return headers;
 }
 
 /** One exchange as it went over the wire, for the evidence trail (secrets are still in it: redact before storing). */
@@ -120,7 +135,7 @@ export function observeHttp<T>(observe: ExchangeObserver, work: () => Promise<T>
 }
 
 /**
- * One HTTP exchange with global fetch. Never throws: network failures become TIMEOUT (unknown), CONNECTION_RESET
+ * One HTTP exchange. Never throws: network failures become TIMEOUT (unknown), CONNECTION_RESET
  * (unknown) or CONNECTION_FAILED (retry). The timeout covers the whole exchange, body included.
  */
 export async function sendHttp(request: HttpRequest): Promise<Result<HttpResponse, WechatPayError>> {
@@ -152,26 +167,33 @@ export interface HttpBytesResponse {
   bytes: Uint8Array;
 }
 
-/** One exchange with the body as bytes, for files (bills, possibly gzipped); not reported to observers. */
+/**
+ * One exchange with the body as bytes, for files (bills, possibly gzipped); not reported to observers. On undici's
+ * `request` rather than global `fetch` (undici too, with the same error codes): no WHATWG request, response and stream
+ * objects, and a quarter of fetch's CPU per exchange (ADR 028) — a bulk run makes 150 a second.
+ */
 export async function sendHttpBytes(request: HttpRequest): Promise<Result<HttpBytesResponse, WechatPayError>> {
   const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  let response: Response;
+  let status: number;
+  let headers: Headers;
   let bytes: Uint8Array | undefined;
   try {
-    response = await fetch(request.url, {
+    // undici's `request` follows no redirect: one is not part of the API, and following it would replay a signed
+    // request to another place. A 3xx comes back as it is.
+    const response = await undiciRequest(request.url, {
       method: request.method,
       headers: { "User-Agent": USER_AGENT, ...request.headers },
       body: request.body,
-      // A redirect is not part of the API; following it would replay a signed request to another place.
-      redirect: "manual",
       signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
-    bytes = await readLimited(response, limit);
+    status = response.statusCode;
+    headers = toHeaders(response.headers);
+    bytes = await readLimited(response.body, headers.get("content-length"), limit);
   } catch (error) {
     return err(networkError(error));
   }
   if (bytes === undefined) {
-    return err(wechatPayError("malformed", "BODY_TOO_LARGE", `answer exceeds ${limit} bytes`, response.status));
+    return err(wechatPayError("malformed", "BODY_TOO_LARGE", `answer exceeds ${limit} bytes`, status));
   }
-  return ok({ status: response.status, headers: response.headers, bytes });
+  return ok({ status, headers, bytes });
 }
