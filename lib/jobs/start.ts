@@ -1,5 +1,5 @@
 import { createDatabase, getDb, type Database } from "../db/client";
-import { serverEnv } from "../env";
+import { processEnv, serverEnv } from "../env";
 import { systemResolver } from "../webhooks/ssrf";
 import { startWebhookWorkers, WEBHOOK_QUEUES } from "./webhook-jobs";
 import { ALERT_QUEUES, startAlertWorkers } from "./alert-jobs";
@@ -29,9 +29,13 @@ export function refundNotifyUrl(): string {
  * Merchants' gateways as the console uses them: within the shared rate limit, every call counted for /api/metrics and recorded as evidence
  * (with `actorId` when a person caused it), with the merchant's keys as known secrets to scrub from the record.
  */
-export function consoleGateways(db: Database, actorId: string | null = null): GatewayResolver {
+export function consoleGateways(
+  db: Database,
+  actorId: string | null = null,
+  env: Readonly<Record<string, string | undefined>> = processEnv,
+): GatewayResolver {
   return async (merchantId) => {
-    const wired = await merchantWechatPay(db, merchantId);
+    const wired = await merchantWechatPay(db, merchantId, env);
     if (!wired.ok) return wired;
     const { merchant, credentials, gateway } = wired.value;
     const secrets = [credentials.apiV3Key, credentials.apiV2Key];

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { request as undiciRequest, type Dispatcher } from "undici";
+import { Agent, request as undiciRequest, type Dispatcher } from "undici";
 import { err, ok, type Result } from "../result";
 import { wechatPayError, type WechatPayError } from "./errors";
 import { decodeUtf8Exact } from "../utf8";
@@ -8,6 +8,11 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** WeChat's answers are a few KiB; a larger body is refused rather than buffered. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 export const USER_AGENT = "wechatpay-refund-console/0.1 (node)";
+/**
+ * The connections to WeChat Pay (kept alive, per origin): a pool of their own rather than the process's global one,
+ * which `fetch` sets up with Node's bundled undici when anything fetches first.
+ */
+const dispatcher = new Agent();
 
 export interface HttpRequest {
   method: "GET" | "POST";
@@ -185,6 +190,7 @@ export async function sendHttpBytes(request: HttpRequest): Promise<Result<HttpBy
       headers: { "User-Agent": USER_AGENT, ...request.headers },
       body: request.body,
       signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      dispatcher,
     });
     status = response.statusCode;
     headers = toHeaders(response.headers);

@@ -1,6 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { encryptionKeyFrom } from "../crypto/seal";
 import type { Db } from "../db/client";
+import { statement } from "../db/statement";
 import {
   merchantCredentials,
   merchants,
@@ -125,20 +126,33 @@ function wireFromRow(
   return made.ok ? ok({ ...made.value, credentialVersion: { version: row.version, status: row.status } }) : made;
 }
 
+/**
+ * The merchant's row and its active credential version (none for `env` merchants), in one statement built once per
+ * process (lib/db/statement.ts): every call to WeChat Pay asks, so that an edit or a rotation in any instance applies
+ * to the next call in every instance.
+ */
+const merchantWithActiveCredentials = statement((db) =>
+  db
+    .select({ merchant: merchants, active: merchantCredentials })
+    .from(merchants)
+    .leftJoin(
+      merchantCredentials,
+      and(eq(merchantCredentials.merchantId, merchants.id), eq(merchantCredentials.status, "active")),
+    )
+    .where(eq(merchants.id, sql.placeholder("merchantId"))),
+);
+
 /** A merchant's gateway, credentials and platform keys: for `db` merchants, those of the active version. */
 export async function merchantWechatPay(
   db: Db,
   merchantId: string,
   env: Env = processEnv,
 ): Promise<Result<MerchantWechatPay, WechatPayError>> {
-  const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId));
+  const [row] = await merchantWithActiveCredentials(db, { merchantId });
   // Not WeChat's MCH_NOT_EXISTS: it is the console that has no such merchant, not WeChat Pay.
-  if (!merchant) return err(wechatPayError("config", "CONFIG_MISSING", `merchant ${merchantId} is not in the console`));
+  if (!row) return err(wechatPayError("config", "CONFIG_MISSING", `merchant ${merchantId} is not in the console`));
+  const { merchant, active } = row;
   if (merchant.credentialsRef !== "db") return wireFromEnv(merchant, env);
-  const [active] = await db
-    .select()
-    .from(merchantCredentials)
-    .where(and(eq(merchantCredentials.merchantId, merchant.id), eq(merchantCredentials.status, "active")));
   if (!active)
     return err(wechatPayError("config", "CONFIG_MISSING", `merchant ${merchant.mchid} has no active credentials`));
   return wireFromRow(merchant, active, env);

@@ -97,6 +97,24 @@ describe("recorded gateway against the simulator", () => {
     });
   });
 
+  it("records a call about no refund (a payment lookup) with neither refund nor refund number", async () => {
+    const order = await sim.paidOrder(500);
+    const gateway = recorded(t.db, { merchantId: sim.merchant.id, apiVersion: "v3" }, sim.gateway);
+    expect(await gateway.queryTransaction({ outTradeNo: order.outTradeNo })).toMatchObject({ ok: true });
+    const rows = await t.db.select().from(gatewayExchanges).where(eq(gatewayExchanges.operation, "transaction_query"));
+    expect(rows).toEqual([
+      expect.objectContaining({
+        merchantId: sim.merchant.id,
+        refundId: null,
+        outRefundNo: null,
+        method: "GET",
+        responseStatus: 200,
+        errorCode: null,
+      }),
+    ]);
+    expect(rows[0]!.path).toContain(order.outTradeNo);
+  });
+
   it("never lets a failed recording change the answer", async () => {
     const refund = await newRefund();
     // An unknown merchant id violates the foreign key: the insert fails, the refund path does not notice.
