@@ -44,8 +44,8 @@ export interface UnlessChangedOutcome {
 
 /**
  * `moveRefund` in one statement, without a lock held beforehand: the move happens only if the refund (found by its
- * number within the merchant) still has the expected status and amount, and its delivery row is settled with it (a
- * callback's `applied`). The expectation is what the caller read, or for a live callback what WeChat's report implies
+ * number within the merchant) still has the expected status and amount, and its delivery row, if any, is settled with
+ * it (a callback's `applied`). The expectation is what the caller read, or for a live callback what WeChat's report implies
  * before anything is read (PROCESSING). The statement locks the order, then the refund (the order every writer uses),
  * checks, and writes the refund, the order's sums, the event and the delivery row together, or nothing. When it did
  * not move (not as expected, or a webhook endpoint wants the event, whose outbox entry needs `moveRefund`) the caller
@@ -59,7 +59,7 @@ export async function moveRefundUnlessChanged(
   to: RefundStatus,
   event: RefundEventInput & { at: Date },
   fields: GatewayFields,
-  settled: SettledAlongside,
+  settled?: SettledAlongside,
 ): Promise<UnlessChangedOutcome> {
   const { merchantId, outRefundNo, amountFen, status: from } = expected;
   if (!canTransition(from, to)) throw new RefundTransitionError(outRefundNo, from, to);
@@ -80,7 +80,10 @@ export async function moveRefundUnlessChanged(
     actorId: event.actorId ?? null,
     payload: JSON.stringify(event.payload ?? {}),
     webhookType: refundEventType(from, to),
-    ...settled,
+    // No delivery row (WeChat's answer to a submission): the statement settles none.
+    notificationRowId: settled?.notificationRowId ?? null,
+    responseStatus: settled?.responseStatus ?? null,
+    responseBody: settled?.responseBody ?? null,
   });
   const moved = row?.moved ?? null;
   return { movedId: moved === null ? null : Number(moved), eventWanted: row?.wanted === true };
