@@ -65,7 +65,7 @@ describe("messages sent to the browser", () => {
   });
 
   it.each(LOCALES)("every listed namespace exists in %s", (locale) => {
-    const messages = loadMessages(locale, path.join(root, "messages"));
+    const messages = loadMessages(locale);
     for (const area of Object.keys(CLIENT_NAMESPACES) as (keyof typeof CLIENT_NAMESPACES)[])
       expect(() => pickMessages(messages, CLIENT_NAMESPACES[area])).not.toThrow();
   });
@@ -78,7 +78,7 @@ describe("messages sent to the browser", () => {
   );
 
   it("sends a part's messages and the frame's, and nothing of other parts", () => {
-    const picked = clientMessages(loadMessages("en", path.join(root, "messages")), "orders");
+    const picked = clientMessages(loadMessages("en"), "orders");
     expect(Object.keys(picked).sort()).toEqual(["common", "components", "orders", "status"]);
     expect(Object.keys(picked.orders!)).toEqual(["lookup"]);
     expect(Object.keys(picked.components!).sort()).toEqual(["dateTime", "liveRefresh"]);

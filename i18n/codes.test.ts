@@ -1,4 +1,3 @@
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PERMISSIONS } from "@/lib/auth/roles";
 import { NOTIFICATION_OUTCOMES } from "@/lib/db/queries/notifications";
@@ -18,13 +17,12 @@ const LABELLED: [string, readonly string[]][] = [
 ];
 
 describe("labels for codes", () => {
-  const root = path.join(process.cwd(), "messages");
   it.each(LOCALES.flatMap((locale) => LABELLED.map(([group, codes]) => [locale, group, codes] as const)))(
     "%s %s",
     (locale, group, codes) => {
       const node = group
         .split(".")
-        .reduce<unknown>((n, part) => (n as Record<string, unknown> | undefined)?.[part], loadMessages(locale, root));
+        .reduce<unknown>((n, part) => (n as Record<string, unknown> | undefined)?.[part], loadMessages(locale));
       expect(Object.keys(node as object).sort()).toEqual([...codes].sort());
     },
   );

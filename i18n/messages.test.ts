@@ -1,4 +1,3 @@
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOCALES } from "@/lib/locale";
 import { loadMessages } from "./messages";
@@ -9,8 +8,7 @@ function keys(value: unknown, prefix = ""): string[] {
 }
 
 describe("messages", () => {
-  const root = path.join(process.cwd(), "messages");
-  const [first, ...others] = LOCALES.map((locale) => ({ locale, keys: keys(loadMessages(locale, root)).sort() }));
+  const [first, ...others] = LOCALES.map((locale) => ({ locale, keys: keys(loadMessages(locale)).sort() }));
 
   it("every language has every text", () => {
     for (const other of others) {
@@ -27,10 +25,10 @@ describe("messages", () => {
 
   it("no text is empty", () => {
     for (const locale of LOCALES) {
-      const empty = keys(loadMessages(locale, root)).filter((k) => {
+      const empty = keys(loadMessages(locale)).filter((k) => {
         const value = k
           .split(".")
-          .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], loadMessages(locale, root));
+          .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], loadMessages(locale));
         return typeof value !== "string" || value.trim() === "";
       });
       expect({ locale, empty }).toEqual({ locale, empty: [] });
