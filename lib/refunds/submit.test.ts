@@ -4,8 +4,9 @@ import { createTestDb, type TestDatabase } from "../../tests/db";
 import { createMerchant } from "../../tests/fixtures/merchant-api";
 import { createPaidOrder, createUser } from "../../tests/fixtures/orders";
 import { ScriptedGateway } from "../../tests/fixtures/scripted-gateway";
+import { refundState } from "../../tests/fixtures/statements";
 import { ok } from "../result";
-import { merchants, orders, refundEvents, refunds } from "../db/schema";
+import { merchants, refunds } from "../db/schema";
 import { requestRefund, type RequestContext } from "./request";
 import { retryRefund } from "./retry";
 import { submitRefund } from "./submit";
@@ -32,14 +33,8 @@ describe("submitRefund", () => {
     return { order, refund: result.value };
   }
   const state = async (refundId: number) => {
-    const [refund] = await t.db.select().from(refunds).where(eq(refunds.id, refundId));
-    const [order] = await t.db.select().from(orders).where(eq(orders.id, refund!.orderId));
-    const events = await t.db
-      .select()
-      .from(refundEvents)
-      .where(eq(refundEvents.refundId, refundId))
-      .orderBy(refundEvents.id);
-    return { refund: refund!, order: order!, events: events.map((e) => e.type) };
+    const { refund, order, events } = await refundState(t.db, refundId);
+    return { refund, order, events: events.map((e) => e.type) };
   };
 
   it("marks an accepted refund PROCESSING with WeChat's refund_id; the amount stays in flight", async () => {

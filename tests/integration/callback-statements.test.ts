@@ -2,11 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "../db";
 import { processingRefund, refundResource, v3Callback } from "../fixtures/notifications";
 import { callbackState, callbackTestbed, sendRefundCallback } from "../fixtures/refund-callbacks";
+import { countingDatabase, statementKind, whileEndpointWants, type CountingDatabase } from "../fixtures/statements";
 import { eq } from "drizzle-orm";
-import { SYSTEM_ACTOR } from "../../lib/audit/append";
-import { createDatabase, type Database } from "../../lib/db/client";
-import { webhookEndpoints, webhookEvents } from "../../lib/db/schema";
-import { createEndpoint } from "../../lib/webhooks/endpoints";
+import { webhookEvents } from "../../lib/db/schema";
 import { lockRefund, moveRefund } from "../../lib/refunds/move";
 import type { RequestContext } from "../../lib/refunds/request";
 
@@ -17,39 +15,22 @@ import type { RequestContext } from "../../lib/refunds/request";
 describe("statements per callback", () => {
   let t: TestDatabase;
   let context: RequestContext;
-  let counting: { db: Database; end: () => Promise<void> };
-  const sent: string[] = [];
+  let counting: CountingDatabase;
 
   beforeAll(async () => {
     ({ t, context } = await callbackTestbed("v3"));
-    const { db, sql } = createDatabase(t.url, { max: 4, onStatement: (text) => sent.push(text) });
-    counting = { db, end: () => sql.end() };
-    // A new connection first reads the array types; that is once per connection, not per callback.
-    await sql`select 1`;
+    counting = await countingDatabase(t.url);
   });
   afterAll(async () => {
     await counting.end();
     await t.drop();
   });
 
-  /**
-   * A statement by what it does and to which table: `update refunds`, `select orders for update`, `begin`; the
-   * one-statement move by its name (`with locked_order …`).
-   */
-  function kind(text: string): string {
-    if (/^\s*with locked_order as/.test(text)) return "move refund unless changed";
-    // The stored request looks the applied delivery up first, in a WITH query.
-    if (/^\s*with "applied" as .*\binsert into "notifications"/s.test(text)) return "insert notifications";
-    const verb = text.trim().split(/\s+/)[0]!.toLowerCase();
-    const table = /(?:from|into|update)\s+"(\w+)"/i.exec(text)?.[1];
-    return [verb, table, / for update$/.test(text) ? "for update" : ""].filter(Boolean).join(" ");
-  }
-
   /** Delivers the callback through the counting client (merchants read through the test's own) and returns what it sent. */
   async function statementsOf(callback: { headers: Record<string, string>; body: string }) {
-    sent.length = 0;
+    counting.sent.length = 0;
     const answer = await sendRefundCallback(counting.db, callback, undefined, t.db);
-    return { answer, statements: sent.map(kind) };
+    return { answer, statements: counting.sent.map(statementKind) };
   }
 
   it("a genuine REFUND.SUCCESS", async () => {
@@ -96,14 +77,7 @@ describe("statements per callback", () => {
 
   it("a genuine REFUND.SUCCESS whose event a webhook endpoint wants: under the locks, with the outbox", async () => {
     const refund = await processingRefund(t.db, context);
-    const created = await createEndpoint(
-      t.db,
-      refund.merchantId,
-      { url: "https://shop.example.com/hooks", events: ["refund.succeeded"] },
-      { actor: SYSTEM_ACTOR, policy: { allowPrivate: false } },
-    );
-    if (!created.ok) throw new Error(created.error.code);
-    try {
+    await whileEndpointWants(t.db, refund.merchantId, "refund.succeeded", async () => {
       const { answer, statements } = await statementsOf(
         v3Callback(refundResource(refund, "SUCCESS"), "REFUND.SUCCESS"),
       );
@@ -121,9 +95,7 @@ describe("statements per callback", () => {
       const [event] = await t.db.select().from(webhookEvents).where(eq(webhookEvents.refundId, refund.id));
       expect(event).toMatchObject({ type: "refund.succeeded" });
       expect((await callbackState(t.db, refund)).rows.map((r) => r.outcome)).toEqual(["applied"]);
-    } finally {
-      await t.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, created.value.endpoint.id));
-    }
+    });
   });
 
   it("a repeat of an applied callback", async () => {

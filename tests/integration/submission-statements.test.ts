@@ -2,16 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../db";
 import { createUser } from "../fixtures/orders";
 import { simulatedMerchant, type SimulatedMerchant } from "../fixtures/simulator-merchant";
-import { createDatabase, type Database } from "../../lib/db/client";
-import { orders, refundEvents, refunds, webhookEndpoints, webhookEvents } from "../../lib/db/schema";
+import {
+  countingDatabase,
+  refundState,
+  statementKind,
+  whileEndpointWants,
+  type CountingDatabase,
+} from "../fixtures/statements";
+import { refunds, webhookEvents } from "../../lib/db/schema";
 import type { GatewayRefund, RefundGateway } from "../../lib/refunds/gateway";
 import { lockRefund, moveRefund } from "../../lib/refunds/move";
 import { requestRefund, type RequestContext } from "../../lib/refunds/request";
 import { submitRefund } from "../../lib/refunds/submit";
-import { createEndpoint } from "../../lib/webhooks/endpoints";
-import { SYSTEM_ACTOR } from "../../lib/audit/append";
 import { ok } from "../../lib/result";
-import { asc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 
 /**
  * The statements one submission costs the database, counted as the driver sends them: a bulk run sends 150 a second
@@ -21,32 +25,20 @@ describe("statements per submission", () => {
   let t: TestDatabase;
   let sim: SimulatedMerchant;
   let context: RequestContext;
-  let counting: { db: Database; end: () => Promise<void> };
-  const sent: string[] = [];
+  let counting: CountingDatabase;
 
   beforeAll(async () => {
     t = await createTestDb();
     sim = await simulatedMerchant(t.db);
     const operator = await createUser(t.db, "operator");
     context = { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 };
-    const { db, sql } = createDatabase(t.url, { max: 4, onStatement: (text) => sent.push(text) });
-    counting = { db, end: () => sql.end() };
-    // A new connection first reads the array types; that is once per connection, not per submission.
-    await sql`select 1`;
+    counting = await countingDatabase(t.url);
   });
   afterAll(async () => {
     await counting.end();
     await sim.close();
     await t.drop();
   });
-
-  /** A statement by what it does and to which table; the one-statement move by its name (`with locked_order …`). */
-  function kind(text: string): string {
-    if (/^\s*with locked_order as/.test(text)) return "move refund unless changed";
-    const verb = text.trim().split(/\s+/)[0]!.toLowerCase();
-    const table = /(?:from|into|update)\s+"(\w+)"/i.exec(text)?.[1];
-    return [verb, table, / for update$/.test(text) ? "for update" : ""].filter(Boolean).join(" ");
-  }
 
   async function pendingRefund() {
     const order = await sim.paidOrder(1000);
@@ -60,20 +52,14 @@ describe("statements per submission", () => {
   }
 
   async function submitCounting(refundId: number) {
-    sent.length = 0;
+    counting.sent.length = 0;
     const outcome = await submitRefund(counting.db, async () => ok(sim.gateway), refundId);
-    return { outcome, statements: sent.map(kind) };
+    return { outcome, statements: counting.sent.map(statementKind) };
   }
 
   async function state(refundId: number) {
-    const [refund] = await t.db.select().from(refunds).where(eq(refunds.id, refundId));
-    const [order] = await t.db.select().from(orders).where(eq(orders.id, refund!.orderId));
-    const events = await t.db
-      .select()
-      .from(refundEvents)
-      .where(eq(refundEvents.refundId, refundId))
-      .orderBy(asc(refundEvents.id));
-    return { refund: refund!, order: order!, events: events.map((e) => [e.type, e.statusFrom, e.statusTo]) };
+    const { refund, order, events } = await refundState(t.db, refundId);
+    return { refund, order, events: events.map((e) => [e.type, e.statusFrom, e.statusTo]) };
   }
 
   it("an answer of PROCESSING is applied in one statement, outside any transaction", async () => {
@@ -129,11 +115,11 @@ describe("statements per submission", () => {
         await moveRefund(tx, locked, "SUCCESS", { type: "succeeded", source: "notify" }, { finishedAt: new Date() });
       }),
     );
-    sent.length = 0;
+    counting.sent.length = 0;
     const outcome = await submitRefund(counting.db, async () => ok(callbackFirst), refund.id);
     expect(outcome).toEqual({ kind: "settled", status: "SUCCESS" });
     // The one statement finds the refund no longer PENDING and moves nothing; the locking path records the answer.
-    expect(sent.map(kind).slice(7)).toEqual([
+    expect(counting.sent.map(statementKind).slice(7)).toEqual([
       "move refund unless changed",
       "begin",
       "select orders for update",
@@ -152,34 +138,25 @@ describe("statements per submission", () => {
 
   it("an answer whose event a webhook endpoint wants: the locking path, with its outbox entry", async () => {
     const refund = await pendingRefund();
-    const created = await createEndpoint(
-      t.db,
-      refund.merchantId,
-      { url: "https://shop.example.com/hooks", events: ["refund.succeeded"] },
-      { actor: SYSTEM_ACTOR, policy: { allowPrivate: false } },
-    );
-    if (!created.ok) throw new Error(created.error.code);
-    try {
+    await whileEndpointWants(t.db, refund.merchantId, "refund.succeeded", async () => {
       // WeChat may answer a refund from the available balance as already SUCCESS.
       const succeeded = gatewayWith(
         async () => {},
         (a) => ({ ...a, status: "SUCCESS" }),
       );
-      sent.length = 0;
+      counting.sent.length = 0;
       const outcome = await submitRefund(counting.db, async () => ok(succeeded), refund.id);
       expect(outcome).toEqual({ kind: "settled", status: "SUCCESS" });
-      expect(sent.map(kind).slice(7, 11)).toEqual([
+      expect(counting.sent.map(statementKind).slice(7, 11)).toEqual([
         "move refund unless changed",
         "begin",
         "select orders for update",
         "select refunds for update",
       ]);
-      expect(sent.map(kind).at(-1)).toBe("commit");
+      expect(counting.sent.map(statementKind).at(-1)).toBe("commit");
       const [event] = await t.db.select().from(webhookEvents).where(eq(webhookEvents.refundId, refund.id));
       expect(event).toMatchObject({ type: "refund.succeeded" });
       expect((await state(refund.id)).refund.status).toBe("SUCCESS");
-    } finally {
-      await t.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, created.value.endpoint.id));
-    }
+    });
   });
 });
