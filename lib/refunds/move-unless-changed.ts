@@ -44,13 +44,14 @@ export interface UnlessChangedOutcome {
 
 /**
  * `moveRefund` in one statement, without a lock held beforehand: the move happens only if the refund (found by its
- * number within the merchant) still has the expected status and amount, and its delivery row, if any, is settled with
- * it (a callback's `applied`). The expectation is what the caller read, or for a live callback what WeChat's report implies
- * before anything is read (PROCESSING). The statement locks the order, then the refund (the order every writer uses),
- * checks, and writes the refund, the order's sums, the event and the delivery row together, or nothing. When it did
- * not move (not as expected, or a webhook endpoint wants the event, whose outbox entry needs `moveRefund`) the caller
- * takes the locking path. WeChat's storms of callbacks then cost one statement each on a shared connection instead of
- * a transaction of four round trips (docs/benchmarks.md). The database's transition trigger, the order's CHECKs and
+ * number within the merchant) still has the expected status and amount, and its delivery row, if any, is settled
+ * with it (a callback's `applied`). The expectation is what the caller read, for a live callback what WeChat's report
+ * implies before anything is read (PROCESSING), for a submission's answer the PENDING refund its attempt marked.
+ * The statement locks the order, then the refund (the order every writer uses), checks, and writes the refund, the
+ * order's sums, the event and the delivery row together, or nothing. When it did not move (not as expected, or a
+ * webhook endpoint wants the event, whose outbox entry needs `moveRefund`) the caller takes the locking path. WeChat's
+ * storms of callbacks, and a bulk run's answers, then cost one statement each on a shared connection instead of a
+ * transaction of four round trips (docs/benchmarks.md). The database's transition trigger, the order's CHECKs and
  * the delivery's applied-once index hold here as everywhere.
  */
 export async function moveRefundUnlessChanged(
