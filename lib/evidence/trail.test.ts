@@ -3,7 +3,6 @@ import { createTestDb, type TestDatabase } from "../../tests/db";
 import { createUser } from "../../tests/fixtures/orders";
 import { simulatedMerchant, type SimulatedMerchant } from "../../tests/fixtures/simulator-merchant";
 import { billDays, billLines, merchants, notifications } from "../db/schema";
-import { requestRefund } from "../refunds/request";
 import { submitRefund } from "../refunds/submit";
 import { ok } from "../result";
 import { recorded } from "../wechatpay/recorded-gateway";
@@ -57,14 +56,11 @@ describe("loadEvidenceTrail", () => {
 
   it("merges the request, the calls to WeChat, the callback and the bill line into one redacted timeline", async () => {
     const operator = await createUser(t.db, "operator");
-    const order = await sim.paidOrder(1000);
-    const requested = await requestRefund(
-      t.db,
-      { merchantId: order.merchantId, orderId: order.id, amountFen: 250, reason: "evidence" },
+    const refund = await sim.pendingRefund(
       { actor: { id: operator.id, label: operator.email }, userId: operator.id, orderIntervalMs: 0 },
+      250,
+      "evidence",
     );
-    if (!requested.ok) throw new Error(requested.error.code);
-    const refund = requested.value;
     const gateway = recorded(t.db, { merchantId: sim.merchant.id, apiVersion: "v3" }, sim.gateway);
     await submitRefund(t.db, async () => ok(gateway), refund.id);
     await sim.harness.clock.advance(3000);

@@ -50,14 +50,7 @@ describe("sendAbnormalApplication against the simulator", () => {
 
   /** A refund the simulator makes ABNORMAL, as the console learns it: accepted, then ABNORMAL by query. */
   async function abnormalRefund() {
-    const order = await sim.paidOrder(1000);
-    const requested = await requestRefund(
-      t.db,
-      { merchantId: order.merchantId, orderId: order.id, amountFen: 400, reason: "card cancelled" },
-      context,
-    );
-    if (!requested.ok) throw new Error(requested.error.code);
-    const refund = requested.value;
+    const refund = await sim.pendingRefund(context, 400, "card cancelled");
     await sim.harness.control.script({ outRefundNo: refund.outRefundNo, status: "ABNORMAL", delayMs: 10 });
     expect(await submitRefund(t.db, resolver(), refund.id)).toEqual({ kind: "settled", status: "PROCESSING" });
     await sim.harness.clock.advance(10);

@@ -6,7 +6,7 @@ import { createUser } from "../../tests/fixtures/orders";
 import { simulatedMerchant, type SimulatedMerchant } from "../../tests/fixtures/simulator-merchant";
 import { gatewayExchanges } from "../db/schema";
 import { reconcileRefund } from "../refunds/reconcile";
-import { requestRefund, type RequestContext } from "../refunds/request";
+import type { RequestContext } from "../refunds/request";
 import { submitRefund } from "../refunds/submit";
 import { ok } from "../result";
 import { recorded } from "./recorded-gateway";
@@ -33,16 +33,7 @@ describe("recorded gateway against the simulator", () => {
     async () =>
       ok(recorded(t.db, { merchantId, apiVersion: "v3", secrets: secrets() }, sim.gateway));
 
-  async function newRefund() {
-    const order = await sim.paidOrder(1000);
-    const requested = await requestRefund(
-      t.db,
-      { merchantId: order.merchantId, orderId: order.id, amountFen: 300, reason: "evidence" },
-      context,
-    );
-    if (!requested.ok) throw new Error(requested.error.code);
-    return requested.value;
-  }
+  const newRefund = () => sim.pendingRefund(context, 300, "evidence");
 
   it("leaves an apply row and a query row with the real requests and answers, redacted", async () => {
     const refund = await newRefund();

@@ -12,7 +12,7 @@ import {
 import { refunds, webhookEvents } from "../../lib/db/schema";
 import type { GatewayRefund, RefundGateway } from "../../lib/refunds/gateway";
 import { lockRefund, moveRefund } from "../../lib/refunds/move";
-import { requestRefund, type RequestContext } from "../../lib/refunds/request";
+import type { RequestContext } from "../../lib/refunds/request";
 import { submitRefund } from "../../lib/refunds/submit";
 import { ok } from "../../lib/result";
 import { eq } from "drizzle-orm";
@@ -40,16 +40,7 @@ describe("statements per submission", () => {
     await t.drop();
   });
 
-  async function pendingRefund() {
-    const order = await sim.paidOrder(1000);
-    const requested = await requestRefund(
-      t.db,
-      { merchantId: order.merchantId, orderId: order.id, amountFen: 400, reason: "statements" },
-      context,
-    );
-    if (!requested.ok) throw new Error(requested.error.code);
-    return requested.value;
-  }
+  const pendingRefund = () => sim.pendingRefund(context, 400, "statements");
 
   async function submitCounting(refundId: number) {
     counting.sent.length = 0;
