@@ -15,6 +15,19 @@ function classProp(className: string | undefined): { className?: string } {
   return className ? { className } : {};
 }
 
+/** A row's data with its empty fields left out: what a nullable field becomes in `presentFields`' result. */
+export type PresentFields<T> = { [K in keyof T as null extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as null extends T[K] ? K : never]?: NonNullable<T[K]>;
+};
+
+/**
+ * A row for a client table without its `null` fields: React's flight data spells out every field of every row, and a
+ * list of refunds carried some 200 `null`s per page (no requester, no error, nothing to flag).
+ */
+export function presentFields<T extends object>(row: T): PresentFields<T> {
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)) as PresentFields<T>;
+}
+
 /** A cell's classes: `num` for right-aligned figures, then the column's own; none at all for most cells. */
 function cellClass<Row>(column: Column<Row>): string | undefined {
   return [column.align === "right" ? "num" : "", column.className ?? ""].filter(Boolean).join(" ") || undefined;

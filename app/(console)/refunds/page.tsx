@@ -10,6 +10,7 @@ import {
   FilterInput,
   FilterSelect,
 } from "@/components/filter-bar";
+import { presentFields } from "@/components/data-table";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
 import { requirePageUser } from "@/app/_server/session";
@@ -146,19 +147,21 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
         <AmountRangeFields params={params} />
       </FilterBar>
       <RefundsTable
-        rows={rows.map((r) => ({
-          id: r.id,
-          createdAt: r.createdAt,
-          outRefundNo: r.outRefundNo,
-          orderId: r.orderId,
-          outTradeNo: r.outTradeNo,
-          amountFen: r.amountFen,
-          status: r.status,
-          attention: attentionReason(r),
-          requesterName: r.requesterName,
-          requesterEmail: r.requesterEmail,
-          lastErrorCode: r.lastErrorCode,
-        }))}
+        rows={rows.map((r) =>
+          presentFields({
+            id: r.id,
+            createdAt: r.createdAt,
+            outRefundNo: r.outRefundNo,
+            orderId: r.orderId,
+            outTradeNo: r.outTradeNo,
+            amountFen: r.amountFen,
+            status: r.status,
+            attention: attentionReason(r),
+            requesterName: r.requesterName,
+            requesterEmail: r.requesterEmail,
+            lastErrorCode: r.lastErrorCode,
+          }),
+        )}
         text={{
           headers: {
             createdAt: t("columns.createdAt"),

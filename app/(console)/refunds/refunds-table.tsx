@@ -1,7 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { TriangleAlert } from "lucide-react";
 import { DataTable, type Column } from "@/components/data-table";
 import { BeijingTime, type TimeFormat } from "@/components/date-time";
 import { Badge, REFUND_STATUS_TONES } from "@/components/status-badge";
@@ -20,10 +19,11 @@ export interface RefundRow {
   outTradeNo: string;
   amountFen: number;
   status: RefundStatus;
-  attention: AttentionReason | null;
-  requesterName: string | null;
-  requesterEmail: string | null;
-  lastErrorCode: string | null;
+  /** Absent when the refund needs nobody; the page leaves out empty fields (`presentFields`). */
+  attention?: AttentionReason;
+  requesterName?: string;
+  requesterEmail?: string;
+  lastErrorCode?: string;
 }
 
 /** The list's words and formats, resolved once by the page for every row. */
@@ -64,13 +64,7 @@ function columns(text: RefundsTableText): Column<RefundRow>[] {
         return (
           <span className="flex items-center gap-1.5">
             {badge}
-            <span
-              data-testid="needs-attention"
-              className="inline-flex items-center gap-1 rounded-md bg-red-600 px-1.5 py-0.5 text-xs font-semibold whitespace-nowrap text-white"
-            >
-              <TriangleAlert className="h-3.5 w-3.5" aria-hidden />
-              {text.attention[r.attention]}
-            </span>
+            <span className="attention-flag">{text.attention[r.attention]}</span>
           </span>
         );
       },
@@ -78,27 +72,20 @@ function columns(text: RefundsTableText): Column<RefundRow>[] {
     {
       header: headers.requestedBy,
       cell: (r) =>
-        r.requesterName ? (
-          <span title={r.requesterEmail ?? undefined}>{r.requesterName}</span>
-        ) : (
-          <span className="muted">—</span>
-        ),
+        r.requesterName ? <span title={r.requesterEmail}>{r.requesterName}</span> : <span className="muted">—</span>,
     },
     {
       header: headers.lastError,
       cell: (r) =>
-        r.lastErrorCode ? (
-          <span className="font-mono text-xs text-red-700">{r.lastErrorCode}</span>
-        ) : (
-          <span className="muted">—</span>
-        ),
+        r.lastErrorCode ? <span className="error-code">{r.lastErrorCode}</span> : <span className="muted">—</span>,
     },
   ];
 }
 
 /**
  * The refunds list, rendered from row data in this client component so that React sends each row to the browser
- * once, as data, not again as server-rendered markup (see `OrdersTable`). Rows that need a person are tinted.
+ * once, as data, not again as server-rendered markup (see `OrdersTable`). Rows that need a person are tinted and
+ * flagged, by classes of app/globals.css: an attention list is all such rows.
  */
 export function RefundsTable({ rows, text }: { rows: RefundRow[]; text: RefundsTableText }) {
   return (
@@ -106,7 +93,7 @@ export function RefundsTable({ rows, text }: { rows: RefundRow[]; text: RefundsT
       columns={columns(text)}
       rows={rows}
       rowKey={(r) => r.id}
-      rowClassName={(r) => (r.attention ? "bg-red-50/70 hover:bg-red-50" : undefined)}
+      rowClassName={(r) => (r.attention ? "attention" : undefined)}
       empty={text.empty}
     />
   );

@@ -237,9 +237,10 @@ export const refunds = pgTable(
     ),
     // The per-operator daily limit sums an operator's refunds of the day.
     index("refunds_requested_by_created_at_idx").on(t.requestedBy, t.createdAt),
-    // The "Needs attention" tab and its count, on every refunds page: a few rows among millions.
-    index("refunds_needs_attention_idx")
-      .on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+    // The "Needs attention" tab and its count, on every refunds page: a few rows among millions. The merchant leads,
+    // so the count is an index-only scan of that merchant's entries, not a visit to each row for its merchant.
+    index("refunds_merchant_needs_attention_idx")
+      .on(t.merchantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(refundNeedsAttention(t)),
     // Unique per merchant, as WeChat makes it (商户退款单号 is unique within a mchid): two merchants may use the same
     // number. The number leads, so a search by number alone is an index lookup too.

@@ -1,0 +1,2 @@
+DROP INDEX "refunds_needs_attention_idx";--> statement-breakpoint
+CREATE INDEX "refunds_merchant_needs_attention_idx" ON "refunds" USING btree ("merchant_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE ("refunds"."status" = 'ABNORMAL' or "refunds"."outcome_unknown" or ("refunds"."status" = 'PENDING' and "refunds"."last_error_code" is not null));
