@@ -51,6 +51,22 @@ export async function createCallbackHistory(sql: postgres.Sql, merchantId: strin
 }
 
 /**
+ * `count` audit entries over the last months, as refunds requested by a handful of operators leave them (with the
+ * details `requestRefund` writes).
+ */
+export async function createAuditTrail(sql: postgres.Sql, merchantId: string, count: number): Promise<void> {
+  await sql`
+    insert into audit_log (at, actor_label, action, target_type, target_id, details, merchant_id)
+    select now() - make_interval(secs => g * 30), 'operator' || (g % 7) || '@shop.example', 'refund.requested',
+           'refund', 'SR' || lpad(g::text, 10, '0'),
+           jsonb_build_object('orderId', g, 'outTradeNo', 'ST' || lpad(g::text, 10, '0'), 'amountFen', 100 + g % 9900,
+                              'reason', 'Customer request 顾客申请退款',
+                              'after', jsonb_build_object('status', 'PENDING', 'remainingFen', g % 5000)),
+           ${merchantId}
+    from generate_series(1, ${count}::int) g`;
+}
+
+/**
  * A million-order shop: `orderCount` orders over the last ~11 months (distinct descriptions, payer ids and amounts)
  * and `refundCount` refunds in a realistic status mix, with the orders' cached sums exactly matching their refunds.
  */
