@@ -19,7 +19,7 @@ export const CLIENT_NAMESPACES = {
   "refunds/bulk": ["bulk", "status"],
   approvals: ["approvals.decision"],
   reconciliation: ["reconciliation"],
-  notifications: ["notifications.reapply"],
+  notifications: ["notifications", "status", "components.abnormalRefundNote"],
   /** The console's home page (its parts live in `_dashboard`). */
   dashboard: ["dashboard.charts", "status.refund"],
   login: ["login"],

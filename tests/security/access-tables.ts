@@ -74,6 +74,7 @@ export const ROUTES: Record<string, RouteAccess> = {
   "app/(console)/refunds/bulk/[id]/progress/route.ts#GET": "session",
   "app/(console)/refunds/bulk/[id]/results/route.ts#GET": "session",
   "app/(console)/orders/import/[id]/errors/route.ts#GET": "session",
+  "app/(console)/notifications/[id]/details/route.ts#GET": "session",
   "app/api/v1/orders/route.ts#POST": "api-key",
   "app/api/v1/orders/[outTradeNo]/route.ts#GET": "api-key",
   "app/api/v1/refunds/route.ts#POST": "api-key",

@@ -149,6 +149,10 @@ const ROUTE_TARGETS: Record<string, (a: Targets) => { path: string; params: Reco
     path: "/",
     params: { id: String(a.fileImportId) },
   }),
+  "app/(console)/notifications/[id]/details/route.ts#GET": (a) => ({
+    path: "/",
+    params: { id: String(a.notificationId) },
+  }),
 };
 
 /** What an action says when the object it names is not the caller's merchant's: exactly as if it did not exist. */

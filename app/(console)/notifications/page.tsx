@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { DateRangeFields, FilterBar, FilterField, FilterSelect } from "@/components/filter-bar";
+import { presentFields } from "@/components/data-table";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
 import { requirePageUser } from "@/app/_server/session";
+import { timeFormat } from "@/app/_server/time-format";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
-import { redactJson } from "@/lib/evidence/redact";
 import {
   listNotifications,
   NOTIFICATION_EVENT_TYPES,
@@ -30,15 +31,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
   const params = await searchParams;
   const filters = notificationFiltersSchema.parse(params);
   const scope = { merchantId: user.merchantId, withUnattributed: user.platformAdmin };
-  const listed = await listNotifications(getDb(), scope, filters);
-  const { nextCursor } = listed;
-  // Decrypted on the server, masked there for viewers: the browser of a viewer never gets the payer's data.
-  const rows = can(user.role, "seePersonalData")
-    ? listed.rows
-    : listed.rows.map((n) => ({
-        ...n,
-        decrypted: n.decrypted && (redactJson(n.decrypted, { forViewer: true }) as Record<string, unknown>),
-      }));
+  const [{ rows, nextCursor }, time] = await Promise.all([listNotifications(getDb(), scope, filters), timeFormat()]);
   const filtered = Object.entries(filters).some(([key, value]) => key !== "after" && value !== undefined);
   const any = { value: "", label: t("filters.any") };
   // A shared URL may name an event type not in the list; it stays selectable so the filter shows what is applied.
@@ -79,7 +72,8 @@ export default async function NotificationsPage({ searchParams }: { searchParams
       </FilterBar>
       <ReapplyProvider>
         <NotificationList
-          rows={rows}
+          rows={rows.map(presentFields)}
+          time={time}
           canReapply={can(user.role, "reapplyNotification")}
           empty={
             filtered

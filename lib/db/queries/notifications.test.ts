@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../../tests/db";
 import { merchants, notifications, orders, refunds } from "../schema";
-import { listNotifications, notificationFiltersSchema, type NotificationFilters } from "./notifications";
+import {
+  getNotificationDetails,
+  listNotifications,
+  notificationFiltersSchema,
+  type NotificationFilters,
+} from "./notifications";
 import type { LogScope } from "./scope";
 
 describe("notification queries", () => {
@@ -114,23 +119,32 @@ describe("notification queries", () => {
       "N-ORPHAN",
     ]);
     expect(nextCursor).toBeNull();
-    expect(rows[2]).toMatchObject({
-      outRefundNo: "R1",
-      decrypted: { out_refund_no: "R1" },
-      headers: { "wechatpay-serial": "ABC" },
-    });
+    expect(rows[2]).toMatchObject({ outRefundNo: "R1", noticeRefundNo: "R1", responseStatus: 200 });
     expect(rows[3]?.outRefundNo).toBeNull();
   });
 
-  it("sends only the head of a raw body, with its full size in bytes", async () => {
-    const { rows } = await listNotifications(t.db, platform, { ...noFilters, verification: "rejected" });
-    expect(rows[0]?.rawBodyBytes).toBe(6000);
-    expect(rows[0]?.rawBodyHead).toBe("退".repeat(2000));
-    expect(rows[0]).toMatchObject({
-      rejectionCode: "SIGN_ERROR",
-      rejectionReason: "signature mismatch",
-      responseStatus: 401,
+  it("lists each callback's line only: what it said, its headers and body are its details", async () => {
+    const { rows } = await listNotifications(t.db, platform, noFilters);
+    for (const row of rows)
+      for (const field of ["decrypted", "headers", "rawBodyHead", "rawBodyBytes", "rejectionReason"])
+        expect(row).not.toHaveProperty(field);
+    const applied = rows.find((r) => r.notificationId === "N-APPLIED")!;
+    expect(await getNotificationDetails(t.db, platform, applied.id)).toEqual({
+      rejectionReason: null,
+      decrypted: { out_refund_no: "R1" },
+      headers: { "wechatpay-serial": "ABC" },
+      rawBodyHead: "{}",
+      rawBodyBytes: 2,
     });
+  });
+
+  it("details a raw body by its head only, with its full size in bytes", async () => {
+    const { rows } = await listNotifications(t.db, platform, { ...noFilters, verification: "rejected" });
+    expect(rows[0]).toMatchObject({ rejectionCode: "SIGN_ERROR", responseStatus: 401 });
+    const details = await getNotificationDetails(t.db, platform, rows[0]!.id);
+    expect(details?.rawBodyBytes).toBe(6000);
+    expect(details?.rawBodyHead).toBe("退".repeat(2000));
+    expect(details?.rejectionReason).toBe("signature mismatch");
   });
 
   it("filters by verification, outcome, event type and Beijing day", async () => {
@@ -205,5 +219,18 @@ describe("notification queries", () => {
     expect(mine.sort()).toEqual(["N-EARLY", "N-ORPHAN"]);
     expect(await ids({})).not.toContain("N-OTHER-MERCHANT");
     expect(await ids({}, { merchantId: other!.id, withUnattributed: false })).toEqual(["N-OTHER-MERCHANT"]);
+
+    // A callback's details, by id, within the same scope as the list.
+    const idOf = async (notificationId: string) =>
+      (await listNotifications(t.db, platform, noFilters)).rows.find((r) => r.notificationId === notificationId)!.id;
+    const unattributed = await idOf("N-BAD-SIG");
+    const ofMerchant = await idOf("N-EARLY");
+    const ownOnly = { merchantId: platform.merchantId, withUnattributed: false };
+    expect(await getNotificationDetails(t.db, ownOnly, ofMerchant)).not.toBeNull();
+    expect(await getNotificationDetails(t.db, ownOnly, unattributed)).toBeNull();
+    expect(await getNotificationDetails(t.db, platform, unattributed)).not.toBeNull();
+    expect(
+      await getNotificationDetails(t.db, { merchantId: other!.id, withUnattributed: false }, ofMerchant),
+    ).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../client";
 import { notifications, refunds, verificationResult } from "../schema";
@@ -47,11 +47,8 @@ const reapplicable = sql<boolean>`(${notifications.verification} = 'verified' an
 const abnormal = sql<boolean>`(coalesce(${notifications.eventType} = 'REFUND.ABNORMAL', false)
   or coalesce(${notifications.decrypted}->>'refund_status' = 'ABNORMAL', false))`;
 
-/**
- * A callback as received and as handled: what both the callback log and a refund's evidence trail show of it. The raw
- * body and the signature headers stay out: the evidence trail selects exactly these (the log adds them itself).
- */
-export const notificationSummaryColumns = {
+/** A callback as received and as handled, in a line: a row of the callback log, before it is opened. */
+const notificationRowColumns = {
   id: notifications.id,
   receivedAt: notifications.receivedAt,
   protocol: notifications.protocol,
@@ -59,14 +56,27 @@ export const notificationSummaryColumns = {
   eventType: notifications.eventType,
   verification: notifications.verification,
   rejectionCode: notifications.rejectionCode,
-  rejectionReason: notifications.rejectionReason,
-  decrypted: notifications.decrypted,
   outcome: notifications.outcome,
   responseStatus: notifications.responseStatus,
 };
 
+/**
+ * A callback as a refund's evidence trail shows it: its line, why it was refused, and what it said. The raw body and
+ * the signature headers stay out.
+ */
+export const notificationSummaryColumns = {
+  ...notificationRowColumns,
+  rejectionReason: notifications.rejectionReason,
+  decrypted: notifications.decrypted,
+};
+
 const notificationListOrder: ListOrder = { at: notifications.receivedAt, id: notifications.id };
 
+/**
+ * The callback log's rows: what each row's summary shows. What a row shows once opened (the decrypted content, the
+ * headers, the raw body, the rejection's reason) is `getNotificationDetails`, fetched when it is opened: sent with
+ * every row, it made a 50-row page 400 KiB.
+ */
 export async function listNotifications(db: Db, scope: LogScope, filters: NotificationFilters, pageSize = 50) {
   const conditions: (SQL | undefined)[] = [logScopeCondition(notifications.merchantId, scope)];
   if (filters.verification) conditions.push(eq(notifications.verification, filters.verification));
@@ -76,13 +86,7 @@ export async function listNotifications(db: Db, scope: LogScope, filters: Notifi
   const query = db
     .select({
       ...cursorColumn(notificationListOrder),
-      ...notificationSummaryColumns,
-      headers: notifications.headers,
-      // Characters, not bytes: enough to cut the 4 KiB preview from without sending whole bodies to the page.
-      rawBodyHead: sql<string>`left(${notifications.rawBody}, ${RAW_BODY_PREVIEW_BYTES})`,
-      // The size as received: a refused body is stored cut to its first 8 KiB (lib/notifications/refused.ts).
-      rawBodyBytes:
-        sql<number>`coalesce(${notifications.rawBodyBytes}, octet_length(${notifications.rawBody}))`.mapWith(Number),
+      ...notificationRowColumns,
       outRefundNo: refunds.outRefundNo,
       noticeRefundNo,
       reapplicable,
@@ -95,3 +99,23 @@ export async function listNotifications(db: Db, scope: LogScope, filters: Notifi
 }
 
 export type NotificationListRow = Awaited<ReturnType<typeof listNotifications>>["rows"][number];
+
+/** One callback of the log as its opened row shows it; null when it is not in `scope`. */
+export async function getNotificationDetails(db: Db, scope: LogScope, id: number) {
+  const [row] = await db
+    .select({
+      rejectionReason: notifications.rejectionReason,
+      decrypted: notifications.decrypted,
+      headers: notifications.headers,
+      // Characters, not bytes: enough to cut the 4 KiB preview from without sending a whole body to the page.
+      rawBodyHead: sql<string>`left(${notifications.rawBody}, ${RAW_BODY_PREVIEW_BYTES})`,
+      // The size as received: a refused body is stored cut to its first 8 KiB (lib/notifications/refused.ts).
+      rawBodyBytes:
+        sql<number>`coalesce(${notifications.rawBodyBytes}, octet_length(${notifications.rawBody}))`.mapWith(Number),
+    })
+    .from(notifications)
+    .where(and(logScopeCondition(notifications.merchantId, scope), eq(notifications.id, id)));
+  return row ?? null;
+}
+
+export type NotificationDetails = NonNullable<Awaited<ReturnType<typeof getNotificationDetails>>>;
