@@ -2,11 +2,10 @@ import { describe, expect, it } from "vitest";
 import { presentFields } from "./data-table";
 
 describe("presentFields", () => {
-  it("leaves out null fields and keeps every other value, falsy ones too", () => {
+  it("leaves out null and false fields and keeps every other value, zero and empty text too", () => {
     const createdAt = new Date("2026-12-05T08:00:00Z");
-    expect(
-      presentFields({ id: 0, createdAt, lastErrorCode: null, reason: "", unknown: false, requesterName: null }),
-    ).toStrictEqual({ id: 0, createdAt, reason: "", unknown: false });
+    const row = { id: 0, createdAt, lastErrorCode: null, reason: "", abnormal: false, flagged: true, name: null };
+    expect(presentFields(row)).toStrictEqual({ id: 0, createdAt, reason: "", flagged: true });
   });
 
   it("keeps a row whose fields are all present as it is", () => {

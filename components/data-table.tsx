@@ -15,17 +15,23 @@ function classProp(className: string | undefined): { className?: string } {
   return className ? { className } : {};
 }
 
-/** A row's data with its empty fields left out: what a nullable field becomes in `presentFields`' result. */
-export type PresentFields<T> = { [K in keyof T as null extends T[K] ? never : K]: T[K] } & {
-  [K in keyof T as null extends T[K] ? K : never]?: NonNullable<T[K]>;
+/** A field `presentFields` may leave out: one that can be `null` or `false`. */
+type Omissible<T, K extends keyof T> = null extends T[K] ? K : false extends T[K] ? K : never;
+
+/** A row's data with its empty fields left out: a nullable or boolean field becomes optional, and never empty. */
+export type PresentFields<T> = { [K in keyof T as K extends Omissible<T, K> ? never : K]: T[K] } & {
+  [K in keyof T as Omissible<T, K>]?: Exclude<T[K], null | false>;
 };
 
 /**
- * A row for a client table without its `null` fields: React's flight data spells out every field of every row, and a
- * list of refunds carried some 200 `null`s per page (no requester, no error, nothing to flag).
+ * A row for a client table without its `null` and `false` fields: React's flight data spells out every field of every
+ * row, and a list of refunds carried some 200 `null`s per page (no requester, no error, nothing to flag), the callback
+ * log a hundred `false`s (not abnormal, nothing to re-apply).
  */
 export function presentFields<T extends object>(row: T): PresentFields<T> {
-  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)) as PresentFields<T>;
+  return Object.fromEntries(
+    Object.entries(row).filter(([, value]) => value !== null && value !== false),
+  ) as PresentFields<T>;
 }
 
 /** A cell's classes: `num` for right-aligned figures, then the column's own; none at all for most cells. */

@@ -37,7 +37,16 @@ const HEADERS = [
   "http",
 ] as const;
 
-const dash = <span className="muted">—</span>;
+/** A grid cell with a second line when there is one (a flag under a badge); most rows have none. */
+function Stacked({ children, second }: { children: ReactNode; second: ReactNode }) {
+  if (!second) return children;
+  return (
+    <span className="stack">
+      {children}
+      {second}
+    </span>
+  );
+}
 
 /** The refund a row links to: the one it was applied to, or the one it names once that exists. */
 const linkedRefundNo = (n: NotificationRow) => n.outRefundNo ?? (n.reapplicable ? n.noticeRefundNo : undefined);
@@ -56,7 +65,6 @@ function NotificationItem({ n, canReapply, time }: { n: NotificationRow; canReap
   return (
     <details
       className={n.abnormal ? "abnormal" : undefined}
-      data-testid={`notification-${n.id}`}
       onToggle={(event) => event.currentTarget.open && setOpened(true)}
     >
       <summary className="callback-log-grid">
@@ -65,39 +73,31 @@ function NotificationItem({ n, canReapply, time }: { n: NotificationRow; canReap
         </span>
         <BeijingTime value={n.receivedAt} format={time} />
         <span className="protocol">{n.protocol}</span>
-        <span className="stack">
+        <Stacked second={n.abnormal && <Badge tone="red" label={status("ABNORMAL")} />}>
           <span
             className="mono"
             title={n.eventType && t.has(`events.${n.eventType}`) ? t(`events.${n.eventType}`) : undefined}
           >
-            {n.eventType ?? dash}
+            {n.eventType}
           </span>
-          {n.abnormal && <Badge tone="red" label={status("ABNORMAL")} />}
-        </span>
-        <span>
-          <Badge tone={n.verification === "verified" ? "green" : "red"} label={verificationLabel(n.verification)} />
-        </span>
-        <span className="mono text-red-700">{n.rejectionCode ?? dash}</span>
-        <span className="stack">
+        </Stacked>
+        <Badge tone={n.verification === "verified" ? "green" : "red"} label={verificationLabel(n.verification)} />
+        <span className="mono text-red-700">{n.rejectionCode}</span>
+        <Stacked second={n.reapplicable && <span className="reapplicable">{t("reapplicable")}</span>}>
           <Badge tone={OUTCOME_TONES[n.outcome] ?? "slate"} label={outcomeLabel(n.outcome)} />
-          {n.reapplicable && <span className="text-[11px] whitespace-nowrap text-amber-700">{t("reapplicable")}</span>}
-        </span>
+        </Stacked>
         <span className="mono text-slate-600" title={n.notificationId}>
-          {n.notificationId ?? dash}
+          {n.notificationId}
         </span>
-        <span className="truncate">
-          {refundNo ? (
-            <Link href={`/refunds/${encodeURIComponent(refundNo)}`} className="link-id">
-              {refundNo}
-            </Link>
-          ) : n.noticeRefundNo ? (
-            <span className="mono text-slate-500">{n.noticeRefundNo}</span>
-          ) : (
-            dash
-          )}
-        </span>
+        {refundNo ? (
+          <Link href={`/refunds/${encodeURIComponent(refundNo)}`} className="link-id">
+            {refundNo}
+          </Link>
+        ) : (
+          <span className="mono text-slate-500">{n.noticeRefundNo}</span>
+        )}
         <span className={`num${n.responseStatus !== undefined && n.responseStatus >= 400 ? " text-red-700" : ""}`}>
-          {n.responseStatus ?? dash}
+          {n.responseStatus}
         </span>
       </summary>
       {opened && (
