@@ -67,10 +67,7 @@ function NotificationItem({ n, canReapply, time }: { n: NotificationRow; canReap
       className={n.abnormal ? "abnormal" : undefined}
       onToggle={(event) => event.currentTarget.open && setOpened(true)}
     >
-      <summary className="callback-log-grid">
-        <span className="chevron" aria-hidden>
-          ▸
-        </span>
+      <summary>
         <BeijingTime value={n.receivedAt} format={time} />
         <span className="protocol">{n.protocol}</span>
         <Stacked second={n.abnormal && <Badge tone="red" label={status("ABNORMAL")} />}>
@@ -86,7 +83,7 @@ function NotificationItem({ n, canReapply, time }: { n: NotificationRow; canReap
         <Stacked second={n.reapplicable && <span className="reapplicable">{t("reapplicable")}</span>}>
           <Badge tone={OUTCOME_TONES[n.outcome] ?? "slate"} label={outcomeLabel(n.outcome)} />
         </Stacked>
-        <span className="mono text-slate-600" title={n.notificationId}>
+        <span className="mono id" title={n.notificationId}>
           {n.notificationId}
         </span>
         {refundNo ? (
