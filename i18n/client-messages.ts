@@ -20,6 +20,7 @@ export const CLIENT_NAMESPACES = {
   approvals: ["approvals.decision"],
   reconciliation: ["reconciliation"],
   notifications: ["notifications", "status", "components.abnormalRefundNote"],
+  audit: ["audit"],
   /** The console's home page (its parts live in `_dashboard`). */
   dashboard: ["dashboard.charts", "status.refund"],
   login: ["login"],

@@ -1,10 +1,12 @@
+"use client";
+
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useCodeLabel } from "@/components/use-code-label";
 import { formatAuditValue, splitAuditDetails } from "@/lib/audit/details";
-import type { AuditListRow } from "@/lib/db/queries/audit";
+import type { AuditRow } from "./audit-table";
 
-const dash = <span className="text-slate-400">—</span>;
+const dash = <span className="muted">—</span>;
 
 /** Where a target is looked at. A type without a page of its own is shown unlinked. */
 const TARGET_HREF: Record<string, ((id: string) => string) | undefined> = {
@@ -18,18 +20,19 @@ const TARGET_HREF: Record<string, ((id: string) => string) | undefined> = {
   notification: () => "/notifications",
 };
 
-export function AuditActor({ e }: { e: AuditListRow }) {
+export function AuditActor({ e }: { e: AuditRow }) {
   const t = useTranslations("audit");
   if (e.actorLabel === "system" && !e.actorName) return <span className="text-slate-600">{t("system")}</span>;
+  if (!e.actorName) return <span className="label">{e.actorLabel}</span>;
   return (
-    <span className="flex flex-col leading-tight">
-      {e.actorName && <span className="whitespace-nowrap text-slate-900">{e.actorName}</span>}
-      <span className={`text-xs break-all ${e.actorName ? "text-slate-500" : "text-slate-900"}`}>{e.actorLabel}</span>
+    <span className="two-lines">
+      <span className="whitespace-nowrap">{e.actorName}</span>
+      <span className="label secondary">{e.actorLabel}</span>
     </span>
   );
 }
 
-export function AuditTarget({ e }: { e: AuditListRow }) {
+export function AuditTarget({ e }: { e: AuditRow }) {
   const typeLabel = useCodeLabel("audit.targets");
   if (!e.targetType) return dash;
   const id = e.targetId ?? "";
@@ -37,10 +40,10 @@ export function AuditTarget({ e }: { e: AuditListRow }) {
   const shown = e.targetType === "user" && e.targetUserEmail ? e.targetUserEmail : id;
   const href = id ? TARGET_HREF[e.targetType]?.(id) : undefined;
   return (
-    <span className="flex flex-col leading-tight">
-      <span className="text-xs text-slate-500">{typeLabel(e.targetType)}</span>
+    <span className="two-lines">
+      <span className="label secondary">{typeLabel(e.targetType)}</span>
       {href ? (
-        <Link href={href} className="font-mono text-xs break-all text-brand-700 hover:underline">
+        <Link href={href} className="link-id break-all">
           {shown}
         </Link>
       ) : (
@@ -63,35 +66,26 @@ function SignInFailure({ details }: { details: Record<string, unknown> }) {
 }
 
 /** What changed (before → after, one line per field) and the entry's other details. */
-export function AuditDetails({ e }: { e: AuditListRow }) {
+export function AuditDetails({ e }: { e: AuditRow }) {
   const t = useTranslations("audit");
   const fieldLabel = useCodeLabel("audit.fields");
   if (e.action === "auth.sign_in_failed") return <SignInFailure details={e.details} />;
   const { changes, other } = splitAuditDetails(e.details);
   if (changes.length === 0 && other.length === 0) return dash;
   return (
-    <div className="max-w-md space-y-1 text-xs">
+    <div className="audit-details">
       {changes.length > 0 && (
-        <table className="w-full" aria-label={t("changes")}>
+        <table aria-label={t("changes")}>
           <tbody>
             {changes.map((c) => (
-              <tr key={c.field} className="align-top">
-                <td className="pr-2 whitespace-nowrap text-slate-500">{c.field && fieldLabel(c.field)}</td>
-                <td className="pr-1">
-                  <del title={t("before")} className="rounded bg-red-50 px-1 break-all text-red-800 decoration-red-400">
-                    {formatAuditValue(c.field, c.before)}
-                  </del>
-                </td>
-                <td className="pr-1 text-slate-400" aria-hidden>
-                  →
-                </td>
+              <tr key={c.field}>
+                <th scope="row">{c.field && fieldLabel(c.field)}</th>
                 <td>
-                  <ins
-                    title={t("after")}
-                    className="rounded bg-emerald-50 px-1 break-all text-emerald-800 no-underline"
-                  >
-                    {formatAuditValue(c.field, c.after)}
-                  </ins>
+                  <del title={t("before")}>{formatAuditValue(c.field, c.before)}</del>
+                </td>
+                <td aria-hidden>→</td>
+                <td>
+                  <ins title={t("after")}>{formatAuditValue(c.field, c.after)}</ins>
                 </td>
               </tr>
             ))}
@@ -99,11 +93,11 @@ export function AuditDetails({ e }: { e: AuditListRow }) {
         </table>
       )}
       {other.length > 0 && (
-        <dl className="grid grid-cols-[auto_1fr] gap-x-2">
+        <dl>
           {other.map(([field, value]) => (
-            <div key={field} className="contents">
-              <dt className="whitespace-nowrap text-slate-500">{fieldLabel(field)}</dt>
-              <dd className="font-mono break-all text-slate-800">{formatAuditValue(field, value)}</dd>
+            <div key={field}>
+              <dt>{fieldLabel(field)}</dt>
+              <dd>{formatAuditValue(field, value)}</dd>
             </div>
           ))}
         </dl>

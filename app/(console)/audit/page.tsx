@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
-import { DataTable, type Column } from "@/components/data-table";
-import { DateTime } from "@/components/date-time";
+import { presentFields } from "@/components/data-table";
 import { DateRangeFields, FilterBar, FilterField, FilterInput, FilterSelect } from "@/components/filter-bar";
 import { PageHeader } from "@/components/page-header";
 import { Pager } from "@/components/pager";
 import { requirePageUser } from "@/app/_server/session";
+import { timeFormat } from "@/app/_server/time-format";
 import { getDb } from "@/lib/db/client";
-import { auditFiltersSchema, listAuditActions, listAuditEntries, type AuditListRow } from "@/lib/db/queries/audit";
-import { AuditActor, AuditDetails, AuditTarget } from "./audit-cells";
+import { auditFiltersSchema, listAuditActions, listAuditEntries } from "@/lib/db/queries/audit";
+import { AuditTable } from "./audit-table";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("audit");
@@ -29,38 +29,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const filters = auditFiltersSchema.parse(params);
   const db = getDb();
-  const [{ rows, nextCursor }, logged] = await Promise.all([
+  const [{ rows, nextCursor }, logged, time] = await Promise.all([
     listAuditEntries(db, { merchantId: user.merchantId, withUnattributed: user.platformAdmin }, filters),
     listAuditActions(db),
+    timeFormat(),
   ]);
   const actionLabel = (code: string) => (t.has(`actions.${code}`) ? t(`actions.${code}`) : code);
   // Every action the console writes, and any other the log holds (older or newer code), once each.
   const actions = [
     ...new Set([...codes(t.raw("actions")), ...logged, ...(filters.action ? [filters.action] : [])]),
   ].sort();
-
-  const columns: Column<AuditListRow>[] = [
-    { header: t("columns.at"), cell: (e) => <DateTime value={e.at} /> },
-    { header: t("columns.actor"), cell: (e) => <AuditActor e={e} /> },
-    {
-      header: t("columns.action"),
-      cell: (e) => (
-        <span
-          title={e.action}
-          className={`whitespace-nowrap ${e.action === "auth.sign_in_failed" ? "font-medium text-red-700" : "text-slate-900"}`}
-        >
-          {actionLabel(e.action)}
-        </span>
-      ),
-    },
-    { header: t("columns.target"), cell: (e) => <AuditTarget e={e} /> },
-    {
-      header: t("columns.ip"),
-      cell: (e) =>
-        e.ip ? <span className="font-mono text-xs">{e.ip}</span> : <span className="text-slate-400">—</span>,
-    },
-    { header: t("columns.details"), cell: (e) => <AuditDetails e={e} /> },
-  ];
 
   return (
     <>
@@ -94,7 +72,21 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </FilterField>
         <DateRangeFields label={t("filters.date")} params={filters} />
       </FilterBar>
-      <DataTable columns={columns} rows={rows} rowKey={(e) => e.id} empty={t("empty")} />
+      <AuditTable
+        rows={rows.map(presentFields)}
+        text={{
+          headers: {
+            at: t("columns.at"),
+            actor: t("columns.actor"),
+            action: t("columns.action"),
+            target: t("columns.target"),
+            ip: t("columns.ip"),
+            details: t("columns.details"),
+          },
+          empty: t("empty"),
+          time,
+        }}
+      />
       <Pager path="/audit" params={params} nextCursor={nextCursor} />
     </>
   );
