@@ -75,18 +75,28 @@ export function AuditDetails({ e }: { e: AuditRow }) {
   return (
     <div className="audit-details">
       {changes.length > 0 && (
-        <table aria-label={t("changes")}>
+        // Struck out what was, green what became: said once for the table rather than on every value.
+        <table aria-label={t("changes")} title={`${t("before")} → ${t("after")}`}>
           <tbody>
             {changes.map((c) => (
               <tr key={c.field}>
                 <th scope="row">{c.field && fieldLabel(c.field)}</th>
-                <td>
-                  <del title={t("before")}>{formatAuditValue(c.field, c.before)}</del>
-                </td>
-                <td aria-hidden>→</td>
-                <td>
-                  <ins title={t("after")}>{formatAuditValue(c.field, c.after)}</ins>
-                </td>
+                {/* A value set where there was none (a refund requested, a key created): only what it became. */}
+                {c.before === undefined ? (
+                  <td colSpan={3}>
+                    <ins>{formatAuditValue(c.field, c.after)}</ins>
+                  </td>
+                ) : (
+                  <>
+                    <td>
+                      <del>{formatAuditValue(c.field, c.before)}</del>
+                    </td>
+                    <td aria-hidden>→</td>
+                    <td>
+                      <ins>{formatAuditValue(c.field, c.after)}</ins>
+                    </td>
+                  </>
+                )}
               </tr>
             ))}
           </tbody>
