@@ -3,8 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
-import { RAW_BODY_PREVIEW_BYTES, type NotificationDetails } from "@/lib/db/queries/notifications";
-import { truncateUtf8 } from "@/lib/text";
+import type { NotificationDetails } from "@/lib/db/queries/notifications";
 
 function Block({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -81,10 +80,10 @@ export function NotificationEvidence({ id, rejectionCode }: { id: number; reject
       </Block>
       <div className="lg:col-span-2">
         <Block title={t("rawBody")}>
-          <Code>{truncateUtf8(data.rawBodyHead, RAW_BODY_PREVIEW_BYTES)}</Code>
-          {data.rawBodyBytes > RAW_BODY_PREVIEW_BYTES && (
+          <Code>{data.rawBodyPreview}</Code>
+          {data.rawBodyCutAtBytes !== null && (
             <p className="mt-1 text-xs text-slate-500">
-              {t("truncated", { kib: RAW_BODY_PREVIEW_BYTES / 1024, bytes: format.number(data.rawBodyBytes) })}
+              {t("truncated", { kib: data.rawBodyCutAtBytes / 1024, bytes: format.number(data.rawBodyBytes) })}
             </p>
           )}
         </Block>

@@ -126,15 +126,16 @@ describe("notification queries", () => {
   it("lists each callback's line only: what it said, its headers and body are its details", async () => {
     const { rows } = await listNotifications(t.db, platform, noFilters);
     for (const row of rows)
-      for (const field of ["decrypted", "headers", "rawBodyHead", "rawBodyBytes", "rejectionReason"])
+      for (const field of ["decrypted", "headers", "rawBodyPreview", "rawBodyBytes", "rejectionReason"])
         expect(row).not.toHaveProperty(field);
     const applied = rows.find((r) => r.notificationId === "N-APPLIED")!;
     expect(await getNotificationDetails(t.db, platform, applied.id)).toEqual({
       rejectionReason: null,
       decrypted: { out_refund_no: "R1" },
       headers: { "wechatpay-serial": "ABC" },
-      rawBodyHead: "{}",
+      rawBodyPreview: "{}",
       rawBodyBytes: 2,
+      rawBodyCutAtBytes: null,
     });
   });
 
@@ -143,7 +144,9 @@ describe("notification queries", () => {
     expect(rows[0]).toMatchObject({ rejectionCode: "SIGN_ERROR", responseStatus: 401 });
     const details = await getNotificationDetails(t.db, platform, rows[0]!.id);
     expect(details?.rawBodyBytes).toBe(6000);
-    expect(details?.rawBodyHead).toBe("退".repeat(2000));
+    // 4 KiB cut on a character boundary: 1,365 three-byte characters.
+    expect(details?.rawBodyPreview).toBe("退".repeat(1365));
+    expect(details?.rawBodyCutAtBytes).toBe(4096);
     expect(details?.rejectionReason).toBe("signature mismatch");
   });
 

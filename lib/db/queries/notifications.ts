@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "../client";
 import { notifications, refunds, verificationResult } from "../schema";
 import { beijingDayRange, dayParam } from "./filters";
+import { truncateUtf8 } from "../../text";
 import { logScopeCondition, type LogScope } from "./scope";
 import { cursorColumn, keysetPage, type ListOrder } from "./keyset";
 
@@ -19,7 +20,7 @@ export const NOTIFICATION_EVENT_TYPES = [
 ] as const;
 
 /** Raw bodies are shown up to this many bytes; WeChat's callbacks are a few KiB, anything longer is noise or abuse. */
-export const RAW_BODY_PREVIEW_BYTES = 4096;
+const RAW_BODY_PREVIEW_BYTES = 4096;
 
 /** The callback log's filters, as they stand in the URL. Invalid values are dropped, not errors: a URL is shareable. */
 export const notificationFiltersSchema = z.object({
@@ -100,7 +101,11 @@ export async function listNotifications(db: Db, scope: LogScope, filters: Notifi
 
 export type NotificationListRow = Awaited<ReturnType<typeof listNotifications>>["rows"][number];
 
-/** One callback of the log as its opened row shows it; null when it is not in `scope`. */
+/**
+ * One callback of the log as its opened row shows it; null when it is not in `scope`. The raw body comes as its first
+ * 4 KiB (`rawBodyPreview`, cut on a character boundary) with its whole size, and where it was cut
+ * (`rawBodyCutAtBytes`, null when shown whole).
+ */
 export async function getNotificationDetails(db: Db, scope: LogScope, id: number) {
   const [row] = await db
     .select({
@@ -115,7 +120,13 @@ export async function getNotificationDetails(db: Db, scope: LogScope, id: number
     })
     .from(notifications)
     .where(and(logScopeCondition(notifications.merchantId, scope), eq(notifications.id, id)));
-  return row ?? null;
+  if (!row) return null;
+  const { rawBodyHead, ...details } = row;
+  return {
+    ...details,
+    rawBodyPreview: truncateUtf8(rawBodyHead, RAW_BODY_PREVIEW_BYTES),
+    rawBodyCutAtBytes: row.rawBodyBytes > RAW_BODY_PREVIEW_BYTES ? RAW_BODY_PREVIEW_BYTES : null,
+  };
 }
 
 export type NotificationDetails = NonNullable<Awaited<ReturnType<typeof getNotificationDetails>>>;

@@ -59,8 +59,9 @@ describe("a callback's details (the callback log's opened row)", () => {
       rejectionReason: null,
       decrypted,
       headers: { "wechatpay-serial": "PUB_KEY_ID_1" },
-      rawBodyHead: '{"resource":{"ciphertext":"…"}}',
+      rawBodyPreview: '{"resource":{"ciphertext":"…"}}',
       rawBodyBytes: 33,
+      rawBodyCutAtBytes: null,
     });
   });
 
