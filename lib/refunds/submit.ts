@@ -7,6 +7,7 @@ import type { Result } from "../result";
 import type { WechatPayError } from "../wechatpay/errors";
 import type { GatewayRefund, RefundGateway } from "./gateway";
 import { appendRefundEvent, lockRefund, lockRefundAndOrder, moveRefund } from "./move";
+import { claimSubmission, type SubmittedOrder, type SubmittedRefund } from "./claim-submission";
 import { nextSubmissionAt } from "./policy";
 import { moveRefundUnlessChanged } from "./move-unless-changed";
 import { applyGatewayReport, reportMove, reportOutcome } from "./report";
@@ -69,21 +70,11 @@ export async function submitRefund(
   const [owner] = await merchantOfRefund(db, { id: refundId });
   if (!owner) return { kind: "settled", status: "FAILED" };
   const gateway = await resolveGateway(owner.merchantId);
-  const prepared = await db.transaction(async (tx) => {
-    const locked = await lockRefundAndOrder(tx, { id: refundId });
-    const refund = locked?.refund;
-    if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
-    const due = refund.scheduledAt?.getTime() ?? 0;
-    if (due > now().getTime()) return { kind: "retry" as const, afterMs: due - now().getTime(), reason: "scheduled" };
-    const spacing = await spacingAfterOtherRefunds(tx, locked.order, refund, options, now());
-    if (spacing > 0) return { kind: "retry" as const, afterMs: spacing, reason: "order_interval" };
-    // Not marked: an error to record, or an earlier attempt to ask WeChat about before sending again.
-    if (!gateway.ok || refund.outcomeUnknown)
-      return { kind: "ready" as const, refund, order: locked.order, attempt: null };
-    const attempt = await startAttempt(tx, refund, now());
-    if (attempt === null) return inProgressElsewhere;
-    return { kind: "ready" as const, refund, order: locked.order, attempt };
-  });
+  // The usual submission marks its attempt in one statement; any other finds out why in the transaction.
+  const claimed = gateway.ok ? await claimSubmission(db, refundId, now(), SUBMISSION_LEASE_MS) : null;
+  const prepared = claimed
+    ? ({ kind: "ready", ...claimed } as const)
+    : await prepareInTransaction(db, refundId, gateway.ok, options, now);
   if (prepared.kind !== "ready") return prepared;
   const { refund, order } = prepared;
   if (!gateway.ok) return recordError(db, refundId, gateway.error, now(), { answered: false });
@@ -122,6 +113,38 @@ export async function submitRefund(
   });
   if (answer.ok) return applyAnswer(db, refund, answer.value, now());
   return recordError(db, refundId, answer.error, now(), { answered: true, number: attempt });
+}
+
+/** A submission checked and, when it can be sent now, its attempt marked; `attempt` null when not marked. */
+type Prepared =
+  SubmitOutcome | { kind: "ready"; refund: SubmittedRefund; order: SubmittedOrder; attempt: number | null };
+
+/**
+ * The submission `claimSubmission` did not mark, under the order's and the refund's locks: settled already, not due
+ * yet, to be spaced after the order's other refunds, another worker's, or ready — marked when it can be sent (`send`:
+ * the gateway was built) and WeChat has not perhaps got an earlier attempt, which is asked about first.
+ */
+function prepareInTransaction(
+  db: Database,
+  refundId: number,
+  send: boolean,
+  options: SubmitOptions,
+  now: () => Date,
+): Promise<Prepared> {
+  return db.transaction(async (tx) => {
+    const locked = await lockRefundAndOrder(tx, { id: refundId });
+    const refund = locked?.refund;
+    if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
+    const due = refund.scheduledAt?.getTime() ?? 0;
+    if (due > now().getTime()) return { kind: "retry" as const, afterMs: due - now().getTime(), reason: "scheduled" };
+    const spacing = await spacingAfterOtherRefunds(tx, locked.order, refund, options, now());
+    if (spacing > 0) return { kind: "retry" as const, afterMs: spacing, reason: "order_interval" };
+    // Not marked: an error to record, or an earlier attempt to ask WeChat about before sending again.
+    if (!send || refund.outcomeUnknown) return { kind: "ready" as const, refund, order: locked.order, attempt: null };
+    const attempt = await startAttempt(tx, refund, now());
+    if (attempt === null) return inProgressElsewhere;
+    return { kind: "ready" as const, refund, order: locked.order, attempt };
+  });
 }
 
 const inProgressElsewhere: SubmitOutcome = {
@@ -201,7 +224,12 @@ const markAttempt = statement((db) =>
  * trips — a bulk run applies 150 answers a second. Otherwise (a callback or another attempt came first, or a webhook
  * endpoint wants the event and its outbox entry) the answer is applied under the refund's lock like any report.
  */
-async function applyAnswer(db: Database, refund: Refund, report: GatewayRefund, at: Date): Promise<SubmitOutcome> {
+async function applyAnswer(
+  db: Database,
+  refund: SubmittedRefund,
+  report: GatewayRefund,
+  at: Date,
+): Promise<SubmitOutcome> {
   if (reportOutcome(refund, report) === "applied") {
     const move = reportMove(refund, report, "gateway", {}, at);
     const { movedId } = await moveRefundUnlessChanged(db, refund, move.to, move.event, move.fields);

@@ -60,13 +60,8 @@ describe("statements per submission", () => {
     expect(statements).toEqual([
       // Whose refund it is (the merchant's gateway is resolved before anything is marked).
       "select refunds",
-      // The attempt, marked before the call: the order's lock, the refund's, the mark and its event.
-      "begin",
-      "select orders for update",
-      "select refunds for update",
-      "update refunds",
-      "insert refund_events",
-      "commit",
+      // The attempt, marked before the call in one statement: the order's lock, the refund's, the mark and its event.
+      "claim submission",
       // WeChat's answer: the refund, still PENDING as marked, moves with its event in one statement.
       "move refund unless changed",
     ]);
@@ -83,6 +78,27 @@ describe("statements per submission", () => {
       ["submitted", null, null],
       ["accepted", "PENDING", "PROCESSING"],
     ]);
+  });
+
+  it("a refund not yet due: the one statement marks nothing, and the transaction says when to come back", async () => {
+    const refund = await pendingRefund();
+    const due = new Date(Date.now() + 60_000);
+    await t.db.update(refunds).set({ scheduledAt: due }).where(eq(refunds.id, refund.id));
+    const { outcome, statements } = await submitCounting(refund.id);
+    expect(outcome).toMatchObject({ kind: "retry", reason: "scheduled" });
+    expect(statements).toEqual([
+      "select refunds",
+      "claim submission",
+      "begin",
+      "select orders for update",
+      "select refunds for update",
+      "commit",
+    ]);
+    expect((await state(refund.id)).refund).toMatchObject({
+      status: "PENDING",
+      attemptCount: 0,
+      outcomeUnknown: false,
+    });
   });
 
   /** The simulator's gateway, with `before` run between WeChat's answer and its return, and the answer rewritten. */
@@ -110,7 +126,7 @@ describe("statements per submission", () => {
     const outcome = await submitRefund(counting.db, async () => ok(callbackFirst), refund.id);
     expect(outcome).toEqual({ kind: "settled", status: "SUCCESS" });
     // The one statement finds the refund no longer PENDING and moves nothing; the locking path records the answer.
-    expect(counting.sent.map(statementKind).slice(7)).toEqual([
+    expect(counting.sent.map(statementKind).slice(2)).toEqual([
       "move refund unless changed",
       "begin",
       "select orders for update",
@@ -138,7 +154,7 @@ describe("statements per submission", () => {
       counting.sent.length = 0;
       const outcome = await submitRefund(counting.db, async () => ok(succeeded), refund.id);
       expect(outcome).toEqual({ kind: "settled", status: "SUCCESS" });
-      expect(counting.sent.map(statementKind).slice(7, 11)).toEqual([
+      expect(counting.sent.map(statementKind).slice(2, 6)).toEqual([
         "move refund unless changed",
         "begin",
         "select orders for update",
