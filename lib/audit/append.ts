@@ -1,6 +1,20 @@
 import type { Db } from "../db/client";
 import { asPlaceholders, statementsByShape } from "../db/statement";
 import { auditLog } from "../db/schema";
+import type auditMessages from "../../messages/en/audit.json";
+
+type ActionLabels = (typeof auditMessages)["actions"];
+
+/**
+ * An action the audit log has a label for: `group.action` for every entry of `audit.actions` in the messages (English
+ * here; every language has the same keys, i18n/messages.test.ts). An action written without a label does not compile.
+ */
+export type AuditAction = {
+  [Group in keyof ActionLabels & string]: `${Group}.${keyof ActionLabels[Group] & string}`;
+}[keyof ActionLabels & string];
+
+/** A type of audited thing the audit log has a label for (`audit.targets`). */
+export type AuditTargetType = keyof (typeof auditMessages)["targets"];
 
 export interface AuditActor {
   id: string | null;
@@ -15,7 +29,7 @@ export const SYSTEM_ACTOR: AuditActor = { id: null, label: "system" };
  * (without one, only platform admins do).
  */
 export interface AuditTarget {
-  type: string;
+  type: AuditTargetType;
   id: string | number;
   merchantId?: string | null;
 }
@@ -24,7 +38,7 @@ export interface AuditTarget {
 export async function appendAudit(
   db: Db,
   actor: AuditActor,
-  action: string,
+  action: AuditAction,
   target: AuditTarget | null,
   details: Record<string, unknown> = {},
 ): Promise<void> {

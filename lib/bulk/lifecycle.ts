@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { appendAudit, SYSTEM_ACTOR, type AuditActor } from "../audit/append";
+import { appendAudit, SYSTEM_ACTOR, type AuditAction, type AuditActor } from "../audit/append";
 import { hasRole } from "../auth/roles";
 import type { Database, Transaction } from "../db/client";
 import {
@@ -102,7 +102,7 @@ async function approvalReason(tx: Transaction, batch: BulkBatch, now: Date): Pro
 
 interface Change {
   from: readonly BulkBatchStatus[];
-  action: string;
+  action: AuditAction;
   /** Decides the new state and fields, or refuses. */
   decide: (
     tx: Transaction,

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, max } from "drizzle-orm";
-import { appendAudit, type AuditActor } from "../audit/append";
+import { appendAudit, type AuditAction, type AuditActor, type AuditTarget } from "../audit/append";
 import type { Database, Db, Transaction } from "../db/client";
 import { merchantCredentials, merchants, type MerchantCredentialRow } from "../db/schema";
 import { msg, type Message } from "../message";
@@ -116,11 +116,11 @@ async function saveVersionStatus(
   input: VersionChange,
   id: string,
   set: { status: "active"; activatedAt: Date } | { status: "retired"; retiredAt: Date },
-  action: string,
+  action: AuditAction,
   change: (row: MerchantCredentialRow) => { before: unknown; after: unknown },
 ): Promise<Result<CredentialSummary, CredentialError>> {
   const [row] = await tx.update(merchantCredentials).set(set).where(eq(merchantCredentials.id, id)).returning();
-  const target = { type: "merchant", id: input.merchantId, merchantId: input.merchantId };
+  const target = { type: "merchant", id: input.merchantId, merchantId: input.merchantId } satisfies AuditTarget;
   await appendAudit(tx, input.actor, action, target, { version: row!.version, ...change(row!) });
   return ok(summary(row!));
 }

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, lt } from "drizzle-orm";
 import { z } from "zod";
-import { appendAudit } from "../audit/append";
+import { appendAudit, type AuditTarget } from "../audit/append";
 import { open, seal } from "../crypto/seal";
 import type { Database, Db, Transaction } from "../db/client";
 import { bankCardApplications, refunds, users, type BankCardApplication, type Refund } from "../db/schema";
@@ -82,7 +82,7 @@ export async function enterBankCardApplication(
       at: now,
       payload: { ...shown, application: row.id, by: context.actor.label },
     });
-    const target = { type: "refund", id: refund.outRefundNo, merchantId: refund.merchantId };
+    const target = { type: "refund", id: refund.outRefundNo, merchantId: refund.merchantId } satisfies AuditTarget;
     await appendAudit(tx, context.actor, "refund.abnormal_card_entered", target, { ...shown, application: row.id });
     return ok(row);
   });
@@ -141,7 +141,11 @@ export async function decideBankCardApplication(
       at: now,
       payload: { ...details, by: context.actor.label },
     });
-    const target = { type: "refund", id: refund!.outRefundNo, merchantId: application.merchantId };
+    const target = {
+      type: "refund",
+      id: refund!.outRefundNo,
+      merchantId: application.merchantId,
+    } satisfies AuditTarget;
     const action = decision.approve ? "refund.abnormal_card_approved" : "refund.abnormal_card_rejected";
     await appendAudit(tx, context.actor, action, target, details);
     return ok({ application, refund: refund!, card });

@@ -1,5 +1,5 @@
 import { and, asc, eq, ne, sql, type SQL } from "drizzle-orm";
-import { appendAudit, type AuditActor } from "../audit/append";
+import { appendAudit, type AuditAction, type AuditActor, type AuditTarget } from "../audit/append";
 import { changedFields } from "../audit/changes";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../auth/password";
 import type { Database, Db, Transaction } from "../db/client";
@@ -89,7 +89,7 @@ export async function createUser(
   const chosen = chosenPassword(input.password);
   if (!chosen.ok) return chosen;
   const passwordHash = await hashPassword(chosen.value.password);
-  const target = { type: "user", id: "", merchantId };
+  const target = { type: "user", id: "", merchantId } satisfies AuditTarget;
   return db.transaction(async (tx) => {
     const email = input.email.trim().toLowerCase();
     const [created] = await tx
@@ -184,7 +184,7 @@ export async function removeMember(
     await tx
       .delete(userMerchants)
       .where(and(eq(userMerchants.merchantId, merchantId), eq(userMerchants.userId, input.userId)));
-    const target = { type: "user", id: input.userId, merchantId };
+    const target = { type: "user", id: input.userId, merchantId } satisfies AuditTarget;
     await appendAudit(tx, actor, "user.member_removed", target, { role: member.role });
     return ok(null);
   });
@@ -204,7 +204,7 @@ async function changeAccount(
   scope: AdminScope,
   userId: string,
   change: AccountChange,
-  action: string,
+  action: AuditAction,
   actor: AuditActor,
   details?: (before: User) => Record<string, unknown>,
 ): Promise<Result<UserSummary, UserAdminError>> {
@@ -228,7 +228,7 @@ async function changeAccount(
       .where(eq(users.id, userId))
       .returning();
     const changes = details ? details(member.user) : changedFields(audited(member.user), audited(after!));
-    const target = { type: "user", id: userId, merchantId: scope.merchantId };
+    const target = { type: "user", id: userId, merchantId: scope.merchantId } satisfies AuditTarget;
     if (changes) await appendAudit(tx, actor, action, target, changes);
     return ok(summary(after!, member.role));
   });

@@ -43,7 +43,7 @@ describe("schema guards", () => {
   });
 
   it("keeps the audit log append-only", async () => {
-    await appendAudit(t.db, SYSTEM_ACTOR, "test.action", null, { a: 1 });
+    await appendAudit(t.db, SYSTEM_ACTOR, "auth.sign_in", null, { a: 1 });
     const appendOnly = { cause: expect.objectContaining({ message: "audit_log is append-only" }) };
     // Every row on purpose: the trigger must refuse even the widest rewrite.
     // eslint-disable-next-line drizzle/enforce-update-with-where
@@ -51,6 +51,6 @@ describe("schema guards", () => {
     // eslint-disable-next-line drizzle/enforce-delete-with-where
     await expect(t.db.delete(auditLog)).rejects.toMatchObject(appendOnly);
     const rows = await t.db.select().from(auditLog);
-    expect(rows.map((r) => r.action)).toEqual(["test.action"]);
+    expect(rows.map((r) => r.action)).toEqual(["auth.sign_in"]);
   });
 });

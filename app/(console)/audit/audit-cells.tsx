@@ -18,6 +18,9 @@ const TARGET_HREF: Record<string, ((id: string) => string) | undefined> = {
   bulk_batch: (id) => `/refunds/bulk/${encodeURIComponent(id)}`,
   bill_day: (id) => `/reconciliation/${encodeURIComponent(id)}`,
   notification: () => "/notifications",
+  // An export's target is the list it was taken from.
+  orders: () => "/orders",
+  refunds: () => "/refunds",
 };
 
 export function AuditActor({ e }: { e: AuditRow }) {
