@@ -234,7 +234,9 @@ export async function runBulkBench(bench: BenchDatabase): Promise<BenchSection> 
       ].join("\n"),
     };
   } finally {
-    await boss.stop({ graceful: false, wait: true });
+    // Gracefully: the run's first reconciliations (a minute after acceptance) may be talking to the simulator, and
+    // would otherwise record their exchange on a closed database.
+    await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     await simulator.stop();
     rmSync(simulatorDir, { recursive: true, force: true });
   }
