@@ -2,14 +2,14 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client";
 import { placeholders, statement } from "../db/statement";
 import { refunds, type Order, type Refund } from "../db/schema";
-import { log } from "../log";
 import type { Result } from "../result";
 import type { WechatPayError } from "../wechatpay/errors";
 import type { GatewayRefund, RefundGateway } from "./gateway";
-import { appendRefundEvent, lockRefund, lockRefundAndOrder, moveRefund } from "./move";
+import { appendRefundEvent, lockRefund, lockRefundAndOrder } from "./move";
 import { claimSubmission, type SubmittedOrder, type SubmittedRefund } from "./claim-submission";
 import { nextSubmissionAt } from "./policy";
 import { moveRefundUnlessChanged } from "./move-unless-changed";
+import { errorPayload, recordError, retryDelayMs } from "./submit-errors";
 import { applyGatewayReport, reportMove, reportOutcome } from "./report";
 import { orderIntervalMs } from "./settings";
 
@@ -25,30 +25,13 @@ export interface SubmitOptions {
   orderIntervalMs?: number;
 }
 
-const MINUTE = 60_000;
 /** Longer than the gateway's request timeout, so a lease only lapses when its worker is gone. */
 const SUBMISSION_LEASE_MS = 30_000;
 
-/** Back-off for retries with the same out_refund_no: 5 s, 10 s, 20 s … capped at 10 minutes. */
-export function retryDelayMs(attempt: number, code: string): number {
-  const base = Math.min(10 * MINUTE, 5_000 * 2 ** Math.max(0, attempt - 1));
-  // WeChat's rate limit per order is a minute: retrying sooner only trips it again.
-  return code === "FREQUENCY_LIMITED" ? Math.max(base, MINUTE) : base;
-}
-
-function errorPayload(error: WechatPayError) {
-  return {
-    code: error.code,
-    message: error.detail,
-    advice: error.advice,
-    httpStatus: error.httpStatus,
-    operatorMessage: error.message,
-  };
-}
-
 /**
- * Send a PENDING refund to WeChat Pay with its stored out_refund_no and content. The transaction that marks the
- * attempt commits before the network call; the answer is applied in a second transaction under the refund's lock.
+ * Send a PENDING refund to WeChat Pay with its stored out_refund_no and content. The attempt is marked and committed
+ * before the network call (one statement, `claimSubmission`, or the transaction that decides any other case); the
+ * answer is applied afterwards under the order's and the refund's locks.
  * When an earlier attempt's outcome is unknown, WeChat is asked first and the refund resent only if WeChat does
  * not know it. The console never marks failed what WeChat may have accepted.
  *
@@ -65,8 +48,8 @@ export async function submitRefund(
   options: SubmitOptions = {},
 ): Promise<SubmitOutcome> {
   const now = options.now ?? (() => new Date());
-  // The merchant's gateway first (kept per process), so that checking the refund and marking the attempt are one
-  // transaction: nothing is marked for a gateway that cannot be built.
+  // The merchant's gateway first (kept per process), so that checking the refund and marking the attempt go together:
+  // nothing is marked for a gateway that cannot be built.
   const [owner] = await merchantOfRefund(db, { id: refundId });
   if (!owner) return { kind: "settled", status: "FAILED" };
   const gateway = await resolveGateway(owner.merchantId);
@@ -121,8 +104,8 @@ type Prepared =
 
 /**
  * The submission `claimSubmission` did not mark, under the order's and the refund's locks: settled already, not due
- * yet, to be spaced after the order's other refunds, another worker's, or ready — marked when it can be sent (`send`:
- * the gateway was built) and WeChat has not perhaps got an earlier attempt, which is asked about first.
+ * yet, to be spaced after the order's other refunds, another worker's, or ready — and marked when it can be sent
+ * (`send`: the gateway was built) and no earlier attempt's outcome is unknown (WeChat is asked about that one first).
  */
 function prepareInTransaction(
   db: Database,
@@ -156,7 +139,7 @@ const inProgressElsewhere: SubmitOutcome = {
 /**
  * Marks an attempt under the refund's lock, before the call: if this process dies while WeChat has the request, the
  * refund already says the outcome is unknown, and whoever picks it up next asks WeChat before sending again. Null
- * when another worker's attempt holds the lease.
+ * when another worker's attempt holds the lease. `claimSubmission` is the same mark in one statement, for the usual case.
  */
 async function startAttempt(tx: Transaction, refund: Refund, at: Date): Promise<number | null> {
   if (refund.submittingUntil && refund.submittingUntil > at) return null;
@@ -251,65 +234,5 @@ async function applyReport(
     const outcome = await applyGatewayReport(tx, refund, report, source, {}, at);
     // Applied, the refund now has the reported status; a stale report changed nothing.
     return { kind: "settled" as const, status: outcome === "applied" ? report.status : refund.status };
-  });
-}
-
-/**
- * An error that leaves the refund PENDING or ends it, under the refund's lock. `answered`: WeChat answered this very
- * attempt (its advice is about the request just sent). Otherwise the merchant's gateway could not even be built
- * (credentials missing or unusable): such an error does not mend itself, so a refund WeChat cannot have seen ends
- * FAILED with the code and its explanation — under "Needs attention", and retried under the same number once an
- * admin has fixed the configuration — but one whose earlier attempt may have reached WeChat is never failed (WeChat
- * may be paying it): it keeps being retried, its error shown.
- */
-async function recordError(
-  db: Database,
-  refundId: number,
-  error: WechatPayError,
-  at: Date,
-  attempt: { answered: true; number: number } | { answered: false },
-): Promise<SubmitOutcome> {
-  log.warn(
-    { refundId, code: error.code, advice: error.advice, answered: attempt.answered },
-    "refund submission failed",
-  );
-  return db.transaction(async (tx) => {
-    const refund = await lockRefund(tx, { id: refundId });
-    // A callback may have settled it while we waited for the answer.
-    if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
-    const fields = {
-      lastErrorCode: error.code,
-      lastErrorMessage: error.detail,
-      // This attempt's lease ends with its answer; without an attempt there is no lease of ours to end.
-      ...(attempt.answered ? { submittingUntil: null } : {}),
-    };
-    const source = attempt.answered ? ("gateway" as const) : ("system" as const);
-    if (error.advice === "final" && (attempt.answered || !refund.outcomeUnknown)) {
-      const type = attempt.answered ? "rejected" : "gateway_unavailable";
-      await moveRefund(
-        tx,
-        refund,
-        "FAILED",
-        { type, source, at, payload: errorPayload(error) },
-        { ...fields, outcomeUnknown: false, finishedAt: at },
-      );
-      return { kind: "settled" as const, status: "FAILED" as const };
-    }
-    // Only WeChat's own answer changes what is known about the request; a gateway that could not be built sent none.
-    const outcomeUnknown = attempt.answered ? error.advice === "unknown" : refund.outcomeUnknown;
-    const number = attempt.answered ? attempt.number : refund.attemptCount + 1;
-    await tx
-      .update(refunds)
-      .set({ ...fields, outcomeUnknown, updatedAt: at })
-      .where(eq(refunds.id, refundId));
-    const afterMs = retryDelayMs(number, error.code);
-    const type = !attempt.answered ? "gateway_unavailable" : outcomeUnknown ? "outcome_unknown" : "retry_scheduled";
-    await appendRefundEvent(tx, refundId, {
-      type,
-      source,
-      at,
-      payload: { ...errorPayload(error), attempt: number, retryAt: new Date(at.getTime() + afterMs).toISOString() },
-    });
-    return { kind: "retry" as const, afterMs, reason: error.code };
   });
 }
