@@ -17,9 +17,8 @@ export interface RunSettings extends FeedLimits {
 /** `continue`: the slice ended with rows left; the caller queues the next run. */
 export type RunOutcome = { kind: "stopped" | "completed" | "continue" };
 
-/** Hands a recorded PENDING refund to the submission queue (after the row is committed). */
 /** Queues the submissions of a window's recorded refunds (one statement for all of them). */
-export type Enqueue = (refunds: Pick<Refund, "id" | "scheduledAt">[]) => Promise<void>;
+export type Enqueue = (refunds: Pick<Refund, "id" | "merchantId" | "scheduledAt">[]) => Promise<void>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 /** Rows recorded at the same time; each is its own short transaction on its own order. */

@@ -2,7 +2,7 @@ import type PgBoss from "pg-boss";
 import { ensureQueue } from "./boss";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { refunds } from "../db/schema";
+import { refunds, type Refund } from "../db/schema";
 import { log } from "../log";
 import { endInterruptedApplications } from "../refunds/bank-card-applications";
 import { reconcileRefund } from "../refunds/reconcile";
@@ -19,6 +19,8 @@ export const QUEUES = {
 
 interface SubmitJob {
   refundId: number;
+  /** The refund's merchant, so the worker need not look it up (absent in jobs queued before it was carried). */
+  merchantId?: string;
 }
 interface ReconcileJob {
   refundId: number;
@@ -69,14 +71,15 @@ const secondsUntil = (at: Date | null | undefined) =>
  * harmless because each is leased.
  */
 function submissionJob(
-  refundId: number,
+  refund: { id: number; merchantId?: string },
   when: { at: Date | null } | { afterMs: number },
   options: { immediate?: boolean } = {},
 ): PgBoss.JobInsert<SubmitJob> {
+  const refundId = refund.id;
   const seconds = "afterMs" in when ? Math.ceil(when.afterMs / 1000) : secondsUntil(when.at);
   return {
     name: QUEUES.submit,
-    data: { refundId },
+    data: { refundId, merchantId: refund.merchantId },
     // On the database's clock, as `send` counts it.
     startAfter: `${seconds} seconds`,
     singletonKey: options.immediate ? `refund:${refundId}:now:${Date.now()}` : `refund:${refundId}`,
@@ -100,10 +103,13 @@ async function insertJobs(boss: PgBoss, jobs: PgBoss.JobInsert[]): Promise<void>
   if (jobs.length > 0) await boss.insert(jobs);
 }
 
+/** A refund to submit: which, whose, and when. */
+type QueuedRefund = Pick<Refund, "id" | "merchantId" | "scheduledAt">;
+
 /** Queue a refund's submission for its scheduled time (see `submissionJob`). */
 export async function enqueueSubmission(
   boss: PgBoss,
-  refund: { id: number; scheduledAt: Date | null },
+  refund: QueuedRefund,
   options: { immediate?: boolean } = {},
 ): Promise<void> {
   await enqueueSubmissions(boss, [refund], options);
@@ -112,12 +118,12 @@ export async function enqueueSubmission(
 /** Queue several refunds' submissions in one statement (a bulk run's window). */
 export async function enqueueSubmissions(
   boss: PgBoss,
-  refunds: { id: number; scheduledAt: Date | null }[],
+  refunds: QueuedRefund[],
   options: { immediate?: boolean } = {},
 ): Promise<void> {
   await insertJobs(
     boss,
-    refunds.map((refund) => submissionJob(refund.id, { at: refund.scheduledAt }, options)),
+    refunds.map((refund) => submissionJob(refund, { at: refund.scheduledAt }, options)),
   );
 }
 
@@ -155,9 +161,13 @@ export async function startRefundWorkers(boss: PgBoss, deps: WorkerDependencies)
         if (jobs.length === SUBMIT_BATCH_SIZE) boss.notifyWorker(submitWorker);
         const outcomes = await Promise.allSettled(
           jobs.map(async (job) => {
-            const { refundId } = job.data;
-            const outcome = await submitRefund(deps.db, deps.resolveGateway, refundId, { notifyUrl: deps.notifyUrl });
-            if (outcome.kind === "retry") return submissionJob(refundId, { afterMs: outcome.afterMs });
+            const { refundId, merchantId } = job.data;
+            const outcome = await submitRefund(deps.db, deps.resolveGateway, refundId, {
+              notifyUrl: deps.notifyUrl,
+              merchantId,
+            });
+            if (outcome.kind === "retry")
+              return submissionJob({ id: refundId, merchantId }, { afterMs: outcome.afterMs });
             if (outcome.status === "PROCESSING") return reconcileJob(refundId, 0, deps.firstReconcileMs ?? 60_000);
             return null;
           }),
@@ -201,7 +211,7 @@ export async function startRefundWorkers(boss: PgBoss, deps: WorkerDependencies)
  */
 export async function sweep(boss: PgBoss, db: Database): Promise<void> {
   const stalePending = await db
-    .select({ id: refunds.id, scheduledAt: refunds.scheduledAt })
+    .select({ id: refunds.id, merchantId: refunds.merchantId, scheduledAt: refunds.scheduledAt })
     .from(refunds)
     .where(
       and(

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../../tests/db";
@@ -41,7 +42,7 @@ describe("claimSubmission", () => {
   it("marks the attempt with its lease and its event, returning what the submission sends", async () => {
     const refund = await pendingRefund();
     const at = new Date();
-    const claimed = await claimSubmission(t.db, refund.id, at, LEASE_MS);
+    const claimed = await claimSubmission(t.db, refund, at, LEASE_MS);
     const [order] = await t.db.select().from(orders).where(eq(orders.id, refund.orderId));
     expect(claimed).toEqual({
       refund: {
@@ -96,14 +97,21 @@ describe("claimSubmission", () => {
     const refund = await pendingRefund(earlier);
     await arrange(refund);
     const before = await stateOf(refund);
-    expect(await claimSubmission(t.db, refund.id, new Date(), LEASE_MS)).toBeNull();
+    expect(await claimSubmission(t.db, refund, new Date(), LEASE_MS)).toBeNull();
+    expect(await stateOf(refund)).toEqual(before);
+  });
+
+  it("marks nothing when the refund is named with another merchant", async () => {
+    const refund = await pendingRefund();
+    const before = await stateOf(refund);
+    expect(await claimSubmission(t.db, { ...refund, merchantId: randomUUID() }, new Date(), LEASE_MS)).toBeNull();
     expect(await stateOf(refund)).toEqual(before);
   });
 
   it("claims a refund once when two workers try at the same moment", async () => {
     const refund = await pendingRefund();
     const at = new Date();
-    const claims = await Promise.all([1, 2].map(() => claimSubmission(t.db, refund.id, at, LEASE_MS)));
+    const claims = await Promise.all([1, 2].map(() => claimSubmission(t.db, refund, at, LEASE_MS)));
     expect(claims.filter(Boolean)).toHaveLength(1);
     const after = await stateOf(refund);
     expect(after.refund.attemptCount).toBe(1);
@@ -113,7 +121,7 @@ describe("claimSubmission", () => {
   it("takes the order's lock before the refund's, and holds none of the refund while it waits", async () => {
     const refund = await pendingRefund();
     const writer = await holdOrderLock(t.db, refund.orderId);
-    const claiming = claimSubmission(t.db, refund.id, new Date(), LEASE_MS);
+    const claiming = claimSubmission(t.db, refund, new Date(), LEASE_MS);
     const waiting = await lockWaits(t.sql);
     expect(waiting).toHaveLength(1);
     expect(waiting[0]).toMatch(/claimed as \(/);

@@ -32,7 +32,7 @@ export interface ClaimedSubmission {
 
 /**
  * The usual submission's attempt marked in one statement (a bulk run marks 150 a second): the refund is PENDING and
- * due, no earlier attempt's outcome is unknown, no other worker's lease holds it, and it is its order's only refund,
+ * due and its merchant's, no earlier attempt's outcome is unknown, no other worker's lease holds it, and it is its order's only refund,
  * so no other refund's submission has to be waited for. Then, like `startAttempt` in `submitRefund`'s transaction, it
  * locks the order and then the refund (the order every writer uses), marks the attempt with its lease and outcome
  * unknown, and appends the `submitted` event — or does nothing, and returns null, when any of that is not so: the
@@ -41,12 +41,13 @@ export interface ClaimedSubmission {
  */
 export async function claimSubmission(
   db: Db,
-  refundId: number,
+  refund: { id: number; merchantId: string },
   at: Date,
   leaseMs: number,
 ): Promise<ClaimedSubmission | null> {
   const [row] = await claim(db, {
-    id: refundId,
+    id: refund.id,
+    merchantId: refund.merchantId,
     at: at.toISOString(),
     until: new Date(at.getTime() + leaseMs).toISOString(),
   });
@@ -88,7 +89,7 @@ interface ClaimedRow {
   total_fen: string | number;
 }
 
-const claim = sqlStatement<{ id: number; at: string; until: string }, ClaimedRow>(() => {
+const claim = sqlStatement<{ id: number; merchantId: string; at: string; until: string }, ClaimedRow>(() => {
   const p = (name: string) => sql.placeholder(name);
   return sql`
     with locked_order as (
@@ -98,7 +99,7 @@ const claim = sqlStatement<{ id: number; at: string; until: string }, ClaimedRow
       update refunds
       set attempt_count = attempt_count + 1, submitted_at = ${p("at")}::timestamptz,
         submitting_until = ${p("until")}::timestamptz, updated_at = ${p("at")}::timestamptz, outcome_unknown = true
-      where id = ${p("id")} and status = 'PENDING' and not outcome_unknown
+      where id = ${p("id")} and merchant_id = ${p("merchantId")}::uuid and status = 'PENDING' and not outcome_unknown
         and (scheduled_at is null or scheduled_at <= ${p("at")}::timestamptz)
         and (submitting_until is null or submitting_until <= ${p("at")}::timestamptz)
         -- The order's lock first: evaluated once, before the refund's row is locked.

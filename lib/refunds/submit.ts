@@ -23,6 +23,8 @@ export interface SubmitOptions {
   now?: () => Date;
   /** WeChat's interval between refunds of one order; REFUND_ORDER_INTERVAL_SECONDS when not given. */
   orderIntervalMs?: number;
+  /** The refund's merchant when the caller knows it (its job carries it): the refund is then only its merchant's. */
+  merchantId?: string;
 }
 
 /** Longer than the gateway's request timeout, so a lease only lapses when its worker is gone. */
@@ -50,14 +52,15 @@ export async function submitRefund(
   const now = options.now ?? (() => new Date());
   // The merchant's gateway first (kept per process), so that checking the refund and marking the attempt go together:
   // nothing is marked for a gateway that cannot be built.
-  const [owner] = await merchantOfRefund(db, { id: refundId });
-  if (!owner) return { kind: "settled", status: "FAILED" };
-  const gateway = await resolveGateway(owner.merchantId);
+  const merchantId = options.merchantId ?? (await merchantOfRefund(db, { id: refundId }))[0]?.merchantId;
+  if (!merchantId) return { kind: "settled", status: "FAILED" };
+  const gateway = await resolveGateway(merchantId);
+  const key = { id: refundId, merchantId };
   // The usual submission marks its attempt in one statement; any other finds out why in the transaction.
-  const claimed = gateway.ok ? await claimSubmission(db, refundId, now(), SUBMISSION_LEASE_MS) : null;
+  const claimed = gateway.ok ? await claimSubmission(db, key, now(), SUBMISSION_LEASE_MS) : null;
   const prepared = claimed
     ? ({ kind: "ready", ...claimed } as const)
-    : await prepareInTransaction(db, refundId, gateway.ok, options, now);
+    : await prepareInTransaction(db, key, gateway.ok, options, now);
   if (prepared.kind !== "ready") return prepared;
   const { refund, order } = prepared;
   if (!gateway.ok) return recordError(db, refundId, gateway.error, now(), { answered: false });
@@ -109,13 +112,13 @@ type Prepared =
  */
 function prepareInTransaction(
   db: Database,
-  refundId: number,
+  key: { id: number; merchantId: string },
   send: boolean,
   options: SubmitOptions,
   now: () => Date,
 ): Promise<Prepared> {
   return db.transaction(async (tx) => {
-    const locked = await lockRefundAndOrder(tx, { id: refundId });
+    const locked = await lockRefundAndOrder(tx, key);
     const refund = locked?.refund;
     if (!refund || refund.status !== "PENDING") return { kind: "settled" as const, status: refund?.status ?? "FAILED" };
     const due = refund.scheduledAt?.getTime() ?? 0;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDatabase } from "../db";
 import { createUser } from "../fixtures/orders";
@@ -42,9 +43,9 @@ describe("statements per submission", () => {
 
   const pendingRefund = () => sim.pendingRefund(context, 400, "statements");
 
-  async function submitCounting(refundId: number) {
+  async function submitCounting(refundId: number, options: { merchantId?: string } = {}) {
     counting.sent.length = 0;
-    const outcome = await submitRefund(counting.db, async () => ok(sim.gateway), refundId);
+    const outcome = await submitRefund(counting.db, async () => ok(sim.gateway), refundId, options);
     return { outcome, statements: counting.sent.map(statementKind) };
   }
 
@@ -78,6 +79,29 @@ describe("statements per submission", () => {
       ["submitted", null, null],
       ["accepted", "PENDING", "PROCESSING"],
     ]);
+  });
+
+  it("a submission whose job names the merchant: the claim and the answer's move, nothing else", async () => {
+    const refund = await pendingRefund();
+    const { outcome, statements } = await submitCounting(refund.id, { merchantId: refund.merchantId });
+    expect(outcome).toEqual({ kind: "settled", status: "PROCESSING" });
+    expect(statements).toEqual(["claim submission", "move refund unless changed"]);
+    expect((await state(refund.id)).refund).toMatchObject({ status: "PROCESSING", attemptCount: 1 });
+  });
+
+  it("a job naming another merchant than the refund's: nothing is marked or sent", async () => {
+    const refund = await pendingRefund();
+    const before = await state(refund.id);
+    const { statements } = await submitCounting(refund.id, { merchantId: randomUUID() });
+    // The transaction does not find the refund among that merchant's; the sweep queues it again as its own.
+    expect(statements).toEqual([
+      "claim submission",
+      "begin",
+      "select orders for update",
+      "select refunds for update",
+      "commit",
+    ]);
+    expect(await state(refund.id)).toEqual(before);
   });
 
   it("a refund not yet due: the one statement marks nothing, and the transaction says when to come back", async () => {
