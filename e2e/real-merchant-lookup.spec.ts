@@ -97,6 +97,8 @@ test("a merchant live with only its own keys: a pasted transaction id is importe
   await page.screenshot({ path: "test-results/real-merchant-lookup-en.png", fullPage: true });
 
   await page.getByRole("button", { name: "中文" }).click();
+  // The switch is saved by a server action: leaving the page before it answers would race the next page against it.
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
   await lookUpAndRefund(
     page,
     chinese,
