@@ -9,7 +9,10 @@ import { createMerchant } from "@/tests/fixtures/merchant-api";
 import { createPaidOrder, createUser } from "@/tests/fixtures/orders";
 import { sessionUser } from "@/tests/fixtures/session";
 
-const holder = vi.hoisted(() => ({ user: null as CurrentUser | null, sent: [] as { refundId: number }[] }));
+const holder = vi.hoisted(() => ({
+  user: null as CurrentUser | null,
+  sent: [] as { refundId: number; merchantId: string }[],
+}));
 vi.mock("@/app/_server/session", () => ({
   currentUser: async () => holder.user,
   auditActor: async (user: CurrentUser) => ({ id: user.id, label: user.email, ip: "127.0.0.1" }),
@@ -18,7 +21,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 vi.mock("@/app/_server/message-text", () => import("@/tests/fixtures/message-text"));
 vi.mock("@/lib/jobs/boss", () => ({
   getBoss: async () => ({
-    insert: async (jobs: { data: { refundId: number } }[]) => {
+    insert: async (jobs: { data: { refundId: number; merchantId: string } }[]) => {
       for (const job of jobs) holder.sent.push(job.data);
     },
   }),
@@ -87,6 +90,6 @@ describe("requestRefundAction for a disabled merchant", () => {
     const result = await ask(order.id, "10.00");
     expect(result).toMatchObject({ ok: true, data: { status: "PENDING" } });
     const [made] = await t.db.select().from(refunds).where(eq(refunds.orderId, order.id));
-    expect(holder.sent).toEqual([{ refundId: made!.id }]);
+    expect(holder.sent).toEqual([{ refundId: made!.id, merchantId: shop.id }]);
   });
 });

@@ -9,7 +9,7 @@ import { apiRequest, createMerchant, createTestKey, params } from "@/tests/fixtu
 
 const holder = vi.hoisted(() => ({
   db: undefined as Database | undefined,
-  sent: [] as { queue: string; data: { refundId: number } }[],
+  sent: [] as { queue: string; data: { refundId: number; merchantId: string } }[],
 }));
 vi.mock("@/lib/db/client", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/db/client")>()),
@@ -17,7 +17,7 @@ vi.mock("@/lib/db/client", async (importOriginal) => ({
 }));
 vi.mock("@/lib/jobs/boss", () => ({
   getBoss: async () => ({
-    insert: async (jobs: { name: string; data: { refundId: number } }[]) => {
+    insert: async (jobs: { name: string; data: { refundId: number; merchantId: string } }[]) => {
       for (const job of jobs) holder.sent.push({ queue: job.name, data: job.data });
     },
   }),
@@ -78,7 +78,7 @@ describe("POST /api/v1/refunds and GET /api/v1/refunds/:outRefundNo", () => {
     });
     const rows = await rowsOf(o);
     expect(rows).toMatchObject([{ outRefundNo: body.out_refund_no, amountFen: 1_050, requestedBy: null }]);
-    expect(holder.sent).toEqual([{ queue: "refund-submit", data: { refundId: rows[0]!.id } }]);
+    expect(holder.sent).toEqual([{ queue: "refund-submit", data: { refundId: rows[0]!.id, merchantId } }]);
     const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.targetId, body.out_refund_no));
     expect(audit).toMatchObject({
       action: "refund.requested",
