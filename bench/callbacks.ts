@@ -1,10 +1,12 @@
 /**
  * Benchmark 1: callback throughput. Distinct, valid, signed and encrypted APIv3 REFUND.SUCCESS callbacks for existing
  * PROCESSING refunds, sent by autocannon to the production build's /api/notify/refund, then the same load against the
- * baseline (bench/baseline/notify-server.ts: bare node:http, same verification, decryption and SQL) and the same
- * process's health check in the same run. Targets of issue #18.
+ * baseline (bench/baseline/notify-server.ts: bare node:http, same verification, decryption and SQL), the console's own
+ * handler on the same bare server (bench/baseline/console-handler-server.ts: the framework's share, ADR 030) and the
+ * same process's health check in the same run. Targets of issue #18.
  */
 import { fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import path from "node:path";
 import { startApp, peakSampler, treeCpuMs, treeRssKiB } from "./support/app";
@@ -44,9 +46,32 @@ async function measureTarget(
   return { ...load, rssMiB, cpuMsPerCallback, applied: await applied(bench, prefix) };
 }
 
+type Measured = Awaited<ReturnType<typeof measureTarget>>;
+
+/** A bare server of bench/baseline/ as its own process, measured like the console; stopped afterwards. */
+async function measureForked(
+  bench: BenchDatabase,
+  script: string,
+  port: number,
+  prefix: string,
+  env: Record<string, string>,
+): Promise<Measured> {
+  const server = fork(path.join(import.meta.dirname, "baseline", script), [String(port)], {
+    execArgv: [...SERVER_NODE_FLAGS, "--import", "tsx"],
+    env: { ...process.env, DATABASE_URL: bench.url, APP_URL: `http://127.0.0.1:${port}`, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  try {
+    await once(server, "message");
+    return await measureTarget(bench, `http://127.0.0.1:${port}`, server.pid!, prefix);
+  } finally {
+    server.kill("SIGTERM");
+  }
+}
+
 export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSection> {
   const merchantId = await createBenchMerchant(bench.sql);
-  for (const prefix of ["W", "A", "B"])
+  for (const prefix of ["W", "A", "B", "C"])
     await createProcessingRefunds(bench.sql, merchantId, prefix, prefix === "W" ? WARM_UP : COUNT);
   await createCallbackHistory(bench.sql, merchantId, HISTORY);
   await bench.sql`analyze`;
@@ -70,23 +95,19 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
     await app.stop();
   }
 
-  const baseline = fork(path.join(import.meta.dirname, "baseline", "notify-server.ts"), ["3300"], {
-    // The console server's Node flags too: the baseline differs from it only by the framework and the ORM.
-    execArgv: [...SERVER_NODE_FLAGS, "--import", "tsx"],
-    env: { ...process.env, DATABASE_URL: bench.url, LOG_LEVEL: "silent" },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  // The hand-written ceiling, then the console's own handler on the same bare server (what a custom server in front
+  // of Next.js would answer with): both with the console server's Node flags, differing from it only by what is left out.
+  const baseResult = await measureForked(bench, "notify-server.ts", 3300, "B", { LOG_LEVEL: "silent" });
+  const handlerResult = await measureForked(bench, "console-handler-server.ts", 3301, "C", {
+    ...MERCHANT_ENV,
+    NODE_ENV: "production",
+    AUTH_SECRET: randomBytes(32).toString("hex"),
+    LOG_LEVEL: "warn",
   });
-  let baseResult;
-  try {
-    await once(baseline, "message");
-    const baseUrl = "http://127.0.0.1:3300";
-    baseResult = await measureTarget(bench, baseUrl, baseline.pid!, "B");
-  } finally {
-    baseline.kill("SIGTERM");
-  }
 
   const ofBaseline = appResult.requestsPerSecond / baseResult.requestsPerSecond;
   const ofHealth = appResult.requestsPerSecond / floor!.requestsPerSecond;
+  const handlerOfBaseline = handlerResult.requestsPerSecond / baseResult.requestsPerSecond;
   const row = (name: string, r: typeof appResult) => [
     name,
     round(r.requestsPerSecond, 0),
@@ -114,6 +135,7 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
         [
           row("console: next start, /api/notify/refund", appResult),
           row("baseline: node:http + postgres.js", baseResult),
+          row("the console's handler on node:http, no Next.js", handlerResult),
           [
             "same console process: GET /api/health",
             round(floor!.requestsPerSecond, 0),
@@ -133,6 +155,7 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
       `- ≥ 60 % of the same process's /api/health: ${verdict(ofHealth >= 0.6, `${round(ofHealth * 100, 0)} %`)}`,
       `- p99 ≤ 150 ms at 50 connections: ${verdict(appResult.p99Ms <= 150, `${appResult.p99Ms} ms`)}`,
       `- Every callback applied exactly once: ${verdict(appResult.applied === COUNT && appResult.non2xx === 0, `${appResult.applied} of ${COUNT}`)}`,
+      `- Not a target, for ADR 030: the console's own handler without Next.js answers ${round(handlerOfBaseline * 100, 0)} % of the baseline's rate (${handlerResult.applied} of ${COUNT} applied); the rest of the console's gap is the framework's.`,
     ].join("\n"),
   };
 }
