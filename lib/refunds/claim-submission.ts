@@ -31,13 +31,14 @@ export interface ClaimedSubmission {
 }
 
 /**
- * The usual submission's attempt marked in one statement (a bulk run marks 150 a second): the refund is PENDING and
- * due and its merchant's, no earlier attempt's outcome is unknown, no other worker's lease holds it, and it is its order's only refund,
- * so no other refund's submission has to be waited for. Then, like `startAttempt` in `submitRefund`'s transaction, it
- * locks the order and then the refund (the order every writer uses), marks the attempt with its lease and outcome
- * unknown, and appends the `submitted` event — or does nothing, and returns null, when any of that is not so: the
- * caller then takes the transaction, which finds out why (not due yet, spacing, a query first, another worker). Four
- * round trips (BEGIN, the locks, the mark with its event, COMMIT) become one.
+ * The usual submission's attempt marked in one statement (a bulk run marks 150 a second): the refund is the named
+ * merchant's, PENDING and due, no earlier attempt's outcome is unknown, no other worker's lease holds it, and it is its
+ * order's only refund, so no other refund's submission has to be waited for. Then, like `startAttempt` in
+ * `submitRefund`'s transaction, it locks the order and then the refund (the order every writer uses), marks the
+ * attempt with its lease and outcome unknown, and appends the `submitted` event — or does nothing, and returns null,
+ * when any of that is not so: the caller then takes the transaction, which finds out why (not due yet, spacing, a
+ * query first, another worker, another merchant). Four round trips (BEGIN, the locks, the mark with its event,
+ * COMMIT) become one.
  */
 export async function claimSubmission(
   db: Db,
