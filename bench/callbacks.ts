@@ -95,8 +95,9 @@ export async function runCallbacksBench(bench: BenchDatabase): Promise<BenchSect
     await app.stop();
   }
 
-  // The hand-written ceiling, then the console's own handler on the same bare server (what a custom server in front
-  // of Next.js would answer with): both with the console server's Node flags, differing from it only by what is left out.
+  // The hand-written ceiling, then the console's own handler on the same bare server (what a custom server in
+  // front of Next.js would answer with): both with the console server's Node flags, differing from it only by what
+  // is left out.
   const baseResult = await measureForked(bench, "notify-server.ts", 3300, "B", { LOG_LEVEL: "silent" });
   const handlerResult = await measureForked(bench, "console-handler-server.ts", 3301, "C", {
     ...MERCHANT_ENV,
